@@ -1,0 +1,188 @@
+/**
+ * Configuration from the environment, validated at boot. Every setting has a
+ * default that points at the embedded sandbox, so `npm start` needs none; a
+ * real org is a matter of setting the variables documented in docs/configuration.md.
+ * A bad value stops the process with a message naming the variable and what it expected.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function parse<T extends z.ZodTypeAny>(section: string, schema: T, env: Env): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => {
+    const name = i.path.join('.');
+    return `  ${name}=${JSON.stringify(env[name] ?? null)}: ${i.message}`;
+  });
+  throw new ConfigError(`invalid ${section} configuration:\n${lines.join('\n')}`);
+}
+
+const url = z.string().url('expected an absolute URL such as https://example.com');
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const apiVersion = z.string().regex(/^\d{2}\.\d$/, 'expected an API version such as 62.0');
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Settings every process shares. */
+export function loadCommonConfig(env: Env = process.env) {
+  const c = parse(
+    'common',
+    z.object({
+      NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+      /** Prefix of every key the product stores (cache, idempotency, queue, events, limiters). */
+      RSG_NAMESPACE: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only').default('rsg'),
+      REDIS_URL: z.string().url('expected redis://host:port').optional(),
+      ORG_MAPPING_FILE: z.string().default('config/org-mapping.json'),
+    }),
+    env,
+  );
+  return { env: c.NODE_ENV, namespace: c.RSG_NAMESPACE, redisUrl: c.REDIS_URL, orgMappingFile: c.ORG_MAPPING_FILE };
+}
+export type CommonConfig = ReturnType<typeof loadCommonConfig>;
+
+export type SalesforceAuth =
+  | { phase: 'password'; clientId: string; clientSecret: string; username: string; password: string }
+  | { phase: 'client_credentials'; clientId: string; clientSecret: string }
+  | { phase: 'jwt'; clientId: string; username: string; privateKeyPem: string; audience: string }
+  | { phase: 'token'; instanceUrl: string; accessToken: string };
+
+export function loadSalesforceConfig(env: Env = process.env) {
+  const c = parse(
+    'Salesforce',
+    z.object({
+      SALESFORCE_LOGIN_URL: url.default('http://localhost:4101'),
+      SALESFORCE_API_VERSION: apiVersion.default('62.0'),
+      SALESFORCE_AUTH: z.enum(['password', 'client_credentials', 'jwt', 'token']).default('password'),
+      SALESFORCE_CLIENT_ID: z.string().min(1).default('sandbox'),
+      SALESFORCE_CLIENT_SECRET: z.string().min(1).default('sandbox'),
+      SALESFORCE_USERNAME: z.string().min(1).default('admin@sandbox.example'),
+      SALESFORCE_PASSWORD: z.string().min(1).default('sandbox'),
+      SALESFORCE_PRIVATE_KEY_FILE: z.string().optional(),
+      SALESFORCE_INSTANCE_URL: url.optional(),
+      SALESFORCE_ACCESS_TOKEN: z.string().optional(),
+      SALESFORCE_TIMEOUT_MS: positiveInt.default(10_000),
+      /** Share of the daily API budget past which reads stretch their cache TTLs. */
+      SALESFORCE_BUDGET_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
+    }),
+    env,
+  );
+  let auth: SalesforceAuth;
+  switch (c.SALESFORCE_AUTH) {
+    case 'password':
+      auth = { phase: 'password', clientId: c.SALESFORCE_CLIENT_ID, clientSecret: c.SALESFORCE_CLIENT_SECRET, username: c.SALESFORCE_USERNAME, password: c.SALESFORCE_PASSWORD };
+      break;
+    case 'client_credentials':
+      auth = { phase: 'client_credentials', clientId: c.SALESFORCE_CLIENT_ID, clientSecret: c.SALESFORCE_CLIENT_SECRET };
+      break;
+    case 'jwt': {
+      if (!c.SALESFORCE_PRIVATE_KEY_FILE) throw new ConfigError('SALESFORCE_AUTH=jwt needs SALESFORCE_PRIVATE_KEY_FILE (a PEM private key)');
+      let pem: string;
+      try {
+        pem = readFileSync(c.SALESFORCE_PRIVATE_KEY_FILE, 'utf8');
+      } catch (e) {
+        throw new ConfigError(`SALESFORCE_PRIVATE_KEY_FILE=${c.SALESFORCE_PRIVATE_KEY_FILE}: ${(e as Error).message}`);
+      }
+      auth = { phase: 'jwt', clientId: c.SALESFORCE_CLIENT_ID, username: c.SALESFORCE_USERNAME, privateKeyPem: pem, audience: c.SALESFORCE_LOGIN_URL };
+      break;
+    }
+    case 'token':
+      if (!c.SALESFORCE_INSTANCE_URL || !c.SALESFORCE_ACCESS_TOKEN) {
+        throw new ConfigError('SALESFORCE_AUTH=token needs SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN');
+      }
+      auth = { phase: 'token', instanceUrl: c.SALESFORCE_INSTANCE_URL, accessToken: c.SALESFORCE_ACCESS_TOKEN };
+      break;
+  }
+  return {
+    loginUrl: c.SALESFORCE_LOGIN_URL,
+    apiVersion: c.SALESFORCE_API_VERSION,
+    auth,
+    timeoutMs: c.SALESFORCE_TIMEOUT_MS,
+    budgetThreshold: c.SALESFORCE_BUDGET_THRESHOLD,
+  };
+}
+export type SalesforceConfig = ReturnType<typeof loadSalesforceConfig>;
+
+export function loadNetSuiteConfig(env: Env = process.env) {
+  const c = parse(
+    'NetSuite',
+    z.object({
+      /** https://{accountId}.suitetalk.api.netsuite.com/services/rest for a real account. */
+      NETSUITE_BASE_URL: url.default('http://localhost:4102/services/rest'),
+      NETSUITE_ACCOUNT_ID: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected an account id such as 1234567 or 1234567_SB1').default('1234567_SB1'),
+      NETSUITE_CONSUMER_KEY: z.string().min(1).default('sandbox-consumer-key'),
+      NETSUITE_CONSUMER_SECRET: z.string().min(1).default('sandbox-consumer-secret'),
+      NETSUITE_TOKEN_ID: z.string().min(1).default('sandbox-token-id'),
+      NETSUITE_TOKEN_SECRET: z.string().min(1).default('sandbox-token-secret'),
+      /** The account's concurrency limit (5 to 20 by service tier), shared by every caller. */
+      NETSUITE_MAX_CONCURRENT: positiveInt.default(5),
+      NETSUITE_TIMEOUT_MS: positiveInt.default(15_000),
+      /** SuiteQL page size (NetSuite's maximum is 1000). */
+      NETSUITE_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
+    }),
+    env,
+  );
+  return {
+    baseUrl: c.NETSUITE_BASE_URL.replace(/\/+$/, ''),
+    accountId: c.NETSUITE_ACCOUNT_ID,
+    consumerKey: c.NETSUITE_CONSUMER_KEY,
+    consumerSecret: c.NETSUITE_CONSUMER_SECRET,
+    tokenId: c.NETSUITE_TOKEN_ID,
+    tokenSecret: c.NETSUITE_TOKEN_SECRET,
+    maxConcurrent: c.NETSUITE_MAX_CONCURRENT,
+    timeoutMs: c.NETSUITE_TIMEOUT_MS,
+    pageSize: c.NETSUITE_PAGE_SIZE,
+  };
+}
+export type NetSuiteConfig = ReturnType<typeof loadNetSuiteConfig>;
+
+export function loadZendeskConfig(env: Env = process.env) {
+  const c = parse(
+    'Zendesk',
+    z.object({
+      /** https://{subdomain}.zendesk.com/api/v2 for a real instance. */
+      ZENDESK_BASE_URL: url.default('http://localhost:4103/api/v2'),
+      ZENDESK_EMAIL: z.string().min(1).default('agent@sandbox.example'),
+      ZENDESK_API_TOKEN: z.string().min(1).optional(),
+      ZENDESK_OAUTH_TOKEN: z.string().min(1).optional(),
+      /** The plan's requests per minute (200 to 2,500), shared by every caller. */
+      ZENDESK_RATE_PER_MINUTE: positiveInt.default(700),
+      ZENDESK_TIMEOUT_MS: positiveInt.default(10_000),
+    }),
+    env,
+  );
+  const token = c.ZENDESK_OAUTH_TOKEN ? undefined : (c.ZENDESK_API_TOKEN ?? 'sandbox');
+  return {
+    baseUrl: c.ZENDESK_BASE_URL.replace(/\/+$/, ''),
+    auth: c.ZENDESK_OAUTH_TOKEN
+      ? ({ phase: 'oauth', token: c.ZENDESK_OAUTH_TOKEN } as const)
+      : ({ phase: 'api_token', email: c.ZENDESK_EMAIL, token: token as string } as const),
+    ratePerMinute: c.ZENDESK_RATE_PER_MINUTE,
+    timeoutMs: c.ZENDESK_TIMEOUT_MS,
+  };
+}
+export type ZendeskConfig = ReturnType<typeof loadZendeskConfig>;
+
+export interface ServiceConfig {
+  port: number;
+  host: string;
+}
+
+/** Listen address of one process; `name` is the env prefix (GATEWAY, CUSTOMER_SUBGRAPH, …). */
+export function loadServiceConfig(name: string, defaultPort: number, env: Env = process.env): ServiceConfig {
+  const c = parse(
+    name,
+    z.object({ [`${name}_PORT`]: port.default(defaultPort), [`${name}_HOST`]: z.string().default('127.0.0.1') }),
+    env,
+  ) as Record<string, unknown>;
+  return { port: c[`${name}_PORT`] as number, host: c[`${name}_HOST`] as string };
+}
+
+export { bool as envBool };

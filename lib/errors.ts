@@ -1,0 +1,118 @@
+/**
+ * One list of error codes for the whole graph. Every GraphQL error a client sees
+ * carries `extensions.code` from this list, and `extensions.system` when a system
+ * of record caused it. docs/errors.md documents each code.
+ */
+import { GraphQLError } from 'graphql';
+
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  CONFLICT: 'CONFLICT',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  UPSTREAM_RATE_LIMITED: 'UPSTREAM_RATE_LIMITED',
+  /** A system of record answered in a way the connector did not expect (a bug or an org mismatch). */
+  UPSTREAM_ERROR: 'UPSTREAM_ERROR',
+  CREDIT_HOLD: 'CREDIT_HOLD',
+  RETURN_WINDOW_EXPIRED: 'RETURN_WINDOW_EXPIRED',
+  INVALID_STATUS_TRANSITION: 'INVALID_STATUS_TRANSITION',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The systems of record, as the schema's `SystemOfRecord` enum names them. */
+export type SystemOfRecord = 'SALESFORCE' | 'ERP' | 'SERVICE_DESK';
+
+/** Failure modes of a call to a system of record. Connectors throw these; resolvers never see HTTP. */
+export type UpstreamFailure = 'unavailable' | 'timeout' | 'rate_limited' | 'error';
+
+/**
+ * A system of record could not answer. Thrown by the HTTP policy and the connectors;
+ * turned into a GraphQL error with the right code and `system` by `toGraphQLError`.
+ */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  constructor(
+    readonly system: SystemOfRecord,
+    readonly failure: UpstreamFailure,
+    message: string,
+    readonly details: {
+      status?: number;
+      /** Seconds the system asked us to wait (Retry-After). */
+      retryAfterSeconds?: number;
+      /** The system's own error code, e.g. MALFORMED_QUERY or INVALID_LOGIN. */
+      upstreamCode?: string;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message);
+  }
+
+  /** Transient failures are worth a retry later (and a queued write); an `error` is not. */
+  get transient(): boolean {
+    return this.failure !== 'error';
+  }
+
+  get code(): ErrorCode {
+    switch (this.failure) {
+      case 'unavailable':
+        return ErrorCode.UPSTREAM_UNAVAILABLE;
+      case 'timeout':
+        return ErrorCode.UPSTREAM_TIMEOUT;
+      case 'rate_limited':
+        return ErrorCode.UPSTREAM_RATE_LIMITED;
+      case 'error':
+        return ErrorCode.UPSTREAM_ERROR;
+      default:
+        return unreachable(this.failure);
+    }
+  }
+}
+
+/** A refusal with a client-facing code: bad input, a business rule, a missing record. */
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function badInput(message: string, extensions: Record<string, unknown> = {}): DomainError {
+  return new DomainError(ErrorCode.BAD_USER_INPUT, message, extensions);
+}
+
+export function notFound(message: string, extensions: Record<string, unknown> = {}): DomainError {
+  return new DomainError(ErrorCode.NOT_FOUND, message, extensions);
+}
+
+/** Maps any thrown value to the GraphQLError a client should see. */
+export function toGraphQLError(err: unknown): GraphQLError {
+  if (err instanceof GraphQLError) return err;
+  if (err instanceof UpstreamError) {
+    const ext: Record<string, unknown> = { code: err.code, system: err.system };
+    if (err.details.retryAfterSeconds !== undefined) ext.retryAfterSeconds = err.details.retryAfterSeconds;
+    if (err.details.upstreamCode !== undefined) ext.upstreamCode = err.details.upstreamCode;
+    return new GraphQLError(err.message, { extensions: ext, originalError: err });
+  }
+  if (err instanceof DomainError) {
+    return new GraphQLError(err.message, { extensions: { ...err.extensions, code: err.code }, originalError: err });
+  }
+  return new GraphQLError('Internal server error', {
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    originalError: err instanceof Error ? err : new Error(String(err)),
+  });
+}
+
+/** Exhaustiveness check for switches over unions. */
+export function unreachable(value: never): never {
+  throw new Error(`unreachable case: ${JSON.stringify(value)}`);
+}
