@@ -1,0 +1,63 @@
+/**
+ * `npm run sandbox`: the three sandbox systems of record alone, over one seeded
+ * dataset (SANDBOX_SEED, SANDBOX_CUSTOMERS, SANDBOX_AS_OF). Ports: SANDBOX_SALESFORCE_PORT
+ * (4101), SANDBOX_NETSUITE_PORT (4102), SANDBOX_ZENDESK_PORT (4103); host SANDBOX_HOST (127.0.0.1).
+ */
+import { pathToFileURL } from 'node:url';
+import { datasetOptionsFromEnv, generateDataset } from './dataset/generate.js';
+import { createSalesforceSandbox } from './salesforce/index.js';
+import { createNetSuiteSandbox } from './netsuite/index.js';
+import { createZendeskSandbox } from './zendesk/index.js';
+
+export interface RunningSandbox {
+  urls: { salesforce: string; netsuite: string; zendesk: string };
+  close(): Promise<void>;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got '${raw}'`);
+  return n;
+}
+
+export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promise<RunningSandbox> {
+  const started = Date.now();
+  const options = datasetOptionsFromEnv(env);
+  const dataset = generateDataset(options);
+  const host = env.SANDBOX_HOST ?? '127.0.0.1';
+  const salesforce = await createSalesforceSandbox({ dataset });
+  const netsuite = await createNetSuiteSandbox({ dataset });
+  const zendesk = await createZendeskSandbox({ dataset });
+  const urls = {
+    salesforce: await salesforce.listen(port(env, 'SANDBOX_SALESFORCE_PORT', 4101), host),
+    netsuite: await netsuite.listen(port(env, 'SANDBOX_NETSUITE_PORT', 4102), host),
+    zendesk: await zendesk.listen(port(env, 'SANDBOX_ZENDESK_PORT', 4103), host),
+  };
+  console.log(
+    `sandbox ready in ${Date.now() - started} ms: ${options.customers} customers, seed ${options.seed}, as of ${options.asOf.toISOString().slice(0, 10)}`,
+  );
+  return {
+    urls,
+    async close() {
+      await Promise.allSettled([salesforce.close(), netsuite.close(), zendesk.close()]);
+    },
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  startSandbox()
+    .then((s) => {
+      console.log(`  Salesforce  ${s.urls.salesforce}\n  NetSuite    ${s.urls.netsuite}/services/rest\n  Zendesk     ${s.urls.zendesk}/api/v2`);
+      const stop = (): void => {
+        void s.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    })
+    .catch((e: unknown) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    });
+}

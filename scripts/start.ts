@@ -1,0 +1,127 @@
+/**
+ * `npm start`: everything on one machine over the embedded sandbox. Each part
+ * runs as its own process, as it is deployed (the sandbox systems of record,
+ * the four subgraphs, the gateway); this supervisor starts them in order,
+ * waits for each to answer, prints the URLs, and on SIGINT/SIGTERM stops them
+ * all and waits for them to exit.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Part {
+  name: string;
+  entry: string;
+  /** URL that answers 2xx/4xx once the part is up. */
+  ready: string[];
+}
+
+const PARTS: Part[][] = [
+  [
+    {
+      name: 'sandbox',
+      entry: 'sandbox/main.ts',
+      ready: ['http://127.0.0.1:4101/__sandbox/stats', 'http://127.0.0.1:4102/__sandbox/stats', 'http://127.0.0.1:4103/__sandbox/stats'],
+    },
+  ],
+  [
+    { name: 'customer', entry: 'subgraphs/customer/src/index.ts', ready: ['http://127.0.0.1:4001/health'] },
+    { name: 'order', entry: 'subgraphs/order/src/index.ts', ready: ['http://127.0.0.1:4002/health'] },
+    { name: 'finance', entry: 'subgraphs/finance/src/index.ts', ready: ['http://127.0.0.1:4003/health'] },
+    { name: 'service', entry: 'subgraphs/service/src/index.ts', ready: ['http://127.0.0.1:4004/health'] },
+  ],
+  [{ name: 'gateway', entry: 'gateway/src/index.ts', ready: ['http://127.0.0.1:4000/health'] }],
+];
+
+const children: Array<{ name: string; proc: ChildProcess }> = [];
+let stopping = false;
+
+function prefixLines(name: string, chunk: Buffer, out: NodeJS.WriteStream): void {
+  for (const line of chunk.toString('utf8').split('\n')) {
+    if (line.length > 0) out.write(`${name.padEnd(8)} | ${line}\n`);
+  }
+}
+
+function launch(part: Part): ChildProcess {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, part.entry)], {
+    cwd: root,
+    env: { ...process.env, SERVICE_NAME: part.name },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout?.on('data', (c: Buffer) => prefixLines(part.name, c, process.stdout));
+  proc.stderr?.on('data', (c: Buffer) => prefixLines(part.name, c, process.stderr));
+  proc.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${part.name} exited (${signal ?? `code ${code}`}); stopping everything.`);
+      void stopAll(1);
+    }
+  });
+  children.push({ name: part.name, proc });
+  return proc;
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    if (stopping) throw new Error('stopping');
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const alive = children.filter((c) => c.proc.exitCode === null && c.proc.signalCode === null);
+  await Promise.all(
+    alive.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            c.proc.kill('SIGKILL');
+          }, 10_000);
+          c.proc.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          c.proc.kill('SIGTERM');
+        }),
+    ),
+  );
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+  for (const group of PARTS) {
+    for (const part of group) launch(part);
+    await Promise.all(group.flatMap((p) => p.ready.map((u) => waitFor(u, 60_000))));
+  }
+  console.log(`
+retail-supergraph is up.
+
+  Gateway (GraphQL, Apollo Sandbox)  http://localhost:4000/graphql
+  Subgraphs  customer http://localhost:4001/graphql   order   http://localhost:4002/graphql
+             finance  http://localhost:4003/graphql   service http://localhost:4004/graphql
+  Sandbox    Salesforce http://localhost:4101   NetSuite http://localhost:4102   Zendesk http://localhost:4103
+
+Open http://localhost:4000/graphql in a browser and try the query in README.md.
+Press Ctrl-C to stop.
+`);
+}
+
+main().catch((e: unknown) => {
+  if (!stopping) {
+    console.error(e instanceof Error ? e.message : e);
+    void stopAll(1);
+  }
+});
