@@ -1,6 +1,16 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // graphql 16 ships both index.mjs ("module") and index.js ("main"). Node loads
+    // index.js for import and require alike; Vite would pick index.mjs for our code
+    // while CommonJS packages (gateway, federation) load index.js, and graphql
+    // refuses schemas from "another realm". Resolve it the way Node does.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
