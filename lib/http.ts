@@ -80,7 +80,11 @@ export async function callSystem(policy: CallPolicy, req: SystemRequest): Promis
   const attempts = req.idempotent ? policy.retries + 1 : 1;
   let last: UpstreamError | undefined;
   for (let attempt = 0; attempt < attempts; attempt++) {
-    if (attempt > 0) await sleep(last?.details.retryAfterSeconds !== undefined ? last.details.retryAfterSeconds * 1000 : backoff(policy, attempt));
+    if (attempt > 0) {
+      // A system's Retry-After is honoured up to maxRetryAfterMs (longer ones failed fast above).
+      const asked = last?.details.retryAfterSeconds;
+      await sleep(asked !== undefined ? Math.min(asked * 1000, policy.maxRetryAfterMs) : backoff(policy, attempt));
+    }
     let release: (() => void) | undefined;
     try {
       release = policy.limiter ? await policy.limiter.acquire(policy.permitWaitMs) : undefined;
@@ -132,6 +136,8 @@ export async function callSystem(policy: CallPolicy, req: SystemRequest): Promis
           status: res.status,
           ...(retryMs !== undefined ? { retryAfterSeconds: Math.ceil(retryMs / 1000) } : {}),
         });
+        // A system that says it will be back later than we are willing to wait fails now.
+        if (retryMs !== undefined && retryMs > policy.maxRetryAfterMs) throw last;
         continue;
       }
       return {
