@@ -1,0 +1,85 @@
+/**
+ * The service subgraph: support cases from the service desk (Zendesk), and the
+ * cases of a Customer and of an Order. Run directly, it reads its configuration
+ * from the environment and serves on SERVICE_SUBGRAPH_PORT (default 4004).
+ */
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { createClient, type RedisClientType } from 'redis';
+import { createZendeskClient, zendeskLimiter, type ZendeskClient } from '../../../lib/clients/zendesk.js';
+import { loadCommonConfig, loadServiceConfig, loadZendeskConfig } from '../../../lib/config.js';
+import { idFormat, loadOrgMapping, type OrgMapping } from '../../../lib/mapping.js';
+import { closeOnSignals, serveSubgraph, type SubgraphModule } from '../../../lib/subgraph.js';
+import { childLogger } from '../../../lib/log.js';
+import { createLoaders } from './loaders.js';
+import { resolvers, type ServiceContext } from './resolvers.js';
+import { createServiceDesk } from './zendesk.js';
+
+export type { ServiceContext } from './resolvers.js';
+export type { ServiceDesk } from './zendesk.js';
+
+export const SERVICE_SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema.graphql');
+
+export interface ServiceSubgraphDeps {
+  zendesk: ZendeskClient;
+  mapping: OrgMapping;
+  /**
+   * Cases whose comments one request may read (one Zendesk call each).
+   * @default 25
+   */
+  maxCommentCasesPerRequest?: number;
+  /** Called by close(), e.g. to disconnect a Redis client the limiter uses. */
+  onClose?: () => Promise<void>;
+}
+
+export function createServiceSubgraph(deps: ServiceSubgraphDeps): SubgraphModule<ServiceContext> {
+  const desk = createServiceDesk(deps.zendesk, deps.mapping);
+  const formats = {
+    customerNumber: idFormat('a customer number', deps.mapping.customerNumber),
+    orderNumber: idFormat('an order number', deps.mapping.netsuite.orderNumber),
+  };
+  return {
+    name: 'service',
+    schemaFile: SERVICE_SCHEMA_FILE,
+    resolvers,
+    createContext: () => ({
+      loaders: createLoaders(desk, deps.maxCommentCasesPerRequest !== undefined ? { maxCommentCasesPerRequest: deps.maxCommentCasesPerRequest } : {}),
+      formats,
+    }),
+    async close() {
+      await deps.onClose?.();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const common = loadCommonConfig();
+  const zendeskConfig = loadZendeskConfig();
+  const mapping = loadOrgMapping(common.orgMappingFile);
+  const listen = loadServiceConfig('SERVICE_SUBGRAPH', 4004);
+  let redis: RedisClientType | undefined;
+  if (common.redisUrl) {
+    redis = createClient({ url: common.redisUrl }) as RedisClientType;
+    await redis.connect();
+  }
+  const zendesk = createZendeskClient(zendeskConfig, { limiter: zendeskLimiter(common, zendeskConfig, redis) });
+  const service = await serveSubgraph(
+    createServiceSubgraph({
+      zendesk,
+      mapping,
+      onClose: async () => {
+        await redis?.quit();
+      },
+    }),
+    listen,
+    { production: common.env === 'production' },
+  );
+  closeOnSignals([service]);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: unknown) => {
+    childLogger('subgraph:service').fatal({ err: e instanceof Error ? e.message : String(e) }, 'service subgraph failed to start');
+    process.exit(1);
+  });
+}

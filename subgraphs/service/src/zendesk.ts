@@ -1,0 +1,371 @@
+/**
+ * The service desk, in the words of the service subgraph: cases by id, a page of
+ * a customer's cases, the cases about an order, a case's comments. Built on the
+ * Zendesk transport; nothing outside this file sees search syntax or endpoints.
+ *
+ * Cost per call (each number is Zendesk API requests, whatever the number of keys
+ * up to the stated chunk):
+ * - casesById: ceil(ids / 100) (tickets/show_many).
+ * - casePagesByCustomer: ceil(customers / 100) to map customer numbers to
+ *   organizations, then per 50 organizations one search page per 100 tickets
+ *   read; reading stops as soon as every customer in the chunk has its page, so
+ *   for customers with fewer than ~100 matching tickets together it is one page.
+ *   Search only offers the newest 1,000 matches of a query; past that window the
+ *   search continues below the oldest ticket seen, for the customers still short.
+ * - casesByOrderNumber: per 100 order numbers, one search page per 100 tickets.
+ * - commentsByCase: one request per case (Zendesk lists comments per ticket and
+ *   has no multi-ticket comment read outside the rate-limited incremental export),
+ *   plus one per further 100 comments of a case.
+ * - customerNumbersByOrganization, usersById: ceil(ids / 100).
+ */
+import type { ZendeskClient } from '../../../lib/clients/zendesk.js';
+import { searchPhrase } from '../../../lib/clients/zendesk.js';
+import { UpstreamError } from '../../../lib/errors.js';
+import type { OrgMapping } from '../../../lib/mapping.js';
+
+export type CaseStatus = 'NEW' | 'OPEN' | 'PENDING' | 'ON_HOLD' | 'SOLVED' | 'CLOSED';
+export type CasePriority = 'LOW' | 'NORMAL' | 'HIGH' | 'URGENT';
+
+export interface SupportCaseRecord {
+  id: string;
+  subject: string;
+  description: string | null;
+  status: CaseStatus;
+  priority: CasePriority;
+  createdAt: string;
+  updatedAt: string;
+  /** Known when the read side-loaded the organization or started from the customer. */
+  customerNumber: string | null;
+  organizationId: number | null;
+  requesterId: number | null;
+  orderNumber: string | null;
+  fetchedAt: string;
+}
+
+export interface CaseCommentRecord {
+  id: string;
+  body: string;
+  public: boolean;
+  authorId: string;
+  createdAt: string;
+}
+
+export interface ServiceDeskUser {
+  id: string;
+  name: string;
+  role: 'CUSTOMER' | 'AGENT';
+  externalId: string | null;
+}
+
+/** Where a page of a customer's cases starts: strictly older than this case. */
+export interface CaseCursor {
+  createdAt: string;
+  id: number;
+}
+
+export interface CasePageArgs {
+  first: number;
+  after?: CaseCursor;
+  statuses?: readonly CaseStatus[];
+}
+
+export interface CasePage {
+  cases: SupportCaseRecord[];
+  hasNextPage: boolean;
+  totalCount: number | null;
+  fetchedAt: string;
+}
+
+export interface ServiceDesk {
+  /** One result per id, in order; null for a ticket the service desk does not have. */
+  casesById(ids: readonly string[]): Promise<Array<SupportCaseRecord | null>>;
+  /** One page per customer number, in order, newest first; an unknown customer gets an empty page. */
+  casePagesByCustomer(customerNumbers: readonly string[], args: CasePageArgs): Promise<CasePage[]>;
+  /** The cases naming each order number, in order, newest first. */
+  casesByOrderNumber(orderNumbers: readonly string[]): Promise<SupportCaseRecord[][]>;
+  /** Each case's comments, oldest first; an Error in place of a case whose comments could not be read. */
+  commentsByCase(ids: readonly string[]): Promise<Array<CaseCommentRecord[] | Error>>;
+  /** The customer number held by each organization, or null. */
+  customerNumbersByOrganization(orgIds: readonly number[]): Promise<Array<string | null>>;
+  /** Users by id, for comment authors and requesters; null for an unknown user. */
+  usersById(ids: readonly string[]): Promise<Array<ServiceDeskUser | null>>;
+}
+
+// ------------------------------------------------------------------ wire shapes
+interface ZdTicket {
+  id: number;
+  subject: string | null;
+  description: string | null;
+  status: string;
+  priority: string | null;
+  created_at: string;
+  updated_at: string;
+  organization_id: number | null;
+  requester_id: number | null;
+  custom_fields?: Array<{ id: number; value: unknown }>;
+}
+interface ZdOrganization {
+  id: number;
+  external_id: string | null;
+}
+interface ZdUser {
+  id: number;
+  name: string;
+  role: string;
+  external_id: string | null;
+}
+interface ZdComment {
+  id: number;
+  author_id: number;
+  body?: string;
+  plain_body?: string;
+  public: boolean;
+  created_at: string;
+}
+
+const STATUS_FROM_WIRE: Record<string, CaseStatus> = {
+  new: 'NEW',
+  open: 'OPEN',
+  pending: 'PENDING',
+  hold: 'ON_HOLD',
+  solved: 'SOLVED',
+  closed: 'CLOSED',
+};
+const STATUS_TO_WIRE: Record<CaseStatus, string> = {
+  NEW: 'new',
+  OPEN: 'open',
+  PENDING: 'pending',
+  ON_HOLD: 'hold',
+  SOLVED: 'solved',
+  CLOSED: 'closed',
+};
+const PRIORITY_FROM_WIRE: Record<string, CasePriority> = { low: 'LOW', normal: 'NORMAL', high: 'HIGH', urgent: 'URGENT' };
+
+const SHOW_MANY_MAX = 100;
+/** Organizations per search query: keeps the URL well under common 8 KB limits. */
+const ORGS_PER_SEARCH = 50;
+/** Order numbers per search query (each term is about 40 characters). */
+const ORDERS_PER_SEARCH = 100;
+/** Search offers at most this many results per query. */
+const SEARCH_WINDOW = 1000;
+/** Rounds of "continue below the oldest ticket seen" before giving up on a customer. */
+const MAX_SEARCH_ROUNDS = 5;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const newestFirst = (a: SupportCaseRecord, b: SupportCaseRecord): number =>
+  a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : Number(b.id) - Number(a.id);
+
+/** True when the case sorts strictly after (is older than) the cursor. */
+function olderThan(c: SupportCaseRecord, cursor: CaseCursor): boolean {
+  const t = Date.parse(c.createdAt);
+  const k = Date.parse(cursor.createdAt);
+  return t < k || (t === k && Number(c.id) < cursor.id);
+}
+
+export function createServiceDesk(client: ZendeskClient, mapping: OrgMapping): ServiceDesk {
+  const orderFieldId = mapping.zendesk.orderNumberFieldId;
+
+  const toRecord = (t: ZdTicket, fetchedAt: string, customerNumber: string | null): SupportCaseRecord => {
+    const status = STATUS_FROM_WIRE[t.status];
+    if (!status) throw new UpstreamError('SERVICE_DESK', 'error', `ticket ${t.id} has a status the graph does not know: '${t.status}'`);
+    const orderValue = t.custom_fields?.find((f) => f.id === orderFieldId)?.value;
+    return {
+      id: String(t.id),
+      subject: t.subject ?? '',
+      description: t.description ?? null,
+      status,
+      // A ticket may have no priority; the schema documents that it reads as NORMAL.
+      priority: (t.priority && PRIORITY_FROM_WIRE[t.priority]) || 'NORMAL',
+      createdAt: new Date(t.created_at).toISOString(),
+      updatedAt: new Date(t.updated_at).toISOString(),
+      customerNumber,
+      organizationId: t.organization_id ?? null,
+      requesterId: t.requester_id ?? null,
+      orderNumber: typeof orderValue === 'string' && orderValue.trim() !== '' ? orderValue.trim() : null,
+      fetchedAt,
+    };
+  };
+
+  /** Customer numbers of side-loaded organizations, when the service desk side-loaded them. */
+  const sideloadedCustomers = (orgs: unknown[] | undefined): Map<number, string> => {
+    const m = new Map<number, string>();
+    for (const o of (orgs ?? []) as ZdOrganization[]) if (o.external_id) m.set(o.id, o.external_id);
+    return m;
+  };
+
+  const searchQuery = (terms: string[]): string => `type:ticket ${terms.join(' ')}`;
+
+  return {
+    async casesById(ids) {
+      const found = new Map<string, SupportCaseRecord>();
+      for (const chunk of chunks(ids, SHOW_MANY_MAX)) {
+        const fetchedAt = new Date().toISOString();
+        const res = await client.get<{ tickets: ZdTicket[]; organizations?: unknown[] }>('tickets/show_many.json', {
+          ids: chunk.join(','),
+          include: 'organizations',
+        });
+        const orgs = sideloadedCustomers(res?.organizations);
+        for (const t of res?.tickets ?? []) {
+          found.set(String(t.id), toRecord(t, fetchedAt, t.organization_id != null ? (orgs.get(t.organization_id) ?? null) : null));
+        }
+      }
+      return ids.map((id) => found.get(id) ?? null);
+    },
+
+    async casePagesByCustomer(customerNumbers, args) {
+      const fetchedAt = new Date().toISOString();
+      // Customer numbers are matched case-insensitively, as Zendesk matches external_id.
+      const orgByCustomer = new Map<string, number>();
+      const customerOf = new Map<number, string>();
+      for (const chunk of chunks([...new Set(customerNumbers)], SHOW_MANY_MAX)) {
+        const res = await client.get<{ organizations: ZdOrganization[] }>('organizations/show_many.json', { external_ids: chunk.join(',') });
+        for (const o of res?.organizations ?? []) {
+          if (!o.external_id) continue;
+          orgByCustomer.set(o.external_id.toLowerCase(), o.id);
+          customerOf.set(o.id, o.external_id);
+        }
+      }
+      const need = args.first + 1;
+      const rowsByOrg = new Map<number, SupportCaseRecord[]>();
+      const exactTotals = new Map<number, number>();
+      const orgIds = [...new Set(orgByCustomer.values())];
+      const statusTerms = (args.statuses ?? []).map((s) => `status:${STATUS_TO_WIRE[s]}`);
+
+      for (const chunk of chunks(orgIds, ORGS_PER_SEARCH)) {
+        for (const o of chunk) rowsByOrg.set(o, []);
+        let boundary = args.after;
+        let remaining = chunk;
+        for (let round = 0; round < MAX_SEARCH_ROUNDS && remaining.length > 0; round++) {
+          const terms = [...remaining.map((o) => `organization:${o}`), ...statusTerms];
+          // Zendesk's date terms resolve to the second; ask for everything before the
+          // next second and keep only what is strictly older than the cursor.
+          if (boundary) terms.push(`created<${new Date(Date.parse(boundary.createdAt) + 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')}`);
+          let read = 0;
+          let exhausted = false;
+          let oldest: SupportCaseRecord | undefined;
+          const satisfied = (): boolean => remaining.every((o) => (rowsByOrg.get(o)?.length ?? 0) >= need);
+          // On a first page for one customer, search's count is that customer's total.
+          const countIsTotal = round === 0 && !args.after && remaining.length === 1 ? remaining[0] : undefined;
+          for await (const page of client.pages<ZdTicket>(
+            'search.json',
+            { query: searchQuery(terms), sort_by: 'created_at', sort_order: 'desc', per_page: 100 },
+            'results',
+          )) {
+            for (const t of page.items) {
+              read++;
+              const org = t.organization_id;
+              const list = org != null ? rowsByOrg.get(org) : undefined;
+              if (!list || org == null) continue;
+              const rec = toRecord(t, fetchedAt, customerOf.get(org) ?? null);
+              if (boundary && !olderThan(rec, boundary)) continue;
+              if (!oldest || newestFirst(oldest, rec) < 0) oldest = rec;
+              if (!list.some((r) => r.id === rec.id)) list.push(rec);
+            }
+            if (countIsTotal !== undefined && page.count !== null) exactTotals.set(countIsTotal, page.count);
+            if (!page.hasNext) {
+              exhausted = read >= (page.count ?? read);
+              break;
+            }
+            if (satisfied()) break;
+          }
+          if (exhausted && round === 0 && !args.after) {
+            for (const o of remaining) exactTotals.set(o, rowsByOrg.get(o)?.length ?? 0);
+          }
+          // Only search's 1,000-result window can leave a customer short without the list having ended.
+          if (exhausted || satisfied() || read < SEARCH_WINDOW || !oldest) break;
+          boundary = { createdAt: oldest.createdAt, id: Number(oldest.id) };
+          remaining = remaining.filter((o) => (rowsByOrg.get(o)?.length ?? 0) < need);
+        }
+      }
+
+      return customerNumbers.map((c) => {
+        const org = orgByCustomer.get(c.toLowerCase());
+        if (org === undefined) return { cases: [], hasNextPage: false, totalCount: args.after ? null : 0, fetchedAt };
+        const rows = (rowsByOrg.get(org) ?? []).sort(newestFirst);
+        return {
+          cases: rows.slice(0, args.first),
+          hasNextPage: rows.length > args.first,
+          totalCount: exactTotals.get(org) ?? null,
+          fetchedAt,
+        };
+      });
+    },
+
+    async casesByOrderNumber(orderNumbers) {
+      const fetchedAt = new Date().toISOString();
+      const byOrder = new Map<string, SupportCaseRecord[]>();
+      const unique = [...new Set(orderNumbers.map((o) => o.toUpperCase()))];
+      for (const chunk of chunks(unique, ORDERS_PER_SEARCH)) {
+        const terms = chunk.map((o) => `custom_field_${orderFieldId}:${searchPhrase(o)}`);
+        const res = await client.list<ZdTicket>(
+          'search.json',
+          { query: searchQuery(terms), sort_by: 'created_at', sort_order: 'desc', per_page: 100, include: 'tickets(organizations)' },
+          'results',
+        );
+        if (res.truncated) {
+          throw new UpstreamError('SERVICE_DESK', 'error', `more than ${SEARCH_WINDOW} cases name these ${chunk.length} orders; ask for fewer orders`);
+        }
+        const orgs = sideloadedCustomers(res.sideloads.organizations);
+        for (const t of res.items) {
+          const rec = toRecord(t, fetchedAt, t.organization_id != null ? (orgs.get(t.organization_id) ?? null) : null);
+          const key = rec.orderNumber?.toUpperCase();
+          if (!key || !chunk.includes(key)) continue;
+          const list = byOrder.get(key) ?? [];
+          list.push(rec);
+          byOrder.set(key, list);
+        }
+      }
+      return orderNumbers.map((o) => (byOrder.get(o.toUpperCase()) ?? []).slice().sort(newestFirst));
+    },
+
+    async commentsByCase(ids) {
+      return Promise.all(
+        ids.map(async (id): Promise<CaseCommentRecord[] | Error> => {
+          try {
+            const comments: CaseCommentRecord[] = [];
+            for await (const page of client.pages<ZdComment>(`tickets/${encodeURIComponent(id)}/comments.json`, { sort_order: 'asc', per_page: 100 }, 'comments')) {
+              for (const c of page.items) {
+                comments.push({
+                  id: String(c.id),
+                  body: c.plain_body ?? c.body ?? '',
+                  public: c.public !== false,
+                  authorId: String(c.author_id),
+                  createdAt: new Date(c.created_at).toISOString(),
+                });
+              }
+            }
+            return comments;
+          } catch (e) {
+            if (e instanceof UpstreamError && e.details.status === 404) return [];
+            return e instanceof Error ? e : new Error(String(e));
+          }
+        }),
+      );
+    },
+
+    async customerNumbersByOrganization(orgIds) {
+      const found = new Map<number, string | null>();
+      for (const chunk of chunks([...new Set(orgIds)], SHOW_MANY_MAX)) {
+        const res = await client.get<{ organizations: ZdOrganization[] }>('organizations/show_many.json', { ids: chunk.join(',') });
+        for (const o of res?.organizations ?? []) found.set(o.id, o.external_id ?? null);
+      }
+      return orgIds.map((o) => found.get(o) ?? null);
+    },
+
+    async usersById(ids) {
+      const found = new Map<string, ServiceDeskUser>();
+      for (const chunk of chunks([...new Set(ids)], SHOW_MANY_MAX)) {
+        const res = await client.get<{ users: ZdUser[] }>('users/show_many.json', { ids: chunk.join(',') });
+        for (const u of res?.users ?? []) {
+          found.set(String(u.id), { id: String(u.id), name: u.name, role: u.role === 'end-user' ? 'CUSTOMER' : 'AGENT', externalId: u.external_id ?? null });
+        }
+      }
+      return ids.map((id) => found.get(id) ?? null);
+    },
+  };
+}
