@@ -4,11 +4,13 @@
  * call policy with the account's concurrency limit. Domain connectors
  * (subgraphs/order/src/netsuite.ts, subgraphs/finance/src/netsuite.ts) build on it;
  * nothing above them sees SuiteQL or HTTP.
- *
- * INTERFACE DRAFT: the implementation is being written; code against this interface.
  */
-import type { NetSuiteConfig } from '../config.js';
-import type { Limiter } from '../limits.js';
+import { createHmac, randomBytes } from 'node:crypto';
+import type { RedisClientType } from 'redis';
+import type { CommonConfig, NetSuiteConfig } from '../config.js';
+import { UpstreamError } from '../errors.js';
+import { callSystem, defaultPolicy, type CallPolicy, type SystemResponse } from '../http.js';
+import { localLimiter, redisLimiter, type Limiter } from '../limits.js';
 
 /** A SuiteQL row: lowercase column names; values as NetSuite returns them (strings), absent when null. */
 export type SuiteQLRow = Record<string, string | undefined>;
@@ -42,6 +44,12 @@ export interface NetSuiteClient {
 export interface NetSuiteClientDeps {
   /** The account's shared concurrency limiter; one is made in process when absent. */
   limiter?: Limiter;
+  /** Overrides of the call policy (timeout, retries, backoff). @default timeout from config, the rest from defaultPolicy */
+  policy?: Partial<Omit<CallPolicy, 'system' | 'limiter'>>;
+  /** Clock for OAuth timestamps, injectable for tests. @default Date.now */
+  now?: () => number;
+  /** Nonce source, injectable for tests. @default 16 random bytes as hex */
+  nonce?: () => string;
 }
 
 /** Quotes a value as a SuiteQL string literal ('' doubling), so hostile input stays a literal. */
@@ -49,4 +57,232 @@ export function suiteqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-export declare function createNetSuiteClient(config: NetSuiteConfig, deps?: NetSuiteClientDeps): NetSuiteClient;
+// ------------------------------------------------------------------ OAuth 1.0a (token-based authentication)
+
+/** The credentials of one integration record plus one access token. */
+export interface TbaCredentials {
+  /** The account id, sent as the (unsigned) realm, e.g. "1234567_SB1". */
+  accountId: string;
+  consumerKey: string;
+  consumerSecret: string;
+  tokenId: string;
+  tokenSecret: string;
+}
+
+/** RFC 3986 unreserved-only percent-encoding, as RFC 5849 section 3.6 requires; encodeURIComponent leaves !'()* bare. */
+export function oauthEncode(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * The RFC 5849 signature base string: method, the base URI (lowercase scheme and
+ * host, default port dropped, no query) and the normalized parameters, which are
+ * the URL's query parameters plus `params` (the oauth_* values, and form-body
+ * parameters when there are any; NetSuite's JSON bodies are never signed).
+ */
+export function signatureBaseString(method: string, url: string, params: Array<[string, string]>): string {
+  const u = new URL(url);
+  const base = `${u.protocol}//${u.host}${u.pathname}`;
+  const all: Array<[string, string]> = [...u.searchParams.entries(), ...params];
+  const normalized = all
+    .map(([k, v]) => [oauthEncode(k), oauthEncode(v)] as const)
+    .sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  return `${method.toUpperCase()}&${oauthEncode(base)}&${oauthEncode(normalized)}`;
+}
+
+/**
+ * base64 HMAC of the base string keyed by the two secrets. NetSuite accepts only
+ * SHA-256; SHA-1 is here so the signer can be checked against published vectors.
+ */
+export function oauthSignature(baseString: string, consumerSecret: string, tokenSecret: string, algorithm: 'sha256' | 'sha1' = 'sha256'): string {
+  return createHmac(algorithm, `${oauthEncode(consumerSecret)}&${oauthEncode(tokenSecret)}`).update(baseString).digest('base64');
+}
+
+/** The `Authorization: OAuth …` header for one attempt of one request. */
+export function tbaAuthorization(
+  creds: TbaCredentials,
+  method: string,
+  url: string,
+  attempt: { timestamp: number; nonce: string },
+): string {
+  const oauth: Array<[string, string]> = [
+    ['oauth_consumer_key', creds.consumerKey],
+    ['oauth_token', creds.tokenId],
+    ['oauth_signature_method', 'HMAC-SHA256'],
+    ['oauth_timestamp', String(attempt.timestamp)],
+    ['oauth_nonce', attempt.nonce],
+    ['oauth_version', '1.0'],
+  ];
+  const signature = oauthSignature(signatureBaseString(method, url, oauth), creds.consumerSecret, creds.tokenSecret);
+  const parts = [['realm', creds.accountId] as [string, string], ...oauth, ['oauth_signature', signature] as [string, string]];
+  return `OAuth ${parts.map(([k, v]) => `${k}="${oauthEncode(v)}"`).join(', ')}`;
+}
+
+// ------------------------------------------------------------------ errors
+
+interface NsErrorDetail {
+  detail?: string;
+  'o:errorCode'?: string;
+}
+
+/** Reads NetSuite's error envelope `{title, status, "o:errorDetails": [...]}`; tolerant of anything else. */
+function errorDetail(text: string): { code?: string; detail?: string; title?: string } {
+  try {
+    const body = JSON.parse(text) as { title?: string; 'o:errorDetails'?: NsErrorDetail[] };
+    const d = body['o:errorDetails']?.[0];
+    return { code: d?.['o:errorCode'], detail: d?.detail, title: body.title };
+  } catch {
+    return {};
+  }
+}
+
+// RESTlets and some REST paths report the account's concurrency limit as a 400
+// with these codes rather than a 429; both mean "try again shortly".
+const CONCURRENCY_CODES = new Set(['SSS_REQUEST_LIMIT_EXCEEDED', 'CONCURRENCY_LIMIT_EXCEEDED', 'EXCEEDED_CONCURRENCY_LIMIT']);
+
+function classify(res: Response, body: string): 'rate_limited' | 'unavailable' | undefined {
+  if (res.status === 400 || res.status === 403) {
+    const code = errorDetail(body).code;
+    if (code && CONCURRENCY_CODES.has(code)) return 'rate_limited';
+  }
+  return undefined;
+}
+
+/** A refusal the connector did not expect: UPSTREAM_ERROR carrying NetSuite's own code. */
+function refusal(what: string, res: SystemResponse): UpstreamError {
+  const d = errorDetail(res.text);
+  const code = d.code ?? `HTTP_${res.status}`;
+  return new UpstreamError('ERP', 'error', `ERP refused ${what}: ${code}${d.detail ? ` (${d.detail.slice(0, 300)})` : ''}`, {
+    status: res.status,
+    upstreamCode: code,
+  });
+}
+
+function idFromLocation(res: SystemResponse, what: string): { id: string } {
+  const loc = res.headers.get('location');
+  const id = loc ? decodeURIComponent(loc.replace(/[?#].*$/, '').split('/').pop() ?? '') : '';
+  if (!id) {
+    throw new UpstreamError('ERP', 'error', `ERP accepted ${what} but sent no Location header with the new id`, { status: res.status });
+  }
+  return { id };
+}
+
+// ------------------------------------------------------------------ client
+
+interface SuiteQLPage {
+  items?: Array<Record<string, unknown>>;
+  hasMore?: boolean;
+  totalResults?: number;
+  count?: number;
+}
+
+/** SuiteQL rows carry `links`; values are strings (numbers tolerated and stringified). */
+function toRow(item: Record<string, unknown>): SuiteQLRow {
+  const row: SuiteQLRow = {};
+  for (const [k, v] of Object.entries(item)) {
+    if (k === 'links' || v === null || v === undefined) continue;
+    row[k.toLowerCase()] = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  }
+  return row;
+}
+
+const segment = (s: string): string => encodeURIComponent(s).replace(/%3A/gi, ':');
+
+export function createNetSuiteClient(config: NetSuiteConfig, deps: NetSuiteClientDeps = {}): NetSuiteClient {
+  const limiter = deps.limiter ?? localLimiter({ maxConcurrent: config.maxConcurrent });
+  const policy = defaultPolicy('ERP', { timeoutMs: config.timeoutMs, ...deps.policy, limiter });
+  const now = deps.now ?? Date.now;
+  const nonce = deps.nonce ?? ((): string => randomBytes(16).toString('hex'));
+  const creds: TbaCredentials = {
+    accountId: config.accountId,
+    consumerKey: config.consumerKey,
+    consumerSecret: config.consumerSecret,
+    tokenId: config.tokenId,
+    tokenSecret: config.tokenSecret,
+  };
+  // Every attempt (retries included) is signed afresh: NetSuite refuses a reused nonce.
+  const authorize = (req: { method: string; url: string; headers: Record<string, string> }): void => {
+    req.headers.authorization = tbaAuthorization(creds, req.method, req.url, { timestamp: Math.floor(now() / 1000), nonce: nonce() });
+  };
+  const recordUrl = (...parts: string[]): string => `${config.baseUrl}/record/v1/${parts.map(segment).join('/')}`;
+
+  const send = (req: { method: 'GET' | 'POST' | 'PUT' | 'PATCH'; url: string; body?: unknown; idempotent: boolean; headers?: Record<string, string> }) =>
+    callSystem(policy, { ...req, authorize, classify });
+
+  return {
+    async suiteql<Row extends SuiteQLRow = SuiteQLRow>(query: string, opts: { maxRows?: number } = {}): Promise<SuiteQLResult<Row>> {
+      const maxRows = opts.maxRows ?? Number.POSITIVE_INFINITY;
+      if (maxRows <= 0) return { items: [], totalResults: 0, truncated: false };
+      // NetSuite wants offset to be a multiple of limit, so the page size stays fixed across pages.
+      const limit = Math.min(config.pageSize, maxRows);
+      const items: Row[] = [];
+      let offset = 0;
+      let totalResults = 0;
+      let hasMore = true;
+      while (hasMore && items.length < maxRows) {
+        const res = await send({
+          method: 'POST',
+          url: `${config.baseUrl}/query/v1/suiteql?limit=${limit}&offset=${offset}`,
+          headers: { prefer: 'transient' },
+          body: { q: query },
+          idempotent: true,
+        });
+        if (res.status !== 200) throw refusal('a SuiteQL query', res);
+        const page = res.json<SuiteQLPage>() ?? {};
+        const pageItems = page.items ?? [];
+        for (const it of pageItems) {
+          if (items.length >= maxRows) break;
+          items.push(toRow(it) as Row);
+        }
+        totalResults = page.totalResults ?? Math.max(totalResults, offset + pageItems.length);
+        hasMore = page.hasMore === true && pageItems.length > 0;
+        offset += limit;
+      }
+      return { items, totalResults, truncated: hasMore || totalResults > items.length };
+    },
+
+    async getRecord<T = Record<string, unknown>>(type: string, id: string, opts: { expandSubResources?: boolean } = {}): Promise<T | null> {
+      const url = recordUrl(type, id) + (opts.expandSubResources ? '?expandSubResources=true' : '');
+      const res = await send({ method: 'GET', url, idempotent: true });
+      if (res.status === 404) return null;
+      if (res.status !== 200) throw refusal(`GET ${type}`, res);
+      return res.json<T>();
+    },
+
+    async createRecord(type, body) {
+      const res = await send({ method: 'POST', url: recordUrl(type), body, idempotent: false });
+      if (res.status !== 204 && res.status !== 200 && res.status !== 201) throw refusal(`creating a ${type}`, res);
+      return idFromLocation(res, `a new ${type}`);
+    },
+
+    async updateRecord(type, id, body) {
+      // Setting the same fields twice leaves the record as once, so a retry is safe.
+      const res = await send({ method: 'PATCH', url: recordUrl(type, id), body, idempotent: true });
+      if (res.status !== 204 && res.status !== 200) throw refusal(`updating ${type} ${id}`, res);
+    },
+
+    async upsertByExternalId(type, externalId, body) {
+      const res = await send({ method: 'PUT', url: recordUrl(type, `eid:${externalId}`), body, idempotent: true });
+      if (res.status !== 204 && res.status !== 200 && res.status !== 201) throw refusal(`upserting ${type} eid:${externalId}`, res);
+      return res.headers.get('location') ? idFromLocation(res, `${type} eid:${externalId}`) : { id: `eid:${externalId}` };
+    },
+
+    async transform(fromType, id, toType, body) {
+      const res = await send({ method: 'POST', url: `${recordUrl(fromType, id)}/!transform/${segment(toType)}`, body, idempotent: false });
+      if (res.status !== 204 && res.status !== 200 && res.status !== 201) throw refusal(`transforming ${fromType} ${id} to ${toType}`, res);
+      return idFromLocation(res, `a ${toType} from ${fromType} ${id}`);
+    },
+  };
+}
+
+/**
+ * The account's concurrency limiter. NetSuite counts concurrent requests per
+ * account across every integration, so with Redis all replicas, subgraphs and
+ * pollers share one budget; without it the budget is per process.
+ */
+export function netsuiteLimiter(common: CommonConfig, config: NetSuiteConfig, redis?: RedisClientType): Limiter {
+  const spec = { maxConcurrent: config.maxConcurrent };
+  return redis ? redisLimiter(redis, `${common.namespace}:limits:netsuite:${config.accountId}`, spec) : localLimiter(spec);
+}

@@ -1,0 +1,74 @@
+/**
+ * The request's DataLoaders: one per entity reference and per list-by-parent
+ * field, created per request in createContext. Each batch function answers with
+ * one result per key, in key order; an unknown order is an Error for that key
+ * only (NOT_FOUND, which the resolvers turn into null).
+ */
+import DataLoader from 'dataloader';
+import { notFound } from '../../../lib/errors.js';
+import type { OrderConnector, OrderLineRecord, OrderRecord, ReturnRecord, ShipmentRecord } from './netsuite.js';
+import type { OrderStatus } from './status.js';
+
+/** A customer's orders under one status filter; the filter is part of the key so differing arguments never share a list. */
+export interface CustomerOrdersKey {
+  customerId: string;
+  /** Sorted, de-duplicated; empty means every status. */
+  status: readonly OrderStatus[];
+}
+
+export interface OrderLoaders {
+  order: DataLoader<string, OrderRecord>;
+  ordersOfCustomer: DataLoader<CustomerOrdersKey, OrderRecord[], string>;
+  lines: DataLoader<string, OrderLineRecord[]>;
+  shipments: DataLoader<string, ShipmentRecord[]>;
+  returns: DataLoader<string, ReturnRecord[]>;
+}
+
+/** Wraps a keyed lookup into a batch function that returns one result per key, in key order. */
+function listBatch<V>(fetch: (keys: readonly string[]) => Promise<Map<string, V[]>>) {
+  return async (keys: readonly string[]): Promise<V[][]> => {
+    const found = await fetch(keys);
+    return keys.map((k) => found.get(k) ?? []);
+  };
+}
+
+const filterKey = (status: readonly OrderStatus[]): string => status.join(',');
+
+export function createLoaders(erp: OrderConnector): OrderLoaders {
+  const order = new DataLoader<string, OrderRecord>(async (numbers) => {
+    const found = await erp.ordersByNumber(numbers);
+    return numbers.map((n) => found.get(n) ?? notFound(`the ERP has no order ${n}`, { orderId: n }));
+  });
+
+  const ordersOfCustomer = new DataLoader<CustomerOrdersKey, OrderRecord[], string>(
+    async (keys) => {
+      // One ERP query per distinct status filter; in practice every parent of a plan step shares one.
+      const byFilter = new Map<string, { status: readonly OrderStatus[]; ids: string[] }>();
+      for (const k of keys) {
+        const fk = filterKey(k.status);
+        const g = byFilter.get(fk) ?? { status: k.status, ids: [] };
+        g.ids.push(k.customerId);
+        byFilter.set(fk, g);
+      }
+      const results = new Map<string, Map<string, OrderRecord[]>>();
+      await Promise.all(
+        [...byFilter].map(async ([fk, g]) => {
+          results.set(fk, await erp.ordersOfCustomers(g.ids, { status: g.status }));
+        }),
+      );
+      const lists = keys.map((k) => results.get(filterKey(k.status))?.get(k.customerId) ?? []);
+      // Later fields of the same request (lines, or an _entities lookup) find these orders without another call.
+      for (const list of lists) for (const o of list) order.prime(o.id, o);
+      return lists;
+    },
+    { cacheKeyFn: (k) => `${k.customerId}|${filterKey(k.status)}` },
+  );
+
+  return {
+    order,
+    ordersOfCustomer,
+    lines: new DataLoader(listBatch((keys) => erp.linesOfOrders(keys))),
+    shipments: new DataLoader(listBatch((keys) => erp.shipmentsOfOrders(keys))),
+    returns: new DataLoader(listBatch((keys) => erp.returnsOfOrders(keys))),
+  };
+}
