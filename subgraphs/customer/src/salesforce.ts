@@ -1,0 +1,198 @@
+/**
+ * The customer directory: Salesforce Accounts and their Contacts, in the
+ * domain's words. The org mapping names the fields, so an org that calls its
+ * customer number `Cust_No__c` needs a different mapping file, not different code.
+ * Everything SOQL-shaped stays in this file.
+ */
+import { soqlLikeEscape, soqlLikePrefix, soqlString, type SalesforceClient, type SfRecord } from '../../../lib/clients/salesforce.js';
+import { idFormat, type IdFormat, type OrgMapping } from '../../../lib/mapping.js';
+import { childLogger } from '../../../lib/log.js';
+
+const log = childLogger('customer:salesforce');
+
+export type CustomerSegment = 'CONSUMER' | 'BUSINESS';
+export type LoyaltyTier = 'BRONZE' | 'SILVER' | 'GOLD' | 'PLATINUM';
+
+export interface ContactRecord {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  role: string | null;
+}
+
+/** A customer as Salesforce holds it, in the graph's terms. */
+export interface CustomerRecord {
+  /** The enterprise customer number, as Salesforce stores it. */
+  number: string;
+  salesforceId: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  /** Null when the org holds a value the mapping does not list. */
+  segment: CustomerSegment | null;
+  loyalty: { tier: LoyaltyTier; points: number } | null;
+  consent: { emailOptIn: boolean; smsOptIn: boolean; updatedAt: string | null } | null;
+  preferredStoreId: string | null;
+  contacts: ContactRecord[];
+  /** When Salesforce answered. */
+  fetchedAt: Date;
+}
+
+export interface CustomerFilter {
+  email?: string | null;
+  phone?: string | null;
+  namePrefix?: string | null;
+}
+
+/** Where a page of a customer search ends: the sort key of its last customer. */
+export interface CustomerSearchKey {
+  name: string;
+  number: string;
+}
+
+export interface CustomerPage {
+  customers: CustomerRecord[];
+  hasNextPage: boolean;
+  fetchedAt: Date;
+}
+
+export interface CustomerDirectory {
+  /** The format customer numbers must have; ids that do not match are never sent to Salesforce. */
+  readonly numberFormat: IdFormat;
+  /**
+   * Customers by customer number, in the order asked, null where Salesforce has
+   * none. One SOQL query for the whole batch (contacts included), and none for
+   * numbers that do not match the format.
+   */
+  customersByNumber(numbers: readonly string[]): Promise<Array<CustomerRecord | null>>;
+  /** One page of customers matching the filter, ordered by name then number, after the given key. One query. */
+  searchCustomers(filter: CustomerFilter, first: number, after?: CustomerSearchKey): Promise<CustomerPage>;
+  /** How many customers match the filter. One query. */
+  countCustomers(filter: CustomerFilter): Promise<number>;
+}
+
+/**
+ * Numbers per query. A GET carries the query in its URL, and Salesforce refuses
+ * URLs beyond about 16 KB; 200 numbers stay far below that.
+ */
+const MAX_NUMBERS_PER_QUERY = 200;
+
+export function createCustomerDirectory(client: SalesforceClient, mapping: OrgMapping): CustomerDirectory {
+  const f = mapping.salesforce.account;
+  const numberFormat = idFormat('a customer number', mapping.customerNumber);
+  const segmentByValue = new Map(Object.entries(mapping.salesforce.segmentValues).map(([k, v]) => [v.toLowerCase(), k as CustomerSegment]));
+  const tierByValue = new Map(Object.entries(mapping.salesforce.loyaltyTierValues).map(([k, v]) => [v.toLowerCase(), k as LoyaltyTier]));
+
+  const accountFields = [
+    'Id',
+    'Name',
+    f.customerNumber,
+    f.email,
+    f.phone,
+    f.segment,
+    f.loyaltyTier,
+    f.loyaltyPoints,
+    f.emailOptIn,
+    f.smsOptIn,
+    f.consentUpdatedAt,
+    f.preferredStore,
+  ];
+  const select = `SELECT ${[...new Set(accountFields)].join(', ')}, (SELECT Id, Name, Email, Phone, Title FROM Contacts ORDER BY Name) FROM Account`;
+
+  const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+  const bool = (v: unknown): boolean => v === true || v === 'true';
+
+  function toContact(r: SfRecord): ContactRecord {
+    return { id: String(r.Id), name: str(r.Name), email: str(r.Email), phone: str(r.Phone), role: str(r.Title) };
+  }
+
+  function toCustomer(r: SfRecord, fetchedAt: Date): CustomerRecord {
+    const segmentRaw = str(r[f.segment]);
+    const segment = segmentRaw ? (segmentByValue.get(segmentRaw.toLowerCase()) ?? null) : null;
+    if (segmentRaw && !segment) log.warn({ value: segmentRaw, field: f.segment }, 'segment value not in the org mapping');
+    const tierRaw = str(r[f.loyaltyTier]);
+    const tier = tierRaw ? (tierByValue.get(tierRaw.toLowerCase()) ?? null) : null;
+    if (tierRaw && !tier) log.warn({ value: tierRaw, field: f.loyaltyTier }, 'loyalty tier value not in the org mapping');
+    const points = Number(r[f.loyaltyPoints] ?? 0);
+    const contacts = r.Contacts as { records?: SfRecord[] } | null | undefined;
+    return {
+      number: String(r[f.customerNumber]),
+      salesforceId: String(r.Id),
+      name: str(r.Name),
+      email: str(r[f.email]),
+      phone: str(r[f.phone]),
+      segment,
+      loyalty: tier ? { tier, points: Number.isFinite(points) ? Math.trunc(points) : 0 } : null,
+      consent: { emailOptIn: bool(r[f.emailOptIn]), smsOptIn: bool(r[f.smsOptIn]), updatedAt: normalizeInstant(str(r[f.consentUpdatedAt])) },
+      preferredStoreId: str(r[f.preferredStore]),
+      contacts: (contacts?.records ?? []).map(toContact),
+      fetchedAt,
+    };
+  }
+
+  function filterClauses(filter: CustomerFilter): string[] {
+    const where: string[] = [];
+    if (filter.email != null) where.push(`${f.email} = ${soqlString(filter.email)}`);
+    if (filter.phone != null) where.push(`${f.phone} = ${soqlString(filter.phone)}`);
+    if (filter.namePrefix != null) {
+      // A prefix of the name or of any word in it, so that "O'Bri" finds "Siobhan O'Brien".
+      where.push(`(Name LIKE ${soqlLikePrefix(filter.namePrefix)} OR Name LIKE '% ${soqlLikeEscape(filter.namePrefix)}%')`);
+    }
+    return where;
+  }
+
+  return {
+    numberFormat,
+
+    async customersByNumber(numbers) {
+      const wanted = [...new Set(numbers.filter((n) => numberFormat.test(n)))];
+      const byNumber = new Map<string, CustomerRecord>();
+      const chunks: string[][] = [];
+      for (let i = 0; i < wanted.length; i += MAX_NUMBERS_PER_QUERY) chunks.push(wanted.slice(i, i + MAX_NUMBERS_PER_QUERY));
+      const results = await Promise.all(
+        chunks.map(async (chunk) => {
+          const soql = `${select} WHERE ${f.customerNumber} IN (${chunk.map(soqlString).join(', ')})`;
+          const res = await client.query(soql);
+          return { fetchedAt: new Date(), records: res.records };
+        }),
+      );
+      for (const { fetchedAt, records } of results) {
+        for (const r of records) {
+          const c = toCustomer(r, fetchedAt);
+          // External ID fields match case-insensitively in Salesforce.
+          byNumber.set(c.number.toLowerCase(), c);
+        }
+      }
+      return numbers.map((n) => byNumber.get(n.toLowerCase()) ?? null);
+    },
+
+    async searchCustomers(filter, first, after) {
+      const where = filterClauses(filter);
+      if (after) {
+        const n = soqlString(after.name);
+        where.push(`(Name > ${n} OR (Name = ${n} AND ${f.customerNumber} > ${soqlString(after.number)}))`);
+      }
+      const soql =
+        `${select}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
+        ` ORDER BY Name ASC, ${f.customerNumber} ASC LIMIT ${first + 1}`;
+      const res = await client.query(soql, { maxRecords: first + 1 });
+      const fetchedAt = new Date();
+      const customers = res.records.map((r) => toCustomer(r, fetchedAt));
+      return { customers: customers.slice(0, first), hasNextPage: customers.length > first, fetchedAt };
+    },
+
+    async countCustomers(filter) {
+      const where = filterClauses(filter);
+      const res = await client.query(`SELECT COUNT() FROM Account${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
+      return res.totalSize;
+    },
+  };
+}
+
+/** Salesforce writes datetimes as "2026-11-20T09:15:00.000+0000"; the graph speaks ISO-8601 UTC with Z. */
+function normalizeInstant(v: string | null): string | null {
+  if (!v) return null;
+  const t = Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isFinite(t) ? new Date(t).toISOString() : v;
+}
