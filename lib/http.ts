@@ -20,7 +20,7 @@ export interface CallPolicy {
   retries: number;
   /** First backoff; doubles each attempt, with full jitter. @default 100 */
   backoffMs: number;
-  /** Longest Retry-After we wait in line; beyond it the call fails as rate limited. @default 5000 */
+  /** Longest Retry-After we wait in line; beyond it the call fails at once, carrying retryAfterSeconds. Reads serve people waiting, so this is short. @default 1000 */
   maxRetryAfterMs: number;
   /** How long to wait for a permit from the limiter before failing as rate limited. @default 5000 */
   permitWaitMs: number;
@@ -32,7 +32,7 @@ export const defaultPolicy = (system: SystemOfRecord, overrides: Partial<CallPol
   timeoutMs: 10_000,
   retries: 2,
   backoffMs: 100,
-  maxRetryAfterMs: 5_000,
+  maxRetryAfterMs: 1_000,
   permitWaitMs: 5_000,
   ...overrides,
 });

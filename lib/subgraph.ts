@@ -13,12 +13,13 @@ import express from 'express';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from './context.js';
-import { toGraphQLError, ErrorCode } from './errors.js';
+import { DomainError, ErrorCode, UpstreamError, toGraphQLError } from './errors.js';
 import { childLogger } from './log.js';
 
 export type SubgraphName = 'customer' | 'order' | 'finance' | 'service';
@@ -68,18 +69,24 @@ export interface RunningService {
 export function formatError(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const code = formatted.extensions?.code;
-    // Errors Apollo already classified (parse, validation, bad variables) keep their code.
-    if (original === error && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
-      return production ? { ...formatted, extensions: { code } } : formatted;
+    if (original instanceof UpstreamError || original instanceof DomainError) {
+      const mapped = toGraphQLError(original);
+      return { message: mapped.message, locations: formatted.locations, path: formatted.path, extensions: { ...mapped.extensions } };
     }
-    const mapped = toGraphQLError(original);
-    const ext = { ...mapped.extensions };
-    if (!production && ext.code === ErrorCode.INTERNAL_SERVER_ERROR && original instanceof Error) {
+    const code = formatted.extensions?.code;
+    // Errors that already carry a code keep it: Apollo's parse and validation errors,
+    // and, at the gateway, the errors the subgraphs formatted.
+    if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+      if (!production) return formatted;
+      const { stacktrace: _stack, exception: _exception, ...rest } = formatted.extensions ?? {};
+      return { ...formatted, extensions: rest };
+    }
+    const ext: Record<string, unknown> = { code: ErrorCode.INTERNAL_SERVER_ERROR };
+    if (!production && original instanceof Error) {
       ext.detail = original.message;
       ext.stacktrace = original.stack?.split('\n');
     }
-    return { message: mapped.message, locations: formatted.locations, path: formatted.path, extensions: ext };
+    return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: ext };
   };
 }
 
@@ -98,7 +105,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
     schema,
     formatError: formatError(production),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    // Inline (ftv1) traces are for Apollo Studio, which this product does not report to.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
 
