@@ -1,0 +1,227 @@
+/**
+ * graphql-ws on the gateway, at the same path as HTTP. Subscriptions are
+ * validated against the API schema, authorised, planned, and served by the
+ * hub; queries and mutations stay on HTTP, where the gateway's plugins
+ * (limits, caches) apply.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError, Kind, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+import { childTraceparent } from '../../../lib/context.js';
+import { childLogger } from '../../../lib/log.js';
+import { SubscriptionHub, HubFullError, type HubLimits } from './hub.js';
+import { SubscriptionPlanner } from './plan.js';
+import { enrichEvent } from './execute.js';
+import { Upstreams } from './upstream.js';
+import type { ServiceMap } from '@apollo/gateway';
+
+const log = childLogger('subscriptions');
+
+/** Close codes this server uses, documented in docs/subscriptions.md. */
+export const CloseCodes = {
+  /** The client stopped reading and its buffer filled. */
+  SlowConsumer: 4413,
+  /** Too many subscriptions on this connection or on this gateway. */
+  TooManySubscriptions: 4429,
+  /** The server is shutting down; reconnect elsewhere. */
+  GoingAway: 1001,
+} as const;
+
+/** Who is connected, as the gateway's identity layer established it. */
+export interface SubscriptionCaller {
+  /** Stable scope string: subscribers share enrichment only within one scope. */
+  scope: string;
+  /** Milliseconds since the epoch when the credentials expire, if they do. */
+  expiresAt?: number;
+}
+
+export interface SubscriptionSecurity<C extends SubscriptionCaller> {
+  /** Authenticates the connection from its connection parameters; throw to refuse. */
+  authenticate(connectionParams: Record<string, unknown> | undefined, request: IncomingMessage): Promise<C> | C;
+  /** Checks one subscribe: the root field and its arguments. Throw a GraphQLError (e.g. FORBIDDEN) to refuse. */
+  authorize(caller: C, field: { name: string; args: Record<string, unknown> }): void;
+  /** Extensions carried to the owning subgraph with the subscribe (the caller's signed identity). */
+  upstreamExtensions(caller: C, correlationId: string): Record<string, unknown>;
+  /** The close code for a connection whose credentials expired. */
+  expiredCloseCode: number;
+}
+
+export interface SubscriptionServerOptions<C extends SubscriptionCaller> {
+  httpServer: Server;
+  path: string;
+  supergraphSdl: string;
+  subgraphUrls: Record<string, string>;
+  /** The gateway's data sources, for the entity fetches that enrich events. */
+  serviceMap: () => ServiceMap;
+  security: SubscriptionSecurity<C>;
+  /** Headers identifying the gateway to each subgraph's WebSocket endpoint. */
+  connectionHeaders?: () => Record<string, string>;
+  limits?: Partial<HubLimits & { perConnection: number }>;
+}
+
+export interface RunningSubscriptionServer {
+  hub: SubscriptionHub;
+  close(): Promise<void>;
+}
+
+interface ConnectionState<C> {
+  caller?: C;
+  open: number;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: SubscriptionServerOptions<C>): RunningSubscriptionServer {
+  const planner = new SubscriptionPlanner(opts.supergraphSdl);
+  const upstreams = new Upstreams({ urls: opts.subgraphUrls, ...(opts.connectionHeaders ? { connectionHeaders: opts.connectionHeaders } : {}) });
+  const perConnection = opts.limits?.perConnection ?? 50;
+  const hub = new SubscriptionHub(
+    {
+      openUpstream: (serviceName, payload, sink) => upstreams.subscribe(serviceName, payload, sink),
+      enrich: (prepared, payload, variables, context) =>
+        enrichEvent({ planner, prepared, payload, variables, serviceMap: opts.serviceMap(), context }),
+    },
+    { bufferPerSubscriber: opts.limits?.bufferPerSubscriber ?? 256, maxTotal: opts.limits?.maxTotal ?? 10_000 },
+  );
+
+  const wss = new WebSocketServer({ noServer: true });
+  const onUpgrade = (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void => {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    if (url.pathname !== opts.path) return;
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  opts.httpServer.on('upgrade', onUpgrade);
+
+  const states = new WeakMap<WebSocket, ConnectionState<C>>();
+  const stateOf = (socket: WebSocket): ConnectionState<C> => {
+    let s = states.get(socket);
+    if (!s) states.set(socket, (s = { open: 0 }));
+    return s;
+  };
+
+  const disposable = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
+    {
+      schema: planner.apiSchema,
+      onConnect: async (ctx) => {
+        const state = stateOf(ctx.extra.socket);
+        try {
+          state.caller = await opts.security.authenticate(ctx.connectionParams, ctx.extra.request);
+        } catch (e) {
+          log.info({ err: e instanceof Error ? e.message : e }, 'subscription connection refused');
+          return false;
+        }
+        const expiresAt = state.caller.expiresAt;
+        if (expiresAt !== undefined) {
+          const wait = Math.max(0, expiresAt - Date.now());
+          state.expiryTimer = setTimeout(() => ctx.extra.socket.close(opts.security.expiredCloseCode, 'Credentials expired'), Math.min(wait, 2 ** 31 - 1));
+        }
+        return true;
+      },
+      onClose: (ctx) => {
+        const state = states.get(ctx.extra.socket);
+        if (state?.expiryTimer) clearTimeout(state.expiryTimer);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const state = stateOf(ctx.extra.socket);
+        const caller = state.caller;
+        if (!caller) return [new GraphQLError('Not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
+        if (caller.expiresAt !== undefined && caller.expiresAt <= Date.now()) {
+          ctx.extra.socket.close(opts.security.expiredCloseCode, 'Credentials expired');
+          return [new GraphQLError('Credentials expired', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (e) {
+          return [new GraphQLError((e as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        }
+        const errors = validate(planner.apiSchema, document);
+        if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        const operation = document.definitions.find(
+          (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (payload.operationName == null || d.name?.value === payload.operationName),
+        );
+        if (!operation) return [new GraphQLError('no operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
+        if (operation.operation !== 'subscription') {
+          return [new GraphQLError('only subscriptions are served over WebSocket; send queries and mutations over HTTP', { extensions: { code: 'BAD_USER_INPUT' } })];
+        }
+        const roots = operation.selectionSet.selections.filter((s) => s.kind === Kind.FIELD);
+        if (roots.length !== 1 || operation.selectionSet.selections.length !== 1) {
+          return [new GraphQLError('a subscription selects exactly one root field', { extensions: { code: 'BAD_USER_INPUT' } })];
+        }
+        if (state.open >= perConnection) {
+          ctx.extra.socket.close(CloseCodes.TooManySubscriptions, `more than ${perConnection} subscriptions on one connection`);
+          return [new GraphQLError('too many subscriptions on this connection', { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
+        }
+        const variables = (payload.variables ?? {}) as Record<string, unknown>;
+        const root = roots[0];
+        if (root?.kind === Kind.FIELD) {
+          const args: Record<string, unknown> = {};
+          for (const a of root.arguments ?? []) {
+            args[a.name.value] = a.value.kind === Kind.VARIABLE ? variables[a.value.name.value] : a.value.kind === Kind.STRING || a.value.kind === Kind.INT ? a.value.value : a.value.kind === Kind.NULL ? null : undefined;
+          }
+          try {
+            opts.security.authorize(caller, { name: root.name.value, args });
+          } catch (e) {
+            if (e instanceof GraphQLError) return [e];
+            throw e;
+          }
+        }
+        const args: ExecutionArgs = {
+          schema: planner.apiSchema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: variables,
+          contextValue: { socket: ctx.extra.socket, caller, state },
+        };
+        return args;
+      },
+      subscribe: (args) => {
+        const { socket, caller, state } = args.contextValue as { socket: WebSocket; caller: C; state: ConnectionState<C> };
+        const correlationId = `sub-${randomUUID()}`;
+        const prepared = planner.prepare(args.document, args.operationName ?? null);
+        let iterator: AsyncIterableIterator<ExecutionResult>;
+        try {
+          iterator = hub.subscribe({
+            prepared,
+            variables: (args.variableValues ?? {}) as Record<string, unknown>,
+            scope: caller.scope,
+            upstreamExtensions: opts.security.upstreamExtensions(caller, correlationId),
+            context: { scope: { correlationId, traceparent: childTraceparent(undefined) }, caller },
+            onOverflow: () => socket.close(CloseCodes.SlowConsumer, 'Subscriber too slow: buffer full'),
+          });
+        } catch (e) {
+          if (e instanceof HubFullError) {
+            socket.close(CloseCodes.TooManySubscriptions, e.message);
+            return { errors: [new GraphQLError(e.message, { extensions: { code: 'QUERY_TOO_COMPLEX' } })] };
+          }
+          throw e;
+        }
+        state.open += 1;
+        const ret = iterator.return?.bind(iterator);
+        let counted = true;
+        iterator.return = () => {
+          if (counted) {
+            counted = false;
+            state.open -= 1;
+          }
+          return ret ? ret() : Promise.resolve({ value: undefined, done: true });
+        };
+        return iterator;
+      },
+      execute: () => ({ errors: [new GraphQLError('only subscriptions are served over WebSocket', { extensions: { code: 'BAD_USER_INPUT' } })] }),
+    },
+    wss,
+  );
+
+  return {
+    hub,
+    async close() {
+      opts.httpServer.off('upgrade', onUpgrade);
+      hub.close();
+      for (const client of wss.clients) client.close(CloseCodes.GoingAway, 'Server shutting down');
+      await disposable.dispose();
+      await upstreams.dispose();
+    },
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * The gateway's federated subscription executor at the protocol level, over two
+ * small subgraphs: the owner of the event and a second one that contributes a
+ * field to it. Asserts the graphql-ws messages a client receives, that each
+ * event is enriched once per shared (document, variables, scope), and how a
+ * slow subscriber is cut off.
+ */
+import { createServer, type Server } from 'node:http';
+import { EventEmitter, on } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import express from 'express';
+import { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { createClient, type Client } from 'graphql-ws';
+import { parse } from 'graphql';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { composeServices } from '@apollo/composition';
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { attachSubscriptionServer, CloseCodes, type RunningSubscriptionServer } from '../../gateway/src/subscriptions/server.js';
+
+const ORDER_SDL = `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+  type Order @key(fields: "id") { id: ID! status: String! customer: Customer! }
+  type Customer @key(fields: "id") { id: ID! }
+  type OrderStatusChange { eventId: ID! status: String! order: Order! }
+  type Query { order(id: ID!): Order }
+  type Subscription { orderStatusChanged(customerId: ID): OrderStatusChange! }
+`;
+const CUSTOMER_SDL = `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+  type Customer @key(fields: "id") { id: ID! name: String }
+  type Query { customer(id: ID!): Customer }
+`;
+
+interface Change {
+  eventId: string;
+  status: string;
+  customerId: string;
+}
+
+const events = new EventEmitter();
+let customerEntityCalls = 0;
+const closers: Array<() => Promise<void> | void> = [];
+let gatewayUrl = '';
+let subs: RunningSubscriptionServer;
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const addr = server.address();
+  return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/graphql`;
+}
+
+async function startSubgraph(sdl: string, resolvers: Record<string, unknown>): Promise<string> {
+  const schema = buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: resolvers as never }]);
+  const app = express();
+  const server = createServer(app);
+  const apollo = new ApolloServer({ schema });
+  await apollo.start();
+  app.use('/graphql', express.json(), expressMiddleware(apollo));
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const ws = useServer({ schema }, wss);
+  const url = await listen(server);
+  closers.push(async () => {
+    await ws.dispose();
+    await apollo.stop();
+    server.close();
+  });
+  return url;
+}
+
+beforeAll(async () => {
+  const orderUrl = await startSubgraph(ORDER_SDL, {
+    Subscription: {
+      orderStatusChanged: {
+        subscribe: async function* (_: unknown, args: { customerId?: string }) {
+          for await (const [change] of on(events, 'change') as AsyncIterable<[Change]>) {
+            if (!args.customerId || change.customerId === args.customerId) yield { orderStatusChanged: change };
+          }
+        },
+      },
+    },
+    OrderStatusChange: { order: (c: Change) => ({ id: `SO-${c.eventId}`, status: c.status, customer: { id: c.customerId } }) },
+  });
+  const customerUrl = await startSubgraph(CUSTOMER_SDL, {
+    Customer: {
+      __resolveReference: (ref: { id: string }) => {
+        customerEntityCalls += 1;
+        return { id: ref.id, name: `Name of ${ref.id}` };
+      },
+    },
+  });
+  const composed = composeServices([
+    { name: 'order', typeDefs: parse(ORDER_SDL), url: orderUrl },
+    { name: 'customer', typeDefs: parse(CUSTOMER_SDL), url: customerUrl },
+  ]);
+  if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
+  const serviceMap = { order: new RemoteGraphQLDataSource({ url: orderUrl }), customer: new RemoteGraphQLDataSource({ url: customerUrl }) };
+
+  const gatewayServer = createServer((_req, res) => res.end());
+  gatewayUrl = await listen(gatewayServer);
+  subs = attachSubscriptionServer({
+    httpServer: gatewayServer,
+    path: '/graphql',
+    supergraphSdl: composed.supergraphSdl,
+    subgraphUrls: { order: orderUrl, customer: customerUrl },
+    serviceMap: () => serviceMap,
+    security: {
+      authenticate: (params) => {
+        if (params?.authorization !== 'Bearer good') throw new Error('bad token');
+        return { scope: 'agent' };
+      },
+      authorize: () => undefined,
+      upstreamExtensions: () => ({}),
+      expiredCloseCode: 4401,
+    },
+    limits: { bufferPerSubscriber: 5 },
+  });
+  closers.push(() => subs.close());
+  closers.push(() => new Promise<void>((r) => gatewayServer.close(() => r())));
+});
+
+afterAll(async () => {
+  for (const c of closers.reverse()) await c();
+});
+
+function client(token = 'Bearer good'): Client {
+  const c = createClient({ url: gatewayUrl.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: token }, retryAttempts: 0, lazy: true });
+  closers.push(() => c.dispose());
+  return c;
+}
+
+const SUBSCRIPTION = 'subscription($c: ID) { orderStatusChanged(customerId: $c) { eventId status order { id customer { id name } } } }';
+
+async function waitFor(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!cond()) throw new Error('condition not met');
+}
+
+describe('federated subscription executor', () => {
+  it('delivers each event with a field resolved by another subgraph, filtered by the argument', async () => {
+    const c = client();
+    const received: unknown[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      c.subscribe({ query: SUBSCRIPTION, variables: { c: 'C-000001' } }, { next: (v) => received.push(v), error: reject, complete: resolve });
+    });
+    await waitFor(() => subs.hub.stats().upstreams === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    events.emit('change', { eventId: '1', status: 'SHIPPED', customerId: 'C-000001' });
+    events.emit('change', { eventId: '2', status: 'SHIPPED', customerId: 'C-000002' });
+    events.emit('change', { eventId: '3', status: 'INVOICED', customerId: 'C-000001' });
+    await waitFor(() => received.length === 2);
+    expect(received).toEqual([
+      { data: { orderStatusChanged: { eventId: '1', status: 'SHIPPED', order: { id: 'SO-1', customer: { id: 'C-000001', name: 'Name of C-000001' } } } } },
+      { data: { orderStatusChanged: { eventId: '3', status: 'INVOICED', order: { id: 'SO-3', customer: { id: 'C-000001', name: 'Name of C-000001' } } } } },
+    ]);
+    await c.dispose();
+    await done.catch(() => undefined);
+    await waitFor(() => subs.hub.stats().upstreams === 0);
+  });
+
+  it('enriches an event once for many subscribers sharing document, variables and scope', async () => {
+    const clients = Array.from({ length: 20 }, () => client());
+    const counts = new Array<number>(20).fill(0);
+    clients.forEach((c, i) => c.subscribe({ query: SUBSCRIPTION, variables: { c: 'C-000009' } }, { next: () => (counts[i] = (counts[i] ?? 0) + 1), error: () => undefined, complete: () => undefined }));
+    await waitFor(() => subs.hub.stats().subscribers === 20);
+    expect(subs.hub.stats().upstreams).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    const before = customerEntityCalls;
+    events.emit('change', { eventId: '10', status: 'SHIPPED', customerId: 'C-000009' });
+    await waitFor(() => counts.every((n) => n === 1));
+    expect(customerEntityCalls - before).toBe(1);
+    await Promise.all(clients.map((c) => c.dispose()));
+    await waitFor(() => subs.hub.stats().subscribers === 0);
+  });
+
+  it('refuses a connection without valid credentials', async () => {
+    const c = client('Bearer forged');
+    const outcome = await new Promise<unknown>((resolve) => {
+      c.subscribe({ query: SUBSCRIPTION }, { next: () => resolve('next'), error: (e) => resolve(e), complete: () => resolve('complete') });
+    });
+    expect((outcome as { code?: number }).code).toBe(4403);
+  });
+
+  it('closes the connection of a subscriber that stops reading once its buffer is full', async () => {
+    // A raw socket that never reads: pause it right after the subscription starts.
+    const ws = new WebSocket(gatewayUrl.replace('http', 'ws'), 'graphql-transport-ws');
+    closers.push(() => ws.terminate());
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer good' } }));
+    await new Promise((r) => ws.once('message', r));
+    ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION, variables: { c: 'C-000777' } } }));
+    await waitFor(() => subs.hub.stats().subscribers === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    ws.pause();
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    const big = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < 400; i++) events.emit('change', { eventId: `slow-${i}-${big}`, status: 'SHIPPED', customerId: 'C-000777' });
+    // The gateway gives up on the subscriber while the client still is not reading ...
+    await waitFor(() => subs.hub.stats().subscribers === 0);
+    // ... and the close frame, queued behind what was already sent, names the reason.
+    ws.resume();
+    expect(await closed).toBe(CloseCodes.SlowConsumer);
+  });
+});
