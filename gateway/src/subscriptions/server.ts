@@ -5,6 +5,7 @@
  * (limits, caches) apply.
  */
 import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -86,7 +87,7 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
   );
 
   const wss = new WebSocketServer({ noServer: true });
-  const onUpgrade = (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void => {
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://gateway');
     if (url.pathname !== opts.path) return;
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
