@@ -5,11 +5,11 @@
  * gateway), and each Salesforce field throws the failure, which nulls that
  * field alone with an error naming SALESFORCE.
  */
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { DomainError, ErrorCode, UpstreamError, badInput, unreachable } from '../../../lib/errors.js';
-import { connection, decodeCursor, pageSize, type Freshness } from '../../../lib/pagination.js';
+import { connection, decodeCursor, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
 import type { CustomerDirectory, CustomerFilter, CustomerRecord, CustomerSearchKey } from './salesforce.js';
 import type { CustomerLoaders } from './loaders.js';
+import type { Resolvers } from './__generated__/resolvers-types.js';
 
 export interface CustomerContext {
   directory: CustomerDirectory;
@@ -28,9 +28,8 @@ export interface CustomerParent {
   source: CustomerSource;
 }
 
-interface CustomerConnectionParent {
-  filter: CustomerFilter;
-}
+/** What Query.customers resolves to: a page, and the filter that totalCount counts again. */
+export type CustomerConnectionParent = Connection<CustomerParent> & { filter: CustomerFilter };
 
 function checkNumber(ctx: CustomerContext, id: string, argumentName: string): void {
   if (!ctx.directory.numberFormat.test(id)) {
@@ -77,19 +76,22 @@ function isSearchKey(v: unknown): v is CustomerSearchKey {
 
 const searchKey = (r: CustomerRecord): CustomerSearchKey => ({ name: r.name ?? '', number: r.number });
 
-export const resolvers: GraphQLResolverMap<CustomerContext> = {
+/**
+ * Checked against the resolver types generated from this subgraph's SDL
+ * (`npm run codegen`), which map each GraphQL type to what it resolves from.
+ * `satisfies` rather than an annotation keeps the exported type what
+ * lib/subgraph.ts accepts: the generated `__resolveReference` signature
+ * (reference, context, info) is not a GraphQLFieldResolver.
+ */
+export const resolvers = {
   Query: {
-    async customer(_root: unknown, args: { id: string }, ctx: CustomerContext): Promise<CustomerParent | null> {
+    async customer(_root, args, ctx): Promise<CustomerParent | null> {
       checkNumber(ctx, args.id, 'id');
       const source = await loadCustomer(ctx, args.id);
       return source.phase === 'absent' ? null : { id: args.id, source };
     },
 
-    async customers(
-      _root: unknown,
-      args: { filter?: CustomerFilter | null; first?: number | null; after?: string | null },
-      ctx: CustomerContext,
-    ) {
+    async customers(_root, args, ctx): Promise<CustomerConnectionParent> {
       const first = pageSize(args.first, 20);
       const after = decodeCursor(args.after, isSearchKey);
       const filter: CustomerFilter = { email: args.filter?.email, phone: args.filter?.phone, namePrefix: args.filter?.namePrefix };
@@ -107,16 +109,16 @@ export const resolvers: GraphQLResolverMap<CustomerContext> = {
 
   CustomerConnection: {
     // Counted only when asked for: it is a second query.
-    totalCount: (parent: CustomerConnectionParent, _args: unknown, ctx: CustomerContext) => ctx.directory.countCustomers(parent.filter),
+    totalCount: (parent, _args, ctx) => ctx.directory.countCustomers(parent.filter),
   },
 
   Customer: {
-    async __resolveReference(ref: { id: string }, ctx: CustomerContext): Promise<CustomerParent> {
+    async __resolveReference(ref, ctx): Promise<CustomerParent> {
       checkNumber(ctx, ref.id, 'id');
       // A customer Salesforce does not know still resolves: other systems may know it, and its Salesforce fields are null.
       return { id: ref.id, source: await loadCustomer(ctx, ref.id) };
     },
-    id: (parent: CustomerParent) => parent.id,
+    id: (parent) => parent.id,
     salesforceId: salesforceField((r) => r.salesforceId),
     name: salesforceField((r) => r.name),
     email: salesforceField((r) => r.email),
@@ -128,4 +130,4 @@ export const resolvers: GraphQLResolverMap<CustomerContext> = {
     contacts: salesforceField((r) => r.contacts),
     freshness: salesforceField((r) => freshness(r.fetchedAt)),
   },
-};
+} satisfies Resolvers;

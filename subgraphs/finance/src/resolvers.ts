@@ -5,27 +5,25 @@
  * UpstreamErrors so that only the fields that needed the ERP are null.
  */
 import type DataLoader from 'dataloader';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { DomainError, ErrorCode, badInput } from '../../../lib/errors.js';
 import { idFormat, type IdFormat, type OrgMapping } from '../../../lib/mapping.js';
 import { connection, decodeCursor, freshNow, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
 import type { FinanceLoaders } from './loaders.js';
 import type { AddressRecord, FinancialsRecord, InvoiceCursor, InvoiceRecord, InvoiceStatus, PaymentRecord } from './netsuite.js';
 import type { Money } from './money.js';
+import type { Resolvers } from './__generated__/resolvers-types.js';
 
 export interface FinanceContext {
   loaders: FinanceLoaders;
 }
 
-interface EntityRef {
+/** A Customer or an Order here: only its id, the key other subgraphs resolve it by. */
+export interface EntityRef {
   id: string;
 }
 
-interface InvoiceConnectionArgs {
-  first?: number | null;
-  after?: string | null;
-  status?: InvoiceStatus[] | null;
-}
+/** What Customer.invoices resolves to; codegen.ts maps InvoiceConnection to it. */
+export type InvoiceConnectionParent = Connection<InvoiceRecord>;
 
 /** The wire shape of a page cursor: invoice date and ERP id of the last invoice shown. */
 interface CursorKey {
@@ -62,7 +60,14 @@ async function loadOrNull<K, V, C>(loader: DataLoader<K, V, C>, key: K): Promise
   }
 }
 
-export function createFinanceResolvers(mapping: OrgMapping): GraphQLResolverMap<FinanceContext> {
+/**
+ * The resolvers, checked against the resolver types generated from this subgraph's
+ * SDL (`npm run codegen`), which map each GraphQL type to the record it resolves from.
+ * `satisfies` rather than a return type annotation keeps the result what
+ * lib/subgraph.ts accepts: the generated `__resolveReference` signature
+ * (reference, context, info) is not a GraphQLFieldResolver.
+ */
+export function createFinanceResolvers(mapping: OrgMapping) {
   const customerNumber = idFormat('a customer number', mapping.customerNumber);
   const orderNumber = idFormat('an order number', mapping.netsuite.orderNumber);
   const invoiceNumber = idFormat('an invoice number', mapping.netsuite.invoiceNumber);
@@ -72,34 +77,33 @@ export function createFinanceResolvers(mapping: OrgMapping): GraphQLResolverMap<
 
   return {
     Query: {
-      invoice: (_: unknown, args: { id: string }, ctx: FinanceContext) => invoiceById(args.id, ctx, 'id'),
+      invoice: (_, args, ctx) => invoiceById(args.id, ctx, 'id'),
     },
 
     Invoice: {
-      __resolveReference: (ref: EntityRef, ctx: FinanceContext) => invoiceById(ref.id, ctx, 'id'),
-      id: (r: InvoiceRecord): string => r.number,
-      customer: (r: InvoiceRecord): EntityRef => ({ id: r.customerNumber }),
-      order: (r: InvoiceRecord): EntityRef | null => (r.orderNumber ? { id: r.orderNumber } : null),
-      status: (r: InvoiceRecord): InvoiceStatus => r.status,
-      issuedAt: (r: InvoiceRecord): string => midnightUtc(r.issuedOn),
-      dueAt: (r: InvoiceRecord): string => midnightUtc(r.dueOn),
-      total: (r: InvoiceRecord): Money => r.total,
-      amountDue: (r: InvoiceRecord): Money => r.amountDue,
-      payments: (r: InvoiceRecord, _: unknown, ctx: FinanceContext): Promise<PaymentRecord[]> =>
-        ctx.loaders.paymentsByInvoice.load(r.number),
-      freshness: (r: InvoiceRecord): Freshness => freshNow('ERP', r.fetchedAt),
+      __resolveReference: (ref, ctx) => invoiceById(ref.id, ctx, 'id'),
+      id: (r): string => r.number,
+      customer: (r): EntityRef => ({ id: r.customerNumber }),
+      order: (r): EntityRef | null => (r.orderNumber ? { id: r.orderNumber } : null),
+      status: (r): InvoiceStatus => r.status,
+      issuedAt: (r): string => midnightUtc(r.issuedOn),
+      dueAt: (r): string => midnightUtc(r.dueOn),
+      total: (r): Money => r.total,
+      amountDue: (r): Money => r.amountDue,
+      payments: (r, _, ctx): Promise<PaymentRecord[]> => ctx.loaders.paymentsByInvoice.load(r.number),
+      freshness: (r): Freshness => freshNow('ERP', r.fetchedAt),
     },
 
     Payment: {
-      id: (p: PaymentRecord): string => p.number,
-      amount: (p: PaymentRecord): Money | null => p.amount,
-      receivedAt: (p: PaymentRecord): string | null => (p.receivedOn ? midnightUtc(p.receivedOn) : null),
-      method: (p: PaymentRecord): string | null => p.method,
+      id: (p): string => p.number,
+      amount: (p): Money | null => p.amount,
+      receivedAt: (p): string | null => (p.receivedOn ? midnightUtc(p.receivedOn) : null),
+      method: (p): string | null => p.method,
     },
 
     Customer: {
-      __resolveReference: (ref: EntityRef): EntityRef => ({ id: ref.id }),
-      financials: (parent: EntityRef, args: { maxAgeSeconds?: number | null }, ctx: FinanceContext): Promise<FinancialsRecord | null> => {
+      __resolveReference: (ref): EntityRef => ({ id: ref.id }),
+      financials: (parent, args, ctx): Promise<FinancialsRecord | null> => {
         const id = checkId(customerNumber, parent.id, 'id');
         const maxAge = args.maxAgeSeconds;
         if (maxAge != null && maxAge < 0) {
@@ -107,7 +111,7 @@ export function createFinanceResolvers(mapping: OrgMapping): GraphQLResolverMap<
         }
         return loadOrNull(ctx.loaders.financials, maxAge == null ? { customerNumber: id } : { customerNumber: id, maxAgeSeconds: maxAge });
       },
-      invoices: async (parent: EntityRef, args: InvoiceConnectionArgs, ctx: FinanceContext): Promise<Connection<InvoiceRecord>> => {
+      invoices: async (parent, args, ctx): Promise<InvoiceConnectionParent> => {
         const id = checkId(customerNumber, parent.id, 'id');
         const first = pageSize(args.first, 10);
         const key = decodeCursor(args.after, isCursorKey);
@@ -126,14 +130,14 @@ export function createFinanceResolvers(mapping: OrgMapping): GraphQLResolverMap<
     },
 
     CustomerFinancials: {
-      freshness: (f: FinancialsRecord): Freshness => freshNow('ERP', f.fetchedAt),
-      billingAddress: (f: FinancialsRecord): AddressRecord | null => f.billingAddress,
+      freshness: (f): Freshness => freshNow('ERP', f.fetchedAt),
+      billingAddress: (f): AddressRecord | null => f.billingAddress,
     },
 
     Order: {
-      __resolveReference: (ref: EntityRef): EntityRef => ({ id: ref.id }),
-      invoices: (parent: EntityRef, _: unknown, ctx: FinanceContext): Promise<InvoiceRecord[]> =>
+      __resolveReference: (ref): EntityRef => ({ id: ref.id }),
+      invoices: (parent, _, ctx): Promise<InvoiceRecord[]> =>
         ctx.loaders.invoicesByOrder.load(checkId(orderNumber, parent.id, 'id')),
     },
-  };
+  } satisfies Resolvers;
 }

@@ -2,28 +2,26 @@
  * Resolvers of the order subgraph. They validate ids before any call, go through
  * the request's loaders for every read, and never see SuiteQL or HTTP.
  */
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { badInput, DomainError, ErrorCode, UpstreamError } from '../../../lib/errors.js';
 import type { IdFormat } from '../../../lib/mapping.js';
 import { connection, decodeCursor, freshNow, oldest, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
 import type { OrderLoaders } from './loaders.js';
 import type { OrderLineRecord, OrderRecord, ReturnRecord, ShipmentRecord } from './netsuite.js';
-import { ORDER_STATUSES, type OrderStatus } from './status.js';
+import { ORDER_STATUSES, type OrderStatus, type RefundStatus, type ReturnStatus, type ShipmentStatus } from './status.js';
+import type { Resolvers } from './__generated__/resolvers-types.js';
 
 export interface OrderContext {
   loaders: OrderLoaders;
   ids: { order: IdFormat; customer: IdFormat };
 }
 
-interface CustomerRef {
+/** A Customer here is only its number: the order subgraph knows nothing else about it. */
+export interface CustomerRef {
   id: string;
 }
 
-interface OrdersArgs {
-  first?: number | null;
-  after?: string | null;
-  status?: OrderStatus[] | null;
-}
+/** What Customer.orders resolves to; codegen.ts maps OrderConnection to it. */
+export type OrderConnectionParent = Connection<OrderRecord>;
 
 /** The keyset of a position in a customer's newest-first order list. */
 interface OrderCursor {
@@ -65,9 +63,16 @@ function unmapped(what: string, code: string, id: string): UpstreamError {
 
 const erpFreshness = (fetchedAt: string): Freshness => ({ source: 'ERP', fetchedAt, stale: false });
 
-export const resolvers: GraphQLResolverMap<OrderContext> = {
+/**
+ * Checked against the resolver types generated from this subgraph's SDL
+ * (`npm run codegen`), which map each GraphQL type to the record it resolves from.
+ * `satisfies` rather than an annotation keeps the exported type what
+ * lib/subgraph.ts accepts: the generated `__resolveReference` signature
+ * (reference, context, info) is not a GraphQLFieldResolver.
+ */
+export const resolvers = {
   Query: {
-    async order(_: unknown, args: { id: string }, ctx: OrderContext): Promise<OrderRecord | null> {
+    async order(_, args, ctx): Promise<OrderRecord | null> {
       if (!ctx.ids.order.test(args.id)) {
         throw badInput(`expected an ${ctx.ids.order.describe()}, got '${args.id.slice(0, 60)}'`, { argumentName: 'id' });
       }
@@ -77,11 +82,11 @@ export const resolvers: GraphQLResolverMap<OrderContext> = {
 
   Customer: {
     // The customer is only its number here: resolving the reference costs no call.
-    __resolveReference(ref: CustomerRef): CustomerRef {
+    __resolveReference(ref): CustomerRef {
       return { id: ref.id };
     },
 
-    async orders(customer: CustomerRef, args: OrdersArgs, ctx: OrderContext): Promise<Connection<OrderRecord>> {
+    async orders(customer, args, ctx): Promise<OrderConnectionParent> {
       const first = pageSize(args.first, 10);
       const cursor = decodeCursor(args.after, isOrderCursor);
       if (!ctx.ids.customer.test(customer.id)) {
@@ -102,36 +107,36 @@ export const resolvers: GraphQLResolverMap<OrderContext> = {
 
   Order: {
     // A malformed number cannot name an ERP order: null, and no call.
-    async __resolveReference(ref: { id: string }, ctx: OrderContext): Promise<OrderRecord | null> {
+    async __resolveReference(ref, ctx): Promise<OrderRecord | null> {
       if (typeof ref.id !== 'string' || !ctx.ids.order.test(ref.id)) return null;
       return orderOrNull(ctx, ref.id);
     },
-    customer: (o: OrderRecord): CustomerRef => ({ id: o.customerId }),
-    status(o: OrderRecord): OrderStatus {
+    customer: (o): CustomerRef => ({ id: o.customerId }),
+    status(o): OrderStatus {
       if (!o.status) throw unmapped('sales order', o.erpStatus, o.id);
       return o.status;
     },
-    lines: (o: OrderRecord, _: unknown, ctx: OrderContext): Promise<OrderLineRecord[]> => ctx.loaders.lines.load(o.id),
-    shipments: (o: OrderRecord, _: unknown, ctx: OrderContext): Promise<ShipmentRecord[]> => ctx.loaders.shipments.load(o.id),
-    returns: (o: OrderRecord, _: unknown, ctx: OrderContext): Promise<ReturnRecord[]> => ctx.loaders.returns.load(o.id),
-    freshness: (o: OrderRecord): Freshness => erpFreshness(o.fetchedAt),
+    lines: (o, _, ctx): Promise<OrderLineRecord[]> => ctx.loaders.lines.load(o.id),
+    shipments: (o, _, ctx): Promise<ShipmentRecord[]> => ctx.loaders.shipments.load(o.id),
+    returns: (o, _, ctx): Promise<ReturnRecord[]> => ctx.loaders.returns.load(o.id),
+    freshness: (o): Freshness => erpFreshness(o.fetchedAt),
   },
 
   Shipment: {
-    status(s: ShipmentRecord): string {
+    status(s): ShipmentStatus {
       if (!s.status) throw unmapped('item fulfillment', s.erpStatus, s.id);
       return s.status;
     },
   },
 
   ReturnAuthorization: {
-    status(r: ReturnRecord): string {
+    status(r): ReturnStatus {
       if (!r.status) throw unmapped('return authorization', r.erpStatus, r.id);
       return r.status;
     },
-    refundStatus(r: ReturnRecord): string {
+    refundStatus(r): RefundStatus {
       if (!r.refundStatus) throw unmapped('return authorization', r.erpStatus, r.id);
       return r.refundStatus;
     },
   },
-};
+} satisfies Resolvers;

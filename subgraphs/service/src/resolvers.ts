@@ -3,12 +3,12 @@
  * call, then asks a loader; failures of the service desk propagate from the field
  * that needed it, so only that field is null.
  */
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { badInput, UpstreamError } from '../../../lib/errors.js';
 import type { IdFormat } from '../../../lib/mapping.js';
 import { connection, decodeCursor, pageSize, type Connection } from '../../../lib/pagination.js';
 import type { ServiceLoaders } from './loaders.js';
-import type { CaseCommentRecord, CaseCursor, CaseStatus, SupportCaseRecord } from './zendesk.js';
+import type { CaseCursor, SupportCaseRecord } from './zendesk.js';
+import type { Resolvers } from './__generated__/resolvers-types.js';
 
 export interface ServiceContext {
   loaders: ServiceLoaders;
@@ -40,24 +40,33 @@ const isCaseCursor = (v: unknown): v is CaseCursor =>
   Number.isSafeInteger((v as CaseCursor).id) &&
   (v as CaseCursor).id > 0;
 
-interface CasesArgs {
-  first?: number | null;
-  after?: string | null;
-  status?: CaseStatus[] | null;
+/** A Customer, an Order or a comment's author here: only its id; the rest is resolved from it. */
+export interface EntityRef {
+  id: string;
 }
 
-export const resolvers: GraphQLResolverMap<ServiceContext> = {
+/** What Customer.cases resolves to; codegen.ts maps SupportCaseConnection to it. */
+export type SupportCaseConnectionParent = Connection<SupportCaseRecord>;
+
+/**
+ * Checked against the resolver types generated from this subgraph's SDL
+ * (`npm run codegen`), which map each GraphQL type to the record it resolves from.
+ * `satisfies` rather than an annotation keeps the exported type what
+ * lib/subgraph.ts accepts: the generated `__resolveReference` signature
+ * (reference, context, info) is not a GraphQLFieldResolver.
+ */
+export const resolvers = {
   Query: {
-    supportCase(_root: unknown, args: { id: string }, ctx: ServiceContext) {
+    supportCase(_root, args, ctx) {
       return ctx.loaders.caseById.load(checkCaseId(args.id));
     },
   },
 
   SupportCase: {
-    __resolveReference(ref: { id: string }, ctx: ServiceContext) {
+    __resolveReference(ref, ctx) {
       return ctx.loaders.caseById.load(checkCaseId(ref.id));
     },
-    async customer(c: SupportCaseRecord, _args: unknown, ctx: ServiceContext) {
+    async customer(c, _args, ctx): Promise<EntityRef> {
       if (c.customerNumber) return { id: c.customerNumber };
       if (c.organizationId !== null) {
         const n = await ctx.loaders.customerNumberByOrg.load(c.organizationId);
@@ -69,37 +78,37 @@ export const resolvers: GraphQLResolverMap<ServiceContext> = {
       }
       throw new UpstreamError('SERVICE_DESK', 'error', `case ${c.id} has neither an organization nor a requester with a customer number`);
     },
-    order(c: SupportCaseRecord) {
+    order(c): EntityRef | null {
       return c.orderNumber ? { id: c.orderNumber } : null;
     },
-    comments(c: SupportCaseRecord, _args: unknown, ctx: ServiceContext) {
+    comments(c, _args, ctx) {
       return ctx.loaders.commentsByCase.load(c.id);
     },
-    freshness(c: SupportCaseRecord) {
+    freshness(c) {
       return { source: 'SERVICE_DESK', fetchedAt: c.fetchedAt, stale: false };
     },
   },
 
   CaseComment: {
-    author(c: CaseCommentRecord) {
+    author(c): EntityRef {
       return { id: c.authorId };
     },
   },
 
   CaseCommentAuthor: {
-    async name(a: { id: string }, _args: unknown, ctx: ServiceContext) {
+    async name(a, _args, ctx) {
       return (await ctx.loaders.userById.load(a.id))?.name ?? null;
     },
-    async role(a: { id: string }, _args: unknown, ctx: ServiceContext) {
+    async role(a, _args, ctx) {
       return (await ctx.loaders.userById.load(a.id))?.role ?? null;
     },
   },
 
   Customer: {
-    __resolveReference(ref: { id: string }) {
+    __resolveReference(ref): EntityRef {
       return { id: ref.id };
     },
-    async cases(customer: { id: string }, args: CasesArgs, ctx: ServiceContext): Promise<Connection<SupportCaseRecord>> {
+    async cases(customer, args, ctx): Promise<SupportCaseConnectionParent> {
       const id = checkFormat(ctx.formats.customerNumber, customer.id, 'id');
       const first = pageSize(args.first, 10);
       const after = decodeCursor(args.after, isCaseCursor);
@@ -114,11 +123,11 @@ export const resolvers: GraphQLResolverMap<ServiceContext> = {
   },
 
   Order: {
-    __resolveReference(ref: { id: string }) {
+    __resolveReference(ref): EntityRef {
       return { id: ref.id };
     },
-    cases(order: { id: string }, _args: unknown, ctx: ServiceContext) {
+    cases(order, _args, ctx) {
       return ctx.loaders.casesByOrder.load(checkFormat(ctx.formats.orderNumber, order.id, 'id'));
     },
   },
-};
+} satisfies Resolvers;

@@ -1,0 +1,468 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { CustomerParent, CustomerConnectionParent, CustomerContext } from '../resolvers.js';
+import type { ContactRecord } from '../salesforce.js';
+import type { Freshness as FreshnessValue } from '../../../../lib/pagination.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An instant in time, as an ISO-8601 string in UTC, e.g. "2026-11-20T09:15:00.000Z". */
+  DateTime: { input: string; output: string; }
+  _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** A postal address. */
+export type Address = {
+  __typename?: 'Address';
+  /** City or town. */
+  city: Scalars['String']['output'];
+  /** ISO 3166-1 alpha-2 country code, e.g. "US". */
+  country: Scalars['String']['output'];
+  /** First line: street and number. */
+  line1: Scalars['String']['output'];
+  /** Second line: flat, suite or building, if any. */
+  line2?: Maybe<Scalars['String']['output']>;
+  /** Postal or ZIP code. */
+  postalCode: Scalars['String']['output'];
+  /** State, province or region, where the country uses one. */
+  region?: Maybe<Scalars['String']['output']>;
+};
+
+/** Marketing consent, as the customer last gave it. */
+export type Consent = {
+  __typename?: 'Consent';
+  /** The customer agreed to marketing e-mail. */
+  emailOptIn: Scalars['Boolean']['output'];
+  /** The customer agreed to marketing text messages. */
+  smsOptIn: Scalars['Boolean']['output'];
+  /** When consent was last changed; null if never recorded. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A person at a customer's account (a Salesforce Contact). */
+export type Contact = {
+  __typename?: 'Contact';
+  /** The contact's e-mail address. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** The Salesforce Contact id. */
+  id: Scalars['ID']['output'];
+  /** The contact's full name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** The contact's phone number. */
+  phone?: Maybe<Scalars['String']['output']>;
+  /** The contact's role at the account, e.g. "Buyer" or "Accounts Payable". */
+  role?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A retail customer, identified across every system by the enterprise customer number.
+ * This subgraph contributes the engagement part, which Salesforce owns. Every field except
+ * `id` comes from Salesforce and is null, with an UPSTREAM_UNAVAILABLE (or TIMEOUT, RATE_LIMITED)
+ * error naming SALESFORCE, when Salesforce cannot answer; `id` and the fields other subgraphs
+ * contribute still resolve.
+ */
+export type Customer = {
+  __typename?: 'Customer';
+  /** Marketing consent as last recorded in Salesforce. */
+  consent?: Maybe<Consent>;
+  /** The people at the account (business accounts have one or more; consumers usually none), ordered by name. */
+  contacts?: Maybe<Array<Contact>>;
+  /** The customer's e-mail address, as Salesforce holds it. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** How fresh the Salesforce part of this customer is. */
+  freshness?: Maybe<Freshness>;
+  /** The enterprise customer number, e.g. "C-000042". Stored in Salesforce as an External ID on Account. */
+  id: Scalars['ID']['output'];
+  /** Loyalty programme standing; null when the customer has no tier. */
+  loyalty?: Maybe<Loyalty>;
+  /** The account's name: a person's full name or a company name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** The customer's phone number, as Salesforce holds it. */
+  phone?: Maybe<Scalars['String']['output']>;
+  /** The store the customer prefers, e.g. "STORE-017"; null if none. */
+  preferredStoreId?: Maybe<Scalars['String']['output']>;
+  /** The Salesforce Account id (18 characters), for links into Salesforce. */
+  salesforceId?: Maybe<Scalars['ID']['output']>;
+  /** Whether the customer is a consumer or a business; null if Salesforce holds a value this graph does not know. */
+  segment?: Maybe<CustomerSegment>;
+};
+
+/** A page of customers, ordered by name and then customer number. */
+export type CustomerConnection = {
+  __typename?: 'CustomerConnection';
+  /** The customers on this page, each with its cursor. */
+  edges: Array<CustomerEdge>;
+  /** How fresh this page is. */
+  freshness: Freshness;
+  /** The customers on this page. */
+  nodes: Array<Customer>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
+  /** How many customers match the filter in all; costs one extra Salesforce call when selected. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** One customer in a CustomerConnection. */
+export type CustomerEdge = {
+  __typename?: 'CustomerEdge';
+  /** Pass as `after` to get the customers that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The customer. */
+  node: Customer;
+};
+
+/** Criteria for finding customers. Criteria given together must all match; none lists every customer. */
+export type CustomerFilter = {
+  /** Exact e-mail address (case-insensitive). */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** The start of the customer's name or of any word in it (case-insensitive), e.g. "O'Bri" finds "Siobhan O'Brien". */
+  namePrefix?: InputMaybe<Scalars['String']['input']>;
+  /** Exact phone number, as stored. */
+  phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Whether a customer buys as a person or as a business. */
+export type CustomerSegment =
+  /** A company buying on account. */
+  | 'BUSINESS'
+  /** A person buying for themselves. */
+  | 'CONSUMER';
+
+/** How fresh a piece of data is, and where it came from. */
+export type Freshness = {
+  __typename?: 'Freshness';
+  /** When the data was read from that system. */
+  fetchedAt: Scalars['DateTime']['output'];
+  /** The system of record the data was read from. */
+  source: SystemOfRecord;
+  /** True when the system could not be reached and this is the last known value, older than its normal time to live. */
+  stale: Scalars['Boolean']['output'];
+};
+
+/** A customer's standing in the loyalty programme. */
+export type Loyalty = {
+  __typename?: 'Loyalty';
+  /** Points currently held. */
+  points: Scalars['Int']['output'];
+  /** The loyalty tier. */
+  tier: LoyaltyTier;
+};
+
+/** Loyalty tiers, lowest first. */
+export type LoyaltyTier =
+  /** Entry tier. */
+  | 'BRONZE'
+  /** Third tier. */
+  | 'GOLD'
+  /** Top tier. */
+  | 'PLATINUM'
+  /** Second tier. */
+  | 'SILVER';
+
+/** An amount of money. The amount is a decimal string so that no client rounds it through a binary float. */
+export type Money = {
+  __typename?: 'Money';
+  /** Decimal amount with two fraction digits, e.g. "129.90"; negative for credits. */
+  amount: Scalars['String']['output'];
+  /** ISO 4217 currency code, e.g. "USD". */
+  currency: Scalars['String']['output'];
+};
+
+/** Where a page of a connection ends, and whether there is more. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** The cursor of the last item on this page; pass it as `after` to get the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when another page follows this one. */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** The customer subgraph's entry points: customers as Salesforce knows them. */
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * One customer by customer number. A malformed number is BAD_USER_INPUT (and costs no call);
+   * a well-formed number Salesforce does not know gives null. When Salesforce cannot be reached,
+   * the customer is still returned with its `id`, so fields from other systems resolve, and the
+   * Salesforce fields are null with errors naming SALESFORCE.
+   */
+  customer?: Maybe<Customer>;
+  /** Customers matching a filter, ordered by name and then customer number. */
+  customers: CustomerConnection;
+};
+
+
+/** The customer subgraph's entry points: customers as Salesforce knows them. */
+export type QueryCustomerArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The customer subgraph's entry points: customers as Salesforce knows them. */
+export type QueryCustomersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CustomerFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The system of record that owns a piece of data. */
+export type SystemOfRecord =
+  /** The ERP (NetSuite): orders, shipments, returns, invoices, payments, credit. */
+  | 'ERP'
+  /** Salesforce: engagement, loyalty, consent. */
+  | 'SALESFORCE'
+  /** The service desk (Zendesk): cases, comments, SLAs. */
+  | 'SERVICE_DESK';
+
+/** The outcome of a write. */
+export type WriteStatus =
+  /** The owning system accepted the write; the result carries the updated entity. */
+  | 'APPLIED'
+  /** The write could not be applied after the configured number of attempts or age; an operator can retry or discard it. */
+  | 'DEAD_LETTERED'
+  /** The owning system could not be reached; the write is stored durably and will be applied once, later, under the same writeId. */
+  | 'QUEUED'
+  /** The owning system refused the write; the errors say why. */
+  | 'REJECTED';
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = {
+  Customer: Customer;
+};
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  Customer:
+    ( { __typename: 'Customer' }
+    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}> );
+};
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  Address: ResolverTypeWrapper<Address>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Consent: ResolverTypeWrapper<Consent>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Contact: ResolverTypeWrapper<ContactRecord>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Customer: ResolverTypeWrapper<CustomerParent>;
+  CustomerConnection: ResolverTypeWrapper<CustomerConnectionParent>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
+  CustomerFilter: CustomerFilter;
+  CustomerSegment: CustomerSegment;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Freshness: ResolverTypeWrapper<FreshnessValue>;
+  Loyalty: ResolverTypeWrapper<Loyalty>;
+  LoyaltyTier: LoyaltyTier;
+  Money: ResolverTypeWrapper<Money>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SystemOfRecord: SystemOfRecord;
+  WriteStatus: WriteStatus;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  Address: Address;
+  String: Scalars['String']['output'];
+  Consent: Consent;
+  Boolean: Scalars['Boolean']['output'];
+  Contact: ContactRecord;
+  ID: Scalars['ID']['output'];
+  Customer: CustomerParent;
+  CustomerConnection: CustomerConnectionParent;
+  Int: Scalars['Int']['output'];
+  CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
+  CustomerFilter: CustomerFilter;
+  DateTime: Scalars['DateTime']['output'];
+  Freshness: FreshnessValue;
+  Loyalty: Loyalty;
+  Money: Money;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+};
+
+export type AddressResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
+  city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line1?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ConsentResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {
+  emailOptIn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  smsOptIn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type ContactResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = {
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CustomerResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  consent?: Resolver<Maybe<ResolversTypes['Consent']>, ParentType, ContextType>;
+  contacts?: Resolver<Maybe<Array<ResolversTypes['Contact']>>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  freshness?: Resolver<Maybe<ResolversTypes['Freshness']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  loyalty?: Resolver<Maybe<ResolversTypes['Loyalty']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  preferredStoreId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  salesforceId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  segment?: Resolver<Maybe<ResolversTypes['CustomerSegment']>, ParentType, ContextType>;
+};
+
+export type CustomerConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['CustomerConnection'] = ResolversParentTypes['CustomerConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['CustomerEdge']>, ParentType, ContextType>;
+  freshness?: Resolver<ResolversTypes['Freshness'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type CustomerEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['CustomerEdge'] = ResolversParentTypes['CustomerEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+};
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type FreshnessResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Freshness'] = ResolversParentTypes['Freshness']> = {
+  fetchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['SystemOfRecord'], ParentType, ContextType>;
+  stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type LoyaltyResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Loyalty'] = ResolversParentTypes['Loyalty']> = {
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tier?: Resolver<ResolversTypes['LoyaltyTier'], ParentType, ContextType>;
+};
+
+export type MoneyResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
+  amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type PageInfoResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
+  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
+};
+
+export type Resolvers<ContextType = CustomerContext> = {
+  Address?: AddressResolvers<ContextType>;
+  Consent?: ConsentResolvers<ContextType>;
+  Contact?: ContactResolvers<ContextType>;
+  Customer?: CustomerResolvers<ContextType>;
+  CustomerConnection?: CustomerConnectionResolvers<ContextType>;
+  CustomerEdge?: CustomerEdgeResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  Freshness?: FreshnessResolvers<ContextType>;
+  Loyalty?: LoyaltyResolvers<ContextType>;
+  Money?: MoneyResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+};
+

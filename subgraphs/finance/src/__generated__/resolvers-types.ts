@@ -1,0 +1,528 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { EntityRef, InvoiceConnectionParent, FinanceContext } from '../resolvers.js';
+import type { InvoiceRecord, PaymentRecord, FinancialsRecord, AddressRecord } from '../netsuite.js';
+import type { Money as MoneyValue } from '../money.js';
+import type { Freshness as FreshnessValue } from '../../../../lib/pagination.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An instant in time, as an ISO-8601 string in UTC, e.g. "2026-11-20T09:15:00.000Z". */
+  DateTime: { input: string; output: string; }
+  _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** A postal address. */
+export type Address = {
+  __typename?: 'Address';
+  /** City or town. */
+  city: Scalars['String']['output'];
+  /** ISO 3166-1 alpha-2 country code, e.g. "US". */
+  country: Scalars['String']['output'];
+  /** First line: street and number. */
+  line1: Scalars['String']['output'];
+  /** Second line: flat, suite or building, if any. */
+  line2?: Maybe<Scalars['String']['output']>;
+  /** Postal or ZIP code. */
+  postalCode: Scalars['String']['output'];
+  /** State, province or region, where the country uses one. */
+  region?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A customer, identified by the enterprise customer number. The finance subgraph
+ * contributes what the ERP knows about the customer's money: balances, credit,
+ * payment terms, addresses and invoices. Every field here comes from the ERP and
+ * is nullable, so an ERP outage nulls only these fields.
+ */
+export type Customer = {
+  __typename?: 'Customer';
+  /**
+   * The customer's financial standing as the ERP reports it: balances, credit and
+   * addresses. Null when the ERP has no customer with this number, or when the ERP
+   * could not be reached (the error then says so). Read-only: credit is governed by the ERP.
+   */
+  financials?: Maybe<CustomerFinancials>;
+  /** The enterprise customer number, e.g. "C-000042" (the NetSuite customer's external id). */
+  id: Scalars['ID']['output'];
+  /**
+   * The customer's invoices, newest first (by invoice date, then by ERP record).
+   * An unknown customer has an empty list. Null only when the ERP could not be reached.
+   */
+  invoices?: Maybe<InvoiceConnection>;
+};
+
+
+/**
+ * A customer, identified by the enterprise customer number. The finance subgraph
+ * contributes what the ERP knows about the customer's money: balances, credit,
+ * payment terms, addresses and invoices. Every field here comes from the ERP and
+ * is nullable, so an ERP outage nulls only these fields.
+ */
+export type CustomerFinancialsArgs = {
+  maxAgeSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A customer, identified by the enterprise customer number. The finance subgraph
+ * contributes what the ERP knows about the customer's money: balances, credit,
+ * payment terms, addresses and invoices. Every field here comes from the ERP and
+ * is nullable, so an ERP outage nulls only these fields.
+ */
+export type CustomerInvoicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<InvoiceStatus>>;
+};
+
+/**
+ * A customer's financial standing in the ERP. Every field is governed by the ERP and
+ * read-only in the graph.
+ */
+export type CustomerFinancials = {
+  __typename?: 'CustomerFinancials';
+  /** What the customer owes: the sum of the amounts still due on open invoices. */
+  balance: Money;
+  /** The default billing address, if the customer has one. */
+  billingAddress?: Maybe<Address>;
+  /**
+   * Whether the ERP holds the customer's credit: on when the ERP's hold is set on,
+   * off when it is set off, and, when the ERP decides automatically, on when the
+   * balance exceeds a set credit limit.
+   */
+  creditHold: Scalars['Boolean']['output'];
+  /** The credit limit the ERP grants the customer; null when none is set. */
+  creditLimit?: Maybe<Money>;
+  /** Where these figures were read from, and when. */
+  freshness: Freshness;
+  /** The part of the balance on invoices whose due date has passed. */
+  overdueBalance: Money;
+  /** The customer's payment terms as the ERP names them, e.g. "Net 30". */
+  paymentTerms?: Maybe<Scalars['String']['output']>;
+  /** The customer's shipping addresses, the default shipping address first. */
+  shippingAddresses: Array<Address>;
+};
+
+/** How fresh a piece of data is, and where it came from. */
+export type Freshness = {
+  __typename?: 'Freshness';
+  /** When the data was read from that system. */
+  fetchedAt: Scalars['DateTime']['output'];
+  /** The system of record the data was read from. */
+  source: SystemOfRecord;
+  /** True when the system could not be reached and this is the last known value, older than its normal time to live. */
+  stale: Scalars['Boolean']['output'];
+};
+
+/**
+ * An invoice (NetSuite transaction type CustInvc). Invoices are read-only in the
+ * graph: finance logic stays in the ERP.
+ */
+export type Invoice = {
+  __typename?: 'Invoice';
+  /** What remains to be paid after payments and applied credits; zero when paid or voided. */
+  amountDue: Money;
+  /** The customer billed. */
+  customer: Customer;
+  /** The date payment is due, at midnight UTC; the invoice date when the ERP has no due date. */
+  dueAt: Scalars['DateTime']['output'];
+  /** Where this invoice was read from, and when. */
+  freshness: Freshness;
+  /** The invoice's document number, e.g. "INV-300017". */
+  id: Scalars['ID']['output'];
+  /** The invoice date (the ERP's transaction date), at midnight UTC. */
+  issuedAt: Scalars['DateTime']['output'];
+  /** The sales order this invoice was created from, when there is one. */
+  order?: Maybe<Order>;
+  /** The customer payments applied to this invoice, oldest first. Credit memos are not payments and are not listed. */
+  payments: Array<Payment>;
+  /** The invoice's status, derived from the ERP's own record (see InvoiceStatus for the rule). */
+  status: InvoiceStatus;
+  /** The invoice total, in the invoice's currency. */
+  total: Money;
+};
+
+/** A page of a customer's invoices, newest first. */
+export type InvoiceConnection = {
+  __typename?: 'InvoiceConnection';
+  /** The invoices on this page, each with its cursor. */
+  edges: Array<InvoiceEdge>;
+  /** Where this page was read from, and when. */
+  freshness: Freshness;
+  /** The invoices on this page. */
+  nodes: Array<Invoice>;
+  /** Whether more invoices follow, and the cursor to continue from. */
+  pageInfo: PageInfo;
+  /** How many invoices match in all, across every page. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** An invoice in a page, with the cursor that points at it. */
+export type InvoiceEdge = {
+  __typename?: 'InvoiceEdge';
+  /** Pass as `after` to get the invoices that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The invoice. */
+  node: Invoice;
+};
+
+/**
+ * The status of an invoice, derived from the ERP's record, in this order of precedence:
+ * VOID when the ERP voided it; PAID when nothing remains to be paid; OVERDUE when an
+ * amount remains and the due date is before today (the ERP's today); PARTIALLY_PAID when
+ * part of the total has been paid or credited; otherwise OPEN.
+ */
+export type InvoiceStatus =
+  /** Nothing has been paid or credited yet, and the invoice is not past due. */
+  | 'OPEN'
+  /** An amount remains to be paid and the due date has passed. */
+  | 'OVERDUE'
+  /** Nothing remains to be paid. */
+  | 'PAID'
+  /** Part of the total has been paid or credited, and the invoice is not past due. */
+  | 'PARTIALLY_PAID'
+  /** The ERP voided the invoice; nothing is owed. */
+  | 'VOID';
+
+/** An amount of money. The amount is a decimal string so that no client rounds it through a binary float. */
+export type Money = {
+  __typename?: 'Money';
+  /** Decimal amount with two fraction digits, e.g. "129.90"; negative for credits. */
+  amount: Scalars['String']['output'];
+  /** ISO 4217 currency code, e.g. "USD". */
+  currency: Scalars['String']['output'];
+};
+
+/**
+ * A sales order, identified by its ERP document number. The finance subgraph
+ * contributes the invoices billed against it.
+ */
+export type Order = {
+  __typename?: 'Order';
+  /** The ERP document number of the order, e.g. "SO-100234". */
+  id: Scalars['ID']['output'];
+  /**
+   * The invoices created from this order, newest first; empty when it has not been
+   * billed (or the ERP has no such order). Null only when the ERP could not be reached.
+   */
+  invoices?: Maybe<Array<Invoice>>;
+};
+
+/** Where a page of a connection ends, and whether there is more. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** The cursor of the last item on this page; pass it as `after` to get the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when another page follows this one. */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A customer payment applied to an invoice. */
+export type Payment = {
+  __typename?: 'Payment';
+  /** The part of the payment applied to this invoice. */
+  amount?: Maybe<Money>;
+  /** The payment's document number in the ERP, e.g. "PMT-400017". */
+  id: Scalars['ID']['output'];
+  /** How the customer paid, as the ERP names the payment method, e.g. "Visa" or "ACH". */
+  method?: Maybe<Scalars['String']['output']>;
+  /** The payment date, at midnight UTC. */
+  receivedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** The finance subgraph's entry points. */
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * An invoice by its document number, e.g. "INV-300017". Null when the ERP has no
+   * such invoice; a malformed number is refused with BAD_USER_INPUT before any call.
+   */
+  invoice?: Maybe<Invoice>;
+};
+
+
+/** The finance subgraph's entry points. */
+export type QueryInvoiceArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** The system of record that owns a piece of data. */
+export type SystemOfRecord =
+  /** The ERP (NetSuite): orders, shipments, returns, invoices, payments, credit. */
+  | 'ERP'
+  /** Salesforce: engagement, loyalty, consent. */
+  | 'SALESFORCE'
+  /** The service desk (Zendesk): cases, comments, SLAs. */
+  | 'SERVICE_DESK';
+
+/** The outcome of a write. */
+export type WriteStatus =
+  /** The owning system accepted the write; the result carries the updated entity. */
+  | 'APPLIED'
+  /** The write could not be applied after the configured number of attempts or age; an operator can retry or discard it. */
+  | 'DEAD_LETTERED'
+  /** The owning system could not be reached; the write is stored durably and will be applied once, later, under the same writeId. */
+  | 'QUEUED'
+  /** The owning system refused the write; the errors say why. */
+  | 'REJECTED';
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = {
+  Customer: Customer;
+  Invoice: Invoice;
+  Order: Order;
+};
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  Customer:
+    ( { __typename: 'Customer' }
+    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}> );
+  Invoice:
+    ( { __typename: 'Invoice' }
+    & GraphQLRecursivePick<FederationTypes['Invoice'], {"id":true}> );
+  Order:
+    ( { __typename: 'Order' }
+    & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
+};
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  Address: ResolverTypeWrapper<AddressRecord>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Customer: ResolverTypeWrapper<EntityRef>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CustomerFinancials: ResolverTypeWrapper<FinancialsRecord>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Freshness: ResolverTypeWrapper<FreshnessValue>;
+  Invoice: ResolverTypeWrapper<InvoiceRecord>;
+  InvoiceConnection: ResolverTypeWrapper<InvoiceConnectionParent>;
+  InvoiceEdge: ResolverTypeWrapper<Omit<InvoiceEdge, 'node'> & { node: ResolversTypes['Invoice'] }>;
+  InvoiceStatus: InvoiceStatus;
+  Money: ResolverTypeWrapper<MoneyValue>;
+  Order: ResolverTypeWrapper<EntityRef>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Payment: ResolverTypeWrapper<PaymentRecord>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SystemOfRecord: SystemOfRecord;
+  WriteStatus: WriteStatus;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  Address: AddressRecord;
+  String: Scalars['String']['output'];
+  Customer: EntityRef;
+  Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
+  CustomerFinancials: FinancialsRecord;
+  Boolean: Scalars['Boolean']['output'];
+  DateTime: Scalars['DateTime']['output'];
+  Freshness: FreshnessValue;
+  Invoice: InvoiceRecord;
+  InvoiceConnection: InvoiceConnectionParent;
+  InvoiceEdge: Omit<InvoiceEdge, 'node'> & { node: ResolversParentTypes['Invoice'] };
+  Money: MoneyValue;
+  Order: EntityRef;
+  PageInfo: PageInfo;
+  Payment: PaymentRecord;
+  Query: Record<PropertyKey, never>;
+};
+
+export type AddressResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
+  city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line1?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CustomerResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  financials?: Resolver<Maybe<ResolversTypes['CustomerFinancials']>, ParentType, ContextType, Partial<CustomerFinancialsArgs>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invoices?: Resolver<Maybe<ResolversTypes['InvoiceConnection']>, ParentType, ContextType, RequireFields<CustomerInvoicesArgs, 'first'>>;
+};
+
+export type CustomerFinancialsResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['CustomerFinancials'] = ResolversParentTypes['CustomerFinancials']> = {
+  balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  creditHold?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  creditLimit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  freshness?: Resolver<ResolversTypes['Freshness'], ParentType, ContextType>;
+  overdueBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  paymentTerms?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  shippingAddresses?: Resolver<Array<ResolversTypes['Address']>, ParentType, ContextType>;
+};
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type FreshnessResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Freshness'] = ResolversParentTypes['Freshness']> = {
+  fetchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['SystemOfRecord'], ParentType, ContextType>;
+  stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type InvoiceResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice'], FederationReferenceType extends FederationReferenceTypes['Invoice'] = FederationReferenceTypes['Invoice']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Invoice']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  amountDue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  dueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  freshness?: Resolver<ResolversTypes['Freshness'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+  payments?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InvoiceStatus'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type InvoiceConnectionResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['InvoiceConnection'] = ResolversParentTypes['InvoiceConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['InvoiceEdge']>, ParentType, ContextType>;
+  freshness?: Resolver<ResolversTypes['Freshness'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type InvoiceEdgeResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['InvoiceEdge'] = ResolversParentTypes['InvoiceEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+};
+
+export type MoneyResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
+  amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type OrderResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invoices?: Resolver<Maybe<Array<ResolversTypes['Invoice']>>, ParentType, ContextType>;
+};
+
+export type PageInfoResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type PaymentResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Payment'] = ResolversParentTypes['Payment']> = {
+  amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  method?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  receivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
+};
+
+export type Resolvers<ContextType = FinanceContext> = {
+  Address?: AddressResolvers<ContextType>;
+  Customer?: CustomerResolvers<ContextType>;
+  CustomerFinancials?: CustomerFinancialsResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  Freshness?: FreshnessResolvers<ContextType>;
+  Invoice?: InvoiceResolvers<ContextType>;
+  InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
+  InvoiceEdge?: InvoiceEdgeResolvers<ContextType>;
+  Money?: MoneyResolvers<ContextType>;
+  Order?: OrderResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Payment?: PaymentResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+};
+

@@ -1,0 +1,588 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { CustomerRef, OrderConnectionParent, OrderContext } from '../resolvers.js';
+import type { OrderRecord, OrderLineRecord, ShipmentRecord, ReturnRecord, ReturnLineRecord } from '../netsuite.js';
+import type { Money as MoneyValue } from '../values.js';
+import type { Freshness as FreshnessValue } from '../../../../lib/pagination.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An instant in time, as an ISO-8601 string in UTC, e.g. "2026-11-20T09:15:00.000Z". */
+  DateTime: { input: string; output: string; }
+  _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** A postal address. */
+export type Address = {
+  __typename?: 'Address';
+  /** City or town. */
+  city: Scalars['String']['output'];
+  /** ISO 3166-1 alpha-2 country code, e.g. "US". */
+  country: Scalars['String']['output'];
+  /** First line: street and number. */
+  line1: Scalars['String']['output'];
+  /** Second line: flat, suite or building, if any. */
+  line2?: Maybe<Scalars['String']['output']>;
+  /** Postal or ZIP code. */
+  postalCode: Scalars['String']['output'];
+  /** State, province or region, where the country uses one. */
+  region?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A customer, identified by the enterprise customer number. The order subgraph
+ * contributes the customer's sales orders, read from the ERP, where the customer
+ * number is the NetSuite customer's external id.
+ */
+export type Customer = {
+  __typename?: 'Customer';
+  /** The enterprise customer number, e.g. "C-000042". */
+  id: Scalars['ID']['output'];
+  /**
+   * The customer's sales orders, newest first (by the time the order was placed,
+   * then by ERP record). A customer the ERP does not know has an empty list.
+   * Null only when the ERP could not be reached; the error then names the ERP.
+   */
+  orders?: Maybe<OrderConnection>;
+};
+
+
+/**
+ * A customer, identified by the enterprise customer number. The order subgraph
+ * contributes the customer's sales orders, read from the ERP, where the customer
+ * number is the NetSuite customer's external id.
+ */
+export type CustomerOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<OrderStatus>>;
+};
+
+/** How fresh a piece of data is, and where it came from. */
+export type Freshness = {
+  __typename?: 'Freshness';
+  /** When the data was read from that system. */
+  fetchedAt: Scalars['DateTime']['output'];
+  /** The system of record the data was read from. */
+  source: SystemOfRecord;
+  /** True when the system could not be reached and this is the last known value, older than its normal time to live. */
+  stale: Scalars['Boolean']['output'];
+};
+
+/** An amount of money. The amount is a decimal string so that no client rounds it through a binary float. */
+export type Money = {
+  __typename?: 'Money';
+  /** Decimal amount with two fraction digits, e.g. "129.90"; negative for credits. */
+  amount: Scalars['String']['output'];
+  /** ISO 4217 currency code, e.g. "USD". */
+  currency: Scalars['String']['output'];
+};
+
+/**
+ * A sales order, identified by its ERP document number. The ERP (NetSuite) is its
+ * system of record; orders are placed, cancelled and returned there.
+ */
+export type Order = {
+  __typename?: 'Order';
+  /** The channel the order came in through. */
+  channel: SalesChannel;
+  /** The customer who placed the order. */
+  customer: Customer;
+  /** Where and when this order was read. */
+  freshness: Freshness;
+  /** The ERP document number (NetSuite tranid), e.g. "SO-100234". */
+  id: Scalars['ID']['output'];
+  /** The order's item lines, in line order. */
+  lines: Array<OrderLine>;
+  /** When the order was placed (created in the ERP). */
+  placedAt: Scalars['DateTime']['output'];
+  /** The return authorizations (RMAs) raised against the order, oldest first. */
+  returns: Array<ReturnAuthorization>;
+  /** The parcels shipped against the order (ERP item fulfillments), oldest first. */
+  shipments: Array<Shipment>;
+  /** Where the order is in its lifecycle, mapped from the ERP's status (see docs/status-mapping.md). */
+  status: OrderStatus;
+  /** The order total, in the order's currency. */
+  total: Money;
+};
+
+/** A page of a customer's orders, newest first. */
+export type OrderConnection = {
+  __typename?: 'OrderConnection';
+  /** The orders on this page, each with its cursor. */
+  edges: Array<OrderEdge>;
+  /** Where and when this list was read. */
+  freshness: Freshness;
+  /** The orders on this page. */
+  nodes: Array<Order>;
+  /** Whether more orders follow, and the cursor to continue from. */
+  pageInfo: PageInfo;
+  /** How many orders match, across all pages. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** An order on a page, with its cursor. */
+export type OrderEdge = {
+  __typename?: 'OrderEdge';
+  /** Pass as `after` to continue after this order. */
+  cursor: Scalars['String']['output'];
+  /** The order. */
+  node: Order;
+};
+
+/** One item line of a sales order. */
+export type OrderLine = {
+  __typename?: 'OrderLine';
+  /** The line's description as the customer saw it. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** The line's position on the order, from 1. */
+  lineNumber: Scalars['Int']['output'];
+  /** Units ordered. */
+  quantity: Scalars['Int']['output'];
+  /** Units shipped so far. */
+  quantityShipped: Scalars['Int']['output'];
+  /** The item's SKU, e.g. "SKU-10042". */
+  sku: Scalars['String']['output'];
+  /** The price of one unit. */
+  unitPrice: Money;
+};
+
+/** The lifecycle of a sales order. */
+export type OrderStatus =
+  /** Approved, not yet released to the warehouse; it can still be cancelled (NetSuite: Pending Fulfillment). */
+  | 'BOOKED'
+  /** Cancelled before shipping (NetSuite: Cancelled). */
+  | 'CANCELLED'
+  /** Closed in the ERP without further fulfilment (NetSuite: Closed). */
+  | 'CLOSED'
+  /** Shipped and invoiced (NetSuite: Billed). */
+  | 'INVOICED'
+  /** Some of the items have shipped (NetSuite: Partially Fulfilled, or Pending Billing/Partially Fulfilled). */
+  | 'PARTIALLY_SHIPPED'
+  /** Placed, waiting for approval (NetSuite: Pending Approval). */
+  | 'PENDING_APPROVAL'
+  /** Approved and released to the warehouse for picking (NetSuite: Pending Fulfillment, released to WMS). */
+  | 'RELEASED'
+  /** Every item has shipped; billing is pending (NetSuite: Pending Billing). */
+  | 'SHIPPED';
+
+/** Where a page of a connection ends, and whether there is more. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** The cursor of the last item on this page; pass it as `after` to get the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when another page follows this one. */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * One sales order by its ERP document number, e.g. "SO-100234". Null when the ERP
+   * has no such order. A malformed number is BAD_USER_INPUT and costs no ERP call.
+   */
+  order?: Maybe<Order>;
+};
+
+
+export type QueryOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** The state of a return's refund. */
+export type RefundStatus =
+  /** The return is approved; the refund will be issued once the items are received. */
+  | 'AUTHORIZED'
+  /** The return was refused or closed without a refund. */
+  | 'DENIED'
+  /** The return has not been approved yet. */
+  | 'PENDING'
+  /** The ERP has issued the refund. */
+  | 'REFUNDED';
+
+/** A return authorization (RMA) raised against an order. */
+export type ReturnAuthorization = {
+  __typename?: 'ReturnAuthorization';
+  /** When the return was authorized (created in the ERP). */
+  createdAt: Scalars['DateTime']['output'];
+  /** The ERP document number of the RMA, e.g. "RMA-500001". */
+  id: Scalars['ID']['output'];
+  /** The items being returned. */
+  lines: Array<ReturnLine>;
+  /** The customer's reason for the return, as recorded in the ERP. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** The amount to be refunded for the returned items (the RMA total). */
+  refundAmount: Money;
+  /**
+   * Whether the refund has been authorized or issued. REFUNDED is shown only once the
+   * ERP has issued the refund, never before.
+   */
+  refundStatus: RefundStatus;
+  /** Where the return is in the ERP's flow. */
+  status: ReturnStatus;
+};
+
+/** One item line of a return authorization. */
+export type ReturnLine = {
+  __typename?: 'ReturnLine';
+  /** The line's description. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** The line's position on the return, from 1. */
+  lineNumber: Scalars['Int']['output'];
+  /** Units authorized for return. */
+  quantity: Scalars['Int']['output'];
+  /** Units received back so far. */
+  quantityReceived: Scalars['Int']['output'];
+  /** The item's SKU. */
+  sku: Scalars['String']['output'];
+  /** The refund price of one unit. */
+  unitPrice: Money;
+};
+
+/** The ERP's state of a return authorization. */
+export type ReturnStatus =
+  /** Cancelled (refused) in the ERP. */
+  | 'CANCELLED'
+  /** Closed in the ERP without a refund. */
+  | 'CLOSED'
+  /** Some of the items have been received. */
+  | 'PARTIALLY_RECEIVED'
+  /** Requested, waiting for approval. */
+  | 'PENDING_APPROVAL'
+  /** Approved; waiting for the items to come back. */
+  | 'PENDING_RECEIPT'
+  /** Every item has been received; the refund is pending. */
+  | 'PENDING_REFUND'
+  /** The refund has been issued. */
+  | 'REFUNDED';
+
+/** The channel an order came in through. */
+export type SalesChannel =
+  /** A contact-centre agent, on the customer's behalf. */
+  | 'AGENT'
+  /** A third-party marketplace. */
+  | 'MARKETPLACE'
+  /** A channel this graph does not know, or none recorded in the ERP. */
+  | 'OTHER'
+  /** A physical store. */
+  | 'STORE'
+  /** The web storefront. */
+  | 'WEB';
+
+/** One parcel shipped against an order (a NetSuite item fulfillment). */
+export type Shipment = {
+  __typename?: 'Shipment';
+  /** The carrier, e.g. "UPS"; null when none is recorded. */
+  carrier?: Maybe<Scalars['String']['output']>;
+  /** The ERP document number of the fulfillment, e.g. "SHIP-700001". */
+  id: Scalars['ID']['output'];
+  /** When the parcel left the warehouse; null until it has shipped. */
+  shippedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Where the parcel is in the warehouse flow. */
+  status: ShipmentStatus;
+  /** The carrier's tracking number; null when none is recorded. */
+  trackingNumber?: Maybe<Scalars['String']['output']>;
+};
+
+/** The warehouse state of a shipment. */
+export type ShipmentStatus =
+  /** The parcel is packed and waiting for the carrier. */
+  | 'PACKED'
+  /** The items have been picked from the shelves. */
+  | 'PICKED'
+  /** The parcel has left with the carrier. */
+  | 'SHIPPED';
+
+/** The system of record that owns a piece of data. */
+export type SystemOfRecord =
+  /** The ERP (NetSuite): orders, shipments, returns, invoices, payments, credit. */
+  | 'ERP'
+  /** Salesforce: engagement, loyalty, consent. */
+  | 'SALESFORCE'
+  /** The service desk (Zendesk): cases, comments, SLAs. */
+  | 'SERVICE_DESK';
+
+/** The outcome of a write. */
+export type WriteStatus =
+  /** The owning system accepted the write; the result carries the updated entity. */
+  | 'APPLIED'
+  /** The write could not be applied after the configured number of attempts or age; an operator can retry or discard it. */
+  | 'DEAD_LETTERED'
+  /** The owning system could not be reached; the write is stored durably and will be applied once, later, under the same writeId. */
+  | 'QUEUED'
+  /** The owning system refused the write; the errors say why. */
+  | 'REJECTED';
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = {
+  Customer: Customer;
+  Order: Order;
+};
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  Customer:
+    ( { __typename: 'Customer' }
+    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}> );
+  Order:
+    ( { __typename: 'Order' }
+    & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
+};
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  Address: ResolverTypeWrapper<Address>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Customer: ResolverTypeWrapper<CustomerRef>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Freshness: ResolverTypeWrapper<FreshnessValue>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Money: ResolverTypeWrapper<MoneyValue>;
+  Order: ResolverTypeWrapper<OrderRecord>;
+  OrderConnection: ResolverTypeWrapper<OrderConnectionParent>;
+  OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
+  OrderLine: ResolverTypeWrapper<OrderLineRecord>;
+  OrderStatus: OrderStatus;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RefundStatus: RefundStatus;
+  ReturnAuthorization: ResolverTypeWrapper<ReturnRecord>;
+  ReturnLine: ResolverTypeWrapper<ReturnLineRecord>;
+  ReturnStatus: ReturnStatus;
+  SalesChannel: SalesChannel;
+  Shipment: ResolverTypeWrapper<ShipmentRecord>;
+  ShipmentStatus: ShipmentStatus;
+  SystemOfRecord: SystemOfRecord;
+  WriteStatus: WriteStatus;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  Address: Address;
+  String: Scalars['String']['output'];
+  Customer: CustomerRef;
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  DateTime: Scalars['DateTime']['output'];
+  Freshness: FreshnessValue;
+  Boolean: Scalars['Boolean']['output'];
+  Money: MoneyValue;
+  Order: OrderRecord;
+  OrderConnection: OrderConnectionParent;
+  OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
+  OrderLine: OrderLineRecord;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  ReturnAuthorization: ReturnRecord;
+  ReturnLine: ReturnLineRecord;
+  Shipment: ShipmentRecord;
+};
+
+export type AddressResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
+  city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line1?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CustomerResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
+};
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type FreshnessResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Freshness'] = ResolversParentTypes['Freshness']> = {
+  fetchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['SystemOfRecord'], ParentType, ContextType>;
+  stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type MoneyResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
+  amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type OrderResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  channel?: Resolver<ResolversTypes['SalesChannel'], ParentType, ContextType>;
+  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  freshness?: Resolver<ResolversTypes['Freshness'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['OrderLine']>, ParentType, ContextType>;
+  placedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  returns?: Resolver<Array<ResolversTypes['ReturnAuthorization']>, ParentType, ContextType>;
+  shipments?: Resolver<Array<ResolversTypes['Shipment']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type OrderConnectionResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OrderEdge']>, ParentType, ContextType>;
+  freshness?: Resolver<ResolversTypes['Freshness'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type OrderEdgeResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['OrderEdge'] = ResolversParentTypes['OrderEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+};
+
+export type OrderLineResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['OrderLine'] = ResolversParentTypes['OrderLine']> = {
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lineNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  quantityShipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type PageInfoResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
+};
+
+export type ReturnAuthorizationResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['ReturnAuthorization'] = ResolversParentTypes['ReturnAuthorization']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['ReturnLine']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  refundAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  refundStatus?: Resolver<ResolversTypes['RefundStatus'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReturnStatus'], ParentType, ContextType>;
+};
+
+export type ReturnLineResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['ReturnLine'] = ResolversParentTypes['ReturnLine']> = {
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lineNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  quantityReceived?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type ShipmentResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment']> = {
+  carrier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  shippedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ShipmentStatus'], ParentType, ContextType>;
+  trackingNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = OrderContext> = {
+  Address?: AddressResolvers<ContextType>;
+  Customer?: CustomerResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  Freshness?: FreshnessResolvers<ContextType>;
+  Money?: MoneyResolvers<ContextType>;
+  Order?: OrderResolvers<ContextType>;
+  OrderConnection?: OrderConnectionResolvers<ContextType>;
+  OrderEdge?: OrderEdgeResolvers<ContextType>;
+  OrderLine?: OrderLineResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  ReturnAuthorization?: ReturnAuthorizationResolvers<ContextType>;
+  ReturnLine?: ReturnLineResolvers<ContextType>;
+  Shipment?: ShipmentResolvers<ContextType>;
+};
+

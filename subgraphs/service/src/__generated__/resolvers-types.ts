@@ -1,0 +1,517 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { EntityRef, SupportCaseConnectionParent, ServiceContext } from '../resolvers.js';
+import type { SupportCaseRecord, CaseCommentRecord } from '../zendesk.js';
+import type { Freshness as FreshnessValue } from '../../../../lib/pagination.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An instant in time, as an ISO-8601 string in UTC, e.g. "2026-11-20T09:15:00.000Z". */
+  DateTime: { input: string; output: string; }
+  _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** A postal address. */
+export type Address = {
+  __typename?: 'Address';
+  /** City or town. */
+  city: Scalars['String']['output'];
+  /** ISO 3166-1 alpha-2 country code, e.g. "US". */
+  country: Scalars['String']['output'];
+  /** First line: street and number. */
+  line1: Scalars['String']['output'];
+  /** Second line: flat, suite or building, if any. */
+  line2?: Maybe<Scalars['String']['output']>;
+  /** Postal or ZIP code. */
+  postalCode: Scalars['String']['output'];
+  /** State, province or region, where the country uses one. */
+  region?: Maybe<Scalars['String']['output']>;
+};
+
+/** One entry in a support case's conversation. */
+export type CaseComment = {
+  __typename?: 'CaseComment';
+  /** Who wrote the comment. */
+  author: CaseCommentAuthor;
+  /** The comment's text, as plain text. */
+  body: Scalars['String']['output'];
+  /** When the comment was written. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The service desk's comment id. */
+  id: Scalars['ID']['output'];
+  /** True for a reply the customer can see; false for an internal note between agents. */
+  public: Scalars['Boolean']['output'];
+};
+
+/** The person who wrote a comment: a customer or a member of the support team. */
+export type CaseCommentAuthor = {
+  __typename?: 'CaseCommentAuthor';
+  /** The service desk's user id. */
+  id: Scalars['ID']['output'];
+  /** The author's display name; null when the service desk could not be asked (the error says why). */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Whether the author is the customer's side or the support team's; null when the service desk could not be asked. */
+  role?: Maybe<CaseCommentAuthorRole>;
+};
+
+/** The side of the conversation a comment author is on. */
+export type CaseCommentAuthorRole =
+  /** An agent or administrator of the service desk. */
+  | 'AGENT'
+  /** An end user: the customer or one of their contacts. */
+  | 'CUSTOMER';
+
+/** How urgent a support case is. */
+export type CasePriority =
+  /** Needs attention before normal cases. */
+  | 'HIGH'
+  /** Can wait. */
+  | 'LOW'
+  /** The usual urgency; also what a case without a priority reads as. */
+  | 'NORMAL'
+  /** Needs attention now. */
+  | 'URGENT';
+
+/** The status of a support case, as the service desk defines it. */
+export type CaseStatus =
+  /** Closed for good; a reply opens a follow-up case instead. */
+  | 'CLOSED'
+  /** Opened and not yet looked at by an agent. */
+  | 'NEW'
+  /** Waiting on a third party; the customer is not expected to act. */
+  | 'ON_HOLD'
+  /** An agent is working on it. */
+  | 'OPEN'
+  /** Waiting for the customer to answer. */
+  | 'PENDING'
+  /** An agent solved it; the customer may still reopen it by replying. */
+  | 'SOLVED';
+
+/**
+ * A customer, identified by the enterprise customer number. The service subgraph adds the
+ * customer's support cases.
+ */
+export type Customer = {
+  __typename?: 'Customer';
+  /**
+   * The customer's support cases, newest first. Null with an error naming SERVICE_DESK when
+   * the service desk cannot be reached. An unknown customer has no cases.
+   */
+  cases?: Maybe<SupportCaseConnection>;
+  /** The enterprise customer number, e.g. "C-000042". */
+  id: Scalars['ID']['output'];
+};
+
+
+/**
+ * A customer, identified by the enterprise customer number. The service subgraph adds the
+ * customer's support cases.
+ */
+export type CustomerCasesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<CaseStatus>>;
+};
+
+/** How fresh a piece of data is, and where it came from. */
+export type Freshness = {
+  __typename?: 'Freshness';
+  /** When the data was read from that system. */
+  fetchedAt: Scalars['DateTime']['output'];
+  /** The system of record the data was read from. */
+  source: SystemOfRecord;
+  /** True when the system could not be reached and this is the last known value, older than its normal time to live. */
+  stale: Scalars['Boolean']['output'];
+};
+
+/** An amount of money. The amount is a decimal string so that no client rounds it through a binary float. */
+export type Money = {
+  __typename?: 'Money';
+  /** Decimal amount with two fraction digits, e.g. "129.90"; negative for credits. */
+  amount: Scalars['String']['output'];
+  /** ISO 4217 currency code, e.g. "USD". */
+  currency: Scalars['String']['output'];
+};
+
+/**
+ * An order, identified by its ERP document number. The service subgraph adds the support
+ * cases that are about it.
+ */
+export type Order = {
+  __typename?: 'Order';
+  /**
+   * The support cases whose order-number field names this order, newest first. Null with an
+   * error naming SERVICE_DESK when the service desk cannot be reached.
+   */
+  cases?: Maybe<Array<SupportCase>>;
+  /** The ERP document number, e.g. "SO-100234". */
+  id: Scalars['ID']['output'];
+};
+
+/** Where a page of a connection ends, and whether there is more. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** The cursor of the last item on this page; pass it as `after` to get the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when another page follows this one. */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** Entry points of the service subgraph. */
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * One support case by its ticket id, a string of digits such as "4521". Null when the
+   * service desk has no such ticket; a malformed id is BAD_USER_INPUT.
+   */
+  supportCase?: Maybe<SupportCase>;
+};
+
+
+/** Entry points of the service subgraph. */
+export type QuerySupportCaseArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/**
+ * A support case: a ticket in the service desk (Zendesk), which owns it. Every field comes
+ * from the service desk; when it cannot be reached the case is null with an error naming
+ * SERVICE_DESK.
+ */
+export type SupportCase = {
+  __typename?: 'SupportCase';
+  /**
+   * The conversation, oldest first: public replies and internal notes. The service desk lists
+   * comments one ticket at a time, so one request can read comments for a bounded number of
+   * cases (25 by default); asking for more fails those cases with QUERY_TOO_COMPLEX.
+   */
+  comments: Array<CaseComment>;
+  /** When the case was opened. */
+  createdAt: Scalars['DateTime']['output'];
+  /**
+   * The customer the case belongs to: the customer number the service desk stores as the
+   * external id of the ticket's organization (or, for a ticket without one, of its requester).
+   */
+  customer: Customer;
+  /** The ticket's description: the text of its first comment. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Where this case was read from and when. */
+  freshness: Freshness;
+  /** The service desk's ticket id, as a string of digits, e.g. "4521". */
+  id: Scalars['ID']['output'];
+  /** The order the case is about, from the ticket's order-number field; null when it names none. */
+  order?: Maybe<Order>;
+  /** How urgent the case is. A ticket the service desk holds without a priority reads as NORMAL. */
+  priority: CasePriority;
+  /** Where the case is in its life cycle. */
+  status: CaseStatus;
+  /** The ticket's subject line. */
+  subject: Scalars['String']['output'];
+  /** When the case last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A page of support cases, newest first. */
+export type SupportCaseConnection = {
+  __typename?: 'SupportCaseConnection';
+  /** The cases on this page, each with the cursor that points at it. */
+  edges: Array<SupportCaseEdge>;
+  /** Where this page was read from and when. */
+  freshness: Freshness;
+  /** The cases on this page. */
+  nodes: Array<SupportCase>;
+  /** Whether another page follows, and the cursor to ask for it. */
+  pageInfo: PageInfo;
+  /**
+   * How many cases match in all, when the service desk says so: on the first page, for one
+   * customer, or when every match was read. Null otherwise.
+   */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A support case on a page, with its cursor. */
+export type SupportCaseEdge = {
+  __typename?: 'SupportCaseEdge';
+  /** Pass as `after` to get the cases that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The case. */
+  node: SupportCase;
+};
+
+/** The system of record that owns a piece of data. */
+export type SystemOfRecord =
+  /** The ERP (NetSuite): orders, shipments, returns, invoices, payments, credit. */
+  | 'ERP'
+  /** Salesforce: engagement, loyalty, consent. */
+  | 'SALESFORCE'
+  /** The service desk (Zendesk): cases, comments, SLAs. */
+  | 'SERVICE_DESK';
+
+/** The outcome of a write. */
+export type WriteStatus =
+  /** The owning system accepted the write; the result carries the updated entity. */
+  | 'APPLIED'
+  /** The write could not be applied after the configured number of attempts or age; an operator can retry or discard it. */
+  | 'DEAD_LETTERED'
+  /** The owning system could not be reached; the write is stored durably and will be applied once, later, under the same writeId. */
+  | 'QUEUED'
+  /** The owning system refused the write; the errors say why. */
+  | 'REJECTED';
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = {
+  Customer: Customer;
+  Order: Order;
+  SupportCase: SupportCase;
+};
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  Customer:
+    ( { __typename: 'Customer' }
+    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}> );
+  Order:
+    ( { __typename: 'Order' }
+    & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
+  SupportCase:
+    ( { __typename: 'SupportCase' }
+    & GraphQLRecursivePick<FederationTypes['SupportCase'], {"id":true}> );
+};
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  Address: ResolverTypeWrapper<Address>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  CaseComment: ResolverTypeWrapper<CaseCommentRecord>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CaseCommentAuthor: ResolverTypeWrapper<EntityRef>;
+  CaseCommentAuthorRole: CaseCommentAuthorRole;
+  CasePriority: CasePriority;
+  CaseStatus: CaseStatus;
+  Customer: ResolverTypeWrapper<EntityRef>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Freshness: ResolverTypeWrapper<FreshnessValue>;
+  Money: ResolverTypeWrapper<Money>;
+  Order: ResolverTypeWrapper<EntityRef>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SupportCase: ResolverTypeWrapper<SupportCaseRecord>;
+  SupportCaseConnection: ResolverTypeWrapper<SupportCaseConnectionParent>;
+  SupportCaseEdge: ResolverTypeWrapper<Omit<SupportCaseEdge, 'node'> & { node: ResolversTypes['SupportCase'] }>;
+  SystemOfRecord: SystemOfRecord;
+  WriteStatus: WriteStatus;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  Address: Address;
+  String: Scalars['String']['output'];
+  CaseComment: CaseCommentRecord;
+  ID: Scalars['ID']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  CaseCommentAuthor: EntityRef;
+  Customer: EntityRef;
+  Int: Scalars['Int']['output'];
+  DateTime: Scalars['DateTime']['output'];
+  Freshness: FreshnessValue;
+  Money: Money;
+  Order: EntityRef;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  SupportCase: SupportCaseRecord;
+  SupportCaseConnection: SupportCaseConnectionParent;
+  SupportCaseEdge: Omit<SupportCaseEdge, 'node'> & { node: ResolversParentTypes['SupportCase'] };
+};
+
+export type AddressResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
+  city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line1?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CaseCommentResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CaseComment'] = ResolversParentTypes['CaseComment']> = {
+  author?: Resolver<ResolversTypes['CaseCommentAuthor'], ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  public?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type CaseCommentAuthorResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CaseCommentAuthor'] = ResolversParentTypes['CaseCommentAuthor']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['CaseCommentAuthorRole']>, ParentType, ContextType>;
+};
+
+export type CustomerResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  cases?: Resolver<Maybe<ResolversTypes['SupportCaseConnection']>, ParentType, ContextType, RequireFields<CustomerCasesArgs, 'first'>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type FreshnessResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Freshness'] = ResolversParentTypes['Freshness']> = {
+  fetchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['SystemOfRecord'], ParentType, ContextType>;
+  stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type MoneyResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
+  amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type OrderResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  cases?: Resolver<Maybe<Array<ResolversTypes['SupportCase']>>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type PageInfoResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  supportCase?: Resolver<Maybe<ResolversTypes['SupportCase']>, ParentType, ContextType, RequireFields<QuerySupportCaseArgs, 'id'>>;
+};
+
+export type SupportCaseResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['SupportCase'] = ResolversParentTypes['SupportCase'], FederationReferenceType extends FederationReferenceTypes['SupportCase'] = FederationReferenceTypes['SupportCase']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SupportCase']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comments?: Resolver<Array<ResolversTypes['CaseComment']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  freshness?: Resolver<ResolversTypes['Freshness'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['CasePriority'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CaseStatus'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type SupportCaseConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['SupportCaseConnection'] = ResolversParentTypes['SupportCaseConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['SupportCaseEdge']>, ParentType, ContextType>;
+  freshness?: Resolver<ResolversTypes['Freshness'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['SupportCase']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type SupportCaseEdgeResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['SupportCaseEdge'] = ResolversParentTypes['SupportCaseEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SupportCase'], ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = ServiceContext> = {
+  Address?: AddressResolvers<ContextType>;
+  CaseComment?: CaseCommentResolvers<ContextType>;
+  CaseCommentAuthor?: CaseCommentAuthorResolvers<ContextType>;
+  Customer?: CustomerResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  Freshness?: FreshnessResolvers<ContextType>;
+  Money?: MoneyResolvers<ContextType>;
+  Order?: OrderResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  SupportCase?: SupportCaseResolvers<ContextType>;
+  SupportCaseConnection?: SupportCaseConnectionResolvers<ContextType>;
+  SupportCaseEdge?: SupportCaseEdgeResolvers<ContextType>;
+};
+
