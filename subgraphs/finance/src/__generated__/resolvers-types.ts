@@ -263,6 +263,34 @@ export type SystemOfRecord =
   /** The service desk (Zendesk): cases, comments, SLAs. */
   | 'SERVICE_DESK';
 
+/** Why a write was refused or could not be applied. */
+export type WriteError = {
+  __typename?: 'WriteError';
+  /** Error code from the documented list, e.g. CONFLICT, CREDIT_HOLD or UPSTREAM_UNAVAILABLE. */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words. */
+  message: Scalars['String']['output'];
+};
+
+/** What became of a write, looked up by its writeId. */
+export type WriteOutcome = {
+  __typename?: 'WriteOutcome';
+  /** How many times the write was sent to that system. */
+  attempts: Scalars['Int']['output'];
+  /** When the write was accepted. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The last refusal or failure, if any. */
+  lastError?: Maybe<WriteError>;
+  /** Where the write stands now. */
+  status: WriteStatus;
+  /** The system of record the write goes to. */
+  system: SystemOfRecord;
+  /** When its status last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** The write's identity, as returned by the mutation. */
+  writeId: Scalars['ID']['output'];
+};
+
 /** The outcome of a write. */
 export type WriteStatus =
   /** The owning system accepted the write; the result carries the updated entity. */
@@ -395,6 +423,8 @@ export type ResolversTypes = {
   Payment: ResolverTypeWrapper<PaymentRecord>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SystemOfRecord: SystemOfRecord;
+  WriteError: ResolverTypeWrapper<WriteError>;
+  WriteOutcome: ResolverTypeWrapper<WriteOutcome>;
   WriteStatus: WriteStatus;
 };
 
@@ -417,6 +447,8 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   Payment: PaymentRecord;
   Query: Record<PropertyKey, never>;
+  WriteError: WriteError;
+  WriteOutcome: WriteOutcome;
 };
 
 export type AddressResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
@@ -510,6 +542,21 @@ export type QueryResolvers<ContextType = FinanceContext, ParentType extends Reso
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
 };
 
+export type WriteErrorResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['WriteError'] = ResolversParentTypes['WriteError']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type WriteOutcomeResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['WriteOutcome'] = ResolversParentTypes['WriteOutcome']> = {
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['WriteError']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['SystemOfRecord'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = FinanceContext> = {
   Address?: AddressResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
@@ -524,5 +571,7 @@ export type Resolvers<ContextType = FinanceContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Payment?: PaymentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  WriteError?: WriteErrorResolvers<ContextType>;
+  WriteOutcome?: WriteOutcomeResolvers<ContextType>;
 };
 
