@@ -1,8 +1,9 @@
 /**
  * The bootstrap every subgraph shares: schema loading (the subgraph's own SDL
  * plus the shared value types), Apollo Server on Express, the request scope
- * (correlation id, traceparent), error formatting, health, and graceful shutdown.
- * A subgraph supplies its schema file, its resolvers and a per-request context
+ * (correlation id, traceparent), the gateway's signed caller (verified here:
+ * a subgraph answers only the gateway), error formatting, health, and graceful
+ * shutdown. A subgraph supplies its schema file, its resolvers and a per-request context
  * factory that creates its DataLoaders.
  */
 import { readFileSync } from 'node:fs';
@@ -16,11 +17,30 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import {
+  defaultFieldResolver,
+  getNamedType,
+  isObjectType,
+  parse,
+  type DocumentNode,
+  type GraphQLFieldResolver,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from './context.js';
 import { DomainError, ErrorCode, UpstreamError, toGraphQLError } from './errors.js';
 import { childLogger } from './log.js';
+import {
+  CALLER_HEADER,
+  PERSONAL_DATA_FIELDS,
+  audit,
+  loadTrustOptions,
+  verifyCaller,
+  type Caller,
+  type FieldGroup,
+  type TrustOptions,
+} from './auth/index.js';
 
 export type SubgraphName = 'customer' | 'order' | 'finance' | 'service';
 
@@ -43,6 +63,8 @@ export function subgraphTypeDefs(schemaFile: string): DocumentNode {
 export interface RequestInfo {
   scope: RequestScope;
   headers: Record<string, string | string[] | undefined>;
+  /** Who is asking, as the gateway verified and signed it. Every authorization rule (lib/auth) takes it. */
+  caller: Caller;
 }
 
 export interface SubgraphModule<TContext extends BaseContext> {
@@ -90,14 +112,96 @@ export function formatError(production: boolean) {
   };
 }
 
+/** What one request has read and who asked, for its audit records. */
+interface AuditState {
+  caller: Caller;
+  correlationId: string;
+  reads: Map<string, Set<FieldGroup>>;
+}
+
+/**
+ * Carried on the request's context object under a symbol. Not a WeakMap keyed
+ * by the context: Apollo Server hands resolvers and plugins a shallow copy of
+ * it (Object.assign), which keeps symbol-keyed properties but not identity.
+ */
+const AUDIT = Symbol('audit');
+const auditState = (ctx: unknown): AuditState | undefined =>
+  ctx !== null && typeof ctx === 'object' ? (ctx as { [AUDIT]?: AuditState })[AUDIT] : undefined;
+
+function stringArg(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+/**
+ * Wraps, in place, the resolvers of personal-data fields (PERSONAL_DATA_FIELDS)
+ * to note each (customer, field group) read, and every Mutation field to write
+ * an audit record of the write and its outcome. Done here, once, so that every
+ * subgraph audits the same way without a line in its resolvers.
+ */
+function instrumentAudit(schema: GraphQLSchema): void {
+  for (const [typeName, fields] of Object.entries(PERSONAL_DATA_FIELDS)) {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) continue;
+    const defs = type.getFields();
+    for (const [fieldName, group] of Object.entries(fields)) {
+      const def = defs[fieldName];
+      if (!def) continue;
+      const resolve: GraphQLFieldResolver<unknown, object> = def.resolve ?? defaultFieldResolver;
+      def.resolve = (parent, args, ctx, info) => {
+        const state = auditState(ctx);
+        const customerId = stringArg((parent as { id?: unknown } | null)?.id);
+        if (state && customerId) {
+          const groups = state.reads.get(customerId) ?? new Set<FieldGroup>();
+          groups.add(group);
+          state.reads.set(customerId, groups);
+        }
+        return resolve(parent, args, ctx, info);
+      };
+    }
+  }
+  const mutation = schema.getMutationType();
+  if (!mutation) return;
+  for (const def of Object.values(mutation.getFields())) {
+    const resolve: GraphQLFieldResolver<unknown, object> = def.resolve ?? defaultFieldResolver;
+    def.resolve = async (parent, args: Record<string, unknown>, ctx, info) => {
+      const state = auditState(ctx);
+      const input = (args.input ?? {}) as Record<string, unknown>;
+      // Identifiers only: ids of the records acted on, never the values written.
+      const target: Record<string, string> = {};
+      for (const [k, v] of [...Object.entries(args), ...Object.entries(input)]) {
+        if ((k === 'id' || k.endsWith('Id')) && typeof v === 'string') target[k] = v;
+      }
+      const customerId =
+        stringArg(args.customerId) ?? stringArg(input.customerId) ?? (getNamedType(info.returnType).name.startsWith('Customer') ? stringArg(args.id) : undefined);
+      const record = { action: 'write' as const, operation: info.fieldName, ...(customerId ? { customerId } : {}), target };
+      try {
+        const result: unknown = await resolve(parent, args, ctx, info);
+        if (state) audit(state.caller, state.correlationId, { ...record, outcome: 'succeeded' });
+        return result;
+      } catch (err) {
+        const original = unwrapResolverError(err);
+        const errorCode = original instanceof DomainError || original instanceof UpstreamError ? original.code : ErrorCode.INTERNAL_SERVER_ERROR;
+        if (state) audit(state.caller, state.correlationId, { ...record, outcome: 'failed', errorCode });
+        throw err;
+      }
+    };
+  }
+}
+
 export async function serveSubgraph<TContext extends BaseContext>(
   mod: SubgraphModule<TContext>,
   listen: { port: number; host: string },
-  opts: { production?: boolean } = {},
+  opts: {
+    production?: boolean;
+    /** The secret(s) the gateway signs the caller header with. @default from INTERNAL_AUTH_SECRET (boot fails without it) */
+    trust?: TrustOptions;
+  } = {},
 ): Promise<RunningService> {
   const log = childLogger(`subgraph:${mod.name}`);
   const production = opts.production ?? process.env.NODE_ENV === 'production';
+  const trust = opts.trust ?? loadTrustOptions(process.env);
   const schema = buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(mod.schemaFile), resolvers: mod.resolvers }]);
+  instrumentAudit(schema);
   const app = express();
   app.disable('x-powered-by');
   const httpServer: Server = createServer(app);
@@ -106,7 +210,25 @@ export async function serveSubgraph<TContext extends BaseContext>(
     formatError: formatError(production),
     includeStacktraceInErrorResponses: false,
     // Inline (ftv1) traces are for Apollo Studio, which this product does not report to.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      {
+        // One read record per customer per request, listing the field groups read.
+        async requestDidStart() {
+          return {
+            async willSendResponse({ contextValue }) {
+              const state = auditState(contextValue);
+              if (!state) return;
+              for (const [customerId, groups] of state.reads) {
+                audit(state.caller, state.correlationId, { action: 'read', customerId, fieldGroups: [...groups].sort() });
+              }
+              state.reads.clear();
+            },
+          };
+        },
+      },
+    ],
   });
   await apollo.start();
 
@@ -123,10 +245,29 @@ export async function serveSubgraph<TContext extends BaseContext>(
       };
       res.setHeader('x-correlation-id', scope.correlationId);
       res.locals.scope = scope;
+      // Only the gateway may call a subgraph: every request, schema
+      // introspection included, carries the caller the gateway verified, signed
+      // for this correlation id. Anything else is refused before Apollo runs.
+      const verdict = verifyCaller(req.headers[CALLER_HEADER], { trust, correlationId: scope.correlationId });
+      if (verdict.phase === 'rejected') {
+        runInScope(scope, () => log.warn({ reason: verdict.reason }, 'refused a request not signed by the gateway'));
+        res.status(401).json({
+          errors: [{ message: 'this subgraph answers only the gateway: send your request to the gateway', extensions: { code: ErrorCode.UNAUTHENTICATED } }],
+        });
+        return;
+      }
+      res.locals.caller = verdict.caller;
       runInScope(scope, () => next());
     },
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => mod.createContext({ scope: res.locals.scope as RequestScope, headers: req.headers }),
+      context: async ({ req, res }) => {
+        const scope = res.locals.scope as RequestScope;
+        const caller = res.locals.caller as Caller;
+        const ctx = await mod.createContext({ scope, headers: req.headers, caller });
+        const state: AuditState = { caller, correlationId: scope.correlationId, reads: new Map() };
+        Object.defineProperty(ctx, AUDIT, { value: state, enumerable: true });
+        return ctx;
+      },
     }),
   );
 

@@ -4,10 +4,17 @@
  * the four subgraphs, the gateway); this supervisor starts them in order,
  * waits for each to answer, prints the URLs, and on SIGINT/SIGTERM stops them
  * all and waits for them to exit.
+ *
+ * Identity in development: a local signing key under .dev/ (kept across runs),
+ * its JWKS for the gateway, a fresh gateway-subgraph secret per run, and
+ * ready-made tokens for each role, printed and written to .dev/tokens.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { loadOrCreateDevIssuer } from '../lib/auth/dev.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,10 +51,13 @@ function prefixLines(name: string, chunk: Buffer, out: NodeJS.WriteStream): void
   }
 }
 
+/** Settings every child gets on top of the environment (identity, see devIdentity). */
+const childEnv: Record<string, string> = {};
+
 function launch(part: Part): ChildProcess {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(root, part.entry)], {
     cwd: root,
-    env: { ...process.env, SERVICE_NAME: part.name },
+    env: { ...process.env, ...childEnv, SERVICE_NAME: part.name },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout?.on('data', (c: Buffer) => prefixLines(part.name, c, process.stdout));
@@ -99,9 +109,45 @@ async function stopAll(code: number): Promise<void> {
   process.exit(code);
 }
 
+const STOREFRONT_CUSTOMER = 'C-000001';
+
+/**
+ * Prepares development identity and returns the text that tells a developer how
+ * to authenticate. Settings already in the environment win: pointing AUTH_* at a
+ * real identity provider turns the local issuer off.
+ */
+async function devIdentity(): Promise<string> {
+  childEnv.INTERNAL_AUTH_SECRET = process.env.INTERNAL_AUTH_SECRET ?? randomBytes(32).toString('base64url');
+  if (process.env.AUTH_JWKS_URL || process.env.AUTH_JWKS_FILE) {
+    return 'Authentication: tokens from the identity provider configured in AUTH_JWKS_URL / AUTH_JWKS_FILE.';
+  }
+  const dir = join(root, '.dev');
+  const issuer = await loadOrCreateDevIssuer(dir);
+  Object.assign(childEnv, { AUTH_JWKS_FILE: issuer.jwksFile, AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: issuer.audience });
+  const tokens = {
+    agent: await issuer.token({ sub: 'dev-agent', roles: ['agent'] }),
+    finance: await issuer.token({ sub: 'dev-finance', roles: ['finance'] }),
+    operator: await issuer.token({ sub: 'dev-operator', roles: ['operator'] }),
+    storefront: { customerId: STOREFRONT_CUSTOMER, token: await issuer.token({ sub: STOREFRONT_CUSTOMER, roles: ['storefront'] }) },
+  };
+  writeFileSync(join(dir, 'tokens.json'), `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  const anonymous = process.env.GATEWAY_ALLOW_ANONYMOUS === 'true' || process.env.GATEWAY_ALLOW_ANONYMOUS === '1';
+  return `Authentication (development tokens, valid 12 h; also in .dev/tokens.json):
+  In Apollo Sandbox, open "Headers" and add   Authorization: Bearer <token>
+
+  agent       ${tokens.agent}
+  finance     ${tokens.finance}
+  operator    ${tokens.operator}
+  storefront  (${STOREFRONT_CUSTOMER}) ${tokens.storefront.token}
+
+  curl: -H "authorization: Bearer $(node -p 'require("./.dev/tokens.json").agent')"
+  ${anonymous ? 'Anonymous agent access is ON (GATEWAY_ALLOW_ANONYMOUS).' : 'Requests without a token get UNAUTHENTICATED (GATEWAY_ALLOW_ANONYMOUS=true npm start allows anonymous agent access).'}`;
+}
+
 async function main(): Promise<void> {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
+  const identity = await devIdentity();
   for (const group of PARTS) {
     for (const part of group) launch(part);
     await Promise.all(group.flatMap((p) => p.ready.map((u) => waitFor(u, 60_000))));
@@ -114,7 +160,9 @@ retail-supergraph is up.
              finance  http://localhost:4003/graphql   service http://localhost:4004/graphql
   Sandbox    Salesforce http://localhost:4101   NetSuite http://localhost:4102   Zendesk http://localhost:4103
 
-Open http://localhost:4000/graphql in a browser and try the query in README.md.
+${identity}
+
+Open http://localhost:4000/graphql in a browser, add the agent's Authorization header, and try the query in README.md.
 Press Ctrl-C to stop.
 `);
 }

@@ -1,8 +1,9 @@
 /**
  * The gateway: @apollo/gateway on Apollo Server 5 and Express, serving the
- * composed supergraph at /graphql. Features are plugins (drain, landing page);
- * the request scope (correlation id, traceparent) is set before Apollo runs and
- * forwarded to every subgraph.
+ * composed supergraph at /graphql. Features are plugins (drain, landing page,
+ * abuse limits); the request scope (correlation id, traceparent) is set before
+ * Apollo runs and forwarded to every subgraph, with the verified caller in a
+ * signed header. docs/security.md describes the whole of identity and access.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -11,16 +12,19 @@ import cors from 'cors';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, IntrospectAndCompose, type ServiceEndpointDefinition } from '@apollo/gateway';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from '../../lib/context.js';
 import { formatError, type RunningService } from '../../lib/subgraph.js';
 import { childLogger } from '../../lib/log.js';
+import { ErrorCode } from '../../lib/errors.js';
+import type { TrustOptions } from '../../lib/auth/index.js';
 import { SubgraphDataSource } from './datasource.js';
 import type { GatewayContext } from './context.js';
+import { authenticationError, type Authenticator } from './auth.js';
+import { QueryLimitsPlugin, queryTooComplex, type QueryLimits } from './limits.js';
+import { createCallerRateLimiter, rateLimitedError, type RateLimitOptions } from './limits-rate.js';
 
 const log = childLogger('gateway');
 
@@ -41,8 +45,20 @@ export interface GatewayOptions {
   production?: boolean;
   /** Origins allowed by CORS (e.g. a Salesforce Lightning domain). `*` allows any. @default [] (same-origin only) */
   corsOrigins?: string[];
-  /** Largest request body accepted. @default '1mb' */
+  /** Largest request body accepted (a size the `bytes` package parses, e.g. '100kb'); a larger one gets 413 QUERY_TOO_COMPLEX. @default '100kb' */
   bodyLimit?: string;
+  /** Verifies callers' bearer tokens (see auth.ts: createAuthenticator). */
+  auth: Authenticator;
+  /** The secret(s) the gateway signs the caller header with; the subgraphs hold the same. */
+  trust: TrustOptions;
+  /** Depth, alias, root-field and cost limits. @default DEFAULT_QUERY_LIMITS */
+  limits?: QueryLimits;
+  /** Per-caller operations per minute, shared through Redis when given one; `false` turns it off. @default { perMinute: 600 } in process */
+  rateLimit?: RateLimitOptions | false;
+  /** Answer introspection queries. @default !production */
+  introspection?: boolean;
+  /** Serve Apollo Sandbox on GET /graphql from a browser. @default !production */
+  landingPage?: boolean;
 }
 
 function supergraphSdl(source: Extract<SupergraphSource, { phase: 'file' | 'sdl' }>): string {
@@ -52,7 +68,7 @@ function supergraphSdl(source: Extract<SupergraphSource, { phase: 'file' | 'sdl'
 export async function startGateway(opts: GatewayOptions): Promise<RunningService> {
   const production = opts.production ?? process.env.NODE_ENV === 'production';
   const buildService = ({ name, url }: ServiceEndpointDefinition): SubgraphDataSource =>
-    new SubgraphDataSource({ url: opts.subgraphUrls?.[name] ?? url });
+    new SubgraphDataSource({ url: opts.subgraphUrls?.[name] ?? url, trust: opts.trust });
 
   let gateway: ApolloGateway;
   switch (opts.supergraph.phase) {
@@ -78,12 +94,17 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     gateway,
     formatError: formatError(production),
     includeStacktraceInErrorResponses: false,
-    introspection: !production,
+    introspection: opts.introspection ?? !production,
+    // Apollo's default, stated: a request must be a non-simple CORS request
+    // (JSON content type or an apollo-require-preflight header), so a browser on
+    // another site cannot send one with the user's cookies without a preflight.
+    csrfPrevention: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: { initialState: { pollForSchemaUpdates: false } } }),
+      (opts.landingPage ?? !production)
+        ? ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: { initialState: { pollForSchemaUpdates: false } } })
+        : ApolloServerPluginLandingPageDisabled(),
+      QueryLimitsPlugin<GatewayContext>(opts.limits),
     ],
   });
   await apollo.start();
@@ -91,7 +112,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const rateLimit = opts.rateLimit === false ? undefined : { perMinute: opts.rateLimit?.perMinute ?? 600, limiter: createCallerRateLimiter(opts.rateLimit) };
   const origins = opts.corsOrigins ?? [];
+  const bodyLimit = opts.bodyLimit ?? '100kb';
   app.use(
     '/graphql',
     cors({
@@ -99,8 +122,23 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
       exposedHeaders: ['x-correlation-id'],
       allowedHeaders: ['authorization', 'content-type', 'x-correlation-id', 'traceparent', 'apollo-require-preflight'],
     }),
-    express.json({ limit: opts.bodyLimit ?? '1mb' }),
-    (req, res, next) => {
+    express.json({ limit: bodyLimit }),
+    // Body parser failures as GraphQL errors: never Express's HTML page, which
+    // carries a stack trace outside production.
+    (err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+      const e = err as { type?: string; status?: number } | undefined;
+      if (e?.type === 'entity.too.large') {
+        const error = queryTooComplex('bodySize', `more than ${bodyLimit}`, bodyLimit);
+        res.status(413).json({ errors: [{ message: error.message, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'bodySize', max: bodyLimit } }] });
+        return;
+      }
+      if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+        res.status(400).json({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
+        return;
+      }
+      next(err);
+    },
+    (req: express.Request, res: express.Response, next: express.NextFunction) => {
       const scope: RequestScope = {
         correlationId: correlationIdFrom(req.headers['x-correlation-id']),
         traceparent: childTraceparent(req.headers.traceparent),
@@ -110,7 +148,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
       runInScope(scope, () => next());
     },
     expressMiddleware(apollo, {
-      context: async ({ res }) => ({ scope: res.locals.scope as RequestScope }),
+      context: async ({ req, res }) => {
+        const auth = await opts.auth.authenticate(req.headers.authorization);
+        if (auth.phase === 'rejected') throw authenticationError(auth);
+        if (rateLimit) {
+          const d = await rateLimit.limiter.take(auth.caller);
+          if (d.phase === 'limited') throw rateLimitedError(d.retryAfterSeconds, rateLimit.perMinute);
+        }
+        return { scope: res.locals.scope as RequestScope, caller: auth.caller };
+      },
     }),
   );
 

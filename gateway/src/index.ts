@@ -2,17 +2,66 @@
  * Starts the gateway alone, as it is deployed. Configuration from the environment:
  * GATEWAY_PORT (4000), GATEWAY_HOST, GATEWAY_SUPERGRAPH (a file path, default
  * supergraph.graphql, or `introspect` to compose from the live subgraphs),
- * <NAME>_SUBGRAPH_URL to override a subgraph's URL, GATEWAY_CORS_ORIGINS.
+ * <NAME>_SUBGRAPH_URL to override a subgraph's URL, GATEWAY_CORS_ORIGINS; the
+ * authentication settings (AUTH_*, see auth.ts), INTERNAL_AUTH_SECRET, and the
+ * abuse limits GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS,
+ * GATEWAY_MAX_COST, GATEWAY_BODY_LIMIT; GATEWAY_INTROSPECTION and
+ * GATEWAY_LANDING_PAGE (true/false) override the production defaults;
+ * GATEWAY_RATE_LIMIT_PER_MINUTE (per caller, 0 turns it off; shared through
+ * REDIS_URL when set).
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { loadServiceConfig } from '../../lib/config.js';
+import { z } from 'zod';
+import { createClient, type RedisClientType } from 'redis';
+import { ConfigError, loadCommonConfig, loadServiceConfig } from '../../lib/config.js';
+import { loadOrgMapping, idFormat } from '../../lib/mapping.js';
+import { loadTrustOptions } from '../../lib/auth/index.js';
+import { createAuthenticator, loadAuthOptions } from './auth.js';
 import { closeOnSignals, type RunningService } from '../../lib/subgraph.js';
 import { logger } from '../../lib/log.js';
 import { startGateway, type SupergraphSource } from './gateway.js';
 
 export { startGateway } from './gateway.js';
 export type { GatewayOptions, SupergraphSource } from './gateway.js';
+export { createAuthenticator, authenticateConnectionParams, loadAuthOptions, AUTH_CLOSE_CODES } from './auth.js';
+export type { Authenticator, Authentication, AuthOptions, JwksSource } from './auth.js';
+export { QueryLimitsPlugin, DEFAULT_QUERY_LIMITS, measureOperation } from './limits.js';
+export type { QueryLimits } from './limits.js';
+
+const optionalBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional();
+const optionalInt = z.coerce.number().int().positive().optional();
+
+function loadLimits(env: NodeJS.ProcessEnv) {
+  const r = z
+    .object({
+      GATEWAY_MAX_DEPTH: optionalInt,
+      GATEWAY_MAX_ALIASES: optionalInt,
+      GATEWAY_MAX_ROOT_FIELDS: optionalInt,
+      GATEWAY_MAX_COST: optionalInt,
+      GATEWAY_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 100kb').optional(),
+      GATEWAY_INTROSPECTION: optionalBool,
+      GATEWAY_LANDING_PAGE: optionalBool,
+      GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+    })
+    .safeParse(env);
+  if (!r.success) {
+    throw new ConfigError(`invalid gateway configuration:\n${r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  const v = r.data;
+  return {
+    limits: {
+      ...(v.GATEWAY_MAX_DEPTH ? { maxDepth: v.GATEWAY_MAX_DEPTH } : {}),
+      ...(v.GATEWAY_MAX_ALIASES ? { maxAliases: v.GATEWAY_MAX_ALIASES } : {}),
+      ...(v.GATEWAY_MAX_ROOT_FIELDS ? { maxRootFields: v.GATEWAY_MAX_ROOT_FIELDS } : {}),
+      ...(v.GATEWAY_MAX_COST ? { maxCost: v.GATEWAY_MAX_COST } : {}),
+    },
+    ...(v.GATEWAY_BODY_LIMIT ? { bodyLimit: v.GATEWAY_BODY_LIMIT } : {}),
+    ...(v.GATEWAY_INTROSPECTION !== undefined ? { introspection: v.GATEWAY_INTROSPECTION } : {}),
+    ...(v.GATEWAY_LANDING_PAGE !== undefined ? { landingPage: v.GATEWAY_LANDING_PAGE } : {}),
+    perMinute: v.GATEWAY_RATE_LIMIT_PER_MINUTE,
+  };
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SUBGRAPH_NAMES = ['customer', 'order', 'finance', 'service'] as const;
@@ -20,6 +69,12 @@ const DEFAULT_PORTS = { customer: 4001, order: 4002, finance: 4003, service: 400
 
 export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
   const listen = loadServiceConfig('GATEWAY', 4000, env);
+  const common = loadCommonConfig(env);
+  const mapping = loadOrgMapping(common.orgMappingFile);
+  const auth = createAuthenticator({
+    ...loadAuthOptions(env),
+    customerNumber: idFormat('customer number', mapping.customerNumber),
+  });
   const subgraphUrls: Record<string, string> = {};
   for (const name of SUBGRAPH_NAMES) {
     const v = env[`${name.toUpperCase()}_SUBGRAPH_URL`];
@@ -33,13 +88,32 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env):
           subgraphs: SUBGRAPH_NAMES.map((n) => ({ name: n, url: subgraphUrls[n] ?? `http://localhost:${DEFAULT_PORTS[n]}/graphql` })),
         }
       : { phase: 'file', path: choice };
-  return startGateway({
+  const { perMinute, ...limits } = loadLimits(env);
+  let redis: RedisClientType | undefined;
+  if (perMinute > 0 && common.redisUrl) {
+    redis = createClient({ url: common.redisUrl }) as RedisClientType;
+    redis.on('error', (err: unknown) => logger.warn({ err }, 'redis error (rate limit)'));
+    await redis.connect();
+  }
+  const gateway = await startGateway({
     supergraph,
     subgraphUrls,
     port: listen.port,
     host: listen.host,
     corsOrigins: (env.GATEWAY_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    production: common.env === 'production',
+    auth,
+    trust: loadTrustOptions(env),
+    ...limits,
+    rateLimit: perMinute > 0 ? { perMinute, namespace: common.namespace, ...(redis ? { redis } : {}) } : false,
   });
+  return {
+    ...gateway,
+    async close() {
+      await gateway.close();
+      await redis?.quit().catch(() => undefined);
+    },
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

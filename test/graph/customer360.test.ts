@@ -140,7 +140,7 @@ describe('customer-360 through the gateway, cold', () => {
   it('returns the correlation id it was given, and forwards it to every system', async () => {
     const res = await fetch(stack.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-correlation-id': 'corr-c360-echo' },
+      headers: { 'content-type': 'application/json', 'x-correlation-id': 'corr-c360-echo', authorization: `Bearer ${stack.tokens.agent}` },
       body: JSON.stringify({ query: CUSTOMER_360, variables: { id: 'C-000001' } }),
     });
     expect(res.headers.get('x-correlation-id')).toBe('corr-c360-echo');

@@ -7,6 +7,7 @@ import { createSalesforceClient, type SalesforceClient } from '../../lib/clients
 import { loadSalesforceConfig } from '../../lib/config.js';
 import { loadOrgMapping } from '../../lib/mapping.js';
 import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
+import { TEST_TRUST, signedHeaders } from '../support/auth.js';
 import { createCustomerSubgraph } from '../../subgraphs/customer/src/index.js';
 
 type Json = Record<string, unknown>;
@@ -31,7 +32,7 @@ let subgraph: RunningService;
 async function gql(query: string, variables: Json = {}, correlationId = randomUUID()): Promise<GqlResult & { correlationId: string }> {
   const res = await fetch(subgraph.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId },
+    headers: { 'content-type': 'application/json', ...signedHeaders(correlationId) },
     body: JSON.stringify({ query, variables }),
   });
   return { ...((await res.json()) as GqlResult), correlationId };
@@ -74,7 +75,7 @@ beforeAll(async () => {
   salesforce = createSalesforceClient(loadSalesforceConfig({ SALESFORCE_LOGIN_URL: sfUrl }), { policy: { backoffMs: 1 } });
   // Signing in now keeps the token call out of every measured request.
   await salesforce.connect();
-  subgraph = await serveSubgraph(createCustomerSubgraph({ salesforce, mapping: loadOrgMapping('config/org-mapping.json') }), { port: 0, host: '127.0.0.1' });
+  subgraph = await serveSubgraph(createCustomerSubgraph({ salesforce, mapping: loadOrgMapping('config/org-mapping.json') }), { port: 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
 });
 
 afterAll(async () => {

@@ -12,6 +12,7 @@ import { createNetSuiteClient } from '../../lib/clients/netsuite.js';
 import { loadNetSuiteConfig } from '../../lib/config.js';
 import { loadOrgMapping } from '../../lib/mapping.js';
 import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
+import { TEST_TRUST, signedHeaders } from '../support/auth.js';
 import { createFinanceSubgraph } from '../../subgraphs/finance/src/index.js';
 import { formatCents, toCents } from '../../subgraphs/finance/src/money.js';
 import { createNetSuiteFinance } from '../../subgraphs/finance/src/netsuite.js';
@@ -43,7 +44,7 @@ beforeAll(async () => {
   finance = await serveSubgraph(createFinanceSubgraph({ netsuite, mapping: loadOrgMapping('config/org-mapping.json') }), {
     port: 0,
     host: '127.0.0.1',
-  });
+  }, { trust: TEST_TRUST });
 });
 
 afterAll(async () => {
@@ -54,7 +55,7 @@ afterAll(async () => {
 async function gql(query: string, variables: Json = {}, correlationId = randomUUID()): Promise<GqlResult & { correlationId: string }> {
   const res = await fetch(finance.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId },
+    headers: { 'content-type': 'application/json', ...signedHeaders(correlationId) },
     body: JSON.stringify({ query, variables }),
   });
   return { ...((await res.json()) as GqlResult), correlationId };

@@ -7,6 +7,7 @@ import { createNetSuiteClient } from '../../lib/clients/netsuite.js';
 import { loadNetSuiteConfig } from '../../lib/config.js';
 import { loadOrgMapping } from '../../lib/mapping.js';
 import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
+import { TEST_TRUST, signedHeaders } from '../support/auth.js';
 import { createOrderSubgraph } from '../../subgraphs/order/src/index.js';
 
 const SUITEQL = 'POST /services/rest/query/v1/suiteql';
@@ -33,7 +34,7 @@ async function query<T = Record<string, unknown>>(q: string, variables: Record<s
   const correlationId = randomUUID();
   const res = await fetch(subgraph.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId },
+    headers: { 'content-type': 'application/json', ...signedHeaders(correlationId) },
     body: JSON.stringify({ query: q, variables }),
   });
   const body = (await res.json()) as { data?: T | null; errors?: GqlError[] };
@@ -84,7 +85,7 @@ beforeAll(async () => {
   sandbox = await createNetSuiteSandbox({ dataset });
   erpUrl = await sandbox.listen(0, '127.0.0.1');
   const netsuite = createNetSuiteClient(loadNetSuiteConfig({ NETSUITE_BASE_URL: `${erpUrl}/services/rest` }), { policy: { backoffMs: 1 } });
-  subgraph = await serveSubgraph(createOrderSubgraph({ netsuite, mapping: loadOrgMapping('config/org-mapping.json') }), { port: 0, host: '127.0.0.1' });
+  subgraph = await serveSubgraph(createOrderSubgraph({ netsuite, mapping: loadOrgMapping('config/org-mapping.json') }), { port: 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
 });
 
 afterAll(async () => {
@@ -244,7 +245,7 @@ describe('Customer.orders past one SuiteQL page', () => {
   let small: RunningService;
   beforeAll(async () => {
     const netsuite = createNetSuiteClient(loadNetSuiteConfig({ NETSUITE_BASE_URL: `${erpUrl}/services/rest`, NETSUITE_PAGE_SIZE: '50' }));
-    small = await serveSubgraph(createOrderSubgraph({ netsuite, mapping: loadOrgMapping('config/org-mapping.json') }), { port: 0, host: '127.0.0.1' });
+    small = await serveSubgraph(createOrderSubgraph({ netsuite, mapping: loadOrgMapping('config/org-mapping.json') }), { port: 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
   });
   afterAll(async () => {
     await small?.close();
@@ -255,7 +256,7 @@ describe('Customer.orders past one SuiteQL page', () => {
     const correlationId = randomUUID();
     const res = await fetch(small.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId },
+      headers: { 'content-type': 'application/json', ...signedHeaders(correlationId) },
       body: JSON.stringify({
         query: `{ _entities(representations: [{__typename: "Customer", id: "C-000003"}, {__typename: "Customer", id: "C-000004"}]) { ... on Customer { orders(first: 3) { totalCount nodes { id } } } } }`,
       }),

@@ -10,6 +10,7 @@ import { loadZendeskConfig } from '../../lib/config.js';
 import { localLimiter } from '../../lib/limits.js';
 import { loadOrgMapping } from '../../lib/mapping.js';
 import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
+import { TEST_TRUST, signedHeaders } from '../support/auth.js';
 import { createServiceSubgraph, SERVICE_SCHEMA_FILE } from '../../subgraphs/service/src/index.js';
 
 let dataset: RetailDataset;
@@ -30,7 +31,7 @@ interface GqlResult<T = Record<string, unknown>> {
 async function gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, cid = randomUUID()): Promise<GqlResult<T> & { cid: string }> {
   const res = await fetch(service.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-correlation-id': cid },
+    headers: { 'content-type': 'application/json', ...signedHeaders(cid) },
     body: JSON.stringify({ query, variables }),
   });
   return { ...((await res.json()) as GqlResult<T>), cid };
@@ -65,7 +66,7 @@ beforeAll(async () => {
   const config = loadZendeskConfig({ ZENDESK_BASE_URL: `${sandboxUrl}/api/v2` });
   // No retries: the sandbox's 503 asks for a 5 s wait, and these tests count single calls.
   const zendesk = createZendeskClient(config, { limiter: localLimiter({}), policy: { retries: 0 } });
-  service = await serveSubgraph(createServiceSubgraph({ zendesk, mapping: loadOrgMapping('config/org-mapping.json') }), { port: 0, host: '127.0.0.1' });
+  service = await serveSubgraph(createServiceSubgraph({ zendesk, mapping: loadOrgMapping('config/org-mapping.json') }), { port: 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
 });
 
 afterAll(async () => {

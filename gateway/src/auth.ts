@@ -1,0 +1,260 @@
+/**
+ * Authentication at the gateway: `Authorization: Bearer <JWT>` verified with
+ * jose against a JWKS (a URL, a file, or keys in memory), checking signature,
+ * algorithm allow-list, issuer, audience, exp and nbf with a small clock skew.
+ * The verified token becomes a Caller (lib/auth), which the gateway passes to
+ * the subgraphs in its signed internal header. Over graphql-ws the same token
+ * comes in the connection parameters; see authenticateConnectionParams.
+ */
+import { readFileSync } from 'node:fs';
+import { GraphQLError } from 'graphql';
+import { HeaderMap } from '@apollo/server';
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
+import { ConfigError } from '../../lib/config.js';
+import { ErrorCode } from '../../lib/errors.js';
+import { CallerError, makeCaller, ROLES, type Caller } from '../../lib/auth/index.js';
+
+/** Asymmetric JWS algorithms only: `none` and the HS* family (a shared secret the gateway would have to hold) are never accepted. */
+export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
+export type AsymmetricAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
+
+export type JwksSource =
+  /** The identity provider's JWKS endpoint (fetched, cached and refreshed on unknown `kid` by jose). */
+  | { phase: 'url'; url: string }
+  /** A JWKS JSON file, read once at boot (what `npm start` writes to .dev/jwks.json). */
+  | { phase: 'file'; path: string }
+  | { phase: 'keys'; jwks: JSONWebKeySet };
+
+export interface AuthOptions {
+  jwks: JwksSource;
+  /** Accepted `iss` values. */
+  issuer: string | string[];
+  /** Accepted `aud` values (the token must name one). */
+  audience: string | string[];
+  /** JWS algorithms accepted. @default ['RS256', 'ES256'] */
+  algorithms?: AsymmetricAlgorithm[];
+  /** Seconds of clock difference tolerated on exp, nbf and iat. @default 30 */
+  clockToleranceSeconds?: number;
+  /** Claim holding the roles: an array, or a space-separated string. A dotted path (realm_access.roles) is followed when no claim has that exact name. @default 'roles' */
+  rolesClaim?: string;
+  /** Claim holding a storefront caller's customer number. @default 'sub' */
+  customerIdClaim?: string;
+  /** Checks a storefront token's customer number (the org mapping's customer number format). @default any non-empty string */
+  customerNumber?: { test(id: string): boolean; describe(): string };
+  /**
+   * Development only: a request with no Authorization header acts as an anonymous
+   * agent. Refused at boot when `production` is true. A request with a bad token
+   * is still refused. @default false
+   */
+  allowAnonymous?: boolean;
+  /** @default NODE_ENV === 'production' */
+  production?: boolean;
+}
+
+export type Authentication =
+  | { phase: 'authenticated'; caller: Caller; /** When the token expires; an open subscription is closed then. */ expiresAt: Date | undefined }
+  | { phase: 'rejected'; code: typeof ErrorCode.UNAUTHENTICATED | typeof ErrorCode.FORBIDDEN; message: string };
+
+export interface Authenticator {
+  /** Authenticates an HTTP request's Authorization header. Never throws. */
+  authenticate(authorization: string | string[] | undefined): Promise<Authentication>;
+}
+
+/**
+ * graphql-ws close codes (the subscription transport closes the socket with these):
+ * - 4401 Unauthorized: no token, a bad token, or the token expired while the
+ *   connection was open. graphql-ws clients treat 4401 as fatal and do not retry
+ *   with the same token; they must reconnect with a fresh one.
+ * - 4403 Forbidden: the token is valid but may not subscribe to what it asked for.
+ */
+export const AUTH_CLOSE_CODES = { unauthenticated: 4401, tokenExpired: 4401, forbidden: 4403 } as const;
+
+const ANONYMOUS_AGENT: Caller = makeCaller({ subject: 'anonymous-developer', roles: ['agent'], via: 'anonymous' });
+
+function claimAt(payload: JWTPayload, name: string): unknown {
+  if (name in payload) return payload[name];
+  let cur: unknown = payload;
+  for (const part of name.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function rolesFrom(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
+  return [];
+}
+
+function keyResolver(source: JwksSource): JWTVerifyGetKey {
+  switch (source.phase) {
+    case 'url':
+      return createRemoteJWKSet(new URL(source.url));
+    case 'file': {
+      let jwks: JSONWebKeySet;
+      try {
+        jwks = JSON.parse(readFileSync(source.path, 'utf8')) as JSONWebKeySet;
+      } catch (e) {
+        throw new ConfigError(`AUTH_JWKS_FILE=${source.path}: expected a JWKS JSON file ({ "keys": [...] }): ${(e as Error).message}`);
+      }
+      return createLocalJWKSet(jwks);
+    }
+    case 'keys':
+      return createLocalJWKSet(source.jwks);
+    default: {
+      const never: never = source;
+      throw new ConfigError(`unknown JWKS source ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Why a token failed, for the client: specific enough to fix a client, saying nothing about keys. */
+function reasonOf(e: unknown): string {
+  if (e instanceof joseErrors.JWTExpired) return 'the token has expired';
+  if (e instanceof joseErrors.JWTClaimValidationFailed) return `the token's ${e.claim} claim is not accepted`;
+  if (e instanceof joseErrors.JOSEAlgNotAllowed) return "the token's signing algorithm is not accepted";
+  if (e instanceof joseErrors.JWSSignatureVerificationFailed || e instanceof joseErrors.JWKSNoMatchingKey) return 'the token signature does not verify';
+  if (e instanceof joseErrors.JWKSTimeout || e instanceof joseErrors.JOSEError) return 'the token could not be verified';
+  return 'the token could not be verified';
+}
+
+export function createAuthenticator(opts: AuthOptions): Authenticator {
+  const production = opts.production ?? process.env.NODE_ENV === 'production';
+  if (opts.allowAnonymous && production) {
+    throw new ConfigError('anonymous access (GATEWAY_ALLOW_ANONYMOUS) is for development only and is refused in production');
+  }
+  const algorithms = opts.algorithms ?? ['RS256', 'ES256'];
+  for (const a of algorithms as string[]) {
+    if (!(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(a)) {
+      throw new ConfigError(`AUTH_ALGORITHMS: ${a} is not accepted; expected asymmetric algorithms among ${ASYMMETRIC_ALGORITHMS.join(', ')}`);
+    }
+  }
+  const getKey = keyResolver(opts.jwks);
+  const rolesClaim = opts.rolesClaim ?? 'roles';
+  const customerIdClaim = opts.customerIdClaim ?? 'sub';
+  const reject = (message: string, code: typeof ErrorCode.UNAUTHENTICATED | typeof ErrorCode.FORBIDDEN = ErrorCode.UNAUTHENTICATED): Authentication => ({
+    phase: 'rejected',
+    code,
+    message,
+  });
+
+  return {
+    async authenticate(header) {
+      const value = Array.isArray(header) ? header[0] : header;
+      if (!value) {
+        if (opts.allowAnonymous) return { phase: 'authenticated', caller: ANONYMOUS_AGENT, expiresAt: undefined };
+        return reject('authentication required: send Authorization: Bearer <token>');
+      }
+      const m = /^Bearer[ ]+([A-Za-z0-9_.~+/=-]+)$/i.exec(value.trim());
+      if (!m?.[1]) return reject('expected an Authorization header of the form "Bearer <token>"');
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(m[1], getKey, {
+          issuer: opts.issuer,
+          audience: opts.audience,
+          algorithms,
+          clockTolerance: opts.clockToleranceSeconds ?? 30,
+          requiredClaims: ['exp', 'sub'],
+        }));
+      } catch (e) {
+        return reject(reasonOf(e));
+      }
+      const roles = rolesFrom(claimAt(payload, rolesClaim));
+      if (!roles.some((r) => (ROLES as readonly string[]).includes(r))) {
+        return reject(`the token carries none of the roles ${ROLES.join(', ')} (claim ${rolesClaim})`, ErrorCode.FORBIDDEN);
+      }
+      let customerId: string | undefined;
+      if (roles.includes('storefront')) {
+        const c = claimAt(payload, customerIdClaim);
+        if (typeof c !== 'string' || !c) return reject(`a storefront token must carry its customer number in the ${customerIdClaim} claim`);
+        if (opts.customerNumber && !opts.customerNumber.test(c)) {
+          return reject(`a storefront token's ${customerIdClaim} claim must be a ${opts.customerNumber.describe()}`);
+        }
+        customerId = c;
+      }
+      try {
+        const caller = makeCaller({ subject: payload.sub ?? '', roles, customerId, via: 'token' });
+        return { phase: 'authenticated', caller, expiresAt: payload.exp ? new Date(payload.exp * 1000) : undefined };
+      } catch (e) {
+        if (e instanceof CallerError) return reject(e.message);
+        throw e;
+      }
+    },
+  };
+}
+
+/**
+ * For the graphql-ws server's onConnect and onSubscribe: reads
+ * `{ "authorization": "Bearer <JWT>" }` from the connection parameters (the
+ * key is case-insensitive) and authenticates it like an HTTP request. On
+ * `rejected`, close with AUTH_CLOSE_CODES.unauthenticated; on `authenticated`,
+ * schedule a close with AUTH_CLOSE_CODES.tokenExpired at `expiresAt`.
+ */
+export async function authenticateConnectionParams(auth: Authenticator, params: Readonly<Record<string, unknown>> | undefined): Promise<Authentication> {
+  const key = Object.keys(params ?? {}).find((k) => k.toLowerCase() === 'authorization');
+  const value = key ? params?.[key] : undefined;
+  if (value !== undefined && typeof value !== 'string') {
+    return { phase: 'rejected', code: ErrorCode.UNAUTHENTICATED, message: 'expected connectionParams.authorization to be "Bearer <token>"' };
+  }
+  return auth.authenticate(value);
+}
+
+/** The GraphQL error a rejected HTTP request gets: 401 (or 403) with a WWW-Authenticate challenge, as RFC 6750 asks. */
+export function authenticationError(rejected: Extract<Authentication, { phase: 'rejected' }>): GraphQLError {
+  const unauthenticated = rejected.code === ErrorCode.UNAUTHENTICATED;
+  // Apollo Server reads `http` (status, a HeaderMap) from errors thrown by the context function.
+  const extensions: Record<string, unknown> = {
+    code: rejected.code,
+    http: {
+      status: unauthenticated ? 401 : 403,
+      headers: new HeaderMap([['www-authenticate', unauthenticated ? 'Bearer error="invalid_token"' : 'Bearer error="insufficient_scope"']]),
+    },
+  };
+  return new GraphQLError(rejected.message, { extensions });
+}
+
+const csv = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+/**
+ * Authentication settings from the environment: AUTH_JWKS_URL or AUTH_JWKS_FILE,
+ * AUTH_ISSUER, AUTH_AUDIENCE (comma-separated lists accepted), AUTH_ALGORITHMS,
+ * AUTH_CLOCK_TOLERANCE_SECONDS, AUTH_ROLES_CLAIM, AUTH_CUSTOMER_ID_CLAIM,
+ * GATEWAY_ALLOW_ANONYMOUS (development only).
+ */
+export function loadAuthOptions(env: Record<string, string | undefined> = process.env): AuthOptions {
+  const production = env.NODE_ENV === 'production';
+  const c = z
+    .object({
+      AUTH_JWKS_URL: z.string().url('expected the JWKS endpoint URL, e.g. https://idp.example.com/.well-known/jwks.json').optional(),
+      AUTH_JWKS_FILE: z.string().min(1).optional(),
+      AUTH_ISSUER: z.string().min(1, 'expected the issuer (iss) of accepted tokens'),
+      AUTH_AUDIENCE: z.string().min(1, 'expected the audience (aud) tokens must name'),
+      AUTH_ALGORITHMS: z.string().optional(),
+      AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+      AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
+      AUTH_CUSTOMER_ID_CLAIM: z.string().min(1).default('sub'),
+      GATEWAY_ALLOW_ANONYMOUS: z.enum(['true', 'false', '1', '0']).default('false'),
+    })
+    .safeParse(env);
+  if (!c.success) {
+    const lines = c.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])] ?? null)}: ${i.message}`);
+    throw new ConfigError(`invalid authentication configuration:\n${lines.join('\n')}`);
+  }
+  const v = c.data;
+  if (!v.AUTH_JWKS_URL === !v.AUTH_JWKS_FILE) {
+    throw new ConfigError('set exactly one of AUTH_JWKS_URL (your identity provider\'s JWKS endpoint) or AUTH_JWKS_FILE (a JWKS JSON file)');
+  }
+  return {
+    jwks: v.AUTH_JWKS_URL ? { phase: 'url', url: v.AUTH_JWKS_URL } : { phase: 'file', path: v.AUTH_JWKS_FILE ?? '' },
+    issuer: csv(v.AUTH_ISSUER),
+    audience: csv(v.AUTH_AUDIENCE),
+    ...(v.AUTH_ALGORITHMS ? { algorithms: csv(v.AUTH_ALGORITHMS) as AsymmetricAlgorithm[] } : {}),
+    clockToleranceSeconds: v.AUTH_CLOCK_TOLERANCE_SECONDS,
+    rolesClaim: v.AUTH_ROLES_CLAIM,
+    customerIdClaim: v.AUTH_CUSTOMER_ID_CLAIM,
+    allowAnonymous: v.GATEWAY_ALLOW_ANONYMOUS === 'true' || v.GATEWAY_ALLOW_ANONYMOUS === '1',
+    production,
+  };
+}

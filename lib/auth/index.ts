@@ -1,0 +1,28 @@
+/**
+ * Identity and access, the public surface. Resolvers use authorize / canSeeCustomer /
+ * requireRole / visibleComments on the Caller the bootstrap puts in RequestInfo;
+ * caches put scopeOf(caller) in their keys. Add exports here with intention.
+ */
+export { ROLES, GATEWAY_CALLER, CallerError, makeCaller, hasRole, effectiveRoles, isStorefront } from './caller.js';
+export type { Role, Caller } from './caller.js';
+export {
+  OPERATIONS,
+  accessOf,
+  callerAccess,
+  decide,
+  authorize,
+  authorizeSubscription,
+  canSeeCustomer,
+  requireRole,
+  canSeeComment,
+  visibleComments,
+  requirePublicComment,
+  scopeOf,
+  forbidden,
+} from './policy.js';
+export type { Access, Operation, Decision } from './policy.js';
+export { CALLER_HEADER, MIN_SECRET_LENGTH, signCaller, verifyCaller, loadTrustOptions } from './internal.js';
+export type { TrustOptions, CallerVerification } from './internal.js';
+export { PERSONAL_DATA_FIELDS, audit, auditLogger } from './audit.js';
+export type { AuditRecord, FieldGroup } from './audit.js';
+export { REDACT_PATHS } from './redact.js';
