@@ -23,6 +23,12 @@ import { createOrderSubgraph } from '../../subgraphs/order/src/index.js';
 import { createFinanceSubgraph } from '../../subgraphs/finance/src/index.js';
 import { createServiceSubgraph } from '../../subgraphs/service/src/index.js';
 import { startGateway } from '../../gateway/src/gateway.js';
+import { createAuthenticator } from '../../gateway/src/auth.js';
+import type { QueryLimits } from '../../gateway/src/limits.js';
+import type { RateLimitOptions } from '../../gateway/src/limits-rate.js';
+import { createDevIssuer, type DevIssuer } from '../../lib/auth/dev.js';
+import { TEST_TRUST, signedHeaders } from './auth.js';
+import { createEntityCache, loadCacheConfig, type CacheConfig, type CacheHandle } from '../../lib/cache/index.js';
 
 export type SystemName = 'salesforce' | 'netsuite' | 'zendesk';
 
@@ -40,7 +46,7 @@ export interface CallStats {
   calls: Record<string, number>;
 }
 
-export interface Stack {
+export interface Stack extends StackIdentity {
   dataset: RetailDataset;
   gatewayUrl: string;
   subgraphUrls: Record<'customer' | 'order' | 'finance' | 'service', string>;
@@ -49,7 +55,11 @@ export interface Stack {
   query<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
-    opts?: { correlationId?: string; url?: string },
+    /**
+     * `token`: the bearer token to send (default: the agent's); null sends no Authorization header
+     * (and, to a subgraph `url`, no signed caller header either).
+     */
+    opts?: { correlationId?: string; url?: string; token?: string | null },
   ): Promise<GraphQLResponse<T>>;
   /** API calls one system received for a correlation id. */
   stats(system: SystemName, correlationId: string): Promise<CallStats>;
@@ -62,7 +72,44 @@ export interface Stack {
 
 const root = join(import.meta.dirname, '..', '..');
 
-export async function startStack(opts: { customers?: number; seed?: number } = {}): Promise<Stack> {
+/** Tokens for each role, signed by the stack's development issuer (as .dev/tokens.json holds them for `npm start`). */
+export interface StackTokens {
+  agent: string;
+  finance: string;
+  operator: string;
+  storefront: { customerId: string; token: string };
+}
+
+/**
+ * Where a stack's subgraphs keep their entity cache. A stack started without
+ * this option has no cross-request cache, so tests that count calls per query
+ * (test/graph) see every read reach the systems; `cache: {}` gives each subgraph
+ * a fresh in-memory cache.
+ */
+export interface StackCacheOptions {
+  /** Share one Redis cache (every subgraph, and any other stack given the same namespace). @default in-memory, one per subgraph */
+  redisUrl?: string;
+  /** Key prefix; two stacks with the same one share a Redis cache. @default a fresh one per stack */
+  namespace?: string;
+  /** Overrides of the cache settings (TTLs, max staleness). @default loadCacheConfig({}) */
+  config?: CacheConfig;
+}
+
+export interface StackCache {
+  /** The key prefix this stack's caches use. */
+  cacheNamespace: string;
+  /** Calls every subgraph's invalidate with these tags. */
+  invalidate(tags: readonly string[]): Promise<void>;
+}
+
+export interface StackIdentity {
+  issuer: DevIssuer;
+  tokens: StackTokens;
+}
+
+export async function startStack(
+  opts: { customers?: number; seed?: number; production?: boolean; limits?: QueryLimits; introspection?: boolean; allowAnonymous?: boolean; rateLimit?: RateLimitOptions | false; cache?: StackCacheOptions } = {},
+): Promise<Stack & StackIdentity & StackCache> {
   const dataset = generateDataset({ seed: opts.seed ?? 42, customers: opts.customers ?? 300, asOf: new Date('2026-11-20T00:00:00Z') });
   const services: Array<{ close(): Promise<void> }> = [];
   try {
@@ -94,20 +141,55 @@ export async function startStack(opts: { customers?: number; seed?: number } = {
     const zendesk = createZendeskClient(loadZendeskConfig(env), { policy });
     const listen = { port: 0, host: '127.0.0.1' };
 
+    // A fresh namespace per stack keeps tests independent: every stack starts cold unless told to share.
+    const cacheNamespace = opts.cache?.namespace ?? `test-${randomUUID()}`;
+    const newCache = async (): Promise<CacheHandle | undefined> => {
+      if (!opts.cache) return undefined;
+      const h = await createEntityCache({ namespace: cacheNamespace, redisUrl: opts.cache?.redisUrl, config: opts.cache?.config ?? loadCacheConfig({}) });
+      services.push(h);
+      return h;
+    };
+    const withCache = (h: CacheHandle | undefined) => (h ? { cache: h.cache } : {});
+    const modules = {
+      customer: createCustomerSubgraph({ salesforce, mapping, ...withCache(await newCache()) }),
+      order: createOrderSubgraph({ netsuite: createNetSuiteClient(netsuiteConfig, { policy }), mapping, ...withCache(await newCache()) }),
+      finance: createFinanceSubgraph({ netsuite: createNetSuiteClient(netsuiteConfig, { policy }), mapping, ...withCache(await newCache()) }),
+      service: createServiceSubgraph({ zendesk, mapping, ...withCache(await newCache()) }),
+    };
     const subgraphs: RunningService[] = [
-      await serveSubgraph(createCustomerSubgraph({ salesforce, mapping }), listen),
-      await serveSubgraph(createOrderSubgraph({ netsuite: createNetSuiteClient(netsuiteConfig, { policy }), mapping }), listen),
-      await serveSubgraph(createFinanceSubgraph({ netsuite: createNetSuiteClient(netsuiteConfig, { policy }), mapping }), listen),
-      await serveSubgraph(createServiceSubgraph({ zendesk, mapping }), listen),
+      await serveSubgraph(modules.customer, listen, { trust: TEST_TRUST }),
+      await serveSubgraph(modules.order, listen, { trust: TEST_TRUST }),
+      await serveSubgraph(modules.finance, listen, { trust: TEST_TRUST }),
+      await serveSubgraph(modules.service, listen, { trust: TEST_TRUST }),
     ];
     services.push(...subgraphs);
     const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) as Stack['subgraphUrls'];
+    const issuer = await createDevIssuer();
+    const storefrontCustomer = 'C-000001';
+    const tokens: StackTokens = {
+      agent: await issuer.token({ sub: 'agent-test', roles: ['agent'] }),
+      finance: await issuer.token({ sub: 'finance-test', roles: ['finance'] }),
+      operator: await issuer.token({ sub: 'operator-test', roles: ['operator'] }),
+      storefront: { customerId: storefrontCustomer, token: await issuer.token({ sub: storefrontCustomer, roles: ['storefront'] }) },
+    };
+    const production = opts.production ?? false;
     const gateway = await startGateway({
       supergraph: { phase: 'file', path: join(root, 'supergraph.graphql') },
       subgraphUrls,
       port: 0,
       host: '127.0.0.1',
-      production: false,
+      production,
+      auth: createAuthenticator({
+        jwks: { phase: 'keys', jwks: issuer.jwks },
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+        production,
+        allowAnonymous: opts.allowAnonymous ?? false,
+      }),
+      trust: TEST_TRUST,
+      ...(opts.limits ? { limits: opts.limits } : {}),
+      ...(opts.introspection !== undefined ? { introspection: opts.introspection } : {}),
+      ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}),
     });
     services.unshift(gateway);
 
@@ -117,7 +199,13 @@ export async function startStack(opts: { customers?: number; seed?: number } = {
       return res.json();
     };
 
-    const stack: Stack = {
+    const stack: Stack & StackIdentity & StackCache = {
+      cacheNamespace,
+      async invalidate(tags) {
+        await Promise.all(Object.values(modules).map((m) => m.invalidate(tags)));
+      },
+      issuer,
+      tokens,
       dataset,
       gatewayUrl: gateway.url,
       subgraphUrls,
@@ -126,7 +214,13 @@ export async function startStack(opts: { customers?: number; seed?: number } = {
         const correlationId = o.correlationId ?? `test-${randomUUID()}`;
         const res = await fetch(o.url ?? gateway.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId },
+          headers: {
+            'content-type': 'application/json',
+            'x-correlation-id': correlationId,
+            ...(o.token === null ? {} : { authorization: `Bearer ${o.token ?? tokens.agent}` }),
+            // A request straight to a subgraph carries the caller header as the gateway would sign it (an agent), unless token is null.
+            ...(o.url && o.url !== gateway.url && o.token !== null ? signedHeaders(correlationId) : {}),
+          },
           body: JSON.stringify({ query, variables }),
         });
         return { status: res.status, correlationId, body: (await res.json()) as GraphQLResponse['body'] } as never;

@@ -9,7 +9,9 @@ import { loadOrgMapping, type OrgMapping } from '../../../lib/mapping.js';
 import { closeOnSignals, serveSubgraph, type SubgraphModule } from '../../../lib/subgraph.js';
 import { createSalesforceClient, type SalesforceClient } from '../../../lib/clients/salesforce.js';
 import { childLogger } from '../../../lib/log.js';
-import { createCustomerDirectory } from './salesforce.js';
+import { createCustomerDirectory, type CustomerDirectory } from './salesforce.js';
+import { createEntityCache, quotaTtlFactor, withStaleFreshness, type EntityCache } from '../../../lib/cache/index.js';
+import { cachedCustomerReads } from './cached.js';
 import { createLoaders } from './loaders.js';
 import { resolvers, type CustomerContext } from './resolvers.js';
 
@@ -21,17 +23,56 @@ export interface CustomerSubgraphDeps {
   salesforce: SalesforceClient;
   /** The org mapping (field names, customer number format). */
   mapping: OrgMapping;
+  /** Replaces the Salesforce-backed directory, e.g. with a fake. @default createCustomerDirectory(salesforce, mapping) */
+  directory?: CustomerDirectory;
+  /**
+   * The cross-request entity cache lookups by number go through (see docs/caching.md).
+   * Without one, every lookup goes to Salesforce.
+   * @default none
+   */
+  cache?: EntityCache;
+  /**
+   * Share of the daily API budget (0..1) past which engagement entries stay fresh
+   * `cache.config.salesforceBudgetTtlFactor` times longer.
+   * @default 0.8 (SALESFORCE_BUDGET_THRESHOLD)
+   */
+  budgetThreshold?: number;
 }
+
+/** The customer subgraph, plus the cache hook that writes and change events call. */
+export interface CustomerSubgraph extends SubgraphModule<CustomerContext> {
+  /**
+   * Drops cached entries of these tags (`Customer:C-000042`) here and in every process sharing
+   * the cache, including reads in flight. Resolves false when the shared store could not record it.
+   */
+  invalidate(tags: readonly string[]): Promise<boolean>;
+}
+
+interface CustomerParentLike {
+  source?: { phase?: string; record?: unknown };
+}
+
+// Cached values served past their TTL report stale: true (lib/cache/freshness.ts).
+const customerResolvers = withStaleFreshness(resolvers, {
+  entities: [['Customer', 'freshness', (p) => (p as CustomerParentLike).source?.record]],
+});
 
 export const CUSTOMER_SUBGRAPH_DEFAULT_PORT = 4001;
 
-export function createCustomerSubgraph(deps: CustomerSubgraphDeps): SubgraphModule<CustomerContext> {
-  const directory = createCustomerDirectory(deps.salesforce, deps.mapping);
+export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubgraph {
+  const directory = deps.directory ?? createCustomerDirectory(deps.salesforce, deps.mapping);
+  const { cache } = deps;
+  const reads = cache
+    ? cachedCustomerReads(directory, cache, {
+        ttlFactor: quotaTtlFactor(deps.salesforce, deps.budgetThreshold ?? 0.8, cache.config.salesforceBudgetTtlFactor),
+      })
+    : directory;
   return {
     name: 'customer',
     schemaFile: fileURLToPath(new URL('../schema.graphql', import.meta.url)),
-    resolvers,
-    createContext: () => ({ directory, loaders: createLoaders(directory) }),
+    resolvers: customerResolvers,
+    createContext: () => ({ directory, loaders: createLoaders(reads) }),
+    invalidate: async (tags) => (cache ? cache.invalidate(tags) : true),
     close: () => deps.salesforce.close(),
   };
 }
@@ -39,9 +80,22 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): SubgraphModu
 async function main(): Promise<void> {
   const common = loadCommonConfig();
   const mapping = loadOrgMapping(common.orgMappingFile);
-  const salesforce = createSalesforceClient(loadSalesforceConfig());
+  const salesforceConfig = loadSalesforceConfig();
+  const salesforce = createSalesforceClient(salesforceConfig);
   const listen = loadServiceConfig('CUSTOMER_SUBGRAPH', CUSTOMER_SUBGRAPH_DEFAULT_PORT);
-  const service = await serveSubgraph(createCustomerSubgraph({ salesforce, mapping }), listen, { production: common.env === 'production' });
+  const cache = await createEntityCache({ namespace: common.namespace, redisUrl: common.redisUrl, log: childLogger('subgraph:customer') });
+  const subgraph = createCustomerSubgraph({ salesforce, mapping, cache: cache.cache, budgetThreshold: salesforceConfig.budgetThreshold });
+  const service = await serveSubgraph(
+    {
+      ...subgraph,
+      close: async () => {
+        await subgraph.close?.();
+        await cache.close();
+      },
+    },
+    listen,
+    { production: common.env === 'production' },
+  );
   closeOnSignals([service]);
 }
 

@@ -7,16 +7,25 @@ import DataLoader from 'dataloader';
 import { notFound } from '../../../lib/errors.js';
 import type { CustomerDirectory, CustomerRecord } from './salesforce.js';
 
+/**
+ * The lookup the loader needs, one result per number in order: the record, null
+ * when Salesforce has none, or an Error for that number alone (the cached reads
+ * serve what they can). The Salesforce-backed CustomerDirectory fits as it is.
+ */
+export interface CustomerReads {
+  customersByNumber(numbers: readonly string[]): Promise<Array<CustomerRecord | null | Error>>;
+}
+
 export interface CustomerLoaders {
   /** Customer by customer number; rejects with NOT_FOUND for a number Salesforce does not know. */
   customerByNumber: DataLoader<string, CustomerRecord>;
 }
 
-export function createLoaders(directory: CustomerDirectory): CustomerLoaders {
+export function createLoaders(directory: CustomerReads | CustomerDirectory): CustomerLoaders {
   return {
     customerByNumber: new DataLoader<string, CustomerRecord>(
       async (numbers) => {
-        let found: Array<CustomerRecord | null>;
+        let found: Array<CustomerRecord | null | Error>;
         try {
           found = await directory.customersByNumber(numbers);
         } catch (err) {

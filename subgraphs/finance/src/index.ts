@@ -12,6 +12,8 @@ import { ConfigError, loadCommonConfig, loadNetSuiteConfig, loadServiceConfig } 
 import { childLogger } from '../../../lib/log.js';
 import { loadOrgMapping, type OrgMapping } from '../../../lib/mapping.js';
 import { closeOnSignals, serveSubgraph, type SubgraphModule } from '../../../lib/subgraph.js';
+import { createEntityCache, withStaleFreshness, type EntityCache } from '../../../lib/cache/index.js';
+import { cachedFinanceConnector } from './cached.js';
 import { createFinanceLoaders } from './loaders.js';
 import { createNetSuiteFinance, type FinanceConnector } from './netsuite.js';
 import { createFinanceResolvers, type FinanceContext } from './resolvers.js';
@@ -34,17 +36,44 @@ export interface FinanceSubgraphDeps {
   connector?: FinanceConnector;
   /** Releases what the host opened for this subgraph (a Redis client). @default nothing */
   close?: () => Promise<void>;
+  /**
+   * The cross-request entity cache every read goes through (see docs/caching.md);
+   * it wraps `connector`. Without one, every read goes to the ERP.
+   * @default none
+   */
+  cache?: EntityCache;
+}
+
+/** The finance subgraph, plus the cache hook that writes and change events call. */
+export interface FinanceSubgraph extends SubgraphModule<FinanceContext> {
+  /**
+   * Drops cached entries of these tags (`Invoice:INV-300017`, `Customer:C-000042:financials`,
+   * `Customer:C-000042:invoices`, `Order:SO-100234:invoices`) here and in every process sharing the
+   * cache, including reads in flight. Resolves false when the shared store could not record it.
+   */
+  invalidate(tags: readonly string[]): Promise<boolean>;
 }
 
 const SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema.graphql');
 
-export function createFinanceSubgraph(deps: FinanceSubgraphDeps): SubgraphModule<FinanceContext> {
-  const connector = deps.connector ?? createNetSuiteFinance({ netsuite: deps.netsuite, mapping: deps.mapping });
+export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgraph {
+  const erp = deps.connector ?? createNetSuiteFinance({ netsuite: deps.netsuite, mapping: deps.mapping });
+  const { cache } = deps;
+  const connector = cache ? cachedFinanceConnector(erp, cache) : erp;
+  // Cached values served past their TTL report stale: true (lib/cache/freshness.ts).
+  const resolvers = withStaleFreshness(createFinanceResolvers(deps.mapping), {
+    entities: [
+      ['Invoice', 'freshness'],
+      ['CustomerFinancials', 'freshness'],
+    ],
+    connections: [['Customer', 'invoices']],
+  });
   return {
     name: 'finance',
     schemaFile: SCHEMA_FILE,
-    resolvers: createFinanceResolvers(deps.mapping),
+    resolvers,
     createContext: () => ({ loaders: createFinanceLoaders(connector) }),
+    invalidate: async (tags) => (cache ? cache.invalidate(tags) : true),
     close: async () => {
       await deps.close?.();
     },
@@ -64,11 +93,14 @@ async function main(): Promise<void> {
       await redis.connect();
     }
     const netsuite = createNetSuiteClient(nsConfig, { limiter: netsuiteLimiter(common, nsConfig, redis) });
+    const cache = await createEntityCache({ namespace: common.namespace, redisUrl: common.redisUrl, log });
     const service = await serveSubgraph(
       createFinanceSubgraph({
         netsuite,
         mapping,
+        cache: cache.cache,
         close: async () => {
+          await cache.close();
           await redis?.quit();
         },
       }),

@@ -11,6 +11,8 @@ import { loadCommonConfig, loadNetSuiteConfig, loadServiceConfig } from '../../.
 import { idFormat, loadOrgMapping, type OrgMapping } from '../../../lib/mapping.js';
 import { closeOnSignals, serveSubgraph, type SubgraphModule } from '../../../lib/subgraph.js';
 import { childLogger } from '../../../lib/log.js';
+import { createEntityCache, withStaleFreshness, type EntityCache } from '../../../lib/cache/index.js';
+import { cachedOrderReads } from './cached.js';
 import { createLoaders } from './loaders.js';
 import { createOrderConnector, type OrderConnector } from './netsuite.js';
 import { resolvers, type OrderContext } from './resolvers.js';
@@ -29,10 +31,31 @@ export interface OrderSubgraphDeps {
   connector?: OrderConnector;
   /** Called when the subgraph closes, to release what the caller opened for it. @default none */
   onClose?: () => Promise<void>;
+  /**
+   * The cross-request entity cache every read goes through (see docs/caching.md).
+   * Without one, every read goes to the ERP (each request still batches).
+   * @default none
+   */
+  cache?: EntityCache;
 }
 
-export function createOrderSubgraph(deps: OrderSubgraphDeps): SubgraphModule<OrderContext> {
-  const erp = deps.connector ?? createOrderConnector(deps.netsuite, deps.mapping);
+/** The order subgraph, plus the cache hook that writes and change events call. */
+export interface OrderSubgraph extends SubgraphModule<OrderContext> {
+  /**
+   * Drops cached entries of these tags (`Order:SO-100234`, `Customer:C-000042:orders`) here and in
+   * every process sharing the cache, including reads in flight. Resolves false when the shared store
+   * could not record it. A no-op without a cache.
+   */
+  invalidate(tags: readonly string[]): Promise<boolean>;
+}
+
+// Cached values served past their TTL report stale: true (lib/cache/freshness.ts).
+const orderResolvers = withStaleFreshness(resolvers, { entities: [['Order', 'freshness']], connections: [['Customer', 'orders']] });
+
+export function createOrderSubgraph(deps: OrderSubgraphDeps): OrderSubgraph {
+  const connector = deps.connector ?? createOrderConnector(deps.netsuite, deps.mapping);
+  const { cache } = deps;
+  const erp = cache ? cachedOrderReads(connector, cache) : connector;
   const ids = {
     order: idFormat('order number', deps.mapping.netsuite.orderNumber),
     customer: idFormat('customer number', deps.mapping.customerNumber),
@@ -40,8 +63,9 @@ export function createOrderSubgraph(deps: OrderSubgraphDeps): SubgraphModule<Ord
   return {
     name: 'order',
     schemaFile: join(dirname(fileURLToPath(import.meta.url)), '..', 'schema.graphql'),
-    resolvers,
+    resolvers: orderResolvers,
     createContext: () => ({ loaders: createLoaders(erp), ids }),
+    invalidate: async (tags) => (cache ? cache.invalidate(tags) : true),
     close: async () => {
       await deps.onClose?.();
     },
@@ -61,11 +85,14 @@ async function main(): Promise<void> {
     await redis.connect();
   }
   const netsuite = createNetSuiteClient(netsuiteConfig, { limiter: netsuiteLimiter(common, netsuiteConfig, redis) });
+  const cache = await createEntityCache({ namespace: common.namespace, redisUrl: common.redisUrl, log });
   const service = await serveSubgraph(
     createOrderSubgraph({
       netsuite,
       mapping,
+      cache: cache.cache,
       onClose: async () => {
+        await cache.close();
         await redis?.quit();
       },
     }),

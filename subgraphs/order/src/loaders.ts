@@ -16,6 +16,19 @@ export interface CustomerOrdersKey {
   status: readonly OrderStatus[];
 }
 
+/**
+ * The reads the loaders need, answered per key: a key may map to its own Error
+ * (the cached reads serve what they can and fail only the rest). The NetSuite
+ * connector fits this shape as it is; it fails whole batches by throwing.
+ */
+export interface OrderReads {
+  ordersByNumber(numbers: readonly string[]): Promise<Map<string, OrderRecord | Error>>;
+  ordersOfCustomers(customerIds: readonly string[], filter?: { status?: readonly OrderStatus[] }): Promise<Map<string, OrderRecord[] | Error>>;
+  linesOfOrders(numbers: readonly string[]): Promise<Map<string, OrderLineRecord[] | Error>>;
+  shipmentsOfOrders(numbers: readonly string[]): Promise<Map<string, ShipmentRecord[] | Error>>;
+  returnsOfOrders(numbers: readonly string[]): Promise<Map<string, ReturnRecord[] | Error>>;
+}
+
 export interface OrderLoaders {
   order: DataLoader<string, OrderRecord>;
   ordersOfCustomer: DataLoader<CustomerOrdersKey, OrderRecord[], string>;
@@ -25,8 +38,8 @@ export interface OrderLoaders {
 }
 
 /** Wraps a keyed lookup into a batch function that returns one result per key, in key order. */
-function listBatch<V>(fetch: (keys: readonly string[]) => Promise<Map<string, V[]>>) {
-  return async (keys: readonly string[]): Promise<V[][]> => {
+function listBatch<V>(fetch: (keys: readonly string[]) => Promise<Map<string, V[] | Error>>) {
+  return async (keys: readonly string[]): Promise<Array<V[] | Error>> => {
     const found = await fetch(keys);
     return keys.map((k) => found.get(k) ?? []);
   };
@@ -34,7 +47,7 @@ function listBatch<V>(fetch: (keys: readonly string[]) => Promise<Map<string, V[
 
 const filterKey = (status: readonly OrderStatus[]): string => status.join(',');
 
-export function createLoaders(erp: OrderConnector): OrderLoaders {
+export function createLoaders(erp: OrderReads | OrderConnector): OrderLoaders {
   const order = new DataLoader<string, OrderRecord>(async (numbers) => {
     const found = await erp.ordersByNumber(numbers);
     return numbers.map((n) => found.get(n) ?? notFound(`the ERP has no order ${n}`, { orderId: n }));
@@ -50,7 +63,7 @@ export function createLoaders(erp: OrderConnector): OrderLoaders {
         g.ids.push(k.customerId);
         byFilter.set(fk, g);
       }
-      const results = new Map<string, Map<string, OrderRecord[]>>();
+      const results = new Map<string, Map<string, OrderRecord[] | Error>>();
       await Promise.all(
         [...byFilter].map(async ([fk, g]) => {
           results.set(fk, await erp.ordersOfCustomers(g.ids, { status: g.status }));
@@ -58,7 +71,7 @@ export function createLoaders(erp: OrderConnector): OrderLoaders {
       );
       const lists = keys.map((k) => results.get(filterKey(k.status))?.get(k.customerId) ?? []);
       // Later fields of the same request (lines, or an _entities lookup) find these orders without another call.
-      for (const list of lists) for (const o of list) order.prime(o.id, o);
+      for (const list of lists) if (!(list instanceof Error)) for (const o of list) order.prime(o.id, o);
       return lists;
     },
     { cacheKeyFn: (k) => `${k.customerId}|${filterKey(k.status)}` },

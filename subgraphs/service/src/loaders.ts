@@ -15,6 +15,20 @@ export interface LoaderOptions {
   maxCommentCasesPerRequest?: number;
 }
 
+/**
+ * The reads the loaders need, one result per key in key order; a key may carry
+ * its own Error (the cached reads serve what they can and fail only the rest).
+ * The Zendesk-backed ServiceDesk fits this shape as it is.
+ */
+export interface ServiceReads {
+  casesById(ids: readonly string[]): Promise<Array<SupportCaseRecord | null | Error>>;
+  casePagesByCustomer(customerNumbers: readonly string[], args: CasePageArgs): Promise<Array<CasePage | Error>>;
+  casesByOrderNumber(orderNumbers: readonly string[]): Promise<Array<SupportCaseRecord[] | Error>>;
+  commentsByCase(ids: readonly string[]): Promise<Array<CaseCommentRecord[] | Error>>;
+  customerNumbersByOrganization(orgIds: readonly number[]): Promise<Array<string | null | Error>>;
+  usersById(ids: readonly string[]): Promise<Array<ServiceDeskUser | null | Error>>;
+}
+
 export interface ServiceLoaders {
   caseById: DataLoader<string, SupportCaseRecord | null>;
   /** One loader per distinct argument set, so customers asked with the same arguments share a batch. */
@@ -25,7 +39,7 @@ export interface ServiceLoaders {
   userById: DataLoader<string, ServiceDeskUser | null>;
 }
 
-export function createLoaders(desk: ServiceDesk, opts: LoaderOptions = {}): ServiceLoaders {
+export function createLoaders(desk: ServiceReads | ServiceDesk, opts: LoaderOptions = {}): ServiceLoaders {
   const commentBudget = opts.maxCommentCasesPerRequest ?? 25;
   let commentCasesRead = 0;
 
@@ -41,7 +55,7 @@ export function createLoaders(desk: ServiceDesk, opts: LoaderOptions = {}): Serv
     if (!loader) {
       loader = new DataLoader<string, CasePage>(async (customers) => {
         const pages = await desk.casePagesByCustomer(customers, args);
-        for (const p of pages) primeCases(p.cases);
+        for (const p of pages) if (!(p instanceof Error)) primeCases(p.cases);
         return pages;
       });
       pageLoaders.set(key, loader);
@@ -51,7 +65,7 @@ export function createLoaders(desk: ServiceDesk, opts: LoaderOptions = {}): Serv
 
   const casesByOrder = new DataLoader<string, SupportCaseRecord[]>(async (orders) => {
     const lists = await desk.casesByOrderNumber(orders);
-    for (const l of lists) primeCases(l);
+    for (const l of lists) if (!(l instanceof Error)) primeCases(l);
     return lists;
   });
 

@@ -1,0 +1,95 @@
+/**
+ * The entity cache's settings: one table of TTLs per data domain, the maximum
+ * staleness served while a system of record is failing, and the store's limits.
+ * Every value can be overridden from the environment; docs/caching.md lists them.
+ * TTLs are kept in seconds here because that is how people think about them;
+ * the cache converts to milliseconds (keyv's unit) at the one place it calls keyv.
+ */
+import { z } from 'zod';
+import { ConfigError } from '../config.js';
+
+/**
+ * How long a value of each kind stays fresh, in seconds. One row per data
+ * domain; each connector read names the domain of what it caches.
+ */
+export const DEFAULT_TTL_SECONDS = {
+  /** Salesforce account and contacts: name, email, loyalty, consent. Changes rarely and costs API quota. */
+  engagement: 300,
+  /** ERP sales order headers (status, total). Status moves within minutes as orders ship. */
+  orderStatus: 30,
+  /** Which orders a customer has (per status filter). New orders must show up quickly. */
+  orderLists: 30,
+  /** Order lines, including quantity shipped. */
+  orderLines: 60,
+  /** Item fulfillments of an order. */
+  shipments: 60,
+  /** Return authorizations of an order; refund status must never run far ahead of the ERP. */
+  returns: 60,
+  /** Invoice headers and amount due. */
+  invoices: 60,
+  /** Which invoices a customer or an order has (per page and filter). */
+  invoiceLists: 60,
+  /** Payments applied to an invoice. */
+  payments: 60,
+  /** Balance, overdue balance, credit limit and hold, terms, addresses. */
+  balances: 60,
+  /** Service-desk cases (tickets). */
+  cases: 30,
+  /** Which cases a customer or an order has (per page and filter). */
+  caseLists: 30,
+  /** Comments of a case. */
+  caseComments: 30,
+  /** Service-desk directory data: which customer an organization is, user names. Changes very rarely. */
+  directory: 3600,
+} as const;
+
+export type TtlDomain = keyof typeof DEFAULT_TTL_SECONDS;
+export type TtlTable = Record<TtlDomain, number>;
+
+export const TTL_DOMAINS = Object.keys(DEFAULT_TTL_SECONDS) as TtlDomain[];
+
+/** `orderStatus` → `CACHE_TTL_ORDER_STATUS_SECONDS`. */
+export function ttlEnvName(domain: TtlDomain): string {
+  return `CACHE_TTL_${domain.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_SECONDS`;
+}
+
+export interface CacheConfig {
+  /** Fresh lifetime of each domain, in seconds. */
+  ttlSeconds: TtlTable;
+  /**
+   * How long past its TTL a value may still be served, flagged `stale: true`,
+   * while its system of record is down, timing out or rate-limiting. 0 turns
+   * stale-if-error off.
+   */
+  maxStaleSeconds: number;
+  /** Longest wait for one cache operation before the read goes to the system of record instead. */
+  opTimeoutMs: number;
+  /** Multiplier on the engagement TTLs once Salesforce API usage passes SALESFORCE_BUDGET_THRESHOLD. */
+  salesforceBudgetTtlFactor: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+const seconds = z.coerce.number().int('expected a whole number of seconds').min(0, 'expected 0 or more seconds');
+
+/** Reads the cache settings; a bad value stops the process with the variable's name and what it expected. */
+export function loadCacheConfig(env: Env = process.env): CacheConfig {
+  const problems: string[] = [];
+  const read = <T>(name: string, schema: z.ZodType<T>, fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const r = schema.safeParse(raw);
+    if (r.success) return r.data;
+    problems.push(`  ${name}=${JSON.stringify(raw)}: ${r.error.issues.map((i) => i.message).join('; ')}`);
+    return fallback;
+  };
+  const ttlSeconds = Object.fromEntries(TTL_DOMAINS.map((d) => [d, read(ttlEnvName(d), seconds, DEFAULT_TTL_SECONDS[d])])) as TtlTable;
+  const config: CacheConfig = {
+    ttlSeconds,
+    maxStaleSeconds: read('CACHE_MAX_STALE_SECONDS', seconds, 3600),
+    opTimeoutMs: read('CACHE_OP_TIMEOUT_MS', z.coerce.number().int().positive('expected a positive number of milliseconds'), 250),
+    salesforceBudgetTtlFactor: read('CACHE_SALESFORCE_BUDGET_TTL_FACTOR', z.coerce.number().min(1, 'expected a factor of 1 or more'), 4),
+  };
+  if (problems.length) throw new ConfigError(`invalid cache configuration:\n${problems.join('\n')}`);
+  return config;
+}

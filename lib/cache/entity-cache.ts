@@ -1,0 +1,426 @@
+/**
+ * The entity cache: the cross-request layer between a request's DataLoaders and
+ * the systems of record. A batch of keys is answered from the cache where it
+ * can be, and the rest are fetched from the system in one call; so a batch of
+ * 50 keys of which 45 are cached costs one call for 5.
+ *
+ * What it guarantees, and how:
+ * - **Freshness.** Each entry records when its value was fetched. It is fresh
+ *   for its domain's TTL (config.ts), and kept in the store for `maxStaleSeconds`
+ *   longer so it can stand in while the system is failing (stale-if-error).
+ * - **Single flight.** Misses in flight are remembered per key, so concurrent
+ *   requests in this process for the same cold key share one system call.
+ * - **Invalidation without lost updates.** Every entry belongs to one tag
+ *   (`Order:SO-100234`, `Customer:C-000042:orders`). A tag has a version token;
+ *   an entry is stored with the token its tag had *before* the system was asked,
+ *   and is only served while the token is unchanged. `invalidate` replaces the
+ *   tokens, so a miss that was in flight across an invalidation writes a value
+ *   nobody will ever read, in this process or any other sharing the store.
+ * - **Best effort.** Every store operation has a deadline; a failure is logged,
+ *   counted (`rsg_cache_errors_total`), and the read goes to the system of record.
+ *
+ * Versions are tokens rather than counters because keyv has no atomic increment;
+ * a fresh random token is just as good for "has it changed", and its time prefix
+ * lets a late write of a record tell whether its tag moved after it was fetched.
+ */
+import { randomBytes } from 'node:crypto';
+import type Keyv from 'keyv';
+import type { Logger } from 'pino';
+import { UpstreamError } from '../errors.js';
+import { childLogger } from '../log.js';
+import { decodeValue, encodeValue } from './codec.js';
+import type { CacheConfig, TtlDomain } from './config.js';
+import { cacheDroppedWrites, cacheErrors, cacheLookups } from './metrics.js';
+
+/** One kind of cached entry: a record type, a part of one, or a list membership. */
+export interface EntryKind {
+  /**
+   * Names the value's shape and its owner, e.g. `order/Order` or `finance/Customer.invoices`.
+   * Part of every key, so two kinds never read each other's values.
+   */
+  readonly name: string;
+  /** The TTL row this kind uses. */
+  readonly domain: TtlDomain;
+  /** The invalidation tag an entry for `id` belongs to; see `entityTag` and `listTag`. */
+  tag(id: string): string;
+}
+
+/** The tag of an entity and everything cached about it by its own subgraph: `Order:SO-100234`. */
+export const entityTag = (type: string, id: string): string => `${type}:${id}`;
+
+/** The tag of a list or field one subgraph adds to an entity: `Customer:C-000042:orders`. */
+export const listTag = (type: string, id: string, field: string): string => `${type}:${id}:${field}`;
+
+/** The scope of entries whose value does not depend on who asks. */
+export const SHARED_SCOPE = 'shared';
+
+export interface LoadOptions {
+  /**
+   * Who the value is for. Anything that depends on the caller (a storefront
+   * customer's view, a role's redactions) must pass the caller's scope, so no
+   * caller is ever served another's entry.
+   * @default SHARED_SCOPE
+   */
+  scope?: string;
+  /** The argument set the value depends on (a page, a filter), already canonical. @default none */
+  args?: string;
+  /**
+   * The oldest cached value the caller accepts, in seconds; 0 reads the system now.
+   * Never widens the domain's TTL.
+   * @default the domain's TTL
+   */
+  maxAgeSeconds?: number;
+  /** Multiplies the domain's TTL (quota pressure stretches it). @default 1 */
+  ttlFactor?: number;
+}
+
+/** What the cache answers for one key. */
+export type Lookup<V> =
+  /** From the cache within its TTL, or from the system just now. */
+  | { phase: 'fresh'; value: V; fetchedAt: number }
+  /** Past its TTL, served because the system failed with `error`. */
+  | { phase: 'stale'; value: V; fetchedAt: number; error: UpstreamError }
+  | { phase: 'failed'; error: Error }
+  /** The system has no such thing. Not cached: it may exist by the next read. */
+  | { phase: 'absent' };
+
+/**
+ * Fetches the missing keys from the system of record in one call. Keys the
+ * system does not know are left out of the map; a key that failed alone maps
+ * to its Error. Throwing fails every key of the call.
+ */
+export type FetchMissing<V> = (ids: string[]) => Promise<Map<string, V | Error>>;
+
+export interface EntityCacheOptions {
+  /** keyv instance to store entries in (see createCacheStore). */
+  keyv: Keyv;
+  /** Prefix of every key, from loadCommonConfig().namespace. */
+  namespace: string;
+  config: CacheConfig;
+  /** Clock in epoch ms, for tests. @default Date.now */
+  now?: () => number;
+  log?: Logger;
+}
+
+interface Envelope {
+  fetchedAt: number;
+  version: string;
+  data: string;
+}
+
+interface InFlight {
+  tag: string;
+  promise: Promise<Lookup<unknown>>;
+  /** Set when the entry's tag is invalidated while the fetch is running: its result must not be stored. */
+  invalidated: boolean;
+}
+
+/** The version of a tag that has never been invalidated (or whose version expired with every entry of it). */
+const INITIAL_VERSION = '0';
+
+const newVersion = (now: number): string => `${now.toString(36)}.${randomBytes(6).toString('hex')}`;
+const versionTime = (v: string): number => (v === INITIAL_VERSION ? 0 : parseInt(v.slice(0, v.indexOf('.')), 36));
+
+function encodeEnvelope(e: Envelope): string {
+  return `${e.fetchedAt}|${e.version}|${e.data}`;
+}
+
+function decodeEnvelope(raw: unknown): Envelope | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const a = raw.indexOf('|');
+  const b = a < 0 ? -1 : raw.indexOf('|', a + 1);
+  if (b < 0) return undefined;
+  const fetchedAt = Number(raw.slice(0, a));
+  if (!Number.isFinite(fetchedAt)) return undefined;
+  return { fetchedAt, version: raw.slice(a + 1, b), data: raw.slice(b + 1) };
+}
+
+/** The failures worth serving a stale value for: the system is down, slow or rate-limiting, not a bug. */
+export function isTransientUpstream(err: unknown): err is UpstreamError {
+  return err instanceof UpstreamError && err.transient;
+}
+
+class CacheTimeoutError extends Error {
+  override readonly name = 'CacheTimeoutError';
+}
+
+export class EntityCache {
+  private readonly keyv: Keyv;
+  private readonly prefix: string;
+  /** The settings this cache runs with. */
+  readonly config: CacheConfig;
+  private readonly log: Logger;
+  private readonly inflight = new Map<string, InFlight>();
+  /** Tag versions outlive every entry that could carry an older one (see the class comment). */
+  private readonly versionTtlMs: number;
+  readonly now: () => number;
+
+  constructor(opts: EntityCacheOptions) {
+    this.keyv = opts.keyv;
+    this.prefix = `${opts.namespace}:cache`;
+    this.config = opts.config;
+    this.now = opts.now ?? Date.now;
+    this.log = opts.log ?? childLogger('cache');
+    const longestTtl = Math.max(...Object.values(opts.config.ttlSeconds));
+    const longestLifeMs = (longestTtl * opts.config.salesforceBudgetTtlFactor + opts.config.maxStaleSeconds) * 1000;
+    this.versionTtlMs = Math.max(7 * 24 * 3600 * 1000, 2 * longestLifeMs);
+  }
+
+  /** The store key of one entry. Exposed for tests and operators; the format may change with the `v1` segment. */
+  key(kind: EntryKind, id: string, opts: Pick<LoadOptions, 'scope' | 'args'> = {}): string {
+    const scope = encodeURIComponent(opts.scope ?? SHARED_SCOPE);
+    const args = opts.args === undefined ? '' : `|${opts.args}`;
+    return `${this.prefix}:v1:${kind.name}:${scope}:${encodeURIComponent(id)}${args}`;
+  }
+
+  private tagKey(tag: string): string {
+    return `${this.prefix}:tag:${tag}`;
+  }
+
+  /** The domain's TTL in ms, stretched by `factor`. */
+  ttlMs(domain: TtlDomain, factor = 1): number {
+    return this.config.ttlSeconds[domain] * 1000 * factor;
+  }
+
+  /**
+   * Answers every id: from the cache where fresh, else from one `fetch` of the
+   * rest (shared with any fetch of the same key already in flight here). A key
+   * that fails with a transient upstream error is served from its last value,
+   * flagged stale, when one is at most `maxStaleSeconds` past its TTL.
+   */
+  async load<V>(kind: EntryKind, ids: readonly string[], fetch: FetchMissing<V>, opts: LoadOptions = {}): Promise<Map<string, Lookup<V>>> {
+    const ttlMs = this.ttlMs(kind.domain, opts.ttlFactor);
+    const freshMs = opts.maxAgeSeconds === undefined ? ttlMs : Math.min(ttlMs, opts.maxAgeSeconds * 1000);
+    // maxAge 0 (or a domain configured with TTL 0) never takes a cached value, nor joins a fetch that started earlier.
+    const bypass = freshMs <= 0;
+    const keyOf = (id: string): string => this.key(kind, id, opts);
+    const out = new Map<string, Lookup<V>>();
+    const joined: Array<Promise<void>> = [];
+    const join = (id: string, f: InFlight): void => {
+      cacheLookups.inc({ kind: kind.name, result: 'coalesced' });
+      joined.push(f.promise.then((r) => void out.set(id, r as Lookup<V>)));
+    };
+
+    // Joining before reading closes the window in which a fetch completes, and its
+    // write lands, between this read and the check after it.
+    const toRead: string[] = [];
+    for (const id of new Set(ids)) {
+      const f = bypass ? undefined : this.inflight.get(keyOf(id));
+      if (f) join(id, f);
+      else toRead.push(id);
+    }
+
+    const read = await this.read(kind, toRead, opts);
+    const now = this.now();
+    const misses: string[] = [];
+    const fallback = new Map<string, Envelope>();
+    for (const id of toRead) {
+      const env = read.entries.get(id);
+      const current = env !== undefined && env.version === (read.versions.get(kind.tag(id)) ?? INITIAL_VERSION);
+      const age = env ? now - env.fetchedAt : Infinity;
+      if (current && !bypass && age < freshMs) {
+        const value = this.decode<V>(env, kind);
+        if (value !== undefined) {
+          cacheLookups.inc({ kind: kind.name, result: 'hit' });
+          out.set(id, { phase: 'fresh', value, fetchedAt: env.fetchedAt });
+          continue;
+        }
+      }
+      if (current && age < ttlMs + this.config.maxStaleSeconds * 1000) fallback.set(id, env);
+      const f = bypass ? undefined : this.inflight.get(keyOf(id));
+      if (f) join(id, f);
+      else misses.push(id);
+    }
+
+    if (misses.length > 0) await this.fetchMisses(kind, misses, fetch, { opts, ttlMs, bypass, read, fallback, out, keyOf });
+    await Promise.all(joined);
+    return out;
+  }
+
+  private async fetchMisses<V>(
+    kind: EntryKind,
+    misses: string[],
+    fetch: FetchMissing<V>,
+    c: {
+      opts: LoadOptions;
+      ttlMs: number;
+      bypass: boolean;
+      read: { ok: boolean; versions: Map<string, string> };
+      fallback: Map<string, Envelope>;
+      out: Map<string, Lookup<V>>;
+      keyOf: (id: string) => string;
+    },
+  ): Promise<void> {
+    const startedAt = this.now();
+    const pending = misses.map((id) => {
+      let resolve!: (r: Lookup<unknown>) => void;
+      const promise = new Promise<Lookup<unknown>>((r) => (resolve = r));
+      const rec: InFlight = { tag: kind.tag(id), promise, invalidated: false };
+      const key = c.keyOf(id);
+      this.inflight.set(key, rec);
+      return { id, key, rec, resolve };
+    });
+    let fetched: Map<string, V | Error>;
+    try {
+      fetched = await fetch(misses);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      fetched = new Map(misses.map((id) => [id, err]));
+    }
+    const writes: Array<{ key: string; value: string; ttl: number }> = [];
+    const lifeMs = c.ttlMs + this.config.maxStaleSeconds * 1000;
+    for (const p of pending) {
+      let lookup: Lookup<V>;
+      const r = fetched.get(p.id);
+      if (!fetched.has(p.id)) {
+        lookup = { phase: 'absent' };
+      } else if (r instanceof Error) {
+        const fb = c.fallback.get(p.id);
+        const value = fb && isTransientUpstream(r) ? this.decode<V>(fb, kind) : undefined;
+        if (fb && value !== undefined && isTransientUpstream(r)) {
+          cacheLookups.inc({ kind: kind.name, result: 'stale' });
+          this.log.debug({ kind: kind.name, id: p.id, failure: r.failure }, 'serving a stale entry: the system of record failed');
+          lookup = { phase: 'stale', value, fetchedAt: fb.fetchedAt, error: r };
+        } else {
+          lookup = { phase: 'failed', error: r };
+        }
+      } else {
+        cacheLookups.inc({ kind: kind.name, result: c.bypass ? 'bypass' : 'miss' });
+        lookup = { phase: 'fresh', value: r as V, fetchedAt: startedAt };
+        if (p.rec.invalidated) {
+          cacheDroppedWrites.inc({ kind: kind.name });
+        } else if (c.read.ok && lifeMs > 0) {
+          // The version read before the fetch: if the tag moved since, this entry is born dead.
+          const version = c.read.versions.get(p.rec.tag) ?? INITIAL_VERSION;
+          writes.push({ key: p.key, value: encodeEnvelope({ fetchedAt: startedAt, version, data: encodeValue(r) }), ttl: lifeMs });
+        }
+      }
+      c.out.set(p.id, lookup);
+      p.resolve(lookup);
+    }
+    // The in-flight records stay until the write lands, so a request arriving meanwhile joins rather than misses.
+    await this.write(writes);
+    for (const p of pending) if (this.inflight.get(p.key) === p.rec) this.inflight.delete(p.key);
+  }
+
+  /**
+   * Stores values fetched from the system by another path (records that came
+   * with a list). `fetchStartedAt` is when that call began: a value whose tag
+   * was invalidated after that is not stored.
+   */
+  async put<V>(kind: EntryKind, items: ReadonlyArray<{ id: string; value: V }>, fetchStartedAt: number, opts: LoadOptions = {}): Promise<void> {
+    if (items.length === 0) return;
+    const lifeMs = this.ttlMs(kind.domain, opts.ttlFactor) + this.config.maxStaleSeconds * 1000;
+    if (lifeMs <= 0) return;
+    const tags = [...new Set(items.map((i) => kind.tag(i.id)))];
+    let versions: Map<string, string>;
+    try {
+      const raw = await this.timed('read', this.keyv.getMany<string>(tags.map((t) => this.tagKey(t))));
+      versions = new Map(tags.map((t, i) => [t, typeof raw[i] === 'string' ? (raw[i] as string) : INITIAL_VERSION]));
+    } catch (e) {
+      this.failed('read', e);
+      return;
+    }
+    const writes: Array<{ key: string; value: string; ttl: number }> = [];
+    for (const { id, value } of items) {
+      const version = versions.get(kind.tag(id)) ?? INITIAL_VERSION;
+      if (versionTime(version) > fetchStartedAt) {
+        cacheDroppedWrites.inc({ kind: kind.name });
+        continue;
+      }
+      writes.push({ key: this.key(kind, id, opts), value: encodeEnvelope({ fetchedAt: fetchStartedAt, version, data: encodeValue(value) }), ttl: lifeMs });
+    }
+    await this.write(writes);
+  }
+
+  /**
+   * Makes every entry of these tags unreadable, here and in every process that
+   * shares the store, including values still being fetched. Writes (after the
+   * system applied them) and change events call this.
+   * @returns false when the store could not record it (it is still applied in this process)
+   */
+  async invalidate(tags: readonly string[]): Promise<boolean> {
+    const unique = [...new Set(tags)];
+    if (unique.length === 0) return true;
+    const wanted = new Set(unique);
+    for (const [key, f] of this.inflight) {
+      if (wanted.has(f.tag)) {
+        f.invalidated = true;
+        this.inflight.delete(key);
+      }
+    }
+    const version = newVersion(this.now());
+    try {
+      await this.timed('invalidate', this.keyv.setMany(unique.map((t) => ({ key: this.tagKey(t), value: version, ttl: this.versionTtlMs }))));
+      return true;
+    } catch (e) {
+      this.failed('invalidate', e);
+      return false;
+    }
+  }
+
+  private async read(
+    kind: EntryKind,
+    ids: readonly string[],
+    opts: LoadOptions,
+  ): Promise<{ ok: boolean; entries: Map<string, Envelope>; versions: Map<string, string> }> {
+    const entries = new Map<string, Envelope>();
+    const versions = new Map<string, string>();
+    if (ids.length === 0) return { ok: true, entries, versions };
+    const tags = [...new Set(ids.map((id) => kind.tag(id)))];
+    try {
+      // Entries and their tags' versions in one round trip.
+      const raw = await this.timed('read', this.keyv.getMany<string>([...ids.map((id) => this.key(kind, id, opts)), ...tags.map((t) => this.tagKey(t))]));
+      ids.forEach((id, i) => {
+        const env = decodeEnvelope(raw[i]);
+        if (env) entries.set(id, env);
+      });
+      tags.forEach((t, i) => {
+        const v = raw[ids.length + i];
+        if (typeof v === 'string') versions.set(t, v);
+      });
+      return { ok: true, entries, versions };
+    } catch (e) {
+      this.failed('read', e);
+      return { ok: false, entries: new Map(), versions: new Map() };
+    }
+  }
+
+  private async write(entries: Array<{ key: string; value: string; ttl: number }>): Promise<void> {
+    if (entries.length === 0) return;
+    try {
+      await this.timed('write', this.keyv.setMany(entries));
+    } catch (e) {
+      this.failed('write', e);
+    }
+  }
+
+  private decode<V>(env: Envelope, kind: EntryKind): V | undefined {
+    try {
+      return decodeValue<V>(env.data);
+    } catch (e) {
+      // A corrupt entry is a miss, never a failed request.
+      this.failed('decode', e, { kind: kind.name });
+      return undefined;
+    }
+  }
+
+  private async timed<T>(op: string, p: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CacheTimeoutError(`cache ${op} took longer than ${this.config.opTimeoutMs} ms`)), this.config.opTimeoutMs);
+    });
+    try {
+      return await Promise.race([p, timeout]);
+    } finally {
+      clearTimeout(timer);
+      // A store call that lost the race may still reject later; that is already counted.
+      p.catch(() => undefined);
+    }
+  }
+
+  private failed(op: string, err: unknown, extra: Record<string, unknown> = {}): void {
+    cacheErrors.inc({ op });
+    this.log.warn({ ...extra, op, err: err instanceof Error ? err.message : String(err) }, 'cache operation failed; using the system of record');
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The entity cache: the public surface. Add exports here with intention;
+ * what is not exported is free to change. docs/caching.md explains the design.
+ */
+import type { Logger } from 'pino';
+import { childLogger } from '../log.js';
+import { loadCacheConfig, type CacheConfig } from './config.js';
+import { EntityCache, type Lookup } from './entity-cache.js';
+import { markStale } from './freshness.js';
+import { createCacheStore, type CacheStore } from './store.js';
+
+export { DEFAULT_TTL_SECONDS, TTL_DOMAINS, loadCacheConfig, ttlEnvName, type CacheConfig, type TtlDomain, type TtlTable } from './config.js';
+export {
+  EntityCache,
+  SHARED_SCOPE,
+  entityTag,
+  isTransientUpstream,
+  listTag,
+  type EntryKind,
+  type FetchMissing,
+  type LoadOptions,
+  type Lookup,
+} from './entity-cache.js';
+export { loadLists, type FetchedList, type ListLoad, type Membership } from './lists.js';
+export { isStale, markStale, withStaleFreshness, type StaleFreshnessSpec } from './freshness.js';
+export { createCacheStore, type CacheStore, type CacheStoreOptions } from './store.js';
+export { quotaTtlFactor, type QuotaSource } from './quota.js';
+
+/** An entity cache together with the store it owns. */
+export interface CacheHandle {
+  cache: EntityCache;
+  store: CacheStore;
+  /** See EntityCache#invalidate. */
+  invalidate(tags: readonly string[]): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface CreateEntityCacheOptions {
+  /** Prefix of every key (loadCommonConfig().namespace). */
+  namespace: string;
+  /** Shared Redis when set, process memory otherwise. @default undefined (memory) */
+  redisUrl?: string | undefined;
+  /** @default loadCacheConfig() */
+  config?: CacheConfig;
+  log?: Logger;
+}
+
+/** Opens the store (memory or Redis) and the cache on it; close() releases both. */
+export async function createEntityCache(opts: CreateEntityCacheOptions): Promise<CacheHandle> {
+  const log = opts.log ?? childLogger('cache');
+  const config = opts.config ?? loadCacheConfig();
+  const store = await createCacheStore({ redisUrl: opts.redisUrl, log });
+  const cache = new EntityCache({ keyv: store.keyv, namespace: opts.namespace, config, log });
+  return { cache, store, invalidate: (tags) => cache.invalidate(tags), close: () => store.close() };
+}
+
+/**
+ * A lookup as a batch function's result: the value (a marked copy when stale),
+ * null when the system has none, or the Error for that key alone.
+ */
+export function lookupValue<V>(l: Lookup<V> | undefined): V | null | Error {
+  if (!l) return null;
+  switch (l.phase) {
+    case 'fresh':
+      return l.value;
+    case 'stale':
+      return markStale(l.value);
+    case 'failed':
+      return l.error;
+    case 'absent':
+      return null;
+    default: {
+      const never: never = l;
+      return never;
+    }
+  }
+}

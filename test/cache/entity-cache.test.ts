@@ -1,0 +1,470 @@
+/**
+ * The entity cache on its own: which keys reach the system of record, and when.
+ * A fake system records every call (`calls`), in the manner of dataloader's own
+ * tests; the clock is injected, so TTLs are exercised without waiting.
+ */
+import { describe, expect, it } from 'vitest';
+import Keyv from 'keyv';
+import { register } from 'prom-client';
+import { UpstreamError } from '../../lib/errors.js';
+import {
+  DEFAULT_TTL_SECONDS,
+  EntityCache,
+  entityTag,
+  isStale,
+  listTag,
+  loadCacheConfig,
+  loadLists,
+  lookupValue,
+  quotaTtlFactor,
+  withStaleFreshness,
+  type CacheConfig,
+  type EntryKind,
+  type Lookup,
+} from '../../lib/cache/index.js';
+import { decodeValue, encodeValue } from '../../lib/cache/codec.js';
+import { createCacheStore } from '../../lib/cache/store.js';
+
+const config: CacheConfig = { ...loadCacheConfig({}), maxStaleSeconds: 600, opTimeoutMs: 1000 };
+
+const ORDER: EntryKind = { name: 'test/Order', domain: 'orderStatus', tag: (id) => entityTag('Order', id) };
+const LIST: EntryKind = { name: 'test/Customer.orders', domain: 'orderLists', tag: (id) => listTag('Customer', id, 'orders') };
+
+interface Rec {
+  id: string;
+  v: number;
+  fetchedAt: Date;
+}
+
+/** A fake system of record: answers `rec(id, version)` for known ids, records every call's keys. */
+function system(known: (id: string) => boolean = () => true) {
+  const calls: string[][] = [];
+  let version = 1;
+  let failure: Error | undefined;
+  let gate: Promise<void> | undefined;
+  const fetch = async (ids: string[]): Promise<Map<string, Rec | Error>> => {
+    calls.push([...ids]);
+    const v = version;
+    if (gate) await gate;
+    if (failure) throw failure;
+    return new Map(ids.filter(known).map((id) => [id, { id, v, fetchedAt: new Date(1_700_000_000_000) }]));
+  };
+  return {
+    calls,
+    fetch,
+    setVersion: (v: number) => void (version = v),
+    fail: (e: Error | undefined) => void (failure = e),
+    /** Holds every fetch until the returned function is called. */
+    hold(): () => void {
+      let open!: () => void;
+      gate = new Promise<void>((r) => (open = r));
+      return () => {
+        gate = undefined;
+        open();
+      };
+    },
+  };
+}
+
+function clock(start = 1_800_000_000_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => void (t += ms) };
+}
+
+function newCache(keyv = new Keyv({ useKeyPrefix: false }), c = clock(), cfg: CacheConfig = config) {
+  return { cache: new EntityCache({ keyv, namespace: `t${Math.random().toString(36).slice(2)}`, config: cfg, now: c.now }), keyv, clock: c };
+}
+
+const values = <V>(m: Map<string, Lookup<V>>): Record<string, unknown> => Object.fromEntries([...m].map(([k, l]) => [k, lookupValue(l)]));
+
+async function counterValue(name: string, labels: Record<string, string>): Promise<number> {
+  const metric = register.getSingleMetric(name);
+  if (!metric) return 0;
+  const data = await metric.get();
+  return data.values.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((a, v) => a + v.value, 0);
+}
+
+describe('read-through', () => {
+  it('a batch of 50 keys of which 45 are cached fetches the other 5, in one call', async () => {
+    const { cache } = newCache();
+    const sys = system();
+    const ids = Array.from({ length: 50 }, (_, i) => `SO-${100000 + i}`);
+    await cache.load(ORDER, ids.slice(0, 45), sys.fetch);
+    expect(sys.calls).toEqual([ids.slice(0, 45)]);
+
+    const all = await cache.load(ORDER, ids, sys.fetch);
+    expect(sys.calls).toEqual([ids.slice(0, 45), ids.slice(45)]);
+    expect(all.size).toBe(50);
+    expect([...all.values()].every((l) => l.phase === 'fresh')).toBe(true);
+  });
+
+  it('is fresh for its domain TTL (milliseconds from a table in seconds), then reads again', async () => {
+    const { cache, clock: c } = newCache();
+    const sys = system();
+    await cache.load(ORDER, ['SO-1'], sys.fetch);
+    c.advance(DEFAULT_TTL_SECONDS.orderStatus * 1000 - 1);
+    await cache.load(ORDER, ['SO-1'], sys.fetch);
+    expect(sys.calls).toHaveLength(1);
+    c.advance(1);
+    await cache.load(ORDER, ['SO-1'], sys.fetch);
+    expect(sys.calls).toHaveLength(2);
+  });
+
+  it('keeps the original fetchedAt (a Date) on cached copies, and never hands out the stored object', async () => {
+    const { cache } = newCache();
+    const sys = system();
+    const first = await cache.load(ORDER, ['SO-1'], sys.fetch);
+    const again = await cache.load(ORDER, ['SO-1'], sys.fetch);
+    const a = lookupValue(first.get('SO-1')) as Rec;
+    const b = lookupValue(again.get('SO-1')) as Rec;
+    expect(b.fetchedAt).toBeInstanceOf(Date);
+    expect(b.fetchedAt.getTime()).toBe(a.fetchedAt.getTime());
+    expect(b).not.toBe(a);
+  });
+
+  it('does not cache what the system does not have', async () => {
+    const { cache } = newCache();
+    const sys = system((id) => id !== 'SO-404');
+    const r = await cache.load(ORDER, ['SO-404'], sys.fetch);
+    expect(r.get('SO-404')).toEqual({ phase: 'absent' });
+    await cache.load(ORDER, ['SO-404'], sys.fetch);
+    expect(sys.calls).toEqual([['SO-404'], ['SO-404']]);
+  });
+
+  it('keeps scopes and argument sets apart', async () => {
+    const { cache } = newCache();
+    const sys = system();
+    await cache.load(LIST, ['C-1'], sys.fetch, { scope: 'customer:C-1', args: 'first=10' });
+    await cache.load(LIST, ['C-1'], sys.fetch, { scope: 'customer:C-2', args: 'first=10' });
+    await cache.load(LIST, ['C-1'], sys.fetch, { scope: 'customer:C-1', args: 'first=20' });
+    await cache.load(LIST, ['C-1'], sys.fetch, { scope: 'customer:C-1', args: 'first=10' });
+    expect(sys.calls).toHaveLength(3);
+  });
+
+  it('puts every key under the namespace', async () => {
+    const keyv = new Keyv({ useKeyPrefix: false });
+    const cache = new EntityCache({ keyv, namespace: 'acme-prod', config });
+    await cache.load(ORDER, ['SO-1'], system().fetch);
+    await cache.invalidate(['Order:SO-2']);
+    const keys = [...(keyv.store as Map<string, unknown>).keys()];
+    expect(keys.length).toBe(2);
+    expect(keys.every((k) => k.startsWith('acme-prod:cache:'))).toBe(true);
+  });
+});
+
+describe('maxAgeSeconds', () => {
+  it('0 reads the system now, and the fresh value serves later reads', async () => {
+    const { cache } = newCache();
+    const sys = system();
+    await cache.load(ORDER, ['SO-1'], sys.fetch);
+    sys.setVersion(2);
+    const now = await cache.load(ORDER, ['SO-1'], sys.fetch, { maxAgeSeconds: 0 });
+    expect((lookupValue(now.get('SO-1')) as Rec).v).toBe(2);
+    const later = await cache.load(ORDER, ['SO-1'], sys.fetch);
+    expect((lookupValue(later.get('SO-1')) as Rec).v).toBe(2);
+    expect(sys.calls).toHaveLength(2);
+  });
+
+  it('N accepts a cached value no older than N seconds', async () => {
+    const { cache, clock: c } = newCache();
+    const sys = system();
+    await cache.load(ORDER, ['SO-1'], sys.fetch);
+    c.advance(5_000);
+    await cache.load(ORDER, ['SO-1'], sys.fetch, { maxAgeSeconds: 10 });
+    expect(sys.calls).toHaveLength(1);
+    await cache.load(ORDER, ['SO-1'], sys.fetch, { maxAgeSeconds: 5 });
+    expect(sys.calls).toHaveLength(2);
+  });
+});
+
+describe('single flight', () => {
+  it('concurrent misses for one key share one call', async () => {
+    const { cache } = newCache();
+    const sys = system();
+    const release = sys.hold();
+    const loads = Array.from({ length: 100 }, () => cache.load(ORDER, ['SO-1'], sys.fetch));
+    await new Promise((r) => setTimeout(r, 10));
+    release();
+    const results = await Promise.all(loads);
+    expect(sys.calls).toEqual([['SO-1']]);
+    expect(results.every((r) => (lookupValue(r.get('SO-1')) as Rec).id === 'SO-1')).toBe(true);
+  });
+
+  it('a batch overlapping one in flight fetches only its new keys', async () => {
+    const { cache } = newCache();
+    const sys = system();
+    const release = sys.hold();
+    const a = cache.load(ORDER, ['SO-1', 'SO-2'], sys.fetch);
+    await new Promise((r) => setTimeout(r, 5));
+    const b = cache.load(ORDER, ['SO-2', 'SO-3'], sys.fetch);
+    await new Promise((r) => setTimeout(r, 5));
+    release();
+    const [, rb] = await Promise.all([a, b]);
+    expect(sys.calls).toEqual([['SO-1', 'SO-2'], ['SO-3']]);
+    expect(Object.keys(values(rb)).sort()).toEqual(['SO-2', 'SO-3']);
+  });
+});
+
+describe('invalidation', () => {
+  it('drops the records and list memberships of the tags it is given, and nothing else', async () => {
+    const { cache } = newCache();
+    const sys = system();
+    await cache.load(ORDER, ['SO-1', 'SO-2'], sys.fetch);
+    await cache.load(LIST, ['C-1'], sys.fetch);
+    expect(await cache.invalidate([entityTag('Order', 'SO-1'), listTag('Customer', 'C-1', 'orders')])).toBe(true);
+    await cache.load(ORDER, ['SO-1', 'SO-2'], sys.fetch);
+    await cache.load(LIST, ['C-1'], sys.fetch);
+    expect(sys.calls.slice(2)).toEqual([['SO-1'], ['C-1']]);
+  });
+
+  it('a miss in flight across an invalidation leaves no old value behind (same process)', async () => {
+    const { cache } = newCache();
+    const sys = system();
+    const release = sys.hold();
+    const inFlight = cache.load(ORDER, ['SO-1'], sys.fetch);
+    await new Promise((r) => setTimeout(r, 5));
+    // The system changes and says so while the read of the old value is still on the wire.
+    sys.setVersion(2);
+    await cache.invalidate(['Order:SO-1']);
+    release();
+    expect((lookupValue((await inFlight).get('SO-1')) as Rec).v).toBe(1);
+
+    const next = await cache.load(ORDER, ['SO-1'], sys.fetch);
+    expect((lookupValue(next.get('SO-1')) as Rec).v).toBe(2);
+    expect(sys.calls).toHaveLength(2);
+  });
+
+  it('a miss in flight in one process is not served after another process invalidates (versions in the shared store)', async () => {
+    const keyv = new Keyv({ useKeyPrefix: false });
+    const c = clock();
+    const namespace = 'shared-ns';
+    const a = new EntityCache({ keyv, namespace, config, now: c.now });
+    const b = new EntityCache({ keyv, namespace, config, now: c.now });
+    const sys = system();
+    const release = sys.hold();
+    const inFlight = a.load(ORDER, ['SO-1'], sys.fetch);
+    await new Promise((r) => setTimeout(r, 5));
+    sys.setVersion(2);
+    c.advance(1);
+    await b.invalidate(['Order:SO-1']);
+    release();
+    await inFlight; // a writes its old value back, under the version it read before the fetch
+
+    const fromB = await b.load(ORDER, ['SO-1'], sys.fetch);
+    expect((lookupValue(fromB.get('SO-1')) as Rec).v).toBe(2);
+    const fromA = await a.load(ORDER, ['SO-1'], sys.fetch);
+    expect((lookupValue(fromA.get('SO-1')) as Rec).v).toBe(2);
+    expect(sys.calls).toHaveLength(2);
+  });
+
+  it('a record written with a list is dropped when its tag moved after the list was fetched', async () => {
+    const { cache, clock: c } = newCache();
+    const sys = system();
+    const startedAt = c.now();
+    c.advance(10);
+    await cache.invalidate(['Order:SO-1']);
+    await cache.put(ORDER, [{ id: 'SO-1', value: { id: 'SO-1', v: 1, fetchedAt: new Date() } }], startedAt);
+    await cache.load(ORDER, ['SO-1'], sys.fetch);
+    expect(sys.calls).toEqual([['SO-1']]);
+  });
+});
+
+describe('stale-if-error', () => {
+  const down = () => new UpstreamError('ERP', 'unavailable', 'the ERP answered 503');
+
+  it('serves the last value past its TTL, flagged stale with its original fetch time, while the system is down', async () => {
+    const { cache, clock: c } = newCache();
+    const sys = system();
+    const first = await cache.load(ORDER, ['SO-1'], sys.fetch);
+    const fetchedAt = (first.get('SO-1') as { fetchedAt: number }).fetchedAt;
+    c.advance(DEFAULT_TTL_SECONDS.orderStatus * 1000 + 1);
+    sys.fail(down());
+    const r = await cache.load(ORDER, ['SO-1', 'SO-2'], sys.fetch);
+    const one = r.get('SO-1');
+    expect(one?.phase).toBe('stale');
+    expect(one?.phase === 'stale' && one.fetchedAt).toBe(fetchedAt);
+    expect(isStale(lookupValue(one))).toBe(true);
+    const two = r.get('SO-2');
+    expect(two?.phase).toBe('failed');
+    expect(two?.phase === 'failed' && (two.error as UpstreamError).code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+
+  it('not beyond the maximum staleness, and not for errors that are not transient', async () => {
+    const { cache, clock: c } = newCache();
+    const sys = system();
+    await cache.load(ORDER, ['SO-1'], sys.fetch);
+    c.advance(DEFAULT_TTL_SECONDS.orderStatus * 1000 + 1);
+    sys.fail(new UpstreamError('ERP', 'error', 'MALFORMED_QUERY'));
+    expect((await cache.load(ORDER, ['SO-1'], sys.fetch)).get('SO-1')?.phase).toBe('failed');
+    sys.fail(down());
+    expect((await cache.load(ORDER, ['SO-1'], sys.fetch)).get('SO-1')?.phase).toBe('stale');
+    c.advance(config.maxStaleSeconds * 1000);
+    expect((await cache.load(ORDER, ['SO-1'], sys.fetch)).get('SO-1')?.phase).toBe('failed');
+  });
+
+  it('never serves an invalidated value, even stale', async () => {
+    const { cache } = newCache();
+    const sys = system();
+    await cache.load(ORDER, ['SO-1'], sys.fetch);
+    await cache.invalidate(['Order:SO-1']);
+    sys.fail(down());
+    expect((await cache.load(ORDER, ['SO-1'], sys.fetch)).get('SO-1')?.phase).toBe('failed');
+  });
+});
+
+describe('best effort', () => {
+  /** A keyv whose store fails every operation, as Redis does when it is gone. */
+  function brokenKeyv(): Keyv {
+    const fail = async (): Promise<never> => {
+      throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+    };
+    const store = { get: fail, set: fail, delete: fail, clear: fail, getMany: fail, setMany: fail, has: fail, on: () => store, namespace: undefined };
+    const keyv = new Keyv({ store: store as never, useKeyPrefix: false, throwOnErrors: true });
+    keyv.on('error', () => undefined);
+    return keyv;
+  }
+
+  it('a failing store falls back to the system of record, and every failure is counted', async () => {
+    const { cache } = newCache(brokenKeyv());
+    const sys = system();
+    const before = await counterValue('rsg_cache_errors_total', { op: 'read' });
+    const r = await cache.load(ORDER, ['SO-1', 'SO-2'], sys.fetch);
+    expect(values(r)).toMatchObject({ 'SO-1': { id: 'SO-1' }, 'SO-2': { id: 'SO-2' } });
+    await cache.load(ORDER, ['SO-1'], sys.fetch);
+    expect(sys.calls).toEqual([['SO-1', 'SO-2'], ['SO-1']]);
+    expect(await counterValue('rsg_cache_errors_total', { op: 'read' })).toBe(before + 2);
+    expect(await cache.invalidate(['Order:SO-1'])).toBe(false);
+  });
+
+  it('a store that hangs is given up on after the operation timeout', async () => {
+    const hang = () => new Promise<never>(() => undefined);
+    const store = { get: hang, set: hang, delete: hang, clear: hang, getMany: hang, setMany: hang, has: hang, on: () => store, namespace: undefined };
+    const keyv = new Keyv({ store: store as never, useKeyPrefix: false });
+    const { cache } = newCache(keyv, clock(), { ...config, opTimeoutMs: 20 });
+    const sys = system();
+    const r = await cache.load(ORDER, ['SO-1'], sys.fetch);
+    expect(r.get('SO-1')?.phase).toBe('fresh');
+    expect(sys.calls).toEqual([['SO-1']]);
+  });
+});
+
+describe('list membership', () => {
+  it('caches ids apart from records: a list whose records are mostly cached costs one call for the rest', async () => {
+    const { cache } = newCache();
+    const records = system();
+    const listCalls: string[][] = [];
+    const lists = (ids: string[]) => ({
+      list: LIST,
+      record: ORDER,
+      idOf: (r: Rec) => r.id,
+      async fetchLists(parents: string[]) {
+        listCalls.push(parents);
+        return new Map(parents.map((p) => [p, { records: ids.map((id) => ({ id, v: 1, fetchedAt: new Date() })), meta: { total: ids.length } }]));
+      },
+      loadRecords: (want: string[]) => cache.load(ORDER, want, records.fetch),
+    });
+    const ids = ['SO-1', 'SO-2', 'SO-3', 'SO-4'];
+    const cold = await loadLists(cache, ['C-1'], lists(ids));
+    expect(cold.get('C-1')).toMatchObject({ phase: 'fresh', value: { meta: { total: 4 } } });
+    expect(records.calls).toEqual([]);
+
+    await cache.invalidate(['Order:SO-3']);
+    const warm = await loadLists(cache, ['C-1'], lists(ids));
+    const l = warm.get('C-1');
+    expect(l?.phase === 'fresh' && l.value.records.map((r) => r.id)).toEqual(ids);
+    expect(listCalls).toEqual([['C-1']]);
+    expect(records.calls).toEqual([['SO-3']]);
+  });
+});
+
+describe('freshness reporting', () => {
+  it('withStaleFreshness turns the stale mark into stale: true on entities and connections', async () => {
+    const freshness = { source: 'ERP', fetchedAt: '2026-11-20T00:00:00.000Z', stale: false };
+    const base = {
+      Order: { freshness: () => freshness, id: (o: { id: string }) => o.id },
+      Customer: { orders: async () => ({ nodes: [staleRecord, { id: 'SO-2' }], freshness }) },
+    };
+    const staleRecord = (await (async () => {
+      const { cache, clock: c } = newCache();
+      const sys = system();
+      await cache.load(ORDER, ['SO-1'], sys.fetch);
+      c.advance(60_000);
+      sys.fail(new UpstreamError('ERP', 'timeout', 'slow'));
+      return lookupValue((await cache.load(ORDER, ['SO-1'], sys.fetch)).get('SO-1'));
+    })()) as Rec;
+    const wrapped = withStaleFreshness(base, { entities: [['Order', 'freshness']], connections: [['Customer', 'orders']] });
+    const info = {} as never;
+    expect((wrapped.Order.freshness as (...a: unknown[]) => unknown)(staleRecord, {}, {}, info)).toEqual({ ...freshness, stale: true });
+    expect((wrapped.Order.freshness as (...a: unknown[]) => unknown)({ id: 'SO-2' }, {}, {}, info)).toEqual(freshness);
+    const conn = await (wrapped.Customer.orders as (...a: unknown[]) => Promise<{ freshness: unknown }>)({}, {}, {}, info);
+    expect(conn.freshness).toEqual({ ...freshness, stale: true });
+    expect(base.Order.freshness()).toEqual(freshness);
+  });
+
+  it('refuses to wrap a field that has no resolver, rather than silently reporting fresh', () => {
+    expect(() => withStaleFreshness({ Order: {} }, { entities: [['Order', 'freshness']] })).toThrow(/Order.freshness/);
+  });
+});
+
+describe('quota awareness', () => {
+  it('stretches the TTL past the budget threshold', () => {
+    let usage: { used: number; limit: number } | undefined;
+    const factor = quotaTtlFactor({ apiUsage: () => usage }, 0.8, 4);
+    expect(factor()).toBe(1);
+    usage = { used: 79_999, limit: 100_000 };
+    expect(factor()).toBe(1);
+    usage = { used: 80_000, limit: 100_000 };
+    expect(factor()).toBe(4);
+  });
+
+  it('a stretched TTL keeps entries fresh longer', async () => {
+    const { cache, clock: c } = newCache();
+    const sys = system();
+    const CUSTOMER: EntryKind = { name: 'test/Customer', domain: 'engagement', tag: (id) => entityTag('Customer', id) };
+    await cache.load(CUSTOMER, ['C-1'], sys.fetch, { ttlFactor: 4 });
+    c.advance(DEFAULT_TTL_SECONDS.engagement * 1000 * 2);
+    await cache.load(CUSTOMER, ['C-1'], sys.fetch, { ttlFactor: 4 });
+    expect(sys.calls).toHaveLength(1);
+    await cache.load(CUSTOMER, ['C-1'], sys.fetch);
+    expect(sys.calls).toHaveLength(2);
+  });
+});
+
+describe('configuration', () => {
+  it('reads TTLs per domain from the environment, in seconds', () => {
+    const c = loadCacheConfig({ CACHE_TTL_ORDER_STATUS_SECONDS: '10', CACHE_TTL_ENGAGEMENT_SECONDS: '900', CACHE_MAX_STALE_SECONDS: '0' });
+    expect(c.ttlSeconds.orderStatus).toBe(10);
+    expect(c.ttlSeconds.engagement).toBe(900);
+    expect(c.ttlSeconds.balances).toBe(60);
+    expect(c.maxStaleSeconds).toBe(0);
+  });
+
+  it('names the variable and what it expected when a value is bad', () => {
+    expect(() => loadCacheConfig({ CACHE_TTL_CASES_SECONDS: 'soon' })).toThrow(/CACHE_TTL_CASES_SECONDS="soon"/);
+    expect(() => loadCacheConfig({ CACHE_SALESFORCE_BUDGET_TTL_FACTOR: '0.5' })).toThrow(/factor of 1 or more/);
+  });
+
+  it('encodes Dates so they come back as Dates', () => {
+    const v = { at: new Date('2026-11-20T10:00:00.000Z'), nested: [{ d: new Date(0) }], s: '2026-11-20T10:00:00.000Z' };
+    const back = decodeValue<typeof v>(encodeValue(v));
+    expect(back.at).toBeInstanceOf(Date);
+    expect(back.at.toISOString()).toBe('2026-11-20T10:00:00.000Z');
+    expect(back.nested[0]?.d).toBeInstanceOf(Date);
+    expect(back.s).toBe(v.s);
+  });
+});
+
+describe('the in-memory store', () => {
+  it('keeps at most its bound, forgetting the oldest entries first', async () => {
+    const store = await createCacheStore({ maxMemoryEntries: 3 });
+    const cache = new EntityCache({ keyv: store.keyv, namespace: 'bounded', config });
+    const sys = system();
+    await cache.load(ORDER, ['SO-1', 'SO-2', 'SO-3'], sys.fetch);
+    await cache.load(ORDER, ['SO-4'], sys.fetch);
+    await cache.load(ORDER, ['SO-2', 'SO-3', 'SO-4'], sys.fetch);
+    expect(sys.calls).toHaveLength(2);
+    await cache.load(ORDER, ['SO-1'], sys.fetch);
+    expect(sys.calls).toEqual([['SO-1', 'SO-2', 'SO-3'], ['SO-4'], ['SO-1']]);
+    await store.close();
+  });
+});
