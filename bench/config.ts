@@ -1,0 +1,118 @@
+/**
+ * What the benchmark runs: the gateways under test, the upstream latency
+ * profiles (set through each sandbox's PUT /__sandbox/faults), and the two plans
+ * (quick and full). Changing a figure here changes what the next run measures;
+ * the results file records the settings it ran with.
+ */
+import type { Faults } from '../sandbox/kit/server.js';
+import type { WorkloadId } from './workloads.js';
+
+export type GatewayId = 'ours' | 'apollo-plain' | 'hive' | 'hive-router' | 'hive-response-cache';
+
+export interface GatewayDef {
+  title: string;
+  /** Entry file, started as `node --import tsx <entry>` with GATEWAY_PORT and <NAME>_SUBGRAPH_URL set. */
+  entry: string;
+  env: Record<string, string>;
+}
+
+/** Every gateway runs as one process (one worker), so none gets more cores than another. */
+export const GATEWAYS: Record<GatewayId, GatewayDef> = {
+  ours: { title: 'ours (gateway/src, @apollo/gateway + our plugins)', entry: 'gateway/src/index.ts', env: {} },
+  'apollo-plain': { title: 'plain @apollo/gateway on @apollo/server', entry: 'bench/peers/apollo-plain.ts', env: {} },
+  hive: { title: 'Hive Gateway', entry: 'bench/peers/hive.ts', env: {} },
+  'hive-router': { title: 'Hive Gateway + router-runtime', entry: 'bench/peers/hive.ts', env: { BENCH_HIVE_ROUTER: '1' } },
+  'hive-response-cache': {
+    title: 'Hive Gateway + router-runtime + response cache',
+    entry: 'bench/peers/hive.ts',
+    env: { BENCH_HIVE_ROUTER: '1', BENCH_HIVE_RESPONSE_CACHE: '1' },
+  },
+};
+
+/**
+ * Cache TTLs given to every gateway that caches, so a cache is compared with a
+ * cache at the same staleness. Until our cross-request cache (issue 4) lands these
+ * are the bench's own choice; once it does, set them to its per-domain TTLs.
+ * Milliseconds, as keyv and the Hive response cache both take them.
+ */
+export const CACHE_TTLS_MS = {
+  default: 30_000,
+  perType: { Customer: 60_000, CustomerFinancials: 60_000, Order: 30_000, Invoice: 30_000, SupportCase: 15_000 },
+};
+
+export type LatencyProfileId = '0ms' | '5ms' | 'realistic';
+
+export interface LatencyProfile {
+  title: string;
+  faults: Record<'salesforce' | 'netsuite' | 'zendesk', Faults>;
+  /** The p95 a workload must stay under for its rate to count towards "throughput at the p95 target". */
+  p95TargetMs: number;
+}
+
+export const LATENCY_PROFILES: Record<LatencyProfileId, LatencyProfile> = {
+  '0ms': { title: 'no added upstream latency', faults: { salesforce: {}, netsuite: {}, zendesk: {} }, p95TargetMs: 100 },
+  '5ms': {
+    title: '5 ms per system-of-record call',
+    faults: { salesforce: { latencyMs: 5 }, netsuite: { latencyMs: 5 }, zendesk: { latencyMs: 5 } },
+    p95TargetMs: 150,
+  },
+  realistic: {
+    // latency + jitter/2 gives the means the field reports: Salesforce ~80 ms, NetSuite ~150 ms, Zendesk ~60 ms.
+    title: 'realistic: Salesforce ~80 ms, NetSuite ~150 ms (5 concurrent), Zendesk ~60 ms (2,500/min), with jitter',
+    faults: {
+      salesforce: { latencyMs: 60, jitterMs: 40, seed: 1 },
+      netsuite: { latencyMs: 120, jitterMs: 60, maxConcurrent: 5, seed: 2 },
+      zendesk: { latencyMs: 45, jitterMs: 30, rateLimitPerMinute: 2500, seed: 3 },
+    },
+    p95TargetMs: 1500,
+  },
+};
+
+export interface Plan {
+  id: 'quick' | 'full';
+  profiles: LatencyProfileId[];
+  warmupMs: number;
+  runMs: number;
+  /** Runs per offered rate; the report shows their median and range. */
+  runs: number;
+  coldRps: number;
+  coldRequests: number;
+  listPages: number;
+  timeoutMs: number;
+  /** Offered rates for a ramp workload, lowest first. */
+  rates(workload: WorkloadId, profile: LatencyProfileId): number[];
+}
+
+export const PLANS: Record<Plan['id'], Plan> = {
+  quick: {
+    // Ratios only: one profile, one fixed offered rate per workload that every
+    // gateway sustains, three short runs. Compares cost per request (gateway CPU,
+    // system-of-record calls) and latency at equal load, not capacity.
+    id: 'quick',
+    profiles: ['5ms'],
+    warmupMs: 1500,
+    runMs: 2000,
+    runs: 3,
+    coldRps: 4,
+    coldRequests: 8,
+    listPages: 40,
+    timeoutMs: 10_000,
+    rates: (w) => [w === 'customers-list' ? 5 : w === 'storefront-my-orders' ? 40 : 20],
+  },
+  full: {
+    id: 'full',
+    profiles: ['0ms', '5ms', 'realistic'],
+    warmupMs: 5000,
+    runMs: 8000,
+    runs: 3,
+    coldRps: 2,
+    coldRequests: 20,
+    listPages: 100,
+    timeoutMs: 15_000,
+    rates: (w, p) => {
+      const base = p === 'realistic' ? 2 : w === 'customers-list' ? 5 : 20;
+      const steps = p === 'realistic' ? 6 : 7;
+      return Array.from({ length: steps }, (_, i) => base * 2 ** i);
+    },
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * The committed supergraph with each subgraph's URL replaced by the one the bench
+ * started it on (<NAME>_SUBGRAPH_URL, the same variables our gateway reads), so
+ * every gateway under test plans over the same SDL and fetches from the same
+ * subgraph processes.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { CALLER_HEADER, loadTrustOptions, signCaller, type Caller } from '../../lib/auth/index.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+export function benchSupergraphSdl(env: NodeJS.ProcessEnv = process.env): string {
+  const sdl = readFileSync(env.GATEWAY_SUPERGRAPH ?? join(root, 'supergraph.graphql'), 'utf8');
+  return sdl.replace(/@join__graph\(name: "([a-z]+)", url: "([^"]+)"\)/g, (whole: string, name: string) => {
+    const override = env[`${name.toUpperCase()}_SUBGRAPH_URL`];
+    return override ? `@join__graph(name: "${name}", url: "${override}")` : whole;
+  });
+}
+
+/** GATEWAY_PORT, as our gateway reads it; peers listen on 127.0.0.1 only. */
+export function benchPort(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.GATEWAY_PORT;
+  const n = Number(raw);
+  if (!raw || !Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`GATEWAY_PORT must be a port number, got '${raw ?? ''}'`);
+  return n;
+}
+
+/**
+ * The subgraphs answer only a caller signed with INTERNAL_AUTH_SECRET (issue 8).
+ * Peers have no identity layer of their own, so they sign a fixed agent caller
+ * for each subgraph fetch: the same HMAC our gateway computes, so neither side
+ * is charged for work the other skips (our gateway also verifies the client's JWT).
+ */
+
+const BENCH_AGENT: Caller = { subject: 'bench-agent', roles: ['agent'], via: 'token' };
+let trust: ReturnType<typeof loadTrustOptions> | undefined;
+
+/** Headers for one subgraph fetch: the correlation id (the client's, or a new one) and the signed caller. */
+export function subgraphHeaders(clientCorrelationId: string | null | undefined): Record<string, string> {
+  trust ??= loadTrustOptions();
+  const correlationId = clientCorrelationId || randomUUID();
+  return { 'x-correlation-id': correlationId, [CALLER_HEADER]: signCaller(BENCH_AGENT, { trust, correlationId }) };
+}

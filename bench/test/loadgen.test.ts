@@ -1,0 +1,78 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLoad } from '../loadgen.js';
+
+/**
+ * A fake gateway: answers `{"data":{}}`, or an error for bodies asking for one,
+ * holds back replies for bodies marked slow, and records every request it got.
+ */
+let server: Server;
+let url = '';
+const received: Array<{ headers: Record<string, unknown>; body: { variables?: { mode?: string } } }> = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { variables?: { mode?: string } };
+      received.push({ headers: req.headers, body });
+      const mode = body.variables?.mode;
+      const reply = (): void => {
+        res.setHeader('content-type', 'application/json');
+        if (mode === 'error') res.end(JSON.stringify({ data: null, errors: [{ message: 'boom', extensions: { code: 'UPSTREAM_UNAVAILABLE' } }] }));
+        else if (mode === 'hit') res.end(JSON.stringify({ data: {}, extensions: { responseCache: { hit: true } } }));
+        else res.end(JSON.stringify({ data: {} }));
+      };
+      if (mode === 'stall') return; // never answers; the generator must give up by itself
+      reply();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/graphql`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+describe('open-model load generator', () => {
+  it('sends rate × duration requests with the given headers and classifies each answer', async () => {
+    received.length = 0;
+    const result = await runLoad({
+      url,
+      ratePerSec: 50,
+      durationMs: 400,
+      headers: { authorization: 'Bearer t', 'x-correlation-id': 'bench-test' },
+      bodies: [{ query: '{a}', variables: { mode: 'ok' } }, { query: '{a}', variables: { mode: 'error' } }, { query: '{a}', variables: { mode: 'hit' } }, { query: '{a}', variables: { mode: 'ok' } }],
+    });
+    expect(result.sent).toBe(20);
+    expect(received).toHaveLength(20);
+    expect(received.every((r) => r.headers.authorization === 'Bearer t' && r.headers['x-correlation-id'] === 'bench-test')).toBe(true);
+    expect(result.ok).toBe(15);
+    expect(result.failed).toBe(5);
+    expect(result.cacheHits).toBe(5);
+    expect(result.cacheReported).toBe(5);
+    expect(result.sampleErrors[0]).toContain('UPSTREAM_UNAVAILABLE');
+    expect(result.timeouts + result.transportErrors).toBe(0);
+  });
+
+  it('keeps sending at the fixed rate while earlier requests go unanswered, and stops by itself', async () => {
+    received.length = 0;
+    const result = await runLoad({ url, ratePerSec: 40, durationMs: 250, timeoutMs: 300, bodies: [{ query: '{a}', variables: { mode: 'stall' } }] });
+    // A closed-loop client with one connection would have sent one request; the open model sends them all.
+    expect(received).toHaveLength(10);
+    expect(result.sent).toBe(10);
+    expect(result.ok).toBe(0);
+    expect(result.timeouts).toBe(10);
+    expect(result.latencyMs.p50).toBeGreaterThanOrEqual(300);
+  });
+
+  it('refuses targets other than this machine, and empty input', async () => {
+    await expect(runLoad({ url: 'http://example.com/graphql', ratePerSec: 1, durationMs: 1, bodies: [{ query: '{a}' }] })).rejects.toThrow(/only loads 127.0.0.1/);
+    await expect(runLoad({ url, ratePerSec: 1, durationMs: 1, bodies: [] })).rejects.toThrow(/at least one request body/);
+    await expect(runLoad({ url, ratePerSec: 0, durationMs: 1, bodies: [{ query: '{a}' }] })).rejects.toThrow(/rate above 0/);
+  });
+});
