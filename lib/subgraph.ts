@@ -18,6 +18,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import {
+  GraphQLError,
   defaultFieldResolver,
   getNamedType,
   isObjectType,
@@ -31,6 +32,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from './context.js';
 import { DomainError, ErrorCode, UpstreamError, toGraphQLError } from './errors.js';
 import { childLogger } from './log.js';
+import { serveSubgraphSubscriptions } from './subscriptions.js';
 import {
   CALLER_HEADER,
   PERSONAL_DATA_FIELDS,
@@ -72,8 +74,14 @@ export interface SubgraphModule<TContext extends BaseContext> {
   /** Absolute path of the subgraph's schema.graphql. */
   schemaFile: string;
   resolvers: GraphQLResolverMap<TContext>;
-  /** Called once per request; creates the request's DataLoaders. */
+  /** Called once per request (and once per subscription); creates the request's DataLoaders. */
   createContext(req: RequestInfo): TContext | Promise<TContext>;
+  /** Mounts extra HTTP routes (e.g. a webhook receiver) before /graphql. They are not behind the gateway's signature: each must authenticate its own caller. */
+  routes?(app: express.Express): void;
+  /** Starts background work (change feeds, the write queue's worker) once the server listens. */
+  start?(): Promise<void>;
+  /** Drops cached entries and list memberships by tag (writes and change events call it). Resolves false when a shared cache could not record it. */
+  invalidate?(tags: readonly string[]): Promise<boolean>;
   /** Releases connections and timers when the process stops. */
   close?(): Promise<void>;
 }
@@ -235,6 +243,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', subgraph: mod.name });
   });
+  mod.routes?.(app);
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -271,6 +280,36 @@ export async function serveSubgraph<TContext extends BaseContext>(
     }),
   );
 
+  // Subscriptions: graphql-ws on the same path, for the gateway only. The
+  // connection carries the gateway's own signed identity; each subscribe
+  // carries the caller it verified, signed for that subscription.
+  const subscriptions = schema.getSubscriptionType()
+    ? serveSubgraphSubscriptions({
+        httpServer,
+        schema,
+        verifyConnection: (req) => {
+          const verdict = verifyCaller(req.headers[CALLER_HEADER], { trust, correlationId: correlationIdFrom(req.headers['x-correlation-id']) });
+          if (verdict.phase === 'rejected') throw new Error(verdict.reason);
+        },
+        verifySubscribe: (extensions) => {
+          const verdict = verifyCaller(typeof extensions.caller === 'string' ? extensions.caller : undefined, {
+            trust,
+            correlationId: typeof extensions.correlationId === 'string' ? extensions.correlationId : undefined,
+          });
+          return verdict.phase === 'rejected'
+            ? [new GraphQLError('this subgraph answers only the gateway', { extensions: { code: ErrorCode.UNAUTHENTICATED } })]
+            : undefined;
+        },
+        context: async (base) => {
+          const correlationId = typeof base.extensions.correlationId === 'string' ? base.extensions.correlationId : correlationIdFrom(undefined);
+          const verdict = verifyCaller(typeof base.extensions.caller === 'string' ? base.extensions.caller : undefined, { trust, correlationId });
+          if (verdict.phase === 'rejected') throw new Error(verdict.reason);
+          const scope: RequestScope = { correlationId, traceparent: childTraceparent(undefined) };
+          return (await mod.createContext({ scope, headers: base.headers, caller: verdict.caller })) as Record<string, unknown>;
+        },
+      })
+    : undefined;
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(listen.port, listen.host, () => resolve());
@@ -279,10 +318,12 @@ export async function serveSubgraph<TContext extends BaseContext>(
   const port = typeof addr === 'object' && addr ? addr.port : listen.port;
   const url = `http://${listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host}:${port}/graphql`;
   log.info({ url }, 'subgraph listening');
+  await mod.start?.();
   return {
     name: mod.name,
     url,
     async close() {
+      await subscriptions?.dispose();
       await apollo.stop();
       await mod.close?.();
     },

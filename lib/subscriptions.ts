@@ -10,7 +10,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { DomainEvent, EventBus } from './events/bus.js';
 
 /** What a subscription resolver finds in its context. */
@@ -32,6 +32,11 @@ export interface SubgraphSubscriptionOptions {
   path?: string;
   /** Refuses a connection that is not from the gateway; throw to refuse. @default accept */
   verifyConnection?: (request: IncomingMessage) => void;
+  /**
+   * Checks one subscribe message (e.g. the caller's signed identity in its
+   * extensions); return errors to refuse it. @default accept
+   */
+  verifySubscribe?: (extensions: Record<string, unknown>) => readonly GraphQLError[] | undefined;
   /** Adds the subgraph's own context (loaders, caller) to each subscription's context. */
   context?: (base: SubscriptionContext) => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
@@ -53,6 +58,10 @@ export function serveSubgraphSubscriptions(opts: SubgraphSubscriptionOptions): {
   const server = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
     {
       schema: opts.schema,
+      onSubscribe: (_ctx, _id, payload) => {
+        const refused = opts.verifySubscribe?.((payload.extensions ?? {}) as Record<string, unknown>);
+        return refused && refused.length > 0 ? refused : undefined;
+      },
       context: async (ctx, _id, payload) => {
         const extensions = (payload.extensions ?? {}) as Record<string, unknown>;
         const resumeAfter = typeof extensions.resumeAfter === 'string' ? extensions.resumeAfter : undefined;

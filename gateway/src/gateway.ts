@@ -6,6 +6,7 @@
  * signed header. docs/security.md describes the whole of identity and access.
  */
 import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import express from 'express';
 import cors from 'cors';
@@ -14,17 +15,21 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway, IntrospectAndCompose, type ServiceEndpointDefinition } from '@apollo/gateway';
+import { ApolloGateway, IntrospectAndCompose, type ServiceEndpointDefinition, type ServiceMap } from '@apollo/gateway';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from '../../lib/context.js';
 import { formatError, type RunningService } from '../../lib/subgraph.js';
 import { childLogger } from '../../lib/log.js';
 import { ErrorCode } from '../../lib/errors.js';
-import type { TrustOptions } from '../../lib/auth/index.js';
+import { CALLER_HEADER, GATEWAY_CALLER, signCaller, type TrustOptions } from '../../lib/auth/index.js';
 import { SubgraphDataSource } from './datasource.js';
 import type { GatewayContext } from './context.js';
 import { authenticationError, type Authenticator } from './auth.js';
 import { QueryLimitsPlugin, queryTooComplex, type QueryLimits } from './limits.js';
 import { createCallerRateLimiter, rateLimitedError, type RateLimitOptions } from './limits-rate.js';
+import { attachSubscriptionServer, type RunningSubscriptionServer } from './subscriptions/server.js';
+import { SubscriptionPlanner } from './subscriptions/plan.js';
+import type { HubLimits } from './subscriptions/hub.js';
+import { subscriptionSecurity, type SubscriptionIdentity } from './subscriptions/security.js';
 
 const log = childLogger('gateway');
 
@@ -59,6 +64,8 @@ export interface GatewayOptions {
   introspection?: boolean;
   /** Serve Apollo Sandbox on GET /graphql from a browser. @default !production */
   landingPage?: boolean;
+  /** Subscriptions over graphql-ws on /graphql; `false` turns them off. @default on, with the limits in docs/subscriptions.md */
+  subscriptions?: Partial<HubLimits & { perConnection: number }> | false;
 }
 
 function supergraphSdl(source: Extract<SupergraphSource, { phase: 'file' | 'sdl' }>): string {
@@ -86,6 +93,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
       });
       break;
   }
+
+  // The supergraph as loaded (from a file or composed from the subgraphs), for the subscription executor.
+  const loadedSupergraph = new Promise<string>((resolve) => {
+    gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => resolve(coreSupergraphSdl));
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -160,6 +172,29 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     }),
   );
 
+  // Subscriptions run beside Apollo Server on the same HTTP server and path,
+  // over the supergraph the gateway loaded, with data sources built the same way.
+  let subscriptions: RunningSubscriptionServer | undefined;
+  if (opts.subscriptions !== false) {
+    const sdl = await loadedSupergraph;
+    const serviceMap: ServiceMap = {};
+    const planner = new SubscriptionPlanner(sdl);
+    for (const [name, url] of Object.entries(planner.subgraphUrls)) serviceMap[name] = buildService({ name, url });
+    subscriptions = attachSubscriptionServer<SubscriptionIdentity>({
+      httpServer,
+      path: '/graphql',
+      supergraphSdl: sdl,
+      ...(opts.subgraphUrls ? { subgraphUrls: opts.subgraphUrls } : {}),
+      serviceMap: () => serviceMap,
+      security: subscriptionSecurity(opts.auth, opts.trust),
+      connectionHeaders: () => {
+        const correlationId = `gateway-link-${randomUUID()}`;
+        return { 'x-correlation-id': correlationId, [CALLER_HEADER]: signCaller(GATEWAY_CALLER, { trust: opts.trust, correlationId }) };
+      },
+      ...(opts.subscriptions ? { limits: opts.subscriptions } : {}),
+    });
+  }
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(opts.port, opts.host, () => resolve());
@@ -172,6 +207,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     name: 'gateway',
     url,
     async close() {
+      // Subscribers first (close code 1001), then drain HTTP.
+      await subscriptions?.close();
       await apollo.stop();
     },
   };

@@ -12,16 +12,16 @@ import { createSalesforceSandbox } from '../../sandbox/salesforce/index.js';
 import { createNetSuiteSandbox } from '../../sandbox/netsuite/index.js';
 import { createZendeskSandbox } from '../../sandbox/zendesk/index.js';
 import type { Faults } from '../../sandbox/kit/server.js';
-import { loadCommonConfig, loadNetSuiteConfig, loadSalesforceConfig, loadZendeskConfig } from '../../lib/config.js';
+import { loadCommonConfig } from '../../lib/config.js';
 import { loadOrgMapping } from '../../lib/mapping.js';
 import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
-import { createSalesforceClient } from '../../lib/clients/salesforce.js';
-import { createNetSuiteClient } from '../../lib/clients/netsuite.js';
-import { createZendeskClient } from '../../lib/clients/zendesk.js';
-import { createCustomerSubgraph } from '../../subgraphs/customer/src/index.js';
-import { createOrderSubgraph } from '../../subgraphs/order/src/index.js';
-import { createFinanceSubgraph } from '../../subgraphs/finance/src/index.js';
-import { createServiceSubgraph } from '../../subgraphs/service/src/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import type { AnyModule, Wiring, WiringContext } from './wiring/context.js';
+import { wireCustomer } from './wiring/customer.js';
+import { wireOrder } from './wiring/order.js';
+import { wireFinance } from './wiring/finance.js';
+import { wireService } from './wiring/service.js';
 import { startGateway } from '../../gateway/src/gateway.js';
 import { createAuthenticator } from '../../gateway/src/auth.js';
 import type { QueryLimits } from '../../gateway/src/limits.js';
@@ -31,6 +31,10 @@ import { TEST_TRUST, signedHeaders } from './auth.js';
 import { createEntityCache, loadCacheConfig, type CacheConfig, type CacheHandle } from '../../lib/cache/index.js';
 
 export type SystemName = 'salesforce' | 'netsuite' | 'zendesk';
+export type SubgraphKey = 'customer' | 'order' | 'finance' | 'service';
+const SUBGRAPH_KEYS: readonly SubgraphKey[] = ['customer', 'order', 'finance', 'service'];
+/** How the stack builds each subgraph: one file per subgraph under test/support/wiring/. */
+const WIRINGS: Record<SubgraphKey, Wiring> = { customer: wireCustomer, order: wireOrder, finance: wireFinance, service: wireService };
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -49,6 +53,12 @@ export interface CallStats {
 export interface Stack extends StackIdentity {
   dataset: RetailDataset;
   gatewayUrl: string;
+  /** The gateway's graphql-ws URL (same path as HTTP). */
+  wsUrl: string;
+  /** Stops one subgraph as a crash or a deploy would; its port is kept for startSubgraph. */
+  stopSubgraph(name: SubgraphKey): Promise<void>;
+  /** Starts a stopped subgraph again on the same port, with fresh process state but the same data directory (journals, feed watermarks). */
+  startSubgraph(name: SubgraphKey): Promise<void>;
   subgraphUrls: Record<'customer' | 'order' | 'finance' | 'service', string>;
   sandboxUrls: Record<SystemName, string>;
   /** Sends an operation to the gateway with a fresh correlation id (or the given one). */
@@ -108,7 +118,7 @@ export interface StackIdentity {
 }
 
 export async function startStack(
-  opts: { customers?: number; seed?: number; production?: boolean; limits?: QueryLimits; introspection?: boolean; allowAnonymous?: boolean; rateLimit?: RateLimitOptions | false; cache?: StackCacheOptions } = {},
+  opts: { customers?: number; seed?: number; production?: boolean; limits?: QueryLimits; introspection?: boolean; allowAnonymous?: boolean; rateLimit?: RateLimitOptions | false; cache?: StackCacheOptions; redisUrl?: string } = {},
 ): Promise<Stack & StackIdentity & StackCache> {
   const dataset = generateDataset({ seed: opts.seed ?? 42, customers: opts.customers ?? 300, asOf: new Date('2026-11-20T00:00:00Z') });
   const services: Array<{ close(): Promise<void> }> = [];
@@ -136,10 +146,6 @@ export async function startStack(
     const mapping = loadOrgMapping(common.orgMappingFile);
     // Tests of failure modes should not wait out retries; one retry still shows they happen.
     const policy = { retries: 1, backoffMs: 20 };
-    const salesforce = createSalesforceClient(loadSalesforceConfig(env), { policy });
-    const netsuiteConfig = loadNetSuiteConfig(env);
-    const zendesk = createZendeskClient(loadZendeskConfig(env), { policy });
-    const listen = { port: 0, host: '127.0.0.1' };
 
     // A fresh namespace per stack keeps tests independent: every stack starts cold unless told to share.
     const cacheNamespace = opts.cache?.namespace ?? `test-${randomUUID()}`;
@@ -149,20 +155,44 @@ export async function startStack(
       services.push(h);
       return h;
     };
-    const withCache = (h: CacheHandle | undefined) => (h ? { cache: h.cache } : {});
-    const modules = {
-      customer: createCustomerSubgraph({ salesforce, mapping, ...withCache(await newCache()) }),
-      order: createOrderSubgraph({ netsuite: createNetSuiteClient(netsuiteConfig, { policy }), mapping, ...withCache(await newCache()) }),
-      finance: createFinanceSubgraph({ netsuite: createNetSuiteClient(netsuiteConfig, { policy }), mapping, ...withCache(await newCache()) }),
-      service: createServiceSubgraph({ zendesk, mapping, ...withCache(await newCache()) }),
+    const dataDir = await mkdtemp(join(tmpdir(), 'rsg-stack-'));
+    const wiringContext = async (): Promise<WiringContext> => ({
+      env,
+      mapping,
+      policy,
+      cache: await newCache(),
+      dataDir,
+      redisUrl: opts.redisUrl,
+      namespace: cacheNamespace,
+      sandboxUrls,
+      dataset,
+    });
+    // Each subgraph keeps its port across a restart, so the gateway's URLs stay right.
+    const running = new Map<SubgraphKey, RunningService>();
+    const modules = new Map<SubgraphKey, AnyModule>();
+    const ports = new Map<SubgraphKey, number>();
+    const startSubgraph = async (name: SubgraphKey): Promise<RunningService> => {
+      if (running.has(name)) throw new Error(`subgraph ${name} is already running`);
+      const mod = await WIRINGS[name](await wiringContext());
+      modules.set(name, mod);
+      const service = await serveSubgraph(mod, { port: ports.get(name) ?? 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
+      ports.set(name, Number(new URL(service.url).port));
+      running.set(name, service);
+      return service;
     };
-    const subgraphs: RunningService[] = [
-      await serveSubgraph(modules.customer, listen, { trust: TEST_TRUST }),
-      await serveSubgraph(modules.order, listen, { trust: TEST_TRUST }),
-      await serveSubgraph(modules.finance, listen, { trust: TEST_TRUST }),
-      await serveSubgraph(modules.service, listen, { trust: TEST_TRUST }),
-    ];
-    services.push(...subgraphs);
+    const stopSubgraph = async (name: SubgraphKey): Promise<void> => {
+      const service = running.get(name);
+      running.delete(name);
+      await service?.close();
+    };
+    const subgraphs: RunningService[] = [];
+    for (const name of SUBGRAPH_KEYS) subgraphs.push(await startSubgraph(name));
+    services.push({
+      close: async () => {
+        for (const name of [...running.keys()]) await stopSubgraph(name);
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    });
     const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) as Stack['subgraphUrls'];
     const issuer = await createDevIssuer();
     const storefrontCustomer = 'C-000001';
@@ -202,12 +232,17 @@ export async function startStack(
     const stack: Stack & StackIdentity & StackCache = {
       cacheNamespace,
       async invalidate(tags) {
-        await Promise.all(Object.values(modules).map((m) => m.invalidate(tags)));
+        await Promise.all([...modules.values()].map((m) => m.invalidate?.(tags)));
       },
       issuer,
       tokens,
       dataset,
       gatewayUrl: gateway.url,
+      wsUrl: gateway.url.replace(/^http/, 'ws'),
+      stopSubgraph,
+      async startSubgraph(name) {
+        await startSubgraph(name);
+      },
       subgraphUrls,
       sandboxUrls,
       async query(query, variables, o = {}) {

@@ -116,7 +116,8 @@ class SharedSubscription {
       query: prepared.primary.operation,
       ...(prepared.primary.operationName ? { operationName: prepared.primary.operationName } : {}),
       variables: Object.fromEntries((prepared.primary.variableUsages ?? []).filter((v) => v in variables).map((v) => [v, variables[v]])),
-      extensions: { ...this.request.upstreamExtensions },
+      // Not copied: the extensions may compute values (a fresh signature) each time graphql-ws sends them.
+      extensions: this.request.upstreamExtensions,
     };
     this.disposeUpstream = this.deps.openUpstream(prepared.serviceName, payload, {
       next: (event) => {

@@ -33,6 +33,8 @@ export class SubscriptionPlanner {
   readonly apiSchema: GraphQLSchema;
   readonly supergraphSchema: GraphQLSchema;
   readonly federationApiSchema: Schema;
+  /** The subgraphs' URLs as the supergraph records them, by name. */
+  readonly subgraphUrls: Record<string, string>;
   private readonly planner: QueryPlanner;
   private readonly cache = new Map<string, PreparedSubscription>();
 
@@ -46,6 +48,7 @@ export class SubscriptionPlanner {
     this.apiSchema = this.federationApiSchema.toGraphQLJSSchema();
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.planner = new QueryPlanner(supergraph);
+    this.subgraphUrls = Object.fromEntries(supergraph.subgraphs().values().map((sg) => [sg.name, sg.url]));
   }
 
   prepare(document: DocumentNode, operationName: string | null): PreparedSubscription {

@@ -47,13 +47,16 @@ export interface SubscriptionSecurity<C extends SubscriptionCaller> {
   upstreamExtensions(caller: C, correlationId: string): Record<string, unknown>;
   /** The close code for a connection whose credentials expired. */
   expiredCloseCode: number;
+  /** The close code for a connection whose credentials were refused. @default 4403 (graphql-ws Forbidden) */
+  rejectedCloseCode?: number;
 }
 
 export interface SubscriptionServerOptions<C extends SubscriptionCaller> {
   httpServer: Server;
   path: string;
   supergraphSdl: string;
-  subgraphUrls: Record<string, string>;
+  /** Overrides of the subgraph URLs the supergraph records, by name. */
+  subgraphUrls?: Record<string, string>;
   /** The gateway's data sources, for the entity fetches that enrich events. */
   serviceMap: () => ServiceMap;
   security: SubscriptionSecurity<C>;
@@ -75,7 +78,10 @@ interface ConnectionState<C> {
 
 export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: SubscriptionServerOptions<C>): RunningSubscriptionServer {
   const planner = new SubscriptionPlanner(opts.supergraphSdl);
-  const upstreams = new Upstreams({ urls: opts.subgraphUrls, ...(opts.connectionHeaders ? { connectionHeaders: opts.connectionHeaders } : {}) });
+  const upstreams = new Upstreams({
+    urls: { ...planner.subgraphUrls, ...opts.subgraphUrls },
+    ...(opts.connectionHeaders ? { connectionHeaders: opts.connectionHeaders } : {}),
+  });
   const perConnection = opts.limits?.perConnection ?? 50;
   const hub = new SubscriptionHub(
     {
@@ -110,6 +116,10 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
           state.caller = await opts.security.authenticate(ctx.connectionParams, ctx.extra.request);
         } catch (e) {
           log.info({ err: e instanceof Error ? e.message : e }, 'subscription connection refused');
+          if (opts.security.rejectedCloseCode !== undefined) {
+            ctx.extra.socket.close(opts.security.rejectedCloseCode, 'Unauthorized');
+            return true;
+          }
           return false;
         }
         const expiresAt = state.caller.expiresAt;

@@ -1,0 +1,61 @@
+/**
+ * Identity and access for subscriptions, on the same rules as HTTP: the token
+ * comes in the connection parameters and is checked when the connection opens
+ * and again on every subscribe; the connection is closed when it expires; the
+ * role × operation matrix decides each subscribe (a storefront caller only for
+ * its own customer, no filter only for agents); the caller reaches the owning
+ * subgraph signed, as every gateway call does.
+ */
+import { GraphQLError } from 'graphql';
+import { DomainError } from '../../../lib/errors.js';
+import { OPERATIONS, authorizeSubscription, scopeOf, signCaller, type Caller, type Operation, type TrustOptions } from '../../../lib/auth/index.js';
+import { AUTH_CLOSE_CODES, authenticateConnectionParams, type Authenticator } from '../auth.js';
+import type { SubscriptionCaller, SubscriptionSecurity } from './server.js';
+
+export interface SubscriptionIdentity extends SubscriptionCaller {
+  caller: Caller;
+}
+
+type SubscriptionOperation = Extract<Operation, `Subscription.${string}`>;
+
+function isSubscriptionOperation(name: string): name is SubscriptionOperation {
+  return name.startsWith('Subscription.') && name in OPERATIONS;
+}
+
+export function subscriptionSecurity(auth: Authenticator, trust: TrustOptions): SubscriptionSecurity<SubscriptionIdentity> {
+  return {
+    async authenticate(params) {
+      const result = await authenticateConnectionParams(auth, params);
+      if (result.phase === 'rejected') throw new Error(result.message);
+      return {
+        caller: result.caller,
+        scope: scopeOf(result.caller),
+        ...(result.expiresAt ? { expiresAt: result.expiresAt.getTime() } : {}),
+      };
+    },
+    authorize(identity, field) {
+      const operation = `Subscription.${field.name}`;
+      if (!isSubscriptionOperation(operation)) {
+        throw new GraphQLError(`no access rule for ${operation}`, { extensions: { code: 'FORBIDDEN' } });
+      }
+      try {
+        const customerId = field.args.customerId;
+        authorizeSubscription(identity.caller, operation, { customerId: typeof customerId === 'string' ? customerId : null });
+      } catch (e) {
+        if (e instanceof DomainError) throw new GraphQLError(e.message, { extensions: { ...e.extensions, code: e.code } });
+        throw e;
+      }
+    },
+    upstreamExtensions(identity, correlationId) {
+      const extensions: Record<string, unknown> = { correlationId };
+      // A getter, so every (re)subscribe graphql-ws sends carries a fresh, short-lived signature.
+      Object.defineProperty(extensions, 'caller', {
+        enumerable: true,
+        get: () => signCaller(identity.caller, { trust, correlationId }),
+      });
+      return extensions;
+    },
+    expiredCloseCode: AUTH_CLOSE_CODES.tokenExpired,
+    rejectedCloseCode: AUTH_CLOSE_CODES.unauthenticated,
+  };
+}
