@@ -33,6 +33,7 @@ import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } fr
 import { DomainError, ErrorCode, UpstreamError, toGraphQLError } from './errors.js';
 import { childLogger } from './log.js';
 import { serveSubgraphSubscriptions } from './subscriptions.js';
+import { CACHE_REPORT_EXTENSION, collectCacheReport, currentCacheReport, entityTag, noteCacheRead } from './cache/index.js';
 import {
   CALLER_HEADER,
   PERSONAL_DATA_FIELDS,
@@ -196,6 +197,27 @@ function instrumentAudit(schema: GraphQLSchema): void {
   }
 }
 
+/**
+ * Notes, in the request's cache report, every entity whose fields this subgraph
+ * resolves (`Customer:C-000042`), whether or not the value came through the
+ * entity cache: the gateway's response cache must know every entity an answer
+ * shows to drop it when one changes. List tags come from the cache itself.
+ */
+function instrumentCacheReport(schema: GraphQLSchema): void {
+  const entities = schema.getType('_Entity');
+  if (!entities || !('getTypes' in entities)) return;
+  for (const type of entities.getTypes()) {
+    for (const def of Object.values(type.getFields())) {
+      const resolve: GraphQLFieldResolver<unknown, object> = def.resolve ?? defaultFieldResolver;
+      def.resolve = (parent, args, ctx, info) => {
+        const id = (parent as { id?: unknown } | null)?.id;
+        if (typeof id === 'string') noteCacheRead([entityTag(type.name, id)]);
+        return resolve(parent, args, ctx, info);
+      };
+    }
+  }
+}
+
 export async function serveSubgraph<TContext extends BaseContext>(
   mod: SubgraphModule<TContext>,
   listen: { port: number; host: string },
@@ -210,6 +232,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
   const trust = opts.trust ?? loadTrustOptions(process.env);
   const schema = buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(mod.schemaFile), resolvers: mod.resolvers }]);
   instrumentAudit(schema);
+  instrumentCacheReport(schema);
   const app = express();
   app.disable('x-powered-by');
   const httpServer: Server = createServer(app);
@@ -232,6 +255,19 @@ export async function serveSubgraph<TContext extends BaseContext>(
                 audit(state.caller, state.correlationId, { action: 'read', customerId, fieldGroups: [...groups].sort() });
               }
               state.reads.clear();
+            },
+          };
+        },
+      },
+      {
+        // What the request read through the entity cache, for the gateway's response cache (lib/cache/tags-report.ts).
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response }) {
+              const report = currentCacheReport();
+              if (!report || response.body.kind !== 'single') return;
+              const result = response.body.singleResult;
+              result.extensions = { ...result.extensions, [CACHE_REPORT_EXTENSION]: report };
             },
           };
         },
@@ -266,7 +302,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
         return;
       }
       res.locals.caller = verdict.caller;
-      runInScope(scope, () => next());
+      runInScope(scope, () => collectCacheReport(() => next()));
     },
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {

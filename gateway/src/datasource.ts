@@ -3,21 +3,34 @@
  * request scope forwarded on every fetch (correlation id, a child traceparent),
  * so one client request can be followed through every subgraph down to each
  * system of record, and the verified caller in the signed internal header,
- * without which a subgraph answers nothing.
+ * without which a subgraph answers nothing. It also counts each fetch and takes
+ * the subgraph's cache report out of its answer, for the response cache.
  */
 import { randomUUID } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { childTraceparent } from '../../lib/context.js';
 import { CALLER_HEADER, GATEWAY_CALLER, signCaller, type TrustOptions } from '../../lib/auth/index.js';
 import type { GatewayContext } from './context.js';
+import { noteSubgraphFetch, subgraphFetches, takeSubgraphReport } from './response-cache/index.js';
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0] & { trust: TrustOptions }) {
+  constructor(config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0] & { trust: TrustOptions; name?: string }) {
     super(config);
     this.trust = config.trust;
+    this.subgraph = config.name ?? 'unknown';
   }
 
   private readonly trust: TrustOptions;
+  private readonly subgraph: string;
+
+  override didReceiveResponse(
+    requestContext: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0],
+  ): ReturnType<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>> {
+    const { response, context } = requestContext;
+    // Clients never see the report; the request's cache state keeps it.
+    takeSubgraphReport(context, response.extensions as Record<string, unknown> | undefined);
+    return response;
+  }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const headers = options.request.http?.headers;
@@ -26,6 +39,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // request: they go as the gateway itself, which no authorization rule lets
     // past, under a correlation id of their own.
     const context = 'context' in options ? options.context : undefined;
+    subgraphFetches.inc({ subgraph: this.subgraph });
+    noteSubgraphFetch(context);
     if (!context?.scope || !context.caller) {
       const correlationId = `gateway-${randomUUID()}`;
       headers.set('x-correlation-id', correlationId);

@@ -30,6 +30,7 @@ import { attachSubscriptionServer, type RunningSubscriptionServer } from './subs
 import { SubscriptionPlanner } from './subscriptions/plan.js';
 import type { HubLimits } from './subscriptions/hub.js';
 import { subscriptionSecurity, type SubscriptionIdentity } from './subscriptions/security.js';
+import { createResponseCache, type ResponseCache, type ResponseCacheOptions } from './response-cache/index.js';
 
 const log = childLogger('gateway');
 
@@ -66,16 +67,29 @@ export interface GatewayOptions {
   landingPage?: boolean;
   /** Subscriptions over graphql-ws on /graphql; `false` turns them off. @default on, with the limits in docs/subscriptions.md */
   subscriptions?: Partial<HubLimits & { perConnection: number }> | false;
+  /**
+   * The whole-response cache (docs/caching.md, "Response cache"). It needs the subgraphs'
+   * invalidations to be visible to it, so give it `redisUrl` and the subgraphs' namespace
+   * whenever the gateway and the subgraphs run as separate processes.
+   * @default off
+   */
+  responseCache?: ResponseCacheOptions | false;
+}
+
+export interface RunningGateway extends RunningService {
+  /** The response cache, when on: hosts forward invalidations the gateway cannot see to it. */
+  responseCache: ResponseCache | undefined;
 }
 
 function supergraphSdl(source: Extract<SupergraphSource, { phase: 'file' | 'sdl' }>): string {
   return source.phase === 'sdl' ? source.sdl : readFileSync(source.path, 'utf8');
 }
 
-export async function startGateway(opts: GatewayOptions): Promise<RunningService> {
+export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const production = opts.production ?? process.env.NODE_ENV === 'production';
   const buildService = ({ name, url }: ServiceEndpointDefinition): SubgraphDataSource =>
-    new SubgraphDataSource({ url: opts.subgraphUrls?.[name] ?? url, trust: opts.trust });
+    new SubgraphDataSource({ url: opts.subgraphUrls?.[name] ?? url, trust: opts.trust, name });
+  const responseCache = opts.responseCache ? await createResponseCache(opts.responseCache) : undefined;
 
   let gateway: ApolloGateway;
   switch (opts.supergraph.phase) {
@@ -111,12 +125,18 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     // (JSON content type or an apollo-require-preflight header), so a browser on
     // another site cannot send one with the user's cookies without a preflight.
     csrfPrevention: true,
+    // Apollo already keeps parsed and validated documents (its document store) and,
+    // in @apollo/gateway, query plans in in-memory LRUs. APQ is on by default in
+    // memory; with Redis the response cache shares it across replicas.
+    ...(responseCache?.persistedQueries ? { persistedQueries: responseCache.persistedQueries } : {}),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       (opts.landingPage ?? !production)
         ? ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: { initialState: { pollForSchemaUpdates: false } } })
         : ApolloServerPluginLandingPageDisabled(),
       QueryLimitsPlugin<GatewayContext>(opts.limits),
+      // After the limits: an answer is never served to a request they refuse.
+      ...(responseCache ? [responseCache.plugin] : []),
     ],
   });
   await apollo.start();
@@ -206,10 +226,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   return {
     name: 'gateway',
     url,
+    responseCache,
     async close() {
       // Subscribers first (close code 1001), then drain HTTP.
       await subscriptions?.close();
       await apollo.stop();
+      await responseCache?.close();
     },
   };
 }

@@ -106,6 +106,9 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env):
     trust: loadTrustOptions(env),
     ...limits,
     rateLimit: perMinute > 0 ? { perMinute, namespace: common.namespace, ...(redis ? { redis } : {}) } : false,
+    // Only on Redis does the gateway see the subgraphs' invalidations (writes and change
+    // events happen in their processes); without it, a cached answer could outlive a change.
+    responseCache: common.redisUrl ? { redisUrl: common.redisUrl, namespace: common.namespace } : false,
   });
   return {
     ...gateway,

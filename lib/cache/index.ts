@@ -5,9 +5,10 @@
 import type { Logger } from 'pino';
 import { childLogger } from '../log.js';
 import { loadCacheConfig, type CacheConfig } from './config.js';
-import { EntityCache, type Lookup } from './entity-cache.js';
+import type { EntityCache, Lookup } from './entity-cache.js';
 import { markStale } from './freshness.js';
 import { createCacheStore, type CacheStore } from './store.js';
+import { ReportingEntityCache } from './tags-report.js';
 
 export { DEFAULT_TTL_SECONDS, TTL_DOMAINS, loadCacheConfig, ttlEnvName, type CacheConfig, type TtlDomain, type TtlTable } from './config.js';
 export {
@@ -25,6 +26,20 @@ export { loadLists, type FetchedList, type ListLoad, type Membership } from './l
 export { isStale, markStale, withStaleFreshness, type StaleFreshnessSpec } from './freshness.js';
 export { createCacheStore, type CacheStore, type CacheStoreOptions } from './store.js';
 export { quotaTtlFactor, type QuotaSource } from './quota.js';
+export {
+  CACHE_REPORT_EXTENSION,
+  INITIAL_TAG_VERSION,
+  ReportingEntityCache,
+  collectCacheReport,
+  currentCacheReport,
+  newTagVersion,
+  noteCacheRead,
+  noteInvalidated,
+  parseCacheReport,
+  tagVersionKey,
+  tagVersionTime,
+  type CacheReport,
+} from './tags-report.js';
 
 /** An entity cache together with the store it owns. */
 export interface CacheHandle {
@@ -50,7 +65,8 @@ export async function createEntityCache(opts: CreateEntityCacheOptions): Promise
   const log = opts.log ?? childLogger('cache');
   const config = opts.config ?? loadCacheConfig();
   const store = await createCacheStore({ redisUrl: opts.redisUrl, log });
-  const cache = new EntityCache({ keyv: store.keyv, namespace: opts.namespace, config, log });
+  // Reporting: each request's reads are noted for the gateway's response cache (tags-report.ts).
+  const cache = new ReportingEntityCache({ keyv: store.keyv, namespace: opts.namespace, config, log });
   return { cache, store, invalidate: (tags) => cache.invalidate(tags), close: () => store.close() };
 }
 

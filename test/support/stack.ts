@@ -29,6 +29,7 @@ import type { RateLimitOptions } from '../../gateway/src/limits-rate.js';
 import { createDevIssuer, type DevIssuer } from '../../lib/auth/dev.js';
 import { TEST_TRUST, signedHeaders } from './auth.js';
 import { createEntityCache, loadCacheConfig, type CacheConfig, type CacheHandle } from '../../lib/cache/index.js';
+import type { ResponseCache, ResponseCacheOptions } from '../../gateway/src/response-cache/index.js';
 
 export type SystemName = 'salesforce' | 'netsuite' | 'zendesk';
 export type SubgraphKey = 'customer' | 'order' | 'finance' | 'service';
@@ -82,6 +83,19 @@ export interface Stack extends StackIdentity {
 
 const root = join(import.meta.dirname, '..', '..');
 
+/** A port nothing listens on now (the OS picks it), for a server that must know its URL before it starts. */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
 /** Tokens for each role, signed by the stack's development issuer (as .dev/tokens.json holds them for `npm start`). */
 export interface StackTokens {
   agent: string;
@@ -108,8 +122,10 @@ export interface StackCacheOptions {
 export interface StackCache {
   /** The key prefix this stack's caches use. */
   cacheNamespace: string;
-  /** Calls every subgraph's invalidate with these tags. */
+  /** Calls every subgraph's invalidate with these tags (and the gateway response cache's, when its versions are its own). */
   invalidate(tags: readonly string[]): Promise<void>;
+  /** The gateway's response cache, when the stack was started with `responseCache`. */
+  responseCache: ResponseCache | undefined;
 }
 
 export interface StackIdentity {
@@ -118,8 +134,15 @@ export interface StackIdentity {
 }
 
 export async function startStack(
-  opts: { customers?: number; seed?: number; production?: boolean; limits?: QueryLimits; introspection?: boolean; allowAnonymous?: boolean; rateLimit?: RateLimitOptions | false; cache?: StackCacheOptions; redisUrl?: string } = {},
+  opts: { customers?: number; seed?: number; production?: boolean; limits?: QueryLimits; introspection?: boolean; allowAnonymous?: boolean; rateLimit?: RateLimitOptions | false; cache?: StackCacheOptions; redisUrl?: string;
+    /**
+     * Turns the gateway's response cache on (off by default, so call-count tests keep their meaning).
+     * It implies an entity cache (`cache: {}` unless given) and uses the stack's cache namespace and Redis.
+     */
+    responseCache?: Omit<ResponseCacheOptions, 'redisUrl' | 'namespace'> | true;
+  } = {},
 ): Promise<Stack & StackIdentity & StackCache> {
+  if (opts.responseCache && !opts.cache) opts = { ...opts, cache: {} };
   const dataset = generateDataset({ seed: opts.seed ?? 42, customers: opts.customers ?? 300, asOf: new Date('2026-11-20T00:00:00Z') });
   const services: Array<{ close(): Promise<void> }> = [];
   try {
@@ -156,7 +179,8 @@ export async function startStack(
       return h;
     };
     const dataDir = await mkdtemp(join(tmpdir(), 'rsg-stack-'));
-    const wiringContext = async (): Promise<WiringContext> => ({
+    const wiringContext = async (port: number): Promise<WiringContext> => ({
+      port,
       env,
       mapping,
       policy,
@@ -173,9 +197,11 @@ export async function startStack(
     const ports = new Map<SubgraphKey, number>();
     const startSubgraph = async (name: SubgraphKey): Promise<RunningService> => {
       if (running.has(name)) throw new Error(`subgraph ${name} is already running`);
-      const mod = await WIRINGS[name](await wiringContext());
+      // The port is known before the subgraph starts, so its wiring can give a system a URL to call back (webhooks).
+      const port = ports.get(name) ?? (await freePort());
+      const mod = await WIRINGS[name](await wiringContext(port));
       modules.set(name, mod);
-      const service = await serveSubgraph(mod, { port: ports.get(name) ?? 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
+      const service = await serveSubgraph(mod, { port, host: '127.0.0.1' }, { trust: TEST_TRUST });
       ports.set(name, Number(new URL(service.url).port));
       running.set(name, service);
       return service;
@@ -220,6 +246,9 @@ export async function startStack(
       ...(opts.limits ? { limits: opts.limits } : {}),
       ...(opts.introspection !== undefined ? { introspection: opts.introspection } : {}),
       ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}),
+      responseCache: opts.responseCache
+        ? { ...(opts.responseCache === true ? {} : opts.responseCache), namespace: cacheNamespace, redisUrl: opts.cache?.redisUrl }
+        : false,
     });
     services.unshift(gateway);
 
@@ -233,7 +262,10 @@ export async function startStack(
       cacheNamespace,
       async invalidate(tags) {
         await Promise.all([...modules.values()].map((m) => m.invalidate?.(tags)));
+        // Shared versions already moved with the subgraphs' own; local ones are told, as an all-in-one host would.
+        if (gateway.responseCache?.phase === 'local') await gateway.responseCache.invalidate(tags);
       },
+      responseCache: gateway.responseCache,
       issuer,
       tokens,
       dataset,

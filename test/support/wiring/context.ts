@@ -12,6 +12,8 @@ import type { SubgraphModule } from '../../../lib/subgraph.js';
 import type { RetailDataset } from '../../../sandbox/dataset/model.js';
 
 export interface WiringContext {
+  /** The port the subgraph will listen on (127.0.0.1), known before it starts: e.g. for a webhook's callback URL. */
+  port: number;
   /** Environment for the lib/config loaders: points every connector at the sandbox. */
   env: Record<string, string>;
   mapping: OrgMapping;

@@ -1,0 +1,53 @@
+/**
+ * What one client request learned from its subgraph fetches: how many there
+ * were and the cache report each answered with. The data sources add to it;
+ * the response cache plugin decides from it whether the answer may be stored.
+ *
+ * Carried on the request's context under a symbol: Apollo hands plugins and
+ * the gateway's executor the same per-request context object, and a symbol
+ * key survives the shallow copies it makes of it.
+ */
+import { CACHE_REPORT_EXTENSION, parseCacheReport, type CacheReport } from '../../../lib/cache/index.js';
+
+export interface FetchReport {
+  /** The subgraph's report, or undefined when it sent none (no entity cache, an old subgraph, a failure). */
+  report: CacheReport | undefined;
+  /** Gateway clock (epoch ms) when the answer arrived; the report's maxAgeMs counts from here. */
+  receivedAt: number;
+}
+
+export interface RequestCacheState {
+  /** Subgraph requests sent for this client request. */
+  fetches: number;
+  /** One entry per answer received, in arrival order. */
+  reports: FetchReport[];
+}
+
+const STATE = Symbol.for('retail-supergraph.response-cache.request');
+
+export function attachRequestCacheState(context: object): RequestCacheState {
+  const state: RequestCacheState = { fetches: 0, reports: [] };
+  Object.defineProperty(context, STATE, { value: state, enumerable: true, configurable: true });
+  return state;
+}
+
+export function requestCacheState(context: unknown): RequestCacheState | undefined {
+  return context !== null && typeof context === 'object' ? (context as { [STATE]?: RequestCacheState })[STATE] : undefined;
+}
+
+/** Counts a fetch about to be sent for the request owning `context`. */
+export function noteSubgraphFetch(context: unknown): void {
+  const s = requestCacheState(context);
+  if (s) s.fetches += 1;
+}
+
+/**
+ * Takes the cache report out of a subgraph answer's extensions (clients never
+ * see it) and records it for the request owning `context`.
+ */
+export function takeSubgraphReport(context: unknown, extensions: Record<string, unknown> | undefined, now: number = Date.now()): void {
+  const raw = extensions?.[CACHE_REPORT_EXTENSION];
+  if (extensions && CACHE_REPORT_EXTENSION in extensions) delete extensions[CACHE_REPORT_EXTENSION];
+  const s = requestCacheState(context);
+  if (s) s.reports.push({ report: parseCacheReport(raw), receivedAt: now });
+}

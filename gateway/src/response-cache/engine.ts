@@ -1,0 +1,253 @@
+/**
+ * The response cache's storage and rules: what a key is made of, when an answer
+ * may be stored and for how long, and when a stored one is still good.
+ *
+ * An entry holds the answer, the tags its subgraphs reported and the version
+ * each tag had when it was stored. A lookup reads the entry, then every tag's
+ * current version in one round trip; any version that moved makes it a miss.
+ * An answer is stored only when it is whole and current:
+ * - no errors, and data (a partial answer carries errors);
+ * - every subgraph fetch sent a cache report, none stale or incomplete, and no
+ *   `freshness { stale: true }` anywhere in the data;
+ * - it lives no longer than the least fresh value in it (the reports' maxAgeMs),
+ *   capped by `maxTtlSeconds`, so it never outlives what the entity cache
+ *   itself would serve as fresh, even where invalidations cannot reach it;
+ * - no tag of it moved after the request began (less a clock-skew margin):
+ *   an invalidation racing the request leaves nothing behind.
+ */
+import { createHash } from 'node:crypto';
+import { print, type DocumentNode } from 'graphql';
+import type Keyv from 'keyv';
+import type { Logger } from 'pino';
+import { tagVersionTime } from '../../../lib/cache/index.js';
+import type { RequestCacheState } from './collector.js';
+import type { TagVersions } from './versions.js';
+import { responseCacheLookups, responseCacheStores } from './metrics.js';
+
+/** Why an answer was not stored (the `result` label of rsg_response_cache_stores_total, besides `stored`). */
+export type SkipReason =
+  /** The answer has errors, or no data. */
+  | 'errors'
+  /** Deferred or streamed: not a single result. */
+  | 'incremental'
+  /** A subgraph fetch came back without a cache report, or no subgraph was asked. */
+  | 'unreported'
+  /** A subgraph read nothing through its entity cache, so nothing bounds the answer's age. */
+  | 'unbounded'
+  /** A value was served past its TTL. */
+  | 'stale'
+  /** A subgraph read failed. */
+  | 'incomplete'
+  /** The answer would be fresh for less than minTtlSeconds. */
+  | 'expiring'
+  /** A tag of the answer was invalidated while it was being computed. */
+  | 'invalidated'
+  /** The store failed. */
+  | 'error';
+
+export type StoreVerdict = { phase: 'store'; tags: string[]; ttlMs: number } | { phase: 'skip'; reason: SkipReason };
+
+export type LookupResult =
+  | { phase: 'hit'; body: Record<string, unknown>; ageSeconds: number }
+  | { phase: 'miss'; reason: 'absent' | 'invalidated' | 'error' };
+
+export interface EngineSettings {
+  maxTtlMs: number;
+  minTtlMs: number;
+  clockSkewMs: number;
+  opTimeoutMs: number;
+}
+
+interface Entry {
+  storedAt: number;
+  tags: string[];
+  versions: string[];
+  /** The result as JSON text: stored and served without re-encoding the data inside. */
+  body: string;
+}
+
+const documentHashes = new WeakMap<DocumentNode, string>();
+
+/**
+ * The operation's identity: a hash of the printed document, so whitespace and
+ * comments do not split entries. Apollo's document store hands back the same
+ * parsed document for a repeated query, so this prints it once per document.
+ */
+export function documentHash(document: DocumentNode): string {
+  let h = documentHashes.get(document);
+  if (!h) {
+    h = createHash('sha256').update(print(document)).digest('hex');
+    documentHashes.set(document, h);
+  }
+  return h;
+}
+
+/** JSON with object keys sorted, so `{a, b}` and `{b, a}` name the same variables. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+    .join(',')}}`;
+}
+
+/** The store key of one answer: operation, operation name, variables and the caller's scope. */
+export function responseKey(
+  namespace: string,
+  parts: { document: DocumentNode; operationName: string | null | undefined; variables: Record<string, unknown> | undefined; scope: string },
+): string {
+  const h = createHash('sha256')
+    .update(documentHash(parts.document))
+    .update('\n')
+    .update(parts.operationName ?? '')
+    .update('\n')
+    .update(canonicalJson(parts.variables ?? {}))
+    .update('\n')
+    .update(parts.scope)
+    .digest('hex');
+  return `${namespace}:rcache:v1:${h}`;
+}
+
+/** True when any `freshness` object in the data says `stale: true`. */
+export function containsStale(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(containsStale);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (k === 'freshness' && v !== null && typeof v === 'object' && (v as { stale?: unknown }).stale === true) return true;
+    if (containsStale(v)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether an answer may be stored, judged from the answer and its subgraph
+ * reports alone (the tag versions are checked when storing).
+ */
+export function judgeAnswer(
+  result: { data?: unknown; errors?: readonly unknown[] | undefined },
+  state: RequestCacheState,
+  settings: Pick<EngineSettings, 'maxTtlMs' | 'minTtlMs'>,
+  now: number,
+): StoreVerdict {
+  if ((result.errors && result.errors.length > 0) || result.data === null || result.data === undefined) return { phase: 'skip', reason: 'errors' };
+  if (state.fetches === 0 || state.reports.length !== state.fetches) return { phase: 'skip', reason: 'unreported' };
+  const tags = new Set<string>();
+  let freshUntil = now + settings.maxTtlMs;
+  for (const { report, receivedAt } of state.reports) {
+    if (!report) return { phase: 'skip', reason: 'unreported' };
+    if (report.stale) return { phase: 'skip', reason: 'stale' };
+    if (report.incomplete) return { phase: 'skip', reason: 'incomplete' };
+    if (report.maxAgeMs === null) return { phase: 'skip', reason: 'unbounded' };
+    freshUntil = Math.min(freshUntil, receivedAt + report.maxAgeMs);
+    for (const t of report.tags) tags.add(t);
+  }
+  if (containsStale(result.data)) return { phase: 'skip', reason: 'stale' };
+  const ttlMs = freshUntil - now;
+  if (ttlMs < settings.minTtlMs) return { phase: 'skip', reason: 'expiring' };
+  return { phase: 'store', tags: [...tags].sort(), ttlMs };
+}
+
+class StoreTimeoutError extends Error {
+  override readonly name = 'StoreTimeoutError';
+}
+
+export class ResponseCacheEngine {
+  constructor(
+    private readonly keyv: Keyv,
+    readonly versions: TagVersions,
+    readonly settings: EngineSettings,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A stored answer whose tags are all at the versions it was stored with. */
+  async lookup(key: string): Promise<LookupResult> {
+    try {
+      const raw = await this.timed(this.keyv.get<string>(key));
+      const entry = typeof raw === 'string' ? decodeEntry(raw) : undefined;
+      if (!entry) {
+        responseCacheLookups.inc({ result: 'miss' });
+        return { phase: 'miss', reason: 'absent' };
+      }
+      const current = await this.timed(this.versions.read(entry.tags));
+      if (current.some((v, i) => v !== entry.versions[i])) {
+        responseCacheLookups.inc({ result: 'invalidated' });
+        // Dead for good: its versions never come back. Not awaited: the answer does not depend on it.
+        this.keyv.delete(key).catch(() => undefined);
+        return { phase: 'miss', reason: 'invalidated' };
+      }
+      responseCacheLookups.inc({ result: 'hit' });
+      return { phase: 'hit', body: JSON.parse(entry.body) as Record<string, unknown>, ageSeconds: Math.max(0, Math.floor((this.now() - entry.storedAt) / 1000)) };
+    } catch (err) {
+      responseCacheLookups.inc({ result: 'error' });
+      this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'response cache lookup failed; answering without it');
+      return { phase: 'miss', reason: 'error' };
+    }
+  }
+
+  /**
+   * Stores an answer judged storable, with its tags' versions as they are now,
+   * unless one moved after `startedAt`: the answer may then predate the change.
+   */
+  async store(key: string, body: Record<string, unknown>, verdict: StoreVerdict, startedAt: number): Promise<StoreVerdict> {
+    if (verdict.phase === 'skip') {
+      responseCacheStores.inc({ result: verdict.reason });
+      return verdict;
+    }
+    try {
+      const versions = await this.timed(this.versions.read(verdict.tags));
+      // A version made by another process's clock: count it as recent if it is near the start.
+      if (versions.some((v) => tagVersionTime(v) > startedAt - this.settings.clockSkewMs)) {
+        responseCacheStores.inc({ result: 'invalidated' });
+        return { phase: 'skip', reason: 'invalidated' };
+      }
+      const entry: Entry = { storedAt: this.now(), tags: verdict.tags, versions, body: JSON.stringify(body) };
+      await this.timed(this.keyv.set(key, JSON.stringify(entry), verdict.ttlMs));
+      responseCacheStores.inc({ result: 'stored' });
+      return verdict;
+    } catch (err) {
+      responseCacheStores.inc({ result: 'error' });
+      this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'response cache store failed');
+      return { phase: 'skip', reason: 'error' };
+    }
+  }
+
+  /** Moves the versions of these tags; false when the store could not record it (logged). */
+  async bump(tags: readonly string[]): Promise<boolean> {
+    if (tags.length === 0) return true;
+    try {
+      await this.timed(this.versions.bump(tags));
+      return true;
+    } catch (err) {
+      this.log.warn({ err: err instanceof Error ? err.message : String(err), tags: tags.length }, 'response cache invalidation failed');
+      return false;
+    }
+  }
+
+  private async timed<T>(p: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreTimeoutError(`response cache store took longer than ${this.settings.opTimeoutMs} ms`)), this.settings.opTimeoutMs);
+    });
+    try {
+      return await Promise.race([p, timeout]);
+    } finally {
+      clearTimeout(timer);
+      p.catch(() => undefined);
+    }
+  }
+}
+
+function decodeEntry(raw: string): Entry | undefined {
+  try {
+    const e = JSON.parse(raw) as Partial<Entry>;
+    if (typeof e.storedAt !== 'number' || !Array.isArray(e.tags) || !Array.isArray(e.versions) || typeof e.body !== 'string') return undefined;
+    if (e.tags.length !== e.versions.length) return undefined;
+    return e as Entry;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The response cache's Prometheus counters, on prom-client's default registry
+ * (registered once per process, like lib/cache/metrics.ts).
+ */
+import { Counter, register } from 'prom-client';
+
+function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  const existing = register.getSingleMetric(name);
+  if (existing) return existing as Counter<L>;
+  return new Counter<L>({ name, help, labelNames });
+}
+
+/**
+ * Lookups by result: `hit`; `miss` (nothing stored); `invalidated` (stored, but a
+ * tag moved since); `error` (the store failed, the request ran as a miss);
+ * `uncacheable` (mutations, subscriptions).
+ */
+export const responseCacheLookups = counter('rsg_response_cache_lookups_total', 'Gateway response cache lookups by result', ['result'] as const);
+
+/** Answers considered for storing, by result: `stored`, or the reason it was not (see ResponseStoreVerdict). */
+export const responseCacheStores = counter('rsg_response_cache_stores_total', 'Gateway response cache store decisions by result', ['result'] as const);
+
+/** Requests the gateway sent to each subgraph; a response cache hit sends none. */
+export const subgraphFetches = counter('rsg_gateway_subgraph_fetches_total', 'Requests the gateway sent to subgraphs', ['subgraph'] as const);

@@ -1,0 +1,85 @@
+/**
+ * The response cache as an Apollo Server plugin.
+ *
+ * It answers in `responseForOperation`, which Apollo runs after the document is
+ * resolved (from its document store: a repeated query is neither parsed nor
+ * validated again) and before execution: a hit therefore skips query planning
+ * and every subgraph fetch. A miss runs as usual; `willSendResponse` then
+ * stores the answer if the engine judges it whole and current, and for any
+ * operation, bumps the tags the subgraphs said they invalidated (a mutation's
+ * writes) before the client hears back, when the versions are this process's own.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { scopeOf } from '../../../lib/auth/index.js';
+import type { GatewayContext } from '../context.js';
+import { attachRequestCacheState } from './collector.js';
+import { judgeAnswer, responseKey, type ResponseCacheEngine } from './engine.js';
+import { responseCacheLookups } from './metrics.js';
+
+/** Where one request stands with the cache. */
+type RequestPhase =
+  /** Not looked up yet (Apollo failed before resolving an operation, or this is not one). */
+  | { phase: 'pending' }
+  /** Mutations and subscriptions: never served from or stored in the cache. */
+  | { phase: 'uncacheable' }
+  | { phase: 'hit' }
+  | { phase: 'miss'; key: string };
+
+export function ResponseCachePlugin(engine: ResponseCacheEngine, namespace: string, now: () => number = Date.now): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const state = attachRequestCacheState(contextValue);
+      const startedAt = now();
+      let current: RequestPhase = { phase: 'pending' };
+      return {
+        async responseForOperation(rc) {
+          if (rc.operation.operation !== 'query') {
+            responseCacheLookups.inc({ result: 'uncacheable' });
+            current = { phase: 'uncacheable' };
+            return null;
+          }
+          const key = responseKey(namespace, {
+            document: rc.document,
+            operationName: rc.operationName,
+            variables: rc.request.variables,
+            scope: scopeOf(rc.contextValue.caller),
+          });
+          const found = await engine.lookup(key);
+          if (found.phase === 'miss') {
+            current = { phase: 'miss', key };
+            return null;
+          }
+          current = { phase: 'hit' };
+          rc.response.http.headers.set('age', String(found.ageSeconds));
+          return { http: rc.response.http, body: { kind: 'single', singleResult: found.body } };
+        },
+
+        async willSendResponse({ response }) {
+          const invalidated = [...new Set(state.reports.flatMap((r) => r.report?.invalidated ?? []))];
+          // Shared versions already moved: the subgraph's entity cache wrote them before it answered.
+          if (invalidated.length > 0 && engine.versions.phase === 'local') await engine.bump(invalidated);
+          switch (current.phase) {
+            case 'pending':
+            case 'uncacheable':
+            case 'hit':
+              return;
+            case 'miss': {
+              if (response.body.kind !== 'single') {
+                await engine.store(current.key, {}, { phase: 'skip', reason: 'incremental' }, startedAt);
+                return;
+              }
+              const result = response.body.singleResult;
+              const verdict = judgeAnswer(result, state, engine.settings, now());
+              await engine.store(current.key, { data: result.data }, verdict, startedAt);
+              return;
+            }
+            default: {
+              const never: never = current;
+              throw new Error(`unexpected response cache phase ${JSON.stringify(never)}`);
+            }
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * The cache report: what one subgraph request read through the entity cache,
+ * told to the gateway so its response cache can tag, bound and refuse answers.
+ *
+ * A subgraph's response carries, in `extensions[CACHE_REPORT_EXTENSION]`:
+ * - `tags`: every tag whose entries the request read or stored (`Order:SO-1`,
+ *   `Customer:C-1:orders`), the same tags writes and change events invalidate;
+ * - `maxAgeMs`: how much longer the least fresh value it used stays fresh, or
+ *   null when nothing it read went through the cache (so nothing bounds it);
+ * - `stale`: a value was served past its TTL; `incomplete`: a read failed;
+ * - `invalidated`: tags the request invalidated (a mutation's writes).
+ *
+ * It is collected by the machinery, not by resolvers: `ReportingEntityCache`
+ * notes every load, put and invalidate into the collector of the request it
+ * runs in, found through AsyncLocalStorage because batch functions run on later
+ * ticks, far from the GraphQL context. The subgraph bootstrap opens a collector
+ * per request (`collectCacheReport`) and attaches the report to the response.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { EntityCache, type EntryKind, type FetchMissing, type LoadOptions, type Lookup } from './entity-cache.js';
+
+/** The key of the report in a subgraph response's `extensions`. The gateway removes it before answering. */
+export const CACHE_REPORT_EXTENSION = 'rsgCacheReport';
+
+export interface CacheReport {
+  tags: string[];
+  /** Remaining fresh life of the least fresh value read, in ms; null when no read went through the cache. */
+  maxAgeMs: number | null;
+  stale: boolean;
+  incomplete: boolean;
+  invalidated: string[];
+}
+
+const reportSchema = z.object({
+  tags: z.array(z.string()),
+  maxAgeMs: z.number().nullable(),
+  stale: z.boolean(),
+  incomplete: z.boolean(),
+  invalidated: z.array(z.string()),
+});
+
+/** Reads a report off the wire; anything malformed is treated as no report at all. */
+export function parseCacheReport(value: unknown): CacheReport | undefined {
+  const r = reportSchema.safeParse(value);
+  return r.success ? r.data : undefined;
+}
+
+/** One request's notes. Absolute deadlines here; the report turns them into a relative age so clocks need not agree. */
+class Collector {
+  readonly tags = new Set<string>();
+  readonly invalidated = new Set<string>();
+  freshUntil = Infinity;
+  stale = false;
+  incomplete = false;
+
+  report(now: number): CacheReport {
+    return {
+      tags: [...this.tags],
+      maxAgeMs: this.freshUntil === Infinity ? null : Math.max(0, this.freshUntil - now),
+      stale: this.stale,
+      incomplete: this.incomplete,
+      invalidated: [...this.invalidated],
+    };
+  }
+}
+
+const storage = new AsyncLocalStorage<Collector>();
+
+/** Runs `fn` (one subgraph request) with a fresh collector; reads inside it are noted. */
+export function collectCacheReport<T>(fn: () => T): T {
+  return storage.run(new Collector(), fn);
+}
+
+/** The report of the request this runs in, or undefined outside `collectCacheReport`. */
+export function currentCacheReport(now: number = Date.now()): CacheReport | undefined {
+  return storage.getStore()?.report(now);
+}
+
+/**
+ * Notes tags the current request depends on. Also for reads that bypass the
+ * entity cache but know what they touched (the bootstrap notes every entity
+ * whose fields it resolves). `freshUntil` is an epoch-ms deadline.
+ */
+export function noteCacheRead(tags: Iterable<string>, opts: { freshUntil?: number; stale?: boolean; incomplete?: boolean } = {}): void {
+  const c = storage.getStore();
+  if (!c) return;
+  for (const t of tags) c.tags.add(t);
+  if (opts.freshUntil !== undefined && opts.freshUntil < c.freshUntil) c.freshUntil = opts.freshUntil;
+  if (opts.stale) c.stale = true;
+  if (opts.incomplete) c.incomplete = true;
+}
+
+/** Notes tags the current request invalidated. */
+export function noteInvalidated(tags: Iterable<string>): void {
+  const c = storage.getStore();
+  if (!c) return;
+  for (const t of tags) c.invalidated.add(t);
+}
+
+/**
+ * The version token format the entity cache writes for a tag (see entity-cache.ts):
+ * `<epoch ms base 36>.<random>`, or `0` for a tag never invalidated. Kept in
+ * step with it by test/response-cache/tag-versions.test.ts.
+ */
+export const INITIAL_TAG_VERSION = '0';
+export const newTagVersion = (now: number): string => `${now.toString(36)}.${randomBytes(6).toString('hex')}`;
+/** When a version was made (epoch ms); 0 for the initial version or anything unreadable. */
+export function tagVersionTime(v: string): number {
+  if (v === INITIAL_TAG_VERSION) return 0;
+  const t = parseInt(v.slice(0, v.indexOf('.')), 36);
+  return Number.isFinite(t) ? t : 0;
+}
+/** The store key of a tag's version, as EntityCache writes it; a gateway on the same store and namespace reads the same keys. */
+export const tagVersionKey = (namespace: string, tag: string): string => `${namespace}:cache:tag:${tag}`;
+
+/**
+ * The entity cache, noting what each request reads into its cache report.
+ * A subclass rather than a change to EntityCache: the cache stays ignorant of
+ * who consumes the notes, and `createEntityCache` hands out this one.
+ */
+export class ReportingEntityCache extends EntityCache {
+  override async load<V>(kind: EntryKind, ids: readonly string[], fetch: FetchMissing<V>, opts: LoadOptions = {}): Promise<Map<string, Lookup<V>>> {
+    const out = await super.load(kind, ids, fetch, opts);
+    if (!storage.getStore()) return out;
+    const ttlMs = this.ttlMs(kind.domain, opts.ttlFactor);
+    const freshMs = opts.maxAgeSeconds === undefined ? ttlMs : Math.min(ttlMs, opts.maxAgeSeconds * 1000);
+    const now = this.now();
+    let freshUntil = Infinity;
+    let stale = false;
+    let incomplete = false;
+    for (const l of out.values()) {
+      switch (l.phase) {
+        case 'fresh':
+          freshUntil = Math.min(freshUntil, l.fetchedAt + freshMs);
+          break;
+        case 'stale':
+          stale = true;
+          break;
+        case 'failed':
+          incomplete = true;
+          break;
+        case 'absent':
+          // Nothing cached it; it could appear at any time, so it is good for one TTL at most.
+          freshUntil = Math.min(freshUntil, now + freshMs);
+          break;
+        default: {
+          const never: never = l;
+          throw new Error(`unexpected lookup ${JSON.stringify(never)}`);
+        }
+      }
+    }
+    noteCacheRead(
+      ids.map((id) => kind.tag(id)),
+      { freshUntil: Math.min(freshUntil, now + freshMs), stale, incomplete },
+    );
+    return out;
+  }
+
+  override async put<V>(kind: EntryKind, items: ReadonlyArray<{ id: string; value: V }>, fetchStartedAt: number, opts: LoadOptions = {}): Promise<void> {
+    // Records that came with a list are part of this answer, fresh from their fetch.
+    noteCacheRead(
+      items.map((i) => kind.tag(i.id)),
+      { freshUntil: fetchStartedAt + this.ttlMs(kind.domain, opts.ttlFactor) },
+    );
+    return super.put(kind, items, fetchStartedAt, opts);
+  }
+
+  override async invalidate(tags: readonly string[]): Promise<boolean> {
+    noteInvalidated(tags);
+    return super.invalidate(tags);
+  }
+}
