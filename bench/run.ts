@@ -25,6 +25,7 @@ import { coldBodies, customerIds, WORKLOADS, zipfBodies, type Workload, type Wor
 import { GATEWAYS, LATENCY_PROFILES, PLANS, CACHE_TTLS_MS, type GatewayId, type LatencyProfileId, type Plan } from './config.js';
 import { writeReport } from './report.js';
 import { subgraphHeaders } from './peers/supergraph.js';
+import { loadOrCreateDevIssuer } from '../lib/auth/dev.js';
 
 type System = 'salesforce' | 'netsuite' | 'zendesk';
 const SYSTEMS: readonly System[] = ['salesforce', 'netsuite', 'zendesk'];
@@ -125,21 +126,23 @@ function parseArgs(argv: string[]): Options {
     profiles: list('profiles', Object.keys(LATENCY_PROFILES) as LatencyProfileId[], plan.profiles),
     workloads: list('workloads', WORKLOADS.map((w) => w.id), WORKLOADS.map((w) => w.id)),
     customers,
-    token: kv.get('token') ?? process.env.BENCH_TOKEN ?? devAgentToken(),
+    token: kv.get('token') ?? process.env.BENCH_TOKEN,
     report: !kv.has('no-report'),
   };
 }
 
-/** The agent token `npm start` writes in development, when it is there. */
-function devAgentToken(): string | undefined {
-  const file = join(root, '.dev', 'tokens.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    const tokens = JSON.parse(readFileSync(file, 'utf8')) as { agent?: unknown };
-    return typeof tokens.agent === 'string' ? tokens.agent : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * The identity our gateway verifies during the run: a development issuer whose
+ * JWKS file the gateway reads (as `npm start` does), and an agent token signed
+ * by it for the load. A --token or BENCH_TOKEN replaces the token (for a gateway
+ * configured against another issuer through AUTH_* in the environment).
+ */
+async function benchIdentity(dir: string): Promise<{ env: Record<string, string>; agentToken: string }> {
+  const issuer = await loadOrCreateDevIssuer(dir);
+  return {
+    env: { AUTH_JWKS_FILE: issuer.jwksFile, AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: issuer.audience },
+    agentToken: await issuer.token({ sub: 'bench-agent', roles: ['agent'] }),
+  };
 }
 
 const BASE = Number(process.env.BENCH_BASE_PORT ?? 5000);
@@ -223,7 +226,9 @@ async function main(): Promise<void> {
   const twoCores = cpus().length >= 2 && taskset() !== null;
   const gatewayCores = twoCores ? '0' : undefined;
   const otherCores = twoCores ? `1-${cpus().length - 1}` : undefined;
-  const headers: Record<string, string> = opts.token ? { authorization: `Bearer ${opts.token}` } : {};
+  const identity = await benchIdentity(join(root, 'bench', '.identity'));
+  const token = opts.token ?? identity.agentToken;
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   console.log(`bench: plan ${plan.id}, gateways ${opts.gateways.join(', ')}, profiles ${opts.profiles.join(', ')}`);
   if (!twoCores) console.log('bench: fewer than 2 cores or no taskset; processes are not pinned (results are noisier)');
 
@@ -308,6 +313,9 @@ async function main(): Promise<void> {
       BENCH_CACHE_TTLS_MS: JSON.stringify(CACHE_TTLS_MS),
       RSG_NAMESPACE: subgraphEnv.RSG_NAMESPACE!,
       INTERNAL_AUTH_SECRET: subgraphEnv.INTERNAL_AUTH_SECRET!,
+      ...identity.env,
+      // The load is one agent at a fixed rate; the per-caller limit would measure itself.
+      GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
     };
     process.env.INTERNAL_AUTH_SECRET = subgraphEnv.INTERNAL_AUTH_SECRET;
     const pageCursors = await listCursors(`http://127.0.0.1:${PORTS.customer}/graphql`, plan.listPages);
