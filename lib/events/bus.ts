@@ -219,7 +219,8 @@ export async function redisBus(client: RedisClientType, opts: RedisBusOptions): 
       try {
         const res = (await reader.xRead(
           [...byStream.entries()].map(([key, id]) => ({ key, id })),
-          { BLOCK: 1000, COUNT: 500 },
+          // A short block so that a reader joining with an earlier position waits little for the next round.
+          { BLOCK: 200, COUNT: 500 },
         )) as Array<{ name: string; messages: Array<{ id: string; message: Record<string, string> }> }> | null;
         for (const stream of res ?? []) {
           for (const m of stream.messages) {

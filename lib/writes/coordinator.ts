@@ -18,7 +18,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DomainError, ErrorCode, UpstreamError, unreachable } from '../errors.js';
-import { currentScope } from '../context.js';
+import { childTraceparent, currentScope, runInScope } from '../context.js';
 import { childLogger } from '../log.js';
 import type { WriteListing, WriteStore } from './store.js';
 import { isSettled, outcomeOf, type WriteError, type WriteOutcome, type WriteRecord, type WriteState } from './types.js';
@@ -515,7 +515,10 @@ export class WriteCoordinator {
       w.updatedAt = now;
       w.state = { phase: 'in_flight', startedAt: now, leaseUntil: now + this.o.leaseMs, owner: this.o.owner };
       await this.store.save(w);
-      await this.attempt(w, applier, true, resumed);
+      // A replay runs under the correlation id of the request that submitted the
+      // write, so its calls are counted, logged and traced with that request.
+      const correlationId = w.correlationId ?? `replay-${w.writeId}`;
+      await runInScope({ correlationId, traceparent: childTraceparent(undefined) }, () => this.attempt(w, applier, true, resumed));
       return true;
     } finally {
       await this.store.unlease(candidate.writeId, this.o.owner).catch(() => undefined);
