@@ -113,6 +113,7 @@ beforeAll(async () => {
         return { scope: 'agent' };
       },
       authorize: () => undefined,
+      dataSourceContext: () => ({}),
       upstreamExtensions: () => ({}),
       expiredCloseCode: 4401,
     },

@@ -6,7 +6,7 @@
  * client costs a fixed amount of memory.
  */
 import { createHash } from 'node:crypto';
-import type { ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import { childLogger } from '../../../lib/log.js';
 import type { PreparedSubscription } from './plan.js';
 import type { UpstreamPayload } from './upstream.js';
@@ -125,7 +125,10 @@ class SharedSubscription {
       },
       error: (err) => {
         log.warn({ subgraph: prepared.serviceName, err: err instanceof Error ? err.message : err }, 'upstream subscription failed');
-        const errors = Array.isArray(err) ? err : [{ message: 'the subscription ended upstream' }];
+        // graphql-ws serialises errors with toJSON: they must be GraphQLErrors.
+        const errors = Array.isArray(err)
+          ? err.map((e: { message?: string; extensions?: Record<string, unknown> }) => new GraphQLError(e?.message ?? 'the subscription failed upstream', { extensions: e?.extensions ?? {} }))
+          : [new GraphQLError('the subscription ended upstream', { extensions: { code: 'UPSTREAM_UNAVAILABLE' } })];
         this.chain = this.chain.then(() => {
           for (const s of this.subscribers) {
             s.push({ errors } as ExecutionResult);
@@ -148,7 +151,7 @@ class SharedSubscription {
       result = await this.deps.enrich(this.request.prepared, event, this.request.variables, this.request.context);
     } catch (e) {
       log.error({ err: e instanceof Error ? e.message : e }, 'enriching a subscription event failed');
-      result = { data: null, errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } as unknown as ExecutionResult;
+      result = { data: null, errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
     }
     for (const s of this.subscribers) s.push(result);
   }

@@ -46,6 +46,10 @@ export function subscriptionSecurity(auth: Authenticator, trust: TrustOptions): 
         throw e;
       }
     },
+    dataSourceContext(identity, scope) {
+      // The same shape as an HTTP request's GatewayContext, so the data sources sign this caller.
+      return { scope, caller: identity.caller };
+    },
     upstreamExtensions(identity, correlationId) {
       const extensions: Record<string, unknown> = { correlationId };
       // A getter, so every (re)subscribe graphql-ws sends carries a fresh, short-lived signature.

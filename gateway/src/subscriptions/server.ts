@@ -43,6 +43,8 @@ export interface SubscriptionSecurity<C extends SubscriptionCaller> {
   authenticate(connectionParams: Record<string, unknown> | undefined, request: IncomingMessage): Promise<C> | C;
   /** Checks one subscribe: the root field and its arguments. Throw a GraphQLError (e.g. FORBIDDEN) to refuse. */
   authorize(caller: C, field: { name: string; args: Record<string, unknown> }): void;
+  /** The context the gateway's data sources get when enriching this caller's events (its scope and verified caller). */
+  dataSourceContext(caller: C, scope: { correlationId: string; traceparent: string }): Record<string, unknown>;
   /** Extensions carried to the owning subgraph with the subscribe (the caller's signed identity). */
   upstreamExtensions(caller: C, correlationId: string): Record<string, unknown>;
   /** The close code for a connection whose credentials expired. */
@@ -198,7 +200,7 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
             variables: (args.variableValues ?? {}) as Record<string, unknown>,
             scope: caller.scope,
             upstreamExtensions: opts.security.upstreamExtensions(caller, correlationId),
-            context: { scope: { correlationId, traceparent: childTraceparent(undefined) }, caller },
+            context: opts.security.dataSourceContext(caller, { correlationId, traceparent: childTraceparent(undefined) }),
             onOverflow: () => socket.close(CloseCodes.SlowConsumer, 'Subscriber too slow: buffer full'),
           });
         } catch (e) {
