@@ -14,6 +14,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { Connection, type HttpRequest, type HttpResponse } from 'jsforce';
+import { StreamingExtension } from 'jsforce/api/streaming';
 import { SignJWT } from 'jose';
 import type { SalesforceAuth, SalesforceConfig } from '../config.js';
 import { UpstreamError, unreachable } from '../errors.js';
@@ -52,6 +53,49 @@ export interface SalesforceRequest {
   idempotent: boolean;
 }
 
+/**
+ * One Change Data Capture message as the Streaming API delivers it (WIRE.md 2.4):
+ * the change event's payload (header plus changed fields) and its replay id.
+ */
+export interface ChangeEventMessage {
+  /** The channel it arrived on, e.g. `/data/AccountChangeEvent`. */
+  channel: string;
+  replayId: number;
+  header: {
+    entityName: string;
+    recordIds: string[];
+    changeType: string;
+    changedFields: string[];
+    changeOrigin: string;
+    transactionKey: string;
+    sequenceNumber: number;
+    commitTimestamp: number;
+  };
+  /** The changed fields' new values, by API name (ChangeEventHeader removed). */
+  fields: Record<string, unknown>;
+}
+
+export interface ChangeStreamOptions {
+  /** Channels with the replay id to resume after: -1 new events only, -2 everything retained, else a stored id. */
+  channels: Array<{ channel: string; replayId: number }>;
+  /** Called for every event, in the order received. */
+  onEvent(event: ChangeEventMessage): void;
+  /**
+   * Called once if the stream stops for good after `ready` resolved: the session was
+   * refused. The caller should resubscribe from its stored replay ids (a new session
+   * is signed in for it). Failures before that reject `ready` instead: a channel that
+   * could not be subscribed (CDC not enabled for it, an expired replay id), a refused handshake.
+   */
+  onFailure(error: UpstreamError): void;
+}
+
+export interface ChangeStream {
+  /** Resolves once every channel's subscription is acknowledged; rejects with the reason it was refused. */
+  ready: Promise<void>;
+  /** Disconnects; no more events are delivered. */
+  close(): void;
+}
+
 export interface ApiUsage {
   used: number;
   limit: number;
@@ -72,6 +116,12 @@ export interface SalesforceClient {
   authPhase(): AuthState['phase'];
   /** Signs in now rather than on the first call (lets callers keep the token call out of a measured request). */
   connect(): Promise<void>;
+  /**
+   * Subscribes to Change Data Capture channels through jsforce's streaming client
+   * (CometD long-polling on `/cometd/{version}`), resuming each channel after its
+   * replay id. Signs in first when there is no session.
+   */
+  streamChanges(opts: ChangeStreamOptions): Promise<ChangeStream>;
   close(): Promise<void>;
 }
 
@@ -207,6 +257,17 @@ function isInvalidSession(err: unknown): boolean {
 interface StatusProbe {
   status?: number;
   limitInfo?: string;
+}
+
+/** The parts of the faye client jsforce's createClient returns that are used here (faye ships no types). */
+interface FayeClient {
+  subscribe(channel: string, listener: (message: RawChangeMessage) => void): PromiseLike<void> & { cancel(): void };
+  disconnect(): void;
+}
+
+interface RawChangeMessage {
+  payload?: { ChangeEventHeader?: ChangeEventMessage['header'] } & Record<string, unknown>;
+  event?: { replayId?: number };
 }
 
 interface JsforceTransport {
@@ -416,6 +477,77 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
 
     async connect(): Promise<void> {
       await withPolicy(policy, { idempotent: true, classify: (err) => classifySalesforceError(err) }, () => session());
+    },
+
+    async streamChanges(opts: ChangeStreamOptions): Promise<ChangeStream> {
+      const conn = await withPolicy(policy, { idempotent: true, classify: (err) => classifySalesforceError(err) }, () => session());
+      let failed = false;
+      let established = false;
+      let rejectReady: (e: UpstreamError) => void = () => undefined;
+      let resolveReady: () => void = () => undefined;
+      const ready = new Promise<void>((resolve, reject) => {
+        resolveReady = resolve;
+        rejectReady = reject;
+      });
+      // Before the subscriptions are acknowledged a failure rejects `ready`; after, it is reported through onFailure.
+      const fail = (error: UpstreamError): void => {
+        if (failed) return;
+        failed = true;
+        if (established) opts.onFailure(error);
+        else rejectReady(error);
+      };
+      // One faye client per channel: jsforce's Replay extension writes `ext.replay` as a map of its
+      // own channel alone on every /meta/subscribe, so two of them on one client would subscribe
+      // both channels from the last one's replay id. It also records each event's replay id, so
+      // faye's own reconnects resume where they stopped.
+      const clients: FayeClient[] = [];
+      const subscriptions = opts.channels.map((c) => {
+        const client = conn.streaming.createClient([
+          new StreamingExtension.Replay(c.channel, c.replayId),
+          new StreamingExtension.AuthFailure(() => {
+            invalidate(conn);
+            fail(new UpstreamError('SALESFORCE', 'unavailable', 'Salesforce refused the streaming session; sign in again and resubscribe'));
+          }),
+        ]) as unknown as FayeClient;
+        clients.push(client);
+        return client.subscribe(c.channel, (message: RawChangeMessage) => {
+          const payload = message.payload ?? {};
+          const { ChangeEventHeader: header, ...fields } = payload;
+          if (!header || typeof message.event?.replayId !== 'number') {
+            log.warn({ channel: c.channel }, 'ignored a streaming message that is not a change event');
+            return;
+          }
+          opts.onEvent({ channel: c.channel, replayId: message.event.replayId, header, fields });
+        });
+      });
+      Promise.all(
+        subscriptions.map(
+          (sub, i) =>
+            new Promise<void>((resolve, reject) => {
+              sub.then(resolve, (err: unknown) => {
+                const message = err instanceof Error ? err.message : typeof err === 'object' && err && 'message' in err ? String(err.message) : String(err);
+                reject(new UpstreamError('SALESFORCE', 'error', `Salesforce refused the subscription to ${opts.channels[i]?.channel ?? '?'}: ${message}`, { cause: err }));
+              });
+            }),
+        ),
+      ).then(
+        () => {
+          if (failed) return;
+          established = true;
+          resolveReady();
+        },
+        (e: UpstreamError) => fail(e),
+      );
+      // The caller may stop waiting (a timeout); keep a late rejection from going unhandled.
+      ready.catch(() => undefined);
+      return {
+        ready,
+        close() {
+          failed = true;
+          for (const sub of subscriptions) sub.cancel();
+          for (const client of clients) client.disconnect();
+        },
+      };
     },
 
     async close(): Promise<void> {

@@ -5,22 +5,39 @@
  * gateway), and each Salesforce field throws the failure, which nulls that
  * field alone with an error naming SALESFORCE.
  */
-import { DomainError, ErrorCode, UpstreamError, badInput, unreachable } from '../../../lib/errors.js';
+import { DomainError, ErrorCode, UpstreamError, badInput, notFound, unreachable } from '../../../lib/errors.js';
 import { connection, decodeCursor, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
+import { authorize, isStorefront, scopeOf, type Caller } from '../../../lib/auth/index.js';
+import { rejectionError, type WriteCoordinator, type WriteOutcome as StoredOutcome } from '../../../lib/writes/index.js';
 import type { CustomerDirectory, CustomerFilter, CustomerRecord, CustomerSearchKey } from './salesforce.js';
 import type { CustomerLoaders } from './loaders.js';
-import type { Resolvers } from './__generated__/resolvers-types.js';
+import type { Resolvers, WriteOutcome } from './__generated__/resolvers-types.js';
+import {
+  ENGAGEMENT_WRITE,
+  customerOfEntityKey,
+  engagementEntityKey,
+  isNewerThan,
+  validateEngagementInput,
+  validateVersion,
+  type EngagementPayload,
+  type EngagementResult,
+} from './writes.js';
 
 export interface CustomerContext {
   directory: CustomerDirectory;
   loaders: CustomerLoaders;
+  /** Who is asking, as the gateway signed it. */
+  caller: Caller;
+  /** The write coordinator; without one the subgraph is read-only and mutations answer UPSTREAM_UNAVAILABLE. */
+  writes?: WriteCoordinator;
 }
 
-/** What Salesforce said about one customer. */
+/** What Salesforce said about one customer, or why this caller may not see it. */
 export type CustomerSource =
   | { phase: 'found'; record: CustomerRecord }
   | { phase: 'absent' }
-  | { phase: 'failed'; error: UpstreamError };
+  | { phase: 'failed'; error: UpstreamError }
+  | { phase: 'forbidden'; error: DomainError };
 
 /** The parent object of every Customer field resolver. */
 export interface CustomerParent {
@@ -57,6 +74,7 @@ function salesforceField<T>(pick: (r: CustomerRecord) => T) {
       case 'absent':
         return null;
       case 'failed':
+      case 'forbidden':
         throw s.error;
       default:
         return unreachable(s);
@@ -76,6 +94,36 @@ function isSearchKey(v: unknown): v is CustomerSearchKey {
 
 const searchKey = (r: CustomerRecord): CustomerSearchKey => ({ name: r.name ?? '', number: r.number });
 
+/** The graph's WriteOutcome of a stored outcome. */
+function toWriteOutcome(o: StoredOutcome): WriteOutcome {
+  return {
+    writeId: o.writeId,
+    status: o.status,
+    system: 'SALESFORCE',
+    attempts: o.attempts,
+    lastError: o.lastError ? { code: o.lastError.code, message: o.lastError.message } : null,
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+  };
+}
+
+function coordinator(ctx: CustomerContext): WriteCoordinator {
+  if (!ctx.writes) throw new UpstreamError('SALESFORCE', 'unavailable', 'this customer subgraph was started without a write queue; writes are not accepted');
+  return ctx.writes;
+}
+
+/**
+ * The scope a caller's idempotency keys live in: the storefront customer, or the
+ * staff member. Two agents' consoles generating the same key never collide, and
+ * a storefront key can never return another customer's write.
+ */
+const writeScope = (caller: Caller): string => `${scopeOf(caller)}/${caller.subject}`;
+
+/** First page size for operator listings (1..100). */
+function listSize(first: number | null | undefined): number {
+  return pageSize(first, 50);
+}
+
 /**
  * Checked against the resolver types generated from this subgraph's SDL
  * (`npm run codegen`), which map each GraphQL type to what it resolves from.
@@ -87,11 +135,14 @@ export const resolvers = {
   Query: {
     async customer(_root, args, ctx): Promise<CustomerParent | null> {
       checkNumber(ctx, args.id, 'id');
+      // Before any call: a storefront caller asking for another customer costs Salesforce nothing.
+      authorize(ctx.caller, 'Query.customer', { customerId: args.id });
       const source = await loadCustomer(ctx, args.id);
       return source.phase === 'absent' ? null : { id: args.id, source };
     },
 
     async customers(_root, args, ctx): Promise<CustomerConnectionParent> {
+      authorize(ctx.caller, 'Query.customers');
       const first = pageSize(args.first, 20);
       const after = decodeCursor(args.after, isSearchKey);
       const filter: CustomerFilter = { email: args.filter?.email, phone: args.filter?.phone, namePrefix: args.filter?.namePrefix };
@@ -105,6 +156,69 @@ export const resolvers = {
       });
       return { ...conn, filter };
     },
+
+    async customerWrite(_root, args, ctx): Promise<WriteOutcome | null> {
+      if (!args.writeId.startsWith('customer:')) return null;
+      const outcome = await coordinator(ctx).outcome(args.writeId);
+      if (!outcome) return null;
+      authorize(ctx.caller, 'write.outcome', { customerId: customerOfEntityKey(outcome.entityKey) ?? null });
+      return toWriteOutcome(outcome);
+    },
+
+    async customerWriteQueue(_root, args, ctx): Promise<WriteOutcome[]> {
+      authorize(ctx.caller, 'queue.operate');
+      const listing = args.status === 'DEAD_LETTERED' ? 'dead_lettered' : 'pending';
+      return (await coordinator(ctx).list(listing, listSize(args.first))).map(toWriteOutcome);
+    },
+  },
+
+  Mutation: {
+    async updateCustomerEngagement(_root, args, ctx) {
+      // Every check that refuses costs no write call; the first three cost no call at all.
+      checkNumber(ctx, args.id, 'id');
+      authorize(ctx.caller, 'Mutation.updateCustomerEngagement', { customerId: args.id });
+      const changes = validateEngagementInput(args.input);
+      const expectedVersion = validateVersion(args.expectedVersion);
+      const writes = coordinator(ctx);
+      // Business checks read the customer, from the cache when warm: it must exist, and must not
+      // already be newer than the caller's version. When Salesforce is down the write is still
+      // accepted and queued; the applier checks again when it runs.
+      const before = await loadCustomer(ctx, args.id);
+      if (before.phase === 'absent') throw notFound(`no customer with number '${args.id}'`, { customerId: args.id });
+      if (before.phase === 'found' && expectedVersion !== undefined && isNewerThan(before.record, expectedVersion)) {
+        throw new DomainError(ErrorCode.CONFLICT, `customer ${args.id} was changed in Salesforce at ${before.record.version ?? ''}, after version ${expectedVersion}`, {
+          currentVersion: before.record.version,
+        });
+      }
+      const outcome = await writes.submit<EngagementPayload, EngagementResult>({
+        kind: ENGAGEMENT_WRITE,
+        entityKey: engagementEntityKey(args.id),
+        payload: { customerId: args.id, changes },
+        scope: writeScope(ctx.caller),
+        idempotencyKey: args.idempotencyKey ?? null,
+        expectedVersion: expectedVersion ?? null,
+      });
+      const refused = rejectionError(outcome);
+      if (refused) throw refused;
+      let customer: CustomerParent | null = null;
+      if (outcome.status === 'APPLIED') {
+        // The loader holds what this request read before the write; the cache entry is already invalidated.
+        ctx.loaders.customerByNumber.clear(args.id);
+        customer = { id: args.id, source: await loadCustomer(ctx, args.id) };
+      }
+      const errors = outcome.status !== 'APPLIED' && outcome.lastError ? [{ code: outcome.lastError.code, message: outcome.lastError.message }] : null;
+      return { status: outcome.status, writeId: outcome.writeId, customer, errors };
+    },
+
+    async retryCustomerWrite(_root, args, ctx) {
+      authorize(ctx.caller, 'queue.operate');
+      return toWriteOutcome(await coordinator(ctx).retry(args.writeId));
+    },
+
+    async discardCustomerWrite(_root, args, ctx) {
+      authorize(ctx.caller, 'queue.operate');
+      return toWriteOutcome(await coordinator(ctx).discard(args.writeId, ctx.caller.subject, args.reason));
+    },
   },
 
   CustomerConnection: {
@@ -115,6 +229,16 @@ export const resolvers = {
   Customer: {
     async __resolveReference(ref, ctx): Promise<CustomerParent> {
       checkNumber(ctx, ref.id, 'id');
+      // A storefront caller reaches another customer only by a reference it should not hold (its own
+      // orders and cases name its own customer). The id stays; every Salesforce field is FORBIDDEN, with no call.
+      if (isStorefront(ctx.caller) && ctx.caller.customerId !== ref.id) {
+        try {
+          authorize(ctx.caller, 'Query.customer', { customerId: ref.id });
+        } catch (err) {
+          if (err instanceof DomainError) return { id: ref.id, source: { phase: 'forbidden', error: err } };
+          throw err;
+        }
+      }
       // A customer Salesforce does not know still resolves: other systems may know it, and its Salesforce fields are null.
       return { id: ref.id, source: await loadCustomer(ctx, ref.id) };
     },
@@ -127,7 +251,12 @@ export const resolvers = {
     loyalty: salesforceField((r) => r.loyalty),
     consent: salesforceField((r) => r.consent),
     preferredStoreId: salesforceField((r) => r.preferredStoreId),
-    contacts: salesforceField((r) => r.contacts),
+    contacts: (parent, _args, ctx) => {
+      // Contacts follow their customer's rule: a storefront caller sees its own customer's only.
+      authorize(ctx.caller, 'Customer.contacts', { customerId: parent.id });
+      return salesforceField((r) => r.contacts)(parent);
+    },
     freshness: salesforceField((r) => freshness(r.fetchedAt)),
+    version: salesforceField((r) => r.version),
   },
 } satisfies Resolvers;

@@ -5,6 +5,7 @@
  * Everything SOQL-shaped stays in this file.
  */
 import { soqlLikeEscape, soqlLikePrefix, soqlString, type SalesforceClient, type SfRecord } from '../../../lib/clients/salesforce.js';
+import { UpstreamError } from '../../../lib/errors.js';
 import { idFormat, type IdFormat, type OrgMapping } from '../../../lib/mapping.js';
 import { childLogger } from '../../../lib/log.js';
 
@@ -35,8 +36,36 @@ export interface CustomerRecord {
   consent: { emailOptIn: boolean; smsOptIn: boolean; updatedAt: string | null } | null;
   preferredStoreId: string | null;
   contacts: ContactRecord[];
+  /** The Account's LastModifiedDate (ISO-8601 UTC): the version a conditional update compares. */
+  version: string | null;
   /** When Salesforce answered. */
   fetchedAt: Date;
+}
+
+/**
+ * What updateCustomerEngagement changes on the Account, in the graph's terms.
+ * An absent field is left alone; null clears it (phone, preferred store).
+ */
+export interface EngagementChanges {
+  email?: string;
+  phone?: string | null;
+  preferredStoreId?: string | null;
+  emailOptIn?: boolean;
+  smsOptIn?: boolean;
+}
+
+/** How a conditional update ended: applied, or refused because the Account changed after the given version. */
+export type EngagementUpdate = { phase: 'applied' } | { phase: 'modified_since' };
+
+/** A record Salesforce changed, for the polling fallback of the change feed. */
+export interface ChangedRecord {
+  entity: 'Account' | 'Contact';
+  /** The Salesforce id of the changed record. */
+  recordId: string;
+  /** The customer number it belongs to; null when it belongs to no customer (a contact without account). */
+  customerNumber: string | null;
+  /** SystemModstamp, ISO-8601 UTC. */
+  modifiedAt: string;
 }
 
 export interface CustomerFilter {
@@ -70,7 +99,23 @@ export interface CustomerDirectory {
   searchCustomers(filter: CustomerFilter, first: number, after?: CustomerSearchKey): Promise<CustomerPage>;
   /** How many customers match the filter. One query. */
   countCustomers(filter: CustomerFilter): Promise<number>;
+  /**
+   * Changes the Account's engagement fields: one PATCH by Account id. With
+   * `ifUnmodifiedSince` (a version) the update is conditional on the Account not
+   * having changed after it (If-Unmodified-Since); otherwise it applies as is.
+   * Consent changes also stamp the consent time (`consentUpdatedAt`).
+   */
+  updateEngagement(salesforceId: string, changes: EngagementChanges, opts: { ifUnmodifiedSince?: string; consentUpdatedAt: Date }): Promise<EngagementUpdate>;
+  /** Customer numbers of Accounts by Salesforce id, null for accounts without one. One query per 200 ids. */
+  customerNumbersOfAccounts(accountIds: readonly string[]): Promise<Map<string, string | null>>;
+  /** Customer numbers of the Accounts these Contacts belong to, by Contact id. One query per 200 ids. */
+  customerNumbersOfContacts(contactIds: readonly string[]): Promise<Map<string, string | null>>;
+  /** Accounts and Contacts whose SystemModstamp is at or after `since`, oldest first. Two queries (more past 2,000 records). */
+  changedSince(since: Date): Promise<ChangedRecord[]>;
 }
+
+/** The client id Salesforce records as the changeOrigin of our writes (Sforce-Call-Options), so CDC events name their source. */
+export const SALESFORCE_CLIENT_ID = 'retail-supergraph';
 
 /**
  * Numbers per query. A GET carries the query in its URL, and Salesforce refuses
@@ -97,6 +142,7 @@ export function createCustomerDirectory(client: SalesforceClient, mapping: OrgMa
     f.smsOptIn,
     f.consentUpdatedAt,
     f.preferredStore,
+    'LastModifiedDate',
   ];
   const select = `SELECT ${[...new Set(accountFields)].join(', ')}, (SELECT Id, Name, Email, Phone, Title FROM Contacts ORDER BY Name) FROM Account`;
 
@@ -127,6 +173,7 @@ export function createCustomerDirectory(client: SalesforceClient, mapping: OrgMa
       consent: { emailOptIn: bool(r[f.emailOptIn]), smsOptIn: bool(r[f.smsOptIn]), updatedAt: normalizeInstant(str(r[f.consentUpdatedAt])) },
       preferredStoreId: str(r[f.preferredStore]),
       contacts: (contacts?.records ?? []).map(toContact),
+      version: normalizeInstant(str(r.LastModifiedDate)),
       fetchedAt,
     };
   }
@@ -187,7 +234,79 @@ export function createCustomerDirectory(client: SalesforceClient, mapping: OrgMa
       const res = await client.query(`SELECT COUNT() FROM Account${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
       return res.totalSize;
     },
+
+    async updateEngagement(salesforceId, changes, opts) {
+      const body: Record<string, unknown> = {};
+      if (changes.email !== undefined) body[f.email] = changes.email;
+      if (changes.phone !== undefined) body[f.phone] = changes.phone;
+      if (changes.preferredStoreId !== undefined) body[f.preferredStore] = changes.preferredStoreId;
+      if (changes.emailOptIn !== undefined) body[f.emailOptIn] = changes.emailOptIn;
+      if (changes.smsOptIn !== undefined) body[f.smsOptIn] = changes.smsOptIn;
+      if (changes.emailOptIn !== undefined || changes.smsOptIn !== undefined) body[f.consentUpdatedAt] = opts.consentUpdatedAt.toISOString();
+      const headers: Record<string, string> = { 'Sforce-Call-Options': `client=${SALESFORCE_CLIENT_ID}` };
+      // HTTP dates have one-second resolution: a version is rounded down, so a change later in the
+      // same second as the version is not seen by the header alone (docs/customer.md, Conflicts).
+      if (opts.ifUnmodifiedSince !== undefined) headers['If-Unmodified-Since'] = new Date(opts.ifUnmodifiedSince).toUTCString();
+      try {
+        // Setting the same values twice leaves the same state, so a retry of a PATCH whose answer was lost is safe.
+        await client.request({ method: 'PATCH', path: `/sobjects/Account/${encodeURIComponent(salesforceId)}`, body, headers, idempotent: true });
+        return { phase: 'applied' };
+      } catch (err) {
+        if (err instanceof UpstreamError && (err.details.status === 412 || err.details.upstreamCode === 'ENTITY_FAILED_IFLASTMODIFIED_ON_UPDATE_CHECK')) {
+          return { phase: 'modified_since' };
+        }
+        throw err;
+      }
+    },
+
+    async customerNumbersOfAccounts(accountIds) {
+      const out = new Map<string, string | null>();
+      for (const chunk of chunks([...new Set(accountIds)])) {
+        const res = await client.query(`SELECT Id, ${f.customerNumber} FROM Account WHERE Id IN (${chunk.map(soqlString).join(', ')})`);
+        for (const r of res.records) out.set(String(r.Id), str(r[f.customerNumber]));
+      }
+      return out;
+    },
+
+    async customerNumbersOfContacts(contactIds) {
+      const out = new Map<string, string | null>();
+      for (const chunk of chunks([...new Set(contactIds)])) {
+        const res = await client.query(`SELECT Id, Account.${f.customerNumber} FROM Contact WHERE Id IN (${chunk.map(soqlString).join(', ')})`);
+        for (const r of res.records) out.set(String(r.Id), str((r.Account as SfRecord | null | undefined)?.[f.customerNumber]));
+      }
+      return out;
+    },
+
+    async changedSince(since) {
+      // SOQL datetime literals are unquoted; whole seconds, since the poller's overlap covers the rounding.
+      const at = `${new Date(Math.floor(since.getTime() / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+      const [accounts, contacts] = await Promise.all([
+        client.query(`SELECT Id, ${f.customerNumber}, SystemModstamp FROM Account WHERE SystemModstamp >= ${at} ORDER BY SystemModstamp ASC, Id ASC`),
+        client.query(`SELECT Id, Account.${f.customerNumber}, SystemModstamp FROM Contact WHERE SystemModstamp >= ${at} ORDER BY SystemModstamp ASC, Id ASC`),
+      ]);
+      const out: ChangedRecord[] = [
+        ...accounts.records.map((r): ChangedRecord => ({
+          entity: 'Account',
+          recordId: String(r.Id),
+          customerNumber: str(r[f.customerNumber]),
+          modifiedAt: normalizeInstant(str(r.SystemModstamp)) ?? new Date(0).toISOString(),
+        })),
+        ...contacts.records.map((r): ChangedRecord => ({
+          entity: 'Contact',
+          recordId: String(r.Id),
+          customerNumber: str((r.Account as SfRecord | null | undefined)?.[f.customerNumber]),
+          modifiedAt: normalizeInstant(str(r.SystemModstamp)) ?? new Date(0).toISOString(),
+        })),
+      ];
+      return out.sort((a, b) => (a.modifiedAt < b.modifiedAt ? -1 : a.modifiedAt > b.modifiedAt ? 1 : a.recordId < b.recordId ? -1 : 1));
+    },
   };
+}
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += MAX_NUMBERS_PER_QUERY) out.push(items.slice(i, i + MAX_NUMBERS_PER_QUERY));
+  return out;
 }
 
 /** Salesforce writes datetimes as "2026-11-20T09:15:00.000+0000"; the graph speaks ISO-8601 UTC with Z. */

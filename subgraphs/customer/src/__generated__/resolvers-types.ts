@@ -46,6 +46,14 @@ export type Consent = {
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/** Marketing consent as the customer gives it; an omitted field keeps its current value. */
+export type ConsentInput = {
+  /** Agrees to marketing e-mail. */
+  emailOptIn?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Agrees to marketing text messages. */
+  smsOptIn?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 /** A person at a customer's account (a Salesforce Contact). */
 export type Contact = {
   __typename?: 'Contact';
@@ -92,6 +100,12 @@ export type Customer = {
   salesforceId?: Maybe<Scalars['ID']['output']>;
   /** Whether the customer is a consumer or a business; null if Salesforce holds a value this graph does not know. */
   segment?: Maybe<CustomerSegment>;
+  /**
+   * The Salesforce Account's LastModifiedDate (ISO-8601 UTC, millisecond precision), which changes with
+   * every change to the account. Pass it as `expectedVersion` to `updateCustomerEngagement` so that the
+   * update is refused with CONFLICT, instead of overwriting, if anyone changed the account since it was read.
+   */
+  version?: Maybe<Scalars['String']['output']>;
 };
 
 /** A page of customers, ordered by name and then customer number. */
@@ -118,6 +132,18 @@ export type CustomerEdge = {
   node: Customer;
 };
 
+/** The engagement fields a customer or an agent may change. Only what Salesforce owns: nothing the ERP governs (addresses, credit, terms). */
+export type CustomerEngagementInput = {
+  /** Marketing consent. Changing it also records when it changed (Consent.updatedAt). */
+  consent?: InputMaybe<ConsentInput>;
+  /** A new e-mail address (at most 80 characters). It cannot be cleared. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** A new phone number: digits with an optional leading +, spaces, dots, dashes and parentheses (7 to 15 digits). Null clears it. */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  /** The store the customer prefers, e.g. "STORE-017" (letters, digits, - and _, at most 20 characters). Null clears it. */
+  preferredStoreId?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Criteria for finding customers. Criteria given together must all match; none lists every customer. */
 export type CustomerFilter = {
   /** Exact e-mail address (case-insensitive). */
@@ -134,6 +160,22 @@ export type CustomerSegment =
   | 'BUSINESS'
   /** A person buying for themselves. */
   | 'CONSUMER';
+
+/** The result of updateCustomerEngagement (see CONTRACT.md, Write results). */
+export type CustomerWriteResult = {
+  __typename?: 'CustomerWriteResult';
+  /** The customer as Salesforce holds it after the write; null unless the status is APPLIED. */
+  customer?: Maybe<Customer>;
+  /**
+   * Why the write is not applied yet: for QUEUED, the transient failure that queued it (e.g. UPSTREAM_UNAVAILABLE).
+   * A refusal is not returned here: it is a GraphQL error whose code says why (CONFLICT, BAD_USER_INPUT, …), with `extensions.writeId`.
+   */
+  errors?: Maybe<Array<WriteError>>;
+  /** APPLIED (Salesforce has it), QUEUED (Salesforce could not be reached; it will be applied once, later, under the same writeId), REJECTED or DEAD_LETTERED. */
+  status: WriteStatus;
+  /** The write's identity: look its outcome up with `customerWrite(writeId:)`. */
+  writeId: Scalars['ID']['output'];
+};
 
 /** How fresh a piece of data is, and where it came from. */
 export type Freshness = {
@@ -175,6 +217,46 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
+/** Changes to what Salesforce owns about a customer. Every write goes to Salesforce only. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Gives up on a queued or dead-lettered customer write for good (it ends REJECTED, code DISCARDED). Operator role. */
+  discardCustomerWrite: WriteOutcome;
+  /** Retries a dead-lettered customer write now, or brings a queued one's next attempt forward. Operator role. */
+  retryCustomerWrite: WriteOutcome;
+  /**
+   * Changes a customer's e-mail, phone, preferred store or marketing consent in Salesforce. Input is
+   * checked before any call (BAD_USER_INPUT); an unknown customer is NOT_FOUND. With `expectedVersion`
+   * (Customer.version as last read) the update is conditional: a newer change in Salesforce makes it
+   * REJECTED with CONFLICT, also when it is replayed from the queue. The same `idempotencyKey` returns
+   * the first call's result; with a different payload it is IDEMPOTENCY_KEY_REUSED. Storefront callers
+   * may change their own customer only.
+   */
+  updateCustomerEngagement: CustomerWriteResult;
+};
+
+
+/** Changes to what Salesforce owns about a customer. Every write goes to Salesforce only. */
+export type MutationDiscardCustomerWriteArgs = {
+  reason: Scalars['String']['input'];
+  writeId: Scalars['ID']['input'];
+};
+
+
+/** Changes to what Salesforce owns about a customer. Every write goes to Salesforce only. */
+export type MutationRetryCustomerWriteArgs = {
+  writeId: Scalars['ID']['input'];
+};
+
+
+/** Changes to what Salesforce owns about a customer. Every write goes to Salesforce only. */
+export type MutationUpdateCustomerEngagementArgs = {
+  expectedVersion?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  input: CustomerEngagementInput;
+};
+
 /** Where a page of a connection ends, and whether there is more. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -194,6 +276,17 @@ export type Query = {
    * Salesforce fields are null with errors naming SALESFORCE.
    */
   customer?: Maybe<Customer>;
+  /**
+   * The outcome of a customer write (updateCustomerEngagement) by the writeId its mutation returned,
+   * e.g. "customer:w_…". Null when the id is unknown or past retention. Staff may read any customer
+   * write; a storefront caller only its own customer's.
+   */
+  customerWrite?: Maybe<WriteOutcome>;
+  /**
+   * The customer subgraph's write queue, oldest first: writes waiting for Salesforce
+   * (PENDING) or given up on (DEAD_LETTERED). Operator role only.
+   */
+  customerWriteQueue: Array<WriteOutcome>;
   /** Customers matching a filter, ordered by name and then customer number. */
   customers: CustomerConnection;
 };
@@ -202,6 +295,19 @@ export type Query = {
 /** The customer subgraph's entry points: customers as Salesforce knows them. */
 export type QueryCustomerArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** The customer subgraph's entry points: customers as Salesforce knows them. */
+export type QueryCustomerWriteArgs = {
+  writeId: Scalars['ID']['input'];
+};
+
+
+/** The customer subgraph's entry points: customers as Salesforce knows them. */
+export type QueryCustomerWriteQueueArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: WriteQueueListing;
 };
 
 
@@ -248,6 +354,13 @@ export type WriteOutcome = {
   /** The write's identity, as returned by the mutation. */
   writeId: Scalars['ID']['output'];
 };
+
+/** Which part of a write queue to list. */
+export type WriteQueueListing =
+  /** Given up on after too many attempts or too long; an operator may retry or discard them. */
+  | 'DEAD_LETTERED'
+  /** Queued or being attempted: waiting for the system of record. */
+  | 'PENDING';
 
 /** The outcome of a write. */
 export type WriteStatus =
@@ -358,24 +471,29 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Consent: ResolverTypeWrapper<Consent>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ConsentInput: ConsentInput;
   Contact: ResolverTypeWrapper<ContactRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Customer: ResolverTypeWrapper<CustomerParent>;
   CustomerConnection: ResolverTypeWrapper<CustomerConnectionParent>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
+  CustomerEngagementInput: CustomerEngagementInput;
   CustomerFilter: CustomerFilter;
   CustomerSegment: CustomerSegment;
+  CustomerWriteResult: ResolverTypeWrapper<Omit<CustomerWriteResult, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
   Loyalty: ResolverTypeWrapper<Loyalty>;
   LoyaltyTier: LoyaltyTier;
   Money: ResolverTypeWrapper<Money>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SystemOfRecord: SystemOfRecord;
   WriteError: ResolverTypeWrapper<WriteError>;
   WriteOutcome: ResolverTypeWrapper<WriteOutcome>;
+  WriteQueueListing: WriteQueueListing;
   WriteStatus: WriteStatus;
 };
 
@@ -385,17 +503,21 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   Consent: Consent;
   Boolean: Scalars['Boolean']['output'];
+  ConsentInput: ConsentInput;
   Contact: ContactRecord;
   ID: Scalars['ID']['output'];
   Customer: CustomerParent;
   CustomerConnection: CustomerConnectionParent;
   Int: Scalars['Int']['output'];
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
+  CustomerEngagementInput: CustomerEngagementInput;
   CustomerFilter: CustomerFilter;
+  CustomerWriteResult: Omit<CustomerWriteResult, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> };
   DateTime: Scalars['DateTime']['output'];
   Freshness: FreshnessValue;
   Loyalty: Loyalty;
   Money: Money;
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   WriteError: WriteError;
@@ -438,6 +560,7 @@ export type CustomerResolvers<ContextType = CustomerContext, ParentType extends 
   preferredStoreId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   salesforceId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   segment?: Resolver<Maybe<ResolversTypes['CustomerSegment']>, ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type CustomerConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['CustomerConnection'] = ResolversParentTypes['CustomerConnection']> = {
@@ -451,6 +574,13 @@ export type CustomerConnectionResolvers<ContextType = CustomerContext, ParentTyp
 export type CustomerEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['CustomerEdge'] = ResolversParentTypes['CustomerEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+};
+
+export type CustomerWriteResultResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['CustomerWriteResult'] = ResolversParentTypes['CustomerWriteResult']> = {
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  errors?: Resolver<Maybe<Array<ResolversTypes['WriteError']>>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -473,6 +603,12 @@ export type MoneyResolvers<ContextType = CustomerContext, ParentType extends Res
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  discardCustomerWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationDiscardCustomerWriteArgs, 'reason' | 'writeId'>>;
+  retryCustomerWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationRetryCustomerWriteArgs, 'writeId'>>;
+  updateCustomerEngagement?: Resolver<ResolversTypes['CustomerWriteResult'], ParentType, ContextType, RequireFields<MutationUpdateCustomerEngagementArgs, 'id' | 'input'>>;
+};
+
 export type PageInfoResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -480,6 +616,8 @@ export type PageInfoResolvers<ContextType = CustomerContext, ParentType extends 
 
 export type QueryResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
+  customerWrite?: Resolver<Maybe<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryCustomerWriteArgs, 'writeId'>>;
+  customerWriteQueue?: Resolver<Array<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryCustomerWriteQueueArgs, 'first' | 'status'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
 };
 
@@ -505,10 +643,12 @@ export type Resolvers<ContextType = CustomerContext> = {
   Customer?: CustomerResolvers<ContextType>;
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
+  CustomerWriteResult?: CustomerWriteResultResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Freshness?: FreshnessResolvers<ContextType>;
   Loyalty?: LoyaltyResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   WriteError?: WriteErrorResolvers<ContextType>;
