@@ -9,6 +9,11 @@ import { loadOrgMapping } from '../../lib/mapping.js';
 import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
 import { TEST_TRUST, signedHeaders } from '../support/auth.js';
 import { createOrderSubgraph } from '../../subgraphs/order/src/index.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JournalStore } from '../../lib/writes/index.js';
+import { fileStateStore } from '../../lib/feeds/state.js';
 
 const SUITEQL = 'POST /services/rest/query/v1/suiteql';
 
@@ -80,12 +85,18 @@ interface OrderOut {
   freshness: { source: string; stale: boolean };
 }
 
+/** These tests read only: a write journal in a temporary directory, and no change feed. */
+async function readOnlyWrites() {
+  const dir = await mkdtemp(join(tmpdir(), 'order-test-'));
+  return { writeStore: await JournalStore.open({ dir: join(dir, 'writes') }), feedState: fileStateStore(dir, 'order-status'), feed: { enabled: false } };
+}
+
 beforeAll(async () => {
   dataset = generateDataset({ seed: 11, customers: 200, asOf: new Date('2026-11-20T12:00:00Z') });
   sandbox = await createNetSuiteSandbox({ dataset });
   erpUrl = await sandbox.listen(0, '127.0.0.1');
   const netsuite = createNetSuiteClient(loadNetSuiteConfig({ NETSUITE_BASE_URL: `${erpUrl}/services/rest` }), { policy: { backoffMs: 1 } });
-  subgraph = await serveSubgraph(createOrderSubgraph({ netsuite, mapping: loadOrgMapping('config/org-mapping.json') }), { port: 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
+  subgraph = await serveSubgraph(createOrderSubgraph({ netsuite, mapping: loadOrgMapping('config/org-mapping.json'), ...(await readOnlyWrites()) }), { port: 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
 });
 
 afterAll(async () => {
@@ -245,7 +256,7 @@ describe('Customer.orders past one SuiteQL page', () => {
   let small: RunningService;
   beforeAll(async () => {
     const netsuite = createNetSuiteClient(loadNetSuiteConfig({ NETSUITE_BASE_URL: `${erpUrl}/services/rest`, NETSUITE_PAGE_SIZE: '50' }));
-    small = await serveSubgraph(createOrderSubgraph({ netsuite, mapping: loadOrgMapping('config/org-mapping.json') }), { port: 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
+    small = await serveSubgraph(createOrderSubgraph({ netsuite, mapping: loadOrgMapping('config/org-mapping.json'), ...(await readOnlyWrites()) }), { port: 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
   });
   afterAll(async () => {
     await small?.close();

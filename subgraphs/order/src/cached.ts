@@ -6,7 +6,7 @@
  */
 import { entityTag, listTag, loadLists, lookupValue, type EntityCache, type EntryKind, type Lookup } from '../../../lib/cache/index.js';
 import type { OrderReads } from './loaders.js';
-import type { OrderConnector, OrderLineRecord, OrderRecord, ReturnRecord, ShipmentRecord } from './netsuite.js';
+import type { CatalogItem, CustomerStanding, OrderConnector, OrderLineRecord, OrderRecord, OrderWriteConnector, ReturnRecord, ShipmentRecord } from './netsuite.js';
 import type { OrderStatus } from './status.js';
 
 export const ORDER_CACHE_KINDS = {
@@ -71,5 +71,37 @@ export function cachedOrderReads(inner: OrderConnector, cache: EntityCache): Ord
     linesOfOrders: part<OrderLineRecord>(ORDER_CACHE_KINDS.lines, (n) => inner.linesOfOrders(n)),
     shipmentsOfOrders: part<ShipmentRecord>(ORDER_CACHE_KINDS.shipments, (n) => inner.shipmentsOfOrders(n)),
     returnsOfOrders: part<ReturnRecord>(ORDER_CACHE_KINDS.returns, (n) => inner.returnsOfOrders(n)),
+  };
+}
+
+/** What a write checks before it is submitted, answered per key (a key may fail alone). */
+export interface OrderingReads {
+  customerStanding(customerIds: readonly string[]): Promise<Map<string, CustomerStanding | Error>>;
+  itemsBySku(skus: readonly string[]): Promise<Map<string, CatalogItem | Error>>;
+}
+
+export const ORDERING_CACHE_KINDS = {
+  // Finance's invalidations of a customer's financials (credit hold, balance) reach this entry too.
+  standing: { name: 'order/Customer.standing', domain: 'balances', tag: (id) => listTag('Customer', id, 'financials') },
+  // The catalog changes rarely; an item made inactive meanwhile is still refused by the ERP itself.
+  item: { name: 'order/Item', domain: 'directory', tag: (sku) => entityTag('Item', sku) },
+} as const satisfies Record<string, EntryKind>;
+
+/** The checks' reads straight from the ERP (no cache), per key. */
+export function directOrderingReads(inner: OrderWriteConnector): OrderingReads {
+  return {
+    customerStanding: async (ids) => new Map(await inner.customerStanding(ids)),
+    itemsBySku: async (skus) => new Map(await inner.itemsBySku(skus)),
+  };
+}
+
+export function cachedOrderingReads(inner: OrderWriteConnector, cache: EntityCache): OrderingReads {
+  return {
+    async customerStanding(ids) {
+      return settle(ids, await cache.load(ORDERING_CACHE_KINDS.standing, ids, (missing) => inner.customerStanding(missing)));
+    },
+    async itemsBySku(skus) {
+      return settle(skus, await cache.load(ORDERING_CACHE_KINDS.item, skus, (missing) => inner.itemsBySku(missing)));
+    },
   };
 }

@@ -8,9 +8,11 @@
  * Callers validate ids first; the values are still quoted as literals here, so
  * a hostile string can never change a query.
  */
+import { createHash } from 'node:crypto';
 import { suiteqlString, type NetSuiteClient, type SuiteQLRow } from '../../../lib/clients/netsuite.js';
+import { UpstreamError } from '../../../lib/errors.js';
 import type { OrgMapping } from '../../../lib/mapping.js';
-import { instant, money, quantity, SUITEQL_INSTANT_FORMAT, type Money } from './values.js';
+import { cents, instant, money, quantity, SUITEQL_INSTANT_FORMAT, type Money } from './values.js';
 import {
   channelFromErp,
   erpLettersFor,
@@ -40,6 +42,12 @@ export interface OrderRecord {
   total: Money;
   /** When the ERP last changed the order (ISO), when it says. */
   lastModifiedAt: string | undefined;
+  /**
+   * An opaque version for conditional writes: the last-modified instant plus a digest
+   * of the header fields a change can touch. NetSuite keeps whole seconds, so two
+   * changes in one second share a timestamp; the digest still tells them apart.
+   */
+  version: string | undefined;
   /** When this record was read from the ERP (ISO). */
   fetchedAt: string;
 }
@@ -82,8 +90,97 @@ export interface ReturnRecord {
   createdAt: string;
 }
 
+/** What ordering needs to know about a customer before an order is written. */
+export interface CustomerStanding {
+  customerId: string;
+  /** NetSuite's internal id, which the record API's `entity` reference takes. */
+  internalId: number;
+  /**
+   * On credit hold: the override is ON, or AUTO with an open balance above the
+   * credit limit (the same rule as finance's `CustomerFinancials.creditHold`).
+   */
+  creditHold: boolean;
+  inactive: boolean;
+}
+
+/** A sellable item, by SKU. */
+export interface CatalogItem {
+  sku: string;
+  internalId: number;
+  inactive: boolean;
+}
+
+/** A shipping address for one order, as the ERP's shippingAddress subrecord takes it. */
+export interface ShipTo {
+  name?: string | null;
+  line1: string;
+  line2?: string | null;
+  city: string;
+  region?: string | null;
+  postalCode: string;
+  country: string;
+}
+
+/** A sales order to create. `externalId` is what makes a repeated create find the first one. */
+export interface NewSalesOrder {
+  customerInternalId: number;
+  lines: Array<{ itemInternalId: number; quantity: number }>;
+  channel: SalesChannel;
+  shipTo?: ShipTo | null;
+  memo?: string | null;
+  externalId: string;
+}
+
+/** A sales order as the record API reports it right after a write. */
+export interface WrittenOrder {
+  orderId: string;
+  internalId: number;
+  status: OrderStatus | undefined;
+  /** The order's version after the write (its last-modified instant). */
+  lastModifiedAt: string | undefined;
+}
+
+/** A return authorization to create from an order; `externalId` dedupes a repeated create. */
+export interface NewReturn {
+  orderInternalId: number;
+  lines: Array<{ lineNumber: number; quantity: number }>;
+  reason: string;
+  externalId: string;
+}
+
+/** What the order subgraph writes to the ERP, in its own words. Every create carries an external id. */
+export interface OrderWriteConnector {
+  /** Internal id, credit hold and activity of customers, by customer number; unknown numbers are absent. */
+  customerStanding(customerIds: readonly string[]): Promise<Map<string, CustomerStanding>>;
+  /** Items by SKU; unknown SKUs are absent. */
+  itemsBySku(skus: readonly string[]): Promise<Map<string, CatalogItem>>;
+  /** Creates a sales order; a duplicate externalId is reported as `DuplicateExternalId`. */
+  createSalesOrder(order: NewSalesOrder): Promise<WrittenOrder>;
+  /** The sales order created with this external id, or null. */
+  orderByExternalId(externalId: string): Promise<WrittenOrder | null>;
+  /** Closes the given lines of an order (NetSuite REST has no cancel; closing every line closes the order). */
+  closeOrderLines(orderInternalId: number, lineNumbers: readonly number[], memo: string): Promise<WrittenOrder>;
+  /** Creates a return authorization from an order; a duplicate externalId is reported as `DuplicateExternalId`. */
+  createReturn(ret: NewReturn): Promise<{ returnId: string; internalId: number }>;
+  /** The return authorization created with this external id, or null. */
+  returnByExternalId(externalId: string): Promise<{ returnId: string; internalId: number } | null>;
+  /**
+   * Sales orders modified at or after `since`, or with an item fulfillment modified
+   * since, oldest change first (last-modified, then internal id), every page read.
+   */
+  changedOrders(since: Date, opts?: { maxRows?: number }): Promise<OrderRecord[]>;
+}
+
+/** The ERP already holds a record with this external id: a repeated create, which the caller resolves by lookup. */
+export class DuplicateExternalId extends Error {
+  override readonly name = 'DuplicateExternalId';
+  constructor(readonly externalId: string) {
+    super(`the ERP already holds a record with external id ${externalId}`);
+  }
+}
+
 /** What the order subgraph asks of the ERP, in its own words. */
-export interface OrderConnector {
+export interface OrderConnector extends OrderWriteConnector {
   /** Orders by document number; numbers the ERP does not know are absent from the map. */
   ordersByNumber(numbers: readonly string[]): Promise<Map<string, OrderRecord>>;
   /**
@@ -134,7 +231,7 @@ export function createOrderConnector(client: NetSuiteClient, mapping: OrgMapping
   // The header columns of a sales order; `t` is the order, `c` its customer, `cur` its currency.
   const ORDER_COLUMNS = `t.id, t.tranid, t.status, t.${f.wmsReleased} AS wmsreleased, t.${f.salesChannel} AS saleschannel,
     TO_CHAR(t.createddate, ${fmt}) AS createdat, t.trandate, TO_CHAR(t.lastmodifieddate, ${fmt}) AS lastmodifiedat,
-    t.foreigntotal, cur.symbol AS currencycode, c.externalid AS customernumber`;
+    t.foreigntotal, t.memo, cur.symbol AS currencycode, c.externalid AS customernumber`;
   const ORDER_FROM = `FROM transaction t
     JOIN customer c ON c.id = t.entity
     LEFT JOIN currency cur ON cur.id = t.currency`;
@@ -152,6 +249,7 @@ export function createOrderConnector(client: NetSuiteClient, mapping: OrgMapping
       placedAt: instant(r.createdat) ?? instant(r.trandate) ?? fetchedAt,
       total: money(r.foreigntotal, currency),
       lastModifiedAt: instant(r.lastmodifiedat),
+      version: orderVersion(instant(r.lastmodifiedat), [r.status, r.wmsreleased, r.saleschannel, r.memo, r.foreigntotal]),
       fetchedAt,
     };
   }
@@ -297,5 +395,149 @@ export function createOrderConnector(client: NetSuiteClient, mapping: OrgMapping
       }
       return out;
     },
+
+    async customerStanding(customerIds) {
+      // Open invoices only: the same balance finance reports, so CREDIT_HOLD agrees with Customer.financials.creditHold.
+      const { rows } = await perChunk(
+        customerIds,
+        (list) => `SELECT c.id, c.externalid, c.creditholdoverride, c.creditlimit, c.isinactive, SUM(b.foreignamountunpaid) AS balance
+        FROM customer c
+          LEFT JOIN transaction b ON b.entity = c.id AND b.type = 'CustInvc'
+        WHERE c.externalid IN (${list})
+        GROUP BY c.id, c.externalid, c.creditholdoverride, c.creditlimit, c.isinactive`,
+      );
+      const out = new Map<string, CustomerStanding>();
+      for (const r of rows) {
+        const customerId = r.externalid ?? '';
+        out.set(customerId, {
+          customerId,
+          internalId: Number(r.id),
+          creditHold: creditHold(r.creditholdoverride, cents(r.balance), r.creditlimit === undefined ? undefined : cents(r.creditlimit)),
+          inactive: r.isinactive === 'T',
+        });
+      }
+      return out;
+    },
+
+    async itemsBySku(skus) {
+      const { rows } = await perChunk(skus, (list) => `SELECT i.id, i.itemid, i.isinactive FROM item i WHERE i.itemid IN (${list})`);
+      return new Map(rows.map((r) => [r.itemid ?? '', { sku: r.itemid ?? '', internalId: Number(r.id), inactive: r.isinactive === 'T' }]));
+    },
+
+    async createSalesOrder(order) {
+      const body: Record<string, unknown> = {
+        externalId: order.externalId,
+        entity: { id: String(order.customerInternalId) },
+        item: { items: order.lines.map((l) => ({ item: { id: String(l.itemInternalId) }, quantity: l.quantity })) },
+        [f.salesChannel]: order.channel,
+      };
+      if (order.memo) body.memo = order.memo;
+      if (order.shipTo) {
+        const a = order.shipTo;
+        body.shippingAddress = { addressee: a.name ?? undefined, addr1: a.line1, addr2: a.line2 ?? undefined, city: a.city, state: a.region ?? undefined, zip: a.postalCode, country: a.country };
+      }
+      let created: { id: string };
+      try {
+        created = await client.createRecord('salesOrder', body);
+      } catch (e) {
+        throw duplicateOr(e, order.externalId);
+      }
+      return written(await client.getRecord<RecordJson>('salesOrder', created.id), created.id);
+    },
+
+    async orderByExternalId(externalId) {
+      const rec = await client.getRecord<RecordJson>('salesOrder', `eid:${externalId}`);
+      return rec ? written(rec, `eid:${externalId}`) : null;
+    },
+
+    async closeOrderLines(orderInternalId, lineNumbers, memo) {
+      const id = String(orderInternalId);
+      await client.updateRecord('salesOrder', id, { memo, item: { items: lineNumbers.map((line) => ({ line, isClosed: true })) } });
+      return written(await client.getRecord<RecordJson>('salesOrder', id), id);
+    },
+
+    async createReturn(ret) {
+      const body = {
+        externalId: ret.externalId,
+        [f.returnReason]: ret.reason,
+        item: { items: ret.lines.map((l) => ({ orderLine: l.lineNumber, quantity: l.quantity })) },
+      };
+      let created: { id: string };
+      try {
+        created = await client.transform('salesOrder', String(ret.orderInternalId), 'returnAuthorization', body);
+      } catch (e) {
+        throw duplicateOr(e, ret.externalId);
+      }
+      const rec = await client.getRecord<RecordJson>('returnAuthorization', created.id);
+      return { returnId: rec?.tranId ?? '', internalId: Number(created.id) };
+    },
+
+    async returnByExternalId(externalId) {
+      const rec = await client.getRecord<RecordJson>('returnAuthorization', `eid:${externalId}`);
+      return rec ? { returnId: rec.tranId ?? '', internalId: Number(rec.id) } : null;
+    },
+
+    async changedOrders(since, opts = {}) {
+      const ts = `TO_TIMESTAMP(${suiteqlString(since.toISOString().slice(0, 19).replace('T', ' '))}, 'YYYY-MM-DD HH24:MI:SS')`;
+      // A fulfillment is a change of its order even where the account does not touch the order's own timestamp.
+      const res = await client.suiteql(
+        `SELECT ${ORDER_COLUMNS} ${ORDER_FROM}
+        WHERE t.type = 'SalesOrd' AND (t.lastmodifieddate >= ${ts}
+          OR t.id IN (SELECT s.createdfrom FROM transaction s WHERE s.type = 'ItemShip' AND s.lastmodifieddate >= ${ts}))
+        ORDER BY t.lastmodifieddate, t.id`,
+        { maxRows: opts.maxRows ?? 10_000 },
+      );
+      const fetchedAt = new Date().toISOString();
+      return res.items.map((r) => orderFromRow(r, fetchedAt));
+    },
   };
 }
+
+/** The parts of a record API answer (sales order, RMA) the write path reads. */
+interface RecordJson {
+  id?: string;
+  tranId?: string;
+  orderStatus?: { id?: string };
+  lastModifiedDate?: string;
+  custbody_wms_released?: boolean;
+}
+
+function written(rec: RecordJson | null, id: string): WrittenOrder {
+  if (!rec?.tranId) throw new UpstreamError('ERP', 'error', `the ERP accepted a write to sales order ${id} but does not return it`, { upstreamCode: 'RECORD_MISSING' });
+  return {
+    orderId: rec.tranId,
+    internalId: Number(rec.id ?? id),
+    status: orderStatusFromErp(rec.orderStatus?.id, rec.custbody_wms_released ? 'T' : 'F'),
+    lastModifiedAt: instant(rec.lastModifiedDate),
+  };
+}
+
+/** NetSuite's answer to a second create with the same external id (400 DUP_RCRD, "This record already exists"). */
+function duplicateOr(e: unknown, externalId: string): unknown {
+  return e instanceof UpstreamError && e.details.upstreamCode === 'DUP_RCRD' ? new DuplicateExternalId(externalId) : e;
+}
+
+/**
+ * NetSuite's credit hold override: ON and OFF are explicit; AUTO holds a customer
+ * whose open balance exceeds the credit limit (no limit, no automatic hold).
+ */
+export function creditHold(override: string | undefined, balanceCents: bigint, limitCents: bigint | undefined): boolean {
+  switch ((override ?? 'AUTO').toUpperCase()) {
+    case 'ON':
+      return true;
+    case 'OFF':
+      return false;
+    default:
+      return limitCents !== undefined && balanceCents > limitCents;
+  }
+}
+
+/** `<last-modified>~<digest>`; see OrderRecord.version. The instant comes first so versions of one order still sort by time. */
+export function orderVersion(lastModifiedAt: string | undefined, fields: ReadonlyArray<string | undefined>): string | undefined {
+  if (!lastModifiedAt) return undefined;
+  const digest = createHash('sha256').update(JSON.stringify(fields.map((f) => f ?? null))).digest('base64url').slice(0, 10);
+  return `${lastModifiedAt}~${digest}`;
+}
+
+/** The instant part of a version, for ordering two versions of one order. */
+export const versionInstant = (version: string): string => version.split('~')[0] ?? version;

@@ -5,14 +5,52 @@
 import { badInput, DomainError, ErrorCode, UpstreamError } from '../../../lib/errors.js';
 import type { IdFormat } from '../../../lib/mapping.js';
 import { connection, decodeCursor, freshNow, oldest, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
+import { authorize, authorizeSubscription, isStorefront, scopeOf, type Caller } from '../../../lib/auth/index.js';
+import type { EventBus } from '../../../lib/events/bus.js';
+import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
+import { entityTag } from '../../../lib/cache/index.js';
+import { rejectionError, type OperatorWriteView, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
+import type { OrderingReads } from './cached.js';
 import type { OrderLoaders } from './loaders.js';
-import type { OrderLineRecord, OrderRecord, ReturnRecord, ShipmentRecord } from './netsuite.js';
+import { versionInstant, type OrderLineRecord, type OrderRecord, type ReturnRecord, type ShipmentRecord } from './netsuite.js';
 import { ORDER_STATUSES, type OrderStatus, type RefundStatus, type ReturnStatus, type ShipmentStatus } from './status.js';
+import {
+  ORDER_STATUS_TOPIC,
+  WRITE_KINDS,
+  checkCancellable,
+  checkPlaceOrder,
+  confirmed,
+  placeOrderCheckTags,
+  planReturn,
+  shapeCancel,
+  shapePlaceOrder,
+  shapeReturn,
+  type CancelOrderPayload,
+  type CancelledOrder,
+  type OrderStatusEvent,
+  type PlaceOrderPayload,
+  type PlacedOrder,
+  type RequestedReturn,
+  type ReturnPayload,
+} from './writes.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 
 export interface OrderContext {
   loaders: OrderLoaders;
   ids: { order: IdFormat; customer: IdFormat };
+  /** Who is asking, as the gateway signed it. Every rule in lib/auth takes it. */
+  caller: Caller;
+  /** The subgraph's write coordinator (one per process). */
+  writes: WriteCoordinator;
+  /** The reads a write's checks make (cached when the subgraph has a cache). */
+  ordering: OrderingReads;
+  /** Where order status events are published and subscribed. */
+  bus: EventBus;
+  /** The return window, from the org mapping (netsuite.returnWindowDays). */
+  returnWindowDays: number;
+  now: () => number;
+  /** Drops cached entries, to confirm a refusal on fresh reads; undefined without a cache. */
+  invalidate: ((tags: string[]) => Promise<unknown>) | undefined;
 }
 
 /** A Customer here is only its number: the order subgraph knows nothing else about it. */
@@ -61,6 +99,113 @@ function unmapped(what: string, code: string, id: string): UpstreamError {
   });
 }
 
+/**
+ * The idempotency scope of a caller's writes: a storefront customer's own, or one
+ * staff member's, so that two agents who happen to pick the same key never share a result.
+ */
+function writeScope(caller: Caller): string {
+  return isStorefront(caller) ? scopeOf(caller) : `staff:${caller.subject}`;
+}
+
+/** The shared WriteOutcome type's value for one of this subgraph's writes. */
+export interface WriteOutcomeValue {
+  writeId: string;
+  status: WriteOutcome['status'];
+  system: 'ERP';
+  attempts: number;
+  lastError: { code: string; message: string } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const outcomeValue = (o: WriteOutcome | OperatorWriteView): WriteOutcomeValue => ({
+  writeId: o.writeId,
+  status: o.status,
+  system: 'ERP',
+  attempts: o.attempts,
+  lastError: o.lastError ? { code: o.lastError.code, message: o.lastError.message } : null,
+  createdAt: o.createdAt,
+  updatedAt: o.updatedAt,
+});
+
+/** Forgets what this request's loaders read of an order, so that the next read sees a write just applied. */
+function forget(ctx: OrderContext, orderId: string): void {
+  ctx.loaders.order.clear(orderId);
+  ctx.loaders.lines.clear(orderId);
+  ctx.loaders.shipments.clear(orderId);
+  ctx.loaders.returns.clear(orderId);
+}
+
+/**
+ * Loads an order a caller may see under `own-or-null` access: null when the ERP
+ * has no such order or when it belongs to another customer than a storefront
+ * caller's. The owner is only known from the record, so this costs the read.
+ */
+async function visibleOrder(ctx: OrderContext, id: string): Promise<OrderRecord | null> {
+  const order = await orderOrNull(ctx, id);
+  if (!order) return null;
+  return authorize(ctx.caller, 'Query.order', { customerId: order.customerId }) ? order : null;
+}
+
+/**
+ * The order a cancel or return acts on, with the caller's right to act on it
+ * checked. A staff caller whose read failed transiently gets undefined: the
+ * write is queued and its applier checks everything against the ERP. A storefront
+ * caller's ownership cannot be proven without the read, so its failure propagates.
+ */
+async function orderToChange(ctx: OrderContext, id: string, operation: 'Mutation.cancelOrder' | 'Mutation.requestReturn'): Promise<OrderRecord | undefined> {
+  let order: OrderRecord | null;
+  try {
+    order = await orderOrNull(ctx, id);
+  } catch (e) {
+    if (e instanceof UpstreamError && e.transient && !isStorefront(ctx.caller)) {
+      authorize(ctx.caller, operation, {});
+      return undefined;
+    }
+    throw e;
+  }
+  // A storefront caller learns nothing about orders that are not its own: unknown and foreign are both FORBIDDEN.
+  if (isStorefront(ctx.caller) && order?.customerId !== ctx.caller.customerId) authorize(ctx.caller, operation, { customerId: order?.customerId ?? null });
+  if (!order) throw new DomainError(ErrorCode.NOT_FOUND, `the ERP has no order ${id}`, { orderId: id });
+  authorize(ctx.caller, operation, { customerId: order.customerId });
+  return order;
+}
+
+/** A business check's read that failed transiently is not a refusal: the write is queued and checked again on replay. */
+async function unlessUnavailable(check: () => Promise<unknown>): Promise<void> {
+  try {
+    await check();
+  } catch (e) {
+    if (e instanceof UpstreamError && e.transient) return;
+    throw e;
+  }
+}
+
+/**
+ * A value read only if the client selected its field: graphql-js resolves a
+ * thenable by calling `then`, which it does only for selected fields. A mutation
+ * that asked only for `status` and `writeId` therefore costs no read after the write.
+ */
+function lazy<T>(load: () => Promise<T | null>): Promise<T> {
+  let started: Promise<T | null> | undefined;
+  const thenable: PromiseLike<T | null> = {
+    then: (ok, fail) => (started ??= load()).then(ok, fail),
+  };
+  // Typed as Promise<T> because the generated types wrap a nullable field's value as Maybe<Promise<T> | T>;
+  // graphql-js only needs `then`, and a null it resolves to is what the nullable field allows.
+  return thenable as unknown as Promise<T>;
+}
+
+function refuseRejected(outcome: WriteOutcome): void {
+  const refused = rejectionError(outcome);
+  if (refused) throw refused;
+}
+
+/** What a subscription's event carries to its resolve function. */
+interface StatusChangeParent extends OrderStatusEvent {
+  eventId: string;
+}
+
 const erpFreshness = (fetchedAt: string): Freshness => ({ source: 'ERP', fetchedAt, stale: false });
 
 /**
@@ -76,7 +221,157 @@ export const resolvers = {
       if (!ctx.ids.order.test(args.id)) {
         throw badInput(`expected an ${ctx.ids.order.describe()}, got '${args.id.slice(0, 60)}'`, { argumentName: 'id' });
       }
-      return orderOrNull(ctx, args.id);
+      return visibleOrder(ctx, args.id);
+    },
+
+    async orderWrite(_, args, ctx): Promise<WriteOutcomeValue | null> {
+      const record = await ctx.writes.store.get(args.writeId);
+      if (!record) return null;
+      const payload = record.payload as { customerId?: string | null };
+      const result = record.state.phase === 'applied' ? (record.state.result as { customerId?: string } | null) : null;
+      const customerId = payload.customerId ?? result?.customerId ?? null;
+      // Another customer's write reads as unknown to a storefront caller, like another customer's order.
+      if (isStorefront(ctx.caller) && customerId !== ctx.caller.customerId) return null;
+      authorize(ctx.caller, 'write.outcome', { customerId });
+      const outcome = await ctx.writes.outcome(args.writeId);
+      return outcome ? outcomeValue(outcome) : null;
+    },
+
+    async orderWriteQueue(_, args, ctx): Promise<WriteOutcomeValue[]> {
+      authorize(ctx.caller, 'queue.operate');
+      const first = pageSize(args.first, 50);
+      const list = await ctx.writes.list(args.status === 'DEAD_LETTERED' ? 'dead_lettered' : 'pending', first);
+      return list.map(outcomeValue);
+    },
+  },
+
+  Mutation: {
+    async placeOrder(_, args, ctx) {
+      const payload = shapePlaceOrder(args.input, ctx.ids.customer);
+      // Refused before any call: a storefront caller orders for its own customer only.
+      authorize(ctx.caller, 'Mutation.placeOrder', { customerId: payload.customerId });
+      await unlessUnavailable(() => confirmed(() => checkPlaceOrder(payload, ctx.ordering), { invalidate: ctx.invalidate, tags: placeOrderCheckTags(payload) }));
+      const outcome = await ctx.writes.submit<PlaceOrderPayload, PlacedOrder>({
+        kind: WRITE_KINDS.place,
+        entityKey: `ERP:customer:${payload.customerId}`,
+        payload,
+        scope: writeScope(ctx.caller),
+        idempotencyKey: args.idempotencyKey,
+      });
+      refuseRejected(outcome);
+      if (outcome.status !== 'APPLIED' || !outcome.result) return { status: outcome.status, writeId: outcome.writeId, order: null };
+      const placedId = outcome.result.orderId;
+      forget(ctx, placedId);
+      return { status: outcome.status, writeId: outcome.writeId, order: lazy(() => orderOrNull(ctx, placedId)) };
+    },
+
+    async cancelOrder(_, args, ctx) {
+      const { orderId, reason } = shapeCancel(args, ctx.ids.order);
+      const order = await confirmed(
+        async () => {
+          const o = await orderToChange(ctx, orderId, 'Mutation.cancelOrder');
+          // Already closed is success (cancelling twice changes nothing); anything shipped is refused here, without a write.
+          if (o && o.status !== 'CLOSED' && o.status !== 'CANCELLED') checkCancellable(o);
+          return o;
+        },
+        { invalidate: ctx.invalidate, tags: [entityTag('Order', orderId)], reset: () => forget(ctx, orderId) },
+      );
+      if (order) {
+        // Versions are ERP instants: a copy already newer than the caller's proves a conflict without a fresh read.
+        // An equal or older copy proves nothing (the cache may lag); the applier compares with a fresh read before it writes.
+        if (args.expectedVersion != null && order.version !== undefined && versionInstant(order.version) > versionInstant(args.expectedVersion)) {
+          throw new DomainError(ErrorCode.CONFLICT, `order ${orderId} changed in the ERP at ${order.lastModifiedAt ?? '?'}, after version ${args.expectedVersion}; read it again before cancelling`, {
+            orderId,
+            currentVersion: order.version,
+          });
+        }
+      }
+      const outcome = await ctx.writes.submit<CancelOrderPayload, CancelledOrder>({
+        kind: WRITE_KINDS.cancel,
+        entityKey: `ERP:order:${orderId}`,
+        payload: { orderId, reason, customerId: order?.customerId ?? null },
+        scope: writeScope(ctx.caller),
+        idempotencyKey: args.idempotencyKey ?? null,
+        expectedVersion: args.expectedVersion ?? null,
+      });
+      refuseRejected(outcome);
+      if (outcome.status !== 'APPLIED' || !outcome.result) return { status: outcome.status, writeId: outcome.writeId, order: null };
+      forget(ctx, orderId);
+      return { status: outcome.status, writeId: outcome.writeId, order: lazy(() => orderOrNull(ctx, orderId)) };
+    },
+
+    async requestReturn(_, args, ctx) {
+      const shaped = shapeReturn(args.input, ctx.ids.order);
+      const order = await orderToChange(ctx, shaped.orderId, 'Mutation.requestReturn');
+      if (order) {
+        const check = async (): Promise<void> => {
+          const [lines, shipments, returns] = await Promise.all([
+            ctx.loaders.lines.load(shaped.orderId),
+            ctx.loaders.shipments.load(shaped.orderId),
+            ctx.loaders.returns.load(shaped.orderId),
+          ]);
+          planReturn(shaped, { lines, shipments, returns }, { now: ctx.now(), windowDays: ctx.returnWindowDays });
+        };
+        await unlessUnavailable(() => confirmed(check, { invalidate: ctx.invalidate, tags: [entityTag('Order', shaped.orderId)], reset: () => forget(ctx, shaped.orderId) }));
+      }
+      const outcome = await ctx.writes.submit<ReturnPayload, RequestedReturn>({
+        kind: WRITE_KINDS.return,
+        entityKey: `ERP:order:${shaped.orderId}`,
+        payload: { ...shaped, customerId: order?.customerId ?? null },
+        scope: writeScope(ctx.caller),
+        idempotencyKey: args.idempotencyKey,
+      });
+      refuseRejected(outcome);
+      if (outcome.status !== 'APPLIED' || !outcome.result) return { status: outcome.status, writeId: outcome.writeId, returnAuthorization: null };
+      const { returnId } = outcome.result;
+      forget(ctx, shaped.orderId);
+      const rma = lazy(async () => (await ctx.loaders.returns.load(shaped.orderId)).find((r) => r.id === returnId) ?? null);
+      return { status: outcome.status, writeId: outcome.writeId, returnAuthorization: rma };
+    },
+
+    async retryOrderWrite(_, args, ctx): Promise<WriteOutcomeValue> {
+      authorize(ctx.caller, 'queue.operate');
+      return outcomeValue(await ctx.writes.retry(args.writeId));
+    },
+
+    async discardOrderWrite(_, args, ctx): Promise<WriteOutcomeValue> {
+      authorize(ctx.caller, 'queue.operate');
+      const reason = args.reason.trim();
+      if (!reason) throw badInput('expected a reason for discarding the write', { argumentName: 'reason' });
+      return outcomeValue(await ctx.writes.discard(args.writeId, ctx.caller.subject, reason.slice(0, 500)));
+    },
+  },
+
+  Subscription: {
+    orderStatusChanged: {
+      subscribe(_, args, ctx) {
+        if (args.customerId != null && !ctx.ids.customer.test(args.customerId)) {
+          throw badInput(`expected a ${ctx.ids.customer.describe()}, got '${args.customerId.slice(0, 60)}'`, { argumentName: 'customerId' });
+        }
+        if (args.orderId != null && !ctx.ids.order.test(args.orderId)) {
+          throw badInput(`expected an ${ctx.ids.order.describe()}, got '${args.orderId.slice(0, 60)}'`, { argumentName: 'orderId' });
+        }
+        // The gateway applies the same rule; checked again here because a subgraph trusts the caller, not the gateway's checks.
+        authorizeSubscription(ctx.caller, 'Subscription.orderStatusChanged', { customerId: args.customerId ?? null });
+        const { customerId, orderId } = args;
+        // lib/subgraph.ts merges the subscription's resume point and position into this context.
+        const sub = ctx as unknown as SubscriptionContext;
+        return eventsFor<OrderStatusEvent, StatusChangeParent>(ctx.bus, ORDER_STATUS_TOPIC, sub, {
+          filter: (e) => (customerId == null || e.payload.customerId === customerId) && (orderId == null || e.payload.orderId === orderId),
+          map: (e) => ({ ...e.payload, eventId: e.eventId }),
+        });
+      },
+      async resolve(event: StatusChangeParent, _args: unknown, ctx: OrderContext) {
+        // One context serves the whole subscription: forget the previous event's reads of this order.
+        forget(ctx, event.orderId);
+        return {
+          eventId: event.eventId,
+          order: await ctx.loaders.order.load(event.orderId),
+          previousStatus: event.previousStatus,
+          status: event.status,
+          changedAt: event.changedAt,
+        };
+      },
     },
   },
 
@@ -92,6 +387,8 @@ export const resolvers = {
       if (!ctx.ids.customer.test(customer.id)) {
         throw badInput(`expected a ${ctx.ids.customer.describe()}, got '${customer.id.slice(0, 60)}'`, { customerId: customer.id });
       }
+      // Another customer's orders are refused before any call.
+      authorize(ctx.caller, 'Customer.orders', { customerId: customer.id });
       const status = [...new Set(args.status ?? [])].sort((a, b) => ORDER_STATUSES.indexOf(a) - ORDER_STATUSES.indexOf(b));
       const all = await ctx.loaders.ordersOfCustomer.load({ customerId: customer.id, status });
       const start = cursor ? all.findIndex((o) => after(o, cursor)) : 0;
@@ -109,7 +406,7 @@ export const resolvers = {
     // A malformed number cannot name an ERP order: null, and no call.
     async __resolveReference(ref, ctx): Promise<OrderRecord | null> {
       if (typeof ref.id !== 'string' || !ctx.ids.order.test(ref.id)) return null;
-      return orderOrNull(ctx, ref.id);
+      return visibleOrder(ctx, ref.id);
     },
     customer: (o): CustomerRef => ({ id: o.customerId }),
     status(o): OrderStatus {
@@ -119,6 +416,7 @@ export const resolvers = {
     lines: (o, _, ctx): Promise<OrderLineRecord[]> => ctx.loaders.lines.load(o.id),
     shipments: (o, _, ctx): Promise<ShipmentRecord[]> => ctx.loaders.shipments.load(o.id),
     returns: (o, _, ctx): Promise<ReturnRecord[]> => ctx.loaders.returns.load(o.id),
+    version: (o): string | null => o.version ?? null,
     freshness: (o): Freshness => erpFreshness(o.fetchedAt),
   },
 

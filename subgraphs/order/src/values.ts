@@ -32,6 +32,12 @@ export function twoPlaces(text: string | undefined): string | undefined {
   return `${sign}${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
 }
 
+/** Whole cents of a decimal string (0 when absent or unreadable), for comparisons that must be exact. */
+export function cents(text: string | undefined): bigint {
+  const t = twoPlaces(text);
+  return t === undefined ? 0n : BigInt(t.replace('.', ''));
+}
+
 export function money(text: string | undefined, currency: string): Money {
   return { amount: twoPlaces(text) ?? '0.00', currency };
 }

@@ -85,6 +85,74 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Cancels an order that has not begun shipping (PENDING_APPROVAL or BOOKED) by
+   * closing all its lines in the ERP; the order then reads CLOSED. A shipped,
+   * partially shipped or released order is INVALID_STATUS_TRANSITION. With
+   * expectedVersion (the order's `version`), a change made in the ERP since then
+   * makes the cancel REJECTED with CONFLICT instead of overriding it.
+   */
+  cancelOrder: OrderWriteResult;
+  /**
+   * Operator role: gives up on a queued or dead-lettered order write for good. Its
+   * outcome becomes REJECTED with lastError.code DISCARDED.
+   */
+  discardOrderWrite: WriteOutcome;
+  /**
+   * Places a sales order in the ERP for a customer. Validated before anything is
+   * written: unknown or inactive SKUs and quantities outside 1..9999 are
+   * BAD_USER_INPUT, a customer on credit hold is CREDIT_HOLD. The same
+   * idempotencyKey returns the first call's result and never makes a second order.
+   * QUEUED when the ERP cannot be reached; the order is placed once, later.
+   */
+  placeOrder: OrderWriteResult;
+  /**
+   * Requests a return (an RMA) against a shipped order. Each line names an order
+   * line by lineNumber or sku. More than was shipped and not yet returned is
+   * BAD_USER_INPUT; a request after the return window (counted from the order's
+   * last shipment) is RETURN_WINDOW_EXPIRED.
+   */
+  requestReturn: ReturnWriteResult;
+  /**
+   * Operator role: tries a dead-lettered order write again with a fresh attempt
+   * budget, or brings a queued one's next attempt forward to now.
+   */
+  retryOrderWrite: WriteOutcome;
+};
+
+
+export type MutationCancelOrderArgs = {
+  expectedVersion?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationDiscardOrderWriteArgs = {
+  reason: Scalars['String']['input'];
+  writeId: Scalars['ID']['input'];
+};
+
+
+export type MutationPlaceOrderArgs = {
+  idempotencyKey: Scalars['String']['input'];
+  input: PlaceOrderInput;
+};
+
+
+export type MutationRequestReturnArgs = {
+  idempotencyKey: Scalars['String']['input'];
+  input: ReturnRequestInput;
+};
+
+
+export type MutationRetryOrderWriteArgs = {
+  writeId: Scalars['ID']['input'];
+};
+
 /**
  * A sales order, identified by its ERP document number. The ERP (NetSuite) is its
  * system of record; orders are placed, cancelled and returned there.
@@ -111,6 +179,11 @@ export type Order = {
   status: OrderStatus;
   /** The order total, in the order's currency. */
   total: Money;
+  /**
+   * The ERP's last-modified time of the order, as an opaque version: pass it as
+   * cancelOrder's expectedVersion so that a change made in the ERP meanwhile is not overridden.
+   */
+  version?: Maybe<Scalars['String']['output']>;
 };
 
 /** A page of a customer's orders, newest first. */
@@ -154,6 +227,14 @@ export type OrderLine = {
   unitPrice: Money;
 };
 
+/** One item line of a new order. */
+export type OrderLineInput = {
+  /** Units, from 1 to 9999. */
+  quantity: Scalars['Int']['input'];
+  /** The item's SKU, e.g. "SKU-10042". */
+  sku: Scalars['String']['input'];
+};
+
 /** The lifecycle of a sales order. */
 export type OrderStatus =
   /** Approved, not yet released to the warehouse; it can still be cancelled (NetSuite: Pending Fulfillment). */
@@ -173,6 +254,32 @@ export type OrderStatus =
   /** Every item has shipped; billing is pending (NetSuite: Pending Billing). */
   | 'SHIPPED';
 
+/** One status change of a sales order. */
+export type OrderStatusChange = {
+  __typename?: 'OrderStatusChange';
+  /** When the ERP recorded the change. */
+  changedAt: Scalars['DateTime']['output'];
+  /** Stable identity of the change: the same change seen twice has the same id. */
+  eventId: Scalars['ID']['output'];
+  /** The order, as it is now. */
+  order: Order;
+  /** The status before the change; null when the order is new or the feed had not seen it before. */
+  previousStatus?: Maybe<OrderStatus>;
+  /** The status after the change. */
+  status: OrderStatus;
+};
+
+/** What an order write did: the order only when the ERP has applied it. */
+export type OrderWriteResult = {
+  __typename?: 'OrderWriteResult';
+  /** The order as the ERP holds it after the write; null unless APPLIED. */
+  order?: Maybe<Order>;
+  /** APPLIED, QUEUED (the ERP was out of reach; applied later under the same writeId), REJECTED or DEAD_LETTERED. */
+  status: WriteStatus;
+  /** Ask Query.orderWrite with this id for the outcome of a queued write. */
+  writeId: Scalars['ID']['output'];
+};
+
 /** Where a page of a connection ends, and whether there is more. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -182,6 +289,20 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A new sales order. */
+export type PlaceOrderInput = {
+  /** The channel the order comes in through. */
+  channel?: SalesChannel;
+  /** The enterprise customer number, e.g. "C-000042". */
+  customerId: Scalars['ID']['input'];
+  /** The items, at least one and at most 100 lines. */
+  lines: Array<OrderLineInput>;
+  /** A note for the ERP order (at most 999 characters). */
+  memo?: InputMaybe<Scalars['String']['input']>;
+  /** Where to ship the order; the customer's default shipping address when omitted. */
+  shipTo?: InputMaybe<ShipToInput>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /**
@@ -189,11 +310,33 @@ export type Query = {
    * has no such order. A malformed number is BAD_USER_INPUT and costs no ERP call.
    */
   order?: Maybe<Order>;
+  /**
+   * The outcome of an order write (placeOrder, cancelOrder, requestReturn) by the
+   * writeId its mutation returned, e.g. "order:w_…". Null when the id is unknown or
+   * past retention. Staff may read any order write; a storefront caller only its own.
+   */
+  orderWrite?: Maybe<WriteOutcome>;
+  /**
+   * The order subgraph's write queue, oldest first: writes waiting for the ERP
+   * (PENDING) or given up on (DEAD_LETTERED). Operator role only.
+   */
+  orderWriteQueue: Array<WriteOutcome>;
 };
 
 
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrderWriteArgs = {
+  writeId: Scalars['ID']['input'];
+};
+
+
+export type QueryOrderWriteQueueArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: WriteQueueListing;
 };
 
 /** The state of a return's refund. */
@@ -246,6 +389,26 @@ export type ReturnLine = {
   unitPrice: Money;
 };
 
+/** One item line of a return request. */
+export type ReturnLineInput = {
+  /** The order line's lineNumber; give this or sku. */
+  lineNumber?: InputMaybe<Scalars['Int']['input']>;
+  /** Units to return, at least 1. */
+  quantity: Scalars['Int']['input'];
+  /** The order line's SKU; give this or lineNumber. */
+  sku?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A return request against an order. */
+export type ReturnRequestInput = {
+  /** The items to return; each names an order line by lineNumber or by sku. */
+  lines: Array<ReturnLineInput>;
+  /** The ERP document number of the order, e.g. "SO-100234". */
+  orderId: Scalars['ID']['input'];
+  /** The customer's reason, recorded on the RMA. */
+  reason: Scalars['String']['input'];
+};
+
 /** The ERP's state of a return authorization. */
 export type ReturnStatus =
   /** Cancelled (refused) in the ERP. */
@@ -263,6 +426,17 @@ export type ReturnStatus =
   /** The refund has been issued. */
   | 'REFUNDED';
 
+/** What a return request did: the return authorization only when the ERP has applied it. */
+export type ReturnWriteResult = {
+  __typename?: 'ReturnWriteResult';
+  /** The new return authorization; null unless APPLIED. */
+  returnAuthorization?: Maybe<ReturnAuthorization>;
+  /** APPLIED, QUEUED, REJECTED or DEAD_LETTERED. */
+  status: WriteStatus;
+  /** Ask Query.orderWrite with this id for the outcome of a queued write. */
+  writeId: Scalars['ID']['output'];
+};
+
 /** The channel an order came in through. */
 export type SalesChannel =
   /** A contact-centre agent, on the customer's behalf. */
@@ -275,6 +449,24 @@ export type SalesChannel =
   | 'STORE'
   /** The web storefront. */
   | 'WEB';
+
+/** A shipping address for one order. */
+export type ShipToInput = {
+  /** City or town. */
+  city: Scalars['String']['input'];
+  /** ISO 3166-1 alpha-2 country code, e.g. "US". */
+  country: Scalars['String']['input'];
+  /** Street and number. */
+  line1: Scalars['String']['input'];
+  /** Apartment, suite, floor. */
+  line2?: InputMaybe<Scalars['String']['input']>;
+  /** The addressee, e.g. the recipient's name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Postal or ZIP code. */
+  postalCode: Scalars['String']['input'];
+  /** State, province or county, where the country uses one. */
+  region?: InputMaybe<Scalars['String']['input']>;
+};
 
 /** One parcel shipped against an order (a NetSuite item fulfillment). */
 export type Shipment = {
@@ -299,6 +491,23 @@ export type ShipmentStatus =
   | 'PICKED'
   /** The parcel has left with the carrier. */
   | 'SHIPPED';
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Status changes of sales orders, as the ERP's change feed reports them (and as
+   * this graph's own writes make them). Filtered by customer and/or order. A
+   * storefront caller must pass its own customerId; without customerId the
+   * subscription needs a staff role.
+   */
+  orderStatusChanged: OrderStatusChange;
+};
+
+
+export type SubscriptionOrderStatusChangedArgs = {
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  orderId?: InputMaybe<Scalars['ID']['input']>;
+};
 
 /** The system of record that owns a piece of data. */
 export type SystemOfRecord =
@@ -336,6 +545,13 @@ export type WriteOutcome = {
   /** The write's identity, as returned by the mutation. */
   writeId: Scalars['ID']['output'];
 };
+
+/** Which part of a write queue to list. */
+export type WriteQueueListing =
+  /** Given up on after too many attempts or too long; an operator may retry or discard them. */
+  | 'DEAD_LETTERED'
+  /** Queued or being attempted: waiting for the system of record. */
+  | 'PENDING';
 
 /** The outcome of a write. */
 export type WriteStatus =
@@ -455,23 +671,34 @@ export type ResolversTypes = {
   Freshness: ResolverTypeWrapper<FreshnessValue>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Money: ResolverTypeWrapper<MoneyValue>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderRecord>;
   OrderConnection: ResolverTypeWrapper<OrderConnectionParent>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
   OrderLine: ResolverTypeWrapper<OrderLineRecord>;
+  OrderLineInput: OrderLineInput;
   OrderStatus: OrderStatus;
+  OrderStatusChange: ResolverTypeWrapper<Omit<OrderStatusChange, 'order'> & { order: ResolversTypes['Order'] }>;
+  OrderWriteResult: ResolverTypeWrapper<Omit<OrderWriteResult, 'order'> & { order?: Maybe<ResolversTypes['Order']> }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PlaceOrderInput: PlaceOrderInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RefundStatus: RefundStatus;
   ReturnAuthorization: ResolverTypeWrapper<ReturnRecord>;
   ReturnLine: ResolverTypeWrapper<ReturnLineRecord>;
+  ReturnLineInput: ReturnLineInput;
+  ReturnRequestInput: ReturnRequestInput;
   ReturnStatus: ReturnStatus;
+  ReturnWriteResult: ResolverTypeWrapper<Omit<ReturnWriteResult, 'returnAuthorization'> & { returnAuthorization?: Maybe<ResolversTypes['ReturnAuthorization']> }>;
   SalesChannel: SalesChannel;
+  ShipToInput: ShipToInput;
   Shipment: ResolverTypeWrapper<ShipmentRecord>;
   ShipmentStatus: ShipmentStatus;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SystemOfRecord: SystemOfRecord;
   WriteError: ResolverTypeWrapper<WriteError>;
   WriteOutcome: ResolverTypeWrapper<WriteOutcome>;
+  WriteQueueListing: WriteQueueListing;
   WriteStatus: WriteStatus;
 };
 
@@ -486,15 +713,25 @@ export type ResolversParentTypes = {
   Freshness: FreshnessValue;
   Boolean: Scalars['Boolean']['output'];
   Money: MoneyValue;
+  Mutation: Record<PropertyKey, never>;
   Order: OrderRecord;
   OrderConnection: OrderConnectionParent;
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
   OrderLine: OrderLineRecord;
+  OrderLineInput: OrderLineInput;
+  OrderStatusChange: Omit<OrderStatusChange, 'order'> & { order: ResolversParentTypes['Order'] };
+  OrderWriteResult: Omit<OrderWriteResult, 'order'> & { order?: Maybe<ResolversParentTypes['Order']> };
   PageInfo: PageInfo;
+  PlaceOrderInput: PlaceOrderInput;
   Query: Record<PropertyKey, never>;
   ReturnAuthorization: ReturnRecord;
   ReturnLine: ReturnLineRecord;
+  ReturnLineInput: ReturnLineInput;
+  ReturnRequestInput: ReturnRequestInput;
+  ReturnWriteResult: Omit<ReturnWriteResult, 'returnAuthorization'> & { returnAuthorization?: Maybe<ResolversParentTypes['ReturnAuthorization']> };
+  ShipToInput: ShipToInput;
   Shipment: ShipmentRecord;
+  Subscription: Record<PropertyKey, never>;
   WriteError: WriteError;
   WriteOutcome: WriteOutcome;
 };
@@ -529,6 +766,14 @@ export type MoneyResolvers<ContextType = OrderContext, ParentType extends Resolv
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  cancelOrder?: Resolver<ResolversTypes['OrderWriteResult'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id' | 'reason'>>;
+  discardOrderWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationDiscardOrderWriteArgs, 'reason' | 'writeId'>>;
+  placeOrder?: Resolver<ResolversTypes['OrderWriteResult'], ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'idempotencyKey' | 'input'>>;
+  requestReturn?: Resolver<ResolversTypes['ReturnWriteResult'], ParentType, ContextType, RequireFields<MutationRequestReturnArgs, 'idempotencyKey' | 'input'>>;
+  retryOrderWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationRetryOrderWriteArgs, 'writeId'>>;
+};
+
 export type OrderResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   channel?: Resolver<ResolversTypes['SalesChannel'], ParentType, ContextType>;
@@ -541,6 +786,7 @@ export type OrderResolvers<ContextType = OrderContext, ParentType extends Resolv
   shipments?: Resolver<Array<ResolversTypes['Shipment']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type OrderConnectionResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = {
@@ -565,6 +811,20 @@ export type OrderLineResolvers<ContextType = OrderContext, ParentType extends Re
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
+export type OrderStatusChangeResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['OrderStatusChange'] = ResolversParentTypes['OrderStatusChange']> = {
+  changedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  previousStatus?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+};
+
+export type OrderWriteResultResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['OrderWriteResult'] = ResolversParentTypes['OrderWriteResult']> = {
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -572,6 +832,8 @@ export type PageInfoResolvers<ContextType = OrderContext, ParentType extends Res
 
 export type QueryResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
+  orderWrite?: Resolver<Maybe<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryOrderWriteArgs, 'writeId'>>;
+  orderWriteQueue?: Resolver<Array<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryOrderWriteQueueArgs, 'first' | 'status'>>;
 };
 
 export type ReturnAuthorizationResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['ReturnAuthorization'] = ResolversParentTypes['ReturnAuthorization']> = {
@@ -593,12 +855,22 @@ export type ReturnLineResolvers<ContextType = OrderContext, ParentType extends R
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
+export type ReturnWriteResultResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['ReturnWriteResult'] = ResolversParentTypes['ReturnWriteResult']> = {
+  returnAuthorization?: Resolver<Maybe<ResolversTypes['ReturnAuthorization']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type ShipmentResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment']> = {
   carrier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   shippedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ShipmentStatus'], ParentType, ContextType>;
   trackingNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  orderStatusChanged?: SubscriptionResolver<ResolversTypes['OrderStatusChange'], "orderStatusChanged", ParentType, ContextType, Partial<SubscriptionOrderStatusChangedArgs>>;
 };
 
 export type WriteErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['WriteError'] = ResolversParentTypes['WriteError']> = {
@@ -622,15 +894,20 @@ export type Resolvers<ContextType = OrderContext> = {
   DateTime?: GraphQLScalarType;
   Freshness?: FreshnessResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
   OrderLine?: OrderLineResolvers<ContextType>;
+  OrderStatusChange?: OrderStatusChangeResolvers<ContextType>;
+  OrderWriteResult?: OrderWriteResultResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReturnAuthorization?: ReturnAuthorizationResolvers<ContextType>;
   ReturnLine?: ReturnLineResolvers<ContextType>;
+  ReturnWriteResult?: ReturnWriteResultResolvers<ContextType>;
   Shipment?: ShipmentResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   WriteError?: WriteErrorResolvers<ContextType>;
   WriteOutcome?: WriteOutcomeResolvers<ContextType>;
 };
