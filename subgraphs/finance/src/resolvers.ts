@@ -5,17 +5,58 @@
  * UpstreamErrors so that only the fields that needed the ERP are null.
  */
 import type DataLoader from 'dataloader';
-import { DomainError, ErrorCode, badInput } from '../../../lib/errors.js';
+import { DomainError, ErrorCode, UpstreamError, badInput, notFound } from '../../../lib/errors.js';
 import { idFormat, type IdFormat, type OrgMapping } from '../../../lib/mapping.js';
 import { connection, decodeCursor, freshNow, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
+import { audit, authorize, authorizeSubscription, scopeOf, type Caller } from '../../../lib/auth/index.js';
+import type { EventBus } from '../../../lib/events/bus.js';
+import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
+import { outcomeOf, rejectionError, type OperatorWriteView, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
+import { INVOICE_STATUS_TOPIC, invoiceFromSnapshot, type InvoiceStatusEvent } from './feed.js';
 import type { FinanceLoaders } from './loaders.js';
 import type { AddressRecord, FinancialsRecord, InvoiceCursor, InvoiceRecord, InvoiceStatus, PaymentRecord } from './netsuite.js';
 import type { Money } from './money.js';
-import type { Resolvers } from './__generated__/resolvers-types.js';
+import { BILLING_ADDRESS_KIND, validateAddress, validateVersion, type BillingAddressPayload, type BillingAddressResult } from './writes.js';
+import type { ResolversTypes, Resolvers, WriteStatus } from './__generated__/resolvers-types.js';
 
 export interface FinanceContext {
   loaders: FinanceLoaders;
+  /** Who is asking, as the gateway signed it: every authorization rule takes it. */
+  caller: Caller;
+  /** The subgraph's write coordinator; absent when the host wired no write store (reads only). */
+  writes: WriteCoordinator | undefined;
+  /** Where the change feed publishes and subscriptions read. */
+  bus: EventBus;
 }
+
+/** A subscription's context: the subgraph's own plus what lib/subscriptions.ts adds (the resume position). */
+type FinanceSubscriptionContext = FinanceContext & SubscriptionContext;
+
+/** The graph's view of a write's outcome (the shared WriteOutcome type). */
+interface WriteOutcomeValue {
+  writeId: string;
+  status: WriteStatus;
+  system: 'ERP';
+  attempts: number;
+  lastError: { code: string; message: string } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function outcomeValue(o: WriteOutcome): WriteOutcomeValue {
+  return {
+    writeId: o.writeId,
+    status: o.status,
+    system: 'ERP',
+    attempts: o.attempts,
+    lastError: o.lastError ? { code: o.lastError.code, message: o.lastError.message } : null,
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+  };
+}
+
+/** Write ids of this subgraph read "finance:w_<uuid>"; anything else is refused before the store is asked. */
+const FINANCE_WRITE_ID = /^finance:w_[0-9a-f-]{36}$/;
 
 /** A Customer or an Order here: only its id, the key other subgraphs resolve it by. */
 export interface EntityRef {
@@ -72,12 +113,148 @@ export function createFinanceResolvers(mapping: OrgMapping) {
   const orderNumber = idFormat('an order number', mapping.netsuite.orderNumber);
   const invoiceNumber = idFormat('an invoice number', mapping.netsuite.invoiceNumber);
 
-  const invoiceById = (id: string, ctx: FinanceContext, argumentName: string): Promise<InvoiceRecord | null> =>
-    loadOrNull(ctx.loaders.invoice, checkId(invoiceNumber, id, argumentName));
+  /**
+   * An invoice by number, as the caller may see it: a storefront caller gets null for
+   * another customer's invoice (own-or-null), so it cannot learn that the invoice exists.
+   * The invoice's customer is only known from the record, so this refusal costs a read.
+   */
+  const invoiceById = async (id: string, ctx: FinanceContext, argumentName: string): Promise<InvoiceRecord | null> => {
+    const invoice = await loadOrNull(ctx.loaders.invoice, checkId(invoiceNumber, id, argumentName));
+    if (!invoice) return null;
+    return authorize(ctx.caller, 'Query.invoice', { customerId: invoice.customerNumber }) ? invoice : null;
+  };
+
+  const writesOf = (ctx: FinanceContext): WriteCoordinator => {
+    if (!ctx.writes) throw new Error('the finance subgraph was started without a write store; writes are not available');
+    return ctx.writes;
+  };
+
+  const checkWriteId = (writeId: string): string => {
+    if (!FINANCE_WRITE_ID.test(writeId)) throw badInput(`expected a finance write id like 'finance:w_…', got '${shown(writeId)}'`, { argumentName: 'writeId' });
+    return writeId;
+  };
+
+  /**
+   * The business check before a billing write: the customer must exist in the ERP. Read
+   * through the cache, so it usually costs nothing. An ERP that cannot be reached does not
+   * refuse the write: it is queued, and the applier checks again when it replays.
+   */
+  const requireCustomer = async (ctx: FinanceContext, customerId: string): Promise<void> => {
+    try {
+      await ctx.loaders.financials.load({ customerNumber: customerId });
+    } catch (e) {
+      if (e instanceof DomainError && e.code === ErrorCode.NOT_FOUND) throw notFound(`the ERP has no customer ${customerId}`, { customerId });
+      if (e instanceof UpstreamError && e.transient) return;
+      throw e;
+    }
+  };
+
+  const toChange = (e: InvoiceStatusEvent, eventId: string): ResolversTypes['InvoiceStatusChange'] => {
+    const invoice = invoiceFromSnapshot(e.invoice);
+    return { eventId, invoice, previousStatus: e.previousStatus, status: e.status, amountDue: invoice.amountDue, changedAt: e.changedAt };
+  };
 
   return {
     Query: {
       invoice: (_, args, ctx) => invoiceById(args.id, ctx, 'id'),
+
+      financeWrite: async (_, args, ctx) => {
+        const writes = writesOf(ctx);
+        const rec = await writes.store.get(checkWriteId(args.writeId));
+        if (!rec) return null;
+        const customerId = (rec.payload as Partial<BillingAddressPayload> | null)?.customerId;
+        authorize(ctx.caller, 'write.outcome', { customerId: customerId ?? null });
+        return outcomeValue(outcomeOf(rec));
+      },
+
+      financeWriteQueue: async (_, args, ctx) => {
+        authorize(ctx.caller, 'queue.operate');
+        const status = args.status ?? 'QUEUED';
+        if (status !== 'QUEUED' && status !== 'DEAD_LETTERED') {
+          throw badInput(`expected status QUEUED or DEAD_LETTERED, got ${status}`, { argumentName: 'status' });
+        }
+        const first = pageSize(args.first, 50);
+        const views: OperatorWriteView[] = await writesOf(ctx).list(status === 'QUEUED' ? 'pending' : 'dead_lettered', first);
+        return views.map((v) => ({
+          outcome: outcomeValue(v),
+          kind: v.kind,
+          customerId: (v.payload as Partial<BillingAddressPayload> | null)?.customerId ?? null,
+          nextAttemptAt: v.nextAttemptAt,
+        }));
+      },
+    },
+
+    Mutation: {
+      updateBillingAddress: async (_, args, ctx) => {
+        // Role first: agents and storefronts are refused before anything else, at no cost.
+        authorize(ctx.caller, 'Mutation.updateBillingAddress', { customerId: args.customerId });
+        const customerId = checkId(customerNumber, args.customerId, 'customerId');
+        const address = validateAddress(args.address);
+        const expectedVersion = validateVersion(args.expectedVersion);
+        const writes = writesOf(ctx);
+        await requireCustomer(ctx, customerId);
+        const outcome = await writes.submit<BillingAddressPayload, BillingAddressResult>({
+          kind: BILLING_ADDRESS_KIND,
+          // One customer's billing writes are applied in the order they were made.
+          entityKey: `ERP:customer:${customerId}`,
+          payload: { customerId, address },
+          // Per person, not per role: two finance users' keys never collide.
+          scope: `${scopeOf(ctx.caller)}:${ctx.caller.subject}`,
+          idempotencyKey: args.idempotencyKey ?? null,
+          expectedVersion: expectedVersion ?? null,
+        });
+        const refused = rejectionError(outcome);
+        if (refused) throw refused;
+        let financials: FinancialsRecord | null = null;
+        if (outcome.status === 'APPLIED') {
+          // The write invalidated the cache before it answered; this request's loader may still
+          // hold what requireCustomer read, so it is cleared to read the write back from the ERP.
+          const key = { customerNumber: customerId };
+          financials = await loadOrNull(ctx.loaders.financials.clear(key), key);
+        }
+        return {
+          status: outcome.status,
+          writeId: outcome.writeId,
+          financials,
+          errors: outcome.status === 'APPLIED' || !outcome.lastError ? [] : [{ code: outcome.lastError.code, message: outcome.lastError.message }],
+        };
+      },
+
+      retryFinanceWrite: async (_, args, ctx) => {
+        authorize(ctx.caller, 'queue.operate');
+        return outcomeValue(await writesOf(ctx).retry(checkWriteId(args.writeId)));
+      },
+
+      discardFinanceWrite: async (_, args, ctx) => {
+        authorize(ctx.caller, 'queue.operate');
+        const reason = args.reason.trim();
+        if (reason === '') throw badInput('expected a reason for discarding the write', { argumentName: 'reason' });
+        return outcomeValue(await writesOf(ctx).discard(checkWriteId(args.writeId), ctx.caller.subject, reason.slice(0, 500)));
+      },
+    },
+
+    Subscription: {
+      invoiceStatusChanged: {
+        subscribe: (_, args, financeCtx) => {
+          // lib/subscriptions.ts merges the resume position into every subscription's context.
+          const ctx = financeCtx as FinanceSubscriptionContext;
+          // Checked here as well as at the gateway: the subgraph trusts the signed caller, not the route it came by.
+          authorizeSubscription(ctx.caller, 'Subscription.invoiceStatusChanged', { customerId: args.customerId ?? null });
+          const customerId = args.customerId == null ? undefined : checkId(customerNumber, args.customerId, 'customerId');
+          const invoiceId = args.invoiceId == null ? undefined : checkId(invoiceNumber, args.invoiceId, 'invoiceId');
+          const correlationId = typeof ctx.extensions.correlationId === 'string' ? ctx.extensions.correlationId : undefined;
+          // lib/subscriptions.ts reads the position back from this very context to report it with each message.
+          return eventsFor<InvoiceStatusEvent, { invoiceStatusChanged: ResolversTypes['InvoiceStatusChange'] }>(ctx.bus, INVOICE_STATUS_TOPIC, ctx, {
+            filter: (e) => (!customerId || e.payload.customerId === customerId) && (!invoiceId || e.payload.invoiceId === invoiceId),
+            map: (e) => {
+              // Each delivered event shows one customer's invoice: audited like a read of it
+              // (lib/subgraph.ts audits HTTP requests only, not subscription events).
+              audit(ctx.caller, correlationId, { action: 'read', customerId: e.payload.customerId, fieldGroups: ['invoices'] });
+              return { invoiceStatusChanged: toChange(e.payload, e.eventId) };
+            },
+          });
+        },
+      },
     },
 
     Invoice: {
@@ -105,6 +282,8 @@ export function createFinanceResolvers(mapping: OrgMapping) {
       __resolveReference: (ref): EntityRef => ({ id: ref.id }),
       financials: (parent, args, ctx): Promise<FinancialsRecord | null> => {
         const id = checkId(customerNumber, parent.id, 'id');
+        // Before any call: a storefront caller reaching another customer costs the ERP nothing.
+        authorize(ctx.caller, 'Customer.financials', { customerId: id });
         const maxAge = args.maxAgeSeconds;
         if (maxAge != null && maxAge < 0) {
           throw badInput(`expected maxAgeSeconds to be 0 or more, got ${maxAge}`, { argumentName: 'maxAgeSeconds' });
@@ -113,6 +292,7 @@ export function createFinanceResolvers(mapping: OrgMapping) {
       },
       invoices: async (parent, args, ctx): Promise<InvoiceConnectionParent> => {
         const id = checkId(customerNumber, parent.id, 'id');
+        authorize(ctx.caller, 'Customer.invoices', { customerId: id });
         const first = pageSize(args.first, 10);
         const key = decodeCursor(args.after, isCursorKey);
         const after: InvoiceCursor | undefined = key ? { issuedOn: key.d, internalId: key.i } : undefined;
@@ -136,8 +316,12 @@ export function createFinanceResolvers(mapping: OrgMapping) {
 
     Order: {
       __resolveReference: (ref): EntityRef => ({ id: ref.id }),
-      invoices: (parent, _, ctx): Promise<InvoiceRecord[]> =>
-        ctx.loaders.invoicesByOrder.load(checkId(orderNumber, parent.id, 'id')),
+      invoices: async (parent, _, ctx): Promise<InvoiceRecord[]> => {
+        const invoices = await ctx.loaders.invoicesByOrder.load(checkId(orderNumber, parent.id, 'id'));
+        // The order subgraph refuses another customer's order before we are asked; should a
+        // reference reach us anyway, a storefront caller still sees only its own invoices.
+        return invoices.filter((i) => authorize(ctx.caller, 'Query.invoice', { customerId: i.customerNumber }));
+      },
     },
   } satisfies Resolvers;
 }

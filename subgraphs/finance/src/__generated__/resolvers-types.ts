@@ -37,6 +37,44 @@ export type Address = {
 };
 
 /**
+ * A postal address to write. Checked before anything is sent to the ERP: line1, city,
+ * postalCode and country are required and must not be blank; country is an ISO 3166-1
+ * alpha-2 code such as "US" or "DE"; each line fits the ERP's field lengths.
+ */
+export type AddressInput = {
+  /** City or town (at most 50 characters). */
+  city: Scalars['String']['input'];
+  /** ISO 3166-1 alpha-2 country code, e.g. "US"; lower case is accepted and upper-cased. */
+  country: Scalars['String']['input'];
+  /** First line: street and number (at most 150 characters). */
+  line1: Scalars['String']['input'];
+  /** Second line: flat, suite or building (at most 150 characters); omitted or blank clears it. */
+  line2?: InputMaybe<Scalars['String']['input']>;
+  /** Postal or ZIP code (at most 36 characters). */
+  postalCode: Scalars['String']['input'];
+  /** State, province or region, where the country uses one (at most 30 characters). */
+  region?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of a billing write. The financials are returned only when the write was APPLIED. */
+export type BillingWriteResult = {
+  __typename?: 'BillingWriteResult';
+  /** Why the write is not applied yet (for QUEUED: the ERP failure that queued it); empty when APPLIED. */
+  errors: Array<WriteError>;
+  /** The customer's financials as the ERP holds them after the write; null unless APPLIED. */
+  financials?: Maybe<CustomerFinancials>;
+  /**
+   * APPLIED: the ERP took it. QUEUED: the ERP could not be reached; the write is stored and will be
+   * applied once, later, under the same writeId (follow it with Query.financeWrite). A write the ERP
+   * refuses on its first attempt is reported as an error with its code (CONFLICT, NOT_FOUND, …) and
+   * `extensions.writeId`; a queued write refused on replay reads REJECTED through financeWrite.
+   */
+  status: WriteStatus;
+  /** The write's identity, e.g. "finance:w_…"; the same for a retry with the same idempotencyKey. */
+  writeId: Scalars['ID']['output'];
+};
+
+/**
  * A customer, identified by the enterprise customer number. The finance subgraph
  * contributes what the ERP knows about the customer's money: balances, credit,
  * payment terms, addresses and invoices. Every field here comes from the ERP and
@@ -109,6 +147,27 @@ export type CustomerFinancials = {
   paymentTerms?: Maybe<Scalars['String']['output']>;
   /** The customer's shipping addresses, the default shipping address first. */
   shippingAddresses: Array<Address>;
+  /**
+   * The version of the ERP's customer record these figures were read from: its last-modified
+   * time, ISO-8601 UTC to the second, e.g. "2026-11-20T09:15:00Z". Pass it as
+   * `expectedVersion` to updateBillingAddress so that the update is refused with CONFLICT,
+   * rather than applied, when the record changed in the ERP after you read it. Read with
+   * `maxAgeSeconds: 0` for the ERP's current version. Null when the ERP reports none.
+   */
+  version?: Maybe<Scalars['String']['output']>;
+};
+
+/** A write in the finance write queue, as operators see it. Identifiers only: the address it carries is not shown. */
+export type FinanceQueuedWrite = {
+  __typename?: 'FinanceQueuedWrite';
+  /** The customer the write is for. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  /** What the write does, e.g. "finance.billingAddress". */
+  kind: Scalars['String']['output'];
+  /** When a queued write is next attempted; null for a dead letter. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The write's outcome so far: status, attempts and the last failure. */
+  outcome: WriteOutcome;
 };
 
 /** How fresh a piece of data is, and where it came from. */
@@ -192,6 +251,27 @@ export type InvoiceStatus =
   /** The ERP voided the invoice; nothing is owed. */
   | 'VOID';
 
+/**
+ * An invoice's status or amount due changed in the ERP: a payment or credit memo was applied,
+ * it was voided, or it fell overdue on an edit. Read from the ERP's own change mechanism
+ * (polling by last-modified time), so changes made inside the ERP arrive too.
+ */
+export type InvoiceStatusChange = {
+  __typename?: 'InvoiceStatusChange';
+  /** What remains to be paid after the change. */
+  amountDue: Money;
+  /** When the ERP recorded the change, to the second. */
+  changedAt: Scalars['DateTime']['output'];
+  /** Stable identity of this change: the same however often it is delivered. */
+  eventId: Scalars['ID']['output'];
+  /** The invoice as the ERP held it after the change. */
+  invoice: Invoice;
+  /** The status before the change; null when the feed had not seen this invoice before. */
+  previousStatus?: Maybe<InvoiceStatus>;
+  /** The status after the change (it can equal previousStatus when only the amount due changed). */
+  status: InvoiceStatus;
+};
+
 /** An amount of money. The amount is a decimal string so that no client rounds it through a binary float. */
 export type Money = {
   __typename?: 'Money';
@@ -199,6 +279,45 @@ export type Money = {
   amount: Scalars['String']['output'];
   /** ISO 4217 currency code, e.g. "USD". */
   currency: Scalars['String']['output'];
+};
+
+/** The finance subgraph's writes. Credit, balances, terms, invoices and payments are governed by the ERP and have no mutations. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Operator role only: gives up on a queued or dead-lettered finance write for good; it then reads REJECTED with code DISCARDED. */
+  discardFinanceWrite: WriteOutcome;
+  /** Operator role only: retries a dead-lettered finance write, or brings a queued one's next attempt forward to now. */
+  retryFinanceWrite: WriteOutcome;
+  /**
+   * Sets the customer's default billing address in the ERP (the NetSuite customer's address
+   * book). Finance role only. Setting the address the customer already has changes nothing and
+   * answers APPLIED. With `expectedVersion` (CustomerFinancials.version), the update is refused
+   * with CONFLICT when the ERP record changed since that version, also when a queued write is
+   * replayed later. When the ERP is unreachable the write answers QUEUED and is applied once later.
+   */
+  updateBillingAddress: BillingWriteResult;
+};
+
+
+/** The finance subgraph's writes. Credit, balances, terms, invoices and payments are governed by the ERP and have no mutations. */
+export type MutationDiscardFinanceWriteArgs = {
+  reason: Scalars['String']['input'];
+  writeId: Scalars['ID']['input'];
+};
+
+
+/** The finance subgraph's writes. Credit, balances, terms, invoices and payments are governed by the ERP and have no mutations. */
+export type MutationRetryFinanceWriteArgs = {
+  writeId: Scalars['ID']['input'];
+};
+
+
+/** The finance subgraph's writes. Credit, balances, terms, invoices and payments are governed by the ERP and have no mutations. */
+export type MutationUpdateBillingAddressArgs = {
+  address: AddressInput;
+  customerId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['String']['input']>;
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -242,6 +361,18 @@ export type Payment = {
 export type Query = {
   __typename?: 'Query';
   /**
+   * What became of a finance write (updateBillingAddress), by the writeId its mutation
+   * returned, e.g. "finance:w_…". Null when no such write is known (outcomes are kept
+   * for the configured retention). Staff may read any; a storefront caller only writes
+   * on its own customer.
+   */
+  financeWrite?: Maybe<WriteOutcome>;
+  /**
+   * The finance write queue, for operators: writes waiting to be replayed (QUEUED, the
+   * default) or given up on (DEAD_LETTERED), oldest first. Operator role only.
+   */
+  financeWriteQueue: Array<FinanceQueuedWrite>;
+  /**
    * An invoice by its document number, e.g. "INV-300017". Null when the ERP has no
    * such invoice; a malformed number is refused with BAD_USER_INPUT before any call.
    */
@@ -250,8 +381,38 @@ export type Query = {
 
 
 /** The finance subgraph's entry points. */
+export type QueryFinanceWriteArgs = {
+  writeId: Scalars['ID']['input'];
+};
+
+
+/** The finance subgraph's entry points. */
+export type QueryFinanceWriteQueueArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<WriteStatus>;
+};
+
+
+/** The finance subgraph's entry points. */
 export type QueryInvoiceArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** Live changes from the finance subgraph, over graphql-ws through the gateway. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Invoice status and payment changes, filtered by customer and/or invoice. A storefront caller
+   * must pass its own customerId; without customerId the agent role is needed.
+   */
+  invoiceStatusChanged: InvoiceStatusChange;
+};
+
+
+/** Live changes from the finance subgraph, over graphql-ws through the gateway. */
+export type SubscriptionInvoiceStatusChangedArgs = {
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  invoiceId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** The system of record that owns a piece of data. */
@@ -290,6 +451,13 @@ export type WriteOutcome = {
   /** The write's identity, as returned by the mutation. */
   writeId: Scalars['ID']['output'];
 };
+
+/** Which part of a write queue to list. */
+export type WriteQueueListing =
+  /** Given up on after too many attempts or too long; an operator may retry or discard them. */
+  | 'DEAD_LETTERED'
+  /** Queued or being attempted: waiting for the system of record. */
+  | 'PENDING';
 
 /** The outcome of a write. */
 export type WriteStatus =
@@ -406,25 +574,32 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   Address: ResolverTypeWrapper<AddressRecord>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AddressInput: AddressInput;
+  BillingWriteResult: ResolverTypeWrapper<Omit<BillingWriteResult, 'financials'> & { financials?: Maybe<ResolversTypes['CustomerFinancials']> }>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Customer: ResolverTypeWrapper<EntityRef>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   CustomerFinancials: ResolverTypeWrapper<FinancialsRecord>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  FinanceQueuedWrite: ResolverTypeWrapper<FinanceQueuedWrite>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
   Invoice: ResolverTypeWrapper<InvoiceRecord>;
   InvoiceConnection: ResolverTypeWrapper<InvoiceConnectionParent>;
   InvoiceEdge: ResolverTypeWrapper<Omit<InvoiceEdge, 'node'> & { node: ResolversTypes['Invoice'] }>;
   InvoiceStatus: InvoiceStatus;
+  InvoiceStatusChange: ResolverTypeWrapper<Omit<InvoiceStatusChange, 'amountDue' | 'invoice'> & { amountDue: ResolversTypes['Money'], invoice: ResolversTypes['Invoice'] }>;
   Money: ResolverTypeWrapper<MoneyValue>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<EntityRef>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Payment: ResolverTypeWrapper<PaymentRecord>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SystemOfRecord: SystemOfRecord;
   WriteError: ResolverTypeWrapper<WriteError>;
   WriteOutcome: ResolverTypeWrapper<WriteOutcome>;
+  WriteQueueListing: WriteQueueListing;
   WriteStatus: WriteStatus;
 };
 
@@ -432,21 +607,27 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Address: AddressRecord;
   String: Scalars['String']['output'];
+  AddressInput: AddressInput;
+  BillingWriteResult: Omit<BillingWriteResult, 'financials'> & { financials?: Maybe<ResolversParentTypes['CustomerFinancials']> };
+  ID: Scalars['ID']['output'];
   Customer: EntityRef;
   Int: Scalars['Int']['output'];
-  ID: Scalars['ID']['output'];
   CustomerFinancials: FinancialsRecord;
   Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
+  FinanceQueuedWrite: FinanceQueuedWrite;
   Freshness: FreshnessValue;
   Invoice: InvoiceRecord;
   InvoiceConnection: InvoiceConnectionParent;
   InvoiceEdge: Omit<InvoiceEdge, 'node'> & { node: ResolversParentTypes['Invoice'] };
+  InvoiceStatusChange: Omit<InvoiceStatusChange, 'amountDue' | 'invoice'> & { amountDue: ResolversParentTypes['Money'], invoice: ResolversParentTypes['Invoice'] };
   Money: MoneyValue;
+  Mutation: Record<PropertyKey, never>;
   Order: EntityRef;
   PageInfo: PageInfo;
   Payment: PaymentRecord;
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
   WriteError: WriteError;
   WriteOutcome: WriteOutcome;
 };
@@ -458,6 +639,13 @@ export type AddressResolvers<ContextType = FinanceContext, ParentType extends Re
   line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type BillingWriteResultResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['BillingWriteResult'] = ResolversParentTypes['BillingWriteResult']> = {
+  errors?: Resolver<Array<ResolversTypes['WriteError']>, ParentType, ContextType>;
+  financials?: Resolver<Maybe<ResolversTypes['CustomerFinancials']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type CustomerResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
@@ -476,11 +664,19 @@ export type CustomerFinancialsResolvers<ContextType = FinanceContext, ParentType
   overdueBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   paymentTerms?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   shippingAddresses?: Resolver<Array<ResolversTypes['Address']>, ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type FinanceQueuedWriteResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['FinanceQueuedWrite'] = ResolversParentTypes['FinanceQueuedWrite']> = {
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType>;
+};
 
 export type FreshnessResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Freshness'] = ResolversParentTypes['Freshness']> = {
   fetchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -515,9 +711,24 @@ export type InvoiceEdgeResolvers<ContextType = FinanceContext, ParentType extend
   node?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
 };
 
+export type InvoiceStatusChangeResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['InvoiceStatusChange'] = ResolversParentTypes['InvoiceStatusChange']> = {
+  amountDue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  changedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+  previousStatus?: Resolver<Maybe<ResolversTypes['InvoiceStatus']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InvoiceStatus'], ParentType, ContextType>;
+};
+
 export type MoneyResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  discardFinanceWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationDiscardFinanceWriteArgs, 'reason' | 'writeId'>>;
+  retryFinanceWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationRetryFinanceWriteArgs, 'writeId'>>;
+  updateBillingAddress?: Resolver<ResolversTypes['BillingWriteResult'], ParentType, ContextType, RequireFields<MutationUpdateBillingAddressArgs, 'address' | 'customerId'>>;
 };
 
 export type OrderResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
@@ -539,7 +750,13 @@ export type PaymentResolvers<ContextType = FinanceContext, ParentType extends Re
 };
 
 export type QueryResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  financeWrite?: Resolver<Maybe<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryFinanceWriteArgs, 'writeId'>>;
+  financeWriteQueue?: Resolver<Array<ResolversTypes['FinanceQueuedWrite']>, ParentType, ContextType, RequireFields<QueryFinanceWriteQueueArgs, 'first' | 'status'>>;
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
+};
+
+export type SubscriptionResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  invoiceStatusChanged?: SubscriptionResolver<ResolversTypes['InvoiceStatusChange'], "invoiceStatusChanged", ParentType, ContextType, Partial<SubscriptionInvoiceStatusChangedArgs>>;
 };
 
 export type WriteErrorResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['WriteError'] = ResolversParentTypes['WriteError']> = {
@@ -559,18 +776,23 @@ export type WriteOutcomeResolvers<ContextType = FinanceContext, ParentType exten
 
 export type Resolvers<ContextType = FinanceContext> = {
   Address?: AddressResolvers<ContextType>;
+  BillingWriteResult?: BillingWriteResultResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   CustomerFinancials?: CustomerFinancialsResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  FinanceQueuedWrite?: FinanceQueuedWriteResolvers<ContextType>;
   Freshness?: FreshnessResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;
   InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
   InvoiceEdge?: InvoiceEdgeResolvers<ContextType>;
+  InvoiceStatusChange?: InvoiceStatusChangeResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Payment?: PaymentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   WriteError?: WriteErrorResolvers<ContextType>;
   WriteOutcome?: WriteOutcomeResolvers<ContextType>;
 };

@@ -1,0 +1,128 @@
+/**
+ * The finance change feed: the ERP has no push mechanism to rely on, so invoices are
+ * polled by last-modified time (lib/feeds/poller.ts keeps the persisted watermark and
+ * the overlap that makes equal timestamps safe). A change of an invoice's status or
+ * amount due becomes one `invoice.status` event with a stable eventId; every change
+ * read invalidates the cache entries it affects before its event is published, so a
+ * subscriber that reads on sees the new state.
+ */
+import { entityTag, listTag } from '../../../lib/cache/index.js';
+import type { EventBus, NewEvent } from '../../../lib/events/bus.js';
+import { createPoller, type ChangedRecord, type Poller } from '../../../lib/feeds/poller.js';
+import type { FeedStateStore } from '../../../lib/feeds/state.js';
+import { childLogger } from '../../../lib/log.js';
+import type { FinanceChangeReader, InvoiceChange, InvoiceRecord, InvoiceStatus } from './netsuite.js';
+import { INVOICE_STATUSES } from './netsuite.js';
+
+const log = childLogger('feed:finance-invoices');
+
+/** The bus topic of invoice changes. */
+export const INVOICE_STATUS_TOPIC = 'invoice.status';
+
+/** An invoice as an event carries it: JSON, so it crosses Redis unchanged. */
+export type InvoiceSnapshot = Omit<InvoiceRecord, 'fetchedAt'> & { fetchedAt: string };
+
+/** The payload of an `invoice.status` event. */
+export interface InvoiceStatusEvent {
+  invoiceId: string;
+  customerId: string;
+  previousStatus: InvoiceStatus | null;
+  status: InvoiceStatus;
+  /** ISO-8601 UTC, whole seconds. */
+  changedAt: string;
+  /** The invoice as read with the change, so that no subscriber needs another ERP call for it. */
+  invoice: InvoiceSnapshot;
+}
+
+export function invoiceFromSnapshot(s: InvoiceSnapshot): InvoiceRecord {
+  return { ...s, fetchedAt: new Date(s.fetchedAt) };
+}
+
+/** The cache tags one invoice change makes stale: the invoice (and its payments), its customer's figures and lists, its order's list. */
+export function invoiceChangeTags(c: Pick<InvoiceRecord, 'number' | 'customerNumber' | 'orderNumber'>): string[] {
+  const tags = [entityTag('Invoice', c.number), listTag('Customer', c.customerNumber, 'financials'), listTag('Customer', c.customerNumber, 'invoices')];
+  if (c.orderNumber) tags.push(listTag('Order', c.orderNumber, 'invoices'));
+  return tags;
+}
+
+interface InvoiceChangeRecord extends ChangedRecord {
+  change: InvoiceChange;
+}
+
+/** A change is news when the status or the amount due moved: a payment that leaves the status as it was still matters. */
+const valueOf = (c: InvoiceChange): string => `${c.status}|${c.amountDue.amount}`;
+
+const statusOfValue = (value: string | undefined): InvoiceStatus | null => {
+  const s = value?.split('|')[0];
+  return (INVOICE_STATUSES as readonly string[]).includes(s ?? '') ? (s as InvoiceStatus) : null;
+};
+
+export interface InvoiceFeedOptions {
+  reader: FinanceChangeReader;
+  bus: EventBus;
+  /** Where the watermark and last-known values persist (a file in the embedded default, Redis with replicas). */
+  store: FeedStateStore;
+  /** Drops cache entries by tag (the subgraph's entity cache). */
+  invalidate(tags: string[]): Promise<unknown>;
+  /** Milliseconds between polls. @default 5000 */
+  intervalMs?: number;
+  /**
+   * How far before the watermark each poll starts again, in milliseconds. It must exceed the
+   * ERP's commit delay and any clock difference between us and the ERP. @default 10000
+   */
+  overlapMs?: number;
+}
+
+export function createInvoiceFeed(opts: InvoiceFeedOptions): Poller {
+  // Records re-read inside the overlap were invalidated when first read; doing it again every
+  // poll would empty the cache of the busiest invoices for nothing. Kept in memory only: after a
+  // restart the first poll invalidates once more, which is harmless.
+  const invalidatedAt = new Map<string, string>();
+  return createPoller<InvoiceChangeRecord>({
+    name: 'finance-invoices',
+    bus: opts.bus,
+    store: opts.store,
+    intervalMs: opts.intervalMs ?? 5000,
+    overlapMs: opts.overlapMs ?? 10_000,
+    async readChanges(since) {
+      const changes = await opts.reader.invoiceChangesSince(since);
+      return changes.map((change) => ({ key: change.number, modifiedAt: change.modifiedAt, value: valueOf(change), change }));
+    },
+    async onChange(records) {
+      const fresh = records.filter((r) => invalidatedAt.get(r.key) !== `${r.modifiedAt}|${r.value}`);
+      if (fresh.length === 0) return;
+      await opts.invalidate([...new Set(fresh.flatMap((r) => invoiceChangeTags(r.change)))]);
+      for (const r of fresh) {
+        invalidatedAt.delete(r.key);
+        invalidatedAt.set(r.key, `${r.modifiedAt}|${r.value}`);
+      }
+      // Bounded like the poller's own last-known values: the oldest entries go first.
+      while (invalidatedAt.size > 50_000) {
+        const oldest = invalidatedAt.keys().next().value;
+        if (oldest === undefined) break;
+        invalidatedAt.delete(oldest);
+      }
+    },
+    toEvents(r, previous): Array<NewEvent<InvoiceStatusEvent>> {
+      const c = r.change;
+      const { fetchedAt, modifiedAt: _modifiedAt, ...rest } = c;
+      log.debug({ invoiceId: c.number, status: c.status }, 'invoice changed');
+      return [
+        {
+          // The same change read twice (overlap, a restart, another replica) has the same id.
+          eventId: `erp:invoice:${c.number}:${c.modifiedAt}:${r.value}`,
+          topic: INVOICE_STATUS_TOPIC,
+          occurredAt: c.modifiedAt,
+          payload: {
+            invoiceId: c.number,
+            customerId: c.customerNumber,
+            previousStatus: statusOfValue(previous),
+            status: c.status,
+            changedAt: c.modifiedAt,
+            invoice: { ...rest, fetchedAt: fetchedAt.toISOString() },
+          },
+        },
+      ];
+    },
+  });
+}
