@@ -15,7 +15,31 @@ export const SERVICE_CACHE_KINDS = {
   orderCases: { name: 'service/Order.cases', domain: 'caseLists', tag: (id) => listTag('Order', id, 'cases') },
   organization: { name: 'service/Organization.customerNumber', domain: 'directory', tag: (id) => entityTag('Organization', id) },
   user: { name: 'service/User', domain: 'directory', tag: (id) => entityTag('User', id) },
+  /** Where a customer's new cases go (organization and requester): read by openCase. */
+  customerDirectory: { name: 'service/Customer.directory', domain: 'directory', tag: (id) => listTag('Customer', id, 'serviceDirectory') },
+  /** The customer an ERP order belongs to, read to validate openCase; an order never changes hands. */
+  orderOwner: { name: 'service/Order.customer', domain: 'directory', tag: (id) => listTag('Order', id, 'owner') },
 } as const satisfies Record<string, EntryKind>;
+
+/**
+ * One value per key through the cache when there is one, else straight from the
+ * source: the lookups writes validate with (directory entries, order owners).
+ * A key the source has no value for reads as null.
+ */
+export async function cachedLookup<V>(
+  cache: EntityCache | undefined,
+  kind: EntryKind,
+  keys: readonly string[],
+  read: (keys: string[]) => Promise<ReadonlyArray<V | null>>,
+): Promise<Array<V | null>> {
+  if (!cache) return [...(await read([...keys]))];
+  const found = await cache.load<V>(kind, keys, (missing) => asMap(missing, read));
+  return keys.map((k) => {
+    const v = lookupValue(found.get(k));
+    if (v instanceof Error) throw v;
+    return v;
+  });
+}
 
 type PageMeta = Omit<CasePage, 'cases'>;
 

@@ -94,6 +94,36 @@ export type CaseStatus =
   /** An agent solved it; the customer may still reopen it by replying. */
   | 'SOLVED';
 
+/** One change to a support case, made through the graph or inside the service desk. */
+export type CaseUpdate = {
+  __typename?: 'CaseUpdate';
+  /** The case, as it is now. */
+  case: SupportCase;
+  /** When the service desk recorded the change. */
+  changedAt: Scalars['DateTime']['output'];
+  /** Stable identity of the change: the same however often it is seen. Use it to drop repeats. */
+  eventId: Scalars['ID']['output'];
+  /** The status before this change; null for a new case, or when the change came from the backup feed and the earlier status was not known. */
+  previousStatus?: Maybe<CaseStatus>;
+  /** The status this change left the case in. */
+  status: CaseStatus;
+};
+
+/**
+ * What became of a case write. `supportCase` is the case as the service desk holds it
+ * after the write, and is null unless `status` is APPLIED. A QUEUED write is stored and
+ * will be applied once, later, under the same `writeId` (see `serviceWrite`).
+ */
+export type CaseWriteResult = {
+  __typename?: 'CaseWriteResult';
+  /** APPLIED, QUEUED, REJECTED or DEAD_LETTERED. */
+  status: WriteStatus;
+  /** The case after the write; null unless APPLIED. */
+  supportCase?: Maybe<SupportCase>;
+  /** The write's identity ("service:w_…"); ask `serviceWrite(writeId:)` for its outcome later. */
+  writeId: Scalars['ID']['output'];
+};
+
 /**
  * A customer, identified by the enterprise customer number. The service subgraph adds the
  * customer's support cases.
@@ -140,6 +170,84 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
+/** Writes of the service subgraph. Each goes to the service desk only. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Adds a comment to a case. Storefront callers add public comments only, to their own
+   * cases, written as the customer. A closed case takes no comments (INVALID_STATUS_TRANSITION).
+   */
+  addCaseComment: CaseWriteResult;
+  /** Operators: gives up on a queued or dead-lettered service write for good; its outcome becomes REJECTED (DISCARDED). */
+  discardServiceWrite: WriteOutcome;
+  /**
+   * Opens a case for a customer, optionally about one of their orders. The key makes
+   * retries safe: the same key and input return the first call's result and never open
+   * a second case; the same key with other input is IDEMPOTENCY_KEY_REUSED.
+   */
+  openCase: CaseWriteResult;
+  /** Operators: applies a dead-lettered service write again, or brings a queued one's next attempt forward. */
+  retryServiceWrite: WriteOutcome;
+  /**
+   * Moves a case to another status (staff only). The service desk's rules apply:
+   * a closed case never changes, nothing returns to NEW, and only a solved case can be
+   * closed; anything else is INVALID_STATUS_TRANSITION, with no call to the service desk.
+   */
+  updateCaseStatus: CaseWriteResult;
+};
+
+
+/** Writes of the service subgraph. Each goes to the service desk only. */
+export type MutationAddCaseCommentArgs = {
+  body: Scalars['String']['input'];
+  caseId: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  public?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** Writes of the service subgraph. Each goes to the service desk only. */
+export type MutationDiscardServiceWriteArgs = {
+  reason: Scalars['String']['input'];
+  writeId: Scalars['ID']['input'];
+};
+
+
+/** Writes of the service subgraph. Each goes to the service desk only. */
+export type MutationOpenCaseArgs = {
+  idempotencyKey: Scalars['String']['input'];
+  input: OpenCaseInput;
+};
+
+
+/** Writes of the service subgraph. Each goes to the service desk only. */
+export type MutationRetryServiceWriteArgs = {
+  writeId: Scalars['ID']['input'];
+};
+
+
+/** Writes of the service subgraph. Each goes to the service desk only. */
+export type MutationUpdateCaseStatusArgs = {
+  caseId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['String']['input']>;
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  status: CaseStatus;
+};
+
+/** A new support case, as `openCase` takes it. */
+export type OpenCaseInput = {
+  /** The customer the case is for, e.g. "C-000042". A storefront caller may open cases for itself only. */
+  customerId: Scalars['ID']['input'];
+  /** What the customer needs: the case's first comment, public, 1 to 32,000 characters. */
+  description: Scalars['String']['input'];
+  /** The order the case is about, e.g. "SO-100234"; it must be one of the customer's orders. Omit when there is none. */
+  orderId?: InputMaybe<Scalars['ID']['input']>;
+  /** How urgent the case is. */
+  priority?: InputMaybe<CasePriority>;
+  /** The subject line: 1 to 150 characters. */
+  subject: Scalars['String']['input'];
+};
+
 /**
  * An order, identified by its ERP document number. The service subgraph adds the support
  * cases that are about it.
@@ -168,6 +276,16 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   /**
+   * What became of a service write, by the writeId its mutation returned. Null when the
+   * id is unknown or its record expired. A storefront caller sees its own writes only.
+   */
+  serviceWrite?: Maybe<WriteOutcome>;
+  /**
+   * The service subgraph's write queue, oldest first: writes waiting for the service desk
+   * (PENDING) or given up on (DEAD_LETTERED). Operator role only.
+   */
+  serviceWriteQueue: Array<WriteOutcome>;
+  /**
    * One support case by its ticket id, a string of digits such as "4521". Null when the
    * service desk has no such ticket; a malformed id is BAD_USER_INPUT.
    */
@@ -176,8 +294,39 @@ export type Query = {
 
 
 /** Entry points of the service subgraph. */
+export type QueryServiceWriteArgs = {
+  writeId: Scalars['ID']['input'];
+};
+
+
+/** Entry points of the service subgraph. */
+export type QueryServiceWriteQueueArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: WriteQueueListing;
+};
+
+
+/** Entry points of the service subgraph. */
 export type QuerySupportCaseArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** Live changes from the service subgraph. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Every change to a case: status changes, replies and notes, from the graph and from
+   * inside the service desk. Filter by customer, by case, or both; without a customerId
+   * the agent role is needed, and a storefront caller must pass its own customerId.
+   */
+  caseUpdated: CaseUpdate;
+};
+
+
+/** Live changes from the service subgraph. */
+export type SubscriptionCaseUpdatedArgs = {
+  caseId?: InputMaybe<Scalars['ID']['input']>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /**
@@ -216,6 +365,12 @@ export type SupportCase = {
   subject: Scalars['String']['output'];
   /** When the case last changed. */
   updatedAt: Scalars['DateTime']['output'];
+  /**
+   * The case's version: the service desk's last-change stamp. Pass it as
+   * `updateCaseStatus(expectedVersion:)` so that the change is refused with CONFLICT,
+   * rather than applied, if someone changed the case after you read it.
+   */
+  version: Scalars['String']['output'];
 };
 
 /** A page of support cases, newest first. */
@@ -281,6 +436,13 @@ export type WriteOutcome = {
   /** The write's identity, as returned by the mutation. */
   writeId: Scalars['ID']['output'];
 };
+
+/** Which part of a write queue to list. */
+export type WriteQueueListing =
+  /** Given up on after too many attempts or too long; an operator may retry or discard them. */
+  | 'DEAD_LETTERED'
+  /** Queued or being attempted: waiting for the system of record. */
+  | 'PENDING';
 
 /** The outcome of a write. */
 export type WriteStatus =
@@ -404,20 +566,26 @@ export type ResolversTypes = {
   CaseCommentAuthorRole: CaseCommentAuthorRole;
   CasePriority: CasePriority;
   CaseStatus: CaseStatus;
+  CaseUpdate: ResolverTypeWrapper<Omit<CaseUpdate, 'case'> & { case: ResolversTypes['SupportCase'] }>;
+  CaseWriteResult: ResolverTypeWrapper<Omit<CaseWriteResult, 'supportCase'> & { supportCase?: Maybe<ResolversTypes['SupportCase']> }>;
   Customer: ResolverTypeWrapper<EntityRef>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
   Money: ResolverTypeWrapper<Money>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OpenCaseInput: OpenCaseInput;
   Order: ResolverTypeWrapper<EntityRef>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SupportCase: ResolverTypeWrapper<SupportCaseRecord>;
   SupportCaseConnection: ResolverTypeWrapper<SupportCaseConnectionParent>;
   SupportCaseEdge: ResolverTypeWrapper<Omit<SupportCaseEdge, 'node'> & { node: ResolversTypes['SupportCase'] }>;
   SystemOfRecord: SystemOfRecord;
   WriteError: ResolverTypeWrapper<WriteError>;
   WriteOutcome: ResolverTypeWrapper<WriteOutcome>;
+  WriteQueueListing: WriteQueueListing;
   WriteStatus: WriteStatus;
 };
 
@@ -429,14 +597,19 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Boolean: Scalars['Boolean']['output'];
   CaseCommentAuthor: EntityRef;
+  CaseUpdate: Omit<CaseUpdate, 'case'> & { case: ResolversParentTypes['SupportCase'] };
+  CaseWriteResult: Omit<CaseWriteResult, 'supportCase'> & { supportCase?: Maybe<ResolversParentTypes['SupportCase']> };
   Customer: EntityRef;
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Freshness: FreshnessValue;
   Money: Money;
+  Mutation: Record<PropertyKey, never>;
+  OpenCaseInput: OpenCaseInput;
   Order: EntityRef;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
   SupportCase: SupportCaseRecord;
   SupportCaseConnection: SupportCaseConnectionParent;
   SupportCaseEdge: Omit<SupportCaseEdge, 'node'> & { node: ResolversParentTypes['SupportCase'] };
@@ -467,6 +640,20 @@ export type CaseCommentAuthorResolvers<ContextType = ServiceContext, ParentType 
   role?: Resolver<Maybe<ResolversTypes['CaseCommentAuthorRole']>, ParentType, ContextType>;
 };
 
+export type CaseUpdateResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CaseUpdate'] = ResolversParentTypes['CaseUpdate']> = {
+  case?: Resolver<ResolversTypes['SupportCase'], ParentType, ContextType>;
+  changedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  previousStatus?: Resolver<Maybe<ResolversTypes['CaseStatus']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CaseStatus'], ParentType, ContextType>;
+};
+
+export type CaseWriteResultResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CaseWriteResult'] = ResolversParentTypes['CaseWriteResult']> = {
+  status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
+  supportCase?: Resolver<Maybe<ResolversTypes['SupportCase']>, ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type CustomerResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   cases?: Resolver<Maybe<ResolversTypes['SupportCaseConnection']>, ParentType, ContextType, RequireFields<CustomerCasesArgs, 'first'>>;
@@ -488,6 +675,14 @@ export type MoneyResolvers<ContextType = ServiceContext, ParentType extends Reso
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  addCaseComment?: Resolver<ResolversTypes['CaseWriteResult'], ParentType, ContextType, RequireFields<MutationAddCaseCommentArgs, 'body' | 'caseId' | 'public'>>;
+  discardServiceWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationDiscardServiceWriteArgs, 'reason' | 'writeId'>>;
+  openCase?: Resolver<ResolversTypes['CaseWriteResult'], ParentType, ContextType, RequireFields<MutationOpenCaseArgs, 'idempotencyKey' | 'input'>>;
+  retryServiceWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationRetryServiceWriteArgs, 'writeId'>>;
+  updateCaseStatus?: Resolver<ResolversTypes['CaseWriteResult'], ParentType, ContextType, RequireFields<MutationUpdateCaseStatusArgs, 'caseId' | 'status'>>;
+};
+
 export type OrderResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   cases?: Resolver<Maybe<Array<ResolversTypes['SupportCase']>>, ParentType, ContextType>;
@@ -500,7 +695,13 @@ export type PageInfoResolvers<ContextType = ServiceContext, ParentType extends R
 };
 
 export type QueryResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  serviceWrite?: Resolver<Maybe<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryServiceWriteArgs, 'writeId'>>;
+  serviceWriteQueue?: Resolver<Array<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryServiceWriteQueueArgs, 'first' | 'status'>>;
   supportCase?: Resolver<Maybe<ResolversTypes['SupportCase']>, ParentType, ContextType, RequireFields<QuerySupportCaseArgs, 'id'>>;
+};
+
+export type SubscriptionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  caseUpdated?: SubscriptionResolver<ResolversTypes['CaseUpdate'], "caseUpdated", ParentType, ContextType, Partial<SubscriptionCaseUpdatedArgs>>;
 };
 
 export type SupportCaseResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['SupportCase'] = ResolversParentTypes['SupportCase'], FederationReferenceType extends FederationReferenceTypes['SupportCase'] = FederationReferenceTypes['SupportCase']> = {
@@ -516,6 +717,7 @@ export type SupportCaseResolvers<ContextType = ServiceContext, ParentType extend
   status?: Resolver<ResolversTypes['CaseStatus'], ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type SupportCaseConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['SupportCaseConnection'] = ResolversParentTypes['SupportCaseConnection']> = {
@@ -550,13 +752,17 @@ export type Resolvers<ContextType = ServiceContext> = {
   Address?: AddressResolvers<ContextType>;
   CaseComment?: CaseCommentResolvers<ContextType>;
   CaseCommentAuthor?: CaseCommentAuthorResolvers<ContextType>;
+  CaseUpdate?: CaseUpdateResolvers<ContextType>;
+  CaseWriteResult?: CaseWriteResultResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Freshness?: FreshnessResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   SupportCase?: SupportCaseResolvers<ContextType>;
   SupportCaseConnection?: SupportCaseConnectionResolvers<ContextType>;
   SupportCaseEdge?: SupportCaseEdgeResolvers<ContextType>;

@@ -1,0 +1,412 @@
+/**
+ * The service desk's change feed: every change to a case, made through the
+ * graph or inside Zendesk, becomes one `case.updated` event on the bus and
+ * invalidates the cached case and the lists it is on.
+ *
+ * Two sources, one event per change:
+ * - **Webhooks** (push, within a second). One webhook, registered by name at boot
+ *   as an upsert (list by name, create if missing, keep the oldest if replicas
+ *   raced), points at `POST /webhooks/zendesk` on this subgraph. Its signing
+ *   secret is read through the API, and every delivery's signature
+ *   (base64 HMAC-SHA256 of timestamp + body) is checked before anything else;
+ *   a delivery that fails is answered 401 and changes nothing. Zendesk sends one
+ *   delivery per ticket event (status changed, comment added, …); the deliveries
+ *   of one change share a sequence id and are gathered into one event.
+ * - **The incremental export** (pull, every minute by default), from a cursor
+ *   persisted with the feed state, catches whatever a missed or refused webhook
+ *   dropped.
+ *
+ * The eventId is the ticket id plus its updated_at, which names one change
+ * whichever source saw it (and the write that made it); the bus drops repeats, and
+ * the feed state remembers the last version seen per case, so the export does not
+ * announce again what a webhook already did, even after a restart.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express from 'express';
+import type { Logger } from 'pino';
+import type { EventBus } from '../../../lib/events/bus.js';
+import type { FeedState, FeedStateStore } from '../../../lib/feeds/state.js';
+import { boundKnown } from '../../../lib/feeds/state.js';
+import { UpstreamError } from '../../../lib/errors.js';
+import { caseTags } from './writes.js';
+import { caseStatusFromWire, type CaseStatus, type ServiceDeskFeed, type SupportCaseRecord } from './zendesk.js';
+
+export const CASE_UPDATED_TOPIC = 'case.updated';
+
+/** The ticket events the webhook subscribes to: every one Zendesk emits for a ticket change we show. */
+export const WEBHOOK_EVENT_TYPES = [
+  'zen:event-type:ticket.created',
+  'zen:event-type:ticket.status_changed',
+  'zen:event-type:ticket.priority_changed',
+  'zen:event-type:ticket.comment_added',
+  'zen:event-type:ticket.agent_assignment_changed',
+  'zen:event-type:ticket.subject_changed',
+  'zen:event-type:ticket.tags_changed',
+  'zen:event-type:ticket.custom_field_changed',
+  'zen:event-type:ticket.external_id_changed',
+  'zen:event-type:ticket.requester_changed',
+  'zen:event-type:ticket.organization_changed',
+] as const;
+
+/** What a `case.updated` event carries: ids and statuses, never the case's text. */
+export interface CaseUpdatePayload {
+  caseId: string;
+  /** The case's customer; null only when the service desk could not say. */
+  customerId: string | null;
+  status: CaseStatus;
+  previousStatus: CaseStatus | null;
+  /** The case's updated_at after the change, ISO-8601. */
+  changedAt: string;
+}
+
+/** One change, the same whichever source saw it. */
+export const caseEventId = (caseId: string, updatedAt: string): string => `zendesk:ticket:${caseId}:${new Date(updatedAt).toISOString()}`;
+
+export interface CaseFeedOptions {
+  bus: EventBus;
+  desk: ServiceDeskFeed;
+  /** Where the cursor and the last version seen per case are kept. */
+  state: FeedStateStore;
+  /** Drops cached entries by tag (the subgraph's invalidate). */
+  invalidate(tags: string[]): Promise<unknown>;
+  /** Reads cases (through the cache; called after their tags were invalidated, so fresh). */
+  readCases(ids: string[]): Promise<Array<SupportCaseRecord | null>>;
+  /** The customer number of a case (organization or requester external id). */
+  customerOfCase(c: SupportCaseRecord): Promise<string | null>;
+  log: Logger;
+  /** The webhook's name in Zendesk; one per deployment. @default 'retail-supergraph-service' */
+  webhookName?: string;
+  /** The URL Zendesk delivers to (this subgraph's `/webhooks/zendesk`, as Zendesk can reach it). Without one, no webhook is registered. @default none */
+  webhookUrl?: string;
+  /** The path the receiver is mounted on. @default '/webhooks/zendesk' */
+  webhookPath?: string;
+  /** How far a delivery's signature timestamp may be from now, in seconds (replay protection). @default 300 */
+  signatureToleranceSeconds?: number;
+  /** How long to wait for the rest of a change's deliveries before announcing it with what came. @default 1000 */
+  sequenceWaitMs?: number;
+  /** Milliseconds between incremental export polls; 0 turns polling off. Zendesk allows 10 export calls a minute. @default 60000 */
+  pollIntervalMs?: number;
+  /** Zendesk leaves the last minute out of the export; a first start reads from this many seconds ago. @default 90 */
+  exportLagSeconds?: number;
+  /** Last versions remembered (one per case). @default 50000 */
+  knownLimit?: number;
+}
+
+export interface CaseFeed {
+  /** Mounts the webhook receiver. */
+  routes(app: express.Express): void;
+  /** Registers the webhook (retrying in the background while Zendesk is unreachable) and starts polling. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Reads the export once now (tests, and an operator's nudge); resolves to the events published. */
+  pollOnce(): Promise<number>;
+  /** Announces a change made by one of our own writes (the webhook for it is then a repeat). */
+  announceWrite(change: CaseUpdatePayload & { orderId: string | null }): Promise<void>;
+  /** Resolves once the webhook is registered and its secret read. */
+  ready(): Promise<void>;
+}
+
+interface PendingSequence {
+  caseId: string;
+  updatedAt: string;
+  status: CaseStatus;
+  previousStatus: CaseStatus | null;
+  created: boolean;
+  orderIds: Set<string>;
+  seen: Set<number>;
+  total: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+interface WebhookBody {
+  type?: unknown;
+  subject?: unknown;
+  detail?: { id?: unknown; status?: unknown; updated_at?: unknown };
+  event?: {
+    current?: unknown;
+    previous?: unknown;
+    custom_field?: { id?: unknown };
+    meta?: { sequence?: { id?: unknown; position?: unknown; total?: unknown } };
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** `2026-11-22T10:00:01.000Z|OPEN`: the last version seen of a case, and its status then. */
+const knownValue = (updatedAt: string, status: CaseStatus): string => `${new Date(updatedAt).toISOString()}|${status}`;
+function parseKnown(v: string | undefined): { at: number; status: CaseStatus } | undefined {
+  if (!v) return undefined;
+  const [at, status] = v.split('|');
+  const s = status ? caseStatusFromWire(status === 'ON_HOLD' ? 'hold' : status) : undefined;
+  return at && s ? { at: Date.parse(at), status: s } : undefined;
+}
+
+export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
+  const { log } = opts;
+  const path = opts.webhookPath ?? '/webhooks/zendesk';
+  const tolerance = (opts.signatureToleranceSeconds ?? 300) * 1000;
+  const sequenceWait = opts.sequenceWaitMs ?? 1000;
+  const pollInterval = opts.pollIntervalMs ?? 60_000;
+  const lag = opts.exportLagSeconds ?? 90;
+  const knownLimit = opts.knownLimit ?? 50_000;
+
+  let state: FeedState | undefined;
+  let saving: Promise<void> = Promise.resolve();
+  let webhookId: string | undefined;
+  let secret: string | undefined;
+  let secretReadAt = 0;
+  let stopped = true;
+  let pollTimer: NodeJS.Timeout | undefined;
+  let polling: Promise<number> | undefined;
+  let readyResolve: (() => void) | undefined;
+  const readyPromise = new Promise<void>((r) => (readyResolve = r));
+  const pending = new Map<string, PendingSequence>();
+  /** Announcements started by webhook deliveries, awaited on stop so none runs against a closed bus. */
+  const announcing = new Set<Promise<unknown>>();
+
+  const loadState = async (): Promise<FeedState> => (state ??= await opts.state.load());
+  /** Saves are chained so that two never interleave; a failed save is logged, the next one carries the state. */
+  const saveState = (): Promise<void> => {
+    saving = saving
+      .then(async () => {
+        if (state) await opts.state.save({ ...(state.watermark ? { watermark: state.watermark } : {}), known: boundKnown(state.known, knownLimit) });
+      })
+      .catch((e: unknown) => log.warn({ err: (e as Error).message }, 'could not persist the case feed state'));
+    return saving;
+  };
+
+  /**
+   * The one path every change takes: drop the cached case and its lists, learn its
+   * customer (reading the case fresh, which also warms the cache for subscribers),
+   * publish, and remember the version. Returns whether an event was published.
+   */
+  const announce = async (
+    change: Omit<CaseUpdatePayload, 'customerId'> & { customerId?: string | null; orderIds?: string[]; extraOrderIds?: string[] },
+  ): Promise<boolean> => {
+    const st = await loadState();
+    const known = parseKnown(st.known[change.caseId]);
+    const at = Date.parse(change.changedAt);
+    if (known && known.at >= at) return false;
+    await opts.invalidate(caseTags(change.caseId, null, []));
+    let customerId = change.customerId ?? null;
+    // A webhook names neither the customer nor the order; the case read fresh does.
+    const orderIds = [...(change.orderIds ?? []), ...(change.extraOrderIds ?? [])];
+    if (!customerId || change.orderIds === undefined) {
+      const [fresh] = await opts.readCases([change.caseId]);
+      if (fresh) {
+        customerId ??= await opts.customerOfCase(fresh);
+        if (fresh.orderNumber) orderIds.push(fresh.orderNumber);
+      }
+    }
+    await opts.invalidate(caseTags(change.caseId, customerId, orderIds));
+    const payload: CaseUpdatePayload = {
+      caseId: change.caseId,
+      customerId,
+      status: change.status,
+      previousStatus: change.previousStatus,
+      changedAt: new Date(at).toISOString(),
+    };
+    const position = await opts.bus.publish({ eventId: caseEventId(change.caseId, change.changedAt), topic: CASE_UPDATED_TOPIC, occurredAt: payload.changedAt, payload });
+    const now = parseKnown(st.known[change.caseId]);
+    if (!now || now.at < at) st.known[change.caseId] = knownValue(change.changedAt, change.status);
+    await saveState();
+    return position !== null;
+  };
+
+  // ---------------------------------------------------------------- webhooks
+
+  const readSecret = async (): Promise<string> => {
+    if (!webhookId) throw new UpstreamError('SERVICE_DESK', 'unavailable', 'the Zendesk webhook is not registered yet');
+    secret = await opts.desk.signingSecret(webhookId);
+    secretReadAt = Date.now();
+    return secret;
+  };
+
+  const signatureMatches = (key: string, timestamp: string, body: Buffer, signature: string): boolean => {
+    const expected = createHmac('sha256', key).update(timestamp).update(body).digest();
+    let given: Buffer;
+    try {
+      given = Buffer.from(signature, 'base64');
+    } catch {
+      return false;
+    }
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+
+  /** True when the delivery is signed with our webhook's secret; re-reads the secret once if it was reset. */
+  const verify = async (timestamp: string, body: Buffer, signature: string): Promise<boolean> => {
+    const key = secret ?? (await readSecret());
+    if (signatureMatches(key, timestamp, body, signature)) return true;
+    // An administrator may have reset the secret; look again, at most every 10 s, so forged
+    // deliveries cannot make us call Zendesk at their rate.
+    if (Date.now() - secretReadAt < 10_000) return false;
+    return signatureMatches(await readSecret(), timestamp, body, signature);
+  };
+
+  const flush = (key: string): void => {
+    const seq = pending.get(key);
+    if (!seq) return;
+    pending.delete(key);
+    if (seq.timer) clearTimeout(seq.timer);
+    const run = announce({
+      caseId: seq.caseId,
+      status: seq.status,
+      previousStatus: seq.created ? null : seq.previousStatus,
+      changedAt: seq.updatedAt,
+      ...(seq.orderIds.size > 0 ? { extraOrderIds: [...seq.orderIds] } : {}),
+    }).catch((e: unknown) =>
+      // The export will announce it: a change is never lost because this path failed.
+      log.warn({ err: (e as Error).message, caseId: seq.caseId }, 'could not announce a webhook change; the incremental export will'),
+    );
+    announcing.add(run);
+    void run.finally(() => announcing.delete(run));
+  };
+
+  const accept = (body: WebhookBody): void => {
+    const type = typeof body.type === 'string' ? body.type : '';
+    const caseId = typeof body.detail?.id === 'string' || typeof body.detail?.id === 'number' ? String(body.detail.id) : '';
+    const status = typeof body.detail?.status === 'string' ? caseStatusFromWire(body.detail.status) : undefined;
+    const updatedAt = typeof body.detail?.updated_at === 'string' ? body.detail.updated_at : '';
+    if (!type.startsWith('zen:event-type:ticket.') || !/^\d+$/.test(caseId) || !status || Number.isNaN(Date.parse(updatedAt))) {
+      log.info({ type }, 'ignored a Zendesk webhook delivery that is not a ticket change');
+      return;
+    }
+    const sequence = body.event?.meta?.sequence;
+    const key = typeof sequence?.id === 'string' ? sequence.id : caseEventId(caseId, updatedAt);
+    const seq: PendingSequence = pending.get(key) ?? {
+      caseId,
+      updatedAt,
+      status,
+      previousStatus: status,
+      created: false,
+      orderIds: new Set(),
+      seen: new Set(),
+      total: typeof sequence?.total === 'number' ? sequence.total : 1,
+      timer: undefined,
+    };
+    pending.set(key, seq);
+    seq.seen.add(typeof sequence?.position === 'number' ? sequence.position : seq.seen.size + 1);
+    if (type === 'zen:event-type:ticket.created') seq.created = true;
+    if (type === 'zen:event-type:ticket.status_changed' && typeof body.event?.previous === 'string') {
+      seq.previousStatus = caseStatusFromWire(body.event.previous) ?? seq.previousStatus;
+    }
+    // A case moved off an order: that order's list of cases is stale too.
+    if (type === 'zen:event-type:ticket.custom_field_changed' && typeof body.event?.previous === 'string') seq.orderIds.add(body.event.previous);
+    if (seq.seen.size >= seq.total) flush(key);
+    else seq.timer ??= setTimeout(() => flush(key), sequenceWait);
+  };
+
+  const receiver = async (req: express.Request, res: express.Response): Promise<void> => {
+    const signature = req.header('x-zendesk-webhook-signature');
+    const timestamp = req.header('x-zendesk-webhook-signature-timestamp');
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const refuse = (reason: string): void => {
+      log.warn({ reason, webhookId: req.header('x-zendesk-webhook-id') }, 'refused a webhook delivery');
+      res.status(401).json({ error: 'invalid signature' });
+    };
+    if (!signature || !timestamp) return refuse('unsigned');
+    const ts = Date.parse(timestamp);
+    if (Number.isNaN(ts) || Math.abs(Date.now() - ts) > tolerance) return refuse('timestamp outside the tolerance');
+    let ok: boolean;
+    try {
+      ok = await verify(timestamp, body, signature);
+    } catch (e) {
+      // We cannot check it now (Zendesk unreachable for the secret): ask Zendesk to retry.
+      log.warn({ err: (e as Error).message }, 'could not read the webhook signing secret');
+      res.status(503).set('retry-after', '5').json({ error: 'not ready' });
+      return;
+    }
+    if (!ok) return refuse('bad signature');
+    let parsed: WebhookBody;
+    try {
+      parsed = JSON.parse(body.toString('utf8')) as WebhookBody;
+    } catch {
+      res.status(400).json({ error: 'expected a JSON body' });
+      return;
+    }
+    accept(parsed);
+    res.status(200).json({ ok: true });
+  };
+
+  const register = async (): Promise<void> => {
+    if (!opts.webhookUrl) return;
+    for (let delay = 1000; !stopped; delay = Math.min(delay * 2, 60_000)) {
+      try {
+        webhookId = await opts.desk.ensureWebhook({ name: opts.webhookName ?? 'retail-supergraph-service', endpoint: opts.webhookUrl, subscriptions: WEBHOOK_EVENT_TYPES });
+        await readSecret();
+        log.info({ webhookId, endpoint: opts.webhookUrl }, 'Zendesk webhook registered');
+        readyResolve?.();
+        return;
+      } catch (e) {
+        log.warn({ err: (e as Error).message, retryInMs: delay }, 'could not register the Zendesk webhook; the incremental export covers changes meanwhile');
+        await sleep(delay);
+      }
+    }
+  };
+
+  // ---------------------------------------------------------------- export
+
+  const poll = async (): Promise<number> => {
+    const st = await loadState();
+    let published = 0;
+    for (let page = 0; page < 100; page++) {
+      const from = st.watermark ? { cursor: st.watermark } : { startTime: Math.floor(Date.now() / 1000) - lag };
+      const res = await opts.desk.exportPage(from);
+      for (const c of res.cases) {
+        const known = parseKnown(st.known[c.id]);
+        if (known && known.at >= Date.parse(c.updatedAt)) continue;
+        if (await announce({ caseId: c.id, status: c.status, previousStatus: known ? known.status : null, changedAt: c.updatedAt, orderIds: c.orderNumber ? [c.orderNumber] : [] })) published++;
+      }
+      if (res.afterCursor) st.watermark = res.afterCursor;
+      await saveState();
+      if (res.endOfStream || res.cases.length === 0) break;
+    }
+    return published;
+  };
+
+  const pollOnce = (): Promise<number> => {
+    polling ??= poll().finally(() => (polling = undefined));
+    return polling;
+  };
+
+  const schedule = (ms: number): void => {
+    if (stopped || pollInterval <= 0) return;
+    pollTimer = setTimeout(() => {
+      pollOnce()
+        .then(() => schedule(pollInterval))
+        .catch((e: unknown) => {
+          const retryAfter = e instanceof UpstreamError ? e.details.retryAfterSeconds : undefined;
+          log.warn({ err: (e as Error).message }, 'incremental export poll failed');
+          schedule(Math.max(pollInterval, (retryAfter ?? 0) * 1000));
+        });
+    }, ms);
+    pollTimer.unref?.();
+  };
+
+  return {
+    routes(app) {
+      app.post(path, express.raw({ type: () => true, limit: '2mb' }), (req, res, next) => {
+        receiver(req, res).catch(next);
+      });
+    },
+    async start() {
+      stopped = false;
+      await loadState();
+      void register();
+      schedule(pollInterval);
+    },
+    async stop() {
+      stopped = true;
+      if (pollTimer) clearTimeout(pollTimer);
+      for (const key of [...pending.keys()]) flush(key);
+      await Promise.allSettled([...announcing]);
+      await polling?.catch(() => undefined);
+      await saving;
+    },
+    pollOnce,
+    async announceWrite(change) {
+      await announce({ ...change, orderIds: change.orderId ? [change.orderId] : [] });
+    },
+    ready: () => readyPromise,
+  };
+}
