@@ -81,6 +81,9 @@ export class Upstreams {
 
   /** Subscribes on a subgraph; returns the function that ends the subscription. */
   subscribe(serviceName: string, payload: UpstreamPayload, sink: UpstreamSink): () => void {
+    // Positions are "<ms>-<seq>" on both buses: starting from now means that if the
+    // link breaks before the first event, what is published meanwhile still arrives.
+    payload.extensions.resumeAfter ??= `${Date.now()}-0`;
     return this.client(serviceName).subscribe(payload, {
       next: (result) => {
         const position = (result.extensions as Record<string, unknown> | undefined)?.[EVENT_POSITION_EXTENSION];
