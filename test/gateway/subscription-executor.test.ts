@@ -133,10 +133,12 @@ function client(token = 'Bearer good'): Client {
   return c;
 }
 
+/** A selection the owning subgraph serves alone: events flow without entity fetches. */
+const OWN_FIELDS_ONLY = 'subscription($c: ID) { orderStatusChanged(customerId: $c) { eventId status } }';
 const SUBSCRIPTION = 'subscription($c: ID) { orderStatusChanged(customerId: $c) { eventId status order { id customer { id name } } } }';
 
-async function waitFor(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (let i = 0; i < timeoutMs / 10 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!cond()) throw new Error('condition not met');
 }
 
@@ -205,4 +207,35 @@ describe('federated subscription executor', () => {
     ws.resume();
     expect(await closed).toBe(CloseCodes.SlowConsumer);
   });
+
+  it('keeps memory bounded while 10,000 events flow to a reading subscriber past one that stopped reading', async () => {
+    const reader = client();
+    let delivered = 0;
+    reader.subscribe({ query: OWN_FIELDS_ONLY, variables: { c: 'C-000888' } }, { next: () => (delivered += 1), error: () => undefined, complete: () => undefined });
+    const ws = new WebSocket(gatewayUrl.replace('http', 'ws'), 'graphql-transport-ws');
+    closers.push(() => ws.terminate());
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer good' } }));
+    await new Promise((r) => ws.once('message', r));
+    ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: OWN_FIELDS_ONLY, variables: { c: 'C-000888' } } }));
+    await waitFor(() => subs.hub.stats().subscribers === 2);
+    await new Promise((r) => setTimeout(r, 100));
+    ws.pause();
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    const rssBefore = process.memoryUsage().rss;
+    const payload = 'p'.repeat(1024);
+    for (let i = 0; i < 10_000; i++) {
+      events.emit('change', { eventId: `flow-${i}-${payload}`, status: 'SHIPPED', customerId: 'C-000888' });
+      // A stream of changes, not one burst larger than the buffer: a reading client keeps up.
+      await new Promise((r) => setImmediate(r));
+    }
+    await waitFor(() => delivered === 10_000, 60_000);
+    const growthMb = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
+    ws.resume();
+    expect(await closed).toBe(CloseCodes.SlowConsumer);
+    expect(growthMb).toBeLessThan(50);
+    await reader.dispose();
+    await waitFor(() => subs.hub.stats().subscribers === 0);
+  }, 120_000);
 });
+
