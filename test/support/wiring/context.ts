@@ -29,6 +29,8 @@ export interface WiringContext {
   namespace: string;
   sandboxUrls: Record<'salesforce' | 'netsuite' | 'zendesk', string>;
   dataset: RetailDataset;
+  /** Whether this replica runs its change feeds (a second replica may leave polling to the first). @default true */
+  feedsEnabled?: boolean;
 }
 
 // The stack treats modules uniformly; their context types differ per subgraph.

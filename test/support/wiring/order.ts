@@ -41,7 +41,7 @@ export async function wireOrder(ctx: WiringContext): Promise<AnyModule> {
     bus,
     feedState,
     // A short overlap, so that a test whose downtime outlasts it shows the watermark, not the overlap, resumed the feed.
-    feed: { intervalMs: 150, overlapMs: 2000 },
+    feed: { intervalMs: 150, overlapMs: 2000, enabled: ctx.feedsEnabled ?? true },
     onClose: async () => {
       await redis?.quit();
     },
