@@ -5,16 +5,11 @@
  * queued by one replica is replayed by the other. Needs Redis: set REDIS_URL.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NetSuiteClient } from '../../lib/clients/netsuite.js';
-import { loadOrgMapping } from '../../lib/mapping.js';
-import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
-import { TEST_TRUST } from '../support/auth.js';
+import type { RunningService } from '../../lib/subgraph.js';
+import { startOrderReplica } from '../support/replica.js';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
-import { wireOrder } from '../support/wiring/order.js';
 import { ORDER_WRITE, PLACE_ORDER, activeItems, erpClient, eventually, orderableCustomers, salesOrderCount, type OrderWriteResultOut, type PlaceOrderResult } from './order-helpers.js';
 
 const REDIS_URL = process.env.REDIS_URL;
@@ -22,7 +17,6 @@ const REDIS_URL = process.env.REDIS_URL;
 describe.skipIf(!REDIS_URL)('order subgraph replicas on Redis (REDIS_URL)', () => {
   let stack: Stack & StackCache;
   let replicaB: RunningService | undefined;
-  let dir: string;
   let erp: NetSuiteClient;
   let customers: string[];
   let skus: string[];
@@ -30,20 +24,7 @@ describe.skipIf(!REDIS_URL)('order subgraph replicas on Redis (REDIS_URL)', () =
   beforeAll(async () => {
     // A fresh namespace per run keeps this run's keys apart from any other's.
     stack = await startStack({ redisUrl: REDIS_URL, cache: { redisUrl: REDIS_URL, namespace: `test-order-${randomUUID()}` } });
-    dir = await mkdtemp(join(tmpdir(), 'order-replica-'));
-    const b = await wireOrder({
-      port: 0,
-      env: { NETSUITE_BASE_URL: `${stack.sandboxUrls.netsuite}/services/rest` },
-      mapping: loadOrgMapping('config/org-mapping.json'),
-      policy: { retries: 1, backoffMs: 20 },
-      cache: undefined,
-      dataDir: dir,
-      redisUrl: REDIS_URL,
-      namespace: stack.cacheNamespace,
-      sandboxUrls: stack.sandboxUrls,
-      dataset: stack.dataset,
-    });
-    replicaB = await serveSubgraph(b, { port: 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
+    replicaB = await startOrderReplica(stack, REDIS_URL as string);
     erp = erpClient(stack);
     customers = orderableCustomers(stack).slice(0, 5).map((c) => c.externalid);
     skus = activeItems(stack).map((i) => i.itemid);
@@ -52,7 +33,6 @@ describe.skipIf(!REDIS_URL)('order subgraph replicas on Redis (REDIS_URL)', () =
   afterAll(async () => {
     await replicaB?.close();
     await stack?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   const input = (customerId: string) => ({ customerId, lines: [{ sku: skus[0], quantity: 1 }] });

@@ -5,19 +5,16 @@
  * exactly once, through the Redis Streams event bus. Needs Redis: set REDIS_URL.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { loadOrgMapping } from '../../lib/mapping.js';
-import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
+import type { RunningService } from '../../lib/subgraph.js';
+import { startOrderReplica } from '../support/replica.js';
 import { startGateway } from '../../gateway/src/gateway.js';
 import { createAuthenticator } from '../../gateway/src/auth.js';
 import { TEST_TRUST } from '../support/auth.js';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
-import { wireOrder } from '../support/wiring/order.js';
 import { action, eventually } from './order-helpers.js';
 
 const REDIS_URL = process.env.REDIS_URL;
@@ -26,26 +23,12 @@ describe.skipIf(!REDIS_URL)('subscriptions across replicas on Redis (REDIS_URL)'
   let stack: Stack & StackCache;
   let replicaB: RunningService | undefined;
   let gatewayB: RunningService | undefined;
-  let dir: string;
   const clients: Client[] = [];
 
   beforeAll(async () => {
     stack = await startStack({ redisUrl: REDIS_URL, cache: { redisUrl: REDIS_URL, namespace: `test-replicas-${randomUUID()}` } });
-    dir = await mkdtemp(join(tmpdir(), 'sub-replica-'));
-    const b = await wireOrder({
-      port: 0,
-      env: { NETSUITE_BASE_URL: `${stack.sandboxUrls.netsuite}/services/rest` },
-      mapping: loadOrgMapping('config/org-mapping.json'),
-      policy: { retries: 1, backoffMs: 20 },
-      cache: undefined,
-      dataDir: dir,
-      redisUrl: REDIS_URL,
-      namespace: stack.cacheNamespace,
-      sandboxUrls: stack.sandboxUrls,
-      dataset: stack.dataset,
-      feedsEnabled: false,
-    });
-    replicaB = await serveSubgraph(b, { port: 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
+    // Replica B runs no feed of its own: whatever it delivers, replica A saw.
+    replicaB = await startOrderReplica(stack, REDIS_URL as string, { feedsEnabled: false });
     gatewayB = await startGateway({
       supergraph: { phase: 'file', path: join(import.meta.dirname, '..', '..', 'supergraph.graphql') },
       subgraphUrls: { ...stack.subgraphUrls, order: replicaB.url },
@@ -62,7 +45,6 @@ describe.skipIf(!REDIS_URL)('subscriptions across replicas on Redis (REDIS_URL)'
     await gatewayB?.close();
     await replicaB?.close();
     await stack?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('delivers a change seen by replica A to a subscriber of replica B, once, with a field from another subgraph', async () => {

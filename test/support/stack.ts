@@ -28,6 +28,7 @@ import type { QueryLimits } from '../../gateway/src/limits.js';
 import type { RateLimitOptions } from '../../gateway/src/limits-rate.js';
 import { createDevIssuer, type DevIssuer } from '../../lib/auth/dev.js';
 import { TEST_TRUST, signedHeaders } from './auth.js';
+import { freePort } from './ports.js';
 import { createEntityCache, loadCacheConfig, type CacheConfig, type CacheHandle } from '../../lib/cache/index.js';
 import type { ResponseCache, ResponseCacheOptions } from '../../gateway/src/response-cache/index.js';
 
@@ -82,19 +83,6 @@ export interface Stack extends StackIdentity {
 }
 
 const root = join(import.meta.dirname, '..', '..');
-
-/** A port nothing listens on now (the OS picks it), for a server that must know its URL before it starts. */
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Tokens for each role, signed by the stack's development issuer (as .dev/tokens.json holds them for `npm start`). */
 export interface StackTokens {
