@@ -66,6 +66,12 @@ export interface CacheConfig {
   opTimeoutMs: number;
   /** Multiplier on the engagement TTLs once Salesforce API usage passes SALESFORCE_BUDGET_THRESHOLD. */
   salesforceBudgetTtlFactor: number;
+  /**
+   * Multiplier on the TTLs of a domain whose change feed is streaming (Salesforce CDC for
+   * engagement): while it streams, a change invalidates its entries within a second, so the
+   * TTL only bounds what a lost event could leave behind. 1 turns the stretch off.
+   */
+  changeFeedTtlFactor: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -89,6 +95,7 @@ export function loadCacheConfig(env: Env = process.env): CacheConfig {
     maxStaleSeconds: read('CACHE_MAX_STALE_SECONDS', seconds, 3600),
     opTimeoutMs: read('CACHE_OP_TIMEOUT_MS', z.coerce.number().int().positive('expected a positive number of milliseconds'), 250),
     salesforceBudgetTtlFactor: read('CACHE_SALESFORCE_BUDGET_TTL_FACTOR', z.coerce.number().min(1, 'expected a factor of 1 or more'), 4),
+    changeFeedTtlFactor: read('CACHE_CHANGE_FEED_TTL_FACTOR', z.coerce.number().min(1, 'expected a factor of 1 or more'), 6),
   };
   if (problems.length) throw new ConfigError(`invalid cache configuration:\n${problems.join('\n')}`);
   return config;

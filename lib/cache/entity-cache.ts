@@ -162,7 +162,7 @@ export class EntityCache {
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? childLogger('cache');
     const longestTtl = Math.max(...Object.values(opts.config.ttlSeconds));
-    const longestLifeMs = (longestTtl * opts.config.salesforceBudgetTtlFactor + opts.config.maxStaleSeconds) * 1000;
+    const longestLifeMs = (longestTtl * opts.config.salesforceBudgetTtlFactor * opts.config.changeFeedTtlFactor + opts.config.maxStaleSeconds) * 1000;
     this.versionTtlMs = Math.max(7 * 24 * 3600 * 1000, 2 * longestLifeMs);
   }
 

@@ -100,12 +100,29 @@ const customerResolvers = withStaleFreshness(resolvers, {
 
 export const CUSTOMER_SUBGRAPH_DEFAULT_PORT = 4001;
 
+/**
+ * The engagement TTL factor now: the quota stretch, times `streamingFactor` while Change
+ * Data Capture is streaming. While it streams, every change to an account reaches the cache
+ * within a second, so the TTL only bounds what a lost event could leave behind and can be
+ * longer; once the stream drops (the feed polls SystemModstamp instead, or is stopped),
+ * entries older than the plain TTL are fresh no more, at the very next lookup.
+ */
+export function engagementTtlFactor(quota: () => number, streaming: () => boolean, streamingFactor: number): () => number {
+  return () => quota() * (streaming() ? streamingFactor : 1);
+}
+
 export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubgraph {
   const directory = deps.directory ?? createCustomerDirectory(deps.salesforce, deps.mapping);
   const { cache } = deps;
+  // Assigned below; the TTL factor reads its phase at each lookup.
+  let feed: CustomerFeed | undefined;
   const reads = cache
     ? cachedCustomerReads(directory, cache, {
-        ttlFactor: quotaTtlFactor(deps.salesforce, deps.budgetThreshold ?? 0.8, cache.config.salesforceBudgetTtlFactor),
+        ttlFactor: engagementTtlFactor(
+          quotaTtlFactor(deps.salesforce, deps.budgetThreshold ?? 0.8, cache.config.salesforceBudgetTtlFactor),
+          () => feed?.status().phase === 'streaming',
+          cache.config.changeFeedTtlFactor,
+        ),
       })
     : directory;
   const bus = deps.bus ?? inProcessBus();
@@ -132,7 +149,7 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
       })
     : undefined;
   if (writes) registerCustomerWrites(writes, { directory, reads });
-  const feed = deps.feed
+  feed = deps.feed
     ? createCustomerFeed({
         ...deps.feed,
         client: deps.salesforce,
