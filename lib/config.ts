@@ -185,4 +185,39 @@ export function loadServiceConfig(name: string, defaultPort: number, env: Env = 
   return { port: c[`${name}_PORT`] as number, host: c[`${name}_HOST`] as string };
 }
 
+/**
+ * Why a path cannot serve the metrics, or undefined when it can. The metrics
+ * answer without credentials, so they must not share a prefix with the graph,
+ * whose every request is authenticated; /health is the health check's.
+ */
+export function metricsPathProblem(path: string): string | undefined {
+  if (!/^(\/(?!\.\.?(\/|$))[A-Za-z0-9._~-]+)+$/.test(path)) return 'expected a path such as /metrics, or off to serve none';
+  if (path === '/graphql' || path.startsWith('/graphql/')) return 'must not be under /graphql, which only answers authenticated callers';
+  if (path === '/health') return '/health is the health check';
+  return undefined;
+}
+
+/**
+ * Where a process (the gateway, each subgraph) serves its Prometheus metrics
+ * (lib/metrics.ts): `METRICS_PATH`, `/metrics` by default, `off` for none. Not
+ * an empty value for none: a template that leaves a variable empty when it
+ * meant to leave it unset would then switch metrics off without a word.
+ */
+export function loadMetricsConfig(env: Env = process.env): { path: string | false } {
+  const c = parse(
+    'metrics',
+    z.object({
+      METRICS_PATH: z
+        .string()
+        .default('/metrics')
+        .superRefine((v, ctx) => {
+          const problem = v === 'off' ? undefined : metricsPathProblem(v);
+          if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+        }),
+    }),
+    env,
+  );
+  return { path: c.METRICS_PATH === 'off' ? false : c.METRICS_PATH };
+}
+
 export { bool as envBool };

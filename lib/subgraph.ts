@@ -2,9 +2,10 @@
  * The bootstrap every subgraph shares: schema loading (the subgraph's own SDL
  * plus the shared value types), Apollo Server on Express, the request scope
  * (correlation id, traceparent), the gateway's signed caller (verified here:
- * a subgraph answers only the gateway), error formatting, health, and graceful
- * shutdown. A subgraph supplies its schema file, its resolvers and a per-request context
- * factory that creates its DataLoaders.
+ * a subgraph answers only the gateway), error formatting, health, Prometheus
+ * metrics (lib/metrics.ts), and graceful shutdown. A subgraph supplies its
+ * schema file, its resolvers and a per-request context factory that creates
+ * its DataLoaders.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -33,6 +34,8 @@ import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } fr
 import { DomainError, ErrorCode, UpstreamError, toGraphQLError } from './errors.js';
 import { childLogger } from './log.js';
 import { serveSubgraphSubscriptions } from './subscriptions.js';
+import { loadMetricsConfig } from './config.js';
+import { serveMetrics } from './metrics.js';
 import { CACHE_REPORT_EXTENSION, collectCacheReport, currentCacheReport, entityTag, noteCacheRead } from './cache/index.js';
 import {
   CALLER_HEADER,
@@ -225,16 +228,25 @@ export async function serveSubgraph<TContext extends BaseContext>(
     production?: boolean;
     /** The secret(s) the gateway signs the caller header with. @default from INTERNAL_AUTH_SECRET (boot fails without it) */
     trust?: TrustOptions;
+    /**
+     * Where to serve Prometheus metrics, without credentials (keep it off the public
+     * ingress); `false` serves none. Never under /graphql.
+     * @default from METRICS_PATH ('/metrics' when unset, `off` for none)
+     */
+    metricsPath?: string | false;
   } = {},
 ): Promise<RunningService> {
   const log = childLogger(`subgraph:${mod.name}`);
   const production = opts.production ?? process.env.NODE_ENV === 'production';
   const trust = opts.trust ?? loadTrustOptions(process.env);
+  const metricsPath = opts.metricsPath ?? loadMetricsConfig(process.env).path;
   const schema = buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(mod.schemaFile), resolvers: mod.resolvers }]);
   instrumentAudit(schema);
   instrumentCacheReport(schema);
   const app = express();
   app.disable('x-powered-by');
+  // First, so that a bad path fails before anything starts, and outside /graphql: a scrape carries no signed caller.
+  serveMetrics(app, metricsPath);
   const httpServer: Server = createServer(app);
   const apollo = new ApolloServer<TContext>({
     schema,

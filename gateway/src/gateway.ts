@@ -1,7 +1,8 @@
 /**
  * The gateway: @apollo/gateway on Apollo Server 5 and Express, serving the
- * composed supergraph at /graphql. Features are plugins (drain, landing page,
- * abuse limits); the request scope (correlation id, traceparent) is set before
+ * composed supergraph at /graphql, and its Prometheus metrics beside it
+ * (/metrics by default). Features are plugins (drain, landing page, abuse
+ * limits); the request scope (correlation id, traceparent) is set before
  * Apollo runs and forwarded to every subgraph, with the verified caller in a
  * signed header. docs/security.md describes the whole of identity and access.
  */
@@ -19,6 +20,8 @@ import { ApolloGateway, IntrospectAndCompose, type ServiceEndpointDefinition, ty
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from '../../lib/context.js';
 import { formatError, type RunningService } from '../../lib/subgraph.js';
 import { childLogger } from '../../lib/log.js';
+import { loadMetricsConfig } from '../../lib/config.js';
+import { serveMetrics } from '../../lib/metrics.js';
 import { ErrorCode } from '../../lib/errors.js';
 import { CALLER_HEADER, GATEWAY_CALLER, signCaller, type TrustOptions } from '../../lib/auth/index.js';
 import { SubgraphDataSource } from './datasource.js';
@@ -74,6 +77,12 @@ export interface GatewayOptions {
    * @default off
    */
   responseCache?: ResponseCacheOptions | false;
+  /**
+   * Where to serve Prometheus metrics (lib/metrics.ts). The route asks for no token, so keep
+   * it off the public ingress; `false` serves none. Never under /graphql.
+   * @default from METRICS_PATH ('/metrics' when unset, `off` for none)
+   */
+  metricsPath?: string | false;
 }
 
 export interface RunningGateway extends RunningService {
@@ -87,6 +96,11 @@ function supergraphSdl(source: Extract<SupergraphSource, { phase: 'file' | 'sdl'
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const production = opts.production ?? process.env.NODE_ENV === 'production';
+  const app = express();
+  app.disable('x-powered-by');
+  // First, so that a bad path fails before anything starts, and outside /graphql,
+  // so that neither CORS nor authentication applies: Prometheus sends no token.
+  serveMetrics(app, opts.metricsPath ?? loadMetricsConfig(process.env).path);
   const buildService = ({ name, url }: ServiceEndpointDefinition): SubgraphDataSource =>
     new SubgraphDataSource({ url: opts.subgraphUrls?.[name] ?? url, trust: opts.trust, name });
   const responseCache = opts.responseCache ? await createResponseCache(opts.responseCache) : undefined;
@@ -113,8 +127,6 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => resolve(coreSupergraphSdl));
   });
 
-  const app = express();
-  app.disable('x-powered-by');
   const httpServer: Server = createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,

@@ -8,13 +8,13 @@
  * GATEWAY_MAX_COST, GATEWAY_BODY_LIMIT; GATEWAY_INTROSPECTION and
  * GATEWAY_LANDING_PAGE (true/false) override the production defaults;
  * GATEWAY_RATE_LIMIT_PER_MINUTE (per caller, 0 turns it off; shared through
- * REDIS_URL when set).
+ * REDIS_URL when set); METRICS_PATH (/metrics, or `off`).
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { createClient, type RedisClientType } from 'redis';
-import { ConfigError, loadCommonConfig, loadServiceConfig } from '../../lib/config.js';
+import { ConfigError, loadCommonConfig, loadMetricsConfig, loadServiceConfig } from '../../lib/config.js';
 import { loadOrgMapping, idFormat } from '../../lib/mapping.js';
 import { loadTrustOptions } from '../../lib/auth/index.js';
 import { createAuthenticator, loadAuthOptions } from './auth.js';
@@ -89,6 +89,7 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env):
         }
       : { phase: 'file', path: choice };
   const { perMinute, ...limits } = loadLimits(env);
+  const metrics = loadMetricsConfig(env);
   let redis: RedisClientType | undefined;
   if (perMinute > 0 && common.redisUrl) {
     redis = createClient({ url: common.redisUrl }) as RedisClientType;
@@ -109,6 +110,7 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env):
     // Only on Redis does the gateway see the subgraphs' invalidations (writes and change
     // events happen in their processes); without it, a cached answer could outlive a change.
     responseCache: common.redisUrl ? { redisUrl: common.redisUrl, namespace: common.namespace } : false,
+    metricsPath: metrics.path,
   });
   return {
     ...gateway,

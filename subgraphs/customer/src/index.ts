@@ -114,13 +114,13 @@ export function engagementTtlFactor(quota: () => number, streaming: () => boolea
 export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubgraph {
   const directory = deps.directory ?? createCustomerDirectory(deps.salesforce, deps.mapping);
   const { cache } = deps;
-  // Assigned below; the TTL factor reads its phase at each lookup.
-  let feed: CustomerFeed | undefined;
+  // Set below, once the feed exists; the TTL factor reads its phase at each lookup.
+  const feedRef: { current?: CustomerFeed } = {};
   const reads = cache
     ? cachedCustomerReads(directory, cache, {
         ttlFactor: engagementTtlFactor(
           quotaTtlFactor(deps.salesforce, deps.budgetThreshold ?? 0.8, cache.config.salesforceBudgetTtlFactor),
-          () => feed?.status().phase === 'streaming',
+          () => feedRef.current?.status().phase === 'streaming',
           cache.config.changeFeedTtlFactor,
         ),
       })
@@ -149,7 +149,7 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
       })
     : undefined;
   if (writes) registerCustomerWrites(writes, { directory, reads });
-  feed = deps.feed
+  const feed = deps.feed
     ? createCustomerFeed({
         ...deps.feed,
         client: deps.salesforce,
@@ -159,6 +159,7 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
         customerNumberField: deps.mapping.salesforce.account.customerNumber,
       })
     : undefined;
+  feedRef.current = feed;
   return {
     name: 'customer',
     schemaFile: fileURLToPath(new URL('../schema.graphql', import.meta.url)),
