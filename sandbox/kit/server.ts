@@ -67,6 +67,16 @@ export interface RequestRecord {
   query: string;
   body: unknown;
   correlationId: string | null;
+  /** When the request arrived, before any injected latency (ISO-8601, millisecond precision). */
+  receivedAt: string;
+  /**
+   * The same instant in epoch milliseconds with sub-millisecond precision
+   * (`performance.timeOrigin + performance.now()`), for measuring against a
+   * client's own clock on the same machine.
+   */
+  receivedAtMs: number;
+  /** From arrival until the response was fully written, in milliseconds; null until then, and for good if it never was (a dropped connection). */
+  durationMs: number | null;
 }
 
 export interface SandboxServer {
@@ -132,13 +142,27 @@ function validateFaults(input: unknown): Faults {
   return out;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * Waits at least `ms`. A timer alone can fire up to a millisecond early (libuv
+ * schedules from its cached loop time), and injected latency is a promise that
+ * a call takes no less, which the request log's durations are measured against.
+ */
+async function sleep(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  for (let left = ms; left > 0; left = until - performance.now()) {
+    await new Promise((r) => setTimeout(r, Math.ceil(left)));
+  }
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
     sandboxRoute: string;
     sandboxApi: boolean;
     sandboxInFlight: boolean;
+    /** `performance.now()` at arrival: monotonic, so durations do not move with the wall clock. */
+    sandboxReceivedAt: number;
+    /** This request's entry in the request log, once it has one, for its duration. */
+    sandboxRecord: RequestRecord | null;
   }
 }
 
@@ -159,6 +183,8 @@ export async function createSandboxServer(opts: SandboxServerOptions): Promise<S
   app.decorateRequest('sandboxRoute', '');
   app.decorateRequest('sandboxApi', false);
   app.decorateRequest('sandboxInFlight', false);
+  app.decorateRequest('sandboxReceivedAt', 0);
+  app.decorateRequest('sandboxRecord', null);
 
   const correlationOf = (req: FastifyRequest): string | null => {
     const v = req.headers['x-correlation-id'];
@@ -166,6 +192,11 @@ export async function createSandboxServer(opts: SandboxServerOptions): Promise<S
   };
 
   app.addHook('onRequest', async (req, reply) => {
+    // An async hook that has answered must return the reply, or Fastify goes on to the
+    // handler: a faulted call must neither run nor be logged as one that reached the API.
+    const answered = (_: void): FastifyReply => reply;
+    // First, so that the arrival time excludes the injected latency below.
+    req.sandboxReceivedAt = performance.now();
     const template = req.routeOptions.url ?? '(unmatched)';
     const route = `${req.method} ${template}`;
     req.sandboxRoute = route;
@@ -187,22 +218,22 @@ export async function createSandboxServer(opts: SandboxServerOptions): Promise<S
       }
     });
 
-    if (faults.down) return opts.faultAnswers.unavailable(reply);
+    if (faults.down) return answered(opts.faultAnswers.unavailable(reply));
     if (faults.maxConcurrent !== undefined && inFlight > faults.maxConcurrent) {
-      return opts.faultAnswers.tooManyConcurrent(reply);
+      return answered(opts.faultAnswers.tooManyConcurrent(reply));
     }
     if (faults.rateLimitPerMinute !== undefined) {
       const now = Date.now();
       recent = recent.filter((t) => now - t < 60_000);
       if (recent.length >= faults.rateLimitPerMinute) {
         const oldest = recent[0] ?? now;
-        return opts.faultAnswers.rateLimited(reply, Math.max(1, Math.ceil((oldest + 60_000 - now) / 1000)));
+        return answered(opts.faultAnswers.rateLimited(reply, Math.max(1, Math.ceil((oldest + 60_000 - now) / 1000))));
       }
       recent.push(now);
     }
     const latency = (faults.latencyMs ?? 0) + (faults.jitterMs ? rng.next() * faults.jitterMs : 0);
     if (latency > 0) await sleep(latency);
-    if (faults.errorRate && rng.next() < faults.errorRate) return opts.faultAnswers.serverError(reply);
+    if (faults.errorRate && rng.next() < faults.errorRate) return answered(opts.faultAnswers.serverError(reply));
     return undefined;
   });
 
@@ -210,7 +241,8 @@ export async function createSandboxServer(opts: SandboxServerOptions): Promise<S
     if (!req.sandboxApi) return;
     const cid = correlationOf(req);
     const q = req.url.indexOf('?');
-    log.push({
+    const receivedAtMs = performance.timeOrigin + req.sandboxReceivedAt;
+    const record: RequestRecord = {
       at: new Date().toISOString(),
       method: req.method,
       route: req.sandboxRoute,
@@ -218,8 +250,19 @@ export async function createSandboxServer(opts: SandboxServerOptions): Promise<S
       query: q >= 0 ? req.url.slice(q + 1) : '',
       body: req.body ?? null,
       correlationId: cid,
-    });
+      receivedAt: new Date(receivedAtMs).toISOString(),
+      receivedAtMs,
+      durationMs: null,
+    };
+    req.sandboxRecord = record;
+    log.push(record);
     if (log.length > REQUEST_LOG_LIMIT) log = log.slice(-REQUEST_LOG_LIMIT / 2);
+  });
+
+  // Fastify runs onResponse on the response's 'finish' and also on its 'error';
+  // only a response written to the end has a duration.
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.sandboxRecord && reply.raw.writableFinished) req.sandboxRecord.durationMs = performance.now() - req.sandboxReceivedAt;
   });
 
   // A committed write whose response never arrives: the handler has run, so the
