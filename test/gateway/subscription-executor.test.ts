@@ -179,6 +179,19 @@ describe('federated subscription executor', () => {
     await waitFor(() => subs.hub.stats().subscribers === 0);
   });
 
+  it('closes a connection with 4429 when a burst of subscribes passes the per-connection limit', async () => {
+    // All 60 subscribes leave in one write: none has started when the others are checked.
+    const ws = new WebSocket(gatewayUrl.replace('http', 'ws'), 'graphql-transport-ws');
+    closers.push(() => ws.terminate());
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer good' } }));
+    await new Promise((r) => ws.once('message', r));
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    for (let i = 0; i < 60; i++) ws.send(JSON.stringify({ id: `burst-${i}`, type: 'subscribe', payload: { query: OWN_FIELDS_ONLY, variables: { c: 'C-000555' } } }));
+    expect(await closed).toBe(CloseCodes.TooManySubscriptions);
+    await waitFor(() => subs.hub.stats().subscribers === 0);
+  });
+
   it('refuses a connection without valid credentials', async () => {
     const c = client('Bearer forged');
     const outcome = await new Promise<unknown>((resolve) => {

@@ -162,7 +162,11 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
         if (roots.length !== 1 || operation.selectionSet.selections.length !== 1) {
           return [new GraphQLError('a subscription selects exactly one root field', { extensions: { code: 'BAD_USER_INPUT' } })];
         }
-        if (state.open >= perConnection) {
+        // graphql-ws records a subscribe in ctx.subscriptions before this hook runs and
+        // awaits the hook for each message, so a burst of subscribes arriving together is
+        // all here before any has reached `subscribe`: count the recorded ones, which
+        // include this one and every other not yet completed, not those already started.
+        if (Object.keys(ctx.subscriptions).length > perConnection) {
           ctx.extra.socket.close(CloseCodes.TooManySubscriptions, `more than ${perConnection} subscriptions on one connection`);
           return [new GraphQLError('too many subscriptions on this connection', { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
         }
