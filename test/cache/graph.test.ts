@@ -134,6 +134,18 @@ describe('the entity cache through the gateway', () => {
     const again = await stack.query(CUSTOMER_360, { id: 'C-000007' });
     expect(totals(await stack.allStats(again.correlationId))).toEqual({ salesforce: 0, netsuite: 1, zendesk: 0 });
   });
+
+  it("after invalidating a customer's case list, the next read costs one Zendesk search: the customer's organization stays cached", async () => {
+    const cold = await stack.query(CUSTOMER_360, { id: 'C-000012' });
+    expect(cold.body.errors).toBeUndefined();
+    expect((await stack.stats('zendesk', cold.correlationId)).calls).toMatchObject({ 'GET /api/v2/organizations/show_many': 1 });
+
+    await stack.invalidate(['Customer:C-000012:cases']);
+    const again = await stack.query(CUSTOMER_360, { id: 'C-000012' });
+    expect(totals(await stack.allStats(again.correlationId))).toEqual({ salesforce: 0, netsuite: 0, zendesk: 1 });
+    expect(await stack.stats('zendesk', again.correlationId)).toEqual({ total: 1, calls: { 'GET /api/v2/search': 1 } });
+    expect(withoutReadTimes(again.body)).toBe(withoutReadTimes(cold.body));
+  });
 });
 
 describe('stale-if-error through the gateway', () => {

@@ -11,7 +11,8 @@ import { localLimiter } from '../../lib/limits.js';
 import { loadOrgMapping } from '../../lib/mapping.js';
 import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
 import { TEST_TRUST, signedHeaders } from '../support/auth.js';
-import { createServiceSubgraph, SERVICE_SCHEMA_FILE } from '../../subgraphs/service/src/index.js';
+import { createEntityCache, loadCacheConfig, type CacheHandle } from '../../lib/cache/index.js';
+import { createServiceSubgraph, SERVICE_SCHEMA_FILE, type ServiceSubgraph } from '../../subgraphs/service/src/index.js';
 
 let dataset: RetailDataset;
 let sandbox: ZendeskSandbox;
@@ -337,6 +338,96 @@ describe('when the service desk fails', () => {
       expect(r.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
     } finally {
       await setFaults({});
+    }
+  });
+});
+
+describe('Customer.cases through the entity cache', () => {
+  let cache: CacheHandle;
+  let module: ServiceSubgraph;
+  let cached: RunningService;
+  const query = `query($r: [_Any!]!, $first: Int, $status: [CaseStatus!]) {
+    _entities(representations: $r) { ... on Customer { cases(first: $first, status: $status) { totalCount nodes { id status customer { id } } } } } }`;
+  type Page = { totalCount: number | null; nodes: Array<{ id: string; status: string; customer: { id: string } }> };
+  const read = async (customer: string, vars: Record<string, unknown> = { first: 10 }): Promise<{ page: Page | undefined; calls: Record<string, number> }> => {
+    const cid = randomUUID();
+    const res = await fetch(cached.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signedHeaders(cid) },
+      body: JSON.stringify({ query, variables: { r: [{ __typename: 'Customer', id: customer }], ...vars } }),
+    });
+    const body = (await res.json()) as GqlResult<{ _entities: Array<{ cases: Page }> }>;
+    expect(body.errors).toBeUndefined();
+    return { page: body.data?._entities[0]?.cases, calls: (await calls(cid)).calls };
+  };
+  const ORGS = 'GET /api/v2/organizations/show_many';
+  const SEARCH = 'GET /api/v2/search';
+
+  beforeAll(async () => {
+    cache = await createEntityCache({ namespace: `service-test-${randomUUID()}`, config: loadCacheConfig({}) });
+    const zendesk = createZendeskClient(loadZendeskConfig({ ZENDESK_BASE_URL: `${sandboxUrl}/api/v2` }), { limiter: localLimiter({}), policy: { retries: 0 } });
+    module = createServiceSubgraph({ zendesk, mapping: loadOrgMapping('config/org-mapping.json'), cache: cache.cache });
+    cached = await serveSubgraph(module, { port: 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
+  });
+
+  afterAll(async () => {
+    await cached?.close();
+    await cache?.close();
+  });
+
+  it("costs one search, not the organization lookup again, when only the case list is missing", async () => {
+    const customer = customerNumbers(200).find((c) => ticketsOf(c).length >= 3) as string;
+    const expected = ticketsOf(customer).map((t) => String(t.id));
+
+    const cold = await read(customer);
+    expect(cold.calls).toEqual({ [ORGS]: 1, [SEARCH]: 1 });
+    expect(cold.page?.nodes.map((n) => n.id)).toEqual(expected.slice(0, 10));
+    expect(cold.page?.totalCount).toBe(expected.length);
+    for (const n of cold.page?.nodes ?? []) expect(n.customer.id).toBe(customer);
+
+    expect((await read(customer)).calls).toEqual({});
+
+    await module.invalidate([`Customer:${customer}:cases`]);
+    const again = await read(customer);
+    expect(again.calls).toEqual({ [SEARCH]: 1 });
+    expect(again.page).toEqual(cold.page);
+
+    // Another page size or filter is another case-list entry, over the same organization.
+    const status = cold.page?.nodes[0]?.status as string;
+    const filtered = await read(customer, { first: 1, status: [status] });
+    expect(filtered.calls).toEqual({ [SEARCH]: 1 });
+    expect(filtered.page?.nodes.map((n) => n.status)).toEqual([status]);
+
+    await module.invalidate([`Customer:${customer}:serviceDirectory`, `Customer:${customer}:cases`]);
+    expect((await read(customer)).calls).toEqual({ [ORGS]: 1, [SEARCH]: 1 });
+  });
+
+  it('asks again at every case-list miss for a customer without an organization, so one it gets shows at once', async () => {
+    const donor = [...customerNumbers(200)].reverse().find((c) => ticketsOf(c).length >= 1) as string;
+    const newcomer = 'C-000999';
+    const org = sandbox.store.organizations.get(orgOf(donor));
+    if (!org) throw new Error(`the sandbox has no organization for ${donor}`);
+
+    const none = await read(newcomer);
+    expect(none.calls).toEqual({ [ORGS]: 1 });
+    expect(none.page).toEqual({ totalCount: 0, nodes: [] });
+
+    await module.invalidate([`Customer:${newcomer}:cases`]);
+    expect((await read(newcomer)).calls).toEqual({ [ORGS]: 1 });
+
+    // An administrator gives the customer an organization (here: takes over an existing one, cases included).
+    org.external_id = newcomer;
+    try {
+      await module.invalidate([`Customer:${newcomer}:cases`]);
+      const found = await read(newcomer);
+      expect(found.calls).toEqual({ [ORGS]: 1, [SEARCH]: 1 });
+      expect(found.page?.nodes.map((n) => n.id)).toEqual(ticketsOf(donor).slice(0, 10).map((t) => String(t.id)));
+      for (const n of found.page?.nodes ?? []) expect(n.customer.id).toBe(newcomer);
+
+      await module.invalidate([`Customer:${newcomer}:cases`]);
+      expect((await read(newcomer)).calls).toEqual({ [SEARCH]: 1 });
+    } finally {
+      org.external_id = donor;
     }
   });
 });

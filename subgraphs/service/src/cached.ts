@@ -1,12 +1,12 @@
 /**
  * The service desk's reads behind the entity cache: cases, their comments,
  * which cases a customer (per page and filter) or an order has, and the
- * directory lookups (organization to customer, users). Answers per key
+ * directory lookups (organization to customer and back, users). Answers per key
  * (ServiceReads), so a key Zendesk failed for, with nothing cached, fails alone.
  */
 import { entityTag, listTag, loadLists, lookupValue, type EntityCache, type EntryKind, type FetchedList, type Lookup } from '../../../lib/cache/index.js';
-import type { ServiceReads } from './loaders.js';
-import type { CaseCommentRecord, CasePage, CasePageArgs, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
+import { casePagesViaOrganizations, type ServiceReads } from './loaders.js';
+import type { CaseCommentRecord, CasePage, CasePageArgs, CustomerOrganization, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
 
 export const SERVICE_CACHE_KINDS = {
   supportCase: { name: 'service/SupportCase', domain: 'cases', tag: (id) => entityTag('SupportCase', id) },
@@ -15,6 +15,13 @@ export const SERVICE_CACHE_KINDS = {
   orderCases: { name: 'service/Order.cases', domain: 'caseLists', tag: (id) => listTag('Order', id, 'cases') },
   organization: { name: 'service/Organization.customerNumber', domain: 'directory', tag: (id) => entityTag('Organization', id) },
   user: { name: 'service/User', domain: 'directory', tag: (id) => entityTag('User', id) },
+  /**
+   * The organization a customer's cases are listed by, read on every case-list miss.
+   * Only found organizations are stored (an absent lookup never is), so a customer who
+   * gets one is seen at the next case-list miss rather than after the directory TTL.
+   * Its tag is customerDirectory's: both say where the customer sits in the service desk.
+   */
+  customerOrganization: { name: 'service/Customer.organization', domain: 'directory', tag: (id) => listTag('Customer', id, 'serviceDirectory') },
   /** Where a customer's new cases go (organization and requester): read by openCase. */
   customerDirectory: { name: 'service/Customer.directory', domain: 'directory', tag: (id) => listTag('Customer', id, 'serviceDirectory') },
   /** The customer an ERP order belongs to, read to validate openCase; an order never changes hands. */
@@ -66,6 +73,16 @@ export function cachedServiceReads(inner: ServiceDesk, cache: EntityCache): Serv
   const cases = (ids: readonly string[]): Promise<Map<string, Lookup<SupportCaseRecord>>> =>
     cache.load(SERVICE_CACHE_KINDS.supportCase, ids, (missing) => asMap(missing, (k) => inner.casesById(k)));
 
+  // A mapping served stale (Zendesk failing past its TTL) only says where to search; the
+  // cases are read now, so a page found with it is not marked stale.
+  const organizations = async (customerNumbers: readonly string[]): Promise<Array<CustomerOrganization | null | Error>> =>
+    inOrder(
+      customerNumbers,
+      await cache.load<CustomerOrganization>(SERVICE_CACHE_KINDS.customerOrganization, customerNumbers, (missing) =>
+        asMap(missing, (k) => inner.organizationsByCustomer(k)),
+      ),
+    );
+
   return {
     async casesById(ids) {
       return inOrder(ids, await cases(ids));
@@ -78,9 +95,10 @@ export function cachedServiceReads(inner: ServiceDesk, cache: EntityCache): Serv
         idOf: (c) => c.id,
         listOptions: { args: pageArgs(args) },
         async fetchLists(parents) {
-          const pages = await asMap(parents, (k) => inner.casePagesByCustomer(k, args));
+          const pages = await casePagesViaOrganizations(parents, args, organizations, (orgs) => inner.casePagesByOrganization(orgs, args));
           return new Map(
-            [...pages].map(([p, page]): [string, FetchedList<SupportCaseRecord, PageMeta> | Error] => {
+            parents.map((p, i): [string, FetchedList<SupportCaseRecord, PageMeta> | Error] => {
+              const page = pages[i] ?? new Error(`the service desk gave no case page for ${p}`);
               if (page instanceof Error) return [p, page];
               const { cases: records, ...meta } = page;
               return [p, { records, meta }];

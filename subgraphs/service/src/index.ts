@@ -23,7 +23,7 @@ import { coordinatorOptions, createWriteCoordinator, loadWritesConfig, openWrite
 import { SERVICE_CACHE_KINDS, cachedLookup, cachedServiceReads } from './cached.js';
 import { createOrderOwners, type OrderOwners } from './erp.js';
 import { createCaseFeed, type CaseFeed, type CaseFeedOptions } from './feed.js';
-import { createLoaders, type ServiceReads } from './loaders.js';
+import { createLoaders, deskReads, type ServiceReads } from './loaders.js';
 import { customerOfCase, resolvers, type ServiceContext, type ServiceRuntime } from './resolvers.js';
 import { CASE_WRITTEN, registerServiceAppliers, type CaseRef } from './writes.js';
 import { createServiceDesk, createServiceDeskFeed, createServiceDeskWrites, type CustomerDirectoryEntry, type ServiceDesk } from './zendesk.js';
@@ -109,7 +109,7 @@ export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgrap
   const log = childLogger('subgraph:service');
   const zendeskDesk = deps.desk ?? createServiceDesk(deps.zendesk, deps.mapping);
   const { cache } = deps;
-  const reads: ServiceReads | ServiceDesk = cache ? cachedServiceReads(zendeskDesk, cache) : zendeskDesk;
+  const reads: ServiceReads = cache ? cachedServiceReads(zendeskDesk, cache) : deskReads(zendeskDesk);
   const deskWrites = createServiceDeskWrites(deps.zendesk, deps.mapping);
   const formats = {
     customerNumber: idFormat('a customer number', deps.mapping.customerNumber),

@@ -4,7 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import { DomainError, ErrorCode } from '../../../lib/errors.js';
-import type { CasePage, CasePageArgs, CaseCommentRecord, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
+import type { CasePage, CasePageArgs, CaseCommentRecord, CustomerOrganization, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
 
 export interface LoaderOptions {
   /**
@@ -18,7 +18,8 @@ export interface LoaderOptions {
 /**
  * The reads the loaders need, one result per key in key order; a key may carry
  * its own Error (the cached reads serve what they can and fail only the rest).
- * The Zendesk-backed ServiceDesk fits this shape as it is.
+ * `deskReads` adapts the Zendesk-backed ServiceDesk, which lists cases per
+ * organization so that the customer-to-organization lookup can be cached apart.
  */
 export interface ServiceReads {
   casesById(ids: readonly string[]): Promise<Array<SupportCaseRecord | null | Error>>;
@@ -39,7 +40,44 @@ export interface ServiceLoaders {
   userById: DataLoader<string, ServiceDeskUser | null>;
 }
 
-export function createLoaders(desk: ServiceReads | ServiceDesk, opts: LoaderOptions = {}): ServiceLoaders {
+/**
+ * Each customer's page of cases: the customer's organization, then that organization's
+ * page. A customer the service desk has no organization for has no cases; a customer
+ * whose organization could not be read gets that Error alone.
+ */
+export async function casePagesViaOrganizations(
+  customerNumbers: readonly string[],
+  args: CasePageArgs,
+  organizations: (customerNumbers: readonly string[]) => Promise<ReadonlyArray<CustomerOrganization | null | Error>>,
+  pagesOf: (orgs: readonly CustomerOrganization[]) => Promise<CasePage[]>,
+): Promise<Array<CasePage | Error>> {
+  const fetchedAt = new Date().toISOString();
+  const orgs = await organizations(customerNumbers);
+  const known = orgs.flatMap((org, i) => (org && !(org instanceof Error) ? [{ i, org }] : []));
+  const pages = known.length > 0 ? await pagesOf(known.map((k) => k.org)) : [];
+  const pageAt = new Map(known.map((k, n) => [k.i, pages[n]]));
+  return customerNumbers.map((c, i): CasePage | Error => {
+    const org = orgs[i];
+    if (org instanceof Error) return org;
+    if (!org) return { cases: [], hasNextPage: false, totalCount: args.after ? null : 0, fetchedAt };
+    return pageAt.get(i) ?? new Error(`the service desk gave no case page for ${c} (organization ${org.organizationId})`);
+  });
+}
+
+/** The service desk's reads as the loaders take them, without a cache. */
+export function deskReads(desk: ServiceDesk): ServiceReads {
+  return {
+    casesById: (ids) => desk.casesById(ids),
+    casePagesByCustomer: (customerNumbers, args) =>
+      casePagesViaOrganizations(customerNumbers, args, (c) => desk.organizationsByCustomer(c), (orgs) => desk.casePagesByOrganization(orgs, args)),
+    casesByOrderNumber: (orderNumbers) => desk.casesByOrderNumber(orderNumbers),
+    commentsByCase: (ids) => desk.commentsByCase(ids),
+    customerNumbersByOrganization: (orgIds) => desk.customerNumbersByOrganization(orgIds),
+    usersById: (ids) => desk.usersById(ids),
+  };
+}
+
+export function createLoaders(desk: ServiceReads, opts: LoaderOptions = {}): ServiceLoaders {
   const commentBudget = opts.maxCommentCasesPerRequest ?? 25;
   let commentCasesRead = 0;
 

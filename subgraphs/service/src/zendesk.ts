@@ -1,17 +1,20 @@
 /**
- * The service desk, in the words of the service subgraph: cases by id, a page of
- * a customer's cases, the cases about an order, a case's comments. Built on the
- * Zendesk transport; nothing outside this file sees search syntax or endpoints.
+ * The service desk, in the words of the service subgraph: cases by id, a
+ * customer's organization, a page of an organization's cases, the cases about an
+ * order, a case's comments. Built on the Zendesk transport; nothing outside this
+ * file sees search syntax or endpoints.
  *
  * Cost per call (each number is Zendesk API requests, whatever the number of keys
  * up to the stated chunk):
  * - casesById: ceil(ids / 100) (tickets/show_many).
- * - casePagesByCustomer: ceil(customers / 100) to map customer numbers to
- *   organizations, then per 50 organizations one search page per 100 tickets
- *   read; reading stops as soon as every customer in the chunk has its page, so
- *   for customers with fewer than ~100 matching tickets together it is one page.
+ * - organizationsByCustomer: ceil(customers / 100) (organizations/show_many by
+ *   external id). A read of its own, apart from the case listing, because it is
+ *   directory data: a caller that caches it spares each case-list miss this call.
+ * - casePagesByOrganization: per 50 organizations one search page per 100 tickets
+ *   read; reading stops as soon as every organization in the chunk has its page,
+ *   so for organizations with fewer than ~100 matching tickets together it is one page.
  *   Search only offers the newest 1,000 matches of a query; past that window the
- *   search continues below the oldest ticket seen, for the customers still short.
+ *   search continues below the oldest ticket seen, for the organizations still short.
  * - casesByOrderNumber: per 100 order numbers, one search page per 100 tickets.
  * - commentsByCase: one request per case (Zendesk lists comments per ticket and
  *   has no multi-ticket comment read outside the rate-limited incremental export),
@@ -76,11 +79,20 @@ export interface CasePage {
   fetchedAt: string;
 }
 
+/** The organization a customer's cases belong to in the service desk. */
+export interface CustomerOrganization {
+  organizationId: number;
+  /** The customer number as the service desk spells it; it matches customer numbers case-insensitively. */
+  customerNumber: string;
+}
+
 export interface ServiceDesk {
   /** One result per id, in order; null for a ticket the service desk does not have. */
   casesById(ids: readonly string[]): Promise<Array<SupportCaseRecord | null>>;
-  /** One page per customer number, in order, newest first; an unknown customer gets an empty page. */
-  casePagesByCustomer(customerNumbers: readonly string[], args: CasePageArgs): Promise<CasePage[]>;
+  /** One result per customer number, in order; null for a customer the service desk has no organization for. */
+  organizationsByCustomer(customerNumbers: readonly string[]): Promise<Array<CustomerOrganization | null>>;
+  /** One page per organization, in order, newest first. */
+  casePagesByOrganization(orgs: readonly CustomerOrganization[], args: CasePageArgs): Promise<CasePage[]>;
   /** The cases naming each order number, in order, newest first. */
   casesByOrderNumber(orderNumbers: readonly string[]): Promise<SupportCaseRecord[][]>;
   /** Each case's comments, oldest first; an Error in place of a case whose comments could not be read. */
@@ -217,23 +229,26 @@ export function createServiceDesk(client: ZendeskClient, mapping: OrgMapping): S
       return ids.map((id) => found.get(id) ?? null);
     },
 
-    async casePagesByCustomer(customerNumbers, args) {
-      const fetchedAt = new Date().toISOString();
+    async organizationsByCustomer(customerNumbers) {
       // Customer numbers are matched case-insensitively, as Zendesk matches external_id.
-      const orgByCustomer = new Map<string, number>();
-      const customerOf = new Map<number, string>();
+      const byCustomer = new Map<string, CustomerOrganization>();
       for (const chunk of chunks([...new Set(customerNumbers)], SHOW_MANY_MAX)) {
         const res = await client.get<{ organizations: ZdOrganization[] }>('organizations/show_many.json', { external_ids: chunk.join(',') });
         for (const o of res?.organizations ?? []) {
-          if (!o.external_id) continue;
-          orgByCustomer.set(o.external_id.toLowerCase(), o.id);
-          customerOf.set(o.id, o.external_id);
+          if (o.external_id) byCustomer.set(o.external_id.toLowerCase(), { organizationId: o.id, customerNumber: o.external_id });
         }
       }
+      return customerNumbers.map((c) => byCustomer.get(c.toLowerCase()) ?? null);
+    },
+
+    async casePagesByOrganization(orgs, args) {
+      const fetchedAt = new Date().toISOString();
+      const customerOf = new Map<number, string>();
+      for (const o of orgs) customerOf.set(o.organizationId, o.customerNumber);
       const need = args.first + 1;
       const rowsByOrg = new Map<number, SupportCaseRecord[]>();
       const exactTotals = new Map<number, number>();
-      const orgIds = [...new Set(orgByCustomer.values())];
+      const orgIds = [...customerOf.keys()];
       const statusTerms = (args.statuses ?? []).map((s) => `status:${STATUS_TO_WIRE[s]}`);
 
       for (const chunk of chunks(orgIds, ORGS_PER_SEARCH)) {
@@ -249,7 +264,7 @@ export function createServiceDesk(client: ZendeskClient, mapping: OrgMapping): S
           let exhausted = false;
           let oldest: SupportCaseRecord | undefined;
           const satisfied = (): boolean => remaining.every((o) => (rowsByOrg.get(o)?.length ?? 0) >= need);
-          // On a first page for one customer, search's count is that customer's total.
+          // On a first page for one organization, search's count is that organization's total.
           const countIsTotal = round === 0 && !args.after && remaining.length === 1 ? remaining[0] : undefined;
           for await (const page of client.pages<ZdTicket>(
             'search.json',
@@ -276,16 +291,14 @@ export function createServiceDesk(client: ZendeskClient, mapping: OrgMapping): S
           if (exhausted && round === 0 && !args.after) {
             for (const o of remaining) exactTotals.set(o, rowsByOrg.get(o)?.length ?? 0);
           }
-          // Only search's 1,000-result window can leave a customer short without the list having ended.
+          // Only search's 1,000-result window can leave an organization short without the list having ended.
           if (exhausted || satisfied() || read < SEARCH_WINDOW || !oldest) break;
           boundary = { createdAt: oldest.createdAt, id: Number(oldest.id) };
           remaining = remaining.filter((o) => (rowsByOrg.get(o)?.length ?? 0) < need);
         }
       }
 
-      return customerNumbers.map((c) => {
-        const org = orgByCustomer.get(c.toLowerCase());
-        if (org === undefined) return { cases: [], hasNextPage: false, totalCount: args.after ? null : 0, fetchedAt };
+      return orgs.map(({ organizationId: org }) => {
         const rows = (rowsByOrg.get(org) ?? []).sort(newestFirst);
         return {
           cases: rows.slice(0, args.first),
