@@ -22,6 +22,15 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
+/** A Zendesk plan's requests per minute: 200 (Team) to 2,500 (High Volume add-on). */
+function planLimit(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of requests per minute, got '${raw}'`);
+  return n;
+}
+
 export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promise<RunningSandbox> {
   const started = Date.now();
   const options = datasetOptionsFromEnv(env);
@@ -29,7 +38,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promis
   const host = env.SANDBOX_HOST ?? '127.0.0.1';
   const salesforce = await createSalesforceSandbox({ dataset });
   const netsuite = await createNetSuiteSandbox({ dataset });
-  const zendesk = await createZendeskSandbox({ dataset });
+  const zendesk = await createZendeskSandbox({ dataset, rateLimitPerMinute: planLimit(env, 'SANDBOX_ZENDESK_RATE_PER_MINUTE', 700) });
   const urls = {
     salesforce: await salesforce.listen(port(env, 'SANDBOX_SALESFORCE_PORT', 4101), host),
     netsuite: await netsuite.listen(port(env, 'SANDBOX_NETSUITE_PORT', 4102), host),
