@@ -31,13 +31,14 @@ export const GATEWAYS: Record<GatewayId, GatewayDef> = {
 
 /**
  * Cache TTLs given to every gateway that caches, so a cache is compared with a
- * cache at the same staleness. Until our cross-request cache (issue 4) lands these
- * are the bench's own choice; once it does, set them to its per-domain TTLs.
- * Milliseconds, as keyv and the Hive response cache both take them.
+ * cache at the same staleness: our entity cache's defaults per data domain
+ * (docs/caching.md) mapped onto the types a response holds. Milliseconds, as
+ * keyv and the Hive response cache both take them. Our gateway runs with its
+ * own defaults; these are what the Hive response cache is given.
  */
 export const CACHE_TTLS_MS = {
   default: 30_000,
-  perType: { Customer: 60_000, CustomerFinancials: 60_000, Order: 30_000, Invoice: 30_000, SupportCase: 15_000 },
+  perType: { Customer: 300_000, CustomerFinancials: 60_000, Order: 30_000, Invoice: 60_000, SupportCase: 30_000 },
 };
 
 export type LatencyProfileId = '0ms' | '5ms' | 'realistic';
@@ -81,6 +82,8 @@ export interface Plan {
   timeoutMs: number;
   /** Offered rates for a ramp workload, lowest first. */
   rates(workload: WorkloadId, profile: LatencyProfileId): number[];
+  /** The offered rate of a `fixed` workload (the mutation mix). */
+  fixedRps(profile: LatencyProfileId): number;
 }
 
 export const PLANS: Record<Plan['id'], Plan> = {
@@ -100,12 +103,13 @@ export const PLANS: Record<Plan['id'], Plan> = {
     // Low enough that on two cores the sandbox and subgraphs (sharing the second
     // core with the load generator) keep up, so the gateway is what differs.
     rates: (w) => [w === 'customers-list' ? 2 : w === 'storefront-my-orders' ? 12 : 6],
+    fixedRps: () => 4,
   },
   full: {
     id: 'full',
     profiles: ['0ms', '5ms', 'realistic'],
     warmupMs: 5000,
-    runMs: 8000,
+    runMs: 5000,
     runs: 3,
     coldRps: 2,
     coldRequests: 20,
@@ -116,5 +120,22 @@ export const PLANS: Record<Plan['id'], Plan> = {
       const steps = p === 'realistic' ? 6 : 7;
       return Array.from({ length: steps }, (_, i) => base * 2 ** i);
     },
+    fixedRps: (p) => (p === 'realistic' ? 4 : 10),
   },
+};
+
+/**
+ * The soak (`npm run bench -- --soak`): agent views at a steady arrival rate,
+ * long enough for every TTL to expire several times, at the product's default
+ * TTLs. Measured in chunks, so the report shows how cost and latency move as
+ * the caches fill and entries expire.
+ */
+export const SOAK = {
+  ratePerSec: 20,
+  minutes: 10,
+  chunkSeconds: 60,
+  profile: 'realistic' as LatencyProfileId,
+  /** The first chunks fill the caches; "steady state" is what follows the engagement TTL (300 s). */
+  steadyAfterSeconds: 300,
+  timeoutMs: 15_000,
 };

@@ -32,6 +32,24 @@ export interface LoadSpec {
   headers?: Record<string, string>;
   /** Request bodies, sent in order and cycled when there are fewer than requests. */
   bodies: LoadBody[];
+  /**
+   * Give request i the correlation id `<x-correlation-id>-<i>` and report it in
+   * `requests`, so that the systems of record's calls can be matched to each
+   * request (gateway overhead). @default false
+   */
+  perRequest?: boolean;
+  /** Report every latency in `latencies`, for percentiles over several runs. @default false */
+  latencySamples?: boolean;
+}
+
+/** One request, when the spec asked for `perRequest`. */
+export interface RequestTrace {
+  correlationId: string;
+  /** When it was really sent, epoch ms (performance.timeOrigin + performance.now()), comparable across processes on one machine. */
+  sentAtMs: number;
+  /** From sending to the end of the reply, ms. */
+  latencyMs: number;
+  kind: 'ok' | 'failed' | 'timeout' | 'transport';
 }
 
 export interface LoadResult {
@@ -54,6 +72,10 @@ export interface LoadResult {
   maxSendLagMs: number;
   /** The first few distinct error messages, to make failures diagnosable. */
   sampleErrors: string[];
+  /** Each request, in order of completion, when the spec asked for `perRequest`. */
+  requests?: RequestTrace[];
+  /** Every latency, sorted, timeouts charged in full, when the spec asked for `latencySamples`. */
+  latencies?: number[];
 }
 
 interface Outcome {
@@ -64,7 +86,11 @@ interface Outcome {
 }
 
 function classify(status: number, text: string): Pick<Outcome, 'kind' | 'cacheHit' | 'error'> {
-  let body: { data?: unknown; errors?: Array<{ message?: string; extensions?: { code?: string } }>; extensions?: { responseCache?: { hit?: boolean } } };
+  let body: {
+    data?: unknown;
+    errors?: Array<{ message?: string; path?: Array<string | number>; extensions?: { code?: string; detail?: string } }>;
+    extensions?: { responseCache?: { hit?: boolean } };
+  };
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
@@ -74,7 +100,10 @@ function classify(status: number, text: string): Pick<Outcome, 'kind' | 'cacheHi
   const cacheHit = typeof hit === 'boolean' ? hit : undefined;
   if (status !== 200 || (body.errors && body.errors.length > 0)) {
     const first = body.errors?.[0];
-    return { kind: 'failed', cacheHit, error: `HTTP ${status}: ${first?.extensions?.code ?? ''} ${first?.message ?? ''}`.trim() };
+    // An internal error says what failed only in `detail` (outside production) and where in `path`.
+    const where = first?.path ? ` at ${first.path.map((p) => (typeof p === 'number' ? '*' : p)).join('.')}` : '';
+    const detail = first?.extensions?.detail ? ` (${first.extensions.detail})` : '';
+    return { kind: 'failed', cacheHit, error: `HTTP ${status}: ${first?.extensions?.code ?? ''} ${first?.message ?? ''}${detail}${where}`.trim() };
   }
   return { kind: 'ok', cacheHit };
 }
@@ -90,17 +119,23 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const total = Math.max(1, Math.round((spec.ratePerSec * spec.durationMs) / 1000));
   const encoded = spec.bodies.map((b) => Buffer.from(JSON.stringify(b)));
   const outcomes: Outcome[] = [];
+  const traces: RequestTrace[] = [];
+  const baseCorrelation = spec.headers?.['x-correlation-id'] ?? 'load';
   const pending = new Set<Promise<void>>();
   let maxSendLagMs = 0;
 
   const fire = (i: number, intended: number): void => {
     const payload = encoded[i % encoded.length]!;
+    const correlationId = spec.perRequest ? `${baseCorrelation}-${i}` : undefined;
+    const sentAt = performance.now();
     const p = new Promise<void>((resolve) => {
       let settled = false;
       const done = (o: Omit<Outcome, 'latency'>): void => {
         if (settled) return;
         settled = true;
-        outcomes.push({ ...o, latency: performance.now() - intended });
+        const end = performance.now();
+        outcomes.push({ ...o, latency: end - intended });
+        if (correlationId) traces.push({ correlationId, sentAtMs: performance.timeOrigin + sentAt, latencyMs: end - sentAt, kind: o.kind });
         resolve();
       };
       const req = request(
@@ -110,7 +145,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
           port: target.port,
           path: target.pathname + target.search,
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': payload.length, ...spec.headers },
+          headers: { 'content-type': 'application/json', 'content-length': payload.length, ...spec.headers, ...(correlationId ? { 'x-correlation-id': correlationId } : {}) },
           timeout: timeoutMs,
         },
         (res) => {
@@ -181,6 +216,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     cacheReported: outcomes.filter((o) => o.cacheHit !== undefined).length,
     maxSendLagMs,
     sampleErrors,
+    ...(spec.perRequest ? { requests: traces } : {}),
+    ...(spec.latencySamples ? { latencies } : {}),
   };
 }
 

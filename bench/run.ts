@@ -1,34 +1,36 @@
 /**
- * `npm run bench` (full) and `npm run bench -- --quick` (ratios only, under five
- * minutes). Starts the sandbox and the four subgraphs once, then each gateway
- * under test in turn on the same port, pinned to its own core; for each latency
- * profile and workload it drives load from a separate process (bench/loadgen.ts),
- * counts system-of-record calls through the sandbox's /__sandbox/stats by a
- * per-measurement correlation id, samples the gateway's CPU and memory, writes
- * the raw results to bench/results/<date>-<profile>.json and regenerates
- * BENCHMARKS.md from every results file.
+ * `npm run bench` (full), `npm run bench -- --quick` (ratios only, under five
+ * minutes) and `npm run bench -- --soak` (agent views at a steady rate for ten
+ * minutes, at the default TTLs). Starts the sandbox once, then for each gateway
+ * under test freshly started subgraphs and the gateway on its own core; for each
+ * latency profile and workload it drives load from a separate process
+ * (bench/loadgen.ts), counts system-of-record calls through the sandbox's
+ * /__sandbox/stats by a per-measurement correlation id, reads our processes'
+ * cache counters from /metrics, samples the gateway's CPU and memory, writes the
+ * raw results to bench/results/<date>-<plan>.json and regenerates BENCHMARKS.md
+ * from every results file.
  *
- * Options: --quick | --full, --gateways=a,b, --profiles=a,b, --workloads=a,b,
- * --customers=N, --token=JWT (or BENCH_TOKEN; else .dev/tokens.json's agent token
- * when present; else no Authorization header), --no-report.
+ * Options: --quick | --full | --soak, --gateways=a,b, --profiles=a,b,
+ * --workloads=a,b, --customers=N, --minutes=N (soak), --token=JWT (or
+ * BENCH_TOKEN; else an agent token of the bench's own development issuer),
+ * --no-report. With REDIS_URL in the environment, our gateway runs as it is
+ * deployed at scale: entity caches, response cache, bus and write queue on Redis.
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem, release, platform } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { LoadBody, LoadResult, LoadSpec } from './loadgen.js';
-import { graphqlReady, httpOk, launch, root, sampleProcess, stop, taskset, waitReady, type Launched } from './processes.js';
-import { spread, throughputAtTarget, type Spread } from './stats.js';
-import { coldBodies, customerIds, WORKLOADS, zipfBodies, type Workload, type WorkloadId } from './workloads.js';
-import { GATEWAYS, LATENCY_PROFILES, PLANS, CACHE_TTLS_MS, type GatewayId, type LatencyProfileId, type Plan } from './config.js';
+import { graphqlReady, root, sampleProcess, taskset, waitReady, type Launched } from './processes.js';
+import { busyTime, percentile, spread, throughputAtTarget, type Spread } from './stats.js';
+import { coldBodies, customerIds, mutationBodies, WORKLOADS, zipfBodies, CUSTOMER_360, type MutationPools, type WorkloadId } from './workloads.js';
+import { GATEWAYS, LATENCY_PROFILES, PLANS, CACHE_TTLS_MS, SOAK, type GatewayId, type LatencyProfileId, type Plan } from './config.js';
 import { writeReport } from './report.js';
 import { subgraphHeaders } from './peers/supergraph.js';
+import { BenchStack, callsFromRequests, runLoadgen, SYSTEMS, type SandboxRequest, type SorCalls, type System } from './stack.js';
+import { layersBetween, type CacheLayers } from './metrics.js';
+import { runSubscriptionBench, type SubscriptionResults } from './subscriptions.js';
 import { loadOrCreateDevIssuer } from '../lib/auth/dev.js';
-
-type System = 'salesforce' | 'netsuite' | 'zendesk';
-const SYSTEMS: readonly System[] = ['salesforce', 'netsuite', 'zendesk'];
 
 export interface RunSample extends LoadResult {
   /** Gateway CPU time spent during the run, ms, and per answered request. */
@@ -49,8 +51,23 @@ export interface StepResult {
   errorRate: Spread;
   gatewayCpuMsPerRequest: Spread;
   gatewayCpuShare: Spread;
-  /** Hits over responses that reported a response-cache status; null when none did. */
+  /** Hits over responses that reported a response-cache status in the response (Hive's extensions); null when none did. */
   cacheHitRatio: number | null;
+}
+
+/**
+ * Gateway overhead on cold requests: each request's latency minus the time at
+ * least one system-of-record call of that request was in flight (the sandbox's
+ * request log, matched by a per-request correlation id). What is left is the
+ * time spent in the gateway and the subgraphs: planning, fetching between
+ * them, cache lookups, serialising.
+ */
+export interface Overhead {
+  samples: number;
+  latencyP50Ms: number;
+  sorBusyP50Ms: number;
+  overheadP50Ms: number;
+  overheadP95Ms: number;
 }
 
 export interface Measurement {
@@ -60,12 +77,16 @@ export interface Measurement {
   correlationId: string;
   steps: StepResult[];
   /** Calls each system received for this measurement's requests (warm-up excluded). */
-  sorCalls: Record<System, number> & { total: number; byRoute: Record<System, Record<string, number>> };
+  sorCalls: SorCalls;
   requests: number;
   sorCallsPerRequest: Record<System | 'total', number>;
-  /** Highest achieved rate meeting the profile's p95 target; null for cold workloads. */
+  /** Highest achieved rate meeting the profile's p95 target; null for cold and fixed workloads. */
   throughputAtP95Target: number | null;
   p95TargetMs: number;
+  /** What each cache layer of our processes did during the measured runs (from /metrics; warm-up excluded). */
+  cacheLayers?: CacheLayers;
+  /** Cold workload only. */
+  overhead?: Overhead;
 }
 
 export interface GatewayOutcome {
@@ -76,27 +97,66 @@ export interface GatewayOutcome {
   peakRssMb?: number;
 }
 
+/** One chunk of the soak: a minute of agent views. */
+export interface SoakChunk {
+  startSecond: number;
+  views: number;
+  ok: number;
+  p50Ms: number;
+  p95Ms: number;
+  sorCalls: SorCalls;
+  cacheLayers: CacheLayers;
+  gatewayCpuShare: number;
+  gatewayRssMb: number;
+  sampleErrors: string[];
+}
+
+export interface SoakResults {
+  gateway: GatewayId;
+  ratePerSec: number;
+  minutes: number;
+  profile: LatencyProfileId;
+  steadyAfterSeconds: number;
+  chunks: SoakChunk[];
+  /** Latency percentiles over every view of the soak. */
+  p50Ms: number;
+  p95Ms: number;
+}
+
 export interface BenchResults {
   schema: 1;
-  plan: Plan['id'];
+  plan: Plan['id'] | 'soak';
   command: string;
   startedAt: string;
   finishedAt: string;
   machine: { cpuModel: string; cores: number; memoryGb: number; node: string; os: string };
   pinning: { taskset: boolean; gatewayCores: string; othersCores: string };
   versions: Record<string, string>;
-  settings: { customers: number; seed: number; asOf: string; workersPerGateway: 1; cacheTtlsMs: typeof CACHE_TTLS_MS; plan: Plan };
+  settings: {
+    customers: number;
+    seed: number;
+    asOf: string;
+    workersPerGateway: 1;
+    cacheTtlsMs: typeof CACHE_TTLS_MS;
+    plan?: Plan;
+    /** Whether our processes ran on Redis (REDIS_URL): entity caches shared, response cache on. */
+    redis?: boolean;
+  };
   gateways: GatewayOutcome[];
   pending: Array<{ workload: WorkloadId; title: string; reason: string }>;
   measurements: Measurement[];
+  /** The subscription workload, on our gateway (the peers' plain @apollo/gateway executes no subscriptions). */
+  subscriptions?: { profile: LatencyProfileId; results: SubscriptionResults } | { profile: LatencyProfileId; error: string };
+  soak?: SoakResults;
 }
 
 interface Options {
-  plan: Plan;
+  plan: Plan | 'soak';
   gateways: GatewayId[];
   profiles: LatencyProfileId[];
   workloads: WorkloadId[];
   customers: number;
+  minutes: number;
   token: string | undefined;
   report: boolean;
 }
@@ -105,12 +165,13 @@ function parseArgs(argv: string[]): Options {
   const kv = new Map<string, string>();
   for (const a of argv) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (!m) throw new Error(`expected options like --quick or --gateways=ours,apollo, got '${a}'`);
+    if (!m) throw new Error(`expected options like --quick or --gateways=ours,apollo-plain, got '${a}'`);
     kv.set(m[1]!, m[2] ?? 'true');
   }
-  const known = new Set(['quick', 'full', 'gateways', 'profiles', 'workloads', 'customers', 'token', 'no-report']);
+  const known = new Set(['quick', 'full', 'soak', 'gateways', 'profiles', 'workloads', 'customers', 'minutes', 'token', 'no-report']);
   for (const k of kv.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}; expected one of ${[...known].map((x) => `--${x}`).join(', ')}`);
-  const plan = kv.has('quick') ? PLANS.quick : PLANS.full;
+  const soak = kv.has('soak');
+  const plan = soak ? 'soak' : kv.has('quick') ? PLANS.quick : PLANS.full;
   const list = <T extends string>(key: string, all: readonly T[], fallback: readonly T[]): T[] => {
     const raw = kv.get(key);
     if (!raw) return [...fallback];
@@ -120,12 +181,16 @@ function parseArgs(argv: string[]): Options {
   };
   const customers = Number(kv.get('customers') ?? 2000);
   if (!Number.isInteger(customers) || customers < 200) throw new Error(`--customers: expected a whole number of at least 200, got '${kv.get('customers')}'`);
+  const minutes = Number(kv.get('minutes') ?? SOAK.minutes);
+  if (!Number.isInteger(minutes) || minutes < 1) throw new Error(`--minutes: expected a whole number of at least 1, got '${kv.get('minutes')}'`);
+  const allGateways = Object.keys(GATEWAYS) as GatewayId[];
   return {
     plan,
-    gateways: list('gateways', Object.keys(GATEWAYS) as GatewayId[], Object.keys(GATEWAYS) as GatewayId[]),
-    profiles: list('profiles', Object.keys(LATENCY_PROFILES) as LatencyProfileId[], plan.profiles),
+    gateways: list('gateways', allGateways, soak ? ['ours'] : allGateways),
+    profiles: list('profiles', Object.keys(LATENCY_PROFILES) as LatencyProfileId[], soak ? [SOAK.profile] : (plan as Plan).profiles),
     workloads: list('workloads', WORKLOADS.map((w) => w.id), WORKLOADS.map((w) => w.id)),
     customers,
+    minutes,
     token: kv.get('token') ?? process.env.BENCH_TOKEN,
     report: !kv.has('no-report'),
   };
@@ -145,63 +210,8 @@ async function benchIdentity(dir: string): Promise<{ env: Record<string, string>
   };
 }
 
-const BASE = Number(process.env.BENCH_BASE_PORT ?? 5000);
-const PORTS = {
-  gateway: BASE,
-  customer: BASE + 1,
-  order: BASE + 2,
-  finance: BASE + 3,
-  service: BASE + 4,
-  salesforce: BASE + 101,
-  netsuite: BASE + 102,
-  zendesk: BASE + 103,
-} as const;
 const SEED = 42;
 const AS_OF = '2026-11-20';
-const sandboxUrl = (s: System): string => `http://127.0.0.1:${PORTS[s]}`;
-
-async function admin(system: System, path: string, init?: RequestInit): Promise<unknown> {
-  const res = await fetch(`${sandboxUrl(system)}/__sandbox/${path}`, init);
-  if (!res.ok) throw new Error(`sandbox ${system} ${path}: HTTP ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-async function setProfile(id: LatencyProfileId): Promise<void> {
-  const profile = LATENCY_PROFILES[id];
-  await Promise.all(
-    SYSTEMS.map((s) => admin(s, 'faults', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(profile.faults[s]) })),
-  );
-}
-
-async function callsFor(correlationId: string): Promise<Measurement['sorCalls']> {
-  const stats = await Promise.all(
-    SYSTEMS.map((s) => admin(s, `stats?correlationId=${encodeURIComponent(correlationId)}`) as Promise<{ total: number; calls: Record<string, number> }>),
-  );
-  const [sf, ns, zd] = stats as [{ total: number; calls: Record<string, number> }, { total: number; calls: Record<string, number> }, { total: number; calls: Record<string, number> }];
-  return {
-    salesforce: sf.total,
-    netsuite: ns.total,
-    zendesk: zd.total,
-    total: sf.total + ns.total + zd.total,
-    byRoute: { salesforce: sf.calls, netsuite: ns.calls, zendesk: zd.calls },
-  };
-}
-
-/** Runs the load generator as its own process on the "others" core and returns its result. */
-async function loadgen(spec: LoadSpec, cores: string | undefined): Promise<LoadResult> {
-  const node = [process.execPath, '--import', 'tsx', join(root, 'bench', 'loadgen.ts')];
-  const pin = cores !== undefined ? taskset() : null;
-  const [cmd, ...args] = pin ? [pin, '-c', cores!, ...node] : node;
-  const child = spawn(cmd!, args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (c: Buffer) => out.push(c));
-  child.stderr.on('data', (c: Buffer) => err.push(c));
-  child.stdin.end(JSON.stringify(spec));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`load generator failed (exit ${code}): ${Buffer.concat(err).toString('utf8').slice(0, 500)}`);
-  return JSON.parse(Buffer.concat(out).toString('utf8')) as LoadResult;
-}
 
 function summarise(offeredRps: number, runs: RunSample[]): StepResult {
   const reported = runs.reduce((a, r) => a + r.cacheReported, 0);
@@ -219,262 +229,28 @@ function summarise(offeredRps: number, runs: RunSample[]): StepResult {
   };
 }
 
-async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
-  const { plan } = opts;
-  const startedAt = new Date();
-  const twoCores = cpus().length >= 2 && taskset() !== null;
-  const gatewayCores = twoCores ? '0' : undefined;
-  const otherCores = twoCores ? `1-${cpus().length - 1}` : undefined;
-  const identity = await benchIdentity(join(root, 'bench', '.identity'));
-  const token = opts.token ?? identity.agentToken;
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  console.log(`bench: plan ${plan.id}, gateways ${opts.gateways.join(', ')}, profiles ${opts.profiles.join(', ')}`);
-  if (!twoCores) console.log('bench: fewer than 2 cores or no taskset; processes are not pinned (results are noisier)');
-
-  const parts: Launched[] = [];
-  const stopAll = async (): Promise<void> => {
-    for (const p of parts.reverse()) await stop(p);
+/** Overhead of each traced request: its latency minus the time its system-of-record calls were in flight. */
+function overheadOf(traces: NonNullable<LoadResult['requests']>, logs: ReadonlyMap<string, Record<System, SandboxRequest[]>>): Overhead {
+  const latency: number[] = [];
+  const busy: number[] = [];
+  const over: number[] = [];
+  for (const t of traces) {
+    const log = logs.get(t.correlationId);
+    if (t.kind !== 'ok' || !log) continue;
+    const intervals = SYSTEMS.flatMap((s) => log[s].filter((r) => r.durationMs !== null).map((r) => [r.receivedAtMs, r.receivedAtMs + r.durationMs!] as const));
+    const b = busyTime(intervals, t.sentAtMs, t.sentAtMs + t.latencyMs);
+    latency.push(t.latencyMs);
+    busy.push(b);
+    over.push(t.latencyMs - b);
+  }
+  const sorted = (xs: number[]): number[] => xs.sort((a, b) => a - b);
+  return {
+    samples: over.length,
+    latencyP50Ms: percentile(sorted(latency), 50),
+    sorBusyP50Ms: percentile(sorted(busy), 50),
+    overheadP50Ms: percentile(sorted(over), 50),
+    overheadP95Ms: percentile(sorted(over), 95),
   };
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
-  process.once('SIGTERM', () => void stopAll().then(() => process.exit(143)));
-
-  const results: BenchResults = {
-    schema: 1,
-    plan: plan.id,
-    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).filter((a) => !a.startsWith('--token')).join(' ')}` : ''}`,
-    startedAt: startedAt.toISOString(),
-    finishedAt: '',
-    machine: { cpuModel: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${platform()} ${release()}` },
-    pinning: { taskset: twoCores, gatewayCores: gatewayCores ?? 'any', othersCores: otherCores ?? 'any' },
-    versions: packageVersions(['@apollo/gateway', '@apollo/server', '@graphql-hive/gateway', '@graphql-hive/router-runtime', 'graphql']),
-    settings: { customers: opts.customers, seed: SEED, asOf: AS_OF, workersPerGateway: 1, cacheTtlsMs: CACHE_TTLS_MS, plan },
-    gateways: [],
-    pending: WORKLOADS.filter((w): w is Extract<Workload, { phase: 'pending' }> => w.phase === 'pending' && opts.workloads.includes(w.id)).map((w) => ({
-      workload: w.id,
-      title: w.title,
-      reason: w.reason,
-    })),
-    measurements: [],
-  };
-
-  try {
-    // The systems of record and the subgraphs: shared by every gateway, on the cores the gateway does not use.
-    const sandbox = launch(
-      'sandbox',
-      'sandbox/main.ts',
-      {
-        SANDBOX_SALESFORCE_PORT: String(PORTS.salesforce),
-        SANDBOX_NETSUITE_PORT: String(PORTS.netsuite),
-        SANDBOX_ZENDESK_PORT: String(PORTS.zendesk),
-        SANDBOX_CUSTOMERS: String(opts.customers),
-        SANDBOX_SEED: String(SEED),
-        SANDBOX_AS_OF: AS_OF,
-      },
-      otherCores,
-    );
-    parts.push(sandbox);
-    await waitReady(sandbox, async () => (await Promise.all(SYSTEMS.map((s) => httpOk(`${sandboxUrl(s)}/__sandbox/stats`)))).every(Boolean));
-    const subgraphEnv: Record<string, string> = {
-      SALESFORCE_LOGIN_URL: sandboxUrl('salesforce'),
-      NETSUITE_BASE_URL: `${sandboxUrl('netsuite')}/services/rest`,
-      ZENDESK_BASE_URL: `${sandboxUrl('zendesk')}/api/v2`,
-      NETSUITE_MAX_CONCURRENT: String(LATENCY_PROFILES.realistic.faults.netsuite.maxConcurrent ?? 5),
-      ZENDESK_RATE_PER_MINUTE: String(LATENCY_PROFILES.realistic.faults.zendesk.rateLimitPerMinute ?? 700),
-      RSG_NAMESPACE: `bench-${startedAt.getTime()}`,
-      // The gateway signs the verified caller for the subgraphs (issue 8); one secret per bench run.
-      INTERNAL_AUTH_SECRET: process.env.INTERNAL_AUTH_SECRET ?? randomBytes(32).toString('base64url'),
-    };
-    // Subgraphs keep caches of their own (issue 4): every gateway gets freshly started
-    // ones, so none inherits caches another gateway warmed.
-    const startSubgraphs = async (): Promise<Launched[]> => {
-      const started: Launched[] = [];
-      for (const name of ['customer', 'order', 'finance', 'service'] as const) {
-        const part = launch(
-          name,
-          `subgraphs/${name}/src/index.ts`,
-          { ...subgraphEnv, [`${name.toUpperCase()}_SUBGRAPH_PORT`]: String(PORTS[name]), [`${name.toUpperCase()}_SUBGRAPH_HOST`]: '127.0.0.1' },
-          otherCores,
-        );
-        started.push(part);
-        parts.push(part);
-      }
-      await Promise.all(started.map((p) => waitReady(p, () => httpOk(`http://127.0.0.1:${PORTS[p.name as 'customer']}/health`))));
-      return started;
-    };
-    let subgraphs = await startSubgraphs();
-    const gatewayEnv: Record<string, string> = {
-      GATEWAY_PORT: String(PORTS.gateway),
-      GATEWAY_HOST: '127.0.0.1',
-      CUSTOMER_SUBGRAPH_URL: `http://127.0.0.1:${PORTS.customer}/graphql`,
-      ORDER_SUBGRAPH_URL: `http://127.0.0.1:${PORTS.order}/graphql`,
-      FINANCE_SUBGRAPH_URL: `http://127.0.0.1:${PORTS.finance}/graphql`,
-      SERVICE_SUBGRAPH_URL: `http://127.0.0.1:${PORTS.service}/graphql`,
-      BENCH_CACHE_TTLS_MS: JSON.stringify(CACHE_TTLS_MS),
-      RSG_NAMESPACE: subgraphEnv.RSG_NAMESPACE!,
-      INTERNAL_AUTH_SECRET: subgraphEnv.INTERNAL_AUTH_SECRET!,
-      ...identity.env,
-      // The load is one agent at a fixed rate; the per-caller limit would measure itself.
-      GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
-    };
-    process.env.INTERNAL_AUTH_SECRET = subgraphEnv.INTERNAL_AUTH_SECRET;
-    const pageCursors = await listCursors(`http://127.0.0.1:${PORTS.customer}/graphql`, plan.listPages);
-    const ids = customerIds(opts.customers);
-    // Cold customers come from the end of the id range, a fresh slice per gateway and profile.
-    let coldCursor = ids.length;
-    const gatewayUrl = `http://127.0.0.1:${PORTS.gateway}/graphql`;
-    let measurementNo = 0;
-
-    for (const gatewayId of opts.gateways) {
-      const def = GATEWAYS[gatewayId];
-      if (gatewayId !== opts.gateways[0]) {
-        for (const p of subgraphs) await stop(p);
-        subgraphs = await startSubgraphs();
-      }
-      const outcome: GatewayOutcome = { id: gatewayId, title: def.title, status: 'ok' };
-      results.gateways.push(outcome);
-      console.log(`bench: ${def.title}`);
-      const gw = launch(gatewayId, def.entry, { ...gatewayEnv, ...def.env }, gatewayCores);
-      try {
-        await waitReady(gw, () => graphqlReady(gatewayUrl, headers), 120_000);
-        for (const profileId of opts.profiles) {
-          await setProfile(profileId);
-          const profile = LATENCY_PROFILES[profileId];
-          for (const workload of WORKLOADS) {
-            if (workload.phase !== 'ready' || !opts.workloads.includes(workload.id)) continue;
-            measurementNo++;
-            const correlationId = `bench-${startedAt.getTime()}-${measurementNo}-${gatewayId}-${profileId}-${workload.id}`;
-            const rates = workload.mode === 'cold' ? [plan.coldRps] : plan.rates(workload.id, profileId);
-            const makeBodies = (count: number, seed: number): LoadBody[] => {
-              switch (workload.id) {
-                case 'customer360-cold': {
-                  coldCursor -= count;
-                  if (coldCursor < ids.length / 2) throw new Error(`not enough customers for cold requests; raise --customers above ${opts.customers}`);
-                  return coldBodies(ids.slice(coldCursor, coldCursor + count));
-                }
-                case 'customer360-warm-zipf':
-                  return zipfBodies(workload.query, ids.slice(0, ids.length / 2), 'id', count, seed);
-                case 'storefront-my-orders':
-                  return zipfBodies(workload.query, ids.slice(0, ids.length / 2), 'customerId', count, seed);
-                case 'customers-list':
-                  return zipfBodies(workload.query, pageCursors, 'after', count, seed);
-                case 'mutation-mix':
-                case 'subscription-fanout':
-                  throw new Error(`${workload.id} has no implementation yet`);
-              }
-            };
-            const spec = (rate: number, ms: number, bodies: LoadBody[], id: string): LoadSpec => ({
-              url: gatewayUrl,
-              ratePerSec: rate,
-              durationMs: ms,
-              timeoutMs: plan.timeoutMs,
-              headers: { ...headers, 'x-correlation-id': id },
-              bodies,
-            });
-            // Warm-up: JIT, connection pools, query plans; and for warm workloads, the caches.
-            if (workload.mode === 'ramp' && plan.warmupMs > 0) {
-              await loadgen(spec(rates[0]!, plan.warmupMs, makeBodies(Math.ceil((rates[0]! * plan.warmupMs) / 1000), 7), `${correlationId}-warmup`), otherCores);
-            }
-            const steps: StepResult[] = [];
-            let requests = 0;
-            for (const rate of rates) {
-              const runs: RunSample[] = [];
-              const runMs = workload.mode === 'cold' ? (plan.coldRequests * 1000) / rate : plan.runMs;
-              for (let r = 0; r < plan.runs; r++) {
-                const count = Math.max(1, Math.round((rate * runMs) / 1000));
-                const before = sampleProcess(gw.proc.pid);
-                const t0 = performance.now();
-                const result = await loadgen(spec(rate, runMs, makeBodies(count, 1000 + r), correlationId), otherCores);
-                const wall = performance.now() - t0;
-                const after = sampleProcess(gw.proc.pid);
-                requests += result.sent;
-                const cpu = before && after ? after.cpuMs - before.cpuMs : Number.NaN;
-                runs.push({
-                  ...result,
-                  gatewayCpuMs: cpu,
-                  gatewayCpuMsPerRequest: cpu / Math.max(1, result.ok + result.failed),
-                  gatewayCpuShare: cpu / wall,
-                  gatewayRssMb: after?.rssMb ?? Number.NaN,
-                });
-                if (result.sampleErrors.length > 0 && r === 0) console.log(`  ${workload.id} @${rate}/s errors: ${result.sampleErrors.join(' | ')}`);
-              }
-              const step = summarise(rate, runs);
-              steps.push(step);
-              console.log(
-                `  ${profileId.padEnd(9)} ${workload.id.padEnd(22)} ${String(rate).padStart(5)}/s -> ${step.achievedRps.median.toFixed(1)}/s p50 ${step.p50Ms.median.toFixed(1)} p95 ${step.p95Ms.median.toFixed(1)} ms, err ${(step.errorRate.median * 100).toFixed(1)}%, cpu ${step.gatewayCpuMsPerRequest.median.toFixed(2)} ms/req`,
-              );
-              // Past saturation more load only measures queues; stop the ramp there.
-              if (workload.mode === 'ramp' && (step.p95Ms.median > 3 * profile.p95TargetMs || step.errorRate.median > 0.2 || step.achievedRps.median < 0.7 * rate)) break;
-            }
-            const sorCalls = await callsFor(correlationId);
-            const per = (n: number): number => n / Math.max(1, requests);
-            results.measurements.push({
-              gateway: gatewayId,
-              latencyProfile: profileId,
-              workload: workload.id,
-              correlationId,
-              steps,
-              sorCalls,
-              requests,
-              sorCallsPerRequest: { salesforce: per(sorCalls.salesforce), netsuite: per(sorCalls.netsuite), zendesk: per(sorCalls.zendesk), total: per(sorCalls.total) },
-              throughputAtP95Target:
-                workload.mode === 'ramp'
-                  ? throughputAtTarget(
-                      steps.map((s) => ({ offeredRps: s.offeredRps, achievedRps: s.achievedRps.median, p95Ms: s.p95Ms.median, errorRate: s.errorRate.median })),
-                      profile.p95TargetMs,
-                    )
-                  : null,
-              p95TargetMs: profile.p95TargetMs,
-            });
-          }
-        }
-        outcome.peakRssMb = sampleProcess(gw.proc.pid)?.peakRssMb;
-      } catch (e) {
-        outcome.status = 'failed';
-        outcome.error = e instanceof Error ? e.message.slice(0, 2000) : String(e);
-        // A process's own fatal message (often a JSON log line) says more than our wrapper.
-        const fatal = /"message":"((?:[^"\\]|\\.)*)"/.exec(outcome.error)?.[1];
-        if (fatal) outcome.error = `${outcome.error.split('\n')[0]} ${fatal.replace(/\\n/g, ' ')}`;
-        console.error(`bench: ${def.title} failed: ${outcome.error}`);
-      } finally {
-        await stop(gw);
-      }
-    }
-  } finally {
-    await Promise.all(SYSTEMS.map((s) => admin(s, 'faults', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined)));
-    await stopAll();
-  }
-
-  results.finishedAt = new Date().toISOString();
-  const dir = join(root, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${results.startedAt.slice(0, 10)}-${plan.id}.json`);
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`bench: wrote ${file}`);
-  if (opts.report) {
-    const written = writeReport();
-    console.log(`bench: wrote ${written.join(', ')}`);
-  }
-}
-
-/** endCursors of the first `pages` pages of customers, read from the customer subgraph before any measurement. */
-async function listCursors(customerSubgraph: string, pages: number): Promise<Array<string | null>> {
-  const cursors: Array<string | null> = [null];
-  let after: string | null = null;
-  for (let i = 1; i < pages; i++) {
-    const res = await fetch(customerSubgraph, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...subgraphHeaders('bench-setup') },
-      body: JSON.stringify({ query: 'query($after: String) { customers(first: 20, after: $after) { pageInfo { hasNextPage endCursor } } }', variables: { after } }),
-    });
-    const body = (await res.json()) as { data?: { customers: { pageInfo: { hasNextPage: boolean; endCursor: string | null } } } };
-    const info = body.data?.customers.pageInfo;
-    if (!info?.endCursor) throw new Error(`could not page customers from the customer subgraph: ${JSON.stringify(body).slice(0, 300)}`);
-    cursors.push(info.endCursor);
-    if (!info.hasNextPage) break;
-    after = info.endCursor;
-  }
-  return cursors;
 }
 
 function packageVersions(names: string[]): Record<string, string> {
@@ -490,6 +266,419 @@ function packageVersions(names: string[]): Record<string, string> {
     }
   }
   return out;
+}
+
+async function subgraphQuery<T>(url: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...subgraphHeaders('bench-setup') },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown[] };
+  if (!body.data || body.errors?.length) throw new Error(`bench setup query failed: ${JSON.stringify(body).slice(0, 300)}`);
+  return body.data;
+}
+
+/** endCursors of the first `pages` pages of customers, read from the customer subgraph before any measurement. */
+async function listCursors(customerSubgraph: string, pages: number): Promise<Array<string | null>> {
+  const cursors: Array<string | null> = [null];
+  let after: string | null = null;
+  for (let i = 1; i < pages; i++) {
+    const data: { customers: { pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await subgraphQuery(
+      customerSubgraph,
+      'query($after: String) { customers(first: 20, after: $after) { pageInfo { hasNextPage endCursor } } }',
+      { after },
+    );
+    const info = data.customers.pageInfo;
+    if (!info.endCursor) throw new Error('could not page customers from the customer subgraph');
+    cursors.push(info.endCursor);
+    if (!info.hasNextPage) break;
+    after = info.endCursor;
+  }
+  return cursors;
+}
+
+/**
+ * What the mutation mix writes to, read from the subgraphs before any
+ * measurement: customers not on credit hold, SKUs of items on their orders, and
+ * their cases still open.
+ */
+async function mutationPools(stack: BenchStack, candidates: readonly string[]): Promise<MutationPools> {
+  const reps = candidates.map((id) => ({ __typename: 'Customer', id }));
+  // Open cases are rarer than customers: look for them among more customers.
+  const caseReps = customerIds(candidates.length * 5).slice(10).map((id) => ({ __typename: 'Customer', id }));
+  type Entities<T> = { _entities: Array<(T & { id: string }) | null> };
+  const [fin, ord, svc] = await Promise.all([
+    subgraphQuery<Entities<{ financials: { creditHold: boolean } | null }>>(
+      `${stack.subgraphOrigin('finance')}/graphql`,
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id financials { creditHold } } } }',
+      { r: reps },
+    ),
+    subgraphQuery<Entities<{ orders: { nodes: Array<{ lines: Array<{ sku: string }> }> } | null }>>(
+      `${stack.subgraphOrigin('order')}/graphql`,
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id orders(first: 3) { nodes { lines { sku } } } } } }',
+      { r: reps },
+    ),
+    subgraphQuery<Entities<{ cases: { nodes: Array<{ id: string; status: string }> } | null }>>(
+      `${stack.subgraphOrigin('service')}/graphql`,
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id cases(first: 5, status: [NEW, OPEN, PENDING, ON_HOLD]) { nodes { id status } } } } }',
+      { r: caseReps },
+    ),
+  ]);
+  const customers = fin._entities.filter((e) => e && e.financials && !e.financials.creditHold).map((e) => e!.id);
+  const skus = [...new Set(ord._entities.flatMap((e) => e?.orders?.nodes.flatMap((o) => o.lines.map((l) => l.sku)) ?? []))].sort();
+  const openCases = svc._entities.flatMap((e) => e?.cases?.nodes.filter((c) => c.status !== 'SOLVED' && c.status !== 'CLOSED').map((c) => c.id) ?? []);
+  return { customers, skus, openCases };
+}
+
+interface Context {
+  opts: Options;
+  stack: BenchStack;
+  headers: Record<string, string>;
+  agentToken: string;
+  identityEnv: Record<string, string>;
+  runId: number;
+  gatewayCores: string | undefined;
+  otherCores: string | undefined;
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const startedAt = new Date();
+  const twoCores = cpus().length >= 2 && taskset() !== null;
+  const gatewayCores = twoCores ? '0' : undefined;
+  const otherCores = twoCores ? `1-${cpus().length - 1}` : undefined;
+  const identity = await benchIdentity(join(root, 'bench', '.identity'));
+  const token = opts.token ?? identity.agentToken;
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  const planId = opts.plan === 'soak' ? 'soak' : opts.plan.id;
+  console.log(`bench: plan ${planId}, gateways ${opts.gateways.join(', ')}, profiles ${opts.profiles.join(', ')}${process.env.REDIS_URL ? ', on Redis' : ''}`);
+  if (!twoCores) console.log('bench: fewer than 2 cores or no taskset; processes are not pinned (results are noisier)');
+
+  const stack = new BenchStack({
+    customers: opts.customers,
+    seed: SEED,
+    asOf: AS_OF,
+    basePort: Number(process.env.BENCH_BASE_PORT ?? 5000),
+    gatewayCores,
+    otherCores,
+    env: { ...identity.env, BENCH_CACHE_TTLS_MS: JSON.stringify(CACHE_TTLS_MS) },
+  });
+  // Peers sign the caller for the subgraphs in this process's environment (bench/peers/supergraph.ts).
+  process.env.INTERNAL_AUTH_SECRET = stack.internalSecret;
+  process.once('SIGINT', () => void stack.stopAll().then(() => process.exit(130)));
+  process.once('SIGTERM', () => void stack.stopAll().then(() => process.exit(143)));
+
+  const results: BenchResults = {
+    schema: 1,
+    plan: planId,
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).filter((a) => !a.startsWith('--token')).join(' ')}` : ''}`,
+    startedAt: startedAt.toISOString(),
+    finishedAt: '',
+    machine: { cpuModel: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${platform()} ${release()}` },
+    pinning: { taskset: twoCores, gatewayCores: gatewayCores ?? 'any', othersCores: otherCores ?? 'any' },
+    versions: packageVersions(['@apollo/gateway', '@apollo/server', '@graphql-hive/gateway', '@graphql-hive/router-runtime', 'graphql']),
+    settings: {
+      customers: opts.customers,
+      seed: SEED,
+      asOf: AS_OF,
+      workersPerGateway: 1,
+      cacheTtlsMs: CACHE_TTLS_MS,
+      ...(opts.plan === 'soak' ? {} : { plan: opts.plan }),
+      redis: Boolean(process.env.REDIS_URL),
+    },
+    gateways: [],
+    pending: [],
+    measurements: [],
+  };
+
+  const ctx: Context = { opts, stack, headers, agentToken: token, identityEnv: identity.env, runId: startedAt.getTime(), gatewayCores, otherCores };
+  try {
+    await stack.startSandbox();
+    if (opts.plan === 'soak') await soak(ctx, results);
+    else await plan(ctx, opts.plan, results);
+  } finally {
+    await stack.stopAll();
+  }
+
+  results.finishedAt = new Date().toISOString();
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${results.startedAt.slice(0, 10)}-${planId}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`bench: wrote ${file}`);
+  if (opts.report) {
+    const written = writeReport();
+    console.log(`bench: wrote ${written.join(', ')}`);
+  }
+}
+
+/** Starts `gatewayId` on freshly started subgraphs of its own namespace; resolves once it answers. */
+async function startGatewayUnderTest(ctx: Context, gatewayId: GatewayId): Promise<Launched> {
+  const namespace = `bench-${ctx.runId}-${gatewayId}`;
+  await ctx.stack.startSubgraphs(namespace);
+  const def = GATEWAYS[gatewayId];
+  const gw = ctx.stack.launchGateway(gatewayId, def.entry, { ...ctx.stack.gatewayEnv(namespace), ...def.env });
+  await waitReady(gw, () => graphqlReady(ctx.stack.gatewayUrl, ctx.headers), 120_000);
+  return gw;
+}
+
+function failure(e: unknown): string {
+  let error = e instanceof Error ? e.message.slice(0, 2000) : String(e);
+  // A process's own fatal message (often a JSON log line) says more than our wrapper.
+  const fatal = /"message":"((?:[^"\\]|\\.)*)"/.exec(error)?.[1];
+  if (fatal) error = `${error.split('\n')[0]} ${fatal.replace(/\\n/g, ' ')}`;
+  return error;
+}
+
+async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<void> {
+  const { opts, stack, headers } = ctx;
+  // Setup reads go straight to the subgraphs, started once for them under a namespace of their own.
+  await stack.startSubgraphs(`bench-${ctx.runId}-setup`);
+  const pageCursors = await listCursors(`${stack.subgraphOrigin('customer')}/graphql`, plan.listPages);
+  const ids = customerIds(opts.customers);
+  const pools = opts.workloads.includes('mutation-mix') ? await mutationPools(stack, ids.slice(10, 210)) : undefined;
+  // Cold customers come from the end of the id range, a fresh slice per gateway and profile.
+  let coldCursor = ids.length;
+  let measurementNo = 0;
+
+  for (const gatewayId of opts.gateways) {
+    const def = GATEWAYS[gatewayId];
+    const outcome: GatewayOutcome = { id: gatewayId, title: def.title, status: 'ok' };
+    results.gateways.push(outcome);
+    console.log(`bench: ${def.title}`);
+    let gw: Launched | undefined;
+    try {
+      gw = await startGatewayUnderTest(ctx, gatewayId);
+      const pid = gw.proc.pid;
+      for (const profileId of opts.profiles) {
+        await stack.setProfile(profileId);
+        const profile = LATENCY_PROFILES[profileId];
+        for (const workload of WORKLOADS) {
+          if (workload.phase !== 'ready' || !opts.workloads.includes(workload.id)) continue;
+          if (workload.mode === 'subscriptions') {
+            // Our gateway only, once, at the first profile: the feeds' own intervals dominate, not upstream latency.
+            if (gatewayId !== 'ours' || profileId !== opts.profiles[0]) continue;
+            console.log(`  ${profileId.padEnd(9)} ${workload.id}`);
+            try {
+              const r = await runSubscriptionBench({
+                gatewayUrl: stack.gatewayUrl,
+                gatewayPid: pid!,
+                sandbox: { salesforce: stack.sandboxUrl('salesforce'), netsuite: stack.sandboxUrl('netsuite'), zendesk: stack.sandboxUrl('zendesk') },
+                token: ctx.agentToken,
+                customerIds: ids,
+                ...(ctx.otherCores ? { clientCores: ctx.otherCores } : {}),
+                plan: plan.id,
+                feedIntervalsMs: {
+                  order: Number(process.env.ORDER_FEED_INTERVAL_MS ?? 5000),
+                  finance: Number(process.env.FINANCE_FEED_INTERVAL_MS ?? 5000),
+                  servicePoll: Number(process.env.SERVICE_FEED_POLL_MS ?? 60_000),
+                },
+              });
+              results.subscriptions = { profile: profileId, results: r };
+            } catch (e) {
+              results.subscriptions = { profile: profileId, error: failure(e) };
+              console.error(`  subscriptions failed: ${failure(e)}`);
+            }
+            continue;
+          }
+          measurementNo++;
+          const correlationId = `bench-${ctx.runId}-${measurementNo}-${gatewayId}-${profileId}-${workload.id}`;
+          const rates = workload.mode === 'cold' ? [plan.coldRps] : workload.mode === 'fixed' ? [plan.fixedRps(profileId)] : plan.rates(workload.id, profileId);
+          const makeBodies = (count: number, seed: number): LoadBody[] => {
+            switch (workload.id) {
+              case 'customer360-cold': {
+                coldCursor -= count;
+                if (coldCursor < ids.length / 2) throw new Error(`not enough customers for cold requests; raise --customers above ${opts.customers}`);
+                return coldBodies(ids.slice(coldCursor, coldCursor + count));
+              }
+              case 'customer360-warm-zipf':
+                return zipfBodies(CUSTOMER_360, ids.slice(0, ids.length / 2), 'id', count, seed);
+              case 'storefront-my-orders':
+                return zipfBodies(workload.query, ids.slice(0, ids.length / 2), 'customerId', count, seed);
+              case 'customers-list':
+                return zipfBodies(workload.query, pageCursors, 'after', count, seed);
+              case 'mutation-mix':
+                return mutationBodies(pools!, count, seed, `${correlationId}`);
+              case 'subscription-fanout':
+                throw new Error('subscriptions are measured by bench/subscriptions.ts');
+            }
+          };
+          const spec = (rate: number, ms: number, bodies: LoadBody[], id: string, perRequest = false): LoadSpec => ({
+            url: stack.gatewayUrl,
+            ratePerSec: rate,
+            durationMs: ms,
+            timeoutMs: plan.timeoutMs,
+            headers: { ...headers, 'x-correlation-id': id },
+            bodies,
+            perRequest,
+          });
+          // Warm-up: JIT, connection pools, query plans; and for warm workloads, the caches.
+          if (workload.mode === 'ramp' && plan.warmupMs > 0) {
+            await runLoadgen(spec(rates[0]!, plan.warmupMs, makeBodies(Math.ceil((rates[0]! * plan.warmupMs) / 1000), 7), `${correlationId}-warmup`), ctx.otherCores);
+          }
+          const before = await stack.metrics();
+          const steps: StepResult[] = [];
+          const coldLogs = new Map<string, Record<System, SandboxRequest[]>>();
+          const coldTraces: NonNullable<LoadResult['requests']> = [];
+          let requests = 0;
+          for (const rate of rates) {
+            const runs: RunSample[] = [];
+            const runMs = workload.mode === 'cold' ? (plan.coldRequests * 1000) / rate : plan.runMs;
+            for (let r = 0; r < plan.runs; r++) {
+              const count = Math.max(1, Math.round((rate * runMs) / 1000));
+              const cpuBefore = sampleProcess(pid);
+              const t0 = performance.now();
+              const cold = workload.mode === 'cold';
+              const result = await runLoadgen(spec(rate, runMs, makeBodies(count, 1000 + r), cold ? `${correlationId}-r${r}` : correlationId, cold), ctx.otherCores);
+              const wall = performance.now() - t0;
+              const cpuAfter = sampleProcess(pid);
+              if (cold) {
+                // Read each request's calls now, while the sandbox's request log still holds them.
+                for (const t of result.requests ?? []) coldLogs.set(t.correlationId, await stack.requestsFor(t.correlationId));
+                coldTraces.push(...(result.requests ?? []));
+                delete result.requests;
+              }
+              requests += result.sent;
+              const cpu = cpuBefore && cpuAfter ? cpuAfter.cpuMs - cpuBefore.cpuMs : Number.NaN;
+              runs.push({
+                ...result,
+                gatewayCpuMs: cpu,
+                gatewayCpuMsPerRequest: cpu / Math.max(1, result.ok + result.failed),
+                gatewayCpuShare: cpu / wall,
+                gatewayRssMb: cpuAfter?.rssMb ?? Number.NaN,
+              });
+              if (result.sampleErrors.length > 0 && r === 0) console.log(`  ${workload.id} @${rate}/s errors: ${result.sampleErrors.join(' | ')}`);
+            }
+            const step = summarise(rate, runs);
+            steps.push(step);
+            console.log(
+              `  ${profileId.padEnd(9)} ${workload.id.padEnd(22)} ${String(rate).padStart(5)}/s -> ${step.achievedRps.median.toFixed(1)}/s p50 ${step.p50Ms.median.toFixed(1)} p95 ${step.p95Ms.median.toFixed(1)} ms, err ${(step.errorRate.median * 100).toFixed(1)}%, cpu ${step.gatewayCpuMsPerRequest.median.toFixed(2)} ms/req`,
+            );
+            // Past saturation more load only measures queues; stop the ramp there.
+            if (workload.mode === 'ramp' && (step.p95Ms.median > 3 * profile.p95TargetMs || step.errorRate.median > 0.2 || step.achievedRps.median < 0.7 * rate)) break;
+          }
+          const after = await stack.metrics();
+          const sorCalls = workload.mode === 'cold' ? callsFromRequests([...coldLogs.values()]) : await stack.callsFor(correlationId);
+          const per = (n: number): number => n / Math.max(1, requests);
+          const m: Measurement = {
+            gateway: gatewayId,
+            latencyProfile: profileId,
+            workload: workload.id,
+            correlationId,
+            steps,
+            sorCalls,
+            requests,
+            sorCallsPerRequest: { salesforce: per(sorCalls.salesforce), netsuite: per(sorCalls.netsuite), zendesk: per(sorCalls.zendesk), total: per(sorCalls.total) },
+            throughputAtP95Target:
+              workload.mode === 'ramp'
+                ? throughputAtTarget(
+                    steps.map((s) => ({ offeredRps: s.offeredRps, achievedRps: s.achievedRps.median, p95Ms: s.p95Ms.median, errorRate: s.errorRate.median })),
+                    profile.p95TargetMs,
+                  )
+                : null,
+            p95TargetMs: profile.p95TargetMs,
+            cacheLayers: layersBetween(before, after),
+            ...(workload.mode === 'cold' ? { overhead: overheadOf(coldTraces, coldLogs) } : {}),
+          };
+          if (m.overhead) console.log(`  ${' '.repeat(9)} overhead p50 ${m.overhead.overheadP50Ms.toFixed(1)} ms above ${m.overhead.sorBusyP50Ms.toFixed(1)} ms of system-of-record time`);
+          results.measurements.push(m);
+        }
+      }
+      outcome.peakRssMb = sampleProcess(pid)?.peakRssMb;
+    } catch (e) {
+      outcome.status = 'failed';
+      outcome.error = failure(e);
+      console.error(`bench: ${def.title} failed: ${outcome.error}`);
+    } finally {
+      if (gw) await stack.stopGateway(gw);
+    }
+  }
+}
+
+/**
+ * The soak: agent customer-360 views at SOAK.ratePerSec for --minutes, Zipf(1.1)
+ * over every customer of the dataset, at the product's default TTLs, one chunk
+ * per SOAK.chunkSeconds so that cost and latency can be followed over time.
+ */
+async function soak(ctx: Context, results: BenchResults): Promise<void> {
+  const { opts, stack, headers } = ctx;
+  const profileId = opts.profiles[0]!;
+  const ids = customerIds(opts.customers);
+  const chunks = Math.ceil((opts.minutes * 60) / SOAK.chunkSeconds);
+  const perChunk = SOAK.ratePerSec * SOAK.chunkSeconds;
+  // One sequence for the whole soak, so popularity carries over from chunk to chunk.
+  const bodies = zipfBodies(CUSTOMER_360, ids, 'id', perChunk * chunks, 11);
+  for (const gatewayId of opts.gateways) {
+    const def = GATEWAYS[gatewayId];
+    const outcome: GatewayOutcome = { id: gatewayId, title: def.title, status: 'ok' };
+    results.gateways.push(outcome);
+    console.log(`bench: soak, ${def.title}, ${SOAK.ratePerSec} views/s for ${opts.minutes} min, profile ${profileId}`);
+    let gw: Launched | undefined;
+    try {
+      gw = await startGatewayUnderTest(ctx, gatewayId);
+      await stack.setProfile(profileId);
+      const all: number[] = [];
+      const out: SoakChunk[] = [];
+      for (let c = 0; c < chunks; c++) {
+        const correlationId = `bench-${ctx.runId}-soak-${gatewayId}-${c}`;
+        const before = await stack.metrics();
+        const cpuBefore = sampleProcess(gw.proc.pid);
+        const t0 = performance.now();
+        const result = await runLoadgen(
+          {
+            url: stack.gatewayUrl,
+            ratePerSec: SOAK.ratePerSec,
+            durationMs: SOAK.chunkSeconds * 1000,
+            timeoutMs: SOAK.timeoutMs,
+            headers: { ...headers, 'x-correlation-id': correlationId },
+            bodies: bodies.slice(c * perChunk, (c + 1) * perChunk),
+            perRequest: false,
+            latencySamples: true,
+          },
+          ctx.otherCores,
+        );
+        const wall = performance.now() - t0;
+        const cpuAfter = sampleProcess(gw.proc.pid);
+        const after = await stack.metrics();
+        all.push(...(result.latencies ?? []));
+        const chunk: SoakChunk = {
+          startSecond: c * SOAK.chunkSeconds,
+          views: result.sent,
+          ok: result.ok,
+          p50Ms: result.latencyMs.p50,
+          p95Ms: result.latencyMs.p95,
+          sorCalls: await stack.callsFor(correlationId),
+          cacheLayers: layersBetween(before, after),
+          gatewayCpuShare: cpuBefore && cpuAfter ? (cpuAfter.cpuMs - cpuBefore.cpuMs) / wall : Number.NaN,
+          gatewayRssMb: cpuAfter?.rssMb ?? Number.NaN,
+          sampleErrors: result.sampleErrors,
+        };
+        out.push(chunk);
+        console.log(
+          `  minute ${c + 1}: ${chunk.ok}/${chunk.views} ok, p50 ${chunk.p50Ms.toFixed(1)} p95 ${chunk.p95Ms.toFixed(1)} ms, SF ${(chunk.sorCalls.salesforce / chunk.views).toFixed(3)} NS ${(chunk.sorCalls.netsuite / chunk.views).toFixed(3)} ZD ${(chunk.sorCalls.zendesk / chunk.views).toFixed(3)} per view${chunk.sampleErrors.length ? `; errors: ${chunk.sampleErrors.join(' | ')}` : ''}`,
+        );
+      }
+      all.sort((a, b) => a - b);
+      results.soak = {
+        gateway: gatewayId,
+        ratePerSec: SOAK.ratePerSec,
+        minutes: opts.minutes,
+        profile: profileId,
+        steadyAfterSeconds: SOAK.steadyAfterSeconds,
+        chunks: out,
+        p50Ms: percentile(all, 50),
+        p95Ms: percentile(all, 95),
+      };
+      outcome.peakRssMb = sampleProcess(gw.proc.pid)?.peakRssMb;
+    } catch (e) {
+      outcome.status = 'failed';
+      outcome.error = failure(e);
+      console.error(`bench: ${def.title} failed: ${outcome.error}`);
+    } finally {
+      if (gw) await stack.stopGateway(gw);
+    }
+  }
 }
 
 main().catch((e: unknown) => {

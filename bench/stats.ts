@@ -113,3 +113,29 @@ export function throughputAtTarget(steps: readonly StepSummary[], p95TargetMs: n
   }
   return best;
 }
+
+/** A span of time, [start, end], in ms on one clock. */
+export type Interval = readonly [number, number];
+
+/**
+ * How long at least one of `intervals` was running within [from, to]: the time
+ * a request spent waiting on systems of record, however its calls overlapped.
+ */
+export function busyTime(intervals: readonly Interval[], from = -Infinity, to = Infinity): number {
+  const clipped = intervals
+    .map(([a, b]) => [Math.max(a, from), Math.min(b, to)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let curStart = Number.NaN;
+  let curEnd = Number.NaN;
+  for (const [a, b] of clipped) {
+    if (Number.isNaN(curStart) || a > curEnd) {
+      if (!Number.isNaN(curStart)) total += curEnd - curStart;
+      curStart = a;
+      curEnd = b;
+    } else curEnd = Math.max(curEnd, b);
+  }
+  if (!Number.isNaN(curStart)) total += curEnd - curStart;
+  return total;
+}

@@ -14,12 +14,21 @@ export type Workload =
       title: string;
       /**
        * `cold`: each request asks for a customer no gateway in this run has asked
-       * for, at a low fixed rate: single-request latency and calls per request.
+       * for, at a low fixed rate: single-request latency, calls per request, and
+       * the gateway's overhead above its systems of record.
        * `ramp`: Zipf-distributed requests at rising offered rates.
+       * `fixed`: one fixed offered rate (writes change the data, so no ramp).
        */
-      mode: 'cold' | 'ramp';
-      /** The GraphQL operation every request of this workload sends. */
+      mode: 'cold' | 'ramp' | 'fixed';
+      /** The GraphQL document every request of this workload sends (with an operationName where it holds several). */
       query: string;
+    }
+  | {
+      phase: 'ready';
+      id: WorkloadId;
+      title: string;
+      /** Measured by bench/subscriptions.ts over graphql-ws, on gateways that execute subscriptions. */
+      mode: 'subscriptions';
     }
   | { phase: 'pending'; id: WorkloadId; title: string; reason: string };
 
@@ -73,13 +82,85 @@ query BenchMyOrders($customerId: ID!) {
   }
 }`;
 
+/**
+ * What an agent console writes during a shift: engagement updates to Salesforce,
+ * orders to the ERP, new cases and internal notes to the service desk. Each
+ * request names one of these operations; every write goes to its owning system.
+ */
+export const MUTATION_MIX = /* GraphQL */ `
+mutation BenchUpdateEngagement($id: ID!, $phone: String!, $key: String!) {
+  updateCustomerEngagement(id: $id, input: { phone: $phone }, idempotencyKey: $key) { status writeId customer { id phone } }
+}
+mutation BenchPlaceOrder($customerId: ID!, $sku: String!, $key: String!) {
+  placeOrder(input: { customerId: $customerId, lines: [{ sku: $sku, quantity: 1 }], channel: AGENT }, idempotencyKey: $key) {
+    status writeId order { id status total { amount currency } }
+  }
+}
+mutation BenchOpenCase($customerId: ID!, $subject: String!, $key: String!) {
+  openCase(input: { customerId: $customerId, subject: $subject, description: "Raised from the agent console during a call.", priority: NORMAL }, idempotencyKey: $key) {
+    status writeId supportCase { id status }
+  }
+}
+mutation BenchCommentCase($caseId: ID!, $body: String!, $key: String!) {
+  addCaseComment(caseId: $caseId, body: $body, public: false, idempotencyKey: $key) { status writeId supportCase { id updatedAt } }
+}`;
+
+/** Share of each operation in the mutation mix. */
+export const MUTATION_WEIGHTS = { BenchUpdateEngagement: 0.35, BenchPlaceOrder: 0.25, BenchOpenCase: 0.2, BenchCommentCase: 0.2 } as const;
+
+/** What the mutation mix may write to: read from the subgraphs before the run (bench/run.ts). */
+export interface MutationPools {
+  /** Customers that are not on credit hold. */
+  customers: string[];
+  /** SKUs of items on existing orders (so, active items). */
+  skus: string[];
+  /** Cases that are neither solved nor closed. */
+  openCases: string[];
+}
+
+/**
+ * `count` writes in the mix's proportions. `keyPrefix` makes every idempotency
+ * key unique to its gateway and run, so no gateway replays another's write.
+ */
+export function mutationBodies(pools: MutationPools, count: number, seed: number, keyPrefix: string): LoadBody[] {
+  for (const [name, pool] of Object.entries(pools)) if ((pool as string[]).length === 0) throw new Error(`the mutation mix has no ${name} to write to`);
+  const random = seededRandom(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const ops = Object.entries(MUTATION_WEIGHTS) as Array<[keyof typeof MUTATION_WEIGHTS, number]>;
+  return Array.from({ length: count }, (_, i) => {
+    const key = `${keyPrefix}-${seed}-${i}`;
+    let u = random();
+    let op = ops[ops.length - 1]![0];
+    for (const [name, w] of ops) {
+      if (u < w) {
+        op = name;
+        break;
+      }
+      u -= w;
+    }
+    const variables: Record<string, unknown> = (() => {
+      switch (op) {
+        case 'BenchUpdateEngagement':
+          return { id: pick(pools.customers), phone: `+1 555 ${String(1000 + Math.floor(random() * 9000))} ${String(1000 + i % 9000)}`, key };
+        case 'BenchPlaceOrder':
+          return { customerId: pick(pools.customers), sku: pick(pools.skus), key };
+        case 'BenchOpenCase':
+          return { customerId: pick(pools.customers), subject: `Where is my parcel? (${key})`, key };
+        case 'BenchCommentCase':
+          return { caseId: pick(pools.openCases), body: `Called the customer back (${key}).`, key };
+      }
+    })();
+    return { query: MUTATION_MIX, operationName: op, variables };
+  });
+}
+
 export const WORKLOADS: readonly Workload[] = [
   { phase: 'ready', id: 'customer360-cold', title: 'customer-360, cold (every customer asked for once)', mode: 'cold', query: CUSTOMER_360 },
   { phase: 'ready', id: 'customer360-warm-zipf', title: 'customer-360, warm, Zipf(1.1) over customers', mode: 'ramp', query: CUSTOMER_360 },
   { phase: 'ready', id: 'customers-list', title: 'customers(first: 20) { orders { invoices } cases }, Zipf(1.1) over pages', mode: 'ramp', query: CUSTOMERS_LIST },
   { phase: 'ready', id: 'storefront-my-orders', title: 'storefront "my orders", Zipf(1.1) over customers', mode: 'ramp', query: MY_ORDERS },
-  { phase: 'pending', id: 'mutation-mix', title: 'a mix of mutations', reason: 'pending: needs issue 5 (writes)' },
-  { phase: 'pending', id: 'subscription-fanout', title: 'subscription fan-out', reason: 'pending: needs issue 6 (subscriptions)' },
+  { phase: 'ready', id: 'mutation-mix', title: 'a mix of mutations: engagement 35%, placeOrder 25%, openCase 20%, addCaseComment 20%', mode: 'fixed', query: MUTATION_MIX },
+  { phase: 'ready', id: 'subscription-fanout', title: 'subscriptions: latency per change feed, and fan-out to 1,000 subscribers', mode: 'subscriptions' },
 ];
 
 /** The enterprise customer numbers of a sandbox dataset of `count` customers. */

@@ -70,6 +70,29 @@ describe('open-model load generator', () => {
     expect(result.latencyMs.p50).toBeGreaterThanOrEqual(300);
   });
 
+  it('gives each request its own correlation id when asked, and reports each one and every latency', async () => {
+    received.length = 0;
+    const result = await runLoad({
+      url,
+      ratePerSec: 50,
+      durationMs: 100,
+      headers: { 'x-correlation-id': 'cold' },
+      bodies: [{ query: '{a}', variables: { mode: 'ok' } }],
+      perRequest: true,
+      latencySamples: true,
+    });
+    expect(received.map((r) => r.headers['x-correlation-id']).sort()).toEqual(['cold-0', 'cold-1', 'cold-2', 'cold-3', 'cold-4']);
+    expect(result.requests?.map((r) => r.correlationId).sort()).toEqual(['cold-0', 'cold-1', 'cold-2', 'cold-3', 'cold-4']);
+    const now = performance.timeOrigin + performance.now();
+    for (const r of result.requests ?? []) {
+      expect(r.kind).toBe('ok');
+      expect(r.sentAtMs).toBeLessThan(now);
+      expect(r.sentAtMs).toBeGreaterThan(now - 10_000);
+    }
+    expect(result.latencies).toHaveLength(5);
+    expect(result.latencies).toEqual([...(result.latencies ?? [])].sort((a, b) => a - b));
+  });
+
   it('refuses targets other than this machine, and empty input', async () => {
     await expect(runLoad({ url: 'http://example.com/graphql', ratePerSec: 1, durationMs: 1, bodies: [{ query: '{a}' }] })).rejects.toThrow(/only loads 127.0.0.1/);
     await expect(runLoad({ url, ratePerSec: 1, durationMs: 1, bodies: [] })).rejects.toThrow(/at least one request body/);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { median, percentile, seededRandom, shuffled, spread, throughputAtTarget, zipfSampler } from '../stats.js';
-import { customerIds, zipfBodies, CUSTOMER_360 } from '../workloads.js';
+import { busyTime, median, percentile, seededRandom, shuffled, spread, throughputAtTarget, zipfSampler } from '../stats.js';
+import { customerIds, mutationBodies, zipfBodies, CUSTOMER_360, MUTATION_MIX } from '../workloads.js';
+import { hitRatio, layersBetween, parsePrometheus, type MetricsSnapshot } from '../metrics.js';
 
 describe('percentile (nearest rank)', () => {
   const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -65,5 +66,72 @@ describe('throughput at a p95 target', () => {
     ];
     expect(throughputAtTarget(steps, 100)).toBe(19.5);
     expect(throughputAtTarget(steps, 10)).toBe(0);
+  });
+});
+
+describe('time spent waiting on systems of record', () => {
+  it('counts overlapping calls once, sequential ones in full, and only inside the request', () => {
+    // Two parallel calls (10-30, 20-40), a gap, then one call (50-60); the request ran 0-70.
+    const calls = [[10, 30], [20, 40], [50, 60]] as const;
+    expect(busyTime(calls, 0, 70)).toBe(40);
+    // A call that started before the request (another request's) counts only from the request's start.
+    expect(busyTime([[-20, 10], [50, 60]], 0, 70)).toBe(20);
+    expect(busyTime([], 0, 70)).toBe(0);
+  });
+});
+
+describe('cache hit ratios from /metrics', () => {
+  const text = (response: Record<string, number>, entity: Record<string, number>): string =>
+    [
+      '# HELP rsg_response_cache_lookups_total Gateway response cache lookups by result',
+      '# TYPE rsg_response_cache_lookups_total counter',
+      ...Object.entries(response).map(([r, v]) => `rsg_response_cache_lookups_total{result="${r}"} ${v}`),
+      ...Object.entries(entity).map(([r, v]) => `rsg_cache_lookups_total{kind="order/Order",result="${r}"} ${v}`),
+      'process_cpu_user_seconds_total 1.5',
+    ].join('\n');
+
+  it('parses samples with their labels', () => {
+    expect(parsePrometheus('a_total{kind="x/\\"y\\"",result="hit"} 3\n# comment\nb 2.5')).toEqual([
+      { name: 'a_total', labels: { kind: 'x/"y"', result: 'hit' }, value: 3 },
+      { name: 'b', labels: {}, value: 2.5 },
+    ]);
+  });
+
+  it('takes what each layer did between two snapshots, leaving out lookups that could not hit', () => {
+    const snap = (r: Record<string, number>, e: Record<string, number>): MetricsSnapshot => ({ gateway: parsePrometheus(text(r, {})), subgraphs: { order: parsePrometheus(text({}, e)), customer: null } });
+    const layers = layersBetween(snap({ hit: 10, miss: 5 }, { hit: 1, miss: 1 }), snap({ hit: 40, miss: 15, uncacheable: 7 }, { hit: 31, miss: 11, bypass: 4 }));
+    expect(layers.responseCache).toEqual({ hit: 30, miss: 10, uncacheable: 7 });
+    expect(layers.entityCache).toEqual({ order: { hit: 30, miss: 10, bypass: 4 } });
+    expect(hitRatio(layers.responseCache)).toBe(0.75);
+    expect(hitRatio(layers.entityCache.order)).toBe(0.75);
+    expect(hitRatio({})).toBeNull();
+  });
+
+  it('reports no response-cache layer for a gateway that serves no such metric', () => {
+    const peer: MetricsSnapshot = { gateway: null, subgraphs: {} };
+    expect(layersBetween(peer, peer).responseCache).toBeNull();
+  });
+});
+
+describe('the mutation mix', () => {
+  const pools = { customers: ['C-000011', 'C-000012'], skus: ['SKU-10001'], openCases: ['146'] };
+
+  it('writes in the mix\'s proportions with idempotency keys unique to the run, the same for the same seed', () => {
+    const bodies = mutationBodies(pools, 2000, 3, 'bench-ours');
+    expect(mutationBodies(pools, 2000, 3, 'bench-ours')).toEqual(bodies);
+    const share = (op: string): number => bodies.filter((b) => b.operationName === op).length / bodies.length;
+    expect(share('BenchUpdateEngagement')).toBeCloseTo(0.35, 1);
+    expect(share('BenchPlaceOrder')).toBeCloseTo(0.25, 1);
+    expect(share('BenchOpenCase')).toBeCloseTo(0.2, 1);
+    expect(share('BenchCommentCase')).toBeCloseTo(0.2, 1);
+    expect(new Set(bodies.map((b) => b.variables?.key)).size).toBe(2000);
+    expect(bodies.every((b) => b.query === MUTATION_MIX && String(b.variables?.key).startsWith('bench-ours-3-'))).toBe(true);
+    for (const b of bodies.filter((x) => x.operationName === 'BenchUpdateEngagement')) {
+      expect(String(b.variables?.phone).replace(/\D/g, '').length).toBeLessThanOrEqual(15);
+    }
+  });
+
+  it('refuses to run without something to write to', () => {
+    expect(() => mutationBodies({ ...pools, openCases: [] }, 10, 1, 'k')).toThrow(/no openCases/);
   });
 });

@@ -1,0 +1,234 @@
+/**
+ * The processes a benchmark measures, started the way scripts/start.ts starts
+ * them: the sandbox systems of record and the four subgraphs on the cores the
+ * gateway does not use, and one gateway under test at a time on its own core.
+ * Also the sandbox's admin API (faults, call counts, the request log), the
+ * /metrics of our processes, and the load generator as a separate process.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { LoadResult, LoadSpec } from './loadgen.js';
+import { httpOk, launch, root, stop, taskset, waitReady, type Launched } from './processes.js';
+import { LATENCY_PROFILES, type LatencyProfileId } from './config.js';
+import { snapshot, type MetricsSnapshot } from './metrics.js';
+
+export type System = 'salesforce' | 'netsuite' | 'zendesk';
+export const SYSTEMS: readonly System[] = ['salesforce', 'netsuite', 'zendesk'];
+export const SUBGRAPHS = ['customer', 'order', 'finance', 'service'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+/** The Zendesk plan the bench runs on: the High Volume add-on's 2,500 requests a minute, as the realistic profile assumes. */
+const ZENDESK_PLAN_PER_MINUTE = LATENCY_PROFILES.realistic.faults.zendesk.rateLimitPerMinute ?? 2500;
+
+/** Calls each system received for one correlation id (or a set of them), by route template. */
+export type SorCalls = Record<System, number> & { total: number; byRoute: Record<System, Record<string, number>> };
+
+/** One API call as the sandbox's request log records it (sandbox/kit/server.ts). */
+export interface SandboxRequest {
+  method: string;
+  route: string;
+  correlationId: string | null;
+  /** Arrival, epoch ms with sub-millisecond precision. */
+  receivedAtMs: number;
+  /** Arrival to the end of the response, ms; null when it never finished. */
+  durationMs: number | null;
+}
+
+export interface StackOptions {
+  customers: number;
+  seed: number;
+  asOf: string;
+  /** Base port: gateway at base, subgraphs base+1…4, sandbox base+101…103. */
+  basePort: number;
+  gatewayCores: string | undefined;
+  otherCores: string | undefined;
+  /** Everything else the subgraphs and gateway are given (identity, secrets). */
+  env: Record<string, string>;
+}
+
+export class BenchStack {
+  readonly ports: { gateway: number } & Record<SubgraphName | System, number>;
+  private readonly parts: Launched[] = [];
+  private subgraphs: Launched[] = [];
+  /** Shared by the gateway and the subgraphs: the gateway signs the verified caller with it. */
+  readonly internalSecret = process.env.INTERNAL_AUTH_SECRET ?? randomBytes(32).toString('base64url');
+
+  constructor(private readonly opts: StackOptions) {
+    const b = opts.basePort;
+    this.ports = { gateway: b, customer: b + 1, order: b + 2, finance: b + 3, service: b + 4, salesforce: b + 101, netsuite: b + 102, zendesk: b + 103 };
+  }
+
+  sandboxUrl(s: System): string {
+    return `http://127.0.0.1:${this.ports[s]}`;
+  }
+
+  subgraphOrigin(name: SubgraphName): string {
+    return `http://127.0.0.1:${this.ports[name]}`;
+  }
+
+  get gatewayOrigin(): string {
+    return `http://127.0.0.1:${this.ports.gateway}`;
+  }
+
+  get gatewayUrl(): string {
+    return `${this.gatewayOrigin}/graphql`;
+  }
+
+  async startSandbox(): Promise<void> {
+    const sandbox = launch(
+      'sandbox',
+      'sandbox/main.ts',
+      {
+        SANDBOX_SALESFORCE_PORT: String(this.ports.salesforce),
+        SANDBOX_NETSUITE_PORT: String(this.ports.netsuite),
+        SANDBOX_ZENDESK_PORT: String(this.ports.zendesk),
+        SANDBOX_CUSTOMERS: String(this.opts.customers),
+        SANDBOX_SEED: String(this.opts.seed),
+        SANDBOX_AS_OF: this.opts.asOf,
+        // The plan the subgraphs are told about (ZENDESK_RATE_PER_MINUTE below); a profile's faults may lower it.
+        SANDBOX_ZENDESK_RATE_PER_MINUTE: String(ZENDESK_PLAN_PER_MINUTE),
+      },
+      this.opts.otherCores,
+    );
+    this.parts.push(sandbox);
+    await waitReady(sandbox, async () => (await Promise.all(SYSTEMS.map((s) => httpOk(`${this.sandboxUrl(s)}/__sandbox/stats`)))).every(Boolean));
+  }
+
+  /**
+   * (Re)starts the four subgraphs under `namespace`. Each gateway gets freshly
+   * started subgraphs and a namespace of its own, so none inherits entity caches,
+   * Redis included, that another gateway warmed.
+   */
+  async startSubgraphs(namespace: string): Promise<void> {
+    for (const p of this.subgraphs) await stop(p);
+    const env: Record<string, string> = {
+      ...this.opts.env,
+      SALESFORCE_LOGIN_URL: this.sandboxUrl('salesforce'),
+      NETSUITE_BASE_URL: `${this.sandboxUrl('netsuite')}/services/rest`,
+      ZENDESK_BASE_URL: `${this.sandboxUrl('zendesk')}/api/v2`,
+      NETSUITE_MAX_CONCURRENT: String(LATENCY_PROFILES.realistic.faults.netsuite.maxConcurrent ?? 5),
+      ZENDESK_RATE_PER_MINUTE: String(ZENDESK_PLAN_PER_MINUTE),
+      RSG_NAMESPACE: namespace,
+      INTERNAL_AUTH_SECRET: this.internalSecret,
+      // Feed state and write journals of this run, apart from a developer's `npm start`.
+      FEEDS_DIR: join(root, 'bench', '.data', namespace, 'feeds'),
+      WRITES_DIR: join(root, 'bench', '.data', namespace, 'writes'),
+    };
+    this.subgraphs = SUBGRAPHS.map((name) =>
+      launch(
+        name,
+        `subgraphs/${name}/src/index.ts`,
+        { ...env, [`${name.toUpperCase()}_SUBGRAPH_PORT`]: String(this.ports[name]), [`${name.toUpperCase()}_SUBGRAPH_HOST`]: '127.0.0.1' },
+        this.opts.otherCores,
+      ),
+    );
+    this.parts.push(...this.subgraphs);
+    await Promise.all(this.subgraphs.map((p) => waitReady(p, () => httpOk(`${this.subgraphOrigin(p.name as SubgraphName)}/health`))));
+  }
+
+  /** What a gateway under test is started with (plus its own GatewayDef env). */
+  gatewayEnv(namespace: string): Record<string, string> {
+    return {
+      ...this.opts.env,
+      GATEWAY_PORT: String(this.ports.gateway),
+      GATEWAY_HOST: '127.0.0.1',
+      CUSTOMER_SUBGRAPH_URL: `${this.subgraphOrigin('customer')}/graphql`,
+      ORDER_SUBGRAPH_URL: `${this.subgraphOrigin('order')}/graphql`,
+      FINANCE_SUBGRAPH_URL: `${this.subgraphOrigin('finance')}/graphql`,
+      SERVICE_SUBGRAPH_URL: `${this.subgraphOrigin('service')}/graphql`,
+      RSG_NAMESPACE: namespace,
+      INTERNAL_AUTH_SECRET: this.internalSecret,
+      // The load is one agent at a fixed rate; the per-caller limit would measure itself.
+      GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
+    };
+  }
+
+  launchGateway(name: string, entry: string, env: Record<string, string>): Launched {
+    const gw = launch(name, entry, env, this.opts.gatewayCores);
+    this.parts.push(gw);
+    return gw;
+  }
+
+  async admin<T = unknown>(system: System, path: string, init?: RequestInit): Promise<T> {
+    const res = await fetch(`${this.sandboxUrl(system)}/__sandbox/${path}`, init);
+    if (!res.ok) throw new Error(`sandbox ${system} ${path}: HTTP ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
+  async setFaults(system: System, faults: unknown): Promise<void> {
+    await this.admin(system, 'faults', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  }
+
+  async setProfile(id: LatencyProfileId): Promise<void> {
+    const profile = LATENCY_PROFILES[id];
+    await Promise.all(SYSTEMS.map((s) => this.setFaults(s, profile.faults[s])));
+  }
+
+  async callsFor(correlationId: string): Promise<SorCalls> {
+    const stats = await Promise.all(
+      SYSTEMS.map((s) => this.admin<{ total: number; calls: Record<string, number> }>(s, `stats?correlationId=${encodeURIComponent(correlationId)}`)),
+    );
+    const [sf, ns, zd] = stats as [(typeof stats)[number], (typeof stats)[number], (typeof stats)[number]];
+    return {
+      salesforce: sf.total,
+      netsuite: ns.total,
+      zendesk: zd.total,
+      total: sf.total + ns.total + zd.total,
+      byRoute: { salesforce: sf.calls, netsuite: ns.calls, zendesk: zd.calls },
+    };
+  }
+
+  /** The API calls each system logged for one correlation id. */
+  async requestsFor(correlationId: string): Promise<Record<System, SandboxRequest[]>> {
+    const lists = await Promise.all(
+      SYSTEMS.map((s) => this.admin<{ requests: SandboxRequest[] }>(s, `requests?correlationId=${encodeURIComponent(correlationId)}`).then((r) => r.requests)),
+    );
+    return { salesforce: lists[0]!, netsuite: lists[1]!, zendesk: lists[2]! };
+  }
+
+  /** /metrics of the gateway and every subgraph (ours serve it; a peer gateway does not). */
+  metrics(): Promise<MetricsSnapshot> {
+    return snapshot(this.gatewayOrigin, Object.fromEntries(SUBGRAPHS.map((n) => [n, this.subgraphOrigin(n)])));
+  }
+
+  async stopGateway(gw: Launched): Promise<void> {
+    await stop(gw);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(SYSTEMS.map((s) => this.setFaults(s, {}).catch(() => undefined)));
+    for (const p of this.parts.reverse()) await stop(p);
+  }
+}
+
+/** Adds up calls per system and route from request logs. */
+export function callsFromRequests(logs: ReadonlyArray<Record<System, SandboxRequest[]>>): SorCalls {
+  const out: SorCalls = { salesforce: 0, netsuite: 0, zendesk: 0, total: 0, byRoute: { salesforce: {}, netsuite: {}, zendesk: {} } };
+  for (const log of logs) {
+    for (const s of SYSTEMS) {
+      for (const r of log[s]) {
+        out[s] += 1;
+        out.total += 1;
+        out.byRoute[s][r.route] = (out.byRoute[s][r.route] ?? 0) + 1;
+      }
+    }
+  }
+  return out;
+}
+
+/** Runs the load generator as its own process on the given cores and returns its result. */
+export async function runLoadgen(spec: LoadSpec, cores: string | undefined): Promise<LoadResult> {
+  const node = [process.execPath, '--import', 'tsx', join(root, 'bench', 'loadgen.ts')];
+  const pin = cores !== undefined ? taskset() : null;
+  const [cmd, ...args] = pin ? [pin, '-c', cores!, ...node] : node;
+  const child = spawn(cmd!, args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => err.push(c));
+  child.stdin.end(JSON.stringify(spec));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`load generator failed (exit ${code}): ${Buffer.concat(err).toString('utf8').slice(0, 500)}`);
+  return JSON.parse(Buffer.concat(out).toString('utf8')) as LoadResult;
+}
