@@ -221,6 +221,24 @@ function instrumentCacheReport(schema: GraphQLSchema): void {
   }
 }
 
+/**
+ * How long an idle keep-alive connection stays open, ms. Node closes one after 5 s by
+ * default; a caller pooling connections (the gateway to its subgraphs, a load balancer to
+ * the gateway) that sends on it just as it closes sees "socket hang up", and its client
+ * an INTERNAL_SERVER_ERROR. Idle connections are kept longer than the common 60 s of
+ * load balancers, so the caller is the side that closes them.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/** An HTTP server for an Express app, with keep-alive timeouts that pooled callers can rely on. */
+export function createAppServer(app: express.Express): Server {
+  const server = createServer(app);
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Must exceed keepAliveTimeout, or a request arriving on an idle connection can be cut off.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  return server;
+}
+
 export async function serveSubgraph<TContext extends BaseContext>(
   mod: SubgraphModule<TContext>,
   listen: { port: number; host: string },
@@ -247,7 +265,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
   app.disable('x-powered-by');
   // First, so that a bad path fails before anything starts, and outside /graphql: a scrape carries no signed caller.
   serveMetrics(app, metricsPath);
-  const httpServer: Server = createServer(app);
+  const httpServer: Server = createAppServer(app);
   const apollo = new ApolloServer<TContext>({
     schema,
     formatError: formatError(production),

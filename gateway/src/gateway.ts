@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import express from 'express';
 import cors from 'cors';
 import { ApolloServer } from '@apollo/server';
@@ -18,7 +18,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, IntrospectAndCompose, type ServiceEndpointDefinition, type ServiceMap } from '@apollo/gateway';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from '../../lib/context.js';
-import { formatError, type RunningService } from '../../lib/subgraph.js';
+import { createAppServer, formatError, type RunningService } from '../../lib/subgraph.js';
 import { childLogger } from '../../lib/log.js';
 import { loadMetricsConfig } from '../../lib/config.js';
 import { serveMetrics } from '../../lib/metrics.js';
@@ -127,7 +127,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => resolve(coreSupergraphSdl));
   });
 
-  const httpServer: Server = createServer(app);
+  const httpServer: Server = createAppServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: formatError(production),
