@@ -423,6 +423,30 @@ async function startGatewayUnderTest(ctx: Context, gatewayId: GatewayId): Promis
   return gw;
 }
 
+/**
+ * Runs `measure` against `gatewayId` started on fresh subgraphs, recording in `results`
+ * whether it ran and its peak memory; a failure is recorded, not thrown, so the other
+ * gateways of the run still go.
+ */
+async function underTest(ctx: Context, gatewayId: GatewayId, results: BenchResults, title: (def: (typeof GATEWAYS)[GatewayId]) => string, measure: (gw: Launched) => Promise<void>): Promise<void> {
+  const def = GATEWAYS[gatewayId];
+  const outcome: GatewayOutcome = { id: gatewayId, title: def.title, status: 'ok' };
+  results.gateways.push(outcome);
+  console.log(`bench: ${title(def)}`);
+  let gw: Launched | undefined;
+  try {
+    gw = await startGatewayUnderTest(ctx, gatewayId);
+    await measure(gw);
+    outcome.peakRssMb = sampleProcess(gw.proc.pid)?.peakRssMb;
+  } catch (e) {
+    outcome.status = 'failed';
+    outcome.error = failure(e);
+    console.error(`bench: ${def.title} failed: ${outcome.error}`);
+  } finally {
+    if (gw) await ctx.stack.stopGateway(gw);
+  }
+}
+
 function failure(e: unknown): string {
   let error = e instanceof Error ? e.message.slice(0, 2000) : String(e);
   // A process's own fatal message (often a JSON log line) says more than our wrapper.
@@ -443,13 +467,7 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
   let measurementNo = 0;
 
   for (const gatewayId of opts.gateways) {
-    const def = GATEWAYS[gatewayId];
-    const outcome: GatewayOutcome = { id: gatewayId, title: def.title, status: 'ok' };
-    results.gateways.push(outcome);
-    console.log(`bench: ${def.title}`);
-    let gw: Launched | undefined;
-    try {
-      gw = await startGatewayUnderTest(ctx, gatewayId);
+    await underTest(ctx, gatewayId, results, (def) => def.title, async (gw) => {
       const pid = gw.proc.pid;
       for (const profileId of opts.profiles) {
         await stack.setProfile(profileId);
@@ -585,14 +603,7 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
           results.measurements.push(m);
         }
       }
-      outcome.peakRssMb = sampleProcess(pid)?.peakRssMb;
-    } catch (e) {
-      outcome.status = 'failed';
-      outcome.error = failure(e);
-      console.error(`bench: ${def.title} failed: ${outcome.error}`);
-    } finally {
-      if (gw) await stack.stopGateway(gw);
-    }
+    });
   }
 }
 
@@ -610,13 +621,7 @@ async function soak(ctx: Context, results: BenchResults): Promise<void> {
   // One sequence for the whole soak, so popularity carries over from chunk to chunk.
   const bodies = zipfBodies(CUSTOMER_360, ids, 'id', perChunk * chunks, 11);
   for (const gatewayId of opts.gateways) {
-    const def = GATEWAYS[gatewayId];
-    const outcome: GatewayOutcome = { id: gatewayId, title: def.title, status: 'ok' };
-    results.gateways.push(outcome);
-    console.log(`bench: soak, ${def.title}, ${SOAK.ratePerSec} views/s for ${opts.minutes} min, profile ${profileId}`);
-    let gw: Launched | undefined;
-    try {
-      gw = await startGatewayUnderTest(ctx, gatewayId);
+    await underTest(ctx, gatewayId, results, (def) => `soak, ${def.title}, ${SOAK.ratePerSec} views/s for ${opts.minutes} min, profile ${profileId}`, async (gw) => {
       await stack.setProfile(profileId);
       const all: number[] = [];
       const out: SoakChunk[] = [];
@@ -670,14 +675,7 @@ async function soak(ctx: Context, results: BenchResults): Promise<void> {
         p50Ms: percentile(all, 50),
         p95Ms: percentile(all, 95),
       };
-      outcome.peakRssMb = sampleProcess(gw.proc.pid)?.peakRssMb;
-    } catch (e) {
-      outcome.status = 'failed';
-      outcome.error = failure(e);
-      console.error(`bench: ${def.title} failed: ${outcome.error}`);
-    } finally {
-      if (gw) await stack.stopGateway(gw);
-    }
+    });
   }
 }
 
