@@ -139,7 +139,7 @@ const used = new Set<string>();
 
 /**
  * `n` open invoices of one customer (other than the excluded ones) that no test has touched; they
- * are taken. Invoices not yet due come first, where the dataset still has any.
+ * are taken. Invoices not yet due come first, while the dataset still holds some.
  */
 function takeInvoices(n: number, exclude: readonly string[] = []): { customerId: string; invoices: Array<{ id: string; remaining: number; overdue: boolean }> } {
   const candidates = stack.dataset.netsuite.customers.filter((x) => !exclude.includes(x.externalid) && openInvoices(x.externalid).length >= n);
