@@ -219,6 +219,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ...(opts.subgraphUrls ? { subgraphUrls: opts.subgraphUrls } : {}),
       serviceMap: () => serviceMap,
       security: subscriptionSecurity(opts.auth, opts.trust),
+      formatError: formatError(production),
       connectionHeaders: () => {
         const correlationId = `gateway-link-${randomUUID()}`;
         return { 'x-correlation-id': correlationId, [CALLER_HEADER]: signCaller(GATEWAY_CALLER, { trust: opts.trust, correlationId }) };

@@ -20,6 +20,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@apollo/composition';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { attachSubscriptionServer, CloseCodes, type RunningSubscriptionServer } from '../../gateway/src/subscriptions/server.js';
+import { formatError } from '../../lib/subgraph.js';
 
 const ORDER_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
@@ -46,6 +47,8 @@ let customerEntityCalls = 0;
 const closers: Array<() => Promise<void> | void> = [];
 let gatewayUrl = '';
 let subs: RunningSubscriptionServer;
+/** The gateway's data sources; a test swaps one to take a subgraph away. */
+let serviceMap: Record<string, RemoteGraphQLDataSource>;
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -97,7 +100,7 @@ beforeAll(async () => {
     { name: 'customer', typeDefs: parse(CUSTOMER_SDL), url: customerUrl },
   ]);
   if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
-  const serviceMap = { order: new RemoteGraphQLDataSource({ url: orderUrl }), customer: new RemoteGraphQLDataSource({ url: customerUrl }) };
+  serviceMap = { order: new RemoteGraphQLDataSource({ url: orderUrl }), customer: new RemoteGraphQLDataSource({ url: customerUrl }) };
 
   const gatewayServer = createServer((_req, res) => res.end());
   gatewayUrl = await listen(gatewayServer);
@@ -118,6 +121,7 @@ beforeAll(async () => {
       expiredCloseCode: 4401,
     },
     limits: { bufferPerSubscriber: 5 },
+    formatError: formatError(true),
   });
   closers.push(() => subs.close());
   closers.push(() => new Promise<void>((r) => gatewayServer.close(() => r())));
@@ -161,6 +165,38 @@ describe('federated subscription executor', () => {
     ]);
     await c.dispose();
     await done.catch(() => undefined);
+    await waitFor(() => subs.hub.stats().upstreams === 0);
+  });
+
+  it('delivers an event whose enrichment failed, with a coded error, and keeps the connection open', async () => {
+    const c = client();
+    const received: Array<{ data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> = [];
+    let ended: unknown;
+    c.subscribe({ query: SUBSCRIPTION, variables: { c: 'C-000004' } }, { next: (v) => received.push(v as never), error: (e) => (ended = e), complete: () => (ended = 'complete') });
+    await waitFor(() => subs.hub.stats().upstreams === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    // The customer subgraph is unreachable: its fetch fails in transport, not with a GraphQL answer.
+    const reachable = serviceMap.customer!;
+    const dead = createServer();
+    const deadUrl = await listen(dead);
+    await new Promise<void>((r) => dead.close(() => r()));
+    serviceMap.customer = new RemoteGraphQLDataSource({ url: deadUrl });
+    try {
+      events.emit('change', { eventId: '41', status: 'SHIPPED', customerId: 'C-000004' });
+      await waitFor(() => received.length === 1);
+    } finally {
+      serviceMap.customer = reachable;
+    }
+    // The event still arrives, with what the owning subgraph gave and the missing field null.
+    expect(received[0]?.data).toEqual({ orderStatusChanged: { eventId: '41', status: 'SHIPPED', order: { id: 'SO-41', customer: { id: 'C-000004', name: null } } } });
+    expect(received[0]?.errors).toHaveLength(1);
+    expect(received[0]?.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    // The connection survived: the next change arrives whole.
+    events.emit('change', { eventId: '42', status: 'INVOICED', customerId: 'C-000004' });
+    await waitFor(() => received.length === 2);
+    expect(received[1]).toEqual({ data: { orderStatusChanged: { eventId: '42', status: 'INVOICED', order: { id: 'SO-42', customer: { id: 'C-000004', name: 'Name of C-000004' } } } } });
+    expect(ended).toBeUndefined();
+    await c.dispose();
     await waitFor(() => subs.hub.stats().upstreams === 0);
   });
 

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, Kind, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { childTraceparent } from '../../../lib/context.js';
 import { childLogger } from '../../../lib/log.js';
 import { SubscriptionHub, HubFullError, type HubLimits } from './hub.js';
@@ -65,12 +65,20 @@ export interface SubscriptionServerOptions<C extends SubscriptionCaller> {
   /** Headers identifying the gateway to each subgraph's WebSocket endpoint. */
   connectionHeaders?: () => Record<string, string>;
   limits?: Partial<HubLimits & { perConnection: number }>;
+  /**
+   * Formats each error a subscriber receives, as the HTTP path formats a query's
+   * (codes, `system`, no internals in production). @default GraphQL's own format
+   */
+  formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
 export interface RunningSubscriptionServer {
   hub: SubscriptionHub;
   close(): Promise<void>;
 }
+
+/** A result with no errors is already in its wire format. */
+type FormattedResult = Omit<ExecutionResult, 'errors'>;
 
 interface ConnectionState<C> {
   caller?: C;
@@ -109,6 +117,16 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
     return s;
   };
 
+  // Enrichment can fail with something other than a GraphQLError (a subgraph that
+  // cannot be reached throws a plain Error inside @apollo/gateway's executor).
+  // graphql-ws serialises errors with toJSON and, when that throws, closes the whole
+  // connection with 4500: every subscription on it would end over one bad event.
+  const format = (error: unknown): GraphQLFormattedError => {
+    const formatted: GraphQLFormattedError =
+      error instanceof GraphQLError ? error.toJSON() : { message: error instanceof Error ? error.message : String(error) };
+    return opts.formatError ? opts.formatError(formatted, error) : formatted;
+  };
+
   const disposable = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
     {
       schema: planner.apiSchema,
@@ -131,6 +149,9 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
         }
         return true;
       },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map(format) } : (result as FormattedResult),
+      onError: (_ctx, _id, _payload, errors) => errors.map(format),
       onClose: (ctx) => {
         const state = states.get(ctx.extra.socket);
         if (state?.expiryTimer) clearTimeout(state.expiryTimer);
