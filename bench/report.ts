@@ -15,15 +15,35 @@ const root = join(import.meta.dirname, '..');
 const resultsDir = join(root, 'bench', 'results');
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 
-/** The newest results file of each plan, by the date in its name. */
+/**
+ * What the report shows of each plan: its newest run, and before it each older run of
+ * the same plan that measured something no newer one did (a run limited to one profile
+ * or one gateway is kept beside the plan's last whole run: bench/run.ts partialSuffix).
+ * Each run stays a section of its own, since ratios only compare figures from one run.
+ */
 export function latestResults(dir = resultsDir): BenchResults[] {
-  const files = readdirSync(dir).filter((f) => /^\d{4}-\d{2}-\d{2}-(quick|full|soak)\.json$/.test(f)).sort();
-  const byPlan = new Map<string, BenchResults>();
-  for (const f of files) {
-    const r = JSON.parse(readFileSync(join(dir, f), 'utf8')) as BenchResults;
-    byPlan.set(r.plan, r);
+  const runs = readdirSync(dir)
+    .filter((f) => /^\d{4}-\d{2}-\d{2}-(quick|full|soak)(-[\w+.-]+)?\.json$/.test(f))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as BenchResults)
+    .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+  const covered = new Set<string>();
+  const kept: BenchResults[] = [];
+  for (const r of runs) {
+    const measured = coverage(r).map((c) => `${r.plan}|${c}`);
+    if (!measured.some((c) => !covered.has(c))) continue;
+    for (const c of measured) covered.add(c);
+    kept.push(r);
   }
-  return ['soak', 'full', 'quick'].map((p) => byPlan.get(p)).filter((r): r is BenchResults => r !== undefined);
+  const order = ['soak', 'full', 'quick'];
+  return kept.sort((a, b) => order.indexOf(a.plan) - order.indexOf(b.plan) || (a.startedAt < b.startedAt ? -1 : 1));
+}
+
+/** What one run measured, as "gateway|profile|workload" (the soak and subscriptions included). */
+function coverage(r: BenchResults): string[] {
+  const out = r.measurements.map((m) => `${m.gateway}|${m.latencyProfile}|${m.workload}`);
+  if (r.subscriptions) out.push(`ours|${r.subscriptions.profile}|subscription-fanout`);
+  if (r.soak) out.push(`${r.soak.gateway}|${r.soak.profile}|soak`);
+  return out;
 }
 
 const fmt = (n: number | null | undefined, digits = 1): string => (n == null || !Number.isFinite(n) ? '–' : n.toFixed(digits));

@@ -197,6 +197,21 @@ function parseArgs(argv: string[]): Options {
 }
 
 /**
+ * "" for a run of the plan's whole scope, else what it was limited to ("-0ms+realistic",
+ * "-ours", ...), so that a run of part of a plan (one profile, one gateway) is kept beside
+ * the plan's last whole run instead of overwriting it; the report shows each.
+ */
+export function partialSuffix(opts: Pick<Options, 'plan' | 'gateways' | 'profiles' | 'workloads'>): string {
+  if (opts.plan === 'soak') return '';
+  const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
+  const parts: string[] = [];
+  if (!same(opts.profiles, opts.plan.profiles)) parts.push(opts.profiles.join('+'));
+  if (!same(opts.gateways, Object.keys(GATEWAYS))) parts.push(opts.gateways.join('+'));
+  if (!same(opts.workloads, WORKLOADS.map((w) => w.id))) parts.push(opts.workloads.join('+'));
+  return parts.length ? `-${parts.join('-')}` : '';
+}
+
+/**
  * The identity our gateway verifies during the run: a development issuer whose
  * JWKS file the gateway reads (as `npm start` does), and an agent token signed
  * by it for the load. A --token or BENCH_TOKEN replaces the token (for a gateway
@@ -404,7 +419,7 @@ async function main(): Promise<void> {
   results.finishedAt = new Date().toISOString();
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${results.startedAt.slice(0, 10)}-${planId}.json`);
+  const file = join(dir, `${results.startedAt.slice(0, 10)}-${planId}${partialSuffix(opts)}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`bench: wrote ${file}`);
   if (opts.report) {

@@ -1,0 +1,51 @@
+/**
+ * Which runs the report shows: a run limited to part of a plan (one profile, one
+ * gateway) must sit beside the plan's last whole run, not hide it or be hidden.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { latestResults } from '../report.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function run(file: string, plan: string, startedAt: string, cells: Array<[gateway: string, profile: string, workload: string]>): [string, object] {
+  return [file, { plan, startedAt, gateways: [], measurements: cells.map(([gateway, latencyProfile, workload]) => ({ gateway, latencyProfile, workload })) }];
+}
+
+function dirWith(...runs: Array<[string, object]>): string {
+  const d = mkdtempSync(join(tmpdir(), 'bench-results-'));
+  dirs.push(d);
+  for (const [f, body] of runs) writeFileSync(join(d, f), JSON.stringify(body));
+  writeFileSync(join(d, 'latency-x.svg'), '<svg/>');
+  return d;
+}
+
+describe('latestResults', () => {
+  it('keeps an older whole run beside a newer run of other profiles, and drops a run a newer one fully repeats', () => {
+    const dir = dirWith(
+      run('2026-12-01-full.json', 'full', '2026-12-01T10:00:00Z', [['ours', '5ms', 'w'], ['plain', '5ms', 'w']]),
+      run('2026-12-05-full.json', 'full', '2026-12-05T10:00:00Z', [['ours', '5ms', 'w'], ['plain', '5ms', 'w']]),
+      run('2026-12-05-full-0ms+realistic.json', 'full', '2026-12-05T12:00:00Z', [['ours', '0ms', 'w'], ['plain', 'realistic', 'w']]),
+      run('2026-12-05-quick.json', 'quick', '2026-12-05T09:00:00Z', [['ours', '5ms', 'w']]),
+    );
+    expect(latestResults(dir).map((r) => `${r.plan} ${r.startedAt}`)).toEqual([
+      'full 2026-12-05T10:00:00Z',
+      'full 2026-12-05T12:00:00Z',
+      'quick 2026-12-05T09:00:00Z',
+    ]);
+  });
+
+  it('lets a newer partial run replace what it repeats while the rest of the older run stays', () => {
+    const dir = dirWith(
+      run('2026-12-05-quick.json', 'quick', '2026-12-05T09:00:00Z', [['ours', '5ms', 'a'], ['ours', '5ms', 'b']]),
+      run('2026-12-05-quick-ours-a.json', 'quick', '2026-12-05T11:00:00Z', [['ours', '5ms', 'a']]),
+      run('2026-12-05-quick-ours-a+b.json', 'quick', '2026-12-05T12:00:00Z', [['ours', '5ms', 'a'], ['ours', '5ms', 'b']]),
+    );
+    expect(latestResults(dir).map((r) => r.startedAt)).toEqual(['2026-12-05T12:00:00Z']);
+  });
+});
