@@ -201,7 +201,7 @@ function parseArgs(argv: string[]): Options {
  * "-ours", ...), so that a run of part of a plan (one profile, one gateway) is kept beside
  * the plan's last whole run instead of overwriting it; the report shows each.
  */
-export function partialSuffix(opts: Pick<Options, 'plan' | 'gateways' | 'profiles' | 'workloads'>): string {
+function partialSuffix(opts: Pick<Options, 'plan' | 'gateways' | 'profiles' | 'workloads'>): string {
   if (opts.plan === 'soak') return '';
   const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
   const parts: string[] = [];
