@@ -125,7 +125,7 @@ class SharedSubscription {
       },
       error: (err) => {
         log.warn({ subgraph: prepared.serviceName, err: err instanceof Error ? err.message : err }, 'upstream subscription failed');
-        // graphql-ws serialises errors with toJSON: they must be GraphQLErrors.
+        // As GraphQLErrors, so the server formats them like any other (code kept, internals hidden in production).
         const errors = Array.isArray(err)
           ? err.map((e: { message?: string; extensions?: Record<string, unknown> }) => new GraphQLError(e?.message ?? 'the subscription failed upstream', { extensions: e?.extensions ?? {} }))
           : [new GraphQLError('the subscription ended upstream', { extensions: { code: 'UPSTREAM_UNAVAILABLE' } })];
