@@ -50,15 +50,38 @@ export interface AuthOptions {
   allowAnonymous?: boolean;
   /** @default NODE_ENV === 'production' */
   production?: boolean;
+  /** The protection space named in every WWW-Authenticate challenge (RFC 6750 §3). @default DEFAULT_REALM */
+  realm?: string;
 }
+
+/** The realm of the gateway's challenges when none is configured. */
+export const DEFAULT_REALM = 'retail-supergraph';
+
+/**
+ * RFC 6750 §3.1 error codes of a Bearer challenge. `invalid_request` is not
+ * used: a malformed Bearer header is answered as an invalid token, with 401.
+ */
+export type BearerError = 'invalid_token' | 'insufficient_scope';
 
 export type Authentication =
   | { phase: 'authenticated'; caller: Caller; /** When the token expires; an open subscription is closed then. */ expiresAt: Date | undefined }
-  | { phase: 'rejected'; code: typeof ErrorCode.UNAUTHENTICATED | typeof ErrorCode.FORBIDDEN; message: string };
+  | {
+      phase: 'rejected';
+      code: typeof ErrorCode.UNAUTHENTICATED | typeof ErrorCode.FORBIDDEN;
+      message: string;
+      /**
+       * What the challenge reports. Absent when the request carried no bearer
+       * token (no Authorization header, or another scheme): RFC 6750 §3.1 asks
+       * for a bare challenge then, since there was no token to be invalid.
+       */
+      error?: BearerError;
+    };
 
 export interface Authenticator {
   /** Authenticates an HTTP request's Authorization header. Never throws. */
   authenticate(authorization: string | string[] | undefined): Promise<Authentication>;
+  /** The realm its challenges name. @default DEFAULT_REALM */
+  readonly realm?: string;
 }
 
 /**
@@ -134,18 +157,26 @@ export function createAuthenticator(opts: AuthOptions): Authenticator {
   const getKey = keyResolver(opts.jwks);
   const rolesClaim = opts.rolesClaim ?? 'roles';
   const customerIdClaim = opts.customerIdClaim ?? 'sub';
-  const reject = (message: string, code: typeof ErrorCode.UNAUTHENTICATED | typeof ErrorCode.FORBIDDEN = ErrorCode.UNAUTHENTICATED): Authentication => ({
+  // `null`: no bearer token came, so the challenge reports no error.
+  const reject = (message: string, error: BearerError | null = 'invalid_token'): Authentication => ({
     phase: 'rejected',
-    code,
+    code: error === 'insufficient_scope' ? ErrorCode.FORBIDDEN : ErrorCode.UNAUTHENTICATED,
     message,
+    ...(error ? { error } : {}),
   });
 
   return {
+    realm: opts.realm ?? DEFAULT_REALM,
     async authenticate(header) {
       const value = Array.isArray(header) ? header[0] : header;
       if (!value) {
         if (opts.allowAnonymous) return { phase: 'authenticated', caller: ANONYMOUS_AGENT, expiresAt: undefined };
-        return reject('authentication required: send Authorization: Bearer <token>');
+        return reject('authentication required: send Authorization: Bearer <token>', null);
+      }
+      const scheme = /^\s*([A-Za-z0-9!#$%&'*+.^_`|~-]+)/.exec(value)?.[1];
+      if (!scheme || scheme.toLowerCase() !== 'bearer') {
+        const got = scheme && scheme.length <= 32 ? `the ${scheme} scheme` : 'another scheme';
+        return reject(`expected an Authorization header of the form "Bearer <token>", got ${got}`, null);
       }
       const m = /^Bearer[ ]+([A-Za-z0-9_.~+/=-]+)$/i.exec(value.trim());
       if (!m?.[1]) return reject('expected an Authorization header of the form "Bearer <token>"');
@@ -163,7 +194,7 @@ export function createAuthenticator(opts: AuthOptions): Authenticator {
       }
       const roles = rolesFrom(claimAt(payload, rolesClaim));
       if (!roles.some((r) => (ROLES as readonly string[]).includes(r))) {
-        return reject(`the token carries none of the roles ${ROLES.join(', ')} (claim ${rolesClaim})`, ErrorCode.FORBIDDEN);
+        return reject(`the token carries none of the roles ${ROLES.join(', ')} (claim ${rolesClaim})`, 'insufficient_scope');
       }
       let customerId: string | undefined;
       if (roles.includes('storefront')) {
@@ -196,20 +227,34 @@ export async function authenticateConnectionParams(auth: Authenticator, params: 
   const key = Object.keys(params ?? {}).find((k) => k.toLowerCase() === 'authorization');
   const value = key ? params?.[key] : undefined;
   if (value !== undefined && typeof value !== 'string') {
-    return { phase: 'rejected', code: ErrorCode.UNAUTHENTICATED, message: 'expected connectionParams.authorization to be "Bearer <token>"' };
+    return { phase: 'rejected', code: ErrorCode.UNAUTHENTICATED, message: 'expected connectionParams.authorization to be "Bearer <token>"', error: 'invalid_token' };
   }
   return auth.authenticate(value);
 }
 
+/** A quoted-string value a challenge may carry: RFC 6750 §3 allows %x20-21 / %x23-5B / %x5D-7E in error_description. */
+function challengeValue(text: string): string {
+  return text.replace(/"/g, "'").replace(/\\/g, '/').replace(/[^\x20-\x7e]/g, '?');
+}
+
+/**
+ * The WWW-Authenticate value for a rejection (RFC 6750 §3): `Bearer realm="…"`
+ * alone when no token came, with `error` and `error_description` when one did.
+ */
+export function bearerChallenge(rejected: Extract<Authentication, { phase: 'rejected' }>, realm: string = DEFAULT_REALM): string {
+  const params = [`realm="${challengeValue(realm)}"`];
+  if (rejected.error) params.push(`error="${rejected.error}"`, `error_description="${challengeValue(rejected.message)}"`);
+  return `Bearer ${params.join(', ')}`;
+}
+
 /** The GraphQL error a rejected HTTP request gets: 401 (or 403) with a WWW-Authenticate challenge, as RFC 6750 asks. */
-export function authenticationError(rejected: Extract<Authentication, { phase: 'rejected' }>): GraphQLError {
-  const unauthenticated = rejected.code === ErrorCode.UNAUTHENTICATED;
+export function authenticationError(rejected: Extract<Authentication, { phase: 'rejected' }>, realm: string = DEFAULT_REALM): GraphQLError {
   // Apollo Server reads `http` (status, a HeaderMap) from errors thrown by the context function.
   const extensions: Record<string, unknown> = {
     code: rejected.code,
     http: {
-      status: unauthenticated ? 401 : 403,
-      headers: new HeaderMap([['www-authenticate', unauthenticated ? 'Bearer error="invalid_token"' : 'Bearer error="insufficient_scope"']]),
+      status: rejected.code === ErrorCode.UNAUTHENTICATED ? 401 : 403,
+      headers: new HeaderMap([['www-authenticate', bearerChallenge(rejected, realm)]]),
     },
   };
   return new GraphQLError(rejected.message, { extensions });

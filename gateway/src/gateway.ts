@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import zlib from 'node:zlib';
 import type { Server } from 'node:http';
 import express from 'express';
 import cors from 'cors';
@@ -22,6 +23,7 @@ import { createAppServer, formatError, type RunningService } from '../../lib/sub
 import { childLogger } from '../../lib/log.js';
 import { loadMetricsConfig } from '../../lib/config.js';
 import { serveMetrics } from '../../lib/metrics.js';
+import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../lib/errors.js';
 import { CALLER_HEADER, GATEWAY_CALLER, signCaller, type TrustOptions } from '../../lib/auth/index.js';
 import { SubgraphDataSource } from './datasource.js';
@@ -34,6 +36,7 @@ import { SubscriptionPlanner } from './subscriptions/plan.js';
 import type { HubLimits } from './subscriptions/hub.js';
 import { subscriptionSecurity, type SubscriptionIdentity } from './subscriptions/security.js';
 import { createResponseCache, type ResponseCache, type ResponseCacheOptions } from './response-cache/index.js';
+import { GraphQLOverHttpPlugin, negotiateResultType } from './graphql-over-http.js';
 
 const log = childLogger('gateway');
 
@@ -94,6 +97,57 @@ function supergraphSdl(source: Extract<SupergraphSource, { phase: 'file' | 'sdl'
   return source.phase === 'sdl' ? source.sdl : readFileSync(source.path, 'utf8');
 }
 
+/** The content encodings the body parser inflates (body-parser's list; zstd where this Node has it). */
+const BODY_ENCODINGS = ['identity', 'gzip', 'deflate', 'br', ...(typeof (zlib as { createZstdDecompress?: unknown }).createZstdDecompress === 'function' ? ['zstd'] : [])];
+
+/** What the body parser raises (http-errors, or a zlib error it wrapped), as far as this file reads it. */
+interface BodyParserError {
+  status?: number;
+  type?: string;
+  message?: string;
+  charset?: string;
+  encoding?: string;
+  /** zlib's, e.g. Z_DATA_ERROR or Z_BUF_ERROR, on a body that does not decompress. */
+  code?: string;
+}
+
+/**
+ * A body the gateway could not read, as the status and GraphQL error a client gets.
+ * Every case says what was expected; none echoes internals (paths, frames).
+ */
+function bodyReadError(err: BodyParserError, contentEncoding: string, bodyLimit: string): { status: number; error: GraphQLError } {
+  const refuse = (status: number, message: string): { status: number; error: GraphQLError } => ({
+    status,
+    error: new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } }),
+  });
+  if (err.type === 'entity.too.large') return { status: 413, error: queryTooComplex('bodySize', `more than ${bodyLimit}`, bodyLimit) };
+  if (typeof err.code === 'string' && err.code.startsWith('Z_')) {
+    return refuse(400, `the request body could not be decompressed as ${contentEncoding}: expected a complete ${contentEncoding} stream, as its Content-Encoding says`);
+  }
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return refuse(400, `the request body is not valid JSON (${err.message ?? 'it does not parse'}); expected {"query": "…", "variables": {…}}`);
+    case 'encoding.unsupported':
+      return refuse(415, `expected Content-Encoding ${BODY_ENCODINGS.slice(0, -1).join(', ')} or ${BODY_ENCODINGS.at(-1)}, got ${JSON.stringify(err.encoding ?? contentEncoding)}`);
+    case 'charset.unsupported':
+      return refuse(415, `expected a UTF-8 JSON body, got charset ${JSON.stringify(err.charset ?? '')}`);
+    case 'request.size.invalid':
+      return refuse(400, 'the request body is shorter or longer than its Content-Length says');
+    default:
+      return refuse(400, 'the request body could not be read; expected a JSON object');
+  }
+}
+
+/** A GraphQL error response written by Express, outside Apollo, in the media type the client accepts. */
+function sendErrors(req: express.Request, res: express.Response, status: number, errors: GraphQLError[]): void {
+  // `http` is how an error tells Apollo Server its status; it is not for clients.
+  const formatted = errors.map(({ message, extensions: { http: _http, ...extensions } }) => ({ message, extensions }));
+  res
+    .status(status)
+    .type(negotiateResultType(req) || 'application/json; charset=utf-8')
+    .send(JSON.stringify({ errors: formatted }));
+}
+
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const production = opts.production ?? process.env.NODE_ENV === 'production';
   const app = express();
@@ -146,6 +200,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       (opts.landingPage ?? !production)
         ? ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: { initialState: { pollForSchemaUpdates: false } } })
         : ApolloServerPluginLandingPageDisabled(),
+      // Status codes by media type, and the operations the gateway cannot run over HTTP (docs/errors.md).
+      GraphQLOverHttpPlugin<GatewayContext>({ subscriptionsOverWebSocket: opts.subscriptions !== false }),
       QueryLimitsPlugin<GatewayContext>(opts.limits),
       // After the limits: an answer is never served to a request they refuse.
       ...(responseCache ? [responseCache.plugin] : []),
@@ -168,19 +224,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     }),
     express.json({ limit: bodyLimit }),
     // Body parser failures as GraphQL errors: never Express's HTML page, which
-    // carries a stack trace outside production.
-    (err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-      const e = err as { type?: string; status?: number } | undefined;
-      if (e?.type === 'entity.too.large') {
-        const error = queryTooComplex('bodySize', `more than ${bodyLimit}`, bodyLimit);
-        res.status(413).json({ errors: [{ message: error.message, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'bodySize', max: bodyLimit } }] });
+    // carries a stack trace and file paths outside production.
+    (err: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
+      const e = (err ?? {}) as BodyParserError;
+      if (typeof e.status !== 'number' || e.status < 400 || e.status >= 500) {
+        next(err);
         return;
       }
-      if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-        res.status(400).json({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
-        return;
-      }
-      next(err);
+      const { status, error } = bodyReadError(e, String(req.headers['content-encoding'] ?? 'identity').toLowerCase(), bodyLimit);
+      sendErrors(req, res, status, [error]);
     },
     (req: express.Request, res: express.Response, next: express.NextFunction) => {
       const scope: RequestScope = {
@@ -194,15 +246,30 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const auth = await opts.auth.authenticate(req.headers.authorization);
-        if (auth.phase === 'rejected') throw authenticationError(auth);
+        if (auth.phase === 'rejected') throw authenticationError(auth, opts.auth.realm);
         if (rateLimit) {
           const d = await rateLimit.limiter.take(auth.caller);
           if (d.phase === 'limited') throw rateLimitedError(d.retryAfterSeconds, rateLimit.perMinute);
         }
-        return { scope: res.locals.scope as RequestScope, caller: auth.caller };
+        return { scope: res.locals.scope as RequestScope, caller: auth.caller, responseMediaType: negotiateResultType(req) };
       },
     }),
   );
+  // Last: whatever else fails in a request is a coded JSON error, never Express's
+  // HTML page with a stack trace and this host's file paths.
+  app.use((err: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const status = (err as { status?: unknown } | undefined)?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      sendErrors(req, res, status, [new GraphQLError('the request could not be read', { extensions: { code: ErrorCode.BAD_USER_INPUT } })]);
+      return;
+    }
+    log.error({ err, correlationId: res.getHeader('x-correlation-id') }, 'request failed outside Apollo Server');
+    sendErrors(req, res, 500, [new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })]);
+  });
 
   // Subscriptions run beside Apollo Server on the same HTTP server and path,
   // over the supergraph the gateway loaded, with data sources built the same way.
