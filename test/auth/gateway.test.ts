@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
-import { startStack, type Stack, type StackIdentity } from '../support/stack.js';
+import { startStack, type GraphQLResponse, type Stack, type StackIdentity } from '../support/stack.js';
 import { signedHeaders, TEST_AGENT } from '../support/auth.js';
 import { CALLER_HEADER, signCaller } from '../../lib/auth/index.js';
 
@@ -72,10 +72,17 @@ describe('authentication', () => {
     await expectNoCalls(res.correlationId);
   });
 
-  it('answers 401 with a Bearer challenge', async () => {
+  it('answers 401 with a Bearer challenge: bare without a token (RFC 6750 §3.1), invalid_token with a bad one', async () => {
     const res = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="retail-supergraph"');
+    const bad = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer not-a-jwt' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('www-authenticate')).toMatch(/^Bearer realm="retail-supergraph", error="invalid_token", error_description="[^"]+"$/);
   });
 
   it('a valid token without a known role → 403 FORBIDDEN', async () => {
@@ -127,13 +134,31 @@ describe('subgraphs answer only the gateway', () => {
 });
 
 describe('abuse limits: refused before any subgraph is called', () => {
+  // A refusal is a request error: 200 for application/json (stack.query states no Accept),
+  // 400 for application/graphql-response+json, as GraphQL over HTTP asks.
   const refused = async (query: string, limit: string, variables?: Record<string, unknown>) => {
     const res = await stack.query(query, variables);
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(200);
     expect(res.body.data).toBeUndefined();
     expect(res.body.errors).toHaveLength(1);
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit });
     await expectNoCalls(res.correlationId);
+    const correlationId = `strict-${randomUUID()}`;
+    const strict = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+        'x-correlation-id': correlationId,
+        authorization: `Bearer ${stack.tokens.agent}`,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    expect(strict.status).toBe(400);
+    const body = (await strict.json()) as GraphQLResponse['body'];
+    expect(body.data).toBeUndefined();
+    expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    await expectNoCalls(correlationId);
     return res.body.errors?.[0];
   };
 

@@ -23,12 +23,22 @@ const noInternals = (body: unknown): void => {
 describe('production mode', () => {
   it('refuses introspection, even for an agent', async () => {
     for (const q of ['{ __schema { types { name } } }', '{ __type(name: "Customer") { fields { name } } }']) {
+      // A validation error: 200 for application/json, 400 for application/graphql-response+json (GraphQL over HTTP).
       const res = await stack.query(q);
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(200);
       expect(res.body.data).toBeUndefined();
       expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
       expect(res.body.errors?.[0]?.message).toMatch(/introspection is not allowed/i);
       noInternals(res.body);
+      const strict = await fetch(stack.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${stack.tokens.agent}` },
+        body: JSON.stringify({ query: q }),
+      });
+      expect(strict.status).toBe(400);
+      const body = (await strict.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
+      expect(body.data).toBeUndefined();
+      expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     }
   });
 
