@@ -208,6 +208,15 @@ describe('GraphQL over HTTP: request errors are 200 for application/json, 4xx fo
   });
 });
 
+describe('what the spec fixes whatever the media type', () => {
+  it('an Accept naming nothing the gateway serves: 406, in JSON', async () => {
+    const a = await post(gql('{ __typename }'), { accept: 'text/csv' });
+    expect(a.status).toBe(406);
+    expect(a.contentType).toContain(JSON_TYPE);
+    expect(a.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+  });
+});
+
 describe('the 401 challenge (RFC 6750 §3)', () => {
   it('no credentials: a bare Bearer challenge with the realm, no error code', async () => {
     const a = await post(gql('{ __typename }'), { token: null });
