@@ -12,6 +12,7 @@ import zlib from 'node:zlib';
 import type { Server } from 'node:http';
 import express from 'express';
 import cors from 'cors';
+import { GraphQLError } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -23,7 +24,6 @@ import { createAppServer, formatError, type RunningService } from '../../lib/sub
 import { childLogger } from '../../lib/log.js';
 import { loadMetricsConfig } from '../../lib/config.js';
 import { serveMetrics } from '../../lib/metrics.js';
-import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../lib/errors.js';
 import { CALLER_HEADER, GATEWAY_CALLER, signCaller, type TrustOptions } from '../../lib/auth/index.js';
 import { SubgraphDataSource } from './datasource.js';
