@@ -178,6 +178,50 @@ function suite(backend: 'embedded' | 'redis'): void {
       await action('set-loyalty-tier', { customerId: later, tier: laterTier });
       expect(await visibleAfter(later, laterTier, changed, 5000)).toBeLessThan(1500);
     }, 60_000);
+
+    it.skipIf(backend !== 'embedded')('a feed that had to fall back to polling because Salesforce was down streams again within seconds of its return', async () => {
+      const { createCustomerFeed } = await import('../../subgraphs/customer/src/feed.js');
+      const { createSalesforceClient } = await import('../../lib/clients/salesforce.js');
+      const { loadSalesforceConfig } = await import('../../lib/config.js');
+      const { createCustomerDirectory } = await import('../../subgraphs/customer/src/salesforce.js');
+      const { loadOrgMapping } = await import('../../lib/mapping.js');
+      const { inProcessBus } = await import('../../lib/events/bus.js');
+      const { join } = await import('node:path');
+      const mapping = loadOrgMapping(join(import.meta.dirname, '..', '..', 'config', 'org-mapping.json'));
+      const client = createSalesforceClient(loadSalesforceConfig({ SALESFORCE_LOGIN_URL: stack.sandboxUrls.salesforce }), { policy: { retries: 0 } });
+      const memory = (): { load(): Promise<{ known: Record<string, string>; watermark?: string }>; save(s: { known: Record<string, string>; watermark?: string }): Promise<void> } => {
+        let state: { known: Record<string, string>; watermark?: string } = { known: {} };
+        return { load: async () => structuredClone(state), save: async (s) => void (state = structuredClone(s)) };
+      };
+      const invalidated: string[] = [];
+      const feed = createCustomerFeed({
+        client,
+        directory: createCustomerDirectory(client, mapping),
+        bus: inProcessBus(),
+        invalidate: async (tags) => void invalidated.push(...tags),
+        customerNumberField: 'Customer_Number__c',
+        store: memory(),
+        pollStore: memory(),
+        subscribeTimeoutMs: 2000,
+        pollIntervalMs: 60_000,
+      });
+      try {
+        await stack.faults('salesforce', { down: true });
+        await feed.start();
+        expect(feed.status().phase).toBe('polling');
+        await stack.faults('salesforce', {});
+        const recovered = Date.now();
+        // The default CUSTOMER_FEED_STREAMING_RETRY_MS is 300 s; an outage is retried from 5 s.
+        await until(() => (feed.status().phase === 'streaming' ? true : undefined), 'streaming after the outage', 12_000);
+        expect(Date.now() - recovered).toBeLessThan(8000);
+        await action('set-loyalty-tier', { customerId: 'C-000035', tier: 'SILVER' });
+        await until(() => (invalidated.includes('Customer:C-000035') ? true : undefined), 'the CDC invalidation', 2000);
+      } finally {
+        await stack.clearFaults();
+        await feed.stop();
+        await client.close();
+      }
+    }, 30_000);
   });
 }
 
