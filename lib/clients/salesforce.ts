@@ -296,6 +296,7 @@ interface BayeuxReply {
 /** The faye internals touched to make HTTP errors count as failed exchanges (see failOnHttpErrors). */
 interface FayeHttpTransport {
   _handleResponse(messages: unknown, response: IncomingMessage): void;
+  _receive(replies: unknown[]): void;
   _handleError(messages: unknown, immediate?: boolean): void;
 }
 
@@ -314,15 +315,28 @@ const REPLAY_REFUSAL = /replay\s*id/i;
 
 const guardedTransports = new WeakSet<FayeHttpTransport>();
 
+/** Bayeux replies, when `body` is a JSON array of messages that each name their channel. */
+function bayeuxReplies(body: string): unknown[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const replies = Array.isArray(parsed) ? parsed : [parsed];
+    return replies.length > 0 && replies.every((r) => typeof r === 'object' && r !== null && typeof (r as BayeuxReply).channel === 'string') ? replies : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * faye's long-polling transport reads any response body that parses as JSON as Bayeux replies,
- * whatever the HTTP status. An unavailable Salesforce (or a proxy in front of it) answers 503
- * with a JSON error body: faye then sees "replies" that answer none of its messages, so the
- * pending /meta/connect (or handshake) waits out its own timeout, 1.2 × the 110 s long-poll
- * advice, before it is sent again. A stream that comes back after an outage would stay silent
- * for two minutes. Treating a non-2xx status as a failed exchange makes faye retry on its
- * retry interval (5 s) instead. The transport is replaced on every handshake, so each one
- * the dispatcher selects is guarded.
+ * whatever the HTTP status. An HTTP error with a JSON body that is not Bayeux (a 503 from an
+ * unavailable instance or a proxy in front of it; the sandbox's `down` fault answers so) gives
+ * faye "replies" that answer none of its messages, so the pending /meta/connect (or handshake)
+ * waits out its own timeout, 1.2 × the 110 s long-poll advice, before it is sent again: a
+ * stream that comes back after an outage stays silent for two minutes. Such an answer now
+ * counts as a failed exchange, which faye retries on its retry interval (5 s). An error status
+ * that carries Bayeux replies (Salesforce's own `401::…`, `403::…`) is still handed to faye, so
+ * its advice (and jsforce's AuthFailure) work as before. The transport is replaced on every
+ * handshake, so each one the dispatcher selects is guarded.
  */
 function failOnHttpErrors(client: object): void {
   const dispatcher = (client as { _dispatcher?: FayeDispatcher })._dispatcher;
@@ -334,9 +348,15 @@ function failOnHttpErrors(client: object): void {
     t._handleResponse = function (this: FayeHttpTransport, messages, response) {
       const status = response.statusCode ?? 0;
       if (status >= 200 && status < 300) return original.call(this, messages, response);
-      response.resume();
-      log.warn({ status }, 'the streaming endpoint answered an HTTP error; the message is sent again shortly');
-      this._handleError(messages);
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => {
+        const replies = bayeuxReplies(body);
+        if (replies) return this._receive(replies);
+        log.warn({ status }, 'the streaming endpoint answered an HTTP error; faye sends the message again shortly');
+        this._handleError(messages);
+      });
     };
     return t;
   };
