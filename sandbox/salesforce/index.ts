@@ -127,7 +127,12 @@ export async function createSalesforceSandbox(opts: SalesforceSandboxOptions): P
   const server = await createSandboxServer({
     name: 'salesforce',
     faultAnswers,
-    routes: (app) =>
+    routes: (app) => {
+      // An outage also cuts the long polls the CometD endpoint holds open; without this, a client
+      // parked in a 110 s /meta/connect would never meet the outage at all.
+      app.addHook('onResponse', async (req) => {
+        if (req.method === 'PUT' && req.routeOptions.url === '/__sandbox/faults' && server.faults().down) changes.endHeldConnects();
+      });
       registerRest(app, {
         store,
         sessions,
@@ -136,7 +141,8 @@ export async function createSalesforceSandbox(opts: SalesforceSandboxOptions): P
         minVersion: versions.min,
         maxVersion: versions.max,
         baseUrl: (req) => baseUrl || `${req.protocol}://${req.headers.host ?? 'localhost'}`,
-      }),
+      });
+    },
     actions: {
       'set-loyalty-tier': (body) => {
         const rec = accountOf(body);
@@ -155,6 +161,10 @@ export async function createSalesforceSandbox(opts: SalesforceSandboxOptions): P
         sessions.revokeAll();
         return { ok: true };
       },
+      // As if the 72-hour retention had passed for every change event so far: stored replay ids are refused.
+      'expire-change-events': () => ({ expired: changes.expireRetained(), latestReplayId: changes.latestReplayId() }),
+      // As after a disconnect longer than Salesforce keeps a streaming client: every client must handshake again.
+      'drop-streaming-clients': () => ({ dropped: changes.dropClients() }),
     },
   });
 

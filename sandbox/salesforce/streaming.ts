@@ -42,8 +42,17 @@ interface FayeServer {
   close(): void;
   _engine: {
     publish(message: { channel: string; data: unknown }): void;
+    /** Open (held) connections by client id. */
+    _connections: Map<string, unknown>;
+    flushConnection(clientId: string): void;
     // The memory engine's per-client queue: replayed events are queued for one client only.
-    _engine: { _messages: Map<string, unknown[]>; emptyQueue(clientId: string): void };
+    _engine: {
+      _messages: Map<string, unknown[]>;
+      emptyQueue(clientId: string): void;
+      /** Subscribed channels by client id. */
+      _clients: Map<string, unknown>;
+      destroyClient(clientId: string): void;
+    };
   };
 }
 
@@ -119,6 +128,39 @@ export class ChangeStream {
     return this.lastReplayId;
   }
 
+  /**
+   * Drops every retained event, as if the retention window had passed for all of them (or the
+   * org's event bus had been reset): a replay id handed out so far is refused from now on.
+   */
+  expireRetained(): number {
+    const dropped = new Set(this.retained.map((r) => r.replayId)).size;
+    this.retained.length = 0;
+    return dropped;
+  }
+
+  /**
+   * Ends every long-poll `/meta/connect` the server holds, as an outage cuts open connections:
+   * each client's next connect then meets whatever the instance answers now. Events queued
+   * meanwhile stay queued for the client's next connect.
+   */
+  endHeldConnects(): void {
+    const engine = this.server._engine;
+    for (const clientId of [...engine._connections.keys()]) engine.flushConnection(clientId);
+  }
+
+  /**
+   * Forgets every client session, as Salesforce does for a client that has not reconnected within
+   * 40 s: each client's next message is answered `401::Unknown client` (reconnect advice:
+   * handshake), and it must handshake and subscribe again, from the last replay id it saw.
+   */
+  dropClients(): number {
+    const memory = this.server._engine._engine;
+    const ids = [...memory._clients.keys()];
+    for (const id of ids) memory.destroyClient(id);
+    this.endHeldConnects();
+    return ids.length;
+  }
+
   close(): void {
     this.adapter.close();
   }
@@ -148,6 +190,8 @@ export class ChangeStream {
       return m;
     }
     if (m.channel === '/meta/subscribe') {
+      // Retention ends by time, not only when new events push old ones out.
+      this.prune(Date.now());
       const channels = m.subscription === undefined ? [] : ([] as string[]).concat(m.subscription);
       for (const ch of channels) {
         if (!(CDC_CHANNELS as readonly string[]).includes(ch)) {

@@ -170,6 +170,42 @@ function suite(backend: 'embedded' | 'redis'): void {
       await client.close();
     }
   }, 15_000);
+
+  it('polling-only mode stays polling: it never tries streaming', async () => {
+    const { createCustomerFeed } = await import('../../subgraphs/customer/src/feed.js');
+    const { createSalesforceClient } = await import('../../lib/clients/salesforce.js');
+    const { loadSalesforceConfig } = await import('../../lib/config.js');
+    const { createCustomerDirectory } = await import('../../subgraphs/customer/src/salesforce.js');
+    const { loadOrgMapping } = await import('../../lib/mapping.js');
+    const { inProcessBus } = await import('../../lib/events/bus.js');
+    const { join } = await import('node:path');
+    const mapping = loadOrgMapping(join(import.meta.dirname, '..', '..', 'config', 'org-mapping.json'));
+    const client = createSalesforceClient(loadSalesforceConfig({ SALESFORCE_LOGIN_URL: stack.sandboxUrls.salesforce }));
+    const memory = (): { load(): Promise<{ known: Record<string, string>; watermark?: string }>; save(s: { known: Record<string, string>; watermark?: string }): Promise<void> } => {
+      let state: { known: Record<string, string>; watermark?: string } = { known: {} };
+      return { load: async () => structuredClone(state), save: async (s) => void (state = structuredClone(s)) };
+    };
+    const feed = createCustomerFeed({
+      client,
+      directory: createCustomerDirectory(client, mapping),
+      bus: inProcessBus(),
+      invalidate: async () => undefined,
+      customerNumberField: 'Customer_Number__c',
+      store: memory(),
+      pollStore: memory(),
+      mode: 'polling',
+      pollIntervalMs: 60_000,
+      streamingRetryMs: 100,
+    });
+    try {
+      await feed.start();
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(feed.status()).toEqual({ phase: 'polling', reason: 'CUSTOMER_FEED_MODE=polling' });
+    } finally {
+      await feed.stop();
+      await client.close();
+    }
+  }, 15_000);
 });
 }
 

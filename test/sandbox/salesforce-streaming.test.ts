@@ -159,6 +159,65 @@ describe('Change Data Capture through jsforce streaming', () => {
   });
 });
 
+describe('replay ids Salesforce no longer has, at the protocol level', () => {
+  const handshake = { channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'], id: '1' };
+
+  /** Handshakes, then subscribes to the Account channel from `replayId`; resolves to the /meta/subscribe reply. */
+  async function subscribeReply(base: string, token: string, replayId: number): Promise<Record<string, unknown> | undefined> {
+    const post = async (messages: unknown): Promise<Record<string, unknown>[]> => {
+      const res = await fetch(`${base}/cometd/59.0`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `OAuth ${token}` }, body: JSON.stringify(messages) });
+      expect(res.status).toBe(200);
+      return (await res.json()) as Record<string, unknown>[];
+    };
+    const [hs] = await post([handshake]);
+    const channel = '/data/AccountChangeEvent';
+    const replies = await post([{ channel: '/meta/subscribe', clientId: hs?.clientId, subscription: channel, id: '2', ext: { replay: { [channel]: replayId } } }]);
+    return replies.find((r) => r.channel === '/meta/subscribe');
+  }
+
+  it('refuses an unknown replay id in the /meta/subscribe reply, not in the handshake', async () => {
+    const reply = await subscribeReply(url, conn.accessToken as string, 999_999);
+    expect(reply).toMatchObject({
+      channel: '/meta/subscribe',
+      id: '2',
+      successful: false,
+      error: '400::The replayId {999999} you provided was invalid.  Please provide a valid ID, -2 to replay all events, or -1 to replay only new events.',
+    });
+  });
+
+  it('refuses a replay id past the retention window even when no event has been published since', async () => {
+    const short = await createSalesforceSandbox({ dataset, streamingTimeoutMs: 2000, cdcRetentionMs: 300 });
+    try {
+      const base = await short.listen(0);
+      const other = new jsforce.Connection({ oauth2: { clientId: 'sandbox', clientSecret: 'sandbox', loginUrl: base }, version: '59.0' });
+      await other.login('admin@sandbox.example', 'sandbox');
+      await fetch(`${base}/__sandbox/actions/set-loyalty-tier`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId: 'C-000042', tier: 'Gold' }) });
+      await fetch(`${base}/__sandbox/actions/set-loyalty-tier`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId: 'C-000043', tier: 'Gold' }) });
+      // Within retention: resuming after the first event replays the second.
+      expect(await subscribeReply(base, other.accessToken as string, 1)).toMatchObject({ successful: true });
+      await new Promise((r) => setTimeout(r, 400));
+      // Both events are past retention now; resuming after the first would silently skip the second.
+      const reply = await subscribeReply(base, other.accessToken as string, 1);
+      expect(reply).toMatchObject({ successful: false });
+      expect(String(reply?.error)).toMatch(/^400::The replayId \{1\} you provided was invalid\./);
+      // -1 is always accepted.
+      expect(await subscribeReply(base, other.accessToken as string, -1)).toMatchObject({ successful: true });
+    } finally {
+      await short.close();
+    }
+  });
+
+  it('expire-change-events makes every replay id handed out so far unavailable', async () => {
+    await action('set-loyalty-tier', { customerId: 'C-000050', tier: 'Silver' });
+    const latest = sf.changes.latestReplayId();
+    expect(await subscribeReply(url, conn.accessToken as string, latest - 1)).toMatchObject({ successful: true });
+    const expired = await action('expire-change-events', {});
+    expect(expired).toMatchObject({ latestReplayId: latest });
+    expect(expired.expired).toBeGreaterThan(0);
+    expect(await subscribeReply(url, conn.accessToken as string, latest - 1)).toMatchObject({ successful: false });
+  });
+});
+
 describe('Bayeux handshake and authentication', () => {
   const handshake = { channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'], id: '1' };
 
