@@ -63,7 +63,7 @@ describe('subscription identity', () => {
     expect(code).toBe(AUTH_CLOSE_CODES.tokenExpired);
     // Closed at the end of the tolerance, not at exp (already past) and not much later.
     expect(Date.now() - started).toBeGreaterThan(1_500);
-    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(Date.now() - started).toBeLessThan(12_000);
     // And HTTP now refuses the same token.
     expect((await stack.query('{ customer(id: "C-000001") { id } }', {}, { token })).status).toBe(401);
   });

@@ -112,7 +112,8 @@ export interface EnrichOptions<TContext> {
 
 export async function enrichEvent<TContext extends Record<string, unknown>>(opts: EnrichOptions<TContext>): Promise<ExecutionResult> {
   const { limits } = opts;
-  if (!limits) return runPlan(opts, opts.serviceMap);
+  // Without a rest of the plan the event is the whole answer: nothing is fetched, nothing to bound.
+  if (!limits || !opts.prepared.rest) return runPlan(opts, opts.serviceMap);
   const controller = new AbortController();
   let bytes = 0;
   // Rejects when a limit is passed: the caller gets its error at the deadline even
