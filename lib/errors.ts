@@ -21,6 +21,8 @@ export const ErrorCode = {
   RETURN_WINDOW_EXPIRED: 'RETURN_WINDOW_EXPIRED',
   INVALID_STATUS_TRANSITION: 'INVALID_STATUS_TRANSITION',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** One subscription event's enrichment took longer or fetched more than the gateway allows; the subscription goes on. */
+  ENRICHMENT_LIMIT_EXCEEDED: 'ENRICHMENT_LIMIT_EXCEEDED',
   /** The caller sent more operations per minute than the gateway allows it (not a system of record's limit). */
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',

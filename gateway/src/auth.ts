@@ -75,6 +75,8 @@ export type Authentication =
        * for a bare challenge then, since there was no token to be invalid.
        */
       error?: BearerError;
+      /** The token could not be checked (the JWKS could not be fetched), rather than checked and refused. */
+      unverifiable?: boolean;
     };
 
 export interface Authenticator {
@@ -82,16 +84,19 @@ export interface Authenticator {
   authenticate(authorization: string | string[] | undefined): Promise<Authentication>;
   /** The realm its challenges name. @default DEFAULT_REALM */
   readonly realm?: string;
+  /** Seconds past `exp` a token is still accepted; a subscription is closed only then. @default 0 when absent */
+  readonly clockToleranceSeconds?: number;
 }
 
 /**
  * graphql-ws close codes (the subscription transport closes the socket with these):
- * - 4401 Unauthorized: no token, a bad token, or the token expired while the
- *   connection was open. graphql-ws clients treat 4401 as fatal and do not retry
- *   with the same token; they must reconnect with a fresh one.
- * - 4403 Forbidden: the token is valid but may not subscribe to what it asked for.
+ * 4401 Unauthorized for no token, a bad token, a token that expired or stopped
+ * verifying while the connection was open. graphql-ws clients treat 4401 as
+ * fatal and do not retry with the same token; they must reconnect with a fresh
+ * one. A subscribe the token may not make is not a close: it gets an `error`
+ * message with FORBIDDEN and the connection stays open.
  */
-export const AUTH_CLOSE_CODES = { unauthenticated: 4401, tokenExpired: 4401, forbidden: 4403 } as const;
+export const AUTH_CLOSE_CODES = { unauthenticated: 4401, tokenExpired: 4401 } as const;
 
 const ANONYMOUS_AGENT: Caller = makeCaller({ subject: 'anonymous-developer', roles: ['agent'], via: 'anonymous' });
 
@@ -164,9 +169,11 @@ export function createAuthenticator(opts: AuthOptions): Authenticator {
     message,
     ...(error ? { error } : {}),
   });
+  const clockToleranceSeconds = opts.clockToleranceSeconds ?? 30;
 
   return {
     realm: opts.realm ?? DEFAULT_REALM,
+    clockToleranceSeconds,
     async authenticate(header) {
       const value = Array.isArray(header) ? header[0] : header;
       if (!value) {
@@ -186,11 +193,13 @@ export function createAuthenticator(opts: AuthOptions): Authenticator {
           issuer: opts.issuer,
           audience: opts.audience,
           algorithms,
-          clockTolerance: opts.clockToleranceSeconds ?? 30,
+          clockTolerance: clockToleranceSeconds,
           requiredClaims: ['exp', 'sub'],
         }));
       } catch (e) {
-        return reject(reasonOf(e));
+        // A JWKS that timed out or could not be fetched (not a JOSE verdict) says nothing about the token.
+        const unverifiable = e instanceof joseErrors.JWKSTimeout || !(e instanceof joseErrors.JOSEError);
+        return { ...reject(reasonOf(e)), ...(unverifiable ? { unverifiable } : {}) } as Authentication;
       }
       const roles = rolesFrom(claimAt(payload, rolesClaim));
       if (!roles.some((r) => (ROLES as readonly string[]).includes(r))) {

@@ -286,6 +286,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ...(opts.subgraphUrls ? { subgraphUrls: opts.subgraphUrls } : {}),
       serviceMap: () => serviceMap,
       security: subscriptionSecurity(opts.auth, opts.trust),
+      // A subscription document is held to the limits of a query.
+      ...(opts.limits ? { queryLimits: opts.limits } : {}),
+      bodyLimit,
       formatError: formatError(production),
       connectionHeaders: () => {
         const correlationId = `gateway-link-${randomUUID()}`;

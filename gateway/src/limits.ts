@@ -20,6 +20,7 @@ import {
   isListType,
   isCompositeType,
   valueFromAST,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -34,7 +35,7 @@ import { ErrorCode } from '../../lib/errors.js';
 export interface QueryLimits {
   /** Deepest field nesting (a root field is depth 1). Introspection fields (`__schema`, `__type`) are not counted. @default 10 */
   maxDepth?: number;
-  /** Aliased fields in one operation (fragments counted once per use). @default 15 */
+  /** Aliased fields in one operation, `__typename` and introspection fields included (fragments counted once per use). @default 15 */
   maxAliases?: number;
   /** Root fields in one operation. @default 10 */
   maxRootFields?: number;
@@ -91,8 +92,10 @@ export function measureOperation(
       switch (sel.kind) {
         case Kind.FIELD: {
           const name = sel.name.value;
-          if (name.startsWith('__')) continue; // __typename is free; introspection is refused or allowed as a whole
+          // Counted before the free fields are skipped: 5,000 aliases of a free
+          // field still make a response of 5,000 keys.
           if (sel.alias && sel.alias.value !== name) aliases += 1;
+          if (name.startsWith('__')) continue; // __typename is free; introspection is refused or allowed as a whole
           depth = Math.max(depth, level);
           const def = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
           const first = firstOf(sel, parent);
@@ -163,23 +166,54 @@ export function queryTooComplex(limit: keyof OperationMeasure | 'bodySize', foun
 }
 
 /**
+ * Measures an operation and returns the first limit it passes, as the
+ * QUERY_TOO_COMPLEX error the client gets, or undefined when it is within every
+ * limit. The HTTP plugin and the subscription transport both refuse with it, so
+ * a subscription document is held to exactly the rules of a query.
+ */
+export function checkOperationLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  limits: QueryLimits = {},
+): GraphQLError | undefined {
+  const l = { ...DEFAULT_QUERY_LIMITS, ...limits };
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  const m = measureOperation(schema, operation, fragments, variables, l.listSize);
+  if (m.depth > l.maxDepth) return queryTooComplex('depth', m.depth, l.maxDepth);
+  if (m.aliases > l.maxAliases) return queryTooComplex('aliases', m.aliases, l.maxAliases);
+  if (m.rootFields > l.maxRootFields) return queryTooComplex('rootFields', m.rootFields, l.maxRootFields);
+  if (m.cost > l.maxCost) return queryTooComplex('cost', m.cost, l.maxCost);
+  return undefined;
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/**
+ * Bytes in a size such as '100kb' or '1.5mb', read as express.json reads its
+ * `limit` (the `bytes` package: units of 1024), or a number of bytes as is.
+ */
+export function parseByteSize(size: string | number): number {
+  if (typeof size === 'number') return size;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(size);
+  if (!m?.[1]) throw new Error(`expected a size such as 100kb, got '${size}'`);
+  return Math.floor(Number(m[1]) * (SIZE_UNITS[(m[2] ?? 'b').toLowerCase()] ?? 1));
+}
+
+/**
  * The abuse-limit plugin. It refuses in didResolveOperation, which Apollo Server
  * runs before the gateway's executor plans or fetches anything.
  */
 export function QueryLimitsPlugin<TContext extends BaseContext>(limits: QueryLimits = {}): ApolloServerPlugin<TContext> {
-  const l = { ...DEFAULT_QUERY_LIMITS, ...limits };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, operation, document, request }) {
           if (!operation) return;
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-          const m = measureOperation(schema, operation, fragments, request.variables ?? {}, l.listSize);
-          if (m.depth > l.maxDepth) throw queryTooComplex('depth', m.depth, l.maxDepth);
-          if (m.aliases > l.maxAliases) throw queryTooComplex('aliases', m.aliases, l.maxAliases);
-          if (m.rootFields > l.maxRootFields) throw queryTooComplex('rootFields', m.rootFields, l.maxRootFields);
-          if (m.cost > l.maxCost) throw queryTooComplex('cost', m.cost, l.maxCost);
+          const refusal = checkOperationLimits(schema, document, operation, request.variables ?? {}, limits);
+          if (refusal) throw refusal;
         },
       };
     },

@@ -198,6 +198,6 @@ describe('graphql-ws connection parameters', () => {
     expect(rejected(await authenticateConnectionParams(auth, undefined))).toMatch(/^UNAUTHENTICATED/);
   });
   it('documents its close codes', () => {
-    expect(AUTH_CLOSE_CODES).toEqual({ unauthenticated: 4401, tokenExpired: 4401, forbidden: 4403 });
+    expect(AUTH_CLOSE_CODES).toEqual({ unauthenticated: 4401, tokenExpired: 4401 });
   });
 });

@@ -2,7 +2,7 @@
  * Identity on the subscription transport, at the protocol level through the
  * gateway: the token comes in the connection parameters, a connection without
  * a valid one is closed with 4401, and an open connection is closed with 4401
- * when its token expires.
+ * when its token expires (exp plus the clock tolerance, as HTTP accepts it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -48,8 +48,11 @@ describe('subscription identity', () => {
     expect(await connect({ authorization: 'Bearer not-a-token' })).toBe(AUTH_CLOSE_CODES.unauthenticated);
   });
 
-  it('closes an open subscription with 4401 when its token expires', async () => {
-    const token = await stack.issuer.token({ sub: 'agent-short', roles: ['agent'] }, { expiresIn: '3s' });
+  it('closes an open subscription with 4401 when its token expires, as late as HTTP still accepts it (exp plus the 30 s clock tolerance)', async () => {
+    // Past its exp by 27 s: HTTP still accepts it for about 3 s more, and so must the subscription.
+    const token = await stack.issuer.token({ sub: 'agent-short', roles: ['agent'] }, { expiresIn: '-27s' });
+    const http = await stack.query<{ customer: { id: string } }>('{ customer(id: "C-000001") { id } }', {}, { token });
+    expect(http.body.data?.customer.id).toBe('C-000001');
     let acknowledged = false;
     const started = Date.now();
     const code = await connect({ authorization: `Bearer ${token}` }, (ws) => {
@@ -58,7 +61,10 @@ describe('subscription identity', () => {
     });
     expect(acknowledged).toBe(true);
     expect(code).toBe(AUTH_CLOSE_CODES.tokenExpired);
-    // Closed by the expiry, not at once.
-    expect(Date.now() - started).toBeGreaterThan(1000);
+    // Closed at the end of the tolerance, not at exp (already past) and not much later.
+    expect(Date.now() - started).toBeGreaterThan(1_500);
+    expect(Date.now() - started).toBeLessThan(12_000);
+    // And HTTP now refuses the same token.
+    expect((await stack.query('{ customer(id: "C-000001") { id } }', {}, { token })).status).toBe(401);
   });
 });

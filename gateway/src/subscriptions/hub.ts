@@ -8,7 +8,9 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { childLogger } from '../../../lib/log.js';
+import { ErrorCode } from '../../../lib/errors.js';
 import type { PreparedSubscription } from './plan.js';
+import { EnrichmentLimitError, type EnrichLimits } from './execute.js';
 import type { UpstreamPayload } from './upstream.js';
 
 const log = childLogger('subscriptions:hub');
@@ -18,14 +20,34 @@ export interface HubLimits {
   bufferPerSubscriber: number;
   /** Subscriptions open at once across all connections of this gateway. @default 10000 */
   maxTotal: number;
+  /**
+   * Longest time one event's enrichment may take, for one shared subscription
+   * (one document, variables and caller scope). Past it the fetches still in
+   * flight are aborted and the subscribers get ENRICHMENT_LIMIT_EXCEEDED for that
+   * event; the subscription goes on.
+   * @default 2000 (GATEWAY_SUBSCRIPTION_ENRICH_TIMEOUT_MS)
+   */
+  enrichTimeoutMs: number;
+  /**
+   * Most bytes one event's enrichment may fetch: the subgraph response bodies of
+   * all its fetches together, counted as they arrive. Past it, as for the timeout.
+   * @default 52428800, 50 MiB (GATEWAY_SUBSCRIPTION_ENRICH_MAX_BYTES)
+   */
+  enrichMaxBytes: number;
 }
 
 /** What a shared subscription needs from the gateway. */
 export interface HubDeps {
   /** Opens the upstream subscription; returns its disposer. */
   openUpstream(serviceName: string, payload: UpstreamPayload, sink: { next(r: ExecutionResult): void; error(e: unknown): void; complete(): void }): () => void;
-  /** Runs the rest of the plan for one event. */
-  enrich(prepared: PreparedSubscription, payload: ExecutionResult, variables: Record<string, unknown>, context: Record<string, unknown>): Promise<ExecutionResult>;
+  /** Runs the rest of the plan for one event, within the limits; rejects with EnrichmentLimitError past them. */
+  enrich(
+    prepared: PreparedSubscription,
+    payload: ExecutionResult,
+    variables: Record<string, unknown>,
+    context: Record<string, unknown>,
+    limits: EnrichLimits,
+  ): Promise<ExecutionResult>;
 }
 
 export interface SubscribeRequest {
@@ -107,6 +129,7 @@ class SharedSubscription {
     readonly key: string,
     private readonly request: SubscribeRequest,
     private readonly deps: HubDeps,
+    private readonly enrichLimits: EnrichLimits,
     private readonly onEmpty: (s: SharedSubscription) => void,
   ) {}
 
@@ -148,10 +171,15 @@ class SharedSubscription {
     if (this.subscribers.size === 0) return;
     let result: ExecutionResult;
     try {
-      result = await this.deps.enrich(this.request.prepared, event, this.request.variables, this.request.context);
+      result = await this.deps.enrich(this.request.prepared, event, this.request.variables, this.request.context, this.enrichLimits);
     } catch (e) {
-      log.error({ err: e instanceof Error ? e.message : e }, 'enriching a subscription event failed');
-      result = { data: null, errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
+      if (e instanceof EnrichmentLimitError) {
+        log.warn({ subgraph: this.request.prepared.serviceName, limit: e.limit, max: e.max, subscribers: this.subscribers.size }, 'subscription event refused: enrichment limit');
+        result = { data: null, errors: [new GraphQLError(e.message, { extensions: { code: ErrorCode.ENRICHMENT_LIMIT_EXCEEDED, limit: e.limit, max: e.max } })] };
+      } else {
+        log.error({ err: e instanceof Error ? e.message : e }, 'enriching a subscription event failed');
+        result = { data: null, errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
+      }
     }
     for (const s of this.subscribers) s.push(result);
   }
@@ -203,7 +231,7 @@ export class SubscriptionHub {
     let shared = this.shared.get(key);
     const fresh = !shared;
     if (!shared) {
-      shared = new SharedSubscription(key, req, this.deps, (s) => {
+      shared = new SharedSubscription(key, req, this.deps, { timeoutMs: this.limits.enrichTimeoutMs, maxBytes: this.limits.enrichMaxBytes }, (s) => {
         if (this.shared.get(s.key) === s) this.shared.delete(s.key);
       });
       this.shared.set(key, shared);

@@ -1,16 +1,17 @@
 /**
  * Identity and access for subscriptions, on the same rules as HTTP: the token
  * comes in the connection parameters and is checked when the connection opens
- * and again on every subscribe; the connection is closed when it expires; the
- * role × operation matrix decides each subscribe (a storefront caller only for
- * its own customer, no filter only for agents); the caller reaches the owning
- * subgraph signed, as every gateway call does.
+ * and again periodically while it is open; the connection is closed when the
+ * token expires (its `exp` plus the clock tolerance HTTP allows); the role ×
+ * operation matrix decides each subscribe (a storefront caller only for its own
+ * customer; agent, finance and operator for any, with or without a filter); the
+ * caller reaches the owning subgraph signed, as every gateway call does.
  */
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../../../lib/errors.js';
 import { OPERATIONS, authorizeSubscription, scopeOf, signCaller, type Caller, type Operation, type TrustOptions } from '../../../lib/auth/index.js';
 import { AUTH_CLOSE_CODES, authenticateConnectionParams, type Authenticator } from '../auth.js';
-import type { SubscriptionCaller, SubscriptionSecurity } from './server.js';
+import { CredentialsUnverifiableError, type SubscriptionCaller, type SubscriptionSecurity } from './server.js';
 
 export interface SubscriptionIdentity extends SubscriptionCaller {
   caller: Caller;
@@ -26,11 +27,12 @@ export function subscriptionSecurity(auth: Authenticator, trust: TrustOptions): 
   return {
     async authenticate(params) {
       const result = await authenticateConnectionParams(auth, params);
-      if (result.phase === 'rejected') throw new Error(result.message);
+      if (result.phase === 'rejected') throw result.unverifiable ? new CredentialsUnverifiableError(result.message) : new Error(result.message);
       return {
         caller: result.caller,
         scope: scopeOf(result.caller),
-        ...(result.expiresAt ? { expiresAt: result.expiresAt.getTime() } : {}),
+        // HTTP accepts the token until exp plus the clock tolerance; so does an open connection.
+        ...(result.expiresAt ? { expiresAt: result.expiresAt.getTime() + (auth.clockToleranceSeconds ?? 0) * 1000 } : {}),
       };
     },
     authorize(identity, field) {

@@ -1,8 +1,11 @@
 /**
  * graphql-ws on the gateway, at the same path as HTTP. Subscriptions are
- * validated against the API schema, authorised, planned, and served by the
- * hub; queries and mutations stay on HTTP, where the gateway's plugins
- * (limits, caches) apply.
+ * validated against the API schema, held to the same abuse limits as a query
+ * (document size, depth, aliases, root fields, cost), authorised, planned, and
+ * served by the hub; queries and mutations stay on HTTP, where the gateway's
+ * plugins (limits, caches) apply. A connection lives no longer than its
+ * credentials: it is closed when the token expires and when a periodic
+ * re-verification refuses it (a signing key rotated out of the JWKS).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,16 +15,26 @@ import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, Kind, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { childTraceparent } from '../../../lib/context.js';
 import { childLogger } from '../../../lib/log.js';
+import { ErrorCode } from '../../../lib/errors.js';
+import { checkOperationLimits, parseByteSize, queryTooComplex, type QueryLimits } from '../limits.js';
 import { SubscriptionHub, HubFullError, type HubLimits } from './hub.js';
 import { SubscriptionPlanner } from './plan.js';
 import { enrichEvent } from './execute.js';
 import { Upstreams } from './upstream.js';
+import { loadSubscriptionConfig } from './config.js';
 import type { ServiceMap } from '@apollo/gateway';
 
 const log = childLogger('subscriptions');
 
 /** Close codes this server uses, documented in docs/subscriptions.md. */
 export const CloseCodes = {
+  /**
+   * The credentials were refused, expired, or no longer verify. graphql-ws
+   * clients treat 4401 as fatal and do not retry with the same parameters;
+   * 4403, which graphql-ws's own server sends when onConnect refuses, is retried,
+   * so a client holding a bad token would reconnect in a loop.
+   */
+  Unauthorized: 4401,
   /** The client stopped reading and its buffer filled. */
   SlowConsumer: 4413,
   /** Too many subscriptions on this connection or on this gateway. */
@@ -34,7 +47,10 @@ export const CloseCodes = {
 export interface SubscriptionCaller {
   /** Stable scope string: subscribers share enrichment only within one scope. */
   scope: string;
-  /** Milliseconds since the epoch when the credentials expire, if they do. */
+  /**
+   * Milliseconds since the epoch after which the credentials are no longer
+   * accepted (a token's `exp` plus the clock tolerance the HTTP path allows), if ever.
+   */
   expiresAt?: number;
 }
 
@@ -49,9 +65,28 @@ export interface SubscriptionSecurity<C extends SubscriptionCaller> {
   upstreamExtensions(caller: C, correlationId: string): Record<string, unknown>;
   /** The close code for a connection whose credentials expired. */
   expiredCloseCode: number;
-  /** The close code for a connection whose credentials were refused. @default 4403 (graphql-ws Forbidden) */
+  /**
+   * The close code for a connection whose credentials were refused, at connect
+   * or on re-verification. @default 4401 (graphql-ws Unauthorized, which its clients do not retry)
+   */
   rejectedCloseCode?: number;
 }
+
+/**
+ * What `authenticate` throws when the credentials could not be checked at all
+ * (the identity provider's JWKS could not be fetched), as opposed to refused:
+ * at connect the connection is refused either way, but an open connection is
+ * not closed over an outage of the identity provider.
+ */
+export class CredentialsUnverifiableError extends Error {
+  override readonly name = 'CredentialsUnverifiableError';
+}
+
+/** Every setting of the subscription server that bounds what a client may cost. */
+export type SubscriptionLimits = HubLimits & {
+  /** Subscriptions open at once on one connection. @default 50 */
+  perConnection: number;
+};
 
 export interface SubscriptionServerOptions<C extends SubscriptionCaller> {
   httpServer: Server;
@@ -64,7 +99,27 @@ export interface SubscriptionServerOptions<C extends SubscriptionCaller> {
   security: SubscriptionSecurity<C>;
   /** Headers identifying the gateway to each subgraph's WebSocket endpoint. */
   connectionHeaders?: () => Record<string, string>;
-  limits?: Partial<HubLimits & { perConnection: number }>;
+  limits?: Partial<SubscriptionLimits>;
+  /**
+   * Depth, alias, root-field and cost limits, applied to each subscription
+   * document at subscribe time exactly as to a query over HTTP.
+   * @default DEFAULT_QUERY_LIMITS (the gateway passes its own `limits`)
+   */
+  queryLimits?: QueryLimits;
+  /**
+   * Largest subscribe message (its JSON payload: query, variables, extensions),
+   * as the HTTP body limit; a larger one gets QUERY_TOO_COMPLEX with `limit: 'bodySize'`.
+   * WebSocket frames larger than twice this (at least 64 KiB) are refused by the
+   * socket itself with close code 1009.
+   * @default '100kb' (the gateway passes its own `bodyLimit`)
+   */
+  bodyLimit?: string | number;
+  /**
+   * How often each connection's credentials are verified again, so that a
+   * token whose signing key left the JWKS stops being served.
+   * @default 60000 (GATEWAY_SUBSCRIPTION_REVERIFY_MS)
+   */
+  reverifyIntervalMs?: number;
   /**
    * Formats each error a subscriber receives, as the HTTP path formats a query's
    * (codes, `system`, no internals in production). @default GraphQL's own format
@@ -84,6 +139,16 @@ interface ConnectionState<C> {
   caller?: C;
   open: number;
   expiryTimer?: NodeJS.Timeout;
+  reverifyTimer?: NodeJS.Timeout;
+}
+
+/** setTimeout's longest delay; a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The limit error as the HTTP path sends it: Apollo Server takes `http` (the status) out of extensions there. */
+function wireError(error: GraphQLError): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { extensions: { ...extensions, code: extensions.code ?? ErrorCode.QUERY_TOO_COMPLEX } });
 }
 
 export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: SubscriptionServerOptions<C>): RunningSubscriptionServer {
@@ -92,17 +157,29 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
     urls: { ...planner.subgraphUrls, ...opts.subgraphUrls },
     ...(opts.connectionHeaders ? { connectionHeaders: opts.connectionHeaders } : {}),
   });
+  const env = loadSubscriptionConfig(process.env);
   const perConnection = opts.limits?.perConnection ?? 50;
+  const bodyLimit = opts.bodyLimit ?? '100kb';
+  const maxDocumentBytes = parseByteSize(bodyLimit);
+  const reverifyIntervalMs = opts.reverifyIntervalMs ?? env.reverifyIntervalMs;
+  const rejectedCloseCode = opts.security.rejectedCloseCode ?? CloseCodes.Unauthorized;
   const hub = new SubscriptionHub(
     {
       openUpstream: (serviceName, payload, sink) => upstreams.subscribe(serviceName, payload, sink),
-      enrich: (prepared, payload, variables, context) =>
-        enrichEvent({ planner, prepared, payload, variables, serviceMap: opts.serviceMap(), context }),
+      enrich: (prepared, payload, variables, context, limits) =>
+        enrichEvent({ planner, prepared, payload, variables, serviceMap: opts.serviceMap(), context, limits }),
     },
-    { bufferPerSubscriber: opts.limits?.bufferPerSubscriber ?? 256, maxTotal: opts.limits?.maxTotal ?? 10_000 },
+    {
+      bufferPerSubscriber: opts.limits?.bufferPerSubscriber ?? 256,
+      maxTotal: opts.limits?.maxTotal ?? 10_000,
+      enrichTimeoutMs: opts.limits?.enrichTimeoutMs ?? env.enrichTimeoutMs,
+      enrichMaxBytes: opts.limits?.enrichMaxBytes ?? env.enrichMaxBytes,
+    },
   );
 
-  const wss = new WebSocketServer({ noServer: true });
+  // ws buffers a whole message before graphql-ws parses it; without a cap a
+  // client could make the gateway hold 100 MiB (ws's default) per frame.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(2 * maxDocumentBytes, 64 * 1024) });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://gateway');
     if (url.pathname !== opts.path) return;
@@ -131,22 +208,44 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
     {
       schema: planner.apiSchema,
       onConnect: async (ctx) => {
-        const state = stateOf(ctx.extra.socket);
+        const socket = ctx.extra.socket;
+        const state = stateOf(socket);
         try {
           state.caller = await opts.security.authenticate(ctx.connectionParams, ctx.extra.request);
         } catch (e) {
           log.info({ err: e instanceof Error ? e.message : e }, 'subscription connection refused');
-          if (opts.security.rejectedCloseCode !== undefined) {
-            ctx.extra.socket.close(opts.security.rejectedCloseCode, 'Unauthorized');
-            return true;
-          }
-          return false;
+          // Closed here rather than by returning false, which graphql-ws answers with
+          // 4403, a code its clients retry: a bad token would reconnect in a loop.
+          socket.close(rejectedCloseCode, 'Unauthorized');
+          return true;
         }
         const expiresAt = state.caller.expiresAt;
         if (expiresAt !== undefined) {
-          const wait = Math.max(0, expiresAt - Date.now());
-          state.expiryTimer = setTimeout(() => ctx.extra.socket.close(opts.security.expiredCloseCode, 'Credentials expired'), Math.min(wait, 2 ** 31 - 1));
+          const expire = (): void => {
+            const left = expiresAt - Date.now();
+            // A token valid for longer than setTimeout can wait is rescheduled, not closed early.
+            if (left > 0) state.expiryTimer = setTimeout(expire, Math.min(left, MAX_TIMER_MS));
+            else socket.close(opts.security.expiredCloseCode, 'Credentials expired');
+          };
+          state.expiryTimer = setTimeout(expire, Math.min(Math.max(0, expiresAt - Date.now()), MAX_TIMER_MS));
         }
+        const params = ctx.connectionParams;
+        const request = ctx.extra.request;
+        state.reverifyTimer = setInterval(() => {
+          void (async () => {
+            try {
+              await opts.security.authenticate(params, request);
+            } catch (e) {
+              if (e instanceof CredentialsUnverifiableError) {
+                log.warn({ err: e.message }, 'could not re-verify a subscription connection; keeping it until the next check');
+                return;
+              }
+              log.info({ err: e instanceof Error ? e.message : e }, 'subscription connection closed: its credentials no longer verify');
+              socket.close(rejectedCloseCode, 'Credentials no longer valid');
+            }
+          })();
+        }, reverifyIntervalMs);
+        state.reverifyTimer.unref();
         return true;
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
@@ -155,6 +254,7 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
       onClose: (ctx) => {
         const state = states.get(ctx.extra.socket);
         if (state?.expiryTimer) clearTimeout(state.expiryTimer);
+        if (state?.reverifyTimer) clearInterval(state.reverifyTimer);
       },
       onSubscribe: (ctx, _id, payload) => {
         const state = stateOf(ctx.extra.socket);
@@ -164,6 +264,9 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
           ctx.extra.socket.close(opts.security.expiredCloseCode, 'Credentials expired');
           return [new GraphQLError('Credentials expired', { extensions: { code: 'UNAUTHENTICATED' } })];
         }
+        // The HTTP body limit, applied to what stands for the body here: before parsing.
+        const size = Buffer.byteLength(JSON.stringify(payload));
+        if (size > maxDocumentBytes) return [wireError(queryTooComplex('bodySize', `${size} bytes`, bodyLimit))];
         let document: DocumentNode;
         try {
           document = parse(payload.query);
@@ -183,6 +286,10 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
         if (roots.length !== 1 || operation.selectionSet.selections.length !== 1) {
           return [new GraphQLError('a subscription selects exactly one root field', { extensions: { code: 'BAD_USER_INPUT' } })];
         }
+        const variables = (payload.variables ?? {}) as Record<string, unknown>;
+        // Before anything is planned or subscribed upstream, as didResolveOperation is on HTTP.
+        const tooComplex = checkOperationLimits(planner.apiSchema, document, operation, variables, opts.queryLimits);
+        if (tooComplex) return [wireError(tooComplex)];
         // graphql-ws records a subscribe in ctx.subscriptions before this hook runs and
         // awaits the hook for each message, so a burst of subscribes arriving together is
         // all here before any has reached `subscribe`: count the recorded ones, which
@@ -191,7 +298,6 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
           ctx.extra.socket.close(CloseCodes.TooManySubscriptions, `more than ${perConnection} subscriptions on one connection`);
           return [new GraphQLError('too many subscriptions on this connection', { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
         }
-        const variables = (payload.variables ?? {}) as Record<string, unknown>;
         const root = roots[0];
         if (root?.kind === Kind.FIELD) {
           const args: Record<string, unknown> = {};

@@ -41,6 +41,7 @@ export const EVENT_POSITION_EXTENSION = 'eventPosition';
 
 export class Upstreams {
   private readonly clients = new Map<string, Client>();
+  private disposing = false;
 
   constructor(private readonly opts: UpstreamOptions) {}
 
@@ -72,7 +73,15 @@ export class Upstreams {
       },
       on: {
         connected: () => log.info({ subgraph: serviceName }, 'subscription link up'),
-        closed: (e) => log.warn({ subgraph: serviceName, code: (e as { code?: number })?.code }, 'subscription link closed'),
+        closed: (e) => {
+          const code = (e as { code?: number } | undefined)?.code;
+          // The link is lazy: it closes normally (1000) each time its last subscription
+          // ends, and the gateway closes it on shutdown. Neither is trouble; a subgraph
+          // going away (1001, a restart or deploy) is worth a line; anything else is not normal.
+          if (this.disposing || code === 1000) log.debug({ subgraph: serviceName, code }, 'subscription link closed');
+          else if (code === 1001) log.info({ subgraph: serviceName, code }, 'subscription link closed by the subgraph');
+          else log.warn({ subgraph: serviceName, code }, 'subscription link lost');
+        },
       },
     });
     this.clients.set(serviceName, client);
@@ -97,6 +106,7 @@ export class Upstreams {
   }
 
   async dispose(): Promise<void> {
+    this.disposing = true;
     await Promise.allSettled([...this.clients.values()].map((c) => c.dispose()));
     this.clients.clear();
   }
