@@ -419,7 +419,8 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
     },
     async start() {
       stopped = false;
-      await loadState();
+      // Zendesk may be unreachable at boot (the state is tied to its identity): the first poll or delivery loads it then.
+      await loadState().catch((e: unknown) => log.warn({ err: (e as Error).message }, 'could not load the case feed state at start; will retry'));
       void register();
       schedule(pollInterval);
     },
