@@ -9,9 +9,13 @@
  * - **Zendesk**: `GET /api/v2/users/me`: the API user's URL (the account's
  *   subdomain), id and creation time. A new or re-created account has new users.
  *
+ * - **Salesforce**: the org id from the session's identity URL (no call beyond
+ *   the login). A refreshed Salesforce sandbox is a new org.
+ *
  * Nothing here is a secret; identities are logged when they differ.
  */
 import type { NetSuiteClient } from '../clients/netsuite.js';
+import type { SalesforceClient } from '../clients/salesforce.js';
 import type { ZendeskClient } from '../clients/zendesk.js';
 import { UpstreamError } from '../errors.js';
 
@@ -32,4 +36,9 @@ export async function zendeskIdentity(zendesk: ZendeskClient): Promise<string> {
   const u = res?.user;
   if (!u?.id || !u.url) throw new UpstreamError('SERVICE_DESK', 'error', 'expected Zendesk to describe the API user (users/me with id and url), got none');
   return `zendesk:${new URL(u.url).host}:${u.id}:${u.created_at ?? ''}`;
+}
+
+/** `salesforce:<org id>`. */
+export async function salesforceIdentity(salesforce: Pick<SalesforceClient, 'orgId'>): Promise<string> {
+  return `salesforce:${await salesforce.orgId()}`;
 }

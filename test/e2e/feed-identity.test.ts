@@ -77,6 +77,8 @@ async function run(): Promise<{ order: Watch; invoice: Watch }> {
   await sleep(SETTLE_MS);
   await action(s, 'netsuite', 'ship-order', { orderId });
   await action(s, 'netsuite', 'pay-invoice', { invoiceId, amount });
+  // A change in Salesforce too, so that the CDC feed records a replay id of this org.
+  await action(s, 'salesforce', 'set-loyalty-tier', { customerId: 'C-000001', tier: 'PLATINUM' });
   await eventually(async () => (order.events.length > 0 && invoice.events.length > 0 ? true : undefined), 10_000, 'the order and invoice events').catch(() => undefined);
   await sleep(SETTLE_MS);
   return { order, invoice };
@@ -105,6 +107,12 @@ describe('feed state across a reset of the ERP', () => {
     expect(first.invoice.events).toHaveLength(1);
     const recorded = JSON.parse(await readFile(join(dataDir, 'feeds', 'order-status.json'), 'utf8')) as { identity?: string; known: Record<string, string> };
     expect(Object.values(recorded.known)).toContain('SHIPPED');
+    const cdcFile = join(dataDir, 'feeds', 'customer-cdc.json');
+    const cdcFirst = await eventually(async () => {
+      const st = JSON.parse(await readFile(cdcFile, 'utf8').catch(() => '{"known":{}}')) as { identity?: string; known: Record<string, string> };
+      return Object.keys(st.known).some((k) => k.startsWith('replay:')) ? st : undefined;
+    }, 10_000, 'a CDC replay id saved');
+    expect(cdcFirst.identity).toMatch(/^salesforce:00D/);
     await stopRun();
 
     // A second start: a new ERP instance over the same seed, the feed state of the first run kept.
@@ -116,5 +124,11 @@ describe('feed state across a reset of the ERP', () => {
     const now = JSON.parse(await readFile(join(dataDir, 'feeds', 'order-status.json'), 'utf8')) as { identity?: string };
     expect(now.identity).toMatch(/^netsuite:/);
     expect(now.identity).not.toBe(recorded.identity);
+    // The restarted Salesforce is another org: the first run's replay ids are not resumed from.
+    const cdcSecond = await eventually(async () => {
+      const st = JSON.parse(await readFile(cdcFile, 'utf8')) as { identity?: string; known: Record<string, string> };
+      return st.identity !== cdcFirst.identity ? st : undefined;
+    }, 10_000, 'the CDC state rebound to the new org');
+    expect(cdcSecond.identity).toMatch(/^salesforce:00D/);
   }, 90_000);
 });

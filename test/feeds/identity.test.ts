@@ -11,10 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../sandbox/dataset/generate.js';
 import { createNetSuiteSandbox } from '../../sandbox/netsuite/index.js';
 import { createZendeskSandbox } from '../../sandbox/zendesk/index.js';
+import { createSalesforceSandbox } from '../../sandbox/salesforce/index.js';
+import { createSalesforceClient } from '../../lib/clients/salesforce.js';
 import { createNetSuiteClient } from '../../lib/clients/netsuite.js';
 import { createZendeskClient } from '../../lib/clients/zendesk.js';
-import { loadNetSuiteConfig, loadZendeskConfig } from '../../lib/config.js';
-import { netsuiteIdentity, zendeskIdentity } from '../../lib/feeds/identity.js';
+import { loadNetSuiteConfig, loadSalesforceConfig, loadZendeskConfig } from '../../lib/config.js';
+import { netsuiteIdentity, salesforceIdentity, zendeskIdentity } from '../../lib/feeds/identity.js';
 import { fileStateStore, identityBoundStore } from '../../lib/feeds/state.js';
 
 const dataset = generateDataset({ seed: 5, customers: 20, asOf: new Date('2026-11-20T00:00:00Z') });
@@ -60,6 +62,35 @@ describe('system identities', () => {
     expect(a.first).toMatch(/^zendesk:127\.0\.0\.1:\d+:\d+:/);
     expect(a.again).toBe(a.first);
     expect(a.calls).toBe(2);
+    expect(b.first).not.toBe(a.first);
+  });
+});
+
+async function salesforceIdentities(): Promise<{ first: string; again: string; apiCalls: number }> {
+  const sandbox = await createSalesforceSandbox({ dataset });
+  const client = createSalesforceClient(loadSalesforceConfig({ SALESFORCE_LOGIN_URL: await sandbox.listen(0) }), { policy: { retries: 0 } });
+  try {
+    const first = await salesforceIdentity(client);
+    const again = await salesforceIdentity(client);
+    const stats = (await (await fetch(`${sandbox.url()}/__sandbox/stats`)).json()) as { calls: Record<string, number> };
+    // Only the login: the org id comes from the identity URL the token response carries.
+    const apiCalls = Object.entries(stats.calls)
+      .filter(([route]) => !route.includes('/oauth2/token'))
+      .reduce((n, [, c]) => n + c, 0);
+    return { first, again, apiCalls };
+  } finally {
+    await client.close();
+    await sandbox.close();
+  }
+}
+
+describe('Salesforce identity', () => {
+  it('is the org id from the login, with no API call, stable per instance and new per instance (a refreshed org)', async () => {
+    const a = await salesforceIdentities();
+    const b = await salesforceIdentities();
+    expect(a.first).toMatch(/^salesforce:00D[A-Za-z0-9]{15}$/);
+    expect(a.again).toBe(a.first);
+    expect(a.apiCalls).toBe(0);
     expect(b.first).not.toBe(a.first);
   });
 });
