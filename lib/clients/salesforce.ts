@@ -137,6 +137,12 @@ export interface SalesforceClient {
   /** Signs in now rather than on the first call (lets callers keep the token call out of a measured request). */
   connect(): Promise<void>;
   /**
+   * The org's id, from the session's identity URL: no extra call after an OAuth
+   * grant. A refreshed sandbox is a new org, so state kept per org (CDC replay
+   * ids, poll watermarks) is bound to it.
+   */
+  orgId(): Promise<string>;
+  /**
    * Subscribes to Change Data Capture channels through jsforce's streaming client
    * (CometD long-polling on `/cometd/{version}`), resuming each channel after its
    * replay id. Signs in first when there is no session.
@@ -578,6 +584,21 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
 
     async connect(): Promise<void> {
       await withPolicy(policy, { idempotent: true, classify: (err) => classifySalesforceError(err) }, () => session());
+    },
+
+    async orgId(): Promise<string> {
+      return withPolicy(policy, { idempotent: true, classify: (err) => classifySalesforceError(err) }, async () => {
+        const conn = await session();
+        // The OAuth grants return the identity URL (…/id/<orgId>/<userId>), which jsforce parses;
+        // a session from a bare access token asks the identity service once.
+        const known = conn.userInfo?.organizationId;
+        if (known) return known;
+        const identity = (await conn.identity()) as { organization_id?: unknown };
+        if (typeof identity.organization_id !== 'string' || identity.organization_id === '') {
+          throw new UpstreamError('SALESFORCE', 'error', 'the Salesforce identity service named no organization');
+        }
+        return identity.organization_id;
+      });
     },
 
     async streamChanges(opts: ChangeStreamOptions): Promise<ChangeStream> {

@@ -98,8 +98,14 @@ export function createPoller<R extends ChangedRecord>(opts: PollerOptions<R>): P
     async start() {
       if (!stopped) return;
       stopped = false;
-      const state = await opts.store.load();
-      if (!state.watermark) await opts.store.save({ ...state, watermark: (opts.startAt?.() ?? new Date()).toISOString() });
+      try {
+        const state = await opts.store.load();
+        if (!state.watermark) await opts.store.save({ ...state, watermark: (opts.startAt?.() ?? new Date()).toISOString() });
+      } catch (e) {
+        // The system (or the state store) is unreachable at boot: the subgraph still starts, and the
+        // first poll that reaches them sets the watermark (from "now", as a first start would).
+        log.warn({ err: e instanceof Error ? e.message : e }, 'could not read the feed state at start; polling will retry');
+      }
       schedule();
     },
     pollOnce,

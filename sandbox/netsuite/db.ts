@@ -51,9 +51,11 @@ export const TABLES = new Set([
   'customeraddressbook',
   'customeraddressbookentityaddress',
   'previoustransactionlink',
+  'companyinformation',
 ]);
 
 const SCHEMA = `
+CREATE TABLE companyinformation (companyid TEXT, companyname TEXT, basecurrency INTEGER, lastmodifieddate REAL);
 CREATE TABLE customer (
   id INTEGER PRIMARY KEY, entityid TEXT, externalid TEXT UNIQUE, isperson TEXT, companyname TEXT,
   firstname TEXT, lastname TEXT, altname TEXT, email TEXT, phone TEXT, terms INTEGER, creditlimit NUMERIC,

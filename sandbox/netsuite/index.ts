@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import type { RetailDataset } from '../dataset/model.js';
 import { ActionInputError, ActionNotFoundError, createSandboxServer, type FaultAnswers, type SandboxServer } from '../kit/server.js';
-import { openDatabase, queryOne, toCents, type Database } from './db.js';
+import { execute, instantToDays, openDatabase, queryOne, toCents, type Database } from './db.js';
 import { ERROR_CONTENT_TYPE, NsError, errorBody, sendError } from './errors.js';
 import { SANDBOX_TBA, TbaVerifier, type TbaCredentials } from './oauth.js';
 import { StoreClock, closeSalesOrder, getTransactionByTranId, payInvoice, shipOrder, type Ops } from './ops.js';
@@ -61,11 +61,27 @@ function intParam(raw: unknown, name: string, fallback: number): number {
   return Number(s);
 }
 
+let lastProvisionedAt = 0;
+
+/**
+ * When an instance was provisioned, to the second (SuiteQL reports seconds): at least one
+ * second after the previous instance of this process, so that two instances started within
+ * one second (a test restarting the sandbox) never report the same identity.
+ */
+function provisionedAt(now: Date): Date {
+  const at = Math.max(Math.floor(now.getTime() / 1000) * 1000, lastProvisionedAt + 1000);
+  lastProvisionedAt = at;
+  return new Date(at);
+}
+
 export async function createNetSuiteSandbox(opts: NetSuiteSandboxOptions): Promise<NetSuiteSandbox> {
   const creds = opts.credentials ?? SANDBOX_TBA;
   const now = opts.now ?? (() => new Date());
   const maxConcurrent = opts.maxConcurrent ?? 5;
   const db = await openDatabase(opts.dataset.netsuite);
+  // Each instance is a fresh account, as after a sandbox refresh: its company information was
+  // written when it was provisioned. Feeds read this (with the account id) as the account's identity.
+  execute(db, 'INSERT INTO companyinformation VALUES (?,?,?,?)', [creds.accountId, 'Sandbox Retail Co', 1, instantToDays(provisionedAt(now()).toISOString())]);
   const clock = new StoreClock(db, now);
   registerFunctions(db, () => clock.date());
   const ops: Ops = { db, clock };

@@ -7,7 +7,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, importSPKI, jwtVerify, type CryptoKey, type KeyObject } from 'jose';
-import { ADMIN_USER_ID, ORG_ID } from './store.js';
+import { ADMIN_USER_ID } from './store.js';
 
 export interface Session {
   token: string;
@@ -28,6 +28,8 @@ export interface AuthOptions {
   jwtPublicKey?: string;
   /** Audiences accepted in JWT assertions besides the server's own URL. */
   jwtAudiences: string[];
+  /** The org this sandbox instance is (see `newOrgId`). */
+  orgId: string;
 }
 
 export class OAuthError extends Error {
@@ -64,6 +66,11 @@ export class SessionStore {
   }
 
   /** Ends every session, as an admin revoking them would (tests use it for 401s). */
+  /** The org id this instance reports (in the identity URL and `organization_id`). */
+  get orgId(): string {
+    return this.opts.orgId;
+  }
+
   revokeAll(): void {
     this.sessions.clear();
   }
@@ -76,7 +83,7 @@ export class SessionStore {
 
   private issue(clientId: string): Session {
     // Salesforce access tokens are the org id, '!', and an opaque part.
-    const token = `${ORG_ID.slice(0, 15)}!AQ${randomBytes(36).toString('base64url')}`;
+    const token = `${this.opts.orgId.slice(0, 15)}!AQ${randomBytes(36).toString('base64url')}`;
     const now = Date.now();
     const s: Session = { token, userId: ADMIN_USER_ID, username: this.opts.username, clientId, issuedAt: now, expiresAt: now + this.opts.sessionTtlMs };
     this.sessions.set(token, s);
@@ -133,7 +140,7 @@ export class SessionStore {
       default:
         throw new OAuthError('unsupported_grant_type', 'grant type not supported');
     }
-    const id = `${baseUrl}/id/${ORG_ID}/${session.userId}`;
+    const id = `${baseUrl}/id/${this.opts.orgId}/${session.userId}`;
     const issuedAt = String(session.issuedAt);
     const out: Record<string, string> = {
       access_token: session.token,

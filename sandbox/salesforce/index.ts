@@ -14,7 +14,7 @@ import type { RetailDataset } from '../dataset/model.js';
 import { SessionStore } from './auth.js';
 import { ApiBudget, registerRest } from './rest.js';
 import { ACCOUNT, LOYALTY_TIERS } from './schema.js';
-import { ADMIN_USERNAME, SalesforceStore, UI_USER_ID, type ChangeActor } from './store.js';
+import { ADMIN_USERNAME, SalesforceStore, UI_USER_ID, newOrgId, type ChangeActor } from './store.js';
 import { ChangeStream } from './streaming.js';
 
 export { SalesforceStore } from './store.js';
@@ -88,6 +88,7 @@ export async function createSalesforceSandbox(opts: SalesforceSandboxOptions): P
     sessionTtlMs: opts.sessionTtlMs ?? 2 * 3_600_000,
     jwtPublicKey: opts.jwtPublicKey,
     jwtAudiences: opts.jwtAudiences ?? ['https://login.salesforce.com', 'https://test.salesforce.com'],
+    orgId: newOrgId(),
   });
   const changes = new ChangeStream({
     sessions,

@@ -8,7 +8,7 @@ import { OAuthError, type Session, type SessionStore } from './auth.js';
 import { invalidSession, notFound, requestLimitExceeded, SfError, SfErrors, type SfErrorItem } from './errors.js';
 import { runSoql } from './soql.js';
 import { canonicalId, sobjectByName, sobjectByPrefix, SOBJECTS, type FieldDef, type SObjectDef } from './schema.js';
-import { ADMIN_USERNAME, ORG_ID, recordJson, type ChangeActor, type Rec, type SalesforceStore, type Transaction } from './store.js';
+import { ADMIN_USERNAME, recordJson, type ChangeActor, type Rec, type SalesforceStore, type Transaction } from './store.js';
 import type { ChangeStream } from './streaming.js';
 
 /** The daily API request budget: charged per API call, reset at UTC midnight. */
@@ -135,13 +135,13 @@ export function registerRest(app: FastifyInstance, ctx: RestContext): void {
     const session = ctx.sessions.lookup(bearer(req));
     if (!session) return reply.code(403).send('Bad_OAuth_Token');
     const { orgId, userId } = req.params as { orgId: string; userId: string };
-    if (orgId !== ORG_ID || userId !== session.userId) return reply.code(404).send(notFound().body());
+    if (orgId !== ctx.sessions.orgId || userId !== session.userId) return reply.code(404).send(notFound().body());
     const base = ctx.baseUrl(req);
     return {
-      id: `${base}/id/${ORG_ID}/${session.userId}`,
+      id: `${base}/id/${ctx.sessions.orgId}/${session.userId}`,
       asserted_user: true,
       user_id: session.userId,
-      organization_id: ORG_ID,
+      organization_id: ctx.sessions.orgId,
       username: session.username,
       nick_name: 'admin',
       display_name: 'Sandbox Admin',

@@ -4,7 +4,7 @@
  * Every write goes through here, so validation, audit fields and Change Data
  * Capture events are the same for REST calls and for actions made "in the UI".
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { RetailDataset } from '../dataset/model.js';
 import type { SfErrorItem } from './errors.js';
 import { canonicalId, formatDateTime, SOBJECTS, type FieldDef, type SObjectDef, type SObjectName } from './schema.js';
@@ -48,8 +48,19 @@ export interface Transaction {
   commitTimestamp: number;
 }
 
+/**
+ * A new org id for each sandbox instance. The dataset is generated anew at every
+ * start, so each start is another org as far as a client can tell, just as a
+ * refreshed Salesforce sandbox gets a new org id: state a client keeps per org
+ * (CDC replay ids, poll watermarks) must not carry over.
+ */
+export function newOrgId(): string {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  const suffix = Array.from(randomBytes(9), (b) => alphabet[b % alphabet.length]).join('');
+  return canonicalId(`00D8Sb${suffix}`) as string;
+}
+
 /** The ids of the org's users; the admin is the API user, the store manager edits in the UI. */
-export const ORG_ID = canonicalId('00D8Sb0000000SB') as string;
 export const ADMIN_USER_ID = canonicalId('0058Sb0000000AD') as string;
 export const UI_USER_ID = canonicalId('0058Sb0000000UI') as string;
 export const ADMIN_USERNAME = 'admin@sandbox.example';

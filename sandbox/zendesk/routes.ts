@@ -345,7 +345,8 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
   app.get('/api/v2/users/:user_id', async (req, reply) => {
     const raw = (req.params as { user_id: string }).user_id;
-    const user = /^\d+$/.test(raw) ? store.users.get(Number(raw)) : undefined;
+    // `me` is the authenticated user: always the API agent here.
+    const user = raw === 'me' ? store.agent : /^\d+$/.test(raw) ? store.users.get(Number(raw)) : undefined;
     if (!user) return sendError(reply, 404, errors.notFound);
     return { user: userJson(user, baseUrl(req)) };
   });

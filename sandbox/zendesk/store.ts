@@ -136,6 +136,15 @@ export interface CommentInput {
   authorId: number;
 }
 
+let lastProvisionedAt = 0;
+
+/** To the second, and at least a second after the previous instance of this process (Zendesk times are whole seconds). */
+function provisionedAt(now: number): number {
+  const at = Math.max(Math.floor(now / 1000) * 1000, lastProvisionedAt + 1000);
+  lastProvisionedAt = at;
+  return at;
+}
+
 export class ZendeskStore {
   readonly organizations = new Map<number, Organization>();
   readonly users = new Map<number, User>();
@@ -183,9 +192,13 @@ export class ZendeskStore {
 
     const existing = this.userByEmail(agentEmail);
     if (existing && existing.role !== 'end-user') {
-      this.agent = existing;
+      // Each instance is a freshly provisioned account, whose API user was created with it;
+      // feeds read users/me as the account's identity, so a new instance must not look like the last.
+      const provisioned = zdTime(provisionedAt(Date.now()));
+      this.agent = { ...existing, created_at: provisioned, updated_at: provisioned };
+      this.users.set(this.agent.id, this.agent);
     } else {
-      const now = zdTime(Date.now());
+      const now = zdTime(provisionedAt(Date.now()));
       this.agent = {
         id: this.nextUserId++,
         external_id: null,

@@ -261,6 +261,54 @@ describe('the webhook receiver', () => {
   });
 });
 
+describe('malformed deliveries', () => {
+  const zdNow = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const sign = (secret: string, ts: string, body: string): string => createHmac('sha256', secret).update(ts + body).digest('base64');
+  const signedPost = (body: string, secret = webhook.secret): Promise<Response> => {
+    const ts = zdNow();
+    return fetch(webhookUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-zendesk-webhook-id': webhook.id, 'x-zendesk-webhook-signature-timestamp': ts, 'x-zendesk-webhook-signature': sign(secret, ts, body) },
+      body,
+    });
+  };
+
+  it('answers a correctly signed delivery that is not a readable event with 400 JSON, never 500, and a later change still arrives', async () => {
+    const { customerId, orderId } = fixtures[2] as { customerId: string; orderId: string };
+    const caseId = await openCase(customerId, orderId);
+    const sub = subscribe({ caseId });
+    await settle(500);
+    const bodies = [
+      'null',
+      '[]',
+      '"zen:event-type:ticket.status_changed"',
+      '42',
+      '{}',
+      JSON.stringify({ type: 'zen:event-type:ticket.status_changed' }),
+      JSON.stringify({ type: 'zen:event-type:ticket.status_changed', detail: null }),
+      JSON.stringify({ type: 'zen:event-type:ticket.status_changed', detail: { id: caseId, status: 'SOLVED' } }),
+      JSON.stringify({ type: 'zen:event-type:ticket.status_changed', detail: { id: 'abc', status: 'SOLVED', updated_at: zdNow() } }),
+    ];
+    for (const body of bodies) {
+      const res = await signedPost(body);
+      expect({ body, status: res.status }).toEqual({ body, status: 400 });
+      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      const answer = (await res.json()) as { error?: unknown };
+      expect(typeof answer.error).toBe('string');
+      expect(JSON.stringify(answer)).not.toMatch(/at .*\.ts:\d+/);
+    }
+    // A bad signature is still refused before the body is looked at.
+    expect((await signedPost('null', 'not-the-secret')).status).toBe(401);
+    await settle(500);
+    expect(sub.events).toEqual([]);
+
+    // Nothing was lost: the next real change inside Zendesk reaches the subscriber.
+    await action('solve-case', { caseId });
+    await waitFor(() => sub.events.length >= 1);
+    expect(sub.events[0]).toMatchObject({ status: 'SOLVED' });
+  });
+});
+
 describe('who may subscribe', () => {
   const refusal = async (variables: Record<string, unknown>, token: string): Promise<string> => {
     const sub = subscribe(variables, token);

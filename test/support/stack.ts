@@ -128,6 +128,12 @@ export async function startStack(
      * It implies an entity cache (`cache: {}` unless given) and uses the stack's cache namespace and Redis.
      */
     responseCache?: Omit<ResponseCacheOptions, 'redisUrl' | 'namespace'> | true;
+    /**
+     * The subgraphs' data directory (write journals, feed state), kept when the stack closes, so that a
+     * second stack given the same one starts where the first stopped, as a second `npm start` does.
+     * @default a fresh temporary directory, removed on close
+     */
+    dataDir?: string;
   } = {},
 ): Promise<Stack & StackIdentity & StackCache> {
   if (opts.responseCache && !opts.cache) opts = { ...opts, cache: {} };
@@ -166,7 +172,7 @@ export async function startStack(
       services.push(h);
       return h;
     };
-    const dataDir = await mkdtemp(join(tmpdir(), 'rsg-stack-'));
+    const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'rsg-stack-')));
     const wiringContext = async (port: number): Promise<WiringContext> => ({
       port,
       env,
@@ -204,7 +210,7 @@ export async function startStack(
     services.push({
       close: async () => {
         for (const name of [...running.keys()]) await stopSubgraph(name);
-        await rm(dataDir, { recursive: true, force: true });
+        if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
       },
     });
     const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) as Stack['subgraphUrls'];

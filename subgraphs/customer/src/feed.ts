@@ -29,7 +29,7 @@ import { UpstreamError } from '../../../lib/errors.js';
 import { entityTag } from '../../../lib/cache/index.js';
 import type { EventBus, NewEvent } from '../../../lib/events/bus.js';
 import { createPoller, type ChangedRecord as PolledRecord, type Poller } from '../../../lib/feeds/poller.js';
-import type { FeedStateStore } from '../../../lib/feeds/state.js';
+import type { FeedState, FeedStateStore } from '../../../lib/feeds/state.js';
 import { childLogger } from '../../../lib/log.js';
 import type { CustomerDirectory } from './salesforce.js';
 
@@ -395,7 +395,16 @@ export function createCustomerFeed(opts: CustomerFeedOptions): CustomerFeed {
   async function connect(): Promise<void> {
     if (phase.phase === 'stopped') return;
     phase = { phase: 'connecting' };
-    const state = await opts.store.load();
+    let state: FeedState;
+    try {
+      // Reading the state asks Salesforce who it is (identityBoundStore): while it cannot
+      // answer, fall back and retry as for a stream that cannot open.
+      state = await opts.store.load();
+    } catch (err) {
+      log.warn({ err }, 'could not read the change feed state');
+      startPolling(err instanceof Error ? err.message : String(err), err);
+      return;
+    }
     const stored = state.known[LAST_COMMIT];
     if (stored && !lastCommitAt) lastCommitAt = new Date(stored);
     if (lastCommitAt && state.known[LAST_COMMIT_RECORDS] && lastSecond === 0) {

@@ -20,7 +20,8 @@ import { resolvers, type CustomerContext } from './resolvers.js';
 import { registerCustomerWrites } from './writes.js';
 import { CUSTOMER_CHANGED, createCustomerFeed, type CustomerChangedPayload, type CustomerFeed, type CustomerFeedOptions, type FeedMode } from './feed.js';
 import { inProcessBus, redisBus, type EventBus } from '../../../lib/events/bus.js';
-import { fileStateStore, redisStateStore } from '../../../lib/feeds/state.js';
+import { fileStateStore, identityBoundStore, redisStateStore } from '../../../lib/feeds/state.js';
+import { salesforceIdentity } from '../../../lib/feeds/identity.js';
 import {
   coordinatorOptions,
   createWriteCoordinator,
@@ -72,6 +73,8 @@ export interface CustomerSubgraphDeps {
    * @default none
    */
   feed?: Omit<CustomerFeedOptions, 'client' | 'directory' | 'bus' | 'invalidate' | 'customerNumberField'>;
+  /** Who Salesforce says it is (the org), read at the feed's first load; the feed's state is bound to it. @default salesforceIdentity(salesforce) */
+  feedIdentity?: () => Promise<string>;
 }
 
 /** The customer subgraph, plus the cache hook that writes and change events call. */
@@ -149,9 +152,14 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
       })
     : undefined;
   if (writes) registerCustomerWrites(writes, { directory, reads });
+  // Replay ids and the poll watermark belong to one org: a refreshed sandbox (or another org
+  // with the same FEEDS_DIR) starts afresh instead of resuming from ids it never issued.
+  const orgIdentity = deps.feedIdentity ?? (() => salesforceIdentity(deps.salesforce));
   const feed = deps.feed
     ? createCustomerFeed({
         ...deps.feed,
+        store: identityBoundStore(deps.feed.store, { feed: 'customer-cdc', identity: orgIdentity }),
+        pollStore: identityBoundStore(deps.feed.pollStore, { feed: 'customer-poll', identity: orgIdentity }),
         client: deps.salesforce,
         directory,
         bus,

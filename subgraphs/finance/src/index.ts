@@ -16,7 +16,8 @@ import { closeOnSignals, serveSubgraph, type SubgraphModule } from '../../../lib
 import { createEntityCache, withStaleFreshness, type EntityCache } from '../../../lib/cache/index.js';
 import { inProcessBus, redisBus, type EventBus } from '../../../lib/events/bus.js';
 import type { Poller } from '../../../lib/feeds/poller.js';
-import { fileStateStore, redisStateStore, type FeedStateStore } from '../../../lib/feeds/state.js';
+import { fileStateStore, identityBoundStore, redisStateStore, type FeedStateStore } from '../../../lib/feeds/state.js';
+import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
 import {
   coordinatorOptions,
   createWriteCoordinator,
@@ -84,7 +85,14 @@ export interface FinanceSubgraphDeps {
    * start(), after the server listens. Without it, no invoice events are published.
    * @default none
    */
-  feed?: { store: FeedStateStore; intervalMs?: number; overlapMs?: number };
+  feed?: {
+    /** Tied to the ERP account's identity: state of another account, or of this one before a reset, is discarded. */
+    store: FeedStateStore;
+    intervalMs?: number;
+    overlapMs?: number;
+    /** Who the ERP says it is, read once at the feed's first load. @default netsuiteIdentity(netsuite) */
+    identity?: () => Promise<string>;
+  };
   /**
    * The ERP write connector. Give it a NetSuite client without transport retries
    * (`policy: { retries: 0 }`, sharing the account's limiter): a PATCH that adds an address
@@ -153,7 +161,7 @@ export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgrap
     ? createInvoiceFeed({
         reader: deps.changes ?? createNetSuiteChangeReader({ netsuite: deps.netsuite, mapping: deps.mapping }),
         bus,
-        store: deps.feed.store,
+        store: identityBoundStore(deps.feed.store, { feed: 'finance-invoices', identity: deps.feed.identity ?? (() => netsuiteIdentity(deps.netsuite)) }),
         invalidate,
         ...(deps.feed.intervalMs !== undefined ? { intervalMs: deps.feed.intervalMs } : {}),
         ...(deps.feed.overlapMs !== undefined ? { overlapMs: deps.feed.overlapMs } : {}),

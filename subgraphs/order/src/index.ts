@@ -15,7 +15,8 @@ import { childLogger } from '../../../lib/log.js';
 import { createEntityCache, withStaleFreshness, type EntityCache } from '../../../lib/cache/index.js';
 import { inProcessBus, redisBus, type EventBus } from '../../../lib/events/bus.js';
 import type { Poller } from '../../../lib/feeds/poller.js';
-import { fileStateStore, redisStateStore, type FeedStateStore } from '../../../lib/feeds/state.js';
+import { fileStateStore, identityBoundStore, redisStateStore, type FeedStateStore } from '../../../lib/feeds/state.js';
+import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
 import {
   coordinatorOptions,
   createWriteCoordinator,
@@ -64,8 +65,14 @@ export interface OrderSubgraphDeps {
   writeOptions?: Partial<Omit<WriteCoordinatorOptions, 'store' | 'name' | 'invalidate' | 'publish'>>;
   /** The event bus of order status events (Redis Streams to share it across replicas). @default inProcessBus() */
   bus?: EventBus;
-  /** Where the change feed keeps its watermark and last-known statuses (a file, or Redis). */
+  /**
+   * Where the change feed keeps its watermark and last-known statuses (a file, or Redis). The
+   * state is tied to the ERP account's identity (`feedIdentity`): state of another account, or of
+   * this one before a reset, is discarded and the feed starts from now.
+   */
   feedState: FeedStateStore;
+  /** Who the ERP says it is, read once at the feed's first load. @default netsuiteIdentity(netsuite) */
+  feedIdentity?: () => Promise<string>;
   /** Change feed settings; `enabled: false` leaves polling to another replica or process. @default polls every 5 s */
   feed?: OrderFeedOptions & { enabled?: boolean };
   /** Clock for the return window. @default Date.now */
@@ -125,7 +132,8 @@ export function createOrderSubgraph(deps: OrderSubgraphDeps): OrderSubgraph {
   });
   const recheck = cache ? (tags: string[]) => cache.invalidate(tags) : undefined;
   registerOrderAppliers(writes, { erp: connector, reads: erp, ordering, returnWindowDays: deps.mapping.netsuite.returnWindowDays, now, invalidate: recheck });
-  const feed = createOrderFeed({ erp: connector, bus, state: deps.feedState, invalidate, options: deps.feed });
+  const feedState = identityBoundStore(deps.feedState, { feed: 'order-status', identity: deps.feedIdentity ?? (() => netsuiteIdentity(deps.netsuite)) });
+  const feed = createOrderFeed({ erp: connector, bus, state: feedState, invalidate, options: deps.feed });
   const feedEnabled = deps.feed?.enabled ?? true;
   return {
     name: 'order',

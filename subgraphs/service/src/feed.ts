@@ -130,6 +130,26 @@ interface WebhookBody {
   };
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * What is wrong with a delivery's JSON, or undefined when it is an event we can read:
+ * an object with a string `type`, and for a ticket event a `detail` naming the ticket
+ * (id, status, updated_at). Events of other types are well-formed and simply not ours.
+ */
+export function malformed(body: unknown): string | undefined {
+  if (!isObject(body)) return `expected a JSON object (a Zendesk event), got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : `a ${typeof body}`}`;
+  if (typeof body.type !== 'string' || body.type === '') return 'expected a Zendesk event with a string "type"';
+  if (!body.type.startsWith('zen:event-type:ticket.')) return undefined;
+  const d = body.detail;
+  if (!isObject(d)) return `expected a "detail" object in the ${body.type} event`;
+  if (!((typeof d.id === 'string' || typeof d.id === 'number') && /^\d+$/.test(String(d.id)))) return `expected "detail.id" to be a ticket id in the ${body.type} event, got ${JSON.stringify(d.id) ?? 'nothing'}`;
+  if (typeof d.status !== 'string' || !caseStatusFromWire(d.status)) return `expected "detail.status" to be a ticket status in the ${body.type} event, got ${JSON.stringify(d.status) ?? 'nothing'}`;
+  if (typeof d.updated_at !== 'string' || Number.isNaN(Date.parse(d.updated_at))) return `expected "detail.updated_at" to be a time in the ${body.type} event, got ${JSON.stringify(d.updated_at) ?? 'nothing'}`;
+  if (body.event !== undefined && body.event !== null && !isObject(body.event)) return `expected "event" to be an object in the ${body.type} event`;
+  return undefined;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** `2026-11-22T10:00:01.000Z|OPEN`: the last version seen of a case, and its status then. */
@@ -317,14 +337,22 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
       return;
     }
     if (!ok) return refuse('bad signature');
-    let parsed: WebhookBody;
+    let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString('utf8')) as WebhookBody;
+      parsed = JSON.parse(body.toString('utf8'));
     } catch {
       res.status(400).json({ error: 'expected a JSON body' });
       return;
     }
-    accept(parsed);
+    // Signed by Zendesk yet not an event we can read: refused with the reason, so the
+    // delivery log says why. Nothing is lost: the incremental export reads every ticket change.
+    const problem = malformed(parsed);
+    if (problem) {
+      log.warn({ problem, webhookId: req.header('x-zendesk-webhook-id') }, 'refused a signed webhook delivery that is not a Zendesk event');
+      res.status(400).json({ error: problem });
+      return;
+    }
+    accept(parsed as WebhookBody);
     res.status(200).json({ ok: true });
   };
 
@@ -391,7 +419,8 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
     },
     async start() {
       stopped = false;
-      await loadState();
+      // Zendesk may be unreachable at boot (the state is tied to its identity): the first poll or delivery loads it then.
+      await loadState().catch((e: unknown) => log.warn({ err: (e as Error).message }, 'could not load the case feed state at start; will retry'));
       void register();
       schedule(pollInterval);
     },

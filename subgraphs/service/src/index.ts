@@ -18,7 +18,8 @@ import { closeOnSignals, serveSubgraph, type SubgraphModule } from '../../../lib
 import { childLogger } from '../../../lib/log.js';
 import { createEntityCache, withStaleFreshness, type EntityCache } from '../../../lib/cache/index.js';
 import { inProcessBus, redisBus, type EventBus } from '../../../lib/events/bus.js';
-import { fileStateStore, redisStateStore, type FeedStateStore } from '../../../lib/feeds/state.js';
+import { fileStateStore, identityBoundStore, redisStateStore, type FeedStateStore } from '../../../lib/feeds/state.js';
+import { zendeskIdentity } from '../../../lib/feeds/identity.js';
 import { coordinatorOptions, createWriteCoordinator, loadWritesConfig, openWriteStore, type WriteCoordinatorOptions, type WriteStore } from '../../../lib/writes/index.js';
 import { SERVICE_CACHE_KINDS, cachedLookup, cachedServiceReads } from './cached.js';
 import { createOrderOwners, type OrderOwners } from './erp.js';
@@ -73,8 +74,14 @@ export interface ServiceSubgraphDeps {
    * @default none
    */
   bus?: EventBus;
-  /** The change feed's durable state (export cursor, last version per case). @default in memory only (a restart re-reads from now) */
+  /**
+   * The change feed's durable state (export cursor, last version per case), tied to the Zendesk
+   * account's identity (`feedIdentity`): state of another account, or of this one re-created, is discarded.
+   * @default in memory only (a restart re-reads from now)
+   */
   feedState?: FeedStateStore;
+  /** Who Zendesk says it is, read once at the feed's first load. @default zendeskIdentity(zendesk) */
+  feedIdentity?: () => Promise<string>;
   /** The change feed's settings: webhook URL and name, poll interval, … (see CaseFeedOptions). @default CaseFeedOptions' defaults, no webhook */
   feed?: Pick<CaseFeedOptions, 'webhookUrl' | 'webhookName' | 'webhookPath' | 'signatureToleranceSeconds' | 'sequenceWaitMs' | 'pollIntervalMs' | 'exportLagSeconds' | 'knownLimit'>;
 }
@@ -138,7 +145,9 @@ export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgrap
         ...deps.feed,
         bus: deps.bus,
         desk: createServiceDeskFeed(deps.zendesk, deps.mapping),
-        state: deps.feedState ?? memoryState(),
+        state: deps.feedState
+          ? identityBoundStore(deps.feedState, { feed: 'service-cases', identity: deps.feedIdentity ?? (() => zendeskIdentity(deps.zendesk)) })
+          : memoryState(),
         invalidate: (tags) => invalidate(tags),
         readCases: (ids) => newLoaders().caseById.loadMany(ids).then((r) => r.map((x) => (x instanceof Error ? null : x))),
         customerOfCase: caseCustomer,
