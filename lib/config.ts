@@ -48,6 +48,50 @@ export function loadCommonConfig(env: Env = process.env) {
 }
 export type CommonConfig = ReturnType<typeof loadCommonConfig>;
 
+/**
+ * The call policy settings every system of record has, under its prefix
+ * (SALESFORCE, NETSUITE, ZENDESK): the deadline a call's attempts share, the
+ * per-attempt timeout, and the circuit breaker. docs/configuration.md lists them.
+ */
+export interface UpstreamPolicyConfig {
+  /** `<PREFIX>_DEADLINE_MS`: one call's whole budget, retries and waits included. @default 10000 */
+  deadlineMs: number;
+  /** `<PREFIX>_TIMEOUT_MS`: one attempt's budget; at most the deadline. @default per system, less than the deadline */
+  timeoutMs: number;
+  /** `<PREFIX>_BREAKER_THRESHOLD` (0 for none) and `<PREFIX>_BREAKER_HALF_OPEN_MS`. @default false (threshold 0); 5000 ms once on */
+  breaker: { threshold: number; halfOpenAfterMs: number } | false;
+}
+
+function loadUpstreamPolicy(prefix: string, section: string, attemptDefaultMs: number, env: Env): UpstreamPolicyConfig {
+  const deadline = `${prefix}_DEADLINE_MS`;
+  const attempt = `${prefix}_TIMEOUT_MS`;
+  const threshold = `${prefix}_BREAKER_THRESHOLD`;
+  const halfOpen = `${prefix}_BREAKER_HALF_OPEN_MS`;
+  const c = parse(
+    section,
+    z
+      .object({
+        [deadline]: positiveInt.default(10_000),
+        [attempt]: positiveInt.default(attemptDefaultMs),
+        [threshold]: z.coerce.number().int().min(0).default(0),
+        [halfOpen]: positiveInt.default(5_000),
+      })
+      .superRefine((v, ctx) => {
+        // A default per-attempt timeout above a shortened deadline follows the deadline down.
+        if (env[attempt] !== undefined && (v[attempt] as number) > (v[deadline] as number)) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [attempt], message: `expected at most ${deadline} (${String(v[deadline])}): an attempt cannot outlast the call` });
+        }
+      }),
+    env,
+  ) as Record<string, number>;
+  const deadlineMs = c[deadline] as number;
+  return {
+    deadlineMs,
+    timeoutMs: Math.min(c[attempt] as number, deadlineMs),
+    breaker: c[threshold] === 0 ? false : { threshold: c[threshold] as number, halfOpenAfterMs: c[halfOpen] as number },
+  };
+}
+
 export type SalesforceAuth =
   | { phase: 'password'; clientId: string; clientSecret: string; username: string; password: string }
   | { phase: 'client_credentials'; clientId: string; clientSecret: string }
@@ -68,7 +112,6 @@ export function loadSalesforceConfig(env: Env = process.env) {
       SALESFORCE_PRIVATE_KEY_FILE: z.string().optional(),
       SALESFORCE_INSTANCE_URL: url.optional(),
       SALESFORCE_ACCESS_TOKEN: z.string().optional(),
-      SALESFORCE_TIMEOUT_MS: positiveInt.default(10_000),
       /** Share of the daily API budget past which reads stretch their cache TTLs. */
       SALESFORCE_BUDGET_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
     }),
@@ -104,7 +147,7 @@ export function loadSalesforceConfig(env: Env = process.env) {
     loginUrl: c.SALESFORCE_LOGIN_URL,
     apiVersion: c.SALESFORCE_API_VERSION,
     auth,
-    timeoutMs: c.SALESFORCE_TIMEOUT_MS,
+    ...loadUpstreamPolicy('SALESFORCE', 'Salesforce', 5_000, env),
     budgetThreshold: c.SALESFORCE_BUDGET_THRESHOLD,
   };
 }
@@ -123,7 +166,13 @@ export function loadNetSuiteConfig(env: Env = process.env) {
       NETSUITE_TOKEN_SECRET: z.string().min(1).default('sandbox-token-secret'),
       /** The account's concurrency limit (5 to 20 by service tier), shared by every caller. */
       NETSUITE_MAX_CONCURRENT: positiveInt.default(5),
-      NETSUITE_TIMEOUT_MS: positiveInt.default(15_000),
+      /**
+       * Without Redis each subgraph counts its own calls, so each gets a share of the
+       * account's slots (netsuiteShares); with Redis they share one count and these are unused.
+       */
+      NETSUITE_SHARE_ORDER: positiveInt.optional(),
+      NETSUITE_SHARE_FINANCE: positiveInt.optional(),
+      NETSUITE_SHARE_SERVICE: positiveInt.optional(),
       /** SuiteQL page size (NetSuite's maximum is 1000). */
       NETSUITE_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
     }),
@@ -137,11 +186,51 @@ export function loadNetSuiteConfig(env: Env = process.env) {
     tokenId: c.NETSUITE_TOKEN_ID,
     tokenSecret: c.NETSUITE_TOKEN_SECRET,
     maxConcurrent: c.NETSUITE_MAX_CONCURRENT,
-    timeoutMs: c.NETSUITE_TIMEOUT_MS,
+    ...loadUpstreamPolicy('NETSUITE', 'NetSuite', 8_000, env),
     pageSize: c.NETSUITE_PAGE_SIZE,
+    shares: { order: c.NETSUITE_SHARE_ORDER, finance: c.NETSUITE_SHARE_FINANCE, service: c.NETSUITE_SHARE_SERVICE } as Partial<Record<NetSuiteConsumer, number>>,
   };
 }
 export type NetSuiteConfig = ReturnType<typeof loadNetSuiteConfig>;
+
+/** The subgraphs that call NetSuite, each a separate process in production. */
+export type NetSuiteConsumer = 'order' | 'finance' | 'service';
+export const NETSUITE_CONSUMERS: readonly NetSuiteConsumer[] = ['order', 'finance', 'service'];
+
+/**
+ * How the account's concurrency limit is split between the subgraphs when each
+ * counts its own calls (no Redis). Shares not set explicitly come from what the
+ * set ones leave: service, which only checks who owns an order, gets 1, and order
+ * and finance split the rest, order taking the odd slot (5 slots: order 2,
+ * finance 2, service 1). Throws a ConfigError when the shares add up to more than
+ * the account allows (NetSuite would refuse the excess) or leave a subgraph none.
+ */
+export function netsuiteShares(config: Pick<NetSuiteConfig, 'maxConcurrent' | 'shares'>): Record<NetSuiteConsumer, number> {
+  const max = config.maxConcurrent;
+  const given = config.shares;
+  const taken = NETSUITE_CONSUMERS.reduce((n, k) => n + (given[k] ?? 0), 0);
+  let left = max - taken;
+  const service = given.service ?? Math.min(1, Math.max(0, left));
+  if (given.service === undefined) left -= service;
+  const unsetPair = (given.order === undefined ? 1 : 0) + (given.finance === undefined ? 1 : 0);
+  const order = given.order ?? (unsetPair === 2 ? Math.ceil(Math.max(0, left) / 2) : Math.max(0, left));
+  const finance = given.finance ?? (unsetPair === 2 ? Math.floor(Math.max(0, left) / 2) : Math.max(0, left));
+  const shares = { order, finance, service };
+  const sum = order + finance + service;
+  const named = NETSUITE_CONSUMERS.map((k) => `${k} ${shares[k]}`).join(', ');
+  if (sum > max) {
+    throw new ConfigError(
+      `NetSuite concurrency shares (${named}) add up to ${sum}, more than NETSUITE_MAX_CONCURRENT=${max}: NetSuite would refuse the excess. Lower NETSUITE_SHARE_ORDER / _FINANCE / _SERVICE, or set REDIS_URL so the subgraphs share one count.`,
+    );
+  }
+  const empty = NETSUITE_CONSUMERS.filter((k) => shares[k] < 1);
+  if (empty.length > 0) {
+    throw new ConfigError(
+      `NETSUITE_MAX_CONCURRENT=${max} leaves no concurrency slot for ${empty.join(' and ')} (shares: ${named}); every subgraph that calls NetSuite needs at least 1. Set NETSUITE_SHARE_ORDER / _FINANCE / _SERVICE, or set REDIS_URL so the subgraphs share one count.`,
+    );
+  }
+  return shares;
+}
 
 export function loadZendeskConfig(env: Env = process.env) {
   const c = parse(
@@ -154,7 +243,6 @@ export function loadZendeskConfig(env: Env = process.env) {
       ZENDESK_OAUTH_TOKEN: z.string().min(1).optional(),
       /** The plan's requests per minute (200 to 2,500), shared by every caller. */
       ZENDESK_RATE_PER_MINUTE: positiveInt.default(700),
-      ZENDESK_TIMEOUT_MS: positiveInt.default(10_000),
     }),
     env,
   );
@@ -165,7 +253,7 @@ export function loadZendeskConfig(env: Env = process.env) {
       ? ({ phase: 'oauth', token: c.ZENDESK_OAUTH_TOKEN } as const)
       : ({ phase: 'api_token', email: c.ZENDESK_EMAIL, token: token as string } as const),
     ratePerMinute: c.ZENDESK_RATE_PER_MINUTE,
-    timeoutMs: c.ZENDESK_TIMEOUT_MS,
+    ...loadUpstreamPolicy('ZENDESK', 'Zendesk', 5_000, env),
   };
 }
 export type ZendeskConfig = ReturnType<typeof loadZendeskConfig>;

@@ -1,39 +1,104 @@
 /**
- * The policy every call to a system of record goes through: a permit from the
- * account's limiter, a timeout, retries with backoff and jitter for idempotent
- * calls on network errors and 5xx, Retry-After honoured on 429, and the
- * correlation id and traceparent forwarded. Connectors call `callSystem` and get
- * either a Response worth interpreting (2xx, or a 4xx refusal) or an UpstreamError.
+ * The policy every call to a system of record goes through, composed from
+ * cockatiel once per system client:
+ *
+ *   deadline (one per call, shared by its retries, its waits for a slot and its backoffs)
+ *     └ circuit breaker (fails fast while the system keeps failing)
+ *        └ retry (idempotent calls; backoff with jitter, Retry-After honoured)
+ *           └ a permit from the account's limiter
+ *              └ per-attempt timeout, whose AbortSignal reaches the fetch
+ *
+ * The permit sits between the retry and the per-attempt timeout on purpose: a
+ * wait in line for NetSuite's concurrency slot is not the system being slow on
+ * this attempt, but it is time the caller spends, so it counts against the
+ * deadline and not against the attempt.
+ *
+ * Connectors build one with `systemPolicy` and call `call` (plain HTTP: a Response
+ * worth interpreting, 2xx or a 4xx refusal, or an UpstreamError) or `run` (a client
+ * library that does its own HTTP, such as jsforce). The correlation id and
+ * traceparent are forwarded on every attempt.
  */
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  DelegateBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+  type CircuitBreakerPolicy,
+  type IRetryBackoffContext,
+} from 'cockatiel';
 import { LimitTimeoutError, type Limiter } from './limits.js';
-import { UpstreamError, type SystemOfRecord } from './errors.js';
+import { UpstreamError, unreachable, type SystemOfRecord } from './errors.js';
 import { propagationHeaders } from './context.js';
 import { childLogger } from './log.js';
 
 const log = childLogger('http');
 
+/** When a system that keeps failing is given a rest. */
+export interface BreakerOptions {
+  /** Consecutive calls (each after its retries) that failed as unavailable or timed out, before the circuit opens. */
+  threshold: number;
+  /** How long an open circuit fails calls at once before it lets one through to test the system. */
+  halfOpenAfterMs: number;
+}
+
+/**
+ * Where a system's circuit stands. `open` fails every call at once with
+ * UPSTREAM_UNAVAILABLE; `half_open` lets one call through to test the system.
+ */
+export type BreakerPhase = 'closed' | 'open' | 'half_open' | 'isolated';
+
+export interface BreakerChange {
+  system: SystemOfRecord;
+  phase: BreakerPhase;
+}
+
 export interface CallPolicy {
   system: SystemOfRecord;
-  /** Per attempt. @default 10000 */
+  /**
+   * The whole call's budget: every attempt, the backoffs between them, a Retry-After
+   * waited out and the wait for a concurrency slot. When it runs out the call fails
+   * with UPSTREAM_TIMEOUT; nothing sleeps past it. @default 10000
+   */
+  deadlineMs: number;
+  /** One attempt's budget, from sending the request to reading the whole body (capped by what is left of the deadline). @default 5000 */
   timeoutMs: number;
-  /** Extra attempts for idempotent calls on network errors, 5xx and 429. @default 2 */
+  /** Extra attempts for idempotent calls on network errors, timeouts, 5xx and 429, while the deadline allows. @default 2 */
   retries: number;
   /** First backoff; doubles each attempt, with full jitter. @default 100 */
   backoffMs: number;
   /** Longest Retry-After we wait in line; beyond it the call fails at once, carrying retryAfterSeconds. Reads serve people waiting, so this is short. @default 1000 */
   maxRetryAfterMs: number;
-  /** How long to wait for a permit from the limiter before failing as rate limited. @default 5000 */
-  permitWaitMs: number;
+  /** Longest wait for a permit from the limiter; the deadline caps it in any case. @default what is left of the deadline */
+  permitWaitMs?: number;
   limiter?: Limiter;
+  /**
+   * The circuit breaker, or false for none. Off unless configured: while it is open, replays
+   * of the write queue fail at once and spend their attempts, so size WRITES_MAX_ATTEMPTS and
+   * its backoff to outlast `halfOpenAfterMs` before turning it on. @default false
+   */
+  breaker: BreakerOptions | false;
+  /** Told of every change of the circuit's phase, e.g. to set a gauge. @default none */
+  onBreakerChange?: (change: BreakerChange) => void;
 }
+
+export const DEFAULT_DEADLINE_MS = 10_000;
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 5_000;
 
 export const defaultPolicy = (system: SystemOfRecord, overrides: Partial<CallPolicy> = {}): CallPolicy => ({
   system,
-  timeoutMs: 10_000,
+  deadlineMs: DEFAULT_DEADLINE_MS,
+  timeoutMs: DEFAULT_ATTEMPT_TIMEOUT_MS,
   retries: 2,
   backoffMs: 100,
   maxRetryAfterMs: 1_000,
-  permitWaitMs: 5_000,
+  breaker: false,
   ...overrides,
 });
 
@@ -61,10 +126,34 @@ export interface SystemResponse {
   json<T = unknown>(): T;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** What one attempt of `run` is given. */
+export interface Attempt {
+  /** Aborted when the attempt's timeout or the call's deadline runs out. */
+  signal: AbortSignal;
+  /** The attempt's budget: the per-attempt timeout or what is left of the deadline, whichever is less. For libraries that take a timeout instead of a signal. */
+  timeoutMs: number;
+  /** 0 for the first attempt. */
+  attempt: number;
+}
 
-function backoff(policy: CallPolicy, attempt: number): number {
-  return Math.random() * policy.backoffMs * 2 ** attempt;
+export interface RunOptions {
+  idempotent: boolean;
+  /** Maps what the library threw to an UpstreamError; undefined lets it through as is. */
+  classify: (err: unknown) => UpstreamError | undefined;
+}
+
+/** The composed policy of one system client. */
+export interface SystemPolicy {
+  readonly options: Readonly<CallPolicy>;
+  /** One HTTP exchange with the system, attempts and waits within the deadline. */
+  call(req: SystemRequest): Promise<SystemResponse>;
+  /**
+   * The same policy around a client library that does its own HTTP. A rate limit is
+   * retried only when the system named a Retry-After within `maxRetryAfterMs`.
+   */
+  run<T>(opts: RunOptions, fn: (attempt: Attempt) => Promise<T>): Promise<T>;
+  /** Where the circuit stands now (`closed` when there is no breaker). */
+  breakerPhase(): BreakerPhase;
 }
 
 /** Retry-After as seconds or an HTTP date; undefined if absent or unreadable. */
@@ -76,122 +165,175 @@ export function retryAfterMs(value: string | null): number | undefined {
   return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
 }
 
-export async function callSystem(policy: CallPolicy, req: SystemRequest): Promise<SystemResponse> {
-  const attempts = req.idempotent ? policy.retries + 1 : 1;
-  let last: UpstreamError | undefined;
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    if (attempt > 0) {
-      // A system's Retry-After is honoured up to maxRetryAfterMs (longer ones failed fast above).
-      const asked = last?.details.retryAfterSeconds;
-      await sleep(asked !== undefined ? Math.min(asked * 1000, policy.maxRetryAfterMs) : backoff(policy, attempt));
-    }
-    let release: (() => void) | undefined;
+function phaseOf(state: CircuitState): BreakerPhase {
+  switch (state) {
+    case CircuitState.Closed:
+      return 'closed';
+    case CircuitState.Open:
+      return 'open';
+    case CircuitState.HalfOpen:
+      return 'half_open';
+    case CircuitState.Isolated:
+      return 'isolated';
+    default:
+      return unreachable(state);
+  }
+}
+
+// A retry that would start with less than this left of the deadline could only time out.
+const MIN_ATTEMPT_MS = 50;
+
+/** Failures that say the system is in trouble, as opposed to busy (rate limited) or refusing (error). */
+const troubled = (e: unknown): boolean => e instanceof UpstreamError && (e.failure === 'unavailable' || e.failure === 'timeout');
+
+export function systemPolicy(options: CallPolicy): SystemPolicy {
+  const { system } = options;
+  // The retry policy is shared by every call of this client, so each failure carries
+  // its own verdict: the delay before the next attempt, set only when that attempt
+  // fits in the call's deadline. A failure without one ends the call.
+  const plannedDelay = new WeakMap<object, number>();
+  const retryPolicy = retry(
+    handleWhen((e) => plannedDelay.has(e as object)),
+    {
+      maxAttempts: options.retries,
+      backoff: new DelegateBackoff((ctx: IRetryBackoffContext<unknown>) => ('error' in ctx.result ? (plannedDelay.get(ctx.result.error as object) ?? 0) : 0)),
+    },
+  );
+  const attemptTimeout = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+  const deadline = timeout(options.deadlineMs, TimeoutStrategy.Aggressive);
+  let breaker: CircuitBreakerPolicy | undefined;
+  if (options.breaker) {
+    breaker = circuitBreaker(handleWhen(troubled), {
+      halfOpenAfter: options.breaker.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.breaker.threshold),
+    });
+    breaker.onStateChange((state) => {
+      const phase = phaseOf(state);
+      if (phase === 'open') log.warn({ system }, 'circuit opened: calls fail at once until the system is tested again');
+      else if (phase === 'closed') log.info({ system }, 'circuit closed');
+      options.onBreakerChange?.({ system, phase });
+    });
+  }
+  const composed = breaker ? wrap(deadline, breaker, retryPolicy) : wrap(deadline, retryPolicy);
+
+  async function permit(deadlineAt: number): Promise<(() => void) | undefined> {
+    if (!options.limiter) return undefined;
+    const left = deadlineAt - Date.now();
+    const waitMs = Math.max(0, Math.min(options.permitWaitMs ?? left, left));
     try {
-      release = policy.limiter ? await policy.limiter.acquire(policy.permitWaitMs) : undefined;
+      return await options.limiter.acquire(waitMs);
     } catch (e) {
-      if (e instanceof LimitTimeoutError) {
-        throw new UpstreamError(policy.system, 'rate_limited', `${policy.system} account limit reached: ${e.message}`);
+      if (!(e instanceof LimitTimeoutError)) throw e;
+      // A spent per-minute budget is the plan's limit, which the system would answer with a 429;
+      // busy concurrency slots mean the calls holding them are slow, so the caller is timing out.
+      if (e.kind === 'rate') throw new UpstreamError(system, 'rate_limited', `${system} rate budget reached: ${e.message}`);
+      throw new UpstreamError(system, 'timeout', `${system} did not answer in time: no free concurrency slot within ${waitMs} ms (${e.message})`, { cause: e });
+    }
+  }
+
+  async function execute<T>(
+    idempotent: boolean,
+    retryable: (e: UpstreamError) => boolean,
+    toUpstream: (e: unknown) => UpstreamError | undefined,
+    fn: (attempt: Attempt) => Promise<T>,
+  ): Promise<T> {
+    const deadlineAt = Date.now() + options.deadlineMs;
+    const deadlineError = (cause?: unknown): UpstreamError =>
+      new UpstreamError(system, 'timeout', `${system} did not answer within the call's deadline of ${options.deadlineMs} ms`, cause ? { cause } : {});
+    try {
+      return await composed.execute(async ({ signal, attempt }: { signal: AbortSignal; attempt?: number }) => {
+        const n = attempt ?? 0;
+        // cockatiel's retry does not watch the signal between attempts; the deadline's caller has gone.
+        if (signal.aborted) throw deadlineError();
+        const release = await permit(deadlineAt);
+        try {
+          if (signal.aborted) throw deadlineError();
+          const budget = Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now()));
+          return await attemptTimeout.execute(({ signal: attemptSignal }) => fn({ signal: attemptSignal, timeoutMs: budget, attempt: n }), signal);
+        } catch (e) {
+          const err =
+            e instanceof TaskCancelledError
+              ? new UpstreamError(system, 'timeout', `${system} did not answer within ${options.timeoutMs} ms`, { cause: e })
+              : toUpstream(e);
+          if (!err) throw e;
+          if (idempotent && n < options.retries && retryable(err)) {
+            const asked = err.details.retryAfterSeconds;
+            const delay = asked !== undefined ? asked * 1000 : Math.random() * options.backoffMs * 2 ** (n + 1);
+            if (Date.now() + delay + MIN_ATTEMPT_MS < deadlineAt) plannedDelay.set(err, delay);
+          }
+          log.warn({ system, attempt: n, failure: err.failure, retry: plannedDelay.has(err), err: err.message }, 'call failed');
+          throw err;
+        } finally {
+          release?.();
+        }
+      });
+    } catch (e) {
+      if (e instanceof TaskCancelledError) throw deadlineError(e);
+      if (e instanceof BrokenCircuitError) {
+        const halfOpen = options.breaker ? `; one call is let through to test it ${options.breaker.halfOpenAfterMs} ms after it opened` : '';
+        throw new UpstreamError(system, 'unavailable', `${system} is failing repeatedly, so calls to it fail at once for now${halfOpen}`, { cause: e });
       }
       throw e;
     }
-    try {
-      const headers: Record<string, string> = { accept: 'application/json', ...propagationHeaders(), ...req.headers };
-      let body: string | undefined;
-      if (req.body !== undefined) {
-        body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-        headers['content-type'] ??= 'application/json';
-      }
-      await req.authorize?.({ method: req.method, url: req.url, headers });
-      let res: Response;
-      try {
-        res = await fetch(req.url, { method: req.method, headers, body, signal: AbortSignal.timeout(policy.timeoutMs) });
-      } catch (e) {
-        const timedOut = e instanceof DOMException && e.name === 'TimeoutError';
-        last = new UpstreamError(
-          policy.system,
-          timedOut ? 'timeout' : 'unavailable',
-          timedOut
-            ? `${policy.system} did not answer within ${policy.timeoutMs} ms`
-            : `${policy.system} could not be reached: ${(e as Error).message}`,
-          { cause: e },
-        );
-        log.warn({ system: policy.system, method: req.method, attempt, err: last.message }, 'call failed');
-        continue;
-      }
-      const text = await res.text().catch(() => '');
-      const special = req.classify?.(res, text);
-      const retryMs = retryAfterMs(res.headers.get('retry-after'));
-      if (special === 'rate_limited' || res.status === 429) {
-        last = new UpstreamError(policy.system, 'rate_limited', `${policy.system} is rate limiting (HTTP ${res.status})`, {
-          status: res.status,
-          ...(retryMs !== undefined ? { retryAfterSeconds: Math.ceil(retryMs / 1000) } : {}),
-        });
-        // Waiting is only worth it when the system says it will be soon.
-        if (retryMs !== undefined && retryMs > policy.maxRetryAfterMs) throw last;
-        if (!req.idempotent && res.status !== 429) throw last;
-        continue;
-      }
-      if (special === 'unavailable' || res.status >= 500) {
-        last = new UpstreamError(policy.system, 'unavailable', `${policy.system} answered HTTP ${res.status}`, {
-          status: res.status,
-          ...(retryMs !== undefined ? { retryAfterSeconds: Math.ceil(retryMs / 1000) } : {}),
-        });
-        // A system that says it will be back later than we are willing to wait fails now.
-        if (retryMs !== undefined && retryMs > policy.maxRetryAfterMs) throw last;
-        continue;
-      }
-      return {
-        status: res.status,
-        headers: res.headers,
-        text,
-        json<T>() {
-          return (text ? JSON.parse(text) : null) as T;
-        },
-      };
-    } finally {
-      release?.();
-    }
   }
-  throw last ?? new UpstreamError(policy.system, 'unavailable', `${policy.system} call failed`);
-}
 
-/**
- * The same policy for calls made by a client library that does its own HTTP
- * (jsforce): a timeout per attempt and retries of idempotent calls, with the
- * library's errors mapped by `classify`.
- */
-export async function withPolicy<T>(
-  policy: CallPolicy,
-  opts: { idempotent: boolean; classify: (err: unknown) => UpstreamError | undefined },
-  fn: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const attempts = opts.idempotent ? policy.retries + 1 : 1;
-  let last: UpstreamError | undefined;
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    if (attempt > 0) await sleep(backoff(policy, attempt));
-    const ctl = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        fn(ctl.signal),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            ctl.abort();
-            reject(new UpstreamError(policy.system, 'timeout', `${policy.system} did not answer within ${policy.timeoutMs} ms`));
-          }, policy.timeoutMs);
-        }),
-      ]);
-    } catch (e) {
-      const mapped = e instanceof UpstreamError ? e : opts.classify(e);
-      if (!mapped) throw e;
-      last = mapped;
-      if (mapped.failure === 'error') throw mapped;
-      if (mapped.failure === 'rate_limited' && (mapped.details.retryAfterSeconds ?? Infinity) * 1000 > policy.maxRetryAfterMs) {
-        throw mapped;
-      }
-    } finally {
-      clearTimeout(timer);
+  /** Retry-After within what we are willing to wait; a longer one fails at once. */
+  const waitable = (e: UpstreamError): boolean => e.details.retryAfterSeconds === undefined || e.details.retryAfterSeconds * 1000 <= options.maxRetryAfterMs;
+
+  async function once(req: SystemRequest, signal: AbortSignal): Promise<SystemResponse> {
+    const headers: Record<string, string> = { accept: 'application/json', ...propagationHeaders(), ...req.headers };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      headers['content-type'] ??= 'application/json';
     }
+    await req.authorize?.({ method: req.method, url: req.url, headers });
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(req.url, { method: req.method, headers, body, signal });
+      text = await res.text();
+    } catch (e) {
+      if (signal.aborted) throw new UpstreamError(system, 'timeout', `${system} did not answer within ${options.timeoutMs} ms`, { cause: e });
+      throw new UpstreamError(system, 'unavailable', `${system} could not be reached: ${(e as Error).message}`, { cause: e });
+    }
+    const special = req.classify?.(res, text);
+    const retryMs = retryAfterMs(res.headers.get('retry-after'));
+    const retryAfter = retryMs !== undefined ? { retryAfterSeconds: Math.ceil(retryMs / 1000) } : {};
+    if (special === 'rate_limited' || res.status === 429) {
+      throw new UpstreamError(system, 'rate_limited', `${system} is rate limiting (HTTP ${res.status})`, { status: res.status, ...retryAfter });
+    }
+    if (special === 'unavailable' || res.status >= 500) {
+      throw new UpstreamError(system, 'unavailable', `${system} answered HTTP ${res.status}`, { status: res.status, ...retryAfter });
+    }
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      json<T>() {
+        return (text ? JSON.parse(text) : null) as T;
+      },
+    };
   }
-  throw last ?? new UpstreamError(policy.system, 'unavailable', `${policy.system} call failed`);
+
+  return {
+    options,
+    call: (req) =>
+      execute(
+        req.idempotent,
+        // Rate limits without a Retry-After (NetSuite's concurrency refusal) clear in moments: back off and retry.
+        (e) => e.failure !== 'error' && waitable(e),
+        (e) => (e instanceof UpstreamError ? e : undefined),
+        ({ signal }) => once(req, signal),
+      ),
+    run: (opts, fn) =>
+      execute(
+        opts.idempotent,
+        // A library's rate limit without a Retry-After (Salesforce's daily REQUEST_LIMIT_EXCEEDED) will not clear soon.
+        (e) => e.failure !== 'error' && (e.failure !== 'rate_limited' || (e.details.retryAfterSeconds !== undefined && waitable(e))),
+        (e) => (e instanceof UpstreamError ? e : opts.classify(e)),
+        fn,
+      ),
+    breakerPhase: () => (breaker ? phaseOf(breaker.state) : 'closed'),
+  };
 }

@@ -21,6 +21,16 @@ export interface Limiter {
 
 export class LimitTimeoutError extends Error {
   override readonly name = 'LimitTimeoutError';
+  constructor(
+    message: string,
+    /**
+     * `concurrency`: every slot stayed busy for the whole wait (the calls holding them are slow);
+     * `rate`: the per-minute budget is spent, and the next slot opens after the wait allowed.
+     */
+    readonly kind: 'concurrency' | 'rate' = 'concurrency',
+  ) {
+    super(message);
+  }
 }
 
 export interface LimitSpec {
@@ -73,7 +83,7 @@ export function localLimiter(spec: LimitSpec): Limiter {
           const wait = (starts[0] ?? now) + 60_000 - now;
           if (now + wait > deadline) {
             release();
-            throw new LimitTimeoutError(`rate budget of ${spec.perMinute}/min spent; next slot in ${wait} ms`);
+            throw new LimitTimeoutError(`rate budget of ${spec.perMinute}/min spent; next slot in ${wait} ms`, 'rate');
           }
           await sleep(wait);
         }
@@ -159,7 +169,7 @@ export function redisLimiter(
           const wait = oldest + 60_000 - now;
           if (now + wait > deadline) {
             release();
-            throw new LimitTimeoutError(`rate budget of ${spec.perMinute}/min spent; next slot in ${wait} ms`);
+            throw new LimitTimeoutError(`rate budget of ${spec.perMinute}/min spent; next slot in ${wait} ms`, 'rate');
           }
           await sleep(wait);
         }

@@ -7,9 +7,9 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { RedisClientType } from 'redis';
-import type { CommonConfig, NetSuiteConfig } from '../config.js';
+import { netsuiteShares, type CommonConfig, type NetSuiteConfig, type NetSuiteConsumer } from '../config.js';
 import { UpstreamError } from '../errors.js';
-import { callSystem, defaultPolicy, type CallPolicy, type SystemResponse } from '../http.js';
+import { defaultPolicy, systemPolicy, type CallPolicy, type SystemResponse } from '../http.js';
 import { localLimiter, redisLimiter, type Limiter } from '../limits.js';
 
 /** A SuiteQL row: lowercase column names; values as NetSuite returns them (strings), absent when null. */
@@ -44,7 +44,7 @@ export interface NetSuiteClient {
 export interface NetSuiteClientDeps {
   /** The account's shared concurrency limiter; one is made in process when absent. */
   limiter?: Limiter;
-  /** Overrides of the call policy (timeout, retries, backoff). @default timeout from config, the rest from defaultPolicy */
+  /** Overrides of the call policy (deadline, timeouts, retries, backoff, breaker). @default deadline, per-attempt timeout and breaker from config, the rest from defaultPolicy */
   policy?: Partial<Omit<CallPolicy, 'system' | 'limiter'>>;
   /** Clock for OAuth timestamps, injectable for tests. @default Date.now */
   now?: () => number;
@@ -192,7 +192,9 @@ const segment = (s: string): string => encodeURIComponent(s).replace(/%3A/gi, ':
 
 export function createNetSuiteClient(config: NetSuiteConfig, deps: NetSuiteClientDeps = {}): NetSuiteClient {
   const limiter = deps.limiter ?? localLimiter({ maxConcurrent: config.maxConcurrent });
-  const policy = defaultPolicy('ERP', { timeoutMs: config.timeoutMs, ...deps.policy, limiter });
+  const policy = systemPolicy(
+    defaultPolicy('ERP', { timeoutMs: config.timeoutMs, deadlineMs: config.deadlineMs, breaker: config.breaker, ...deps.policy, limiter }),
+  );
   const now = deps.now ?? Date.now;
   const nonce = deps.nonce ?? ((): string => randomBytes(16).toString('hex'));
   const creds: TbaCredentials = {
@@ -209,7 +211,7 @@ export function createNetSuiteClient(config: NetSuiteConfig, deps: NetSuiteClien
   const recordUrl = (...parts: string[]): string => `${config.baseUrl}/record/v1/${parts.map(segment).join('/')}`;
 
   const send = (req: { method: 'GET' | 'POST' | 'PUT' | 'PATCH'; url: string; body?: unknown; idempotent: boolean; headers?: Record<string, string> }) =>
-    callSystem(policy, { ...req, authorize, classify });
+    policy.call({ ...req, authorize, classify });
 
   return {
     async suiteql<Row extends SuiteQLRow = SuiteQLRow>(query: string, opts: { maxRows?: number } = {}): Promise<SuiteQLResult<Row>> {
@@ -278,11 +280,15 @@ export function createNetSuiteClient(config: NetSuiteConfig, deps: NetSuiteClien
 }
 
 /**
- * The account's concurrency limiter. NetSuite counts concurrent requests per
- * account across every integration, so with Redis all replicas, subgraphs and
- * pollers share one budget; without it the budget is per process.
+ * The concurrency limiter of one subgraph's calls to the account. NetSuite counts
+ * concurrent requests per account across every integration. With Redis, every
+ * replica, subgraph and poller takes its slots from one count of the whole
+ * limit. Without it each process can only count its own calls, so each subgraph
+ * gets its configured share of the limit (netsuiteShares), and the shares add up
+ * to no more than the account allows; a configuration whose shares exceed it
+ * throws a ConfigError, which stops the process at boot.
  */
-export function netsuiteLimiter(common: CommonConfig, config: NetSuiteConfig, redis?: RedisClientType): Limiter {
-  const spec = { maxConcurrent: config.maxConcurrent };
-  return redis ? redisLimiter(redis, `${common.namespace}:limits:netsuite:${config.accountId}`, spec) : localLimiter(spec);
+export function netsuiteLimiter(common: CommonConfig, config: NetSuiteConfig, redis: RedisClientType | undefined, consumer: NetSuiteConsumer): Limiter {
+  if (redis) return redisLimiter(redis, `${common.namespace}:limits:netsuite:${config.accountId}`, { maxConcurrent: config.maxConcurrent });
+  return localLimiter({ maxConcurrent: netsuiteShares(config)[consumer] });
 }

@@ -19,7 +19,7 @@ import { StreamingExtension } from 'jsforce/api/streaming';
 import { SignJWT } from 'jose';
 import type { SalesforceAuth, SalesforceConfig } from '../config.js';
 import { UpstreamError, unreachable } from '../errors.js';
-import { defaultPolicy, withPolicy, type CallPolicy } from '../http.js';
+import { defaultPolicy, systemPolicy, type CallPolicy } from '../http.js';
 import { propagationHeaders } from '../context.js';
 import type { Limiter } from '../limits.js';
 import { childLogger } from '../log.js';
@@ -382,7 +382,15 @@ interface JsforceTransport {
 }
 
 export function createSalesforceClient(config: SalesforceConfig, deps: SalesforceClientDeps = {}): SalesforceClient {
-  const policy: CallPolicy = defaultPolicy('SALESFORCE', { timeoutMs: config.timeoutMs, ...deps.policy, ...(deps.limiter ? { limiter: deps.limiter } : {}) });
+  const policy = systemPolicy(
+    defaultPolicy('SALESFORCE', {
+      timeoutMs: config.timeoutMs,
+      deadlineMs: config.deadlineMs,
+      breaker: config.breaker,
+      ...deps.policy,
+      ...(deps.limiter ? { limiter: deps.limiter } : {}),
+    }),
+  );
   const version = config.apiVersion;
   const auth: SalesforceAuth = config.auth;
   let state: AuthState = { phase: 'signed_out' };
@@ -489,7 +497,7 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
   }
 
   /** One HTTP exchange through jsforce, with its status captured for classification. */
-  async function send<T>(conn: Connection, req: HttpRequest, probe: StatusProbe): Promise<T> {
+  async function send<T>(conn: Connection, req: HttpRequest, probe: StatusProbe, timeoutMs: number): Promise<T> {
     const base = conn._transport as unknown as JsforceTransport;
     const transport: JsforceTransport = {
       httpRequest(r, options) {
@@ -504,23 +512,23 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
         return p;
       },
     };
-    // maxRetries 0: the policy owns retries. The timeout frees the socket when the policy gives up.
-    return (await conn.request<T>(req, { transport, retry: { maxRetries: 0 }, timeout: policy.timeoutMs })) as T;
+    // maxRetries 0: the policy owns retries. jsforce takes no AbortSignal, so the attempt's budget
+    // (capped by the call's deadline) goes in as its timeout, which frees the socket when the policy gives up.
+    return (await conn.request<T>(req, { transport, retry: { maxRetries: 0 }, timeout: timeoutMs })) as T;
   }
 
   /** Runs one call under the policy, re-logging in once if the session was refused. */
   async function call<T>(idempotent: boolean, build: (conn: Connection) => HttpRequest): Promise<T> {
     let lastStatus: number | undefined;
-    return withPolicy(
-      policy,
+    return policy.run(
       { idempotent, classify: (err) => classifySalesforceError(err, lastStatus) },
-      async () => {
+      async ({ timeoutMs }) => {
         lastStatus = undefined;
         let conn = await session();
         for (let relogin = 0; ; relogin++) {
           const probe: StatusProbe = {};
           try {
-            const out = await send<T>(conn, build(conn), probe);
+            const out = await send<T>(conn, build(conn), probe, timeoutMs);
             recordUsage(conn, probe);
             return out;
           } catch (err) {
@@ -583,7 +591,7 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
     authPhase: () => state.phase,
 
     async connect(): Promise<void> {
-      await withPolicy(policy, { idempotent: true, classify: (err) => classifySalesforceError(err) }, () => session());
+      await policy.run({ idempotent: true, classify: (err) => classifySalesforceError(err) }, () => session());
     },
 
     async orgId(): Promise<string> {
@@ -602,7 +610,7 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
     },
 
     async streamChanges(opts: ChangeStreamOptions): Promise<ChangeStream> {
-      const conn = await withPolicy(policy, { idempotent: true, classify: (err) => classifySalesforceError(err) }, () => session());
+      const conn = await policy.run({ idempotent: true, classify: (err) => classifySalesforceError(err) }, () => session());
       let failed = false;
       let established = false;
       let rejectReady: (e: UpstreamError) => void = () => undefined;

@@ -8,7 +8,7 @@
 import type { RedisClientType } from 'redis';
 import type { CommonConfig, ZendeskConfig } from '../config.js';
 import { UpstreamError } from '../errors.js';
-import { callSystem, defaultPolicy, type CallPolicy, type SystemResponse } from '../http.js';
+import { defaultPolicy, systemPolicy, type CallPolicy, type SystemResponse } from '../http.js';
 import { localLimiter, redisLimiter, type Limiter } from '../limits.js';
 
 /** Query parameters; undefined values are left out. */
@@ -57,7 +57,7 @@ export interface ZendeskClientDeps {
    * @default one in-process limiter per Zendesk host, shared by every client in the process
    */
   limiter?: Limiter;
-  /** Overrides of the call policy (timeouts, retries). @default defaultPolicy('SERVICE_DESK') with config.timeoutMs */
+  /** Overrides of the call policy (deadline, timeouts, retries, breaker). @default defaultPolicy('SERVICE_DESK') with the deadline, per-attempt timeout and breaker from config */
   policy?: Partial<CallPolicy>;
 }
 
@@ -117,11 +117,15 @@ function upstreamCodeOf(res: SystemResponse): { code: string | undefined; text: 
 
 export function createZendeskClient(config: ZendeskConfig, deps: ZendeskClientDeps = {}): ZendeskClient {
   const base = new URL(config.baseUrl.replace(/\/+$/, '') + '/');
-  const policy = defaultPolicy('SERVICE_DESK', {
-    timeoutMs: config.timeoutMs,
-    limiter: deps.limiter ?? sharedLocalLimiter(config),
-    ...deps.policy,
-  });
+  const policy = systemPolicy(
+    defaultPolicy('SERVICE_DESK', {
+      timeoutMs: config.timeoutMs,
+      deadlineMs: config.deadlineMs,
+      breaker: config.breaker,
+      limiter: deps.limiter ?? sharedLocalLimiter(config),
+      ...deps.policy,
+    }),
+  );
   const authorization =
     config.auth.phase === 'oauth'
       ? `Bearer ${config.auth.token}`
@@ -154,7 +158,7 @@ export function createZendeskClient(config: ZendeskConfig, deps: ZendeskClientDe
   };
 
   const call = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<SystemResponse> =>
-    callSystem(policy, {
+    policy.call({
       method,
       url,
       body,

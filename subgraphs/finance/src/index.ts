@@ -205,7 +205,7 @@ async function main(): Promise<void> {
     const writesConfig = loadWritesConfig();
     const feedConfig = loadFinanceFeedConfig();
     // One concurrency budget for the account: reads, the feed and writes share the limiter.
-    const limiter = netsuiteLimiter(common, nsConfig, redis);
+    const limiter = netsuiteLimiter(common, nsConfig, redis, 'finance');
     const netsuite = createNetSuiteClient(nsConfig, { limiter });
     const cache = await createEntityCache({ namespace: common.namespace, redisUrl: common.redisUrl, log });
     const service = await serveSubgraph(

@@ -180,7 +180,7 @@ async function main(): Promise<void> {
     redis.on('error', (err: unknown) => log.warn({ err: (err as Error).message }, 'redis error'));
     await redis.connect();
   }
-  const netsuite = createNetSuiteClient(netsuiteConfig, { limiter: netsuiteLimiter(common, netsuiteConfig, redis) });
+  const netsuite = createNetSuiteClient(netsuiteConfig, { limiter: netsuiteLimiter(common, netsuiteConfig, redis, 'order') });
   const cache = await createEntityCache({ namespace: common.namespace, redisUrl: common.redisUrl, log });
   const writeStore = await openWriteStore(writesConfig, { name: 'order', namespace: common.namespace, redis });
   const bus = redis ? await redisBus(redis, { namespace: common.namespace }) : inProcessBus();

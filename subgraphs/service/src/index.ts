@@ -214,7 +214,7 @@ async function main(): Promise<void> {
     await redis.connect();
   }
   const zendesk = createZendeskClient(zendeskConfig, { limiter: zendeskLimiter(common, zendeskConfig, redis) });
-  const netsuite = createNetSuiteClient(netsuiteConfig, { limiter: netsuiteLimiter(common, netsuiteConfig, redis) });
+  const netsuite = createNetSuiteClient(netsuiteConfig, { limiter: netsuiteLimiter(common, netsuiteConfig, redis, 'service') });
   const cache = await createEntityCache({ namespace: common.namespace, redisUrl: common.redisUrl, log });
   const bus = redis ? await redisBus(redis, { namespace: common.namespace }) : inProcessBus();
   const service = await serveSubgraph(

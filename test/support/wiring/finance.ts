@@ -8,6 +8,7 @@ import { coordinatorOptions, loadWritesConfig, openWriteStore } from '../../../l
 import { createFinanceSubgraph, type FinanceSubgraph } from '../../../subgraphs/finance/src/index.js';
 import { createNetSuiteBilling } from '../../../subgraphs/finance/src/netsuite.js';
 import type { AnyModule, WiringContext } from './context.js';
+import { stackNetSuiteLimiter } from './netsuite.js';
 
 /** The finance module the stack runs now (replaced by startSubgraph), so tests can poll its feed on demand. */
 export const financeWiring: { current: FinanceSubgraph | undefined } = { current: undefined };
@@ -19,12 +20,15 @@ export const financeWiring: { current: FinanceSubgraph | undefined } = { current
  * the stack runs on Redis. Intervals are short so that tests do not wait.
  */
 export async function wireFinance(ctx: WiringContext): Promise<AnyModule> {
-  const netsuite = createNetSuiteClient(loadNetSuiteConfig(ctx.env), { policy: ctx.policy });
   let redis: RedisClientType | undefined;
   if (ctx.redisUrl) {
     redis = createClient({ url: ctx.redisUrl });
     await redis.connect();
   }
+  const nsConfig = loadNetSuiteConfig(ctx.env);
+  // Reads, the feed and writes share the subgraph's limiter, as in main().
+  const limiter = stackNetSuiteLimiter(ctx, nsConfig, redis as RedisClientType | undefined, 'finance');
+  const netsuite = createNetSuiteClient(nsConfig, { policy: ctx.policy, limiter });
   const writesConfig = loadWritesConfig({
     WRITES_DIR: join(ctx.dataDir, 'writes'),
     WRITES_POLL_MS: '100',
@@ -38,7 +42,7 @@ export async function wireFinance(ctx: WiringContext): Promise<AnyModule> {
     ...(ctx.cache ? { cache: ctx.cache.cache } : {}),
     bus: redis ? await redisBus(redis, { namespace: ctx.namespace }) : inProcessBus(),
     // Writes without transport retries, as in production: the queue retries through the applier's check.
-    billing: createNetSuiteBilling({ netsuite: createNetSuiteClient(loadNetSuiteConfig(ctx.env), { policy: { ...ctx.policy, retries: 0 } }) }),
+    billing: createNetSuiteBilling({ netsuite: createNetSuiteClient(nsConfig, { limiter, policy: { ...ctx.policy, retries: 0 } }) }),
     writes: {
       store: await openWriteStore(writesConfig, { name: 'finance', namespace: ctx.namespace, ...(redis ? { redis } : {}) }),
       options: { ...coordinatorOptions(writesConfig), duplicateWaitMs: 5_000 },

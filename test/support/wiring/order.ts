@@ -7,6 +7,7 @@ import { fileStateStore, redisStateStore } from '../../../lib/feeds/state.js';
 import { coordinatorOptions, loadWritesConfig, openWriteStore } from '../../../lib/writes/index.js';
 import { createOrderSubgraph } from '../../../subgraphs/order/src/index.js';
 import type { AnyModule, WiringContext } from './context.js';
+import { stackNetSuiteLimiter } from './netsuite.js';
 
 /**
  * The order subgraph as the test stack runs it, wired as its main() wires it for
@@ -16,7 +17,6 @@ import type { AnyModule, WiringContext } from './context.js';
  * do not wait; tests can also poll (`feed.pollOnce()`) or replay (`writes.runDue()`) at once.
  */
 export async function wireOrder(ctx: WiringContext): Promise<AnyModule> {
-  const netsuite = createNetSuiteClient(loadNetSuiteConfig(ctx.env), { policy: ctx.policy });
   const writesConfig = loadWritesConfig({
     WRITES_DIR: join(ctx.dataDir, 'writes'),
     WRITES_POLL_MS: '100',
@@ -29,6 +29,8 @@ export async function wireOrder(ctx: WiringContext): Promise<AnyModule> {
     redis = createClient({ url: ctx.redisUrl }) as RedisClientType;
     await redis.connect();
   }
+  const nsConfig = loadNetSuiteConfig(ctx.env);
+  const netsuite = createNetSuiteClient(nsConfig, { policy: ctx.policy, limiter: stackNetSuiteLimiter(ctx, nsConfig, redis, 'order') });
   const writeStore = await openWriteStore(writesConfig, { name: 'order', namespace: ctx.namespace, redis });
   const bus = redis ? await redisBus(redis, { namespace: ctx.namespace }) : inProcessBus();
   const feedState = redis ? redisStateStore(redis, ctx.namespace, 'order-status') : fileStateStore(join(ctx.dataDir, 'feeds'), 'order-status');

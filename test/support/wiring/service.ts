@@ -10,6 +10,7 @@ import { createServiceSubgraph } from '../../../subgraphs/service/src/index.js';
 import { createOrderOwners } from '../../../subgraphs/service/src/erp.js';
 import { loadServiceFeedConfig } from '../../../subgraphs/service/src/config.js';
 import type { AnyModule, WiringContext } from './context.js';
+import { stackNetSuiteLimiter } from './netsuite.js';
 
 /**
  * The service subgraph as the test stack runs it, wired as its main() wires it
@@ -22,7 +23,6 @@ import type { AnyModule, WiringContext } from './context.js';
  */
 export async function wireService(ctx: WiringContext): Promise<AnyModule> {
   const zendesk = createZendeskClient(loadZendeskConfig(ctx.env), { policy: ctx.policy });
-  const netsuite = createNetSuiteClient(loadNetSuiteConfig(ctx.env), { policy: ctx.policy });
   const writesConfig = loadWritesConfig({
     WRITES_DIR: join(ctx.dataDir, 'writes'),
     WRITES_POLL_MS: '100',
@@ -39,6 +39,8 @@ export async function wireService(ctx: WiringContext): Promise<AnyModule> {
     redis = createClient({ url: ctx.redisUrl }) as RedisClientType;
     await redis.connect();
   }
+  const nsConfig = loadNetSuiteConfig(ctx.env);
+  const netsuite = createNetSuiteClient(nsConfig, { policy: ctx.policy, limiter: stackNetSuiteLimiter(ctx, nsConfig, redis, 'service') });
   const bus = redis ? await redisBus(redis, { namespace: ctx.namespace }) : inProcessBus();
   return createServiceSubgraph({
     zendesk,
