@@ -595,7 +595,7 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
     },
 
     async orgId(): Promise<string> {
-      return withPolicy(policy, { idempotent: true, classify: (err) => classifySalesforceError(err) }, async () => {
+      return policy.run({ idempotent: true, classify: (err) => classifySalesforceError(err) }, async () => {
         const conn = await session();
         // The OAuth grants return the identity URL (…/id/<orgId>/<userId>), which jsforce parses;
         // a session from a bare access token asks the identity service once.
