@@ -7,7 +7,7 @@
  * service subgraph's webhook subscribes to make both visible within seconds, far below
  * the TTL of directory misses; and with the event lost, that short TTL alone does it.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCacheConfig } from '../../lib/cache/index.js';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
@@ -179,6 +179,42 @@ describe('organization events', () => {
 
     // All of it well within the 30 s a miss is kept: the event did it, not the TTL.
     expect(Date.now() - createdAt).toBeLessThan(10_000);
+  });
+
+  it('answers a correctly signed organization event it cannot read with 400 and the reason, and drops nothing', async () => {
+    const hookId = await serviceWebhook(stack);
+    const secret = (await zendesk<{ signing_secret: { secret: string } }>(stack, 'GET', `webhooks/${hookId}/signing_secret`)).body.signing_secret.secret;
+    const { customerId } = customerWithCases(stack, [customerWithCases(stack, []).customerId]);
+    const listed = await cases(stack, customerId);
+    expect(listed.ids.length).toBeGreaterThan(0);
+    const post = async (body: string): Promise<Response> => {
+      const ts = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      return fetch(`${stack.subgraphUrls.service.replace(/\/graphql$/, '')}/webhooks/zendesk`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-zendesk-webhook-id': hookId,
+          'x-zendesk-webhook-signature-timestamp': ts,
+          'x-zendesk-webhook-signature': createHmac('sha256', secret).update(ts + body).digest('base64'),
+        },
+        body,
+      });
+    };
+    const bodies = [
+      { type: 'zen:event-type:organization.created', detail: null },
+      { type: 'zen:event-type:organization.external_id_changed', detail: { id: 'abc', external_id: customerId }, event: { current: customerId, previous: null } },
+      { type: 'zen:event-type:organization.created', detail: { id: '5', external_id: 42 }, event: {} },
+      { type: 'zen:event-type:organization.deleted', detail: { id: '5', external_id: customerId }, event: 'gone' },
+    ];
+    for (const b of bodies) {
+      const res = await post(JSON.stringify(b));
+      expect({ body: b, status: res.status }).toEqual({ body: b, status: 400 });
+      expect(typeof ((await res.json()) as { error?: unknown }).error).toBe('string');
+    }
+    // Nothing was invalidated: the customer's list is still served from the cache.
+    const again = randomUUID();
+    expect(await cases(stack, customerId, again)).toEqual(listed);
+    expect((await stack.stats('zendesk', again)).total).toBe(0);
   });
 });
 
