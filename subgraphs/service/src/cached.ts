@@ -16,15 +16,13 @@ export const SERVICE_CACHE_KINDS = {
   organization: { name: 'service/Organization.customerNumber', domain: 'directory', tag: (id) => entityTag('Organization', id) },
   user: { name: 'service/User', domain: 'directory', tag: (id) => entityTag('User', id) },
   /**
-   * The organization a customer's cases are listed by, read on every case-list miss. Only
-   * found organizations are kept for the directory TTL; a customer without one is kept apart
-   * (customerOrganizationMiss) for the short miss TTL, so an organization created in Zendesk
-   * shows within seconds, at once when its webhook event arrives.
+   * The organization a customer's cases are listed by, read on every case-list miss.
+   * Only found organizations are stored (an absent lookup never is), so a customer who
+   * gets one is seen at the next case-list miss: the case list's own TTL is the only
+   * wait, and an organization event ends it at once.
    * Its tag is customerDirectory's: both say where the customer sits in the service desk.
    */
   customerOrganization: { name: 'service/Customer.organization', domain: 'directory', tag: (id) => listTag('Customer', id, 'serviceDirectory') },
-  /** A customer Zendesk had no organization for, when last asked. */
-  customerOrganizationMiss: { name: 'service/Customer.organization.miss', domain: 'directoryMiss', tag: (id) => listTag('Customer', id, 'serviceDirectory') },
   /**
    * Where a customer's new cases go (organization and requester), read by openCase: kept for the
    * directory TTL when both were found. (Named apart from the earlier `service/Customer.directory`,
@@ -65,10 +63,10 @@ interface Missed<V> {
 /**
  * Directory lookups whose answer may be incomplete, with a TTL of its own for each: a complete
  * answer is kept under `found` for the directory TTL, an empty or partial one under `missing` for
- * the miss TTL (`CACHE_TTL_DIRECTORY_MISS_SECONDS`). Without the split a customer looked up a
- * minute before their organization was created stayed without one for an hour. Both kinds share
- * the customer's tag, so an organization event clears them together. A complete answer costs one
- * cache read; a miss two; Zendesk is asked only when neither kind holds the key.
+ * the miss TTL (`CACHE_TTL_DIRECTORY_MISS_SECONDS`). Without the split, openCase's lookup for a
+ * customer looked up a minute before their organization was created kept "none" for an hour. Both
+ * kinds share the customer's tag, so an organization event clears them together. A complete
+ * answer costs one cache read; a miss two; Zendesk is asked only when neither kind holds the key.
  *
  * Returns, per key, the value (complete or partial, fresh or stale), absent when Zendesk knows
  * nothing of it, or the key's failure.
@@ -186,12 +184,8 @@ export function cachedServiceReads(inner: ServiceDesk, cache: EntityCache): Serv
   const organizations = async (customerNumbers: readonly string[]): Promise<Array<CustomerOrganization | null | Error>> =>
     inOrder(
       customerNumbers,
-      await loadDirectory<CustomerOrganization>(
-        cache,
-        { found: SERVICE_CACHE_KINDS.customerOrganization, missing: SERVICE_CACHE_KINDS.customerOrganizationMiss },
-        customerNumbers,
-        (k) => inner.organizationsByCustomer(k),
-        () => true,
+      await cache.load<CustomerOrganization>(SERVICE_CACHE_KINDS.customerOrganization, customerNumbers, (missing) =>
+        asMap(missing, (k) => inner.organizationsByCustomer(k)),
       ),
     );
 
