@@ -41,6 +41,8 @@ export const DEFAULT_TTL_SECONDS = {
   caseComments: 30,
   /** Service-desk directory data: which customer an organization is, user names. Changes very rarely. */
   directory: 3600,
+  /** A directory lookup that found nothing (no organization yet): it may be created any minute. */
+  directoryMiss: 30,
 } as const;
 
 export type TtlDomain = keyof typeof DEFAULT_TTL_SECONDS;

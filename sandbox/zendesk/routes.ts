@@ -4,7 +4,7 @@
  * spellings reach the same template and count as one in the stats.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Comment, Organization, Ticket, User, ZendeskStore, TicketInput } from './store.js';
+import type { Comment, Organization, OrganizationInput, Ticket, User, ZendeskStore, TicketInput } from './store.js';
 import { RecordInvalid } from './store.js';
 import { SearchIndex, parseQuery } from './search.js';
 import type { Webhook, WebhookHub } from './webhooks.js';
@@ -312,6 +312,32 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/api/v2/organizations/:organization_id', async (req, reply) => {
     const raw = (req.params as { organization_id: string }).organization_id;
     const org = /^\d+$/.test(raw) ? store.organizations.get(Number(raw)) : undefined;
+    if (!org) return sendError(reply, 404, errors.notFound);
+    return { organization: organizationJson(org, baseUrl(req)) };
+  });
+
+  // As an admin creates one: `{organization: {name, external_id}}` → 201 with the organization.
+  app.post('/api/v2/organizations', async (req, reply) => {
+    let org: Organization;
+    try {
+      org = store.createOrganization(bodyOf(req, 'organization') as OrganizationInput);
+    } catch (e) {
+      if (e instanceof RecordInvalid) return recordInvalid(reply, e);
+      throw e;
+    }
+    const base = baseUrl(req);
+    return reply.code(201).header('location', `${base}/api/v2/organizations/${org.id}.json`).send({ organization: organizationJson(org, base) });
+  });
+
+  app.put('/api/v2/organizations/:organization_id', async (req, reply) => {
+    const raw = (req.params as { organization_id: string }).organization_id;
+    let org: Organization | null = null;
+    try {
+      if (/^\d+$/.test(raw)) org = store.updateOrganization(Number(raw), bodyOf(req, 'organization') as OrganizationInput);
+    } catch (e) {
+      if (e instanceof RecordInvalid) return recordInvalid(reply, e);
+      throw e;
+    }
     if (!org) return sendError(reply, 404, errors.notFound);
     return { organization: organizationJson(org, baseUrl(req)) };
   });

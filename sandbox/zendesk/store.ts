@@ -2,7 +2,7 @@
  * The Zendesk sandbox's mutable state: organizations, users, tickets, comments and
  * audits, cloned from the shared dataset, plus the ticket rules Zendesk enforces on
  * every write (whoever makes it: the API or an in-system action). Every committed
- * ticket change is announced to listeners, which is how webhooks learn of it.
+ * ticket and organization change is announced to listeners, which is how webhooks learn of it.
  */
 import type { RetailDataset, ZdStatus, ZdPriority } from '../dataset/model.js';
 
@@ -89,6 +89,19 @@ export interface TicketChange {
   audit: Audit;
 }
 
+/** One committed organization change, as listeners (webhooks) see it. */
+export interface OrganizationChange {
+  kind: 'created' | 'updated';
+  organization: Organization;
+  /** The organization before the change; null on create. */
+  previous: Organization | null;
+}
+
+export interface OrganizationInput {
+  name?: unknown;
+  external_id?: unknown;
+}
+
 /** A Zendesk validation failure: answered as 422 RecordInvalid with these details. */
 export class RecordInvalid extends Error {
   constructor(
@@ -157,6 +170,8 @@ export class ZendeskStore {
   private nextAuditId = 1;
   private nextUserId: number;
   private listeners: ((c: TicketChange) => void)[] = [];
+  private organizationListeners: ((c: OrganizationChange) => void)[] = [];
+  private nextOrganizationId: number;
 
   constructor(dataset: RetailDataset, agentEmail: string) {
     // structuredClone: the generator's output is shared with the other sandboxes and must stay untouched.
@@ -189,6 +204,7 @@ export class ZendeskStore {
     this.nextTicketId = Math.max(0, ...this.tickets.keys()) + 1;
     this.nextCommentId = maxComment + 1;
     this.nextUserId = Math.max(0, ...this.users.keys()) + 1;
+    this.nextOrganizationId = Math.max(0, ...this.organizations.keys()) + 1;
 
     const existing = this.userByEmail(agentEmail);
     if (existing && existing.role !== 'end-user') {
@@ -215,6 +231,69 @@ export class ZendeskStore {
 
   onTicketChange(listener: (c: TicketChange) => void): void {
     this.listeners.push(listener);
+  }
+
+  onOrganizationChange(listener: (c: OrganizationChange) => void): void {
+    this.organizationListeners.push(listener);
+  }
+
+  /**
+   * Zendesk's organization rules: a name is required and unique; an external id is
+   * optional, unique and compared without case. `exceptId` is the organization being updated.
+   */
+  private checkOrganization(name: string, externalId: string | null, exceptId: number | null): void {
+    if (name.trim() === '') throw invalid('name', 'Name: cannot be blank', 'BlankValue');
+    for (const o of this.organizations.values()) {
+      if (o.id === exceptId) continue;
+      if (o.name.toLowerCase() === name.trim().toLowerCase()) throw invalid('name', `Name: ${name.trim()} has already been taken`, 'DuplicateValue');
+      if (externalId !== null && (o.external_id ?? '').toLowerCase() === externalId.toLowerCase()) {
+        throw invalid('external_id', `External ID: ${externalId} has already been taken`, 'DuplicateValue');
+      }
+    }
+  }
+
+  private static externalIdOf(raw: unknown): string | null {
+    if (raw === null || raw === undefined || raw === '') return null;
+    if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
+    if (typeof raw !== 'string') throw invalid('external_id', 'External ID: is invalid');
+    return raw;
+  }
+
+  /** POST /api/v2/organizations, as an admin would. */
+  createOrganization(input: OrganizationInput): Organization {
+    if (typeof input.name !== 'string') throw invalid('name', 'Name: cannot be blank', 'BlankValue');
+    const externalId = ZendeskStore.externalIdOf(input.external_id);
+    this.checkOrganization(input.name, externalId, null);
+    const now = zdTime(Date.now());
+    const org: Organization = { id: this.nextOrganizationId++, external_id: externalId, name: input.name.trim(), created_at: now, updated_at: now };
+    this.organizations.set(org.id, org);
+    this.emitOrganization({ kind: 'created', organization: { ...org }, previous: null });
+    return org;
+  }
+
+  /** PUT /api/v2/organizations/:id: the attributes given change, the rest stay. Null when there is no such organization. */
+  updateOrganization(id: number, input: OrganizationInput): Organization | null {
+    const org = this.organizations.get(id);
+    if (!org) return null;
+    const before = { ...org };
+    const name = input.name === undefined ? org.name : input.name;
+    if (typeof name !== 'string') throw invalid('name', 'Name: cannot be blank', 'BlankValue');
+    const externalId = input.external_id === undefined ? org.external_id : ZendeskStore.externalIdOf(input.external_id);
+    this.checkOrganization(name, externalId, id);
+    if (name.trim() === org.name && externalId === org.external_id) return org;
+    Object.assign(org, { name: name.trim(), external_id: externalId, updated_at: zdTime(Date.now()) });
+    this.emitOrganization({ kind: 'updated', organization: { ...org }, previous: before });
+    return org;
+  }
+
+  private emitOrganization(change: OrganizationChange): void {
+    for (const l of this.organizationListeners) {
+      try {
+        l(change);
+      } catch {
+        // As for tickets: a listener's failure never undoes a committed write.
+      }
+    }
   }
 
   userByEmail(email: string): User | undefined {

@@ -8,7 +8,7 @@
  * appear in the sandbox's API stats.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import type { Comment, Ticket, TicketChange, ZendeskStore } from './store.js';
+import type { Comment, Organization, OrganizationChange, Ticket, TicketChange, ZendeskStore } from './store.js';
 import { zdTime } from './store.js';
 
 export type WebhookAuth =
@@ -48,6 +48,8 @@ export const TICKET_EVENT_TYPES = [
   'zen:event-type:ticket.requester_changed',
   'zen:event-type:ticket.organization_changed',
 ] as const;
+/** The organization event types the sandbox emits (Zendesk also has custom_field_changed, tags_changed, deleted). */
+export const ORGANIZATION_EVENT_TYPES = ['zen:event-type:organization.created', 'zen:event-type:organization.external_id_changed', 'zen:event-type:organization.name_changed'] as const;
 export const CONDITIONAL = 'conditional_ticket_events';
 
 /** A validation failure in the Webhooks API's own error shape. */
@@ -239,6 +241,30 @@ export function ticketEvents(change: TicketChange, store: ZendeskStore): { type:
   return out;
 }
 
+/** Organization event `detail`, as Zendesk sends it: the organization with its ids as strings. */
+function organizationDetail(o: Organization): Record<string, unknown> {
+  return {
+    created_at: o.created_at,
+    external_id: o.external_id,
+    group_id: null,
+    id: String(o.id),
+    name: o.name,
+    shared_comments: false,
+    shared_tickets: false,
+    updated_at: o.updated_at,
+  };
+}
+
+/** The organization events one change produces: created (with an empty event), or one per changed attribute. */
+export function organizationEvents(change: OrganizationChange): { type: string; event: Record<string, unknown> }[] {
+  const { organization: o, previous: p } = change;
+  if (!p) return [{ type: 'zen:event-type:organization.created', event: {} }];
+  const out: { type: string; event: Record<string, unknown> }[] = [];
+  if (o.external_id !== p.external_id) out.push({ type: 'zen:event-type:organization.external_id_changed', event: { current: o.external_id, previous: p.external_id } });
+  if (o.name !== p.name) out.push({ type: 'zen:event-type:organization.name_changed', event: { current: o.name, previous: p.name } });
+  return out;
+}
+
 interface Job {
   eventType: string;
   body: string;
@@ -256,6 +282,7 @@ export class WebhookHub {
     private readonly opts: WebhookOptions,
   ) {
     store.onTicketChange((c) => this.onTicketChange(c));
+    store.onOrganizationChange((c) => this.onOrganizationChange(c));
   }
 
   create(raw: unknown, actorId: number): Webhook {
@@ -381,6 +408,29 @@ export class WebhookHub {
         });
         this.enqueue(hook, { eventType: e.type, body });
       });
+    }
+  }
+
+  private onOrganizationChange(change: OrganizationChange): void {
+    if (this.closed) return;
+    const events = organizationEvents(change);
+    for (const hook of this.hooks.values()) {
+      // Trigger (conditional) webhooks fire on tickets only.
+      if (hook.status !== 'active' || hook.subscriptions.includes(CONDITIONAL)) continue;
+      for (const e of events) {
+        if (!hook.subscriptions.includes(e.type)) continue;
+        const body = JSON.stringify({
+          type: e.type,
+          account_id: this.opts.accountId,
+          subject: `zen:organization:${change.organization.id}`,
+          id: randomUUID(),
+          time: zdTime(Date.now()),
+          zendesk_event_version: '2022-06-20',
+          detail: organizationDetail(change.organization),
+          event: e.event,
+        });
+        this.enqueue(hook, { eventType: e.type, body });
+      }
     }
   }
 

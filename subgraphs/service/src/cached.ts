@@ -6,7 +6,7 @@
  */
 import { entityTag, listTag, loadLists, lookupValue, type EntityCache, type EntryKind, type FetchedList, type Lookup } from '../../../lib/cache/index.js';
 import { casePagesViaOrganizations, type ServiceReads } from './loaders.js';
-import type { CaseCommentRecord, CasePage, CasePageArgs, CustomerOrganization, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
+import type { CaseCommentRecord, CasePage, CasePageArgs, CustomerDirectoryEntry, CustomerOrganization, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
 
 export const SERVICE_CACHE_KINDS = {
   supportCase: { name: 'service/SupportCase', domain: 'cases', tag: (id) => entityTag('SupportCase', id) },
@@ -18,12 +18,19 @@ export const SERVICE_CACHE_KINDS = {
   /**
    * The organization a customer's cases are listed by, read on every case-list miss.
    * Only found organizations are stored (an absent lookup never is), so a customer who
-   * gets one is seen at the next case-list miss rather than after the directory TTL.
+   * gets one is seen at the next case-list miss: the case list's own TTL is the only
+   * wait, and an organization event ends it at once.
    * Its tag is customerDirectory's: both say where the customer sits in the service desk.
    */
   customerOrganization: { name: 'service/Customer.organization', domain: 'directory', tag: (id) => listTag('Customer', id, 'serviceDirectory') },
-  /** Where a customer's new cases go (organization and requester): read by openCase. */
-  customerDirectory: { name: 'service/Customer.directory', domain: 'directory', tag: (id) => listTag('Customer', id, 'serviceDirectory') },
+  /**
+   * Where a customer's new cases go (organization and requester), read by openCase: kept for the
+   * directory TTL when both were found. (Named apart from the earlier `service/Customer.directory`,
+   * which also kept entries that found nothing for the whole directory TTL.)
+   */
+  customerDirectory: { name: 'service/Customer.directoryEntry', domain: 'directory', tag: (id) => listTag('Customer', id, 'serviceDirectory') },
+  /** A directory entry missing its organization or its end user: kept for the short miss TTL. */
+  customerDirectoryMiss: { name: 'service/Customer.directoryEntry.miss', domain: 'directoryMiss', tag: (id) => listTag('Customer', id, 'serviceDirectory') },
   /** The customer an ERP order belongs to, read to validate openCase; an order never changes hands. */
   orderOwner: { name: 'service/Order.customer', domain: 'directory', tag: (id) => listTag('Order', id, 'owner') },
 } as const satisfies Record<string, EntryKind>;
@@ -46,6 +53,105 @@ export async function cachedLookup<V>(
     if (v instanceof Error) throw v;
     return v;
   });
+}
+
+/** What a miss kind stores: the partial answer (or null when nothing was found). */
+interface Missed<V> {
+  value: V | null;
+}
+
+/**
+ * Directory lookups whose answer may be incomplete, with a TTL of its own for each: a complete
+ * answer is kept under `found` for the directory TTL, an empty or partial one under `missing` for
+ * the miss TTL (`CACHE_TTL_DIRECTORY_MISS_SECONDS`). Without the split, openCase's lookup for a
+ * customer looked up a minute before their organization was created kept "none" for an hour. Both
+ * kinds share the customer's tag, so an organization event clears them together. A complete
+ * answer costs one cache read; a miss two; Zendesk is asked only when neither kind holds the key.
+ *
+ * Returns, per key, the value (complete or partial, fresh or stale), absent when Zendesk knows
+ * nothing of it, or the key's failure.
+ */
+export async function loadDirectory<V>(
+  cache: EntityCache,
+  kinds: { found: EntryKind; missing: EntryKind },
+  keys: readonly string[],
+  read: (keys: string[]) => Promise<ReadonlyArray<V | null | Error>>,
+  complete: (value: V) => boolean,
+): Promise<Map<string, Lookup<V>>> {
+  const partial = new Map<string, Lookup<V>>();
+  /** Reads through the miss kind; complete answers are returned for the found kind to keep. */
+  const throughMisses = async (ids: string[]): Promise<Map<string, V>> => {
+    const completed = new Map<string, V>();
+    const got = await cache.load<Missed<V>>(kinds.missing, ids, async (unknown) => {
+      const answers = await read(unknown);
+      const out = new Map<string, Missed<V> | Error>();
+      unknown.forEach((k, i) => {
+        const v = answers[i];
+        if (v instanceof Error) out.set(k, v);
+        else if (v !== null && v !== undefined && complete(v)) completed.set(k, v);
+        else out.set(k, { value: v ?? null });
+      });
+      return out;
+    });
+    for (const [k, l] of got) {
+      if (l.phase === 'fresh' || l.phase === 'stale') partial.set(k, l.value.value === null ? { phase: 'absent' } : { ...l, value: l.value.value });
+      else if (l.phase === 'failed') partial.set(k, l);
+    }
+    return completed;
+  };
+
+  const found = await cache.load<V>(kinds.found, keys, async (missing) => {
+    const out = new Map<string, V | Error>(await throughMisses(missing));
+    // A failure goes to the found kind, which may stand in with its last complete value.
+    for (const k of missing) {
+      const p = partial.get(k);
+      if (p?.phase === 'failed') out.set(k, p.error);
+    }
+    return out;
+  });
+
+  const out = new Map<string, Lookup<V>>();
+  const unresolved: string[] = [];
+  for (const k of new Set(keys)) {
+    const f = found.get(k);
+    const p = partial.get(k);
+    if (f && f.phase !== 'absent') out.set(k, f);
+    else if (p) out.set(k, p);
+    else unresolved.push(k);
+  }
+  if (unresolved.length > 0) {
+    // The found kind's miss was another request's fetch, joined in flight: its answer for
+    // these keys is in the miss kind by now (or comes from Zendesk if that one expired).
+    const completed = await throughMisses(unresolved);
+    for (const k of unresolved) {
+      const c = completed.get(k);
+      out.set(k, c !== undefined ? { phase: 'fresh', value: c, fetchedAt: cache.now() } : (partial.get(k) ?? { phase: 'absent' }));
+    }
+  }
+  return out;
+}
+
+/**
+ * Where a customer's new cases go, through the cache when there is one: complete entries for the
+ * directory TTL, entries without an organization or end user for the miss TTL.
+ */
+export async function cachedDirectory(
+  cache: EntityCache | undefined,
+  customerNumber: string,
+  read: (customerNumber: string) => Promise<CustomerDirectoryEntry>,
+): Promise<CustomerDirectoryEntry> {
+  const none: CustomerDirectoryEntry = { organizationId: null, requesterId: null };
+  if (!cache) return read(customerNumber);
+  const found = await loadDirectory<CustomerDirectoryEntry>(
+    cache,
+    { found: SERVICE_CACHE_KINDS.customerDirectory, missing: SERVICE_CACHE_KINDS.customerDirectoryMiss },
+    [customerNumber],
+    (keys) => Promise.all(keys.map((k) => read(k))),
+    (e) => e.organizationId !== null && e.requesterId !== null,
+  );
+  const v = lookupValue(found.get(customerNumber));
+  if (v instanceof Error) throw v;
+  return v ?? none;
 }
 
 type PageMeta = Omit<CasePage, 'cases'>;

@@ -16,6 +16,12 @@
  *   persisted with the feed state, catches whatever a missed or refused webhook
  *   dropped.
  *
+ * The same webhook subscribes to organization events (created, external id changed,
+ * deleted): they publish nothing, but drop the cached directory entries and case lists
+ * of the customers the organization names now and named before, so a customer whose
+ * organization appears in Zendesk sees its cases at the next read. A lost one is
+ * bounded by the short TTL of directory misses.
+ *
  * The eventId is the ticket id plus its updated_at, which names one change
  * whichever source saw it (and the write that made it); the bus drops repeats, and
  * the feed state remembers the last version seen per case, so the export does not
@@ -28,13 +34,14 @@ import type { EventBus } from '../../../lib/events/bus.js';
 import type { FeedState, FeedStateStore } from '../../../lib/feeds/state.js';
 import { boundKnown } from '../../../lib/feeds/state.js';
 import { UpstreamError } from '../../../lib/errors.js';
+import { entityTag, listTag } from '../../../lib/cache/index.js';
 import { caseTags } from './writes.js';
 import { caseStatusFromWire, type CaseStatus, type ServiceDeskFeed, type SupportCaseRecord } from './zendesk.js';
 
 export const CASE_UPDATED_TOPIC = 'case.updated';
 
 /** The ticket events the webhook subscribes to: every one Zendesk emits for a ticket change we show. */
-export const WEBHOOK_EVENT_TYPES = [
+export const TICKET_EVENT_TYPES = [
   'zen:event-type:ticket.created',
   'zen:event-type:ticket.status_changed',
   'zen:event-type:ticket.priority_changed',
@@ -47,6 +54,33 @@ export const WEBHOOK_EVENT_TYPES = [
   'zen:event-type:ticket.requester_changed',
   'zen:event-type:ticket.organization_changed',
 ] as const;
+
+/**
+ * The organization events the webhook subscribes to: each can put a customer number on an
+ * organization or take it off one, which moves where that customer's cases are listed.
+ */
+export const ORGANIZATION_EVENT_TYPES = [
+  'zen:event-type:organization.created',
+  'zen:event-type:organization.external_id_changed',
+  'zen:event-type:organization.deleted',
+] as const;
+
+/** Everything the webhook subscribes to. */
+export const WEBHOOK_EVENT_TYPES = [...TICKET_EVENT_TYPES, ...ORGANIZATION_EVENT_TYPES] as const;
+
+const isOrganizationEvent = (type: string): type is (typeof ORGANIZATION_EVENT_TYPES)[number] => (ORGANIZATION_EVENT_TYPES as readonly string[]).includes(type);
+
+/**
+ * Cache tags an organization change makes stale: which customer the organization is, and for each
+ * customer number it gained or lost, where that customer sits in the service desk and their case
+ * lists. External ids are case-insensitive in Zendesk; customer numbers are upper case in the graph.
+ */
+export function organizationTags(organizationId: string, customerNumbers: ReadonlyArray<string | null>): string[] {
+  const tags = [entityTag('Organization', organizationId)];
+  const numbers = new Set(customerNumbers.flatMap((c) => (c ? [c, c.toUpperCase()] : [])));
+  for (const c of numbers) tags.push(listTag('Customer', c, 'serviceDirectory'), listTag('Customer', c, 'cases'));
+  return tags;
+}
 
 /** What a `case.updated` event carries: ids and statuses, never the case's text. */
 export interface CaseUpdatePayload {
@@ -118,6 +152,12 @@ interface PendingSequence {
   timer: NodeJS.Timeout | undefined;
 }
 
+interface OrganizationEventBody {
+  type: (typeof ORGANIZATION_EVENT_TYPES)[number];
+  detail: { id: string | number; external_id?: string | null };
+  event?: { current?: unknown; previous?: unknown } | null;
+}
+
 interface WebhookBody {
   type?: unknown;
   subject?: unknown;
@@ -140,6 +180,14 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function malformed(body: unknown): string | undefined {
   if (!isObject(body)) return `expected a JSON object (a Zendesk event), got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : `a ${typeof body}`}`;
   if (typeof body.type !== 'string' || body.type === '') return 'expected a Zendesk event with a string "type"';
+  if (isOrganizationEvent(body.type)) {
+    const d = body.detail;
+    if (!isObject(d)) return `expected a "detail" object in the ${body.type} event`;
+    if (!((typeof d.id === 'string' || typeof d.id === 'number') && /^\d+$/.test(String(d.id)))) return `expected "detail.id" to be an organization id in the ${body.type} event, got ${JSON.stringify(d.id) ?? 'nothing'}`;
+    if (d.external_id !== undefined && d.external_id !== null && typeof d.external_id !== 'string') return `expected "detail.external_id" to be a string or null in the ${body.type} event, got ${JSON.stringify(d.external_id)}`;
+    if (body.event !== undefined && body.event !== null && !isObject(body.event)) return `expected "event" to be an object in the ${body.type} event`;
+    return undefined;
+  }
   if (!body.type.startsWith('zen:event-type:ticket.')) return undefined;
   const d = body.detail;
   if (!isObject(d)) return `expected a "detail" object in the ${body.type} event`;
@@ -352,8 +400,36 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
       res.status(400).json({ error: problem });
       return;
     }
-    accept(parsed as WebhookBody);
+    const type = (parsed as { type: string }).type;
+    if (isOrganizationEvent(type)) {
+      try {
+        await organizationChanged(parsed as OrganizationEventBody);
+      } catch (e) {
+        // Not applied: Zendesk retries the delivery; the miss TTL bounds what a lost one leaves behind.
+        log.warn({ err: (e as Error).message, type }, 'could not apply an organization event');
+        res.status(503).set('retry-after', '5').json({ error: 'could not apply the event now' });
+        return;
+      }
+    } else {
+      accept(parsed as WebhookBody);
+    }
     res.status(200).json({ ok: true });
+  };
+
+  /**
+   * An organization was created, deleted or given another external id: the customers it names (now
+   * and before) may have gained or lost the organization their cases are listed by. Their cached
+   * directory entries and case lists go, so the next read asks Zendesk, well before the miss TTL.
+   */
+  const organizationChanged = async (body: OrganizationEventBody): Promise<void> => {
+    const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+    const organizationId = String(body.detail.id);
+    const numbers = [str(body.detail.external_id)];
+    if (body.type === 'zen:event-type:organization.external_id_changed') numbers.push(str(body.event?.current), str(body.event?.previous));
+    const tags = organizationTags(organizationId, numbers);
+    // False: the shared store did not record it, so other replicas would not see it; Zendesk's retry will.
+    if ((await opts.invalidate(tags)) === false) throw new Error('the shared cache did not record the invalidation');
+    log.info({ type: body.type, organizationId, customers: [...new Set(numbers.filter((n) => n !== null))] }, 'organization changed in Zendesk; its customers\' directory entries and case lists were dropped');
   };
 
   const register = async (): Promise<void> => {

@@ -21,7 +21,7 @@ import { inProcessBus, redisBus, type EventBus } from '../../../lib/events/bus.j
 import { fileStateStore, identityBoundStore, redisStateStore, type FeedStateStore } from '../../../lib/feeds/state.js';
 import { zendeskIdentity } from '../../../lib/feeds/identity.js';
 import { coordinatorOptions, createWriteCoordinator, loadWritesConfig, openWriteStore, type WriteCoordinatorOptions, type WriteStore } from '../../../lib/writes/index.js';
-import { SERVICE_CACHE_KINDS, cachedLookup, cachedServiceReads } from './cached.js';
+import { SERVICE_CACHE_KINDS, cachedDirectory, cachedLookup, cachedServiceReads } from './cached.js';
 import { createOrderOwners, type OrderOwners } from './erp.js';
 import { createCaseFeed, type CaseFeed, type CaseFeedOptions } from './feed.js';
 import { createLoaders, deskReads, type ServiceReads } from './loaders.js';
@@ -127,10 +127,7 @@ export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgrap
   const invalidate = async (tags: readonly string[]): Promise<boolean> => (cache ? cache.invalidate(tags) : true);
 
   const directory = async (customerId: string): Promise<CustomerDirectoryEntry> => {
-    const [entry] = await cachedLookup<CustomerDirectoryEntry>(cache, SERVICE_CACHE_KINDS.customerDirectory, [customerId], (keys) =>
-      Promise.all(keys.map((k) => deskWrites.customerDirectory(k))),
-    );
-    return entry ?? { organizationId: null, requesterId: null };
+    return cachedDirectory(cache, customerId, (k) => deskWrites.customerDirectory(k));
   };
   const orderOwner = async (orderId: string): Promise<string | null> => {
     const owners = deps.orderOwners;
