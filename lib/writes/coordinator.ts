@@ -79,7 +79,7 @@ export interface PublishedWriteEvent extends WriteEvent {
 export interface ApplierOptions<P, R> {
   /** How the system deduplicates a repeated call; see DedupeMechanism. Required, because replay after a crash depends on it. */
   dedupe: DedupeMechanism;
-  /** Cache tags an applied write makes stale, e.g. `["order:SO-100234", "customer-orders:C-000042"]`. @default none */
+  /** Cache tags an applied write makes stale, e.g. `["Order:SO-100234", "Customer:C-000042:orders"]` (lib/cache entityTag, listTag). @default none */
   invalidates?: (payload: P, result: R) => string[];
   /** The domain event an applied write publishes. @default none */
   event?: (payload: P, result: R) => WriteEvent | undefined;
@@ -270,6 +270,11 @@ export class WriteCoordinator {
   registerApplier<P, R>(kind: string, apply: ApplyFn<P, R>, opts: ApplierOptions<P, R>): void {
     if (this.appliers.has(kind)) throw new Error(`an applier for write kind '${kind}' is already registered`);
     this.appliers.set(kind, { apply: apply as ApplyFn<unknown, unknown>, opts: opts as ApplierOptions<unknown, unknown> });
+  }
+
+  /** The registered write kinds, e.g. `order.place`: what an operator may filter the queue by. */
+  kinds(): string[] {
+    return [...this.appliers.keys()].sort();
   }
 
   private nextSeq(): number {

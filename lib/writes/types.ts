@@ -118,13 +118,16 @@ export function statusOf(state: WriteState): WriteStatus {
 }
 
 const CUSTOMER_IN_ENTITY_KEY = /(?:^|:)customer:([^:]+)$/;
+/** A storefront caller's idempotency scope names its customer (`customer:C-000042`, maybe followed by `/subject`). */
+const CUSTOMER_IN_SCOPE = /^customer:([^/:]+)/;
 
 /**
  * The customer a write is for: what the subgraph recorded at submit, else what
- * older records carry (the payload's or the result's `customerId`, or an entity
- * key such as `ERP:customer:C-000042`). Undefined when nothing names one.
+ * older records carry (the payload's or the result's `customerId`, an entity key
+ * such as `ERP:customer:C-000042`, or a storefront caller's scope, which is its
+ * customer's). Undefined when nothing names one.
  */
-export function customerOfWrite(w: Pick<WriteRecord, 'customerId' | 'payload' | 'entityKey' | 'state'>): string | undefined {
+export function customerOfWrite(w: Pick<WriteRecord, 'customerId' | 'payload' | 'entityKey' | 'state' | 'scope'>): string | undefined {
   if (w.customerId) return w.customerId;
   const fromPayload = (w.payload as { customerId?: unknown } | null)?.customerId;
   if (typeof fromPayload === 'string' && fromPayload !== '') return fromPayload;
@@ -132,7 +135,7 @@ export function customerOfWrite(w: Pick<WriteRecord, 'customerId' | 'payload' | 
     const fromResult = (w.state.result as { customerId?: unknown } | null)?.customerId;
     if (typeof fromResult === 'string' && fromResult !== '') return fromResult;
   }
-  return CUSTOMER_IN_ENTITY_KEY.exec(w.entityKey)?.[1];
+  return CUSTOMER_IN_ENTITY_KEY.exec(w.entityKey)?.[1] ?? CUSTOMER_IN_SCOPE.exec(w.scope)?.[1];
 }
 
 export function outcomeOf<R = unknown>(w: WriteRecord): WriteOutcome<R> {
