@@ -46,6 +46,20 @@ export type AuditRecord =
       target?: Record<string, string>;
       outcome: 'succeeded' | 'failed';
       errorCode?: string;
+    }
+  | {
+      /** An operator action on a write queue (retry or discard, of one write or in bulk). */
+      action: 'queue';
+      /** The root field, e.g. `retryOrderWrites`. */
+      operation: string;
+      /** How many writes it changed. */
+      affected: number;
+      /** The writes it changed: identifiers only. */
+      writeIds: string[];
+      /** Matching writes it could not change (bulk only). */
+      failed?: number;
+      /** What a bulk action selected by: listings, kinds, customer, time bounds. */
+      filter?: Record<string, unknown>;
     };
 
 let auditLog: Logger | undefined;
@@ -67,6 +81,6 @@ export function audit(caller: Caller, correlationId: string | undefined, record:
       ...(caller.customerId ? { callerCustomerId: caller.customerId } : {}),
       correlationId,
     },
-    record.action === 'read' ? 'audit: personal data read' : 'audit: write',
+    record.action === 'read' ? 'audit: personal data read' : record.action === 'queue' ? 'audit: write queue action' : 'audit: write',
   );
 }

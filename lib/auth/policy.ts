@@ -35,8 +35,8 @@ export const OPERATIONS = {
   'Customer.cases': { agent: 'allow', storefront: 'own' },
   /** Storefront callers get the public comments only (see visibleComments). */
   'SupportCase.comments': { agent: 'allow', storefront: 'own' },
-  /** A write's outcome by writeId. */
-  'write.outcome': { agent: 'allow', storefront: 'own' },
+  /** A write's outcome by writeId: another customer's write reads as null, like an unknown id. */
+  'write.outcome': { agent: 'allow', storefront: 'own-or-null' },
   // Writes
   'Mutation.updateCustomerEngagement': { agent: 'allow', storefront: 'own' },
   'Mutation.placeOrder': { agent: 'allow', storefront: 'own' },
@@ -47,7 +47,7 @@ export const OPERATIONS = {
   /** Storefront callers add public comments only (see requirePublicComment). */
   'Mutation.addCaseComment': { agent: 'allow', storefront: 'own' },
   'Mutation.updateCaseStatus': { agent: 'allow', storefront: 'deny' },
-  /** The write queue's operations (list, retry, discard dead letters). */
+  /** The write queue's operations: list and page, retry and discard (one write or in bulk). */
   'queue.operate': { agent: 'deny', operator: 'allow', storefront: 'deny' },
   // Subscriptions: storefront callers must filter on their own customerId (see authorizeSubscription).
   'Subscription.orderStatusChanged': { agent: 'allow', storefront: 'own' },

@@ -27,6 +27,7 @@ export interface WritesConfig {
   pollMs: number;
   leaseMs: number;
   retentionMs: number;
+  turnWaitMs: number;
 }
 
 export function loadWritesConfig(env: Env = process.env): WritesConfig {
@@ -39,6 +40,7 @@ export function loadWritesConfig(env: Env = process.env): WritesConfig {
     WRITES_POLL_MS: positiveInt.default(1_000),
     WRITES_LEASE_MS: positiveInt.default(60_000),
     WRITES_RETENTION_MS: positiveInt.default(7 * 24 * 3600_000),
+    WRITES_TURN_WAIT_MS: positiveInt.default(10_000),
   });
   const r = schema.safeParse(env);
   if (!r.success) {
@@ -58,6 +60,7 @@ export function loadWritesConfig(env: Env = process.env): WritesConfig {
     pollMs: c.WRITES_POLL_MS,
     leaseMs: c.WRITES_LEASE_MS,
     retentionMs: c.WRITES_RETENTION_MS,
+    turnWaitMs: c.WRITES_TURN_WAIT_MS,
   };
 }
 
@@ -95,5 +98,6 @@ export function coordinatorOptions(config: WritesConfig) {
     maxBackoffMs: config.maxBackoffMs,
     pollMs: config.pollMs,
     leaseMs: config.leaseMs,
+    turnWaitMs: config.turnWaitMs,
   };
 }

@@ -20,7 +20,7 @@ import { hostname } from 'node:os';
 import { DomainError, ErrorCode, UpstreamError, unreachable } from '../errors.js';
 import { childTraceparent, currentScope, runInScope } from '../context.js';
 import { childLogger } from '../log.js';
-import type { WriteListing, WriteStore } from './store.js';
+import { type WriteListing, type WritePosition, type WriteQuery, type WriteStore } from './store.js';
 import { isSettled, outcomeOf, type WriteError, type WriteOutcome, type WriteRecord, type WriteState } from './types.js';
 
 const log = childLogger('writes');
@@ -79,7 +79,7 @@ export interface PublishedWriteEvent extends WriteEvent {
 export interface ApplierOptions<P, R> {
   /** How the system deduplicates a repeated call; see DedupeMechanism. Required, because replay after a crash depends on it. */
   dedupe: DedupeMechanism;
-  /** Cache tags an applied write makes stale, e.g. `["order:SO-100234", "customer-orders:C-000042"]`. @default none */
+  /** Cache tags an applied write makes stale, e.g. `["Order:SO-100234", "Customer:C-000042:orders"]` (lib/cache entityTag, listTag). @default none */
   invalidates?: (payload: P, result: R) => string[];
   /** The domain event an applied write publishes. @default none */
   event?: (payload: P, result: R) => WriteEvent | undefined;
@@ -106,6 +106,8 @@ export interface WriteRequest<P> {
   idempotencyKey?: string | null;
   /** The version the caller last read; handed to the applier. */
   expectedVersion?: string | null;
+  /** The customer the write is for: operators filter the queue by it, and a storefront caller may read its outcome. @default none */
+  customerId?: string | null;
 }
 
 export interface WriteCoordinatorOptions {
@@ -129,6 +131,14 @@ export interface WriteCoordinatorOptions {
   leaseMs?: number;
   /** How long a duplicate request waits for the original's first attempt to finish before answering QUEUED. @default 10000 */
   duplicateWaitMs?: number;
+  /**
+   * How long a write waits for earlier writes to the same entity (submitted
+   * concurrently, and still being applied) before its mutation answers anyway.
+   * Within it the write is applied in its turn and answers APPLIED or REJECTED;
+   * past it the write stays queued in order and `submit` throws UPSTREAM_TIMEOUT
+   * with `reason: "ENTITY_BUSY"` and the writeId. @default 10000
+   */
+  turnWaitMs?: number;
   /** Writes replayed per worker round (distinct entities, in parallel). @default 16 */
   batchSize?: number;
   /** Invalidates cache tags after a write applies. Failures are logged, never fail the write. @default none */
@@ -173,13 +183,45 @@ function classify(e: unknown): { error: WriteError; verdict: 'refused' | 'transi
   return { error: { code: ErrorCode.INTERNAL_SERVER_ERROR, message: e instanceof Error ? e.message : String(e) }, verdict: 'transient' };
 }
 
+/** The outcome of a mutation's own attempt; `busy` when it gave up waiting for its turn behind writes that are moving. */
+interface FirstAttempt {
+  w: WriteRecord;
+  busy: boolean;
+}
+
+/**
+ * An earlier write that holds up its entity's line because its system could not be
+ * reached: queued after at least one failed attempt. Writes behind it answer QUEUED.
+ */
+function isBlocking(w: WriteRecord): boolean {
+  return w.state.phase === 'queued' && w.attempts > 0 && w.lastError !== undefined;
+}
+
+const SYSTEMS: ReadonlySet<string> = new Set(['SALESFORCE', 'ERP', 'SERVICE_DESK']);
+
+/** Entity keys start with their system (`ERP:order:SO-1`), which errors about the entity name. */
+function systemOfEntityKey(entityKey: string): string | undefined {
+  const first = entityKey.split(':', 1)[0] ?? '';
+  return SYSTEMS.has(first) ? first : undefined;
+}
+
+/** What a bulk retry or discard did. */
+export interface BulkResult {
+  /** How many writes it changed. */
+  affected: number;
+  /** The writes it changed, oldest first. */
+  writeIds: string[];
+  /** Matching writes it could not change (being attempted right now, or settled meanwhile), with why. */
+  failures: Array<{ writeId: string; code: string; message: string }>;
+  /** True when more writes matched than `max`: run it again for the rest. */
+  hasMore: boolean;
+}
+
 /** What operators see of a write: its outcome, plus what it carries and when it runs next. */
 export interface OperatorWriteView extends WriteOutcome {
   scope: string;
   payload: unknown;
   expectedVersion: string | null;
-  /** ISO-8601 UTC, for queued writes. */
-  nextAttemptAt: string | null;
 }
 
 export class WriteCoordinator {
@@ -189,12 +231,14 @@ export class WriteCoordinator {
     Pick<WriteCoordinatorOptions, 'invalidate' | 'publish' | 'onSettled'>;
   private readonly idPrefix: string;
   /** First attempts running in this process, so that a concurrent duplicate waits on them without polling. */
-  private readonly firstAttempts = new Map<string, Promise<WriteRecord>>();
+  private readonly firstAttempts = new Map<string, Promise<FirstAttempt>>();
   private seqCounter = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private stopped = false;
   private readonly unknownKinds = new Set<string>();
+  /** Submitters in this process waiting for their turn on an entity, woken whenever a write on it changes here. */
+  private readonly turnWaiters = new Map<string, Set<() => void>>();
 
   constructor(opts: WriteCoordinatorOptions) {
     this.store = opts.store;
@@ -207,6 +251,7 @@ export class WriteCoordinator {
       pollMs: opts.pollMs ?? 1_000,
       leaseMs: opts.leaseMs ?? 60_000,
       duplicateWaitMs: opts.duplicateWaitMs ?? 10_000,
+      turnWaitMs: opts.turnWaitMs ?? 10_000,
       batchSize: opts.batchSize ?? 16,
       owner: opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       now: opts.now ?? Date.now,
@@ -225,6 +270,11 @@ export class WriteCoordinator {
   registerApplier<P, R>(kind: string, apply: ApplyFn<P, R>, opts: ApplierOptions<P, R>): void {
     if (this.appliers.has(kind)) throw new Error(`an applier for write kind '${kind}' is already registered`);
     this.appliers.set(kind, { apply: apply as ApplyFn<unknown, unknown>, opts: opts as ApplierOptions<unknown, unknown> });
+  }
+
+  /** The registered write kinds, e.g. `order.place`: what an operator may filter the queue by. */
+  kinds(): string[] {
+    return [...this.appliers.keys()].sort();
   }
 
   private nextSeq(): number {
@@ -264,6 +314,7 @@ export class WriteCoordinator {
       kind: req.kind,
       entityKey: req.entityKey,
       scope: req.scope,
+      ...(req.customerId ? { customerId: req.customerId } : {}),
       idempotencyKey: key,
       idemRecordKey: key === undefined ? undefined : sha256(`${req.kind}\u0000${req.scope}\u0000${key}`),
       payloadHash,
@@ -288,35 +339,146 @@ export class WriteCoordinator {
           { argumentName: 'idempotencyKey' },
         );
       }
-      return outcomeOf<R>(await this.awaitOriginal(created.writeId));
+      return this.answer<R>(await this.awaitOriginal(created.writeId));
     }
 
-    if ((await this.store.head(record.entityKey)) !== writeId || !(await this.store.lease(writeId, this.o.owner, this.o.leaseMs))) {
-      // An earlier write on this entity is still pending: ours waits its turn.
-      record.attempts = 0;
-      record.state = { phase: 'queued', nextAttemptAt: now };
-      await this.store.save(record);
-      this.kick();
-      return outcomeOf<R>(record);
-    }
-    const run = this.attempt(record, applier, false, false).finally(() => {
+    const run = this.firstAttempt(record, applier).finally(() => {
       this.firstAttempts.delete(writeId);
       void this.store.unlease(writeId, this.o.owner).catch(() => undefined);
     });
     this.firstAttempts.set(writeId, run);
-    return outcomeOf<R>(await run);
+    return this.answer<R>(await run);
+  }
+
+  /**
+   * The mutation's own attempt. Writes to one entity are applied one at a time in
+   * submission order. A write submitted while earlier ones on its entity are being
+   * applied waits for its turn (bounded by turnWaitMs) and is then applied here,
+   * so that concurrent writes to a healthy system all answer APPLIED instead of
+   * QUEUED. Only when an earlier write could not reach the system (it is queued
+   * after a transient failure) does this one answer QUEUED at once: then the
+   * owning system really is out of reach, and order forbids overtaking it.
+   */
+  private async firstAttempt(record: WriteRecord, applier: Applier): Promise<FirstAttempt> {
+    const turn = await this.awaitTurn(record);
+    switch (turn) {
+      case 'ready':
+        return { w: await this.attempt(record, applier, false, false), busy: false };
+      case 'blocked':
+      case 'timeout':
+        record.attempts = 0;
+        record.updatedAt = this.o.now();
+        record.state = { phase: 'queued', nextAttemptAt: this.o.now() };
+        await this.save(record);
+        this.kick();
+        return { w: record, busy: turn === 'timeout' };
+      default:
+        return unreachable(turn);
+    }
+  }
+
+  /**
+   * Waits until the write heads its entity's line and holds its lease ('ready'), an
+   * earlier write is queued after failing to reach the system ('blocked'), or
+   * turnWaitMs has passed ('timeout'). While it waits the record says `queued`,
+   * with its next attempt after the wait, so that no replay worker takes it from
+   * under its submitter, and a crash leaves it to the worker.
+   */
+  private async awaitTurn(w: WriteRecord): Promise<'ready' | 'blocked' | 'timeout'> {
+    // Wall time, not the injectable clock: this bounds how long a client waits.
+    const deadline = performance.now() + this.o.turnWaitMs;
+    let waiting = false;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+      const head = await this.store.head(w.entityKey);
+      if (head === w.writeId) {
+        if (await this.store.lease(w.writeId, this.o.owner, this.o.leaseMs)) {
+          if (waiting) {
+            const now = this.o.now();
+            w.attempts = 1;
+            w.updatedAt = now;
+            w.state = { phase: 'in_flight', startedAt: now, leaseUntil: now + this.o.leaseMs, owner: this.o.owner };
+            await this.save(w);
+          }
+          return 'ready';
+        }
+      } else if (head !== undefined) {
+        const ahead = await this.store.get(head);
+        if (ahead && isBlocking(ahead)) return 'blocked';
+      }
+      if (!waiting) {
+        const now = this.o.now();
+        w.attempts = 0;
+        w.updatedAt = now;
+        w.state = { phase: 'queued', nextAttemptAt: now + this.o.turnWaitMs + this.o.pollMs };
+        await this.save(w);
+        waiting = true;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) return 'timeout';
+      // Woken at once when a write on this entity changes in this process; polled for other replicas.
+      await this.turnChange(w.entityKey, Math.min(delay, left));
+    }
+  }
+
+  private turnChange(entityKey: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let waiters = this.turnWaiters.get(entityKey);
+      if (!waiters) this.turnWaiters.set(entityKey, (waiters = new Set()));
+      const set = waiters;
+      const done = (): void => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (set.size === 0 && this.turnWaiters.get(entityKey) === set) this.turnWaiters.delete(entityKey);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      set.add(done);
+    });
+  }
+
+  /** Saves a write and wakes whoever in this process waits for a turn on its entity. */
+  private async save(w: WriteRecord): Promise<void> {
+    await this.store.save(w);
+    for (const wake of [...(this.turnWaiters.get(w.entityKey) ?? [])]) wake();
+  }
+
+  /**
+   * What `submit` answers for a write. A write still waiting in line behind earlier
+   * writes that are being applied is not QUEUED (its system is reachable), so past
+   * the wait it is reported as UPSTREAM_TIMEOUT with reason ENTITY_BUSY: stored,
+   * in order, and applied shortly under the writeId the error carries.
+   */
+  private answer<R>({ w, busy }: FirstAttempt): WriteOutcome<R> {
+    if (busy) {
+      const system = systemOfEntityKey(w.entityKey);
+      throw new DomainError(
+        ErrorCode.UPSTREAM_TIMEOUT,
+        `write ${w.writeId} waited ${Math.round(this.o.turnWaitMs / 1000)} s behind earlier writes to ${w.entityKey}, which are still being applied; it is stored and will be applied in its turn: read its outcome by writeId`,
+        { writeId: w.writeId, reason: 'ENTITY_BUSY', ...(system ? { system } : {}) },
+      );
+    }
+    return outcomeOf<R>(w);
   }
 
   /** A duplicate request: wait for the original's first attempt, then answer with its outcome. */
-  private async awaitOriginal(writeId: string): Promise<WriteRecord> {
+  private async awaitOriginal(writeId: string): Promise<FirstAttempt> {
     const local = this.firstAttempts.get(writeId);
     if (local) return local;
-    const deadline = this.o.now() + this.o.duplicateWaitMs;
+    const deadline = performance.now() + this.o.duplicateWaitMs;
     for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
       const w = await this.store.get(writeId);
       if (!w) throw new Error(`idempotency record points at write ${writeId}, which is missing from the store`);
-      // Only the first attempt is worth waiting for; a queued write answers QUEUED at once.
-      if (w.state.phase !== 'in_flight' || w.attempts > 1 || this.o.now() >= deadline) return w;
+      // Only the first attempt is worth waiting for, including its wait for its turn;
+      // a write queued after a failure answers QUEUED at once.
+      const firstAttemptPending =
+        (w.state.phase === 'in_flight' && w.attempts <= 1) || (w.state.phase === 'queued' && w.attempts === 0 && !w.lastError && !w.state.interrupted);
+      if (!firstAttemptPending) return { w, busy: false };
+      if (performance.now() >= deadline) {
+        // Still waiting in line: busy unless an earlier write is held up by its system (then QUEUED is the truth).
+        const head = await this.store.head(w.entityKey);
+        const ahead = head !== undefined && head !== w.writeId ? await this.store.get(head) : undefined;
+        return { w, busy: !(ahead && isBlocking(ahead)) };
+      }
       await sleep(delay);
     }
   }
@@ -342,7 +504,7 @@ export class WriteCoordinator {
     const now = this.o.now();
     w.state = { phase: 'applied', appliedAt: now, result };
     w.updatedAt = now;
-    await this.store.save(w);
+    await this.save(w);
     await this.afterApply(w, applier, result);
     return w;
   }
@@ -366,7 +528,7 @@ export class WriteCoordinator {
     } else {
       w.state = { phase: 'queued', nextAttemptAt: now + this.backoff(w.attempts, error.retryAfterSeconds) };
     }
-    await this.store.save(w);
+    await this.save(w);
     if (isSettled(w.state.phase)) await this.settled(w);
     return w;
   }
@@ -421,7 +583,7 @@ export class WriteCoordinator {
         if (w.state.phase !== 'in_flight' || w.state.owner === this.o.owner) continue;
         w.state = { phase: 'queued', nextAttemptAt: this.o.now(), interrupted: true };
         w.updatedAt = this.o.now();
-        await this.store.save(w);
+        await this.save(w);
       }
     }
     this.schedule(0);
@@ -506,7 +668,7 @@ export class WriteCoordinator {
       if (now - (w.retriedAt ?? w.createdAt) >= this.o.maxAgeMs) {
         w.state = { phase: 'dead_lettered', deadAt: now, reason: `not applied within ${Math.round(this.o.maxAgeMs / 1000)} s of its submission` };
         w.updatedAt = now;
-        await this.store.save(w);
+        await this.save(w);
         await this.settled(w);
         return true;
       }
@@ -514,7 +676,7 @@ export class WriteCoordinator {
       w.attempts += 1;
       w.updatedAt = now;
       w.state = { phase: 'in_flight', startedAt: now, leaseUntil: now + this.o.leaseMs, owner: this.o.owner };
-      await this.store.save(w);
+      await this.save(w);
       // A replay runs under the correlation id of the request that submitted the
       // write, so its calls are counted, logged and traced with that request.
       const correlationId = w.correlationId ?? `replay-${w.writeId}`;
@@ -529,14 +691,58 @@ export class WriteCoordinator {
 
   /** Pending (queued or in flight) or dead-lettered writes, oldest first. */
   async list(which: WriteListing, limit = 100): Promise<OperatorWriteView[]> {
-    const recs = await this.store.list(which, limit);
-    return recs.map((w) => ({
-      ...outcomeOf(w),
-      scope: w.scope,
-      payload: w.payload,
-      expectedVersion: w.expectedVersion ?? null,
-      nextAttemptAt: w.state.phase === 'queued' ? new Date(w.state.nextAttemptAt).toISOString() : null,
-    }));
+    return (await this.store.list(which, limit)).map((w) => this.view(w));
+  }
+
+  /**
+   * One page of the queue for operators, oldest first: up to `first` writes that
+   * match `query`, after the position a previous page ended at.
+   */
+  async page(query: WriteQuery, first: number, after?: WritePosition): Promise<{ views: Array<OperatorWriteView & { position: WritePosition }>; hasMore: boolean }> {
+    const { records, hasMore } = await this.store.page(query, after, first);
+    return {
+      views: records.map((w) => ({ ...this.view(w), position: { seq: w.seq, writeId: w.writeId } })),
+      hasMore,
+    };
+  }
+
+  /** How many writes match `query` now. */
+  async count(query: WriteQuery): Promise<number> {
+    return this.store.count(query);
+  }
+
+  private view(w: WriteRecord): OperatorWriteView {
+    return { ...outcomeOf(w), scope: w.scope, payload: w.payload, expectedVersion: w.expectedVersion ?? null };
+  }
+
+  /**
+   * Retries or discards every write matching `query`, oldest first, at most `max`
+   * of them. The matching writes are read first and then changed one by one, so a
+   * retried write that rejoins the end of the queue is not met a second time, and
+   * per-entity order is kept. A write another replica is attempting at that moment,
+   * or that moved to a state the action does not take, is reported in `failures`;
+   * the rest proceed.
+   */
+  async bulk(
+    action: { kind: 'retry' } | { kind: 'discard'; by: string; reason: string },
+    query: WriteQuery,
+    max: number,
+  ): Promise<BulkResult> {
+    const { records, hasMore } = await this.store.page(query, undefined, max);
+    const writeIds: string[] = [];
+    const failures: BulkResult['failures'] = [];
+    for (const w of records) {
+      try {
+        if (action.kind === 'retry') await this.retry(w.writeId);
+        else await this.discard(w.writeId, action.by, action.reason);
+        writeIds.push(w.writeId);
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        failures.push({ writeId: w.writeId, code: e.code, message: e.message });
+      }
+    }
+    log.info({ action: action.kind, matched: records.length, affected: writeIds.length, failed: failures.length, hasMore }, 'operator changed writes in bulk');
+    return { affected: writeIds.length, writeIds, failures, hasMore };
   }
 
   /** Runs `change` on a write under its lease, so that no replay attempt races the operator. */
@@ -551,7 +757,7 @@ export class WriteCoordinator {
       const state = change(w, now);
       w.state = state;
       w.updatedAt = now;
-      await this.store.save(w);
+      await this.save(w);
       log.info({ writeId, what, phase: state.phase }, 'operator changed a write');
       if (isSettled(state.phase)) await this.settled(w);
       else this.kick();

@@ -9,6 +9,7 @@ export {
   type ApplierOptions,
   type ApplyContext,
   type ApplyFn,
+  type BulkResult,
   type DedupeMechanism,
   type OperatorWriteView,
   type PublishedWriteEvent,
@@ -19,5 +20,5 @@ export {
 export { coordinatorOptions, loadWritesConfig, openWriteStore, type WritesConfig } from './config.js';
 export { JournalCorruptError, JournalStore, type JournalOptions } from './journal.js';
 export { checkRedisPersistence, RedisStore, type RedisStoreOptions } from './redis.js';
-export type { CreateResult, WriteListing, WriteStore } from './store.js';
-export { isSettled, outcomeOf, rejectionError, statusOf, type WriteError, type WriteOutcome, type WritePhase, type WriteRecord, type WriteState, type WriteStatus } from './types.js';
+export { compareWrites, listingOf, matchesQuery, type CreateResult, type WriteListing, type WritePage, type WritePosition, type WriteQuery, type WriteStore } from './store.js';
+export { customerOfWrite, isSettled, outcomeOf, rejectionError, statusOf, type WriteError, type WriteOutcome, type WritePhase, type WriteRecord, type WriteState, type WriteStatus } from './types.js';

@@ -18,7 +18,7 @@
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { childLogger } from '../log.js';
-import type { CreateResult, WriteListing, WriteStore } from './store.js';
+import { compareWrites, matchesQuery, type CreateResult, type WriteListing, type WritePage, type WritePosition, type WriteQuery, type WriteStore } from './store.js';
 import { isSettled, type WriteRecord } from './types.js';
 
 const log = childLogger('writes:journal');
@@ -308,6 +308,18 @@ export class JournalStore implements WriteStore {
       .sort(this.byOrder)
       .slice(0, limit)
       .map((w) => structuredClone(w));
+  }
+
+  async page(query: WriteQuery, after: WritePosition | undefined, limit: number): Promise<WritePage> {
+    // The journal's state is in memory, so a page is a filter and a sort; no I/O.
+    const matching = [...this.writes.values()].filter((w) => matchesQuery(w, query) && (!after || compareWrites(w, after) > 0)).sort(compareWrites);
+    return { records: matching.slice(0, limit).map((w) => structuredClone(w)), hasMore: matching.length > limit };
+  }
+
+  async count(query: WriteQuery): Promise<number> {
+    let n = 0;
+    for (const w of this.writes.values()) if (matchesQuery(w, query)) n++;
+    return n;
   }
 
   /** Lines in the journal file now (for tests and metrics). */

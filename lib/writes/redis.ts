@@ -10,6 +10,8 @@
  *                  (a queued write's next attempt, an in-flight write's lease end).
  * - `dead`         sorted set of dead-lettered write ids, for operators.
  * - `lease:<id>`   string with a TTL: the replica attempting the write.
+ * - `queue`        sorted set of unsettled and dead-lettered write ids by submission order
+ *                  (seq), for operators' keyset pages.
  *
  * Why a sorted set rather than a stream for the queue: a queued write waits for
  * its backoff, and a stream delivers in arrival order with no notion of "not
@@ -20,7 +22,7 @@
  */
 import type { RedisClientType } from 'redis';
 import { childLogger } from '../log.js';
-import type { CreateResult, WriteListing, WriteStore } from './store.js';
+import { compareWrites, listingOf, matchesQuery, type CreateResult, type WriteListing, type WritePage, type WritePosition, type WriteQuery, type WriteStore } from './store.js';
 import { isSettled, type WriteRecord } from './types.js';
 
 const log = childLogger('writes:redis');
@@ -34,6 +36,7 @@ end
 redis.call('HSET', KEYS[1], 'record', ARGV[2], 'phase', ARGV[6])
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+redis.call('ZADD', KEYS[5], ARGV[7], ARGV[1])
 return {1}
 `;
 
@@ -44,9 +47,11 @@ if ARGV[3] == '1' then
   redis.call('ZREM', KEYS[3], ARGV[1])
   if ARGV[5] == 'dead_lettered' then
     redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
+    redis.call('ZADD', KEYS[6], ARGV[8], ARGV[1])
     redis.call('PERSIST', KEYS[1])
   else
     redis.call('ZREM', KEYS[4], ARGV[1])
+    redis.call('ZREM', KEYS[6], ARGV[1])
     redis.call('PEXPIRE', KEYS[1], ARGV[6])
     if ARGV[7] == '1' then redis.call('PEXPIRE', KEYS[5], ARGV[6]) end
   end
@@ -56,6 +61,7 @@ else
   redis.call('ZREM', KEYS[4], ARGV[1])
   if not redis.call('LPOS', KEYS[2], ARGV[1]) then redis.call('RPUSH', KEYS[2], ARGV[1]) end
   redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+  redis.call('ZADD', KEYS[6], ARGV[8], ARGV[1])
 end
 return 1
 `;
@@ -109,12 +115,16 @@ export class RedisStore implements WriteStore {
     lease: (id: string): string => `${this.prefix}lease:${id}`,
     due: (): string => `${this.prefix}due`,
     dead: (): string => `${this.prefix}dead`,
+    queue: (): string => `${this.prefix}queue`,
   };
+
+  /** Set once this process has put writes stored before the `queue` index existed into it. */
+  private indexed: Promise<void> | undefined;
 
   async create(w: WriteRecord): Promise<CreateResult> {
     const res = (await this.redis.eval(CREATE, {
-      keys: [this.k.write(w.writeId), this.k.entity(w.entityKey), this.k.due(), this.k.idem(w.idemRecordKey ?? '-')],
-      arguments: [w.writeId, JSON.stringify(w), w.payloadHash, String(dueScore(w)), w.idemRecordKey ? '1' : '0', w.state.phase],
+      keys: [this.k.write(w.writeId), this.k.entity(w.entityKey), this.k.due(), this.k.idem(w.idemRecordKey ?? '-'), this.k.queue()],
+      arguments: [w.writeId, JSON.stringify(w), w.payloadHash, String(dueScore(w)), w.idemRecordKey ? '1' : '0', w.state.phase, String(w.seq)],
     })) as [number, string?, string?];
     if (res[0] === 1) return { created: true };
     return { created: false, writeId: String(res[1]), payloadHash: String(res[2]) };
@@ -127,7 +137,7 @@ export class RedisStore implements WriteStore {
 
   async save(w: WriteRecord): Promise<void> {
     await this.redis.eval(SAVE, {
-      keys: [this.k.write(w.writeId), this.k.entity(w.entityKey), this.k.due(), this.k.dead(), this.k.idem(w.idemRecordKey ?? '-')],
+      keys: [this.k.write(w.writeId), this.k.entity(w.entityKey), this.k.due(), this.k.dead(), this.k.idem(w.idemRecordKey ?? '-'), this.k.queue()],
       arguments: [
         w.writeId,
         JSON.stringify(w),
@@ -136,6 +146,7 @@ export class RedisStore implements WriteStore {
         w.state.phase,
         String(this.retentionMs),
         w.idemRecordKey ? '1' : '0',
+        String(w.seq),
       ],
     });
   }
@@ -175,6 +186,81 @@ export class RedisStore implements WriteStore {
     const ids = await this.redis.zRange(which === 'pending' ? this.k.due() : this.k.dead(), 0, -1);
     const recs = await this.records(ids);
     return recs.sort((a, b) => a.seq - b.seq || (a.writeId < b.writeId ? -1 : 1)).slice(0, limit);
+  }
+
+  /**
+   * Writes queued by a version without the `queue` index are in `due` and `dead`
+   * only; add them once per process. ZADD NX never moves a write already indexed,
+   * and a write that settles meanwhile is dropped from the index when a page meets it.
+   */
+  private ensureIndexed(): Promise<void> {
+    this.indexed ??= (async () => {
+      const ids = [...new Set([...(await this.redis.zRange(this.k.due(), 0, -1)), ...(await this.redis.zRange(this.k.dead(), 0, -1))])];
+      for (let i = 0; i < ids.length; i += 500) {
+        const recs = await this.records(ids.slice(i, i + 500));
+        if (recs.length > 0) await this.redis.zAdd(this.k.queue(), recs.map((w) => ({ score: w.seq, value: w.writeId })), { condition: 'NX' });
+      }
+    })().catch((e: unknown) => {
+      this.indexed = undefined;
+      throw e;
+    });
+    return this.indexed;
+  }
+
+  /**
+   * Walks the `queue` index from `after` in chunks, reading each chunk's records,
+   * until `limit` writes match or the index ends. Each chunk starts after the last
+   * write seen (score and member), not at an offset, so writes that settle or are
+   * appended meanwhile never make the walk skip or repeat one.
+   */
+  private async walk(query: WriteQuery, after: WritePosition | undefined, limit: number, visit: (w: WriteRecord) => void): Promise<boolean> {
+    await this.ensureIndexed();
+    const chunk = Math.min(1000, Math.max(100, limit * 2));
+    let from = after;
+    let found = 0;
+    for (;;) {
+      const ids = await this.redis.zRangeByScore(this.k.queue(), from ? String(from.seq) : '-inf', '+inf', { LIMIT: { offset: 0, count: chunk } });
+      const recs = new Map((await this.records(ids)).map((w) => [w.writeId, w]));
+      const gone: string[] = [];
+      let advanced = false;
+      for (const id of ids) {
+        const w = recs.get(id);
+        if (!w || listingOf(w) === undefined) {
+          gone.push(id);
+          continue;
+        }
+        if (from && compareWrites(w, from) <= 0) continue;
+        from = { seq: w.seq, writeId: w.writeId };
+        advanced = true;
+        if (!matchesQuery(w, query)) continue;
+        if (found === limit) return true;
+        visit(w);
+        found++;
+      }
+      if (gone.length > 0) await this.redis.zRem(this.k.queue(), gone);
+      // A chunk of equal scores that were all seen already cannot advance; stop rather than spin.
+      if (ids.length < chunk || (!advanced && gone.length === 0)) return false;
+    }
+  }
+
+  async page(query: WriteQuery, after: WritePosition | undefined, limit: number): Promise<WritePage> {
+    const records: WriteRecord[] = [];
+    const hasMore = await this.walk(query, after, limit, (w) => records.push(w));
+    return { records, hasMore };
+  }
+
+  async count(query: WriteQuery): Promise<number> {
+    const narrowed = (query.kinds?.length ?? 0) > 0 || query.customerId !== undefined || query.since !== undefined || query.until !== undefined;
+    if (!narrowed) {
+      // The listings alone are two set sizes: no record is read.
+      let n = 0;
+      if (query.listings.includes('pending')) n += await this.redis.zCard(this.k.due());
+      if (query.listings.includes('dead_lettered')) n += await this.redis.zCard(this.k.dead());
+      return n;
+    }
+    let n = 0;
+    await this.walk(query, undefined, Number.MAX_SAFE_INTEGER, () => void n++);
+    return n;
   }
 
   async close(): Promise<void> {

@@ -55,6 +55,8 @@ export interface WriteRecord {
   idemRecordKey?: string;
   /** SHA-256 of the canonical payload and expectedVersion. */
   payloadHash: string;
+  /** The customer the write is for, when the subgraph said (operators filter by it; a storefront caller sees its own). */
+  customerId?: string;
   payload: unknown;
   expectedVersion?: string;
   /** Submission order within the process's clock; ties broken by writeId. Re-assigned when an operator retries. */
@@ -82,6 +84,10 @@ export interface WriteOutcome<R = unknown> {
   lastError: WriteError | null;
   /** What the applier returned (APPLIED only): a reference such as `{ id: "SO-100234" }`. */
   result: R | null;
+  /** The customer the write is for, when known (see customerOfWrite). */
+  customerId: string | null;
+  /** ISO-8601 UTC: when a queued write is next attempted; null otherwise. */
+  nextAttemptAt: string | null;
   /** ISO-8601 UTC. */
   createdAt: string;
   updatedAt: string;
@@ -109,6 +115,27 @@ export function statusOf(state: WriteState): WriteStatus {
     default:
       return unreachable(state);
   }
+}
+
+const CUSTOMER_IN_ENTITY_KEY = /(?:^|:)customer:([^:]+)$/;
+/** A storefront caller's idempotency scope names its customer (`customer:C-000042`, maybe followed by `/subject`). */
+const CUSTOMER_IN_SCOPE = /^customer:([^/:]+)/;
+
+/**
+ * The customer a write is for: what the subgraph recorded at submit, else what
+ * older records carry (the payload's or the result's `customerId`, an entity key
+ * such as `ERP:customer:C-000042`, or a storefront caller's scope, which is its
+ * customer's). Undefined when nothing names one.
+ */
+export function customerOfWrite(w: Pick<WriteRecord, 'customerId' | 'payload' | 'entityKey' | 'state' | 'scope'>): string | undefined {
+  if (w.customerId) return w.customerId;
+  const fromPayload = (w.payload as { customerId?: unknown } | null)?.customerId;
+  if (typeof fromPayload === 'string' && fromPayload !== '') return fromPayload;
+  if (w.state.phase === 'applied') {
+    const fromResult = (w.state.result as { customerId?: unknown } | null)?.customerId;
+    if (typeof fromResult === 'string' && fromResult !== '') return fromResult;
+  }
+  return CUSTOMER_IN_ENTITY_KEY.exec(w.entityKey)?.[1] ?? CUSTOMER_IN_SCOPE.exec(w.scope)?.[1];
 }
 
 export function outcomeOf<R = unknown>(w: WriteRecord): WriteOutcome<R> {
@@ -143,6 +170,8 @@ export function outcomeOf<R = unknown>(w: WriteRecord): WriteOutcome<R> {
     attempts: w.attempts,
     lastError,
     result,
+    customerId: customerOfWrite(w) ?? null,
+    nextAttemptAt: w.state.phase === 'queued' ? new Date(w.state.nextAttemptAt).toISOString() : null,
     createdAt: new Date(w.createdAt).toISOString(),
     updatedAt: new Date(w.updatedAt).toISOString(),
   };

@@ -149,8 +149,11 @@ describe('storefront reach', () => {
     const outcome = `query O($w: ID!) { customerWrite(writeId: $w) { status system } }`;
     const own = await stack.query<{ customerWrite: { status: string } }>(outcome, { w: ownWrite.body.data?.updateCustomerEngagement.writeId }, { token: tokenOf('storefront') });
     expect(own.body.data?.customerWrite).toEqual({ status: 'APPLIED', system: 'SALESFORCE' });
+    // Another customer's write reads exactly like an unknown id: the answer tells nothing about whether it exists.
     const other = await stack.query(outcome, { w: agentWrite.body.data?.updateCustomerEngagement.writeId }, { token: tokenOf('storefront') });
-    expect(other.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const unknown = await stack.query(outcome, { w: `customer:w_${randomUUID()}` }, { token: tokenOf('storefront') });
+    expect(other.body).toEqual({ data: { customerWrite: null } });
+    expect(unknown.body).toEqual(other.body);
   });
 });
 

@@ -234,6 +234,47 @@ function suite(backend: 'embedded' | 'redis'): void {
     expect((await read(id)).phone).toBe('+1 212-555-0177'); // the newer value survived
   });
 
+  it('applies 20 concurrent writes to one customer while Salesforce is up: all APPLIED, none QUEUED, one PATCH at a time in submission order', async () => {
+    const id = 'C-000112';
+    await read(id);
+    const runs = Array.from({ length: 20 }, (_, i) => ({ phone: `+1 415-555-${1200 + i}`, correlationId: `test-${randomUUID()}` }));
+    const results = await Promise.all(runs.map((r) => stack.query<UpdateResult>(UPDATE, { id, input: { phone: r.phone }, key: key() }, { correlationId: r.correlationId })));
+    // APPLIED, or (only on a machine too slow to apply the writes ahead within WRITES_TURN_WAIT_MS) the documented
+    // UPSTREAM_TIMEOUT with reason ENTITY_BUSY and the writeId. Never QUEUED: Salesforce is up.
+    const answers = results.map((r) => r.body.data?.updateCustomerEngagement?.status ?? (r.body.errors?.[0]?.extensions as { reason?: string } | undefined)?.reason);
+    expect(answers.filter((a) => a !== 'APPLIED' && a !== 'ENTITY_BUSY')).toEqual([]);
+    expect(answers.filter((a) => a === 'APPLIED').length).toBeGreaterThan(0);
+    const writeIds = results.map((r) => r.body.data?.updateCustomerEngagement?.writeId ?? ((r.body.errors?.[0]?.extensions as { writeId?: string } | undefined)?.writeId as string));
+    for (const writeId of writeIds) {
+      await until(async () => {
+        const o = await stack.query<{ customerWrite: { status: string } }>(OUTCOME, { writeId });
+        return o.body.data?.customerWrite.status === 'APPLIED' ? true : undefined;
+      }, `write ${writeId} to be applied`, 20_000);
+    }
+    // Each mutation's own PATCH, as Salesforce received it, with when the write was accepted.
+    const patches = await Promise.all(
+      runs.map(async (r, i) => {
+        const res = await fetch(`${stack.sandboxUrls.salesforce}/__sandbox/requests?correlationId=${encodeURIComponent(r.correlationId)}`);
+        const sent = ((await res.json()) as { requests: Array<{ method: string; receivedAtMs: number; durationMs: number | null }> }).requests.filter((q) => q.method === 'PATCH');
+        expect(sent, `the PATCHes of write ${i}`).toHaveLength(1);
+        const writeId = writeIds[i] as string;
+        const o = await stack.query<{ customerWrite: { createdAt: string; attempts: number } }>(`query O($w: ID!) { customerWrite(writeId: $w) { createdAt attempts } }`, { w: writeId });
+        expect(o.body.data?.customerWrite.attempts).toBe(1);
+        return { phone: r.phone, busy: answers[i] === 'ENTITY_BUSY', at: sent[0]!.receivedAtMs, ends: sent[0]!.receivedAtMs + (sent[0]!.durationMs ?? 0), createdAt: Date.parse(o.body.data?.customerWrite.createdAt ?? '') };
+      }),
+    );
+    const inArrival = [...patches].sort((a, b) => a.at - b.at);
+    for (let i = 1; i < inArrival.length; i++) {
+      // One at a time: a PATCH arrives only after the previous one was answered, in the order the writes were accepted.
+      expect(inArrival[i]!.at).toBeGreaterThanOrEqual(inArrival[i - 1]!.ends - 1);
+      expect(inArrival[i]!.createdAt).toBeGreaterThanOrEqual(inArrival[i - 1]!.createdAt);
+      // A write told ENTITY_BUSY was behind every write that was applied in time.
+      if (inArrival[i - 1]!.busy) expect(inArrival[i]!.busy).toBe(true);
+    }
+    await stack.invalidate([`Customer:${id}`]);
+    expect((await read(id)).phone).toBe(inArrival[inArrival.length - 1]!.phone);
+  }, 30_000);
+
   it('answers QUEUED while Salesforce is down, then applies the write once when it is back', async () => {
     const id = 'C-000107';
     await read(id);

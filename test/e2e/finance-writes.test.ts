@@ -296,20 +296,34 @@ describe('the finance write queue', () => {
     } finally {
       await stack.clearFaults();
     }
+    // The same shape as the other subgraphs' queues: the shared WriteOutcome, with its kind and customer.
     const QUEUE = /* GraphQL */ `
-      query Q { financeWriteQueue(status: DEAD_LETTERED) { kind customerId outcome { writeId status lastError { code } } } }
+      query Q { financeWriteQueue(status: DEAD_LETTERED) { writeId status kind customerId lastError { code } } }
+    `;
+    const PAGE = /* GraphQL */ `
+      query P($c: ID!) { financeWrites(filter: { listing: [DEAD_LETTERED], customerId: $c }, first: 10) { totalCount nodes { writeId status kind customerId } } }
     `;
     for (const token of [stack.tokens.finance, stack.tokens.agent]) {
-      const refused = await stack.query(QUEUE, {}, { token });
-      expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      for (const [q, vars] of [[QUEUE, {}], [PAGE, { c: id }]] as const) {
+        const refused = await stack.query(q, vars, { token });
+        expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      }
     }
-    const listed = await stack.query<{ financeWriteQueue: Array<{ kind: string; customerId: string; outcome: { writeId: string; status: string } }> }>(QUEUE, {}, {
+    const listed = await stack.query<{ financeWriteQueue: Array<{ writeId: string; status: string; kind: string; customerId: string }> }>(QUEUE, {}, {
       token: stack.tokens.operator,
     });
     expect(listed.body.errors).toBeUndefined();
     expect(listed.body.data?.financeWriteQueue).toContainEqual(
-      expect.objectContaining({ kind: 'finance.billingAddress', customerId: id, outcome: expect.objectContaining({ writeId, status: 'DEAD_LETTERED' }) }),
+      expect.objectContaining({ kind: 'finance.billingAddress', customerId: id, writeId, status: 'DEAD_LETTERED' }),
     );
+    const paged = await stack.query<{ financeWrites: { totalCount: number; nodes: Array<{ writeId: string; status: string; kind: string; customerId: string }> } }>(
+      PAGE,
+      { c: id },
+      { token: stack.tokens.operator },
+    );
+    expect(paged.body.errors).toBeUndefined();
+    expect(paged.body.data?.financeWrites.nodes).toEqual([{ writeId, status: 'DEAD_LETTERED', kind: 'finance.billingAddress', customerId: id }]);
+    expect(paged.body.data?.financeWrites.totalCount).toBe(1);
 
     const RETRY = /* GraphQL */ `mutation R($id: ID!) { retryFinanceWrite(writeId: $id) { writeId status } }`;
     const notOperator = await stack.query(RETRY, { id: writeId }, { token: stack.tokens.finance });
@@ -336,6 +350,26 @@ describe('the finance write queue', () => {
     } finally {
       await stack.clearFaults();
     }
+  });
+
+  it("answers a storefront caller alike for another customer's write and an unknown id (null), and shows it its own customer's", async () => {
+    const own = stack.tokens.storefront.customerId;
+    const other = own === 'C-000031' ? 'C-000032' : 'C-000031';
+    const write = async (customerId: string): Promise<string> => {
+      const res = await stack.query<UpdateResult>(UPDATE, { customerId, address: address('77'), key: `k-${randomUUID()}` }, { token: stack.tokens.finance });
+      expect(res.body.data?.updateBillingAddress?.status).toBe('APPLIED');
+      return res.body.data?.updateBillingAddress?.writeId as string;
+    };
+    const [ownWrite, otherWrite] = [await write(own), await write(other)];
+    const asStorefront = (id: string) => stack.query<OutcomeResult>(OUTCOME, { id }, { token: stack.tokens.storefront.token });
+    const foreign = await asStorefront(otherWrite);
+    const unknown = await asStorefront(`finance:w_${randomUUID()}`);
+    expect(foreign.body).toEqual({ data: { financeWrite: null } });
+    expect(unknown.body).toEqual(foreign.body);
+    expect((await asStorefront(ownWrite)).body.data?.financeWrite).toMatchObject({ writeId: ownWrite, status: 'APPLIED' });
+    // Staff read any customer's write.
+    const staff = await stack.query<OutcomeResult>(OUTCOME, { id: otherWrite }, { token: stack.tokens.agent });
+    expect(staff.body.data?.financeWrite).toMatchObject({ writeId: otherWrite, status: 'APPLIED' });
   });
 
   it('refuses a malformed write id before reading the queue', async () => {

@@ -283,6 +283,68 @@ function contract(title: string, factory: StoreFactory): void {
       expect((await wc.outcome(second.writeId))?.status).toBe('APPLIED');
     });
 
+    it('concurrent writes to one entity on a healthy system wait their turn and are all APPLIED, in submission order, one call at a time', async () => {
+      let open!: () => void;
+      sys.gate = new Promise((r) => (open = r));
+      let inFlight = 0;
+      let overlapped = false;
+      const apply = sys.apply;
+      sys.apply = async (p, ctx) => {
+        if (++inFlight > 1) overlapped = true;
+        try {
+          return await apply(p, ctx);
+        } finally {
+          inFlight--;
+        }
+      };
+      const turns = new WriteCoordinator({ store: await factory.open(), now: () => t });
+      turns.registerApplier('order.place', (p, ctx) => sys.apply(p, ctx), { dedupe: 'external-id' });
+      const outs: Array<Promise<WriteOutcome>> = [];
+      for (let n = 1; n <= 6; n++) {
+        outs.push(turns.submit({ kind: 'order.place', entityKey: 'E:busy', payload: { n }, scope: 'agent', idempotencyKey: `k-turn-${n}` }));
+        // Submission order is the order the coordinator saw them in; let each reach the store first.
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      sys.gate = undefined;
+      open();
+      const done = await Promise.all(outs);
+      expect(done.map((o) => o.status)).toEqual(['APPLIED', 'APPLIED', 'APPLIED', 'APPLIED', 'APPLIED', 'APPLIED']);
+      expect(done.map((o) => o.attempts)).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(sys.applied.map((a) => a.payload)).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ n })));
+      expect(sys.calls.map((c) => c.replay)).toEqual([false, false, false, false, false, false]);
+      expect(overlapped).toBe(false);
+      await turns.close();
+    });
+
+    it('past turnWaitMs a waiting write answers UPSTREAM_TIMEOUT (ENTITY_BUSY) with its writeId, never QUEUED, and is still applied in order', async () => {
+      let open!: () => void;
+      sys.gate = new Promise((r) => (open = r));
+      const turns = new WriteCoordinator({ store: await factory.open(), now: () => t, turnWaitMs: 150, duplicateWaitMs: 100, pollMs: 10 });
+      turns.registerApplier('order.place', sys.apply, { dedupe: 'external-id' });
+      const first = turns.submit({ kind: 'order.place', entityKey: 'E:slow', payload: { n: 1 }, scope: 'agent', idempotencyKey: 'k-slow-1' });
+      await new Promise((r) => setTimeout(r, 5));
+      const err = (await turns
+        .submit({ kind: 'order.place', entityKey: 'E:slow', payload: { n: 2 }, scope: 'agent', idempotencyKey: 'k-slow-2' })
+        .catch((e: unknown) => e)) as DomainError;
+      expect(err).toBeInstanceOf(DomainError);
+      expect(err.code).toBe('UPSTREAM_TIMEOUT');
+      expect(err.extensions).toMatchObject({ reason: 'ENTITY_BUSY', writeId: expect.stringMatching(/^w_/) });
+      const secondId = err.extensions.writeId as string;
+      // A retry with the same key is told the same, not QUEUED.
+      const again = (await turns
+        .submit({ kind: 'order.place', entityKey: 'E:slow', payload: { n: 2 }, scope: 'agent', idempotencyKey: 'k-slow-2' })
+        .catch((e: unknown) => e)) as DomainError;
+      expect(again.extensions).toMatchObject({ reason: 'ENTITY_BUSY', writeId: secondId });
+      sys.gate = undefined;
+      open();
+      expect((await first).status).toBe('APPLIED');
+      t += 1_000;
+      await turns.runDue();
+      expect((await turns.outcome(secondId))?.status).toBe('APPLIED');
+      expect(sys.applied.map((a) => a.payload)).toEqual([{ n: 1 }, { n: 2 }]);
+      await turns.close();
+    });
+
     it('a failing hook never changes the outcome', async () => {
       const hooked = new WriteCoordinator({
         store: await factory.open(),

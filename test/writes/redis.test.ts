@@ -78,6 +78,25 @@ describe.skipIf(!REDIS_URL)('write coordinator replicas sharing Redis (skipped: 
     await Promise.all([a!.close(), b!.close()]);
   });
 
+  it('concurrent writes to one entity on two replicas wait their turn through Redis: all APPLIED, in submission order, one at a time', async () => {
+    const sys = new FakeSystem();
+    let open!: () => void;
+    sys.gate = new Promise((r) => (open = r));
+    const [a, b] = await replicas(2, sys);
+    const outs = [];
+    for (let n = 1; n <= 6; n++) {
+      const replica = n % 2 === 0 ? b! : a!;
+      outs.push(replica.submit({ kind: 'case.open', entityKey: 'E:shared', payload: { n }, scope: 'agent', idempotencyKey: `k-shared-${n}` }));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    sys.gate = undefined;
+    open();
+    const done = await Promise.all(outs);
+    expect(done.map((o) => o.status)).toEqual(['APPLIED', 'APPLIED', 'APPLIED', 'APPLIED', 'APPLIED', 'APPLIED']);
+    expect(sys.applied.map((x) => x.payload)).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ n })));
+    await Promise.all([a!.close(), b!.close()]);
+  });
+
   it('says whether Redis keeps the queue across its own restart', async () => {
     const c = await factory.client();
     const found = await checkRedisPersistence(c);

@@ -8,13 +8,23 @@
 import { DomainError, ErrorCode, UpstreamError, badInput, notFound, unreachable } from '../../../lib/errors.js';
 import { connection, decodeCursor, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
 import { authorize, isStorefront, scopeOf, type Caller } from '../../../lib/auth/index.js';
-import { rejectionError, type WriteCoordinator, type WriteOutcome as StoredOutcome } from '../../../lib/writes/index.js';
+import { rejectionError, type WriteCoordinator } from '../../../lib/writes/index.js';
+import {
+  checkWriteId,
+  discardWrite,
+  discardWrites,
+  outcomeNode,
+  readWriteOutcome,
+  retryWrite,
+  retryWrites,
+  writeQueuePage,
+  type WriteOutcomeNode,
+} from '../../../lib/writes/graph.js';
 import type { CustomerDirectory, CustomerFilter, CustomerRecord, CustomerSearchKey } from './salesforce.js';
 import type { CustomerLoaders } from './loaders.js';
-import type { Resolvers, WriteOutcome } from './__generated__/resolvers-types.js';
+import type { Resolvers } from './__generated__/resolvers-types.js';
 import {
   ENGAGEMENT_WRITE,
-  customerOfEntityKey,
   engagementEntityKey,
   isNewerThan,
   validateEngagementInput,
@@ -94,19 +104,6 @@ function isSearchKey(v: unknown): v is CustomerSearchKey {
 
 const searchKey = (r: CustomerRecord): CustomerSearchKey => ({ name: r.name ?? '', number: r.number });
 
-/** The graph's WriteOutcome of a stored outcome. */
-function toWriteOutcome(o: StoredOutcome): WriteOutcome {
-  return {
-    writeId: o.writeId,
-    status: o.status,
-    system: 'SALESFORCE',
-    attempts: o.attempts,
-    lastError: o.lastError ? { code: o.lastError.code, message: o.lastError.message } : null,
-    createdAt: o.createdAt,
-    updatedAt: o.updatedAt,
-  };
-}
-
 function coordinator(ctx: CustomerContext): WriteCoordinator {
   if (!ctx.writes) throw new UpstreamError('SALESFORCE', 'unavailable', 'this customer subgraph was started without a write queue; writes are not accepted');
   return ctx.writes;
@@ -118,11 +115,6 @@ function coordinator(ctx: CustomerContext): WriteCoordinator {
  * a storefront key can never return another customer's write.
  */
 const writeScope = (caller: Caller): string => `${scopeOf(caller)}/${caller.subject}`;
-
-/** First page size for operator listings (1..100). */
-function listSize(first: number | null | undefined): number {
-  return pageSize(first, 50);
-}
 
 /**
  * Checked against the resolver types generated from this subgraph's SDL
@@ -157,18 +149,20 @@ export const resolvers = {
       return { ...conn, filter };
     },
 
-    async customerWrite(_root, args, ctx): Promise<WriteOutcome | null> {
-      if (!args.writeId.startsWith('customer:')) return null;
-      const outcome = await coordinator(ctx).outcome(args.writeId);
-      if (!outcome) return null;
-      authorize(ctx.caller, 'write.outcome', { customerId: customerOfEntityKey(outcome.entityKey) ?? null });
-      return toWriteOutcome(outcome);
+    async customerWrite(_root, args, ctx): Promise<WriteOutcomeNode | null> {
+      const outcome = await readWriteOutcome(coordinator(ctx), ctx.caller, checkWriteId('customer', args.writeId));
+      return outcome ? outcomeNode(outcome, 'SALESFORCE') : null;
     },
 
-    async customerWriteQueue(_root, args, ctx): Promise<WriteOutcome[]> {
+    async customerWrites(_root, args, ctx, info) {
+      authorize(ctx.caller, 'queue.operate');
+      return writeQueuePage(coordinator(ctx), 'SALESFORCE', args, info);
+    },
+
+    async customerWriteQueue(_root, args, ctx): Promise<WriteOutcomeNode[]> {
       authorize(ctx.caller, 'queue.operate');
       const listing = args.status === 'DEAD_LETTERED' ? 'dead_lettered' : 'pending';
-      return (await coordinator(ctx).list(listing, listSize(args.first))).map(toWriteOutcome);
+      return (await coordinator(ctx).list(listing, pageSize(args.first, 50))).map((o) => outcomeNode(o, 'SALESFORCE'));
     },
   },
 
@@ -194,6 +188,7 @@ export const resolvers = {
         kind: ENGAGEMENT_WRITE,
         entityKey: engagementEntityKey(args.id),
         payload: { customerId: args.id, changes },
+        customerId: args.id,
         scope: writeScope(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
         expectedVersion: expectedVersion ?? null,
@@ -211,14 +206,16 @@ export const resolvers = {
     },
 
     async retryCustomerWrite(_root, args, ctx) {
-      authorize(ctx.caller, 'queue.operate');
-      return toWriteOutcome(await coordinator(ctx).retry(args.writeId));
+      return outcomeNode(await retryWrite(coordinator(ctx), ctx.caller, 'retryCustomerWrite', args.writeId), 'SALESFORCE');
     },
 
     async discardCustomerWrite(_root, args, ctx) {
-      authorize(ctx.caller, 'queue.operate');
-      return toWriteOutcome(await coordinator(ctx).discard(args.writeId, ctx.caller.subject, args.reason));
+      return outcomeNode(await discardWrite(coordinator(ctx), ctx.caller, 'discardCustomerWrite', args.writeId, args.reason), 'SALESFORCE');
     },
+
+    retryCustomerWrites: (_root, args, ctx) => retryWrites(coordinator(ctx), ctx.caller, 'retryCustomerWrites', args),
+
+    discardCustomerWrites: (_root, args, ctx) => discardWrites(coordinator(ctx), ctx.caller, 'discardCustomerWrites', args),
   },
 
   CustomerConnection: {

@@ -11,13 +11,24 @@ import { connection, decodeCursor, freshNow, pageSize, type Connection, type Fre
 import { audit, authorize, authorizeSubscription, scopeOf, type Caller } from '../../../lib/auth/index.js';
 import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
-import { outcomeOf, rejectionError, type OperatorWriteView, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
+import { rejectionError, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
+import {
+  checkWriteId as checkAnyWriteId,
+  discardWrite,
+  discardWrites,
+  outcomeNode,
+  readWriteOutcome,
+  retryWrite,
+  retryWrites,
+  writeQueuePage,
+  type WriteOutcomeNode,
+} from '../../../lib/writes/graph.js';
 import { INVOICE_STATUS_TOPIC, invoiceFromSnapshot, type InvoiceStatusEvent } from './feed.js';
 import type { FinanceLoaders } from './loaders.js';
 import type { AddressRecord, FinancialsRecord, InvoiceCursor, InvoiceRecord, InvoiceStatus, PaymentRecord } from './netsuite.js';
 import type { Money } from './money.js';
 import { BILLING_ADDRESS_KIND, validateAddress, validateVersion, type BillingAddressPayload, type BillingAddressResult } from './writes.js';
-import type { ResolversTypes, Resolvers, WriteStatus } from './__generated__/resolvers-types.js';
+import type { ResolversTypes, Resolvers } from './__generated__/resolvers-types.js';
 
 export interface FinanceContext {
   loaders: FinanceLoaders;
@@ -32,31 +43,7 @@ export interface FinanceContext {
 /** A subscription's context: the subgraph's own plus what lib/subscriptions.ts adds (the resume position). */
 type FinanceSubscriptionContext = FinanceContext & SubscriptionContext;
 
-/** The graph's view of a write's outcome (the shared WriteOutcome type). */
-interface WriteOutcomeValue {
-  writeId: string;
-  status: WriteStatus;
-  system: 'ERP';
-  attempts: number;
-  lastError: { code: string; message: string } | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-function outcomeValue(o: WriteOutcome): WriteOutcomeValue {
-  return {
-    writeId: o.writeId,
-    status: o.status,
-    system: 'ERP',
-    attempts: o.attempts,
-    lastError: o.lastError ? { code: o.lastError.code, message: o.lastError.message } : null,
-    createdAt: o.createdAt,
-    updatedAt: o.updatedAt,
-  };
-}
-
-/** Write ids of this subgraph read "finance:w_<uuid>"; anything else is refused before the store is asked. */
-const FINANCE_WRITE_ID = /^finance:w_[0-9a-f-]{36}$/;
+const outcomeValue = (o: WriteOutcome): WriteOutcomeNode => outcomeNode(o, 'ERP');
 
 /** A Customer or an Order here: only its id, the key other subgraphs resolve it by. */
 export interface EntityRef {
@@ -129,10 +116,7 @@ export function createFinanceResolvers(mapping: OrgMapping) {
     return ctx.writes;
   };
 
-  const checkWriteId = (writeId: string): string => {
-    if (!FINANCE_WRITE_ID.test(writeId)) throw badInput(`expected a finance write id like 'finance:w_…', got '${shown(writeId)}'`, { argumentName: 'writeId' });
-    return writeId;
-  };
+  const checkWriteId = (writeId: string): string => checkAnyWriteId('finance', writeId);
 
   /**
    * The business check before a billing write: the customer must exist in the ERP. Read
@@ -159,28 +143,21 @@ export function createFinanceResolvers(mapping: OrgMapping) {
       invoice: (_, args, ctx) => invoiceById(args.id, ctx, 'id'),
 
       financeWrite: async (_, args, ctx) => {
-        const writes = writesOf(ctx);
-        const rec = await writes.store.get(checkWriteId(args.writeId));
-        if (!rec) return null;
-        const customerId = (rec.payload as Partial<BillingAddressPayload> | null)?.customerId;
-        authorize(ctx.caller, 'write.outcome', { customerId: customerId ?? null });
-        return outcomeValue(outcomeOf(rec));
+        // An unknown id and another customer's write read alike (null) to a storefront caller.
+        const outcome = await readWriteOutcome(writesOf(ctx), ctx.caller, checkWriteId(args.writeId));
+        return outcome ? outcomeValue(outcome) : null;
+      },
+
+      financeWrites: async (_, args, ctx, info) => {
+        authorize(ctx.caller, 'queue.operate');
+        return writeQueuePage(writesOf(ctx), 'ERP', args, info);
       },
 
       financeWriteQueue: async (_, args, ctx) => {
         authorize(ctx.caller, 'queue.operate');
-        const status = args.status ?? 'QUEUED';
-        if (status !== 'QUEUED' && status !== 'DEAD_LETTERED') {
-          throw badInput(`expected status QUEUED or DEAD_LETTERED, got ${status}`, { argumentName: 'status' });
-        }
         const first = pageSize(args.first, 50);
-        const views: OperatorWriteView[] = await writesOf(ctx).list(status === 'QUEUED' ? 'pending' : 'dead_lettered', first);
-        return views.map((v) => ({
-          outcome: outcomeValue(v),
-          kind: v.kind,
-          customerId: (v.payload as Partial<BillingAddressPayload> | null)?.customerId ?? null,
-          nextAttemptAt: v.nextAttemptAt,
-        }));
+        const list = await writesOf(ctx).list(args.status === 'DEAD_LETTERED' ? 'dead_lettered' : 'pending', first);
+        return list.map(outcomeValue);
       },
     },
 
@@ -198,6 +175,7 @@ export function createFinanceResolvers(mapping: OrgMapping) {
           // One customer's billing writes are applied in the order they were made.
           entityKey: `ERP:customer:${customerId}`,
           payload: { customerId, address },
+          customerId,
           // Per person, not per role: two finance users' keys never collide.
           scope: `${scopeOf(ctx.caller)}:${ctx.caller.subject}`,
           idempotencyKey: args.idempotencyKey ?? null,
@@ -220,17 +198,15 @@ export function createFinanceResolvers(mapping: OrgMapping) {
         };
       },
 
-      retryFinanceWrite: async (_, args, ctx) => {
-        authorize(ctx.caller, 'queue.operate');
-        return outcomeValue(await writesOf(ctx).retry(checkWriteId(args.writeId)));
-      },
+      retryFinanceWrite: async (_, args, ctx) =>
+        outcomeValue(await retryWrite(writesOf(ctx), ctx.caller, 'retryFinanceWrite', args.writeId)),
 
-      discardFinanceWrite: async (_, args, ctx) => {
-        authorize(ctx.caller, 'queue.operate');
-        const reason = args.reason.trim();
-        if (reason === '') throw badInput('expected a reason for discarding the write', { argumentName: 'reason' });
-        return outcomeValue(await writesOf(ctx).discard(checkWriteId(args.writeId), ctx.caller.subject, reason.slice(0, 500)));
-      },
+      discardFinanceWrite: async (_, args, ctx) =>
+        outcomeValue(await discardWrite(writesOf(ctx), ctx.caller, 'discardFinanceWrite', args.writeId, args.reason)),
+
+      retryFinanceWrites: (_, args, ctx) => retryWrites(writesOf(ctx), ctx.caller, 'retryFinanceWrites', args),
+
+      discardFinanceWrites: (_, args, ctx) => discardWrites(writesOf(ctx), ctx.caller, 'discardFinanceWrites', args),
     },
 
     Subscription: {

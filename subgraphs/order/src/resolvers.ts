@@ -9,7 +9,18 @@ import { authorize, authorizeSubscription, isStorefront, scopeOf, type Caller } 
 import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import { entityTag } from '../../../lib/cache/index.js';
-import { rejectionError, type OperatorWriteView, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
+import { rejectionError, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
+import {
+  checkWriteId,
+  discardWrite,
+  discardWrites,
+  outcomeNode,
+  readWriteOutcome,
+  retryWrite,
+  retryWrites,
+  writeQueuePage,
+  type WriteOutcomeNode,
+} from '../../../lib/writes/graph.js';
 import type { OrderingReads } from './cached.js';
 import type { OrderLoaders } from './loaders.js';
 import { versionInstant, type OrderLineRecord, type OrderRecord, type ReturnRecord, type ShipmentRecord } from './netsuite.js';
@@ -108,25 +119,9 @@ function writeScope(caller: Caller): string {
 }
 
 /** The shared WriteOutcome type's value for one of this subgraph's writes. */
-export interface WriteOutcomeValue {
-  writeId: string;
-  status: WriteOutcome['status'];
-  system: 'ERP';
-  attempts: number;
-  lastError: { code: string; message: string } | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type WriteOutcomeValue = WriteOutcomeNode;
 
-const outcomeValue = (o: WriteOutcome | OperatorWriteView): WriteOutcomeValue => ({
-  writeId: o.writeId,
-  status: o.status,
-  system: 'ERP',
-  attempts: o.attempts,
-  lastError: o.lastError ? { code: o.lastError.code, message: o.lastError.message } : null,
-  createdAt: o.createdAt,
-  updatedAt: o.updatedAt,
-});
+const outcomeValue = (o: WriteOutcome): WriteOutcomeValue => outcomeNode(o, 'ERP');
 
 /** Forgets what this request's loaders read of an order, so that the next read sees a write just applied. */
 function forget(ctx: OrderContext, orderId: string): void {
@@ -225,16 +220,14 @@ export const resolvers = {
     },
 
     async orderWrite(_, args, ctx): Promise<WriteOutcomeValue | null> {
-      const record = await ctx.writes.store.get(args.writeId);
-      if (!record) return null;
-      const payload = record.payload as { customerId?: string | null };
-      const result = record.state.phase === 'applied' ? (record.state.result as { customerId?: string } | null) : null;
-      const customerId = payload.customerId ?? result?.customerId ?? null;
-      // Another customer's write reads as unknown to a storefront caller, like another customer's order.
-      if (isStorefront(ctx.caller) && customerId !== ctx.caller.customerId) return null;
-      authorize(ctx.caller, 'write.outcome', { customerId });
-      const outcome = await ctx.writes.outcome(args.writeId);
+      // An unknown id and another customer's write read alike (null) to a storefront caller.
+      const outcome = await readWriteOutcome(ctx.writes, ctx.caller, checkWriteId('order', args.writeId));
       return outcome ? outcomeValue(outcome) : null;
+    },
+
+    async orderWrites(_, args, ctx, info) {
+      authorize(ctx.caller, 'queue.operate');
+      return writeQueuePage(ctx.writes, 'ERP', args, info);
     },
 
     async orderWriteQueue(_, args, ctx): Promise<WriteOutcomeValue[]> {
@@ -255,6 +248,7 @@ export const resolvers = {
         kind: WRITE_KINDS.place,
         entityKey: `ERP:customer:${payload.customerId}`,
         payload,
+        customerId: payload.customerId,
         scope: writeScope(ctx.caller),
         idempotencyKey: args.idempotencyKey,
       });
@@ -290,6 +284,7 @@ export const resolvers = {
         kind: WRITE_KINDS.cancel,
         entityKey: `ERP:order:${orderId}`,
         payload: { orderId, reason, customerId: order?.customerId ?? null },
+        customerId: order?.customerId ?? null,
         scope: writeScope(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
         expectedVersion: args.expectedVersion ?? null,
@@ -318,6 +313,7 @@ export const resolvers = {
         kind: WRITE_KINDS.return,
         entityKey: `ERP:order:${shaped.orderId}`,
         payload: { ...shaped, customerId: order?.customerId ?? null },
+        customerId: order?.customerId ?? null,
         scope: writeScope(ctx.caller),
         idempotencyKey: args.idempotencyKey,
       });
@@ -330,16 +326,16 @@ export const resolvers = {
     },
 
     async retryOrderWrite(_, args, ctx): Promise<WriteOutcomeValue> {
-      authorize(ctx.caller, 'queue.operate');
-      return outcomeValue(await ctx.writes.retry(args.writeId));
+      return outcomeValue(await retryWrite(ctx.writes, ctx.caller, 'retryOrderWrite', args.writeId));
     },
 
     async discardOrderWrite(_, args, ctx): Promise<WriteOutcomeValue> {
-      authorize(ctx.caller, 'queue.operate');
-      const reason = args.reason.trim();
-      if (!reason) throw badInput('expected a reason for discarding the write', { argumentName: 'reason' });
-      return outcomeValue(await ctx.writes.discard(args.writeId, ctx.caller.subject, reason.slice(0, 500)));
+      return outcomeValue(await discardWrite(ctx.writes, ctx.caller, 'discardOrderWrite', args.writeId, args.reason));
     },
+
+    retryOrderWrites: (_, args, ctx) => retryWrites(ctx.writes, ctx.caller, 'retryOrderWrites', args),
+
+    discardOrderWrites: (_, args, ctx) => discardWrites(ctx.writes, ctx.caller, 'discardOrderWrites', args),
   },
 
   Subscription: {

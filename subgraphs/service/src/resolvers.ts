@@ -12,6 +12,16 @@ import { audit, authorize, authorizeSubscription, isStorefront, requirePublicCom
 import type { DomainEvent, EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import { rejectionError, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
+import {
+  checkWriteId as checkAnyWriteId,
+  discardWrite,
+  discardWrites,
+  outcomeNode,
+  readWriteOutcome,
+  retryWrite,
+  retryWrites,
+  writeQueuePage,
+} from '../../../lib/writes/graph.js';
 import { CASE_UPDATED_TOPIC, type CaseUpdatePayload } from './feed.js';
 import type { ServiceLoaders } from './loaders.js';
 import { LIMITS, WRITE_KINDS, checkCommentable, checkTransition, checkVersion, requiredText, type AddCommentPayload, type CaseRef, type OpenCasePayload, type UpdateStatusPayload } from './writes.js';
@@ -110,22 +120,10 @@ function writesOf(ctx: ServiceContext): WriteCoordinator {
   return ctx.runtime.writes;
 }
 
-const SERVICE_WRITE_ID = /^service:w_[0-9a-f-]{36}$/;
-function checkWriteId(id: string): string {
-  if (!SERVICE_WRITE_ID.test(id)) throw badInput(`expected a service write id like service:w_…, got '${id.slice(0, 60)}'`, { argumentName: 'writeId' });
-  return id;
-}
+const checkWriteId = (id: string): string => checkAnyWriteId('service', id);
 
 function outcomeValue(o: WriteOutcome): WriteOutcomeValue {
-  return {
-    writeId: o.writeId,
-    status: o.status,
-    system: 'SERVICE_DESK',
-    attempts: o.attempts,
-    lastError: o.lastError ? { code: o.lastError.code, message: o.lastError.message } : null,
-    createdAt: o.createdAt,
-    updatedAt: o.updatedAt,
-  };
+  return outcomeNode(o, 'SERVICE_DESK');
 }
 
 /** A business check's read that failed transiently is not a refusal: the write is queued and checked again when applied. */
@@ -202,15 +200,14 @@ export const resolvers = {
     },
 
     async serviceWrite(_root, args, ctx) {
-      const writes = writesOf(ctx);
-      const record = await writes.store.get(checkWriteId(args.writeId));
-      if (!record) return null;
-      // The scope the write was submitted under is the caller's: a storefront caller's own writes only.
-      if (isStorefront(ctx.caller) && record.scope !== scopeOf(ctx.caller)) return null;
-      const payload = record.payload as { customerId?: string | null };
-      authorize(ctx.caller, 'write.outcome', { customerId: isStorefront(ctx.caller) ? ctx.caller.customerId : (payload.customerId ?? null) });
-      const outcome = await writes.outcome(record.writeId);
+      // An unknown id and another customer's write read alike (null) to a storefront caller.
+      const outcome = await readWriteOutcome(writesOf(ctx), ctx.caller, checkWriteId(args.writeId));
       return outcome ? outcomeValue(outcome) : null;
+    },
+
+    async serviceWrites(_root, args, ctx, info) {
+      authorize(ctx.caller, 'queue.operate');
+      return writeQueuePage(writesOf(ctx), 'SERVICE_DESK', args, info);
     },
 
     async serviceWriteQueue(_root, args, ctx) {
@@ -251,6 +248,7 @@ export const resolvers = {
         kind: WRITE_KINDS.openCase,
         entityKey: `SERVICE_DESK:customer:${customerId}`,
         payload,
+        customerId,
         scope: scopeOf(ctx.caller),
         idempotencyKey: args.idempotencyKey,
       });
@@ -280,6 +278,7 @@ export const resolvers = {
         kind: WRITE_KINDS.addCaseComment,
         entityKey: `SERVICE_DESK:case:${caseId}`,
         payload,
+        customerId: payload.customerId,
         scope: scopeOf(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
       });
@@ -300,6 +299,7 @@ export const resolvers = {
         kind: WRITE_KINDS.updateCaseStatus,
         entityKey: `SERVICE_DESK:case:${caseId}`,
         payload,
+        customerId: payload.customerId,
         scope: scopeOf(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
         expectedVersion: expectedVersion ?? null,
@@ -308,15 +308,16 @@ export const resolvers = {
     },
 
     async retryServiceWrite(_root, args, ctx) {
-      authorize(ctx.caller, 'queue.operate');
-      return outcomeValue(await writesOf(ctx).retry(checkWriteId(args.writeId)));
+      return outcomeValue(await retryWrite(writesOf(ctx), ctx.caller, 'retryServiceWrite', args.writeId));
     },
 
     async discardServiceWrite(_root, args, ctx) {
-      authorize(ctx.caller, 'queue.operate');
-      const reason = requiredText(args.reason, 'reason', 500);
-      return outcomeValue(await writesOf(ctx).discard(checkWriteId(args.writeId), ctx.caller.subject, reason));
+      return outcomeValue(await discardWrite(writesOf(ctx), ctx.caller, 'discardServiceWrite', args.writeId, args.reason));
     },
+
+    retryServiceWrites: (_root, args, ctx) => retryWrites(writesOf(ctx), ctx.caller, 'retryServiceWrites', args),
+
+    discardServiceWrites: (_root, args, ctx) => discardWrites(writesOf(ctx), ctx.caller, 'discardServiceWrites', args),
   },
 
   Subscription: {

@@ -220,10 +220,20 @@ export type Money = {
 /** Changes to what Salesforce owns about a customer. Every write goes to Salesforce only. */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Gives up on a queued or dead-lettered customer write for good (it ends REJECTED, code DISCARDED). Operator role. */
+  /** Operator role: gives up on a queued or dead-lettered customer write for good; its outcome becomes REJECTED with lastError.code DISCARDED. */
   discardCustomerWrite: WriteOutcome;
-  /** Retries a dead-lettered customer write now, or brings a queued one's next attempt forward. Operator role. */
+  /**
+   * Operator role: gives up for good on every queued or dead-lettered customer write that
+   * matches the filter, oldest first, at most `max`. Each ends REJECTED with code DISCARDED. Audited.
+   */
+  discardCustomerWrites: WriteQueueBulkResult;
+  /** Operator role: retries a dead-lettered customer write with a fresh attempt budget, or brings a queued one's next attempt forward to now. */
   retryCustomerWrite: WriteOutcome;
+  /**
+   * Operator role: retries every customer write that matches the filter, oldest first, at most
+   * `max`: dead letters with a fresh attempt budget, queued writes now. Audited.
+   */
+  retryCustomerWrites: WriteQueueBulkResult;
   /**
    * Changes a customer's e-mail, phone, preferred store or marketing consent in Salesforce. Input is
    * checked before any call (BAD_USER_INPUT); an unknown customer is NOT_FOUND. With `expectedVersion`
@@ -244,8 +254,23 @@ export type MutationDiscardCustomerWriteArgs = {
 
 
 /** Changes to what Salesforce owns about a customer. Every write goes to Salesforce only. */
+export type MutationDiscardCustomerWritesArgs = {
+  filter: WriteQueueFilter;
+  max?: InputMaybe<Scalars['Int']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+
+/** Changes to what Salesforce owns about a customer. Every write goes to Salesforce only. */
 export type MutationRetryCustomerWriteArgs = {
   writeId: Scalars['ID']['input'];
+};
+
+
+/** Changes to what Salesforce owns about a customer. Every write goes to Salesforce only. */
+export type MutationRetryCustomerWritesArgs = {
+  filter: WriteQueueFilter;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -277,16 +302,23 @@ export type Query = {
    */
   customer?: Maybe<Customer>;
   /**
-   * The outcome of a customer write (updateCustomerEngagement) by the writeId its mutation returned,
-   * e.g. "customer:w_…". Null when the id is unknown or past retention. Staff may read any customer
-   * write; a storefront caller only its own customer's.
+   * The outcome of a customer write by the writeId its mutation returned, e.g. "customer:w_…". Staff
+   * may read any customer write. Null when the id is unknown or past retention, and, for a
+   * storefront caller, also when the write is another customer's: the two read alike.
+   * A malformed id is BAD_USER_INPUT.
    */
   customerWrite?: Maybe<WriteOutcome>;
   /**
-   * The customer subgraph's write queue, oldest first: writes waiting for Salesforce
-   * (PENDING) or given up on (DEAD_LETTERED). Operator role only.
+   * The first writes of one part of the customer write queue, oldest first. Operator role only.
+   * @deprecated Use customerWrites, which pages with a cursor and filters by listing, kind, customer and time.
    */
   customerWriteQueue: Array<WriteOutcome>;
+  /**
+   * The customer subgraph's write queue, a page at a time, oldest first: writes waiting for
+   * Salesforce (PENDING) and writes given up on (DEAD_LETTERED), narrowed by the filter.
+   * Operator role only.
+   */
+  customerWrites: WriteQueueConnection;
   /** Customers matching a filter, ordered by name and then customer number. */
   customers: CustomerConnection;
 };
@@ -308,6 +340,14 @@ export type QueryCustomerWriteArgs = {
 export type QueryCustomerWriteQueueArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: WriteQueueListing;
+};
+
+
+/** The customer subgraph's entry points: customers as Salesforce knows them. */
+export type QueryCustomerWritesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WriteQueueFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -336,15 +376,21 @@ export type WriteError = {
   message: Scalars['String']['output'];
 };
 
-/** What became of a write, looked up by its writeId. */
+/** What became of a write, looked up by its writeId, or listed in a write queue. Identifiers only: what the write carries is not shown. */
 export type WriteOutcome = {
   __typename?: 'WriteOutcome';
   /** How many times the write was sent to that system. */
   attempts: Scalars['Int']['output'];
   /** When the write was accepted. */
   createdAt: Scalars['DateTime']['output'];
+  /** The customer the write is for, when it names one. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  /** What the write does, e.g. "order.place", "customer.engagement" or "finance.billingAddress". */
+  kind: Scalars['String']['output'];
   /** The last refusal or failure, if any. */
   lastError?: Maybe<WriteError>;
+  /** When a queued write is next attempted; null unless QUEUED and waiting. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
   /** Where the write stands now. */
   status: WriteStatus;
   /** The system of record the write goes to. */
@@ -355,12 +401,88 @@ export type WriteOutcome = {
   writeId: Scalars['ID']['output'];
 };
 
+/** A matching write a bulk action could not change, and why. */
+export type WriteQueueBulkFailure = {
+  __typename?: 'WriteQueueBulkFailure';
+  /** Why: CONFLICT (being attempted right now) or INVALID_STATUS_TRANSITION (it settled meanwhile). */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words. */
+  message: Scalars['String']['output'];
+  /** The write. */
+  writeId: Scalars['ID']['output'];
+};
+
+/** What a bulk retry or discard did. */
+export type WriteQueueBulkResult = {
+  __typename?: 'WriteQueueBulkResult';
+  /** How many writes it changed. */
+  affected: Scalars['Int']['output'];
+  /** Matching writes it could not change. */
+  failures: Array<WriteQueueBulkFailure>;
+  /** True when more writes matched than `max`: call again for the rest. */
+  hasMore: Scalars['Boolean']['output'];
+  /** The writes it changed, oldest first. */
+  writeIds: Array<Scalars['ID']['output']>;
+};
+
+/**
+ * A page of a write queue, oldest first (submission order). Pages are keyset pages: writes
+ * queued while a client pages come after the pages it has read, so none is skipped or repeated
+ * (an operator retry moves a write to the end of the queue, where it is listed again).
+ */
+export type WriteQueueConnection = {
+  __typename?: 'WriteQueueConnection';
+  /** The writes on this page, each with its cursor. */
+  edges: Array<WriteQueueEdge>;
+  /** The writes on this page. */
+  nodes: Array<WriteOutcome>;
+  /** Where this page ends, and whether there is more. */
+  pageInfo: PageInfo;
+  /** How many writes match the filter in all; counted only when asked for. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** One write in a page of a write queue. */
+export type WriteQueueEdge = {
+  __typename?: 'WriteQueueEdge';
+  /** Pass as `after` to continue after this write. */
+  cursor: Scalars['String']['output'];
+  /** The write. */
+  node: WriteOutcome;
+};
+
+/**
+ * Which writes of a write queue to list, retry or discard. Every condition given must hold; an
+ * omitted one does not narrow. Bulk retry and discard require `listing`.
+ */
+export type WriteQueueFilter = {
+  /** Only writes for this customer number. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Write kinds, e.g. ["order.place"]; an unknown kind is BAD_USER_INPUT. */
+  kinds?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** PENDING, DEAD_LETTERED or both; omitted means both (bulk actions must name it). */
+  listing?: InputMaybe<Array<WriteQueueListing>>;
+  /** Only writes whose timeField is at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Which timestamp since and until compare. */
+  timeField?: InputMaybe<WriteQueueTimeField>;
+  /** Only writes whose timeField is before this instant. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 /** Which part of a write queue to list. */
 export type WriteQueueListing =
   /** Given up on after too many attempts or too long; an operator may retry or discard them. */
   | 'DEAD_LETTERED'
   /** Queued or being attempted: waiting for the system of record. */
   | 'PENDING';
+
+/** Which timestamp of a write a WriteQueueFilter's since and until compare. */
+export type WriteQueueTimeField =
+  /** When the write was accepted. */
+  | 'CREATED_AT'
+  /** When its status last changed. */
+  | 'UPDATED_AT';
 
 /** The outcome of a write. */
 export type WriteStatus =
@@ -493,7 +615,13 @@ export type ResolversTypes = {
   SystemOfRecord: SystemOfRecord;
   WriteError: ResolverTypeWrapper<WriteError>;
   WriteOutcome: ResolverTypeWrapper<WriteOutcome>;
+  WriteQueueBulkFailure: ResolverTypeWrapper<WriteQueueBulkFailure>;
+  WriteQueueBulkResult: ResolverTypeWrapper<WriteQueueBulkResult>;
+  WriteQueueConnection: ResolverTypeWrapper<WriteQueueConnection>;
+  WriteQueueEdge: ResolverTypeWrapper<WriteQueueEdge>;
+  WriteQueueFilter: WriteQueueFilter;
   WriteQueueListing: WriteQueueListing;
+  WriteQueueTimeField: WriteQueueTimeField;
   WriteStatus: WriteStatus;
 };
 
@@ -522,6 +650,11 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   WriteError: WriteError;
   WriteOutcome: WriteOutcome;
+  WriteQueueBulkFailure: WriteQueueBulkFailure;
+  WriteQueueBulkResult: WriteQueueBulkResult;
+  WriteQueueConnection: WriteQueueConnection;
+  WriteQueueEdge: WriteQueueEdge;
+  WriteQueueFilter: WriteQueueFilter;
 };
 
 export type AddressResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
@@ -605,7 +738,9 @@ export type MoneyResolvers<ContextType = CustomerContext, ParentType extends Res
 
 export type MutationResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   discardCustomerWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationDiscardCustomerWriteArgs, 'reason' | 'writeId'>>;
+  discardCustomerWrites?: Resolver<ResolversTypes['WriteQueueBulkResult'], ParentType, ContextType, RequireFields<MutationDiscardCustomerWritesArgs, 'filter' | 'max' | 'reason'>>;
   retryCustomerWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationRetryCustomerWriteArgs, 'writeId'>>;
+  retryCustomerWrites?: Resolver<ResolversTypes['WriteQueueBulkResult'], ParentType, ContextType, RequireFields<MutationRetryCustomerWritesArgs, 'filter' | 'max'>>;
   updateCustomerEngagement?: Resolver<ResolversTypes['CustomerWriteResult'], ParentType, ContextType, RequireFields<MutationUpdateCustomerEngagementArgs, 'id' | 'input'>>;
 };
 
@@ -618,6 +753,7 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customerWrite?: Resolver<Maybe<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryCustomerWriteArgs, 'writeId'>>;
   customerWriteQueue?: Resolver<Array<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryCustomerWriteQueueArgs, 'first' | 'status'>>;
+  customerWrites?: Resolver<ResolversTypes['WriteQueueConnection'], ParentType, ContextType, RequireFields<QueryCustomerWritesArgs, 'first'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
 };
 
@@ -629,11 +765,39 @@ export type WriteErrorResolvers<ContextType = CustomerContext, ParentType extend
 export type WriteOutcomeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['WriteOutcome'] = ResolversParentTypes['WriteOutcome']> = {
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lastError?: Resolver<Maybe<ResolversTypes['WriteError']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
   system?: Resolver<ResolversTypes['SystemOfRecord'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type WriteQueueBulkFailureResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['WriteQueueBulkFailure'] = ResolversParentTypes['WriteQueueBulkFailure']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type WriteQueueBulkResultResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['WriteQueueBulkResult'] = ResolversParentTypes['WriteQueueBulkResult']> = {
+  affected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failures?: Resolver<Array<ResolversTypes['WriteQueueBulkFailure']>, ParentType, ContextType>;
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  writeIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type WriteQueueConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['WriteQueueConnection'] = ResolversParentTypes['WriteQueueConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WriteQueueEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['WriteOutcome']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type WriteQueueEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['WriteQueueEdge'] = ResolversParentTypes['WriteQueueEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = CustomerContext> = {
@@ -653,5 +817,9 @@ export type Resolvers<ContextType = CustomerContext> = {
   Query?: QueryResolvers<ContextType>;
   WriteError?: WriteErrorResolvers<ContextType>;
   WriteOutcome?: WriteOutcomeResolvers<ContextType>;
+  WriteQueueBulkFailure?: WriteQueueBulkFailureResolvers<ContextType>;
+  WriteQueueBulkResult?: WriteQueueBulkResultResolvers<ContextType>;
+  WriteQueueConnection?: WriteQueueConnectionResolvers<ContextType>;
+  WriteQueueEdge?: WriteQueueEdgeResolvers<ContextType>;
 };
 

@@ -157,19 +157,6 @@ export type CustomerFinancials = {
   version?: Maybe<Scalars['String']['output']>;
 };
 
-/** A write in the finance write queue, as operators see it. Identifiers only: the address it carries is not shown. */
-export type FinanceQueuedWrite = {
-  __typename?: 'FinanceQueuedWrite';
-  /** The customer the write is for. */
-  customerId?: Maybe<Scalars['ID']['output']>;
-  /** What the write does, e.g. "finance.billingAddress". */
-  kind: Scalars['String']['output'];
-  /** When a queued write is next attempted; null for a dead letter. */
-  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
-  /** The write's outcome so far: status, attempts and the last failure. */
-  outcome: WriteOutcome;
-};
-
 /** How fresh a piece of data is, and where it came from. */
 export type Freshness = {
   __typename?: 'Freshness';
@@ -284,10 +271,20 @@ export type Money = {
 /** The finance subgraph's writes. Credit, balances, terms, invoices and payments are governed by the ERP and have no mutations. */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Operator role only: gives up on a queued or dead-lettered finance write for good; it then reads REJECTED with code DISCARDED. */
+  /** Operator role: gives up on a queued or dead-lettered finance write for good; its outcome becomes REJECTED with lastError.code DISCARDED. */
   discardFinanceWrite: WriteOutcome;
-  /** Operator role only: retries a dead-lettered finance write, or brings a queued one's next attempt forward to now. */
+  /**
+   * Operator role: gives up for good on every queued or dead-lettered finance write that
+   * matches the filter, oldest first, at most `max`. Each ends REJECTED with code DISCARDED. Audited.
+   */
+  discardFinanceWrites: WriteQueueBulkResult;
+  /** Operator role: retries a dead-lettered finance write with a fresh attempt budget, or brings a queued one's next attempt forward to now. */
   retryFinanceWrite: WriteOutcome;
+  /**
+   * Operator role: retries every finance write that matches the filter, oldest first, at most
+   * `max`: dead letters with a fresh attempt budget, queued writes now. Audited.
+   */
+  retryFinanceWrites: WriteQueueBulkResult;
   /**
    * Sets the customer's default billing address in the ERP (the NetSuite customer's address
    * book). Finance role only. Setting the address the customer already has changes nothing and
@@ -307,8 +304,23 @@ export type MutationDiscardFinanceWriteArgs = {
 
 
 /** The finance subgraph's writes. Credit, balances, terms, invoices and payments are governed by the ERP and have no mutations. */
+export type MutationDiscardFinanceWritesArgs = {
+  filter: WriteQueueFilter;
+  max?: InputMaybe<Scalars['Int']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+
+/** The finance subgraph's writes. Credit, balances, terms, invoices and payments are governed by the ERP and have no mutations. */
 export type MutationRetryFinanceWriteArgs = {
   writeId: Scalars['ID']['input'];
+};
+
+
+/** The finance subgraph's writes. Credit, balances, terms, invoices and payments are governed by the ERP and have no mutations. */
+export type MutationRetryFinanceWritesArgs = {
+  filter: WriteQueueFilter;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -361,17 +373,23 @@ export type Payment = {
 export type Query = {
   __typename?: 'Query';
   /**
-   * What became of a finance write (updateBillingAddress), by the writeId its mutation
-   * returned, e.g. "finance:w_…". Null when no such write is known (outcomes are kept
-   * for the configured retention). Staff may read any; a storefront caller only writes
-   * on its own customer.
+   * The outcome of a finance write by the writeId its mutation returned, e.g. "finance:w_…". Staff
+   * may read any finance write. Null when the id is unknown or past retention, and, for a
+   * storefront caller, also when the write is another customer's: the two read alike.
+   * A malformed id is BAD_USER_INPUT.
    */
   financeWrite?: Maybe<WriteOutcome>;
   /**
-   * The finance write queue, for operators: writes waiting to be replayed (QUEUED, the
-   * default) or given up on (DEAD_LETTERED), oldest first. Operator role only.
+   * The first writes of one part of the finance write queue, oldest first. Operator role only.
+   * @deprecated Use financeWrites, which pages with a cursor and filters by listing, kind, customer and time.
    */
-  financeWriteQueue: Array<FinanceQueuedWrite>;
+  financeWriteQueue: Array<WriteOutcome>;
+  /**
+   * The finance subgraph's write queue, a page at a time, oldest first: writes waiting for
+   * the ERP (PENDING) and writes given up on (DEAD_LETTERED), narrowed by the filter.
+   * Operator role only.
+   */
+  financeWrites: WriteQueueConnection;
   /**
    * An invoice by its document number, e.g. "INV-300017". Null when the ERP has no
    * such invoice; a malformed number is refused with BAD_USER_INPUT before any call.
@@ -389,7 +407,15 @@ export type QueryFinanceWriteArgs = {
 /** The finance subgraph's entry points. */
 export type QueryFinanceWriteQueueArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
-  status?: InputMaybe<WriteStatus>;
+  status?: WriteQueueListing;
+};
+
+
+/** The finance subgraph's entry points. */
+export type QueryFinanceWritesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WriteQueueFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -433,15 +459,21 @@ export type WriteError = {
   message: Scalars['String']['output'];
 };
 
-/** What became of a write, looked up by its writeId. */
+/** What became of a write, looked up by its writeId, or listed in a write queue. Identifiers only: what the write carries is not shown. */
 export type WriteOutcome = {
   __typename?: 'WriteOutcome';
   /** How many times the write was sent to that system. */
   attempts: Scalars['Int']['output'];
   /** When the write was accepted. */
   createdAt: Scalars['DateTime']['output'];
+  /** The customer the write is for, when it names one. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  /** What the write does, e.g. "order.place", "customer.engagement" or "finance.billingAddress". */
+  kind: Scalars['String']['output'];
   /** The last refusal or failure, if any. */
   lastError?: Maybe<WriteError>;
+  /** When a queued write is next attempted; null unless QUEUED and waiting. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
   /** Where the write stands now. */
   status: WriteStatus;
   /** The system of record the write goes to. */
@@ -452,12 +484,88 @@ export type WriteOutcome = {
   writeId: Scalars['ID']['output'];
 };
 
+/** A matching write a bulk action could not change, and why. */
+export type WriteQueueBulkFailure = {
+  __typename?: 'WriteQueueBulkFailure';
+  /** Why: CONFLICT (being attempted right now) or INVALID_STATUS_TRANSITION (it settled meanwhile). */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words. */
+  message: Scalars['String']['output'];
+  /** The write. */
+  writeId: Scalars['ID']['output'];
+};
+
+/** What a bulk retry or discard did. */
+export type WriteQueueBulkResult = {
+  __typename?: 'WriteQueueBulkResult';
+  /** How many writes it changed. */
+  affected: Scalars['Int']['output'];
+  /** Matching writes it could not change. */
+  failures: Array<WriteQueueBulkFailure>;
+  /** True when more writes matched than `max`: call again for the rest. */
+  hasMore: Scalars['Boolean']['output'];
+  /** The writes it changed, oldest first. */
+  writeIds: Array<Scalars['ID']['output']>;
+};
+
+/**
+ * A page of a write queue, oldest first (submission order). Pages are keyset pages: writes
+ * queued while a client pages come after the pages it has read, so none is skipped or repeated
+ * (an operator retry moves a write to the end of the queue, where it is listed again).
+ */
+export type WriteQueueConnection = {
+  __typename?: 'WriteQueueConnection';
+  /** The writes on this page, each with its cursor. */
+  edges: Array<WriteQueueEdge>;
+  /** The writes on this page. */
+  nodes: Array<WriteOutcome>;
+  /** Where this page ends, and whether there is more. */
+  pageInfo: PageInfo;
+  /** How many writes match the filter in all; counted only when asked for. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** One write in a page of a write queue. */
+export type WriteQueueEdge = {
+  __typename?: 'WriteQueueEdge';
+  /** Pass as `after` to continue after this write. */
+  cursor: Scalars['String']['output'];
+  /** The write. */
+  node: WriteOutcome;
+};
+
+/**
+ * Which writes of a write queue to list, retry or discard. Every condition given must hold; an
+ * omitted one does not narrow. Bulk retry and discard require `listing`.
+ */
+export type WriteQueueFilter = {
+  /** Only writes for this customer number. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Write kinds, e.g. ["order.place"]; an unknown kind is BAD_USER_INPUT. */
+  kinds?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** PENDING, DEAD_LETTERED or both; omitted means both (bulk actions must name it). */
+  listing?: InputMaybe<Array<WriteQueueListing>>;
+  /** Only writes whose timeField is at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Which timestamp since and until compare. */
+  timeField?: InputMaybe<WriteQueueTimeField>;
+  /** Only writes whose timeField is before this instant. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 /** Which part of a write queue to list. */
 export type WriteQueueListing =
   /** Given up on after too many attempts or too long; an operator may retry or discard them. */
   | 'DEAD_LETTERED'
   /** Queued or being attempted: waiting for the system of record. */
   | 'PENDING';
+
+/** Which timestamp of a write a WriteQueueFilter's since and until compare. */
+export type WriteQueueTimeField =
+  /** When the write was accepted. */
+  | 'CREATED_AT'
+  /** When its status last changed. */
+  | 'UPDATED_AT';
 
 /** The outcome of a write. */
 export type WriteStatus =
@@ -582,7 +690,6 @@ export type ResolversTypes = {
   CustomerFinancials: ResolverTypeWrapper<FinancialsRecord>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  FinanceQueuedWrite: ResolverTypeWrapper<FinanceQueuedWrite>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
   Invoice: ResolverTypeWrapper<InvoiceRecord>;
   InvoiceConnection: ResolverTypeWrapper<InvoiceConnectionParent>;
@@ -599,7 +706,13 @@ export type ResolversTypes = {
   SystemOfRecord: SystemOfRecord;
   WriteError: ResolverTypeWrapper<WriteError>;
   WriteOutcome: ResolverTypeWrapper<WriteOutcome>;
+  WriteQueueBulkFailure: ResolverTypeWrapper<WriteQueueBulkFailure>;
+  WriteQueueBulkResult: ResolverTypeWrapper<WriteQueueBulkResult>;
+  WriteQueueConnection: ResolverTypeWrapper<WriteQueueConnection>;
+  WriteQueueEdge: ResolverTypeWrapper<WriteQueueEdge>;
+  WriteQueueFilter: WriteQueueFilter;
   WriteQueueListing: WriteQueueListing;
+  WriteQueueTimeField: WriteQueueTimeField;
   WriteStatus: WriteStatus;
 };
 
@@ -615,7 +728,6 @@ export type ResolversParentTypes = {
   CustomerFinancials: FinancialsRecord;
   Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
-  FinanceQueuedWrite: FinanceQueuedWrite;
   Freshness: FreshnessValue;
   Invoice: InvoiceRecord;
   InvoiceConnection: InvoiceConnectionParent;
@@ -630,6 +742,11 @@ export type ResolversParentTypes = {
   Subscription: Record<PropertyKey, never>;
   WriteError: WriteError;
   WriteOutcome: WriteOutcome;
+  WriteQueueBulkFailure: WriteQueueBulkFailure;
+  WriteQueueBulkResult: WriteQueueBulkResult;
+  WriteQueueConnection: WriteQueueConnection;
+  WriteQueueEdge: WriteQueueEdge;
+  WriteQueueFilter: WriteQueueFilter;
 };
 
 export type AddressResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
@@ -670,13 +787,6 @@ export type CustomerFinancialsResolvers<ContextType = FinanceContext, ParentType
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
-
-export type FinanceQueuedWriteResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['FinanceQueuedWrite'] = ResolversParentTypes['FinanceQueuedWrite']> = {
-  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  outcome?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType>;
-};
 
 export type FreshnessResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Freshness'] = ResolversParentTypes['Freshness']> = {
   fetchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -727,7 +837,9 @@ export type MoneyResolvers<ContextType = FinanceContext, ParentType extends Reso
 
 export type MutationResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   discardFinanceWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationDiscardFinanceWriteArgs, 'reason' | 'writeId'>>;
+  discardFinanceWrites?: Resolver<ResolversTypes['WriteQueueBulkResult'], ParentType, ContextType, RequireFields<MutationDiscardFinanceWritesArgs, 'filter' | 'max' | 'reason'>>;
   retryFinanceWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationRetryFinanceWriteArgs, 'writeId'>>;
+  retryFinanceWrites?: Resolver<ResolversTypes['WriteQueueBulkResult'], ParentType, ContextType, RequireFields<MutationRetryFinanceWritesArgs, 'filter' | 'max'>>;
   updateBillingAddress?: Resolver<ResolversTypes['BillingWriteResult'], ParentType, ContextType, RequireFields<MutationUpdateBillingAddressArgs, 'address' | 'customerId'>>;
 };
 
@@ -751,7 +863,8 @@ export type PaymentResolvers<ContextType = FinanceContext, ParentType extends Re
 
 export type QueryResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   financeWrite?: Resolver<Maybe<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryFinanceWriteArgs, 'writeId'>>;
-  financeWriteQueue?: Resolver<Array<ResolversTypes['FinanceQueuedWrite']>, ParentType, ContextType, RequireFields<QueryFinanceWriteQueueArgs, 'first' | 'status'>>;
+  financeWriteQueue?: Resolver<Array<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryFinanceWriteQueueArgs, 'first' | 'status'>>;
+  financeWrites?: Resolver<ResolversTypes['WriteQueueConnection'], ParentType, ContextType, RequireFields<QueryFinanceWritesArgs, 'first'>>;
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
 };
 
@@ -767,11 +880,39 @@ export type WriteErrorResolvers<ContextType = FinanceContext, ParentType extends
 export type WriteOutcomeResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['WriteOutcome'] = ResolversParentTypes['WriteOutcome']> = {
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lastError?: Resolver<Maybe<ResolversTypes['WriteError']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
   system?: Resolver<ResolversTypes['SystemOfRecord'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type WriteQueueBulkFailureResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['WriteQueueBulkFailure'] = ResolversParentTypes['WriteQueueBulkFailure']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type WriteQueueBulkResultResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['WriteQueueBulkResult'] = ResolversParentTypes['WriteQueueBulkResult']> = {
+  affected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failures?: Resolver<Array<ResolversTypes['WriteQueueBulkFailure']>, ParentType, ContextType>;
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  writeIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type WriteQueueConnectionResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['WriteQueueConnection'] = ResolversParentTypes['WriteQueueConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WriteQueueEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['WriteOutcome']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type WriteQueueEdgeResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['WriteQueueEdge'] = ResolversParentTypes['WriteQueueEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = FinanceContext> = {
@@ -780,7 +921,6 @@ export type Resolvers<ContextType = FinanceContext> = {
   Customer?: CustomerResolvers<ContextType>;
   CustomerFinancials?: CustomerFinancialsResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
-  FinanceQueuedWrite?: FinanceQueuedWriteResolvers<ContextType>;
   Freshness?: FreshnessResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;
   InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
@@ -795,5 +935,9 @@ export type Resolvers<ContextType = FinanceContext> = {
   Subscription?: SubscriptionResolvers<ContextType>;
   WriteError?: WriteErrorResolvers<ContextType>;
   WriteOutcome?: WriteOutcomeResolvers<ContextType>;
+  WriteQueueBulkFailure?: WriteQueueBulkFailureResolvers<ContextType>;
+  WriteQueueBulkResult?: WriteQueueBulkResultResolvers<ContextType>;
+  WriteQueueConnection?: WriteQueueConnectionResolvers<ContextType>;
+  WriteQueueEdge?: WriteQueueEdgeResolvers<ContextType>;
 };
 

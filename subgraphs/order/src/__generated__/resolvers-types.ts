@@ -95,11 +95,13 @@ export type Mutation = {
    * makes the cancel REJECTED with CONFLICT instead of overriding it.
    */
   cancelOrder: OrderWriteResult;
-  /**
-   * Operator role: gives up on a queued or dead-lettered order write for good. Its
-   * outcome becomes REJECTED with lastError.code DISCARDED.
-   */
+  /** Operator role: gives up on a queued or dead-lettered order write for good; its outcome becomes REJECTED with lastError.code DISCARDED. */
   discardOrderWrite: WriteOutcome;
+  /**
+   * Operator role: gives up for good on every queued or dead-lettered order write that
+   * matches the filter, oldest first, at most `max`. Each ends REJECTED with code DISCARDED. Audited.
+   */
+  discardOrderWrites: WriteQueueBulkResult;
   /**
    * Places a sales order in the ERP for a customer. Validated before anything is
    * written: unknown or inactive SKUs and quantities outside 1..9999 are
@@ -115,11 +117,13 @@ export type Mutation = {
    * last shipment) is RETURN_WINDOW_EXPIRED.
    */
   requestReturn: ReturnWriteResult;
-  /**
-   * Operator role: tries a dead-lettered order write again with a fresh attempt
-   * budget, or brings a queued one's next attempt forward to now.
-   */
+  /** Operator role: retries a dead-lettered order write with a fresh attempt budget, or brings a queued one's next attempt forward to now. */
   retryOrderWrite: WriteOutcome;
+  /**
+   * Operator role: retries every order write that matches the filter, oldest first, at most
+   * `max`: dead letters with a fresh attempt budget, queued writes now. Audited.
+   */
+  retryOrderWrites: WriteQueueBulkResult;
 };
 
 
@@ -137,6 +141,13 @@ export type MutationDiscardOrderWriteArgs = {
 };
 
 
+export type MutationDiscardOrderWritesArgs = {
+  filter: WriteQueueFilter;
+  max?: InputMaybe<Scalars['Int']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+
 export type MutationPlaceOrderArgs = {
   idempotencyKey: Scalars['String']['input'];
   input: PlaceOrderInput;
@@ -151,6 +162,12 @@ export type MutationRequestReturnArgs = {
 
 export type MutationRetryOrderWriteArgs = {
   writeId: Scalars['ID']['input'];
+};
+
+
+export type MutationRetryOrderWritesArgs = {
+  filter: WriteQueueFilter;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /**
@@ -311,16 +328,23 @@ export type Query = {
    */
   order?: Maybe<Order>;
   /**
-   * The outcome of an order write (placeOrder, cancelOrder, requestReturn) by the
-   * writeId its mutation returned, e.g. "order:w_…". Null when the id is unknown or
-   * past retention. Staff may read any order write; a storefront caller only its own.
+   * The outcome of a order write by the writeId its mutation returned, e.g. "order:w_…". Staff
+   * may read any order write. Null when the id is unknown or past retention, and, for a
+   * storefront caller, also when the write is another customer's: the two read alike.
+   * A malformed id is BAD_USER_INPUT.
    */
   orderWrite?: Maybe<WriteOutcome>;
   /**
-   * The order subgraph's write queue, oldest first: writes waiting for the ERP
-   * (PENDING) or given up on (DEAD_LETTERED). Operator role only.
+   * The first writes of one part of the order write queue, oldest first. Operator role only.
+   * @deprecated Use orderWrites, which pages with a cursor and filters by listing, kind, customer and time.
    */
   orderWriteQueue: Array<WriteOutcome>;
+  /**
+   * The order subgraph's write queue, a page at a time, oldest first: writes waiting for
+   * the ERP (PENDING) and writes given up on (DEAD_LETTERED), narrowed by the filter.
+   * Operator role only.
+   */
+  orderWrites: WriteQueueConnection;
 };
 
 
@@ -337,6 +361,13 @@ export type QueryOrderWriteArgs = {
 export type QueryOrderWriteQueueArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: WriteQueueListing;
+};
+
+
+export type QueryOrderWritesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WriteQueueFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The state of a return's refund. */
@@ -527,15 +558,21 @@ export type WriteError = {
   message: Scalars['String']['output'];
 };
 
-/** What became of a write, looked up by its writeId. */
+/** What became of a write, looked up by its writeId, or listed in a write queue. Identifiers only: what the write carries is not shown. */
 export type WriteOutcome = {
   __typename?: 'WriteOutcome';
   /** How many times the write was sent to that system. */
   attempts: Scalars['Int']['output'];
   /** When the write was accepted. */
   createdAt: Scalars['DateTime']['output'];
+  /** The customer the write is for, when it names one. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  /** What the write does, e.g. "order.place", "customer.engagement" or "finance.billingAddress". */
+  kind: Scalars['String']['output'];
   /** The last refusal or failure, if any. */
   lastError?: Maybe<WriteError>;
+  /** When a queued write is next attempted; null unless QUEUED and waiting. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
   /** Where the write stands now. */
   status: WriteStatus;
   /** The system of record the write goes to. */
@@ -546,12 +583,88 @@ export type WriteOutcome = {
   writeId: Scalars['ID']['output'];
 };
 
+/** A matching write a bulk action could not change, and why. */
+export type WriteQueueBulkFailure = {
+  __typename?: 'WriteQueueBulkFailure';
+  /** Why: CONFLICT (being attempted right now) or INVALID_STATUS_TRANSITION (it settled meanwhile). */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words. */
+  message: Scalars['String']['output'];
+  /** The write. */
+  writeId: Scalars['ID']['output'];
+};
+
+/** What a bulk retry or discard did. */
+export type WriteQueueBulkResult = {
+  __typename?: 'WriteQueueBulkResult';
+  /** How many writes it changed. */
+  affected: Scalars['Int']['output'];
+  /** Matching writes it could not change. */
+  failures: Array<WriteQueueBulkFailure>;
+  /** True when more writes matched than `max`: call again for the rest. */
+  hasMore: Scalars['Boolean']['output'];
+  /** The writes it changed, oldest first. */
+  writeIds: Array<Scalars['ID']['output']>;
+};
+
+/**
+ * A page of a write queue, oldest first (submission order). Pages are keyset pages: writes
+ * queued while a client pages come after the pages it has read, so none is skipped or repeated
+ * (an operator retry moves a write to the end of the queue, where it is listed again).
+ */
+export type WriteQueueConnection = {
+  __typename?: 'WriteQueueConnection';
+  /** The writes on this page, each with its cursor. */
+  edges: Array<WriteQueueEdge>;
+  /** The writes on this page. */
+  nodes: Array<WriteOutcome>;
+  /** Where this page ends, and whether there is more. */
+  pageInfo: PageInfo;
+  /** How many writes match the filter in all; counted only when asked for. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** One write in a page of a write queue. */
+export type WriteQueueEdge = {
+  __typename?: 'WriteQueueEdge';
+  /** Pass as `after` to continue after this write. */
+  cursor: Scalars['String']['output'];
+  /** The write. */
+  node: WriteOutcome;
+};
+
+/**
+ * Which writes of a write queue to list, retry or discard. Every condition given must hold; an
+ * omitted one does not narrow. Bulk retry and discard require `listing`.
+ */
+export type WriteQueueFilter = {
+  /** Only writes for this customer number. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Write kinds, e.g. ["order.place"]; an unknown kind is BAD_USER_INPUT. */
+  kinds?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** PENDING, DEAD_LETTERED or both; omitted means both (bulk actions must name it). */
+  listing?: InputMaybe<Array<WriteQueueListing>>;
+  /** Only writes whose timeField is at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Which timestamp since and until compare. */
+  timeField?: InputMaybe<WriteQueueTimeField>;
+  /** Only writes whose timeField is before this instant. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 /** Which part of a write queue to list. */
 export type WriteQueueListing =
   /** Given up on after too many attempts or too long; an operator may retry or discard them. */
   | 'DEAD_LETTERED'
   /** Queued or being attempted: waiting for the system of record. */
   | 'PENDING';
+
+/** Which timestamp of a write a WriteQueueFilter's since and until compare. */
+export type WriteQueueTimeField =
+  /** When the write was accepted. */
+  | 'CREATED_AT'
+  /** When its status last changed. */
+  | 'UPDATED_AT';
 
 /** The outcome of a write. */
 export type WriteStatus =
@@ -698,7 +811,13 @@ export type ResolversTypes = {
   SystemOfRecord: SystemOfRecord;
   WriteError: ResolverTypeWrapper<WriteError>;
   WriteOutcome: ResolverTypeWrapper<WriteOutcome>;
+  WriteQueueBulkFailure: ResolverTypeWrapper<WriteQueueBulkFailure>;
+  WriteQueueBulkResult: ResolverTypeWrapper<WriteQueueBulkResult>;
+  WriteQueueConnection: ResolverTypeWrapper<WriteQueueConnection>;
+  WriteQueueEdge: ResolverTypeWrapper<WriteQueueEdge>;
+  WriteQueueFilter: WriteQueueFilter;
   WriteQueueListing: WriteQueueListing;
+  WriteQueueTimeField: WriteQueueTimeField;
   WriteStatus: WriteStatus;
 };
 
@@ -734,6 +853,11 @@ export type ResolversParentTypes = {
   Subscription: Record<PropertyKey, never>;
   WriteError: WriteError;
   WriteOutcome: WriteOutcome;
+  WriteQueueBulkFailure: WriteQueueBulkFailure;
+  WriteQueueBulkResult: WriteQueueBulkResult;
+  WriteQueueConnection: WriteQueueConnection;
+  WriteQueueEdge: WriteQueueEdge;
+  WriteQueueFilter: WriteQueueFilter;
 };
 
 export type AddressResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
@@ -769,9 +893,11 @@ export type MoneyResolvers<ContextType = OrderContext, ParentType extends Resolv
 export type MutationResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   cancelOrder?: Resolver<ResolversTypes['OrderWriteResult'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id' | 'reason'>>;
   discardOrderWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationDiscardOrderWriteArgs, 'reason' | 'writeId'>>;
+  discardOrderWrites?: Resolver<ResolversTypes['WriteQueueBulkResult'], ParentType, ContextType, RequireFields<MutationDiscardOrderWritesArgs, 'filter' | 'max' | 'reason'>>;
   placeOrder?: Resolver<ResolversTypes['OrderWriteResult'], ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'idempotencyKey' | 'input'>>;
   requestReturn?: Resolver<ResolversTypes['ReturnWriteResult'], ParentType, ContextType, RequireFields<MutationRequestReturnArgs, 'idempotencyKey' | 'input'>>;
   retryOrderWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationRetryOrderWriteArgs, 'writeId'>>;
+  retryOrderWrites?: Resolver<ResolversTypes['WriteQueueBulkResult'], ParentType, ContextType, RequireFields<MutationRetryOrderWritesArgs, 'filter' | 'max'>>;
 };
 
 export type OrderResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
@@ -834,6 +960,7 @@ export type QueryResolvers<ContextType = OrderContext, ParentType extends Resolv
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderWrite?: Resolver<Maybe<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryOrderWriteArgs, 'writeId'>>;
   orderWriteQueue?: Resolver<Array<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryOrderWriteQueueArgs, 'first' | 'status'>>;
+  orderWrites?: Resolver<ResolversTypes['WriteQueueConnection'], ParentType, ContextType, RequireFields<QueryOrderWritesArgs, 'first'>>;
 };
 
 export type ReturnAuthorizationResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['ReturnAuthorization'] = ResolversParentTypes['ReturnAuthorization']> = {
@@ -881,11 +1008,39 @@ export type WriteErrorResolvers<ContextType = OrderContext, ParentType extends R
 export type WriteOutcomeResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['WriteOutcome'] = ResolversParentTypes['WriteOutcome']> = {
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lastError?: Resolver<Maybe<ResolversTypes['WriteError']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
   system?: Resolver<ResolversTypes['SystemOfRecord'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type WriteQueueBulkFailureResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['WriteQueueBulkFailure'] = ResolversParentTypes['WriteQueueBulkFailure']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type WriteQueueBulkResultResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['WriteQueueBulkResult'] = ResolversParentTypes['WriteQueueBulkResult']> = {
+  affected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failures?: Resolver<Array<ResolversTypes['WriteQueueBulkFailure']>, ParentType, ContextType>;
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  writeIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type WriteQueueConnectionResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['WriteQueueConnection'] = ResolversParentTypes['WriteQueueConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WriteQueueEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['WriteOutcome']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type WriteQueueEdgeResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['WriteQueueEdge'] = ResolversParentTypes['WriteQueueEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = OrderContext> = {
@@ -910,5 +1065,9 @@ export type Resolvers<ContextType = OrderContext> = {
   Subscription?: SubscriptionResolvers<ContextType>;
   WriteError?: WriteErrorResolvers<ContextType>;
   WriteOutcome?: WriteOutcomeResolvers<ContextType>;
+  WriteQueueBulkFailure?: WriteQueueBulkFailureResolvers<ContextType>;
+  WriteQueueBulkResult?: WriteQueueBulkResultResolvers<ContextType>;
+  WriteQueueConnection?: WriteQueueConnectionResolvers<ContextType>;
+  WriteQueueEdge?: WriteQueueEdgeResolvers<ContextType>;
 };
 

@@ -178,16 +178,26 @@ export type Mutation = {
    * cases, written as the customer. A closed case takes no comments (INVALID_STATUS_TRANSITION).
    */
   addCaseComment: CaseWriteResult;
-  /** Operators: gives up on a queued or dead-lettered service write for good; its outcome becomes REJECTED (DISCARDED). */
+  /** Operator role: gives up on a queued or dead-lettered service write for good; its outcome becomes REJECTED with lastError.code DISCARDED. */
   discardServiceWrite: WriteOutcome;
+  /**
+   * Operator role: gives up for good on every queued or dead-lettered service write that
+   * matches the filter, oldest first, at most `max`. Each ends REJECTED with code DISCARDED. Audited.
+   */
+  discardServiceWrites: WriteQueueBulkResult;
   /**
    * Opens a case for a customer, optionally about one of their orders. The key makes
    * retries safe: the same key and input return the first call's result and never open
    * a second case; the same key with other input is IDEMPOTENCY_KEY_REUSED.
    */
   openCase: CaseWriteResult;
-  /** Operators: applies a dead-lettered service write again, or brings a queued one's next attempt forward. */
+  /** Operator role: retries a dead-lettered service write with a fresh attempt budget, or brings a queued one's next attempt forward to now. */
   retryServiceWrite: WriteOutcome;
+  /**
+   * Operator role: retries every service write that matches the filter, oldest first, at most
+   * `max`: dead letters with a fresh attempt budget, queued writes now. Audited.
+   */
+  retryServiceWrites: WriteQueueBulkResult;
   /**
    * Moves a case to another status (staff only). The service desk's rules apply:
    * a closed case never changes, nothing returns to NEW, and only a solved case can be
@@ -214,6 +224,14 @@ export type MutationDiscardServiceWriteArgs = {
 
 
 /** Writes of the service subgraph. Each goes to the service desk only. */
+export type MutationDiscardServiceWritesArgs = {
+  filter: WriteQueueFilter;
+  max?: InputMaybe<Scalars['Int']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+
+/** Writes of the service subgraph. Each goes to the service desk only. */
 export type MutationOpenCaseArgs = {
   idempotencyKey: Scalars['String']['input'];
   input: OpenCaseInput;
@@ -223,6 +241,13 @@ export type MutationOpenCaseArgs = {
 /** Writes of the service subgraph. Each goes to the service desk only. */
 export type MutationRetryServiceWriteArgs = {
   writeId: Scalars['ID']['input'];
+};
+
+
+/** Writes of the service subgraph. Each goes to the service desk only. */
+export type MutationRetryServiceWritesArgs = {
+  filter: WriteQueueFilter;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -276,15 +301,23 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   /**
-   * What became of a service write, by the writeId its mutation returned. Null when the
-   * id is unknown or its record expired. A storefront caller sees its own writes only.
+   * The outcome of a service write by the writeId its mutation returned, e.g. "service:w_…". Staff
+   * may read any service write. Null when the id is unknown or past retention, and, for a
+   * storefront caller, also when the write is another customer's: the two read alike.
+   * A malformed id is BAD_USER_INPUT.
    */
   serviceWrite?: Maybe<WriteOutcome>;
   /**
-   * The service subgraph's write queue, oldest first: writes waiting for the service desk
-   * (PENDING) or given up on (DEAD_LETTERED). Operator role only.
+   * The first writes of one part of the service write queue, oldest first. Operator role only.
+   * @deprecated Use serviceWrites, which pages with a cursor and filters by listing, kind, customer and time.
    */
   serviceWriteQueue: Array<WriteOutcome>;
+  /**
+   * The service subgraph's write queue, a page at a time, oldest first: writes waiting for
+   * the service desk (PENDING) and writes given up on (DEAD_LETTERED), narrowed by the filter.
+   * Operator role only.
+   */
+  serviceWrites: WriteQueueConnection;
   /**
    * One support case by its ticket id, a string of digits such as "4521". Null when the
    * service desk has no such ticket; a malformed id is BAD_USER_INPUT.
@@ -303,6 +336,14 @@ export type QueryServiceWriteArgs = {
 export type QueryServiceWriteQueueArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: WriteQueueListing;
+};
+
+
+/** Entry points of the service subgraph. */
+export type QueryServiceWritesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WriteQueueFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -418,15 +459,21 @@ export type WriteError = {
   message: Scalars['String']['output'];
 };
 
-/** What became of a write, looked up by its writeId. */
+/** What became of a write, looked up by its writeId, or listed in a write queue. Identifiers only: what the write carries is not shown. */
 export type WriteOutcome = {
   __typename?: 'WriteOutcome';
   /** How many times the write was sent to that system. */
   attempts: Scalars['Int']['output'];
   /** When the write was accepted. */
   createdAt: Scalars['DateTime']['output'];
+  /** The customer the write is for, when it names one. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  /** What the write does, e.g. "order.place", "customer.engagement" or "finance.billingAddress". */
+  kind: Scalars['String']['output'];
   /** The last refusal or failure, if any. */
   lastError?: Maybe<WriteError>;
+  /** When a queued write is next attempted; null unless QUEUED and waiting. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
   /** Where the write stands now. */
   status: WriteStatus;
   /** The system of record the write goes to. */
@@ -437,12 +484,88 @@ export type WriteOutcome = {
   writeId: Scalars['ID']['output'];
 };
 
+/** A matching write a bulk action could not change, and why. */
+export type WriteQueueBulkFailure = {
+  __typename?: 'WriteQueueBulkFailure';
+  /** Why: CONFLICT (being attempted right now) or INVALID_STATUS_TRANSITION (it settled meanwhile). */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words. */
+  message: Scalars['String']['output'];
+  /** The write. */
+  writeId: Scalars['ID']['output'];
+};
+
+/** What a bulk retry or discard did. */
+export type WriteQueueBulkResult = {
+  __typename?: 'WriteQueueBulkResult';
+  /** How many writes it changed. */
+  affected: Scalars['Int']['output'];
+  /** Matching writes it could not change. */
+  failures: Array<WriteQueueBulkFailure>;
+  /** True when more writes matched than `max`: call again for the rest. */
+  hasMore: Scalars['Boolean']['output'];
+  /** The writes it changed, oldest first. */
+  writeIds: Array<Scalars['ID']['output']>;
+};
+
+/**
+ * A page of a write queue, oldest first (submission order). Pages are keyset pages: writes
+ * queued while a client pages come after the pages it has read, so none is skipped or repeated
+ * (an operator retry moves a write to the end of the queue, where it is listed again).
+ */
+export type WriteQueueConnection = {
+  __typename?: 'WriteQueueConnection';
+  /** The writes on this page, each with its cursor. */
+  edges: Array<WriteQueueEdge>;
+  /** The writes on this page. */
+  nodes: Array<WriteOutcome>;
+  /** Where this page ends, and whether there is more. */
+  pageInfo: PageInfo;
+  /** How many writes match the filter in all; counted only when asked for. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** One write in a page of a write queue. */
+export type WriteQueueEdge = {
+  __typename?: 'WriteQueueEdge';
+  /** Pass as `after` to continue after this write. */
+  cursor: Scalars['String']['output'];
+  /** The write. */
+  node: WriteOutcome;
+};
+
+/**
+ * Which writes of a write queue to list, retry or discard. Every condition given must hold; an
+ * omitted one does not narrow. Bulk retry and discard require `listing`.
+ */
+export type WriteQueueFilter = {
+  /** Only writes for this customer number. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Write kinds, e.g. ["order.place"]; an unknown kind is BAD_USER_INPUT. */
+  kinds?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** PENDING, DEAD_LETTERED or both; omitted means both (bulk actions must name it). */
+  listing?: InputMaybe<Array<WriteQueueListing>>;
+  /** Only writes whose timeField is at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Which timestamp since and until compare. */
+  timeField?: InputMaybe<WriteQueueTimeField>;
+  /** Only writes whose timeField is before this instant. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 /** Which part of a write queue to list. */
 export type WriteQueueListing =
   /** Given up on after too many attempts or too long; an operator may retry or discard them. */
   | 'DEAD_LETTERED'
   /** Queued or being attempted: waiting for the system of record. */
   | 'PENDING';
+
+/** Which timestamp of a write a WriteQueueFilter's since and until compare. */
+export type WriteQueueTimeField =
+  /** When the write was accepted. */
+  | 'CREATED_AT'
+  /** When its status last changed. */
+  | 'UPDATED_AT';
 
 /** The outcome of a write. */
 export type WriteStatus =
@@ -585,7 +708,13 @@ export type ResolversTypes = {
   SystemOfRecord: SystemOfRecord;
   WriteError: ResolverTypeWrapper<WriteError>;
   WriteOutcome: ResolverTypeWrapper<WriteOutcome>;
+  WriteQueueBulkFailure: ResolverTypeWrapper<WriteQueueBulkFailure>;
+  WriteQueueBulkResult: ResolverTypeWrapper<WriteQueueBulkResult>;
+  WriteQueueConnection: ResolverTypeWrapper<WriteQueueConnection>;
+  WriteQueueEdge: ResolverTypeWrapper<WriteQueueEdge>;
+  WriteQueueFilter: WriteQueueFilter;
   WriteQueueListing: WriteQueueListing;
+  WriteQueueTimeField: WriteQueueTimeField;
   WriteStatus: WriteStatus;
 };
 
@@ -615,6 +744,11 @@ export type ResolversParentTypes = {
   SupportCaseEdge: Omit<SupportCaseEdge, 'node'> & { node: ResolversParentTypes['SupportCase'] };
   WriteError: WriteError;
   WriteOutcome: WriteOutcome;
+  WriteQueueBulkFailure: WriteQueueBulkFailure;
+  WriteQueueBulkResult: WriteQueueBulkResult;
+  WriteQueueConnection: WriteQueueConnection;
+  WriteQueueEdge: WriteQueueEdge;
+  WriteQueueFilter: WriteQueueFilter;
 };
 
 export type AddressResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
@@ -678,8 +812,10 @@ export type MoneyResolvers<ContextType = ServiceContext, ParentType extends Reso
 export type MutationResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addCaseComment?: Resolver<ResolversTypes['CaseWriteResult'], ParentType, ContextType, RequireFields<MutationAddCaseCommentArgs, 'body' | 'caseId' | 'public'>>;
   discardServiceWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationDiscardServiceWriteArgs, 'reason' | 'writeId'>>;
+  discardServiceWrites?: Resolver<ResolversTypes['WriteQueueBulkResult'], ParentType, ContextType, RequireFields<MutationDiscardServiceWritesArgs, 'filter' | 'max' | 'reason'>>;
   openCase?: Resolver<ResolversTypes['CaseWriteResult'], ParentType, ContextType, RequireFields<MutationOpenCaseArgs, 'idempotencyKey' | 'input'>>;
   retryServiceWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationRetryServiceWriteArgs, 'writeId'>>;
+  retryServiceWrites?: Resolver<ResolversTypes['WriteQueueBulkResult'], ParentType, ContextType, RequireFields<MutationRetryServiceWritesArgs, 'filter' | 'max'>>;
   updateCaseStatus?: Resolver<ResolversTypes['CaseWriteResult'], ParentType, ContextType, RequireFields<MutationUpdateCaseStatusArgs, 'caseId' | 'status'>>;
 };
 
@@ -697,6 +833,7 @@ export type PageInfoResolvers<ContextType = ServiceContext, ParentType extends R
 export type QueryResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   serviceWrite?: Resolver<Maybe<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryServiceWriteArgs, 'writeId'>>;
   serviceWriteQueue?: Resolver<Array<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryServiceWriteQueueArgs, 'first' | 'status'>>;
+  serviceWrites?: Resolver<ResolversTypes['WriteQueueConnection'], ParentType, ContextType, RequireFields<QueryServiceWritesArgs, 'first'>>;
   supportCase?: Resolver<Maybe<ResolversTypes['SupportCase']>, ParentType, ContextType, RequireFields<QuerySupportCaseArgs, 'id'>>;
 };
 
@@ -741,11 +878,39 @@ export type WriteErrorResolvers<ContextType = ServiceContext, ParentType extends
 export type WriteOutcomeResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['WriteOutcome'] = ResolversParentTypes['WriteOutcome']> = {
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lastError?: Resolver<Maybe<ResolversTypes['WriteError']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
   system?: Resolver<ResolversTypes['SystemOfRecord'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type WriteQueueBulkFailureResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['WriteQueueBulkFailure'] = ResolversParentTypes['WriteQueueBulkFailure']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type WriteQueueBulkResultResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['WriteQueueBulkResult'] = ResolversParentTypes['WriteQueueBulkResult']> = {
+  affected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failures?: Resolver<Array<ResolversTypes['WriteQueueBulkFailure']>, ParentType, ContextType>;
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  writeIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type WriteQueueConnectionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['WriteQueueConnection'] = ResolversParentTypes['WriteQueueConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WriteQueueEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['WriteOutcome']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type WriteQueueEdgeResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['WriteQueueEdge'] = ResolversParentTypes['WriteQueueEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = ServiceContext> = {
@@ -768,5 +933,9 @@ export type Resolvers<ContextType = ServiceContext> = {
   SupportCaseEdge?: SupportCaseEdgeResolvers<ContextType>;
   WriteError?: WriteErrorResolvers<ContextType>;
   WriteOutcome?: WriteOutcomeResolvers<ContextType>;
+  WriteQueueBulkFailure?: WriteQueueBulkFailureResolvers<ContextType>;
+  WriteQueueBulkResult?: WriteQueueBulkResultResolvers<ContextType>;
+  WriteQueueConnection?: WriteQueueConnectionResolvers<ContextType>;
+  WriteQueueEdge?: WriteQueueEdgeResolvers<ContextType>;
 };
 

@@ -1,0 +1,267 @@
+/**
+ * The write queue as the graph shows it, shared by the four subgraphs so that
+ * their fields behave the same: a write's outcome by id (unknown and not-yours
+ * read alike), cursor pages of the queue, bulk retry and discard, and the audit
+ * record of every operator action. Each subgraph keeps its own prefixed root
+ * fields (`orderWrite`, `orderWrites`, `retryOrderWrites`…) over its own
+ * coordinator and passes its system of record; the GraphQL types are the shared
+ * ones in lib/schema/shared.graphql.
+ */
+import { type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { badInput, type SystemOfRecord } from '../errors.js';
+import { currentScope } from '../context.js';
+import { decodeCursor, encodeCursor, pageSize } from '../pagination.js';
+import { audit, authorize, callerAccess, type Caller } from '../auth/index.js';
+import type { BulkResult, WriteCoordinator } from './coordinator.js';
+import type { WriteListing, WritePosition, WriteQuery } from './store.js';
+import type { WriteOutcome, WriteStatus } from './types.js';
+
+/** The shared `WriteOutcome` type's value. */
+export interface WriteOutcomeNode {
+  writeId: string;
+  status: WriteStatus;
+  system: SystemOfRecord;
+  kind: string;
+  customerId: string | null;
+  attempts: number;
+  lastError: { code: string; message: string } | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function outcomeNode(o: WriteOutcome, system: SystemOfRecord): WriteOutcomeNode {
+  return {
+    writeId: o.writeId,
+    status: o.status,
+    system,
+    kind: o.kind,
+    customerId: o.customerId,
+    attempts: o.attempts,
+    lastError: o.lastError ? { code: o.lastError.code, message: o.lastError.message } : null,
+    nextAttemptAt: o.nextAttemptAt,
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+  };
+}
+
+/** The `WriteQueueFilter` input as resolvers receive it. */
+export interface WriteQueueFilterInput {
+  listing?: ReadonlyArray<'PENDING' | 'DEAD_LETTERED'> | null;
+  kinds?: readonly string[] | null;
+  customerId?: string | null;
+  since?: string | null;
+  until?: string | null;
+  timeField?: 'CREATED_AT' | 'UPDATED_AT' | null;
+}
+
+const WRITE_ID = /^w_[0-9a-f-]{36}$/;
+
+/** Throws BAD_USER_INPUT unless the id is one of this subgraph's write ids (`order:w_<uuid>`); costs no read. */
+export function checkWriteId(subgraph: string, writeId: string): string {
+  const local = writeId.startsWith(`${subgraph}:`) ? writeId.slice(subgraph.length + 1) : '';
+  if (!WRITE_ID.test(local)) {
+    throw badInput(`expected a ${subgraph} write id like '${subgraph}:w_…', got '${writeId.slice(0, 60)}'`, { argumentName: 'writeId' });
+  }
+  return writeId;
+}
+
+function instant(value: string | null | undefined, argumentName: string): number | undefined {
+  if (value == null) return undefined;
+  const t = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || !Number.isFinite(t)) {
+    throw badInput(`expected an ISO-8601 instant such as "2026-11-20T09:15:00.000Z", got '${value.slice(0, 60)}'`, { argumentName });
+  }
+  return t;
+}
+
+/**
+ * Turns the GraphQL filter into a store query, refusing what cannot match
+ * anything: an unknown write kind, an empty listing, `since` not before `until`.
+ * `requireListing` makes bulk actions name the listing they act on.
+ */
+export function toWriteQuery(
+  filter: WriteQueueFilterInput | null | undefined,
+  opts: { kinds: readonly string[]; argumentName?: string; requireListing?: boolean },
+): WriteQuery {
+  const arg = opts.argumentName ?? 'filter';
+  const f = filter ?? {};
+  if (opts.requireListing && (f.listing == null || f.listing.length === 0)) {
+    throw badInput(`expected ${arg}.listing to name PENDING and/or DEAD_LETTERED: a bulk action says which part of the queue it acts on`, {
+      argumentName: `${arg}.listing`,
+    });
+  }
+  if (f.listing != null && f.listing.length === 0) throw badInput(`expected ${arg}.listing to hold PENDING and/or DEAD_LETTERED, got an empty list`, { argumentName: `${arg}.listing` });
+  const listings: WriteListing[] = f.listing == null ? ['pending', 'dead_lettered'] : [...new Set(f.listing.map((l) => (l === 'PENDING' ? 'pending' : 'dead_lettered') as WriteListing))];
+  if (f.kinds != null) {
+    const unknown = f.kinds.filter((k) => !opts.kinds.includes(k));
+    if (unknown.length > 0) {
+      throw badInput(`expected write kinds among ${opts.kinds.join(', ')}, got '${unknown[0]!.slice(0, 60)}'`, { argumentName: `${arg}.kinds` });
+    }
+  }
+  if (f.customerId != null && (f.customerId.length === 0 || f.customerId.length > 64)) {
+    throw badInput(`expected a customer number of 1 to 64 characters, got '${f.customerId.slice(0, 64)}'`, { argumentName: `${arg}.customerId` });
+  }
+  const since = instant(f.since, `${arg}.since`);
+  const until = instant(f.until, `${arg}.until`);
+  if (since !== undefined && until !== undefined && since >= until) {
+    throw badInput(`expected ${arg}.since to be before ${arg}.until, got ${f.since} and ${f.until}`, { argumentName: `${arg}.since` });
+  }
+  return {
+    listings,
+    ...(f.kinds != null && f.kinds.length > 0 ? { kinds: [...f.kinds] } : {}),
+    ...(f.customerId != null ? { customerId: f.customerId } : {}),
+    ...(since !== undefined ? { since } : {}),
+    ...(until !== undefined ? { until } : {}),
+    timeField: f.timeField === 'UPDATED_AT' ? 'updatedAt' : 'createdAt',
+  };
+}
+
+/** The filter as an audit record shows it: identifiers and bounds, never payloads. */
+function describeQuery(q: WriteQuery): Record<string, unknown> {
+  return {
+    listings: q.listings,
+    ...(q.kinds ? { kinds: q.kinds } : {}),
+    ...(q.customerId ? { customerId: q.customerId } : {}),
+    ...(q.since !== undefined ? { since: new Date(q.since).toISOString() } : {}),
+    ...(q.until !== undefined ? { until: new Date(q.until).toISOString() } : {}),
+    ...(q.since !== undefined || q.until !== undefined ? { timeField: q.timeField ?? 'createdAt' } : {}),
+  };
+}
+
+const isPosition = (v: unknown): v is WritePosition =>
+  typeof v === 'object' && v !== null && Number.isSafeInteger((v as WritePosition).seq) && typeof (v as WritePosition).writeId === 'string' && Object.keys(v).length === 2;
+
+/** The shared `WriteQueueConnection` type's value. */
+export interface WriteQueueConnectionValue {
+  nodes: WriteOutcomeNode[];
+  edges: Array<{ cursor: string; node: WriteOutcomeNode }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number | null;
+}
+
+/** True when the operation selects `field` on the value this resolver returns (directly or through a fragment). */
+function selects(info: GraphQLResolveInfo, field: string): boolean {
+  const visit = (set: SelectionSetNode | undefined): boolean =>
+    (set?.selections ?? []).some((s) => {
+      if (s.kind === 'Field') return s.name.value === field;
+      if (s.kind === 'InlineFragment') return visit(s.selectionSet);
+      const fragment = info.fragments[s.name.value];
+      return fragment ? visit(fragment.selectionSet) : false;
+    });
+  return info.fieldNodes.some((n: FieldNode) => visit(n.selectionSet));
+}
+
+/**
+ * A page of the queue, oldest first. `totalCount` is counted only when the
+ * operation asks for it: on Redis a filtered count reads every queued write.
+ */
+export async function writeQueuePage(
+  writes: WriteCoordinator,
+  system: SystemOfRecord,
+  args: { filter?: WriteQueueFilterInput | null; first?: number | null; after?: string | null },
+  info: GraphQLResolveInfo,
+): Promise<WriteQueueConnectionValue> {
+  const first = pageSize(args.first, 50);
+  const after = decodeCursor(args.after, isPosition);
+  const query = toWriteQuery(args.filter, { kinds: writes.kinds() });
+  const [page, totalCount] = await Promise.all([writes.page(query, first, after), selects(info, 'totalCount') ? writes.count(query) : Promise.resolve(null)]);
+  const edges = page.views.map((v) => ({ cursor: encodeCursor(v.position), node: outcomeNode(v, system) }));
+  return {
+    nodes: edges.map((e) => e.node),
+    edges,
+    pageInfo: { hasNextPage: page.hasMore, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount,
+  };
+}
+
+/**
+ * A write's outcome by id as `caller` may see it. Staff read any write. A
+ * storefront caller reads its own customer's writes, and gets null alike for an
+ * unknown id and for another customer's write, so the answer never tells it
+ * whether a write id exists. A caller with no access at all is refused before
+ * the store is read, which tells it nothing either.
+ */
+export async function readWriteOutcome(writes: WriteCoordinator, caller: Caller, writeId: string): Promise<WriteOutcome | null> {
+  if (callerAccess(caller, 'write.outcome') === 'deny') authorize(caller, 'write.outcome');
+  const outcome = await writes.outcome(writeId);
+  if (!outcome) return null;
+  return authorize(caller, 'write.outcome', { customerId: outcome.customerId }) ? outcome : null;
+}
+
+/** The bulk limit: 1 to 1,000 writes per call. */
+function bulkMax(max: number | null | undefined): number {
+  const n = max ?? 100;
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw badInput(`expected max between 1 and 1000, got ${String(max)}`, { argumentName: 'max' });
+  return n;
+}
+
+/** Audits one operator action on the queue: who, which operation, the filter or ids, how many writes it changed. */
+export function auditQueueAction(caller: Caller, operation: string, details: { writeIds: string[]; failed?: number; filter?: WriteQuery }): void {
+  audit(caller, currentScope()?.correlationId, {
+    action: 'queue',
+    operation,
+    affected: details.writeIds.length,
+    writeIds: details.writeIds,
+    ...(details.failed !== undefined ? { failed: details.failed } : {}),
+    ...(details.filter ? { filter: describeQuery(details.filter) } : {}),
+  });
+}
+
+/** The shared `WriteQueueBulkResult` type's value. */
+export type WriteQueueBulkValue = BulkResult;
+
+/** Retries (dead letters: with a fresh budget; queued: now) every write that matches, oldest first; audited. */
+export async function retryWrites(
+  writes: WriteCoordinator,
+  caller: Caller,
+  operation: string,
+  args: { filter: WriteQueueFilterInput; max?: number | null },
+): Promise<WriteQueueBulkValue> {
+  authorize(caller, 'queue.operate');
+  const query = toWriteQuery(args.filter, { kinds: writes.kinds(), requireListing: true });
+  const result = await writes.bulk({ kind: 'retry' }, query, bulkMax(args.max));
+  auditQueueAction(caller, operation, { writeIds: result.writeIds, failed: result.failures.length, filter: query });
+  return result;
+}
+
+/** Discards every write that matches, oldest first; each ends REJECTED with code DISCARDED; audited. */
+export async function discardWrites(
+  writes: WriteCoordinator,
+  caller: Caller,
+  operation: string,
+  args: { filter: WriteQueueFilterInput; reason: string; max?: number | null },
+): Promise<WriteQueueBulkValue> {
+  authorize(caller, 'queue.operate');
+  const reason = checkReason(args.reason);
+  const query = toWriteQuery(args.filter, { kinds: writes.kinds(), requireListing: true });
+  const result = await writes.bulk({ kind: 'discard', by: caller.subject, reason }, query, bulkMax(args.max));
+  auditQueueAction(caller, operation, { writeIds: result.writeIds, failed: result.failures.length, filter: query });
+  return result;
+}
+
+/** A discard's reason: required, trimmed, at most 500 characters kept. */
+export function checkReason(reason: string): string {
+  const r = reason.trim();
+  if (r === '') throw badInput('expected a reason for discarding, for the audit trail', { argumentName: 'reason' });
+  return r.slice(0, 500);
+}
+
+/**
+ * Retries one write; operator role; audited. The role is checked before the id is
+ * looked at, and an id this queue does not hold is NOT_FOUND.
+ */
+export async function retryWrite(writes: WriteCoordinator, caller: Caller, operation: string, writeId: string): Promise<WriteOutcome> {
+  authorize(caller, 'queue.operate');
+  const outcome = await writes.retry(writeId);
+  auditQueueAction(caller, operation, { writeIds: [writeId] });
+  return outcome;
+}
+
+/** Discards one write; operator role (checked first); audited. */
+export async function discardWrite(writes: WriteCoordinator, caller: Caller, operation: string, writeId: string, reason: string): Promise<WriteOutcome> {
+  authorize(caller, 'queue.operate');
+  const outcome = await writes.discard(writeId, caller.subject, checkReason(reason));
+  auditQueueAction(caller, operation, { writeIds: [writeId] });
+  return outcome;
+}
