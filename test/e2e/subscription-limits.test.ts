@@ -36,7 +36,9 @@ type WireError = { message: string; extensions?: Record<string, unknown> };
 describe('subscription limits through the gateway', () => {
   it("refuses the probe's nested subscription at subscribe time with the error a query of the same shape gets", async () => {
     const http = await stack.query(`{ ${PROBE_SELECTION.replace(/^order/, 'order(id: "SO-100001")')} }`);
-    expect(http.status).toBe(400);
+    // 200 with errors: the request is application/json (docs/errors.md, HTTP status codes).
+    expect(http.status).toBe(200);
+    expect(http.body.data).toBeUndefined();
     const httpError = http.body.errors?.[0] as WireError;
     expect(httpError).toEqual({ message: 'the operation nests fields 11 deep; the limit is 10', extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'depth', found: 11, max: 10 } });
 
@@ -57,7 +59,8 @@ describe('subscription limits through the gateway', () => {
 
   it('counts aliases of __typename against the alias limit over HTTP', async () => {
     const r = await stack.query(`{ ${ALIASES} }`);
-    expect(r.status).toBe(400);
+    expect(r.status).toBe(200);
+    expect(r.body.data).toBeUndefined();
     expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases', found: 200, max: 15 });
   });
 });
