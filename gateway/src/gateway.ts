@@ -220,9 +220,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       serviceMap: () => serviceMap,
       security: subscriptionSecurity(opts.auth, opts.trust),
       formatError: formatError(production),
-      connectionHeaders: () => {
+      connectionHeaders: (subgraph) => {
         const correlationId = `gateway-link-${randomUUID()}`;
-        return { 'x-correlation-id': correlationId, [CALLER_HEADER]: signCaller(GATEWAY_CALLER, { trust: opts.trust, correlationId }) };
+        const bind = { audience: subgraph, operation: 'connection' as const };
+        return { 'x-correlation-id': correlationId, [CALLER_HEADER]: signCaller(GATEWAY_CALLER, { trust: opts.trust, correlationId, bind }) };
       },
       ...(opts.subscriptions ? { limits: opts.subscriptions } : {}),
     });

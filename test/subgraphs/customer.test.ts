@@ -32,7 +32,7 @@ let subgraph: RunningService;
 async function gql(query: string, variables: Json = {}, correlationId = randomUUID()): Promise<GqlResult & { correlationId: string }> {
   const res = await fetch(subgraph.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...signedHeaders(correlationId) },
+    headers: { 'content-type': 'application/json', ...signedHeaders(correlationId, 'customer', { query, variables }) },
     body: JSON.stringify({ query, variables }),
   });
   return { ...((await res.json()) as GqlResult), correlationId };

@@ -62,8 +62,8 @@ export interface SubscriptionServerOptions<C extends SubscriptionCaller> {
   /** The gateway's data sources, for the entity fetches that enrich events. */
   serviceMap: () => ServiceMap;
   security: SubscriptionSecurity<C>;
-  /** Headers identifying the gateway to each subgraph's WebSocket endpoint. */
-  connectionHeaders?: () => Record<string, string>;
+  /** Headers identifying the gateway to each subgraph's WebSocket endpoint, by subgraph name (the signature is bound to it). */
+  connectionHeaders?: (subgraph: string) => Record<string, string>;
   limits?: Partial<HubLimits & { perConnection: number }>;
   /**
    * Formats each error a subscriber receives, as the HTTP path formats a query's
