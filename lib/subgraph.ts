@@ -35,6 +35,7 @@ import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } fr
 import { DomainError, ErrorCode, UpstreamError, toGraphQLError } from './errors.js';
 import { childLogger } from './log.js';
 import { serveSubgraphSubscriptions } from './subscriptions.js';
+import { ArgumentRulesPlugin, type ArgumentRules } from './arguments.js';
 import { loadCommonConfig, loadMetricsConfig } from './config.js';
 import { serveMetrics } from './metrics.js';
 import { CACHE_REPORT_EXTENSION, collectCacheReport, currentCacheReport, entityTag, noteCacheRead } from './cache/index.js';
@@ -85,6 +86,8 @@ export interface SubgraphModule<TContext extends BaseContext> {
   resolvers: GraphQLResolverMap<TContext>;
   /** Called once per request (and once per subscription); creates the request's DataLoaders. */
   createContext(req: RequestInfo): TContext | Promise<TContext>;
+  /** Checks on arguments beyond the shared ones (lib/arguments.ts), e.g. id formats this subgraph knows; run before any resolver. @default none */
+  argumentRules?: ArgumentRules;
   /** Mounts extra HTTP routes (e.g. a webhook receiver) before /graphql. They are not behind the gateway's signature: each must authenticate its own caller. */
   routes?(app: express.Express): void;
   /** Starts background work (change feeds, the write queue's worker) once the server listens. */
@@ -375,6 +378,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
+      // Every argument checked before any resolver runs, so a bad value costs no system-of-record call.
+      ArgumentRulesPlugin<TContext>(mod.argumentRules),
       {
         // One read record per customer per request, listing the field groups read.
         async requestDidStart() {
