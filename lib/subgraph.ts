@@ -137,6 +137,8 @@ interface AuditState {
   caller: Caller;
   correlationId: string;
   reads: Map<string, Set<FieldGroup>>;
+  /** The customer the write being resolved concerns, as its resolver learned it (auditWriteCustomer). */
+  writeCustomerId?: string;
 }
 
 /**
@@ -147,6 +149,17 @@ interface AuditState {
 const AUDIT = Symbol('audit');
 const auditState = (ctx: unknown): AuditState | undefined =>
   ctx !== null && typeof ctx === 'object' ? (ctx as { [AUDIT]?: AuditState })[AUDIT] : undefined;
+
+/**
+ * Tells the audit record of the write being resolved which customer it
+ * concerns, when its arguments do not say: an order's owner, say, known once
+ * the order is read. Call it with the resolver's context; a no-op outside a
+ * write. Mutations run one after another, so it cannot name another's customer.
+ */
+export function auditWriteCustomer(ctx: unknown, customerId: string): void {
+  const state = auditState(ctx);
+  if (state) state.writeCustomerId = customerId;
+}
 
 function stringArg(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
@@ -191,17 +204,21 @@ function instrumentAudit(schema: GraphQLSchema): void {
       for (const [k, v] of [...Object.entries(args), ...Object.entries(input)]) {
         if ((k === 'id' || k.endsWith('Id')) && typeof v === 'string') target[k] = v;
       }
-      const customerId =
+      const fromArgs =
         stringArg(args.customerId) ?? stringArg(input.customerId) ?? (getNamedType(info.returnType).name.startsWith('Customer') ? stringArg(args.id) : undefined);
-      const record = { action: 'write' as const, operation: info.fieldName, ...(customerId ? { customerId } : {}), target };
+      if (state) state.writeCustomerId = undefined;
+      const record = () => {
+        const customerId = fromArgs ?? state?.writeCustomerId;
+        return { action: 'write' as const, operation: info.fieldName, ...(customerId ? { customerId } : {}), target };
+      };
       try {
         const result: unknown = await resolve(parent, args, ctx, info);
-        if (state) audit(state.caller, state.correlationId, { ...record, outcome: 'succeeded' });
+        if (state) audit(state.caller, state.correlationId, { ...record(), outcome: 'succeeded' });
         return result;
       } catch (err) {
         const original = unwrapResolverError(err);
         const errorCode = original instanceof DomainError || original instanceof UpstreamError ? original.code : ErrorCode.INTERNAL_SERVER_ERROR;
-        if (state) audit(state.caller, state.correlationId, { ...record, outcome: 'failed', errorCode });
+        if (state) audit(state.caller, state.correlationId, { ...record(), outcome: 'failed', errorCode });
         throw err;
       }
     };
