@@ -137,9 +137,12 @@ export function signCaller(caller: Caller, opts: { trust: TrustOptions; correlat
 /**
  * Remembers the ids of the headers a subgraph accepted, until they expire.
  * `claim` resolves true the first time it sees an id, false for a replay.
+ * `expiresAtMs` is absolute (the last moment the header could be accepted), so a
+ * replay claims with the same expiry as the original; `nowMs` is the verifier's
+ * clock, from which the time left to remember it is counted.
  */
 export interface NonceStore {
-  claim(nonce: string, ttlMs: number): Promise<boolean>;
+  claim(nonce: string, expiresAtMs: number, nowMs?: number): Promise<boolean>;
   close?(): Promise<void>;
 }
 
@@ -162,10 +165,9 @@ export function memoryNonceStore(opts: {
     },
   });
   return {
-    async claim(nonce, ttlMs) {
-      const expiresAt = Date.now() + ttlMs;
-      if (expiresAt <= forgottenUntil || seen.has(nonce)) return false;
-      seen.set(nonce, expiresAt, { ttl: Math.max(1, ttlMs) });
+    async claim(nonce, expiresAtMs, nowMs = Date.now()) {
+      if (expiresAtMs <= forgottenUntil || seen.has(nonce)) return false;
+      seen.set(nonce, expiresAtMs, { ttl: Math.max(1, expiresAtMs - nowMs) });
       return true;
     },
   };
@@ -185,10 +187,11 @@ export function redisNonceStore(
 ): NonceStore {
   const local = opts.local ?? memoryNonceStore();
   return {
-    async claim(nonce, ttlMs) {
-      if (!(await local.claim(nonce, ttlMs))) return false;
+    async claim(nonce, expiresAtMs, nowMs = Date.now()) {
+      if (!(await local.claim(nonce, expiresAtMs, nowMs))) return false;
       try {
-        const ok = await redis.set(`${opts.namespace}:caller-nonce:${nonce}`, '1', { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) } });
+        const ttlMs = Math.max(1, Math.ceil(expiresAtMs - nowMs));
+        const ok = await redis.set(`${opts.namespace}:caller-nonce:${nonce}`, '1', { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
         return ok === 'OK';
       } catch (err) {
         opts.onError?.(err);
@@ -244,9 +247,8 @@ export async function verifyCaller(
   } catch (e) {
     return { phase: 'rejected', reason: (e as Error).message };
   }
-  // Remembered until the last moment any subgraph would still accept it.
-  const ttlMs = (claims.exp + skew + 1) * 1000 - nowMs;
-  if (!(await opts.nonces.claim(claims.jti, ttlMs))) return { phase: 'rejected', reason: `${CALLER_HEADER} was already used (a replay)` };
+  // Remembered until the last moment any subgraph would still accept it (on this host's clock).
+  if (!(await opts.nonces.claim(claims.jti, (claims.exp + skew + 1) * 1000, nowMs))) return { phase: 'rejected', reason: `${CALLER_HEADER} was already used (a replay)` };
   return { phase: 'verified', caller };
 }
 

@@ -105,13 +105,14 @@ describe('signed caller header', () => {
 
   it('the in-memory store stays bounded, and refuses what it may have forgotten rather than accept a replay', async () => {
     const nonces = memoryNonceStore({ max: 2 });
-    expect(await nonces.claim('a', 10_000)).toBe(true);
-    expect(await nonces.claim('b', 10_000)).toBe(true);
-    // 'a' is evicted to make room for 'c'; a replay of 'a' must still be refused.
-    expect(await nonces.claim('c', 10_000)).toBe(true);
-    expect(await nonces.claim('a', 10_000)).toBe(false);
+    const t = Date.now() + 10_000;
+    expect(await nonces.claim('a', t)).toBe(true);
+    expect(await nonces.claim('b', t + 1)).toBe(true);
+    // 'a' is evicted to make room for 'c'; a replay of 'a' (same expiry) must still be refused.
+    expect(await nonces.claim('c', t + 2)).toBe(true);
+    expect(await nonces.claim('a', t)).toBe(false);
     // A later header (it expires after everything forgotten) is accepted.
-    expect(await nonces.claim('d', 10_050)).toBe(true);
+    expect(await nonces.claim('d', t + 50)).toBe(true);
   });
 
   it('verifies under any configured secret while signing with the first (rotation)', async () => {
