@@ -16,6 +16,7 @@
  * --no-report. With REDIS_URL in the environment, our gateway runs as it is
  * deployed at scale: entity caches, response cache, bus and write queue on Redis.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem, release, platform } from 'node:os';
 import { join } from 'node:path';
@@ -283,10 +284,10 @@ function packageVersions(names: string[]): Record<string, string> {
   return out;
 }
 
-async function subgraphQuery<T>(url: string, query: string, variables: Record<string, unknown>): Promise<T> {
+async function subgraphQuery<T>(subgraph: string, url: string, query: string, variables: Record<string, unknown>): Promise<T> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...subgraphHeaders('bench-setup') },
+    headers: { 'content-type': 'application/json', ...subgraphHeaders(`bench-setup-${randomUUID()}`, subgraph, { query, variables }) },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: T; errors?: unknown[] };
@@ -300,6 +301,7 @@ async function listCursors(customerSubgraph: string, pages: number): Promise<Arr
   let after: string | null = null;
   for (let i = 1; i < pages; i++) {
     const data: { customers: { pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await subgraphQuery(
+      'customer',
       customerSubgraph,
       'query($after: String) { customers(first: 20, after: $after) { pageInfo { hasNextPage endCursor } } }',
       { after },
@@ -325,16 +327,19 @@ async function mutationPools(stack: BenchStack, candidates: readonly string[]): 
   type Entities<T> = { _entities: Array<(T & { id: string }) | null> };
   const [fin, ord, svc] = await Promise.all([
     subgraphQuery<Entities<{ financials: { creditHold: boolean } | null }>>(
+      'finance',
       `${stack.subgraphOrigin('finance')}/graphql`,
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id financials { creditHold } } } }',
       { r: reps },
     ),
     subgraphQuery<Entities<{ orders: { nodes: Array<{ lines: Array<{ sku: string }> }> } | null }>>(
+      'order',
       `${stack.subgraphOrigin('order')}/graphql`,
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id orders(first: 3) { nodes { lines { sku } } } } } }',
       { r: reps },
     ),
     subgraphQuery<Entities<{ cases: { nodes: Array<{ id: string; status: string }> } | null }>>(
+      'service',
       `${stack.subgraphOrigin('service')}/graphql`,
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id cases(first: 5, status: [NEW, OPEN, PENDING, ON_HOLD]) { nodes { id status } } } } }',
       { r: caseReps },

@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import express from 'express';
+import { createClient, type RedisClientType } from 'redis';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -34,7 +35,8 @@ import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } fr
 import { DomainError, ErrorCode, UpstreamError, toGraphQLError } from './errors.js';
 import { childLogger } from './log.js';
 import { serveSubgraphSubscriptions } from './subscriptions.js';
-import { loadMetricsConfig } from './config.js';
+import { ArgumentRulesPlugin, type ArgumentRules } from './arguments.js';
+import { loadCommonConfig, loadMetricsConfig } from './config.js';
 import { serveMetrics } from './metrics.js';
 import { CACHE_REPORT_EXTENSION, collectCacheReport, currentCacheReport, entityTag, noteCacheRead } from './cache/index.js';
 import {
@@ -42,9 +44,13 @@ import {
   PERSONAL_DATA_FIELDS,
   audit,
   loadTrustOptions,
+  memoryNonceStore,
+  redisNonceStore,
   verifyCaller,
   type Caller,
   type FieldGroup,
+  type NonceStore,
+  type SignedOperation,
   type TrustOptions,
 } from './auth/index.js';
 
@@ -80,6 +86,8 @@ export interface SubgraphModule<TContext extends BaseContext> {
   resolvers: GraphQLResolverMap<TContext>;
   /** Called once per request (and once per subscription); creates the request's DataLoaders. */
   createContext(req: RequestInfo): TContext | Promise<TContext>;
+  /** Checks on arguments beyond the shared ones (lib/arguments.ts), e.g. id formats this subgraph knows; run before any resolver. @default none */
+  argumentRules?: ArgumentRules;
   /** Mounts extra HTTP routes (e.g. a webhook receiver) before /graphql. They are not behind the gateway's signature: each must authenticate its own caller. */
   routes?(app: express.Express): void;
   /** Starts background work (change feeds, the write queue's worker) once the server listens. */
@@ -129,6 +137,8 @@ interface AuditState {
   caller: Caller;
   correlationId: string;
   reads: Map<string, Set<FieldGroup>>;
+  /** The customer the write being resolved concerns, as its resolver learned it (auditWriteCustomer). */
+  writeCustomerId?: string;
 }
 
 /**
@@ -139,6 +149,17 @@ interface AuditState {
 const AUDIT = Symbol('audit');
 const auditState = (ctx: unknown): AuditState | undefined =>
   ctx !== null && typeof ctx === 'object' ? (ctx as { [AUDIT]?: AuditState })[AUDIT] : undefined;
+
+/**
+ * Tells the audit record of the write being resolved which customer it
+ * concerns, when its arguments do not say: an order's owner, say, known once
+ * the order is read. Call it with the resolver's context; a no-op outside a
+ * write. Mutations run one after another, so it cannot name another's customer.
+ */
+export function auditWriteCustomer(ctx: unknown, customerId: string): void {
+  const state = auditState(ctx);
+  if (state) state.writeCustomerId = customerId;
+}
 
 function stringArg(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
@@ -183,17 +204,21 @@ function instrumentAudit(schema: GraphQLSchema): void {
       for (const [k, v] of [...Object.entries(args), ...Object.entries(input)]) {
         if ((k === 'id' || k.endsWith('Id')) && typeof v === 'string') target[k] = v;
       }
-      const customerId =
+      const fromArgs =
         stringArg(args.customerId) ?? stringArg(input.customerId) ?? (getNamedType(info.returnType).name.startsWith('Customer') ? stringArg(args.id) : undefined);
-      const record = { action: 'write' as const, operation: info.fieldName, ...(customerId ? { customerId } : {}), target };
+      if (state) state.writeCustomerId = undefined;
+      const record = () => {
+        const customerId = fromArgs ?? state?.writeCustomerId;
+        return { action: 'write' as const, operation: info.fieldName, ...(customerId ? { customerId } : {}), target };
+      };
       try {
         const result: unknown = await resolve(parent, args, ctx, info);
-        if (state) audit(state.caller, state.correlationId, { ...record, outcome: 'succeeded' });
+        if (state) audit(state.caller, state.correlationId, { ...record(), outcome: 'succeeded' });
         return result;
       } catch (err) {
         const original = unwrapResolverError(err);
         const errorCode = original instanceof DomainError || original instanceof UpstreamError ? original.code : ErrorCode.INTERNAL_SERVER_ERROR;
-        if (state) audit(state.caller, state.correlationId, { ...record, outcome: 'failed', errorCode });
+        if (state) audit(state.caller, state.correlationId, { ...record(), outcome: 'failed', errorCode });
         throw err;
       }
     };
@@ -230,6 +255,74 @@ function instrumentCacheReport(schema: GraphQLSchema): void {
  */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
+/** The largest request body a subgraph reads. The gateway's own limit on client bodies is far smaller; entity fetches of a large plan are what come near this. */
+export const SUBGRAPH_BODY_LIMIT = '1mb';
+
+type HttpError = { type?: unknown; status?: unknown; statusCode?: unknown };
+
+/**
+ * Turns a failure that reached Express (a body that is not JSON, too large,
+ * badly compressed, in an unknown encoding or charset, or a route's own
+ * failure) into a coded GraphQL error in JSON, never Express's HTML page,
+ * which names files and, outside production, prints the stack.
+ */
+export function jsonErrorHandler(log: ReturnType<typeof childLogger>, bodyLimit = SUBGRAPH_BODY_LIMIT): express.ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const e = (err ?? {}) as HttpError;
+    const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
+    const send = (httpStatus: number, message: string, extensions: Record<string, unknown>): void => {
+      res.status(httpStatus).json({ errors: [{ message, extensions }] });
+    };
+    switch (e.type) {
+      case 'entity.too.large':
+        send(413, `expected a request body of at most ${bodyLimit}, got more`, { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'bodySize', max: bodyLimit });
+        return;
+      case 'encoding.unsupported':
+        send(415, `expected a body with Content-Encoding identity, gzip, deflate or br, got '${String(req.headers['content-encoding'] ?? '').slice(0, 40)}'`, {
+          code: ErrorCode.BAD_USER_INPUT,
+        });
+        return;
+      case 'charset.unsupported':
+        send(415, 'expected a JSON body in UTF-8', { code: ErrorCode.BAD_USER_INPUT });
+        return;
+      case 'entity.parse.failed':
+        send(400, 'expected a JSON request body, got one that does not parse', { code: ErrorCode.BAD_USER_INPUT });
+        return;
+      default:
+        break;
+    }
+    if (status >= 400 && status < 500) {
+      // A gzip body that does not inflate, a body shorter or longer than its Content-Length, an aborted upload.
+      send(status === 413 || status === 415 ? status : 400, 'expected a well-formed request body (JSON, in the Content-Encoding it declares)', { code: ErrorCode.BAD_USER_INPUT });
+      return;
+    }
+    log.error({ err: err instanceof Error ? err.message : String(err), path: req.path }, 'request failed outside GraphQL');
+    send(500, 'Internal server error', { code: ErrorCode.INTERNAL_SERVER_ERROR });
+  };
+}
+
+/** The operation an HTTP request to /graphql will execute, as Apollo Server reads it: the JSON body of a POST, the query string of a GET. */
+function operationOf(req: express.Request): SignedOperation {
+  if (req.method !== 'GET') {
+    const body: unknown = req.body;
+    return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as SignedOperation) : { query: body };
+  }
+  const q = req.query as Record<string, unknown>;
+  let variables: unknown = q.variables;
+  if (typeof variables === 'string') {
+    try {
+      variables = JSON.parse(variables);
+    } catch {
+      // Apollo refuses it too; the digest then matches nothing the gateway signs.
+    }
+  }
+  return { query: q.query, operationName: q.operationName, variables };
+}
+
 /** An HTTP server for an Express app, with keep-alive timeouts that pooled callers can rely on. */
 export function createAppServer(app: express.Express): Server {
   const server = createServer(app);
@@ -252,12 +345,40 @@ export async function serveSubgraph<TContext extends BaseContext>(
      * @default from METRICS_PATH ('/metrics' when unset, `off` for none)
      */
     metricsPath?: string | false;
+    /**
+     * Remembers the ids of the caller headers already accepted, so a header is good
+     * for one request. @default shared in Redis (REDIS_URL), so a header replayed to
+     * another replica is refused too; in memory without it
+     */
+    nonces?: NonceStore;
   } = {},
 ): Promise<RunningService> {
   const log = childLogger(`subgraph:${mod.name}`);
   const production = opts.production ?? process.env.NODE_ENV === 'production';
   const trust = opts.trust ?? loadTrustOptions(process.env);
   const metricsPath = opts.metricsPath ?? loadMetricsConfig(process.env).path;
+  let nonceRedis: RedisClientType | undefined;
+  let nonces = opts.nonces;
+  if (!nonces) {
+    const common = loadCommonConfig(process.env);
+    if (common.redisUrl) {
+      nonceRedis = createClient({ url: common.redisUrl, disableOfflineQueue: true }) as RedisClientType;
+      let lastLogged = 0;
+      const report = (err: unknown): void => {
+        // A reconnect loop reports an error per attempt; one line per 10 s is enough to see it.
+        if (Date.now() - lastLogged < 10_000) return;
+        lastLogged = Date.now();
+        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'caller nonces: redis error; replays are refused per replica only');
+      };
+      nonceRedis.on('error', report);
+      await nonceRedis.connect();
+      nonces = redisNonceStore(nonceRedis, { namespace: common.namespace, onError: report });
+    } else {
+      nonces = memoryNonceStore();
+    }
+  }
+  const nonceStore = nonces;
+  const audience = mod.name;
   const schema = buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(mod.schemaFile), resolvers: mod.resolvers }]);
   instrumentAudit(schema);
   instrumentCacheReport(schema);
@@ -274,6 +395,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
+      // Every argument checked before any resolver runs, so a bad value costs no system-of-record call.
+      ArgumentRulesPlugin<TContext>(mod.argumentRules),
       {
         // One read record per customer per request, listing the field groups read.
         async requestDidStart() {
@@ -312,8 +435,9 @@ export async function serveSubgraph<TContext extends BaseContext>(
   mod.routes?.(app);
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
-    (req, res, next) => {
+    express.json({ limit: SUBGRAPH_BODY_LIMIT }),
+    jsonErrorHandler(log),
+    async (req: express.Request, res: express.Response, next: express.NextFunction) => {
       const scope: RequestScope = {
         correlationId: correlationIdFrom(req.headers['x-correlation-id']),
         traceparent: childTraceparent(req.headers.traceparent),
@@ -322,8 +446,14 @@ export async function serveSubgraph<TContext extends BaseContext>(
       res.locals.scope = scope;
       // Only the gateway may call a subgraph: every request, schema
       // introspection included, carries the caller the gateway verified, signed
-      // for this correlation id. Anything else is refused before Apollo runs.
-      const verdict = verifyCaller(req.headers[CALLER_HEADER], { trust, correlationId: scope.correlationId });
+      // for this subgraph and this operation, once. Anything else is refused
+      // before Apollo runs.
+      const verdict = await verifyCaller(req.headers[CALLER_HEADER], {
+        trust,
+        correlationId: scope.correlationId,
+        bind: { audience, operation: operationOf(req) },
+        nonces: nonceStore,
+      });
       if (verdict.phase === 'rejected') {
         runInScope(scope, () => log.warn({ reason: verdict.reason }, 'refused a request not signed by the gateway'));
         res.status(401).json({
@@ -346,32 +476,55 @@ export async function serveSubgraph<TContext extends BaseContext>(
     }),
   );
 
+  // Failures outside /graphql's own handler too (a webhook route's body, say): JSON, never an HTML page.
+  app.use((_req: express.Request, res: express.Response) => {
+    res.status(404).json({ errors: [{ message: 'no such route on this subgraph: send GraphQL requests to the gateway', extensions: { code: ErrorCode.NOT_FOUND } }] });
+  });
+  app.use(jsonErrorHandler(log));
+
   // Subscriptions: graphql-ws on the same path, for the gateway only. The
-  // connection carries the gateway's own signed identity; each subscribe
-  // carries the caller it verified, signed for that subscription.
+  // connection carries the gateway's own signed identity, for this subgraph;
+  // each subscribe carries the caller it verified, signed for this subgraph and
+  // that subscribe's operation. A subscribe is verified once (its id is then
+  // spent); its context takes the caller from that verification.
+  const subscribers = new WeakMap<object, Caller>();
   const subscriptions = schema.getSubscriptionType()
     ? serveSubgraphSubscriptions({
         httpServer,
         schema,
-        verifyConnection: (req) => {
-          const verdict = verifyCaller(req.headers[CALLER_HEADER], { trust, correlationId: correlationIdFrom(req.headers['x-correlation-id']) });
-          if (verdict.phase === 'rejected') throw new Error(verdict.reason);
+        verifyConnection: async (req) => {
+          const verdict = await verifyCaller(req.headers[CALLER_HEADER], {
+            trust,
+            correlationId: correlationIdFrom(req.headers['x-correlation-id']),
+            bind: { audience, operation: 'connection' },
+            nonces: nonceStore,
+          });
+          if (verdict.phase === 'rejected') {
+            log.warn({ reason: verdict.reason }, 'refused a subscription connection not signed by the gateway');
+            throw new Error(verdict.reason);
+          }
         },
-        verifySubscribe: (extensions) => {
-          const verdict = verifyCaller(typeof extensions.caller === 'string' ? extensions.caller : undefined, {
+        verifySubscribe: async (extensions, operation) => {
+          const verdict = await verifyCaller(typeof extensions.caller === 'string' ? extensions.caller : undefined, {
             trust,
             correlationId: typeof extensions.correlationId === 'string' ? extensions.correlationId : undefined,
+            bind: { audience, operation },
+            nonces: nonceStore,
           });
-          return verdict.phase === 'rejected'
-            ? [new GraphQLError('this subgraph answers only the gateway', { extensions: { code: ErrorCode.UNAUTHENTICATED } })]
-            : undefined;
+          if (verdict.phase === 'rejected') {
+            log.warn({ reason: verdict.reason }, 'refused a subscribe not signed by the gateway');
+            return [new GraphQLError('this subgraph answers only the gateway', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+          }
+          // graphql-ws hands `context` the same payload, hence the same extensions object.
+          subscribers.set(extensions, verdict.caller);
+          return undefined;
         },
         context: async (base) => {
+          const caller = subscribers.get(base.extensions);
+          if (!caller) throw new Error('a subscribe reached its context without a verified caller');
           const correlationId = typeof base.extensions.correlationId === 'string' ? base.extensions.correlationId : correlationIdFrom(undefined);
-          const verdict = verifyCaller(typeof base.extensions.caller === 'string' ? base.extensions.caller : undefined, { trust, correlationId });
-          if (verdict.phase === 'rejected') throw new Error(verdict.reason);
           const scope: RequestScope = { correlationId, traceparent: childTraceparent(undefined) };
-          return (await mod.createContext({ scope, headers: base.headers, caller: verdict.caller })) as Record<string, unknown>;
+          return (await mod.createContext({ scope, headers: base.headers, caller })) as Record<string, unknown>;
         },
       })
     : undefined;
@@ -392,6 +545,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
       await subscriptions?.dispose();
       await apollo.stop();
       await mod.close?.();
+      await nonceStore.close?.();
+      await nonceRedis?.quit().catch(() => undefined);
     },
   };
 }

@@ -30,13 +30,17 @@ export interface SubgraphSubscriptionOptions {
   schema: GraphQLSchema;
   /** @default '/graphql' */
   path?: string;
-  /** Refuses a connection that is not from the gateway; throw to refuse. @default accept */
-  verifyConnection?: (request: IncomingMessage) => void;
+  /** Refuses a connection that is not from the gateway; throw (or reject) to refuse. @default accept */
+  verifyConnection?: (request: IncomingMessage) => void | Promise<void>;
   /**
    * Checks one subscribe message (e.g. the caller's signed identity in its
-   * extensions); return errors to refuse it. @default accept
+   * extensions, bound to the payload's operation); return errors to refuse it.
+   * It runs once per subscribe message, before `context`. @default accept
    */
-  verifySubscribe?: (extensions: Record<string, unknown>) => readonly GraphQLError[] | undefined;
+  verifySubscribe?: (
+    extensions: Record<string, unknown>,
+    operation: { query: unknown; operationName: unknown; variables: unknown },
+  ) => readonly GraphQLError[] | undefined | Promise<readonly GraphQLError[] | undefined>;
   /** Adds the subgraph's own context (loaders, caller) to each subscription's context. */
   context?: (base: SubscriptionContext) => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
@@ -46,20 +50,23 @@ export function serveSubgraphSubscriptions(opts: SubgraphSubscriptionOptions): {
   const wss = new WebSocketServer({ noServer: true });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (new URL(req.url ?? '/', 'http://subgraph').pathname !== path) return;
-    try {
-      opts.verifyConnection?.(req);
-    } catch {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    Promise.resolve()
+      .then(() => opts.verifyConnection?.(req))
+      .then(
+        () => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
+        () => socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n'),
+      );
   };
   opts.httpServer.on('upgrade', onUpgrade);
   const server = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
     {
       schema: opts.schema,
-      onSubscribe: (_ctx, _id, payload) => {
-        const refused = opts.verifySubscribe?.((payload.extensions ?? {}) as Record<string, unknown>);
+      onSubscribe: async (_ctx, _id, payload) => {
+        const refused = await opts.verifySubscribe?.((payload.extensions ?? {}) as Record<string, unknown>, {
+          query: payload.query,
+          operationName: payload.operationName,
+          variables: payload.variables,
+        });
         return refused && refused.length > 0 ? refused : undefined;
       },
       context: async (ctx, _id, payload) => {

@@ -15,15 +15,22 @@ interface PlainContext {
 }
 
 class CorrelationForwarding extends RemoteGraphQLDataSource<PlainContext> {
+  constructor(config: { url?: string; name: string }) {
+    super(config.url ? { url: config.url } : {});
+    this.name = config.name;
+  }
+
+  private readonly name: string;
+
   override willSendRequest(options: GraphQLDataSourceProcessOptions<PlainContext>): void {
     const correlationId = 'context' in options ? options.context?.correlationId : undefined;
-    for (const [k, v] of Object.entries(subgraphHeaders(correlationId))) options.request.http?.headers.set(k, v);
+    for (const [k, v] of Object.entries(subgraphHeaders(correlationId, this.name, options.request))) options.request.http?.headers.set(k, v);
   }
 }
 
 const gateway = new ApolloGateway({
   supergraphSdl: benchSupergraphSdl(),
-  buildService: ({ url }) => new CorrelationForwarding({ url }),
+  buildService: ({ name, url }) => new CorrelationForwarding({ url, name }),
 });
 const server = new ApolloServer<PlainContext>({ gateway });
 const { url } = await startStandaloneServer(server, {

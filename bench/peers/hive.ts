@@ -12,7 +12,7 @@ import { createGatewayRuntime, type GatewayConfigSupergraph } from '@graphql-hiv
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 // Hive Gateway's own in-memory store (a dependency of @graphql-hive/gateway-runtime), as its docs configure it.
 import InMemoryLRUCache from '@graphql-mesh/cache-inmemory-lru';
-import { benchPort, benchSupergraphSdl, subgraphHeaders } from './supergraph.js';
+import { benchPort, benchSupergraphSdl, subgraphHeaders, subgraphNameOf } from './supergraph.js';
 
 interface CacheTtls {
   default: number;
@@ -30,9 +30,22 @@ const config: GatewayConfigSupergraph = {
   graphiql: false,
   propagateHeaders: {
     fromClientToSubgraphs({ request }) {
-      return subgraphHeaders(request.headers.get('x-correlation-id'));
+      const correlationId = request.headers.get('x-correlation-id');
+      return correlationId ? { 'x-correlation-id': correlationId } : {};
     },
   },
+  // The caller header is bound to the fetch's operation, which only the fetch itself knows.
+  plugins: () => [
+    {
+      onFetch({ url, options, setOptions }) {
+        if (typeof options.body !== 'string') return;
+        const headers = new Headers(options.headers as HeadersInit | undefined);
+        const signed = subgraphHeaders(headers.get('x-correlation-id'), subgraphNameOf(url), JSON.parse(options.body) as Record<string, unknown>);
+        for (const [k, v] of Object.entries(signed)) headers.set(k, v);
+        setOptions({ ...options, headers: Object.fromEntries(headers) });
+      },
+    },
+  ],
   ...(useRouter ? { unifiedGraphHandler } : {}),
   ...(useCache
     ? {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { CALLER_HEADER, loadTrustOptions, signCaller, type Caller } from '../../lib/auth/index.js';
+import { CALLER_HEADER, loadTrustOptions, signCaller, type Caller, type SignedOperation } from '../../lib/auth/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -30,16 +30,25 @@ export function benchPort(env: NodeJS.ProcessEnv = process.env): number {
 /**
  * The subgraphs answer only a caller signed with INTERNAL_AUTH_SECRET (issue 8).
  * Peers have no identity layer of their own, so they sign a fixed agent caller
- * for each subgraph fetch: the same HMAC our gateway computes, so neither side
- * is charged for work the other skips (our gateway also verifies the client's JWT).
+ * for each subgraph fetch: the same HMAC our gateway computes, bound as ours is
+ * to the subgraph and the fetch's operation, so neither side is charged for work
+ * the other skips (our gateway also verifies the client's JWT).
  */
 
 const BENCH_AGENT: Caller = { subject: 'bench-agent', roles: ['agent'], via: 'token' };
 let trust: ReturnType<typeof loadTrustOptions> | undefined;
 
-/** Headers for one subgraph fetch: the correlation id (the client's, or a new one) and the signed caller. */
-export function subgraphHeaders(clientCorrelationId: string | null | undefined): Record<string, string> {
+/** Headers for one subgraph fetch: the correlation id (the client's, or a new one) and the caller, signed for that subgraph and operation. */
+export function subgraphHeaders(clientCorrelationId: string | null | undefined, subgraph: string, operation: SignedOperation): Record<string, string> {
   trust ??= loadTrustOptions();
   const correlationId = clientCorrelationId || randomUUID();
-  return { 'x-correlation-id': correlationId, [CALLER_HEADER]: signCaller(BENCH_AGENT, { trust, correlationId }) };
+  return { 'x-correlation-id': correlationId, [CALLER_HEADER]: signCaller(BENCH_AGENT, { trust, correlationId, bind: { audience: subgraph, operation } }) };
+}
+
+/** The subgraph a URL of the bench supergraph belongs to, by the name the supergraph gives it. */
+export function subgraphNameOf(url: string, env: NodeJS.ProcessEnv = process.env): string {
+  for (const m of benchSupergraphSdl(env).matchAll(/@join__graph\(name: "([a-z]+)", url: "([^"]+)"\)/g)) {
+    if (m[2] === url) return m[1] ?? url;
+  }
+  return url;
 }

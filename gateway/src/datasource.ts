@@ -3,8 +3,11 @@
  * request scope forwarded on every fetch (correlation id, a child traceparent),
  * so one client request can be followed through every subgraph down to each
  * system of record, and the verified caller in the signed internal header,
- * without which a subgraph answers nothing. It also counts each fetch and takes
- * the subgraph's cache report out of its answer, for the response cache.
+ * without which a subgraph answers nothing. That header is signed here, once per
+ * fetch (a retry comes back through willSendRequest and is signed afresh), for
+ * this subgraph and for the operation the fetch carries (lib/auth/internal.ts).
+ * It also counts each fetch and takes the subgraph's cache report out of its
+ * answer, for the response cache.
  */
 import { randomUUID } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -39,17 +42,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // request: they go as the gateway itself, which no authorization rule lets
     // past, under a correlation id of their own.
     const context = 'context' in options ? options.context : undefined;
+    const bind = { audience: this.subgraph, operation: options.request };
     subgraphFetches.inc({ subgraph: this.subgraph });
     noteSubgraphFetch(context);
     if (!context?.scope || !context.caller) {
       const correlationId = `gateway-${randomUUID()}`;
       headers.set('x-correlation-id', correlationId);
-      headers.set(CALLER_HEADER, signCaller(GATEWAY_CALLER, { trust: this.trust, correlationId }));
+      headers.set(CALLER_HEADER, signCaller(GATEWAY_CALLER, { trust: this.trust, correlationId, bind }));
       return;
     }
     const { scope, caller } = context;
     headers.set('x-correlation-id', scope.correlationId);
     headers.set('traceparent', childTraceparent(scope.traceparent));
-    headers.set(CALLER_HEADER, signCaller(caller, { trust: this.trust, correlationId: scope.correlationId }));
+    headers.set(CALLER_HEADER, signCaller(caller, { trust: this.trust, correlationId: scope.correlationId, bind }));
   }
 }

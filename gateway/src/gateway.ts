@@ -290,9 +290,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ...(opts.limits ? { queryLimits: opts.limits } : {}),
       bodyLimit,
       formatError: formatError(production),
-      connectionHeaders: () => {
+      connectionHeaders: (subgraph) => {
         const correlationId = `gateway-link-${randomUUID()}`;
-        return { 'x-correlation-id': correlationId, [CALLER_HEADER]: signCaller(GATEWAY_CALLER, { trust: opts.trust, correlationId }) };
+        const bind = { audience: subgraph, operation: 'connection' as const };
+        return { 'x-correlation-id': correlationId, [CALLER_HEADER]: signCaller(GATEWAY_CALLER, { trust: opts.trust, correlationId, bind }) };
       },
       ...(opts.subscriptions ? { limits: opts.subscriptions } : {}),
     });

@@ -2,37 +2,63 @@
  * The gateway's signed internal header. The gateway verifies the client's token
  * and passes the resulting Caller to each subgraph as
  *
- *   x-rsg-caller: v1.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>
+ *   x-rsg-caller: v2.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>
  *
- * The claims carry the caller, the correlation id of the request and an expiry
- * of a few seconds; the MAC covers "v1.<claims>". A subgraph accepts a request
- * only with a valid MAC under one of its secrets, an unexpired claim set, and
- * the same correlation id as the request's x-correlation-id, so a header lifted
- * from one request cannot be replayed for long or re-labelled as another.
+ * The MAC covers "v2.<claims>". Besides the caller, the claims bind the header
+ * to the one request it was signed for, so that a header captured from the
+ * gateway's traffic is worth nothing to anyone else:
+ *
+ * - `aud`: the subgraph it is meant for, by name (a subgraph checks its own name
+ *   from its own config), so it cannot be sent to another subgraph;
+ * - `req`: a digest of the operation it may run, so it cannot carry another
+ *   query, other variables (another customer) or a mutation;
+ * - `jti`: a random id, which the subgraph remembers until the header expires
+ *   (in Redis when there is one, so every replica knows it): a header is good
+ *   for one request, and a replay inside its life is refused;
+ * - `iat`/`exp`: a life of a few seconds, with a documented clock-skew tolerance.
+ *
+ * `cid`, the client's correlation id, stays in the claims for logs, and must
+ * still match the request's x-correlation-id so logs are not mislabelled; it
+ * binds nothing, since the client chooses it.
+ *
+ * The digest is of the operation, not of the body bytes: sha256 over a canonical
+ * JSON (keys sorted, absent = null/{}) of `{query, operationName, variables}`,
+ * which the subgraph recomputes from exactly what it is about to execute. That
+ * is as strong as the bytes (the variables are the values run, whatever their
+ * encoding), costs one serialisation of the variables on each side, and is the
+ * same rule for HTTP and for a graphql-ws subscribe message, where there are no
+ * body bytes of our own to hash (graphql-ws serialises the frame), and for peers
+ * that serialise their bodies themselves. The gateway signs in willSendRequest,
+ * once per fetch: a retried fetch goes through it again and is signed afresh.
  *
  * HMAC with node:crypto rather than a JWS from jose: the two ends share one
  * secret, the format is fixed, and timingSafeEqual over a SHA-256 MAC is all
  * there is to verify.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { RedisClientType } from 'redis';
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
 import { makeCaller, ROLES, type Caller } from './caller.js';
 
 export const CALLER_HEADER = 'x-rsg-caller';
-const VERSION = 'v1';
+const VERSION = 'v2';
 
 /** Secrets shared by the gateway and the subgraphs. The first signs; all verify (rotation: add the new one first, deploy, then drop the old). */
 export interface TrustOptions {
   secrets: readonly string[];
-  /** Seconds a signed header stays valid. @default 60 */
+  /** Seconds a signed header stays valid: long enough to cross one hop, short enough that its nonce is cheap to remember. @default 5 */
   ttlSeconds?: number;
-  /** Clock difference tolerated between gateway and subgraph hosts, in seconds. @default 5 */
+  /** Clock difference tolerated between gateway and subgraph hosts, in seconds, on both `iat` and `exp`. @default 5 */
   clockSkewSeconds?: number;
 }
 
 /** Shortest secret accepted: 32 characters (for a random base64url secret, 192 bits). */
 export const MIN_SECRET_LENGTH = 32;
+
+const DEFAULT_TTL_SECONDS = 5;
+const DEFAULT_SKEW_SECONDS = 5;
 
 const claimsSchema = z.object({
   sub: z.string().min(1),
@@ -40,34 +66,154 @@ const claimsSchema = z.object({
   cust: z.string().min(1).optional(),
   via: z.enum(['token', 'anonymous', 'gateway']),
   cid: z.string().min(1),
+  aud: z.string().min(1),
+  req: z.string().min(1),
+  jti: z.string().min(16),
+  iat: z.number().int(),
   exp: z.number().int(),
 });
+type Claims = z.infer<typeof claimsSchema>;
+
+/** The operation a header may run: what the subgraph executes, as a GraphQL-over-HTTP body or a graphql-ws subscribe payload carries it. */
+export interface SignedOperation {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+}
+
+/**
+ * What one header is bound to: the subgraph (by name) and the operation, or
+ * `'connection'` for the upgrade request of the gateway's graphql-ws link, which
+ * runs nothing itself (each subscribe on it is signed on its own).
+ */
+export interface SignatureBinding {
+  audience: string;
+  operation: SignedOperation | 'connection';
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** sha256 (base64url) of the operation, as both ends compute it; `'connection'` has a digest no operation can have. */
+export function operationDigest(operation: SignedOperation | 'connection'): string {
+  const text =
+    operation === 'connection'
+      ? 'graphql-ws connection'
+      : canonical({ query: operation.query ?? null, operationName: operation.operationName ?? null, variables: operation.variables ?? {} });
+  return createHash('sha256').update(text).digest('base64url');
+}
 
 const mac = (secret: string, data: string): Buffer => createHmac('sha256', secret).update(data).digest();
 
-export function signCaller(caller: Caller, opts: { trust: TrustOptions; correlationId: string; now?: Date }): string {
+/** Signs the caller for one request to one subgraph. Call it once per fetch: each header is good for one request. */
+export function signCaller(caller: Caller, opts: { trust: TrustOptions; correlationId: string; bind: SignatureBinding; now?: Date }): string {
   const secret = opts.trust.secrets[0];
   if (!secret) throw new Error('no internal signing secret configured');
   const now = Math.floor((opts.now ?? new Date()).getTime() / 1000);
-  const claims: z.infer<typeof claimsSchema> = {
+  const claims: Claims = {
     sub: caller.subject,
     roles: [...caller.roles],
     ...(caller.customerId ? { cust: caller.customerId } : {}),
     via: caller.via,
     cid: opts.correlationId,
-    exp: now + (opts.trust.ttlSeconds ?? 60),
+    aud: opts.bind.audience,
+    req: operationDigest(opts.bind.operation),
+    jti: randomBytes(16).toString('base64url'),
+    iat: now,
+    exp: now + (opts.trust.ttlSeconds ?? DEFAULT_TTL_SECONDS),
   };
   const body = `${VERSION}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   return `${body}.${mac(secret, body).toString('base64url')}`;
 }
 
+/**
+ * Remembers the ids of the headers a subgraph accepted, until they expire.
+ * `claim` resolves true the first time it sees an id, false for a replay.
+ * `expiresAtMs` is absolute (the last moment the header could be accepted), so a
+ * replay claims with the same expiry as the original; `nowMs` is the verifier's
+ * clock, from which the time left to remember it is counted.
+ */
+export interface NonceStore {
+  claim(nonce: string, expiresAtMs: number, nowMs?: number): Promise<boolean>;
+  close?(): Promise<void>;
+}
+
+/**
+ * In memory, bounded. An LRU must not let a replay in by forgetting: when it
+ * evicts an id before its expiry (more live headers than `max`, only under a
+ * flood), every header that expires no later than the evicted one is refused,
+ * as its id may have been forgotten. Legitimate headers are checked within
+ * milliseconds of signing and expire after every evicted one, so they pass.
+ */
+export function memoryNonceStore(opts: {
+  /** Ids remembered at once; at the default 5 s life plus 5 s skew that is 10,000 requests a second per process. @default 100000 */
+  max?: number;
+} = {}): NonceStore {
+  let forgottenUntil = 0;
+  const seen = new LRUCache<string, number>({
+    max: opts.max ?? 100_000,
+    dispose: (expiresAt, _key, reason) => {
+      if (reason === 'evict' && expiresAt > forgottenUntil) forgottenUntil = expiresAt;
+    },
+  });
+  return {
+    async claim(nonce, expiresAtMs, nowMs = Date.now()) {
+      if (expiresAtMs <= forgottenUntil || seen.has(nonce)) return false;
+      seen.set(nonce, expiresAtMs, { ttl: Math.max(1, expiresAtMs - nowMs) });
+      return true;
+    },
+  };
+}
+
+/**
+ * Shared by every replica through Redis (`SET <ns>:caller-nonce:<id> 1 NX PX <ttl>`),
+ * so a header replayed to another replica is refused too. The local store is
+ * consulted first (a replay to the same process costs no round trip). If Redis
+ * fails, the local store alone decides and the failure is reported through
+ * `onError`: replays to the same replica are still refused, and the bindings
+ * to one subgraph, one operation and a few seconds still hold.
+ */
+export function redisNonceStore(
+  redis: RedisClientType,
+  opts: { namespace: string; local?: NonceStore; onError?: (err: unknown) => void },
+): NonceStore {
+  const local = opts.local ?? memoryNonceStore();
+  return {
+    async claim(nonce, expiresAtMs, nowMs = Date.now()) {
+      if (!(await local.claim(nonce, expiresAtMs, nowMs))) return false;
+      try {
+        const ttlMs = Math.max(1, Math.ceil(expiresAtMs - nowMs));
+        const ok = await redis.set(`${opts.namespace}:caller-nonce:${nonce}`, '1', { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
+        return ok === 'OK';
+      } catch (err) {
+        opts.onError?.(err);
+        return true;
+      }
+    },
+  };
+}
+
 export type CallerVerification = { phase: 'verified'; caller: Caller } | { phase: 'rejected'; reason: string };
 
-/** Checks a subgraph request's caller header. The reason is for logs; clients get a plain UNAUTHENTICATED. */
-export function verifyCaller(
+/**
+ * Checks a subgraph request's caller header against the request it came with:
+ * the MAC, the life, the audience (this subgraph's name), the operation about
+ * to run, the correlation id, and last (so that a refused header burns no id)
+ * that its id has not been used. The reason is for logs; clients get a plain
+ * UNAUTHENTICATED.
+ */
+export async function verifyCaller(
   header: string | string[] | undefined,
-  opts: { trust: TrustOptions; correlationId: string | undefined; now?: Date },
-): CallerVerification {
+  opts: { trust: TrustOptions; correlationId: string | undefined; bind: SignatureBinding; nonces: NonceStore; now?: Date },
+): Promise<CallerVerification> {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return { phase: 'rejected', reason: `no ${CALLER_HEADER} header: subgraphs answer only the gateway` };
   const parts = value.split('.');
@@ -79,7 +225,7 @@ export function verifyCaller(
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
   if (!valid) return { phase: 'rejected', reason: `${CALLER_HEADER} signature does not verify` };
-  let claims: z.infer<typeof claimsSchema>;
+  let claims: Claims;
   try {
     const parsed = claimsSchema.safeParse(JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8')));
     if (!parsed.success) return { phase: 'rejected', reason: `${CALLER_HEADER} claims are malformed` };
@@ -87,14 +233,23 @@ export function verifyCaller(
   } catch {
     return { phase: 'rejected', reason: `${CALLER_HEADER} claims are not JSON` };
   }
-  const now = Math.floor((opts.now ?? new Date()).getTime() / 1000);
-  if (claims.exp + (opts.trust.clockSkewSeconds ?? 5) < now) return { phase: 'rejected', reason: `${CALLER_HEADER} expired` };
+  const nowMs = (opts.now ?? new Date()).getTime();
+  const now = Math.floor(nowMs / 1000);
+  const skew = opts.trust.clockSkewSeconds ?? DEFAULT_SKEW_SECONDS;
+  if (claims.exp + skew < now) return { phase: 'rejected', reason: `${CALLER_HEADER} expired` };
+  if (claims.iat - skew > now) return { phase: 'rejected', reason: `${CALLER_HEADER} was issued in the future` };
+  if (claims.aud !== opts.bind.audience) return { phase: 'rejected', reason: `${CALLER_HEADER} was signed for the ${claims.aud} subgraph, not ${opts.bind.audience}` };
+  if (claims.req !== operationDigest(opts.bind.operation)) return { phase: 'rejected', reason: `${CALLER_HEADER} was signed for another operation` };
   if (claims.cid !== opts.correlationId) return { phase: 'rejected', reason: `${CALLER_HEADER} was signed for another request` };
+  let caller: Caller;
   try {
-    return { phase: 'verified', caller: makeCaller({ subject: claims.sub, roles: claims.roles, customerId: claims.cust, via: claims.via }) };
+    caller = makeCaller({ subject: claims.sub, roles: claims.roles, customerId: claims.cust, via: claims.via });
   } catch (e) {
     return { phase: 'rejected', reason: (e as Error).message };
   }
+  // Remembered until the last moment any subgraph would still accept it (on this host's clock).
+  if (!(await opts.nonces.claim(claims.jti, (claims.exp + skew + 1) * 1000, nowMs))) return { phase: 'rejected', reason: `${CALLER_HEADER} was already used (a replay)` };
+  return { phase: 'verified', caller };
 }
 
 /**

@@ -155,7 +155,8 @@ export interface WriteCoordinatorOptions {
   random?: () => number;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+/** The one rule for an idempotency key: 1 to 255 printable ASCII characters, no spaces. lib/arguments.ts checks it before a resolver runs. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** JSON with sorted object keys, so that equal payloads hash equally whatever their key order. */

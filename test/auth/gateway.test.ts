@@ -4,11 +4,12 @@
  * is called, which the sandboxes' per-correlation-id stats prove.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
 import { startStack, type GraphQLResponse, type Stack, type StackIdentity } from '../support/stack.js';
 import { signedHeaders, TEST_AGENT } from '../support/auth.js';
 import { CALLER_HEADER, signCaller } from '../../lib/auth/index.js';
+import { SubgraphDataSource } from '../../gateway/src/datasource.js';
 
 let stack: Stack & StackIdentity;
 
@@ -94,12 +95,12 @@ describe('authentication', () => {
 });
 
 describe('subgraphs answer only the gateway', () => {
-  const direct = async (name: keyof Stack['subgraphUrls'], headers: Record<string, string>, query = '{ _service { sdl } }') => {
+  const direct = async (name: keyof Stack['subgraphUrls'], headers: Record<string, string>, query = '{ _service { sdl } }', body = JSON.stringify({ query })) => {
     const correlationId = headers['x-correlation-id'] ?? `direct-${randomUUID()}`;
     const res = await fetch(stack.subgraphUrls[name], {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId, ...headers },
-      body: JSON.stringify({ query }),
+      body,
     });
     return { status: res.status, correlationId, body: (await res.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } };
   };
@@ -117,9 +118,10 @@ describe('subgraphs answer only the gateway', () => {
     const q = '{ customer(id: "C-000003") { id name } }';
     const bearer = await direct('customer', { authorization: `Bearer ${stack.tokens.agent}` }, q);
     expect(bearer.status).toBe(401);
-    const forged = await direct('customer', { [CALLER_HEADER]: signCaller(TEST_AGENT, { trust: { secrets: ['f'.repeat(40)] }, correlationId: 'c-forged' }), 'x-correlation-id': 'c-forged' }, q);
+    const bind = { audience: 'customer', operation: { query: q } };
+    const forged = await direct('customer', { [CALLER_HEADER]: signCaller(TEST_AGENT, { trust: { secrets: ['f'.repeat(40)] }, correlationId: 'c-forged', bind }), 'x-correlation-id': 'c-forged' }, q);
     expect(forged.status).toBe(401);
-    const lifted = signedHeaders('c-original');
+    const lifted = signedHeaders('c-original', 'customer', { query: q });
     const replayed = await direct('customer', { [CALLER_HEADER]: lifted[CALLER_HEADER] ?? '', 'x-correlation-id': 'c-other' }, q);
     expect(replayed.status).toBe(401);
     for (const r of [bearer, forged, replayed]) await expectNoCalls(r.correlationId);
@@ -127,9 +129,52 @@ describe('subgraphs answer only the gateway', () => {
 
   it('accepts the gateway signature (the same request, signed)', async () => {
     const correlationId = `direct-${randomUUID()}`;
-    const res = await direct('customer', signedHeaders(correlationId), '{ customer(id: "C-000003") { id } }');
+    const q = '{ customer(id: "C-000003") { id } }';
+    const res = await direct('customer', signedHeaders(correlationId, 'customer', { query: q }), q);
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ customer: { id: 'C-000003' } });
+  });
+
+  it("refuses a header captured from the gateway's own traffic: replayed as is, to another subgraph, or with another body", async () => {
+    // What an observer of the gateway → subgraph traffic sees: the header and the body of a real fetch.
+    const seen: Array<{ header: string; correlationId: string; body: string }> = [];
+    const sign = SubgraphDataSource.prototype.willSendRequest;
+    vi.spyOn(SubgraphDataSource.prototype, 'willSendRequest').mockImplementation(function (this: SubgraphDataSource, options) {
+      sign.call(this, options);
+      const headers = options.request.http?.headers;
+      const { query, variables, operationName } = options.request;
+      seen.push({
+        header: headers?.get(CALLER_HEADER) ?? '',
+        correlationId: headers?.get('x-correlation-id') ?? '',
+        body: JSON.stringify({ query, variables, operationName }),
+      });
+    });
+    let original: Awaited<ReturnType<typeof stack.query>>;
+    try {
+      original = await stack.query('{ customer(id: "C-000003") { id name email } }');
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(original.body.errors).toBeUndefined();
+    const captured = seen.find((s) => s.correlationId === original.correlationId && s.body.includes('customer(id'));
+    expect(captured?.header).toMatch(/^v2\./);
+    const before = await stack.allStats(original.correlationId);
+    expect(before.salesforce.total).toBeGreaterThan(0);
+
+    const lifted = { [CALLER_HEADER]: captured?.header ?? '', 'x-correlation-id': original.correlationId };
+    // (a) the same request, to the same subgraph, within the header's life
+    const same = await direct('customer', lifted, '', captured?.body);
+    // (b) the same request to another subgraph
+    const other = await direct('order', lifted, '', captured?.body);
+    // (c) another body: a mutation
+    const mutation = await direct('customer', lifted, 'mutation { updateCustomerEngagement(id: "C-000003", input: { email: "mallory@example.com" }) { status } }');
+    for (const r of [same, other, mutation]) {
+      expect(r.status).toBe(401);
+      expect(r.body.data).toBeUndefined();
+      expect(r.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    // Nothing reached a system of record beyond what the original request cost.
+    expect(await stack.allStats(original.correlationId)).toEqual(before);
   });
 });
 

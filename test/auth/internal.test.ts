@@ -1,49 +1,125 @@
 /** The gateway's signed caller header: what a subgraph accepts and what it refuses. */
-import { createHmac } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { CALLER_HEADER, loadTrustOptions, makeCaller, signCaller, verifyCaller, type TrustOptions } from '../../lib/auth/index.js';
+import { createHmac, randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createClient, type RedisClientType } from 'redis';
+import {
+  CALLER_HEADER,
+  loadTrustOptions,
+  makeCaller,
+  memoryNonceStore,
+  redisNonceStore,
+  signCaller,
+  verifyCaller,
+  type SignatureBinding,
+  type TrustOptions,
+} from '../../lib/auth/index.js';
 
 const trust: TrustOptions = { secrets: ['s'.repeat(40)] };
 const storefront = makeCaller({ subject: 'user-9', roles: ['storefront'], customerId: 'C-000001', via: 'token' });
 const at = new Date('2026-11-20T10:00:00Z');
+const read: SignatureBinding = {
+  audience: 'customer',
+  operation: { query: 'query($id: ID!) { customer(id: $id) { name } }', variables: { id: 'C-000001' } },
+};
+
+const sign = (over: Partial<{ trust: TrustOptions; correlationId: string; bind: SignatureBinding; now: Date }> = {}): string =>
+  signCaller(storefront, { trust, correlationId: 'cid-1', bind: read, now: at, ...over });
+const verify = (header: string | undefined, over: Partial<Parameters<typeof verifyCaller>[1]> = {}) =>
+  verifyCaller(header, { trust, correlationId: 'cid-1', bind: read, nonces: memoryNonceStore(), now: at, ...over });
 
 describe('signed caller header', () => {
-  it('round-trips the caller for the same correlation id', () => {
-    const h = signCaller(storefront, { trust, correlationId: 'cid-1', now: at });
-    const v = verifyCaller(h, { trust, correlationId: 'cid-1', now: at });
-    expect(v).toEqual({ phase: 'verified', caller: storefront });
+  it('round-trips the caller for the request it was signed for', async () => {
+    expect(await verify(sign())).toEqual({ phase: 'verified', caller: storefront });
   });
 
-  it('refuses a missing, malformed, re-signed or tampered header', () => {
-    const h = signCaller(storefront, { trust, correlationId: 'cid-1', now: at });
-    const check = (value: string | undefined) => verifyCaller(value, { trust, correlationId: 'cid-1', now: at }).phase;
-    expect(check(undefined)).toBe('rejected');
-    expect(check('Bearer abc')).toBe('rejected');
+  it('refuses a missing, malformed, re-signed or tampered header', async () => {
+    const h = sign();
+    const check = async (value: string | undefined) => (await verify(value)).phase;
+    expect(await check(undefined)).toBe('rejected');
+    expect(await check('Bearer abc')).toBe('rejected');
     const [v, body, _mac] = h.split('.');
     // Same claims, MAC under another secret.
     const forged = `${v}.${body}.${createHmac('sha256', 'x'.repeat(40)).update(`${v}.${body}`).digest('base64url')}`;
-    expect(check(forged)).toBe('rejected');
+    expect(await check(forged)).toBe('rejected');
     // Claims changed to another customer, original MAC kept.
     const claims = JSON.parse(Buffer.from(body ?? '', 'base64url').toString()) as Record<string, unknown>;
     const tampered = `${v}.${Buffer.from(JSON.stringify({ ...claims, cust: 'C-000002' })).toString('base64url')}.${_mac}`;
-    expect(check(tampered)).toBe('rejected');
-    expect(check(h)).toBe('verified');
+    expect(await check(tampered)).toBe('rejected');
+    // The format before binding (v1) is refused outright.
+    expect(await check(`v1.${body}.${_mac}`)).toBe('rejected');
+    expect(await check(h)).toBe('verified');
   });
 
-  it('refuses a header signed for another request, or expired', () => {
-    const h = signCaller(storefront, { trust, correlationId: 'cid-1', now: at });
-    expect(verifyCaller(h, { trust, correlationId: 'cid-2', now: at })).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/another request/) });
-    const later = new Date(at.getTime() + 66_000);
-    expect(verifyCaller(h, { trust, correlationId: 'cid-1', now: later })).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/expired/) });
+  it('refuses a header signed for another request, or expired, or issued in the future', async () => {
+    expect(await verify(sign(), { correlationId: 'cid-2' })).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/another request/) });
+    // 5 s of life and 5 s of tolerated skew: accepted at 10 s, refused at 11 s.
+    expect((await verify(sign(), { now: new Date(at.getTime() + 10_000) })).phase).toBe('verified');
+    expect(await verify(sign(), { now: new Date(at.getTime() + 11_000) })).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/expired/) });
+    expect(await verify(sign({ now: new Date(at.getTime() + 6_000) }))).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/future/) });
+    expect((await verify(sign({ now: new Date(at.getTime() + 4_000) }))).phase).toBe('verified');
   });
 
-  it('verifies under any configured secret while signing with the first (rotation)', () => {
+  it('is bound to the subgraph it was signed for', async () => {
+    const v = await verify(sign(), { bind: { ...read, audience: 'order' } });
+    expect(v).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/customer subgraph, not order/) });
+  });
+
+  it('is bound to the operation: another query, other variables or another operation name are refused', async () => {
+    const h = sign();
+    const op = read.operation as { query: string; variables: Record<string, unknown> };
+    const others = [
+      { query: 'mutation { updateCustomerEngagement(id: "C-000001", input: { email: "x@example.com" }) { status } }' },
+      { query: op.query, variables: { id: 'C-000002' } },
+      { query: op.query, variables: op.variables, operationName: 'Other' },
+    ];
+    for (const operation of others) {
+      expect(await verify(h, { bind: { audience: 'customer', operation } })).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/another operation/) });
+    }
+    // What the digest ignores: key order, and absent versus null/empty.
+    const reordered = { variables: { id: 'C-000001' }, operationName: null, query: op.query };
+    expect((await verify(h, { bind: { audience: 'customer', operation: reordered } })).phase).toBe('verified');
+  });
+
+  it('a connection header runs no operation, and no operation header opens a connection', async () => {
+    const conn = sign({ bind: { audience: 'customer', operation: 'connection' } });
+    expect((await verify(conn, { bind: { audience: 'customer', operation: 'connection' } })).phase).toBe('verified');
+    expect((await verify(conn, { bind: { audience: 'customer', operation: { query: '' } } })).phase).toBe('rejected');
+    expect((await verify(sign(), { bind: { audience: 'customer', operation: 'connection' } })).phase).toBe('rejected');
+  });
+
+  it('is good for one request: a replay within its life is refused, a fresh signature is not', async () => {
+    const nonces = memoryNonceStore();
+    const h = sign();
+    expect((await verify(h, { nonces })).phase).toBe('verified');
+    expect(await verify(h, { nonces })).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/already used/) });
+    // The gateway signs again for a retried fetch: a new id.
+    expect((await verify(sign(), { nonces })).phase).toBe('verified');
+  });
+
+  it('a refused header spends no id', async () => {
+    const nonces = memoryNonceStore();
+    const h = sign();
+    expect((await verify(h, { nonces, bind: { ...read, audience: 'order' } })).phase).toBe('rejected');
+    expect((await verify(h, { nonces })).phase).toBe('verified');
+  });
+
+  it('the in-memory store stays bounded, and refuses what it may have forgotten rather than accept a replay', async () => {
+    const nonces = memoryNonceStore({ max: 2 });
+    const t = Date.now() + 10_000;
+    expect(await nonces.claim('a', t)).toBe(true);
+    expect(await nonces.claim('b', t + 1)).toBe(true);
+    // 'a' is evicted to make room for 'c'; a replay of 'a' (same expiry) must still be refused.
+    expect(await nonces.claim('c', t + 2)).toBe(true);
+    expect(await nonces.claim('a', t)).toBe(false);
+    // A later header (it expires after everything forgotten) is accepted.
+    expect(await nonces.claim('d', t + 50)).toBe(true);
+  });
+
+  it('verifies under any configured secret while signing with the first (rotation)', async () => {
     const old: TrustOptions = { secrets: ['o'.repeat(40)] };
     const rotated: TrustOptions = { secrets: ['n'.repeat(40), 'o'.repeat(40)] };
-    const h = signCaller(storefront, { trust: old, correlationId: 'c', now: at });
-    expect(verifyCaller(h, { trust: rotated, correlationId: 'c', now: at }).phase).toBe('verified');
-    const h2 = signCaller(storefront, { trust: rotated, correlationId: 'c', now: at });
-    expect(verifyCaller(h2, { trust: old, correlationId: 'c', now: at }).phase).toBe('rejected');
+    expect((await verify(sign({ trust: old }), { trust: rotated })).phase).toBe('verified');
+    expect((await verify(sign({ trust: rotated }), { trust: old })).phase).toBe('rejected');
   });
 
   it('needs a long enough secret in the environment', () => {
@@ -54,5 +130,31 @@ describe('signed caller header', () => {
 
   it('is named as documented', () => {
     expect(CALLER_HEADER).toBe('x-rsg-caller');
+  });
+});
+
+describe.skipIf(!process.env.REDIS_URL)('nonces shared through Redis', () => {
+  let redis: RedisClientType | undefined;
+  afterAll(async () => {
+    await redis?.quit();
+  });
+
+  it('a header accepted by one replica is refused by another', async () => {
+    redis = createClient({ url: process.env.REDIS_URL }) as RedisClientType;
+    await redis.connect();
+    const namespace = `test-nonce-${randomUUID()}`;
+    // Two replicas: one Redis, each with its own memory.
+    const replicaA = redisNonceStore(redis, { namespace });
+    const replicaB = redisNonceStore(redis, { namespace });
+    const h = signCaller(storefront, { trust, correlationId: 'cid-1', bind: read });
+    const opts = { trust, correlationId: 'cid-1', bind: read };
+    expect((await verifyCaller(h, { ...opts, nonces: replicaA })).phase).toBe('verified');
+    expect(await verifyCaller(h, { ...opts, nonces: replicaB })).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/already used/) });
+    // Kept only as long as a header could be accepted (life + skew + 1 s).
+    const keys = await redis.keys(`${namespace}:caller-nonce:*`);
+    expect(keys).toHaveLength(1);
+    const ttl = await redis.pTTL(keys[0] ?? '');
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(11_000);
   });
 });

@@ -85,7 +85,7 @@ const auditsFor = (cid: string) =>
 describe('the subgraph bootstrap', () => {
   it('gives createContext the caller the gateway signed', async () => {
     const storefront = makeCaller({ subject: 'user-1', roles: ['storefront'], customerId: 'C-000007', via: 'token' });
-    const res = await gql('{ whoami }', signedHeaders(`c-${randomUUID()}`, storefront));
+    const res = await gql('{ whoami }', signedHeaders(`c-${randomUUID()}`, 'customer', { query: '{ whoami }' }, storefront));
     expect(res.body.data).toEqual({ whoami: 'user-1:storefront:C-000007' });
     expect(seen.at(-1)?.caller).toEqual(storefront);
   });
@@ -100,7 +100,7 @@ describe('the subgraph bootstrap', () => {
 
   it('audits a read of personal data once per customer, naming the field groups', async () => {
     const cid = `c-${randomUUID()}`;
-    await gql('{ a: customer(id: "C-000001") { name email segment } b: customer(id: "C-000001") { name } c: customer(id: "C-000002") { id segment } }', signedHeaders(cid));
+    await gql('{ a: customer(id: "C-000001") { name email segment } b: customer(id: "C-000001") { name } c: customer(id: "C-000002") { id segment } }', signedHeaders(cid, 'customer', { query: '{ a: customer(id: "C-000001") { name email segment } b: customer(id: "C-000001") { name } c: customer(id: "C-000002") { id segment } }' }));
     const audits = auditsFor(cid);
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ action: 'read', customerId: 'C-000001', fieldGroups: ['contact', 'identity'], subject: 'test-agent', roles: ['agent'] });
@@ -108,8 +108,8 @@ describe('the subgraph bootstrap', () => {
 
   it('audits every write with its outcome, with ids and never the values written', async () => {
     const cid = `c-${randomUUID()}`;
-    await gql('mutation { updateCustomerEngagement(id: "C-000003", input: { email: "new.address@example.com" }) { id } }', signedHeaders(cid));
-    await gql('mutation { cancelOrder(id: "SO-100001", reason: "no") }', signedHeaders(cid));
+    await gql('mutation { updateCustomerEngagement(id: "C-000003", input: { email: "new.address@example.com" }) { id } }', signedHeaders(cid, 'customer', { query: 'mutation { updateCustomerEngagement(id: "C-000003", input: { email: "new.address@example.com" }) { id } }' }));
+    await gql('mutation { cancelOrder(id: "SO-100001", reason: "no") }', signedHeaders(cid, 'customer', { query: 'mutation { cancelOrder(id: "SO-100001", reason: "no") }' }));
     const writes = auditsFor(cid).filter((r) => r.action === 'write');
     expect(writes).toEqual([
       expect.objectContaining({ operation: 'updateCustomerEngagement', customerId: 'C-000003', target: { id: 'C-000003' }, outcome: 'succeeded', subject: 'test-agent' }),

@@ -129,13 +129,14 @@ describe('storefront reach', () => {
     // What a crafted plan step would ask: the gateway signs the storefront caller, the subgraph must not trust the reference.
     const correlationId = `test-${randomUUID()}`;
     const caller = makeCaller({ subject: OWN, roles: ['storefront'], customerId: OWN, via: 'token' });
+    const request = {
+      query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name email contacts { id } } } }`,
+      variables: { r: [{ __typename: 'Customer', id: OTHER }] },
+    };
     const res = await fetch(stack.subgraphUrls.customer, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signedHeaders(correlationId, caller) },
-      body: JSON.stringify({
-        query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name email contacts { id } } } }`,
-        variables: { r: [{ __typename: 'Customer', id: OTHER }] },
-      }),
+      headers: { 'content-type': 'application/json', ...signedHeaders(correlationId, 'customer', request, caller) },
+      body: JSON.stringify(request),
     });
     const body = (await res.json()) as { data: { _entities: Array<{ id: string; name: null; contacts: null } | null> }; errors: Array<{ extensions: { code: string } }> };
     expect(body.data._entities[0]).toMatchObject({ id: OTHER, name: null, email: null, contacts: null });

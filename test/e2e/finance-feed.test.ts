@@ -327,13 +327,14 @@ describe('storefront reads of finance data', () => {
     const caller = makeCaller({ subject: 'C-000001', roles: ['storefront'], customerId: 'C-000001', via: 'token' });
     const ask = async (id: string): Promise<{ correlationId: string; body: { data?: { _entities: Array<Record<string, unknown> | null> }; errors?: Array<{ extensions?: Record<string, unknown> }> } }> => {
       const correlationId = `test-${randomUUID()}`;
+      const request = {
+        query: 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id financials { balance { amount } } invoices { nodes { id } } } } }',
+        variables: { r: [{ __typename: 'Customer', id }] },
+      };
       const res = await fetch(stack.subgraphUrls.finance, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...signedHeaders(correlationId, caller) },
-        body: JSON.stringify({
-          query: 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id financials { balance { amount } } invoices { nodes { id } } } } }',
-          variables: { r: [{ __typename: 'Customer', id }] },
-        }),
+        headers: { 'content-type': 'application/json', ...signedHeaders(correlationId, 'finance', request, caller) },
+        body: JSON.stringify(request),
       });
       return { correlationId, body: (await res.json()) as never };
     };

@@ -82,7 +82,7 @@ async function gql<T>(query: string, variables: Record<string, unknown>): Promis
   const cid = randomUUID();
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...signedHeaders(cid, TEST_AGENT, TRUST) },
+    headers: { 'content-type': 'application/json', ...signedHeaders(cid, 'service', { query, variables }, TEST_AGENT, TRUST) },
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as { data?: T; errors?: unknown[] };

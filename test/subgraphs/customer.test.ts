@@ -32,7 +32,7 @@ let subgraph: RunningService;
 async function gql(query: string, variables: Json = {}, correlationId = randomUUID()): Promise<GqlResult & { correlationId: string }> {
   const res = await fetch(subgraph.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...signedHeaders(correlationId) },
+    headers: { 'content-type': 'application/json', ...signedHeaders(correlationId, 'customer', { query, variables }) },
     body: JSON.stringify({ query, variables }),
   });
   return { ...((await res.json()) as GqlResult), correlationId };
@@ -197,8 +197,13 @@ describe('customers(filter)', () => {
     const phoneIds = (byPhone.data?.customers as Page).nodes.map((n) => n.id);
     expect(phoneIds).toContain(a.Customer_Number__c);
     expect([...phoneIds].sort()).toEqual(dataset.salesforce.accounts.filter((x) => x.Phone === a.Phone).map((x) => x.Customer_Number__c).sort());
-    const prefixOnly = await gql(SEARCH, { filter: { email: String(a.Email__c).slice(0, 5) } });
+    // A prefix that is still an e-mail address matches nothing; one that is not is refused before any call.
+    const prefixOnly = await gql(SEARCH, { filter: { email: String(a.Email__c).slice(0, -1) } });
+    expect(prefixOnly.errors).toBeUndefined();
     expect((prefixOnly.data?.customers as Page).nodes).toEqual([]);
+    const notAnEmail = await gql(SEARCH, { filter: { email: String(a.Email__c).slice(0, 5) } });
+    expect(notAnEmail.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'filter.email' });
+    expect((await calls(notAnEmail.correlationId)).total).toBe(0);
   });
 
   it.each([
@@ -206,16 +211,28 @@ describe('customers(filter)', () => {
     { namePrefix: '%' },
     { namePrefix: '_' },
     { namePrefix: "\\' OR Id != null OR Name = '" },
-    { email: "x' OR Name != 'x" },
-    { email: "') OR (Name LIKE '%" },
-    { phone: "' OR Phone != null OR Phone = '" },
-    { phone: '\\' },
-    { namePrefix: "O'Bri", email: "' OR Name LIKE '%" },
+    // Hostile but well-formed e-mail addresses reach Salesforce, escaped (a phone number cannot hold a quote).
+    { email: "x'OR(Name!='x)@example.com" },
+    { email: "')OR(Name_LIKE'%@example.com" },
+    { namePrefix: "O'Bri", email: "'OR'Name'LIKE'%@example.com" },
   ])('returns no foreign rows and no malformed query for the hostile filter %j', async (filter) => {
     const r = await gql(SEARCH, { filter });
     expect(r.errors).toBeUndefined();
     expect((r.data?.customers as Page).nodes).toEqual([]);
     expect((await calls(r.correlationId)).total).toBe(1);
+  });
+
+  it.each([
+    { email: "x' OR Name != 'x" },
+    { email: "') OR (Name LIKE '%" },
+    { phone: "' OR Phone != null OR Phone = '" },
+    { phone: '\\' },
+    { namePrefix: "O'Bri", email: "' OR Name LIKE '%" },
+  ])('refuses the malformed filter %j with BAD_USER_INPUT before any call', async (filter) => {
+    const r = await gql(SEARCH, { filter });
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0]?.extensions?.argumentName).toMatch(/^filter\.(email|phone)$/);
+    expect((await calls(r.correlationId)).total).toBe(0);
   });
 
   it('pages by cursor in name order, and counts on request', async () => {

@@ -55,7 +55,7 @@ afterAll(async () => {
 async function gql(query: string, variables: Json = {}, correlationId = randomUUID()): Promise<GqlResult & { correlationId: string }> {
   const res = await fetch(finance.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...signedHeaders(correlationId) },
+    headers: { 'content-type': 'application/json', ...signedHeaders(correlationId, 'finance', { query, variables }) },
     body: JSON.stringify({ query, variables }),
   });
   return { ...((await res.json()) as GqlResult), correlationId };

@@ -39,7 +39,7 @@ async function query<T = Record<string, unknown>>(q: string, variables: Record<s
   const correlationId = randomUUID();
   const res = await fetch(subgraph.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...signedHeaders(correlationId) },
+    headers: { 'content-type': 'application/json', ...signedHeaders(correlationId, 'order', { query: q, variables }) },
     body: JSON.stringify({ query: q, variables }),
   });
   const body = (await res.json()) as { data?: T | null; errors?: GqlError[] };
@@ -265,12 +265,13 @@ describe('Customer.orders past one SuiteQL page', () => {
   it('follows the pages: ceil(rows / page size) calls, whatever first is', async () => {
     const rows = ordersOf('C-000003').length + ordersOf('C-000004').length;
     const correlationId = randomUUID();
+    const request = {
+      query: `{ _entities(representations: [{__typename: "Customer", id: "C-000003"}, {__typename: "Customer", id: "C-000004"}]) { ... on Customer { orders(first: 3) { totalCount nodes { id } } } } }`,
+    };
     const res = await fetch(small.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signedHeaders(correlationId) },
-      body: JSON.stringify({
-        query: `{ _entities(representations: [{__typename: "Customer", id: "C-000003"}, {__typename: "Customer", id: "C-000004"}]) { ... on Customer { orders(first: 3) { totalCount nodes { id } } } } }`,
-      }),
+      headers: { 'content-type': 'application/json', ...signedHeaders(correlationId, 'order', request) },
+      body: JSON.stringify(request),
     });
     const body = (await res.json()) as { data: { _entities: Array<{ orders: { totalCount: number; nodes: Array<{ id: string }> } }> } };
     expect(body.data._entities.map((e) => e.orders.totalCount)).toEqual([ordersOf('C-000003').length, ordersOf('C-000004').length]);

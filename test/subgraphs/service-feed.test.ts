@@ -62,7 +62,7 @@ async function readStatus(caseId: string): Promise<{ status: string; cid: string
   const cid = randomUUID();
   const res = await fetch(running?.service.url ?? '', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...signedHeaders(cid) },
+    headers: { 'content-type': 'application/json', ...signedHeaders(cid, 'service', { query: 'query($id: ID!) { supportCase(id: $id) { status } }', variables: { id: caseId } }) },
     body: JSON.stringify({ query: 'query($id: ID!) { supportCase(id: $id) { status } }', variables: { id: caseId } }),
   });
   const body = (await res.json()) as { data?: { supportCase: { status: string } | null } };
@@ -156,7 +156,7 @@ describe('authorization at the subgraph (a storefront caller, as the gateway sig
     const cid = randomUUID();
     const res = await fetch(running?.service.url ?? '', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signedHeaders(cid, storefront) },
+      headers: { 'content-type': 'application/json', ...signedHeaders(cid, 'service', { query, variables }, storefront) },
       body: JSON.stringify({ query, variables }),
     });
     return { body: (await res.json()) as never, cid };
@@ -177,10 +177,11 @@ describe('authorization at the subgraph (a storefront caller, as the gateway sig
     expect(r.body.data).toEqual({ _entities: [{ cases: [] }] });
     // The control: staff see the case on that order.
     const cid = randomUUID();
+    const staffRequest = { query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { cases { id } } } }`, variables: { r: [{ __typename: 'Order', id: orderId }] } };
     const staff = await fetch(running?.service.url ?? '', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signedHeaders(cid) },
-      body: JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { cases { id } } } }`, variables: { r: [{ __typename: 'Order', id: orderId }] } }),
+      headers: { 'content-type': 'application/json', ...signedHeaders(cid, 'service', staffRequest) },
+      body: JSON.stringify(staffRequest),
     });
     const seen = ((await staff.json()) as { data: { _entities: Array<{ cases: Array<{ id: string }> }> } }).data._entities[0]?.cases ?? [];
     expect(seen.map((c) => c.id)).toContain(String(t?.id));

@@ -32,7 +32,7 @@ interface GqlResult<T = Record<string, unknown>> {
 async function gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, cid = randomUUID()): Promise<GqlResult<T> & { cid: string }> {
   const res = await fetch(service.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...signedHeaders(cid) },
+    headers: { 'content-type': 'application/json', ...signedHeaders(cid, 'service', { query, variables }) },
     body: JSON.stringify({ query, variables }),
   });
   return { ...((await res.json()) as GqlResult<T>), cid };
@@ -351,10 +351,11 @@ describe('Customer.cases through the entity cache', () => {
   type Page = { totalCount: number | null; nodes: Array<{ id: string; status: string; customer: { id: string } }> };
   const read = async (customer: string, vars: Record<string, unknown> = { first: 10 }): Promise<{ page: Page | undefined; calls: Record<string, number> }> => {
     const cid = randomUUID();
+    const request = { query, variables: { r: [{ __typename: 'Customer', id: customer }], ...vars } };
     const res = await fetch(cached.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signedHeaders(cid) },
-      body: JSON.stringify({ query, variables: { r: [{ __typename: 'Customer', id: customer }], ...vars } }),
+      headers: { 'content-type': 'application/json', ...signedHeaders(cid, 'service', request) },
+      body: JSON.stringify(request),
     });
     const body = (await res.json()) as GqlResult<{ _entities: Array<{ cases: Page }> }>;
     expect(body.errors).toBeUndefined();

@@ -4,14 +4,24 @@
  * call a subgraph directly, as the gateway would.
  */
 import { randomBytes } from 'node:crypto';
-import { CALLER_HEADER, makeCaller, signCaller, type Caller, type TrustOptions } from '../../lib/auth/index.js';
+import { CALLER_HEADER, makeCaller, signCaller, type Caller, type SignedOperation, type TrustOptions } from '../../lib/auth/index.js';
 
 /** The secret the test stack's gateway and subgraphs share (one per test process). */
 export const TEST_TRUST: TrustOptions = { secrets: [randomBytes(32).toString('base64url')] };
 
 export const TEST_AGENT: Caller = makeCaller({ subject: 'test-agent', roles: ['agent'], via: 'token' });
 
-/** Headers that make a direct subgraph request look as the gateway sends it: the correlation id and the signed caller. */
-export function signedHeaders(correlationId: string, caller: Caller = TEST_AGENT, trust: TrustOptions = TEST_TRUST): Record<string, string> {
-  return { 'x-correlation-id': correlationId, [CALLER_HEADER]: signCaller(caller, { trust, correlationId }) };
+/**
+ * Headers that make one direct subgraph request look as the gateway sends it: the
+ * correlation id and the caller, signed for that subgraph and that operation
+ * (the body's query, variables and operationName). Good for one request only.
+ */
+export function signedHeaders(
+  correlationId: string,
+  subgraph: string,
+  operation: SignedOperation,
+  caller: Caller = TEST_AGENT,
+  trust: TrustOptions = TEST_TRUST,
+): Record<string, string> {
+  return { 'x-correlation-id': correlationId, [CALLER_HEADER]: signCaller(caller, { trust, correlationId, bind: { audience: subgraph, operation } }) };
 }

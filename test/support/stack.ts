@@ -214,6 +214,13 @@ export async function startStack(
       },
     });
     const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) as Stack['subgraphUrls'];
+    // The caller header is signed for one subgraph, by name: the stack's own, or what another replica's /health says it is.
+    const subgraphNameOf = async (url: string): Promise<string> => {
+      const known = Object.entries(subgraphUrls).find(([, u]) => u === url)?.[0];
+      if (known) return known;
+      const health = (await (await fetch(url.replace(/\/graphql$/, '/health'))).json()) as { subgraph?: string };
+      return health.subgraph ?? url;
+    };
     const issuer = await createDevIssuer();
     const storefrontCustomer = 'C-000001';
     const tokens: StackTokens = {
@@ -280,7 +287,7 @@ export async function startStack(
             'x-correlation-id': correlationId,
             ...(o.token === null ? {} : { authorization: `Bearer ${o.token ?? tokens.agent}` }),
             // A request straight to a subgraph carries the caller header as the gateway would sign it (an agent), unless token is null.
-            ...(o.url && o.url !== gateway.url && o.token !== null ? signedHeaders(correlationId) : {}),
+            ...(o.url && o.url !== gateway.url && o.token !== null ? signedHeaders(correlationId, await subgraphNameOf(o.url), { query, variables }) : {}),
           },
           body: JSON.stringify({ query, variables }),
         });

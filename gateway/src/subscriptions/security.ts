@@ -9,7 +9,18 @@
  */
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../../../lib/errors.js';
-import { OPERATIONS, authorizeSubscription, scopeOf, signCaller, type Caller, type Operation, type TrustOptions } from '../../../lib/auth/index.js';
+import {
+  OPERATIONS,
+  authorizeSubscription,
+  scopeOf,
+  signCaller,
+  type Caller,
+  type Operation,
+  type SignatureBinding,
+  type SignedOperation,
+  type TrustOptions,
+} from '../../../lib/auth/index.js';
+import { BIND_UPSTREAM_PAYLOAD } from './upstream.js';
 import { AUTH_CLOSE_CODES, authenticateConnectionParams, type Authenticator } from '../auth.js';
 import { CredentialsUnverifiableError, type SubscriptionCaller, type SubscriptionSecurity } from './server.js';
 
@@ -54,10 +65,17 @@ export function subscriptionSecurity(auth: Authenticator, trust: TrustOptions): 
     },
     upstreamExtensions(identity, correlationId) {
       const extensions: Record<string, unknown> = { correlationId };
-      // A getter, so every (re)subscribe graphql-ws sends carries a fresh, short-lived signature.
+      // The upstream link says which subgraph and payload these extensions go with; the signature is bound to both.
+      let bind: SignatureBinding | undefined;
+      Object.defineProperty(extensions, BIND_UPSTREAM_PAYLOAD, {
+        value: (subgraph: string, payload: SignedOperation) => {
+          bind = { audience: subgraph, operation: { query: payload.query, operationName: payload.operationName, variables: payload.variables } };
+        },
+      });
+      // A getter, so every (re)subscribe graphql-ws sends carries a fresh, short-lived, single-use signature.
       Object.defineProperty(extensions, 'caller', {
         enumerable: true,
-        get: () => signCaller(identity.caller, { trust, correlationId }),
+        get: () => (bind ? signCaller(identity.caller, { trust, correlationId, bind }) : undefined),
       });
       return extensions;
     },

@@ -97,8 +97,8 @@ export interface SubscriptionServerOptions<C extends SubscriptionCaller> {
   /** The gateway's data sources, for the entity fetches that enrich events. */
   serviceMap: () => ServiceMap;
   security: SubscriptionSecurity<C>;
-  /** Headers identifying the gateway to each subgraph's WebSocket endpoint. */
-  connectionHeaders?: () => Record<string, string>;
+  /** Headers identifying the gateway to each subgraph's WebSocket endpoint, by subgraph name (the signature is bound to it). */
+  connectionHeaders?: (subgraph: string) => Record<string, string>;
   limits?: Partial<SubscriptionLimits>;
   /**
    * Depth, alias, root-field and cost limits, applied to each subscription

@@ -28,13 +28,20 @@ export interface UpstreamSink {
 export interface UpstreamOptions {
   /** Subgraph HTTP URLs by name; the WebSocket URL is the same with ws(s):. */
   urls: Record<string, string>;
-  /** Headers for each new connection (the gateway's own identity towards the subgraphs). */
-  connectionHeaders?: () => Record<string, string>;
+  /** Headers for each new connection to the named subgraph (the gateway's own identity towards it). */
+  connectionHeaders?: (subgraph: string) => Record<string, string>;
   /** First reconnect delay. @default 250 */
   retryBaseMs?: number;
   /** Longest reconnect delay. @default 10000 */
   retryMaxMs?: number;
 }
+
+/**
+ * A payload's extensions may carry a function under this key: it is told the
+ * subgraph and the payload before they are sent, so that a signature computed in
+ * the extensions can be bound to them (gateway/src/subscriptions/security.ts).
+ */
+export const BIND_UPSTREAM_PAYLOAD = Symbol('bindUpstreamPayload');
 
 /** Where a subgraph put the event's position, in the `extensions` of each next message. */
 export const EVENT_POSITION_EXTENSION = 'eventPosition';
@@ -55,7 +62,7 @@ export class Upstreams {
     // graphql-ws constructs the socket itself; a subclass is how headers reach the upgrade request.
     class SocketWithHeaders extends WebSocket {
       constructor(address: string, protocols?: string | string[]) {
-        super(address, protocols, { headers: headersOf?.() ?? {} });
+        super(address, protocols, { headers: headersOf?.(serviceName) ?? {} });
       }
     }
     const base = this.opts.retryBaseMs ?? 250;
@@ -93,6 +100,8 @@ export class Upstreams {
     // Positions are "<ms>-<seq>" on both buses: starting from now means that if the
     // link breaks before the first event, what is published meanwhile still arrives.
     payload.extensions.resumeAfter ??= `${Date.now()}-0`;
+    const bindPayload: unknown = Reflect.get(payload.extensions, BIND_UPSTREAM_PAYLOAD);
+    if (typeof bindPayload === 'function') bindPayload(serviceName, payload);
     return this.client(serviceName).subscribe(payload, {
       next: (result) => {
         const position = (result.extensions as Record<string, unknown> | undefined)?.[EVENT_POSITION_EXTENSION];

@@ -9,6 +9,7 @@ import { authorize, authorizeSubscription, isStorefront, scopeOf, type Caller } 
 import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import { entityTag } from '../../../lib/cache/index.js';
+import { auditWriteCustomer } from '../../../lib/subgraph.js';
 import { rejectionError, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
 import {
   checkWriteId,
@@ -162,6 +163,7 @@ async function orderToChange(ctx: OrderContext, id: string, operation: 'Mutation
   // A storefront caller learns nothing about orders that are not its own: unknown and foreign are both FORBIDDEN.
   if (isStorefront(ctx.caller) && order?.customerId !== ctx.caller.customerId) authorize(ctx.caller, operation, { customerId: order?.customerId ?? null });
   if (!order) throw new DomainError(ErrorCode.NOT_FOUND, `the ERP has no order ${id}`, { orderId: id });
+  auditWriteCustomer(ctx, order.customerId);
   authorize(ctx.caller, operation, { customerId: order.customerId });
   return order;
 }
