@@ -13,6 +13,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    // With REDIS_URL set, fails the run if it left a key without a TTL.
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Suites start real servers on ephemeral ports; two workers fit a 2-core machine.

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, type RedisClientType } from 'redis';
+import { deleteNamespace } from '../support/redis-keys.js';
 import { inProcessBus, redisBus, type DomainEvent, type EventBus } from '../../lib/events/bus.js';
 
 async function take<T>(it: AsyncIterator<DomainEvent<T>>, n: number, timeoutMs = 5000): Promise<Array<DomainEvent<T>>> {
@@ -71,6 +72,11 @@ describe.skipIf(!REDIS_URL)('Redis Streams bus (skipped: REDIS_URL is not set)',
     return c;
   };
   contract('contract', async () => redisBus(await connect(), { namespace: `${namespace}-${randomUUID()}` }));
+  // Streams never expire in the product; this run's go with it.
+  afterAll(async () => {
+    const c = await connect();
+    await deleteNamespace(c, namespace, { children: true });
+  });
 
   it('an event seen by two replicas reaches a subscriber on the other replica exactly once', async () => {
     const ns = `${namespace}-replicas`;

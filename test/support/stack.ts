@@ -31,6 +31,7 @@ import { TEST_TRUST, signedHeaders } from './auth.js';
 import { freePort } from './ports.js';
 import { createEntityCache, loadCacheConfig, type CacheConfig, type CacheHandle } from '../../lib/cache/index.js';
 import type { ResponseCache, ResponseCacheOptions } from '../../gateway/src/response-cache/index.js';
+import { connectOnce, deleteNamespace } from './redis-keys.js';
 
 export type SystemName = 'salesforce' | 'netsuite' | 'zendesk';
 export type SubgraphKey = 'customer' | 'order' | 'finance' | 'service';
@@ -121,6 +122,28 @@ export interface StackIdentity {
   tokens: StackTokens;
 }
 
+/**
+ * Stacks open per Redis namespace in this process. Stacks given the same namespace
+ * share it (two replicas' caches), so its keys go when the last of them closes.
+ */
+const openOnNamespace = new Map<string, number>();
+
+/** Event streams and feed state never expire in the product: a test's namespace is deleted with its last stack. */
+async function releaseNamespace(namespace: string, redisUrls: Array<string | undefined>): Promise<void> {
+  const left = (openOnNamespace.get(namespace) ?? 1) - 1;
+  if (left > 0) {
+    openOnNamespace.set(namespace, left);
+    return;
+  }
+  openOnNamespace.delete(namespace);
+  for (const url of new Set(redisUrls.filter((u): u is string => u !== undefined))) {
+    // Best effort: a test may have cut its Redis on purpose (a proxy it closed).
+    const client = await connectOnce(url).catch(() => undefined);
+    if (!client) continue;
+    await deleteNamespace(client, namespace).finally(() => client.quit());
+  }
+}
+
 export async function startStack(
   opts: { customers?: number; seed?: number; production?: boolean; limits?: QueryLimits; introspection?: boolean; allowAnonymous?: boolean; rateLimit?: RateLimitOptions | false; cache?: StackCacheOptions; redisUrl?: string;
     /**
@@ -139,6 +162,7 @@ export async function startStack(
   if (opts.responseCache && !opts.cache) opts = { ...opts, cache: {} };
   const dataset = generateDataset({ seed: opts.seed ?? 42, customers: opts.customers ?? 300, asOf: new Date('2026-11-20T00:00:00Z') });
   const services: Array<{ close(): Promise<void> }> = [];
+  let cleanup = async (): Promise<void> => undefined;
   try {
     const sf = await createSalesforceSandbox({ dataset });
     services.push(sf);
@@ -166,6 +190,12 @@ export async function startStack(
 
     // A fresh namespace per stack keeps tests independent: every stack starts cold unless told to share.
     const cacheNamespace = opts.cache?.namespace ?? `test-${randomUUID()}`;
+    const redisUrls = [opts.redisUrl, opts.cache?.redisUrl];
+    if (redisUrls.some(Boolean)) openOnNamespace.set(cacheNamespace, (openOnNamespace.get(cacheNamespace) ?? 0) + 1);
+    const release = async (): Promise<void> => {
+      if (redisUrls.some(Boolean)) await releaseNamespace(cacheNamespace, redisUrls);
+    };
+    cleanup = release;
     const newCache = async (): Promise<CacheHandle | undefined> => {
       if (!opts.cache) return undefined;
       const h = await createEntityCache({ namespace: cacheNamespace, redisUrl: opts.cache?.redisUrl, config: opts.cache?.config ?? loadCacheConfig({}) });
@@ -308,11 +338,13 @@ export async function startStack(
       },
       async close() {
         for (const s of services) await s.close().catch(() => undefined);
+        await release();
       },
     };
     return stack;
   } catch (e) {
     for (const s of services) await s.close().catch(() => undefined);
+    await cleanup();
     throw e;
   }
 }
