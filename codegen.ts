@@ -39,6 +39,7 @@ interface SubgraphTypes {
  * shares its GraphQL type's name, which the generated file declares itself.
  */
 const FRESHNESS = '../../../../lib/pagination.js#Freshness as FreshnessValue';
+const MONEY = '../../../../lib/money.js#Money as MoneyValue';
 
 const subgraphTypes: Record<SubgraphName, SubgraphTypes> = {
   customer: {
@@ -60,7 +61,7 @@ const subgraphTypes: Record<SubgraphName, SubgraphTypes> = {
       Shipment: '../netsuite.js#ShipmentRecord',
       ReturnAuthorization: '../netsuite.js#ReturnRecord',
       ReturnLine: '../netsuite.js#ReturnLineRecord',
-      Money: '../values.js#Money as MoneyValue',
+      Money: MONEY,
       Freshness: FRESHNESS,
     },
   },
@@ -74,7 +75,7 @@ const subgraphTypes: Record<SubgraphName, SubgraphTypes> = {
       Payment: '../netsuite.js#PaymentRecord',
       CustomerFinancials: '../netsuite.js#FinancialsRecord',
       Address: '../netsuite.js#AddressRecord',
-      Money: '../money.js#Money as MoneyValue',
+      Money: MONEY,
       Freshness: FRESHNESS,
     },
   },

@@ -14,7 +14,7 @@ import { loadOrgMapping } from '../../lib/mapping.js';
 import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
 import { TEST_TRUST, signedHeaders } from '../support/auth.js';
 import { createFinanceSubgraph } from '../../subgraphs/finance/src/index.js';
-import { formatCents, toCents } from '../../subgraphs/finance/src/money.js';
+import { formatCents, toCents } from '../../lib/money.js';
 import { createNetSuiteFinance } from '../../subgraphs/finance/src/netsuite.js';
 
 type Json = Record<string, unknown>;

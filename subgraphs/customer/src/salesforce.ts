@@ -7,6 +7,7 @@
 import { soqlLikeEscape, soqlLikePrefix, soqlString, type SalesforceClient, type SfRecord } from '../../../lib/clients/salesforce.js';
 import { UpstreamError } from '../../../lib/errors.js';
 import { idFormat, type IdFormat, type OrgMapping } from '../../../lib/mapping.js';
+import { chunks } from '../../../lib/chunks.js';
 import { childLogger } from '../../../lib/log.js';
 
 const log = childLogger('customer:salesforce');
@@ -195,10 +196,8 @@ export function createCustomerDirectory(client: SalesforceClient, mapping: OrgMa
     async customersByNumber(numbers) {
       const wanted = [...new Set(numbers.filter((n) => numberFormat.test(n)))];
       const byNumber = new Map<string, CustomerRecord>();
-      const chunks: string[][] = [];
-      for (let i = 0; i < wanted.length; i += MAX_NUMBERS_PER_QUERY) chunks.push(wanted.slice(i, i + MAX_NUMBERS_PER_QUERY));
       const results = await Promise.all(
-        chunks.map(async (chunk) => {
+        chunks(wanted, MAX_NUMBERS_PER_QUERY).map(async (chunk) => {
           const soql = `${select} WHERE ${f.customerNumber} IN (${chunk.map(soqlString).join(', ')})`;
           const res = await client.query(soql);
           return { fetchedAt: new Date(), records: res.records };
@@ -261,7 +260,7 @@ export function createCustomerDirectory(client: SalesforceClient, mapping: OrgMa
 
     async customerNumbersOfAccounts(accountIds) {
       const out = new Map<string, string | null>();
-      for (const chunk of chunks([...new Set(accountIds)])) {
+      for (const chunk of chunks([...new Set(accountIds)], MAX_NUMBERS_PER_QUERY)) {
         const res = await client.query(`SELECT Id, ${f.customerNumber} FROM Account WHERE Id IN (${chunk.map(soqlString).join(', ')})`);
         for (const r of res.records) out.set(String(r.Id), str(r[f.customerNumber]));
       }
@@ -270,7 +269,7 @@ export function createCustomerDirectory(client: SalesforceClient, mapping: OrgMa
 
     async customerNumbersOfContacts(contactIds) {
       const out = new Map<string, string | null>();
-      for (const chunk of chunks([...new Set(contactIds)])) {
+      for (const chunk of chunks([...new Set(contactIds)], MAX_NUMBERS_PER_QUERY)) {
         const res = await client.query(`SELECT Id, Account.${f.customerNumber} FROM Contact WHERE Id IN (${chunk.map(soqlString).join(', ')})`);
         for (const r of res.records) out.set(String(r.Id), str((r.Account as SfRecord | null | undefined)?.[f.customerNumber]));
       }
@@ -301,12 +300,6 @@ export function createCustomerDirectory(client: SalesforceClient, mapping: OrgMa
       return out.sort((a, b) => (a.modifiedAt < b.modifiedAt ? -1 : a.modifiedAt > b.modifiedAt ? 1 : a.recordId < b.recordId ? -1 : 1));
     },
   };
-}
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += MAX_NUMBERS_PER_QUERY) out.push(items.slice(i, i + MAX_NUMBERS_PER_QUERY));
-  return out;
 }
 
 /** Salesforce writes datetimes as "2026-11-20T09:15:00.000+0000"; the graph speaks ISO-8601 UTC with Z. */

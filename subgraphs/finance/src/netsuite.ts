@@ -16,7 +16,9 @@
 import { suiteqlString, type NetSuiteClient, type SuiteQLRow } from '../../../lib/clients/netsuite.js';
 import { UpstreamError, notFound } from '../../../lib/errors.js';
 import type { OrgMapping } from '../../../lib/mapping.js';
-import { money, toCents, type Money } from './money.js';
+import { creditHold } from '../../../lib/erp/credit.js';
+import { inList } from '../../../lib/erp/suiteql.js';
+import { money, moneyOf, toCents, type Money } from '../../../lib/money.js';
 
 export const INVOICE_STATUSES = ['OPEN', 'PARTIALLY_PAID', 'PAID', 'OVERDUE', 'VOID'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
@@ -152,7 +154,6 @@ const INVOICE_FROM = `transaction t
   LEFT JOIN currency cur ON cur.id = t.currency`;
 
 const selectList = (cols: ReadonlyArray<[string, string]>): string => cols.map(([e, a]) => `${e} AS ${a}`).join(',\n  ');
-const inList = (values: readonly string[]): string => values.map(suiteqlString).join(', ');
 const unique = (values: readonly string[]): string[] => [...new Set(values)];
 
 type InvoiceRow = SuiteQLRow & {
@@ -180,7 +181,7 @@ function invoiceFromRow(row: InvoiceRow, fetchedAt: Date, defaultCurrency: strin
   if (!row.invoicenumber || !row.customernumber || !row.issuedon) throw unexpected('a number, customer or date');
   if (!isInvoiceStatus(row.derivedstatus)) throw unexpected('a known status');
   const currency = row.currencycode ?? defaultCurrency;
-  const amount = (text: string | undefined): Money => money(toCents(text) ?? 0n, currency);
+  const amount = (text: string | undefined): Money => moneyOf(text, currency);
   return {
     number: row.invoicenumber,
     internalId: Number(row.internalid),
@@ -419,7 +420,7 @@ ORDER BY c.externalid, ab.internalid`,
         return {
           customerNumber: n,
           balance: money(balance, currency),
-          overdueBalance: money(toCents(row.overduebalance) ?? 0n, currency),
+          overdueBalance: moneyOf(row.overduebalance, currency),
           creditLimit: limit === undefined ? null : money(limit, currency),
           creditHold: creditHold(row.creditholdoverride, balance, limit),
           paymentTerms: row.terms ?? null,
@@ -433,20 +434,6 @@ ORDER BY c.externalid, ab.internalid`,
   };
 }
 
-/**
- * NetSuite's credit hold override: ON and OFF are explicit; AUTO lets the ERP hold a
- * customer whose balance exceeds the credit limit (no limit, no automatic hold).
- */
-export function creditHold(override: string | undefined, balanceCents: bigint, limitCents: bigint | undefined): boolean {
-  switch ((override ?? 'AUTO').toUpperCase()) {
-    case 'ON':
-      return true;
-    case 'OFF':
-      return false;
-    default:
-      return limitCents !== undefined && balanceCents > limitCents;
-  }
-}
 
 // --------------------------------------------------------------- billing writes (record API)
 

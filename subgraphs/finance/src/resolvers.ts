@@ -11,6 +11,7 @@ import { connection, decodeCursor, freshNow, pageSize, type Connection, type Fre
 import { audit, authorize, authorizeSubscription, scopeOf, type Caller } from '../../../lib/auth/index.js';
 import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
+import type { Money } from '../../../lib/money.js';
 import { rejectionError, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
 import {
   checkWriteId as checkAnyWriteId,
@@ -26,7 +27,6 @@ import {
 import { INVOICE_STATUS_TOPIC, invoiceFromSnapshot, type InvoiceStatusEvent } from './feed.js';
 import type { FinanceLoaders } from './loaders.js';
 import type { AddressRecord, FinancialsRecord, InvoiceCursor, InvoiceRecord, InvoiceStatus, PaymentRecord } from './netsuite.js';
-import type { Money } from './money.js';
 import { BILLING_ADDRESS_KIND, validateAddress, validateVersion, type BillingAddressPayload, type BillingAddressResult } from './writes.js';
 import type { ResolversTypes, Resolvers } from './__generated__/resolvers-types.js';
 

@@ -12,7 +12,11 @@ import { createHash } from 'node:crypto';
 import { suiteqlString, type NetSuiteClient, type SuiteQLRow } from '../../../lib/clients/netsuite.js';
 import { UpstreamError } from '../../../lib/errors.js';
 import type { OrgMapping } from '../../../lib/mapping.js';
-import { cents, instant, money, quantity, SUITEQL_INSTANT_FORMAT, type Money } from './values.js';
+import { creditHold } from '../../../lib/erp/credit.js';
+import { IN_LIST_LIMIT, inList } from '../../../lib/erp/suiteql.js';
+import { chunks } from '../../../lib/chunks.js';
+import { moneyOf, toCents, type Money } from '../../../lib/money.js';
+import { instant, quantity, SUITEQL_INSTANT_FORMAT } from './values.js';
 import {
   channelFromErp,
   erpLettersFor,
@@ -196,17 +200,6 @@ export interface OrderConnector extends OrderWriteConnector {
   returnsOfOrders(numbers: readonly string[]): Promise<Map<string, ReturnRecord[]>>;
 }
 
-/** Oracle refuses IN lists longer than this. */
-const IN_LIST_LIMIT = 1000;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-const inList = (values: readonly string[]): string => values.map(suiteqlString).join(', ');
-
 function grouped<V>(keys: readonly string[]): Map<string, V[]> {
   return new Map(keys.map((k) => [k, [] as V[]]));
 }
@@ -247,7 +240,7 @@ export function createOrderConnector(client: NetSuiteClient, mapping: OrgMapping
       channel: channelFromErp(r.saleschannel),
       // A date-only fallback still beats no answer if an account refuses the format.
       placedAt: instant(r.createdat) ?? instant(r.trandate) ?? fetchedAt,
-      total: money(r.foreigntotal, currency),
+      total: moneyOf(r.foreigntotal, currency),
       lastModifiedAt: instant(r.lastmodifiedat),
       version: orderVersion(instant(r.lastmodifiedat), [r.status, r.wmsreleased, r.saleschannel, r.memo, r.foreigntotal]),
       fetchedAt,
@@ -311,7 +304,7 @@ export function createOrderConnector(client: NetSuiteClient, mapping: OrgMapping
           description: r.description ?? null,
           quantity: quantity(r.quantity),
           quantityShipped: quantity(r.quantityshiprecv),
-          unitPrice: money(r.rate, r.currencycode ?? defaultCurrency),
+          unitPrice: moneyOf(r.rate, r.currencycode ?? defaultCurrency),
         });
       }
       return out;
@@ -367,7 +360,7 @@ export function createOrderConnector(client: NetSuiteClient, mapping: OrgMapping
         let rma = byId.get(key);
         if (!rma) {
           const st = returnStatusFromErp(r.status);
-          const total = money(r.foreigntotal, currency);
+          const total = moneyOf(r.foreigntotal, currency);
           rma = {
             id: r.tranid ?? r.returnid ?? '',
             status: st?.status,
@@ -389,7 +382,7 @@ export function createOrderConnector(client: NetSuiteClient, mapping: OrgMapping
             description: r.description ?? null,
             quantity: quantity(r.quantity),
             quantityReceived: quantity(r.quantityshiprecv),
-            unitPrice: money(r.rate, currency),
+            unitPrice: moneyOf(r.rate, currency),
           });
         }
       }
@@ -412,7 +405,7 @@ export function createOrderConnector(client: NetSuiteClient, mapping: OrgMapping
         out.set(customerId, {
           customerId,
           internalId: Number(r.id),
-          creditHold: creditHold(r.creditholdoverride, cents(r.balance), r.creditlimit === undefined ? undefined : cents(r.creditlimit)),
+          creditHold: creditHold(r.creditholdoverride, toCents(r.balance) ?? 0n, r.creditlimit === undefined ? undefined : (toCents(r.creditlimit) ?? 0n)),
           inactive: r.isinactive === 'T',
         });
       }
@@ -515,21 +508,6 @@ function written(rec: RecordJson | null, id: string): WrittenOrder {
 /** NetSuite's answer to a second create with the same external id (400 DUP_RCRD, "This record already exists"). */
 function duplicateOr(e: unknown, externalId: string): unknown {
   return e instanceof UpstreamError && e.details.upstreamCode === 'DUP_RCRD' ? new DuplicateExternalId(externalId) : e;
-}
-
-/**
- * NetSuite's credit hold override: ON and OFF are explicit; AUTO holds a customer
- * whose open balance exceeds the credit limit (no limit, no automatic hold).
- */
-export function creditHold(override: string | undefined, balanceCents: bigint, limitCents: bigint | undefined): boolean {
-  switch ((override ?? 'AUTO').toUpperCase()) {
-    case 'ON':
-      return true;
-    case 'OFF':
-      return false;
-    default:
-      return limitCents !== undefined && balanceCents > limitCents;
-  }
 }
 
 /** `<last-modified>~<digest>`; see OrderRecord.version. The instant comes first so versions of one order still sort by time. */

@@ -23,6 +23,7 @@
  */
 import type { ZendeskClient } from '../../../lib/clients/zendesk.js';
 import { searchPhrase } from '../../../lib/clients/zendesk.js';
+import { chunks } from '../../../lib/chunks.js';
 import { UpstreamError } from '../../../lib/errors.js';
 import type { OrgMapping } from '../../../lib/mapping.js';
 
@@ -162,12 +163,6 @@ const ORDERS_PER_SEARCH = 100;
 const SEARCH_WINDOW = 1000;
 /** Rounds of "continue below the oldest ticket seen" before giving up on a customer. */
 const MAX_SEARCH_ROUNDS = 5;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 const newestFirst = (a: SupportCaseRecord, b: SupportCaseRecord): number =>
   a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : Number(b.id) - Number(a.id);

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef, InvoiceConnectionParent, FinanceContext } from '../resolvers.js';
 import type { InvoiceRecord, PaymentRecord, FinancialsRecord, AddressRecord } from '../netsuite.js';
-import type { Money as MoneyValue } from '../money.js';
+import type { Money as MoneyValue } from '../../../../lib/money.js';
 import type { Freshness as FreshnessValue } from '../../../../lib/pagination.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CustomerRef, OrderConnectionParent, OrderContext } from '../resolvers.js';
 import type { OrderRecord, OrderLineRecord, ShipmentRecord, ReturnRecord, ReturnLineRecord } from '../netsuite.js';
-import type { Money as MoneyValue } from '../values.js';
+import type { Money as MoneyValue } from '../../../../lib/money.js';
 import type { Freshness as FreshnessValue } from '../../../../lib/pagination.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

@@ -1,12 +1,13 @@
 /**
- * Exact money arithmetic for ERP amounts. NetSuite renders numbers as decimal
- * strings ("129.9", "-5", "1200"); adding them as JS floats would drift by
- * fractions of a cent, so every amount becomes integer cents (BigInt) on the way
- * in and a two-place decimal string on the way out.
+ * Exact money for amounts that systems of record send as decimal text. NetSuite
+ * renders numbers as "129.9", "-5" or "1200"; adding those as JS floats would
+ * drift by fractions of a cent, so every amount becomes integer cents (BigInt) on
+ * the way in and the graph's two-place decimal string on the way out.
  */
 
+/** The graph's shared `Money` type's value. */
 export interface Money {
-  /** Two fraction digits, e.g. "129.90". */
+  /** A decimal string with exactly two fraction digits, e.g. "129.90" or "-5.00". */
   amount: string;
   /** ISO 4217 code, e.g. "USD". */
   currency: string;
@@ -15,8 +16,10 @@ export interface Money {
 const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?$/;
 
 /**
- * Parses a decimal string to integer cents, rounding half away from zero beyond
- * two places. Returns undefined for text that is not a plain decimal number.
+ * Integer cents of a decimal string, rounded half away from zero beyond two
+ * places ("0.005" is 1, "-0.005" is -1). Computed on the digits, so no binary
+ * float touches an amount. Undefined for null, undefined, and text that is not a
+ * decimal number.
  */
 export function toCents(text: string | undefined | null): bigint | undefined {
   if (text == null) return undefined;
@@ -36,7 +39,7 @@ export function toCents(text: string | undefined | null): bigint | undefined {
   return negative ? -cents : cents;
 }
 
-/** Formats integer cents as a decimal string with two fraction digits. */
+/** Integer cents as a decimal string with two fraction digits: 12990n is "129.90", -1n is "-0.01". */
 export function formatCents(cents: bigint): string {
   const negative = cents < 0n;
   const abs = negative ? -cents : cents;
@@ -44,6 +47,12 @@ export function formatCents(cents: bigint): string {
   return negative ? `-${text}` : text;
 }
 
+/** A `Money` value of integer cents in a currency. */
 export function money(cents: bigint, currency: string): Money {
   return { amount: formatCents(cents), currency };
+}
+
+/** A `Money` value of a decimal string; "0.00" when the text is absent or not a number (SuiteQL omits zero sums). */
+export function moneyOf(text: string | undefined | null, currency: string): Money {
+  return money(toCents(text) ?? 0n, currency);
 }
