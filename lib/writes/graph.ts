@@ -176,6 +176,22 @@ export async function writeQueuePage(
 }
 
 /**
+ * One listing of the queue, oldest first, as the `…WriteQueue(status, first)`
+ * fields show it: queued writes, or dead letters when `status` is DEAD_LETTERED;
+ * at most `first` (1 to 100, default 50). Like writeQueuePage, it leaves the
+ * operator check to the resolver, which makes it before anything else.
+ */
+export async function writeQueueList(
+  writes: WriteCoordinator,
+  system: SystemOfRecord,
+  args: { status?: 'PENDING' | 'DEAD_LETTERED' | null; first?: number | null },
+): Promise<WriteOutcomeNode[]> {
+  const first = pageSize(args.first, 50);
+  const list = await writes.list(args.status === 'DEAD_LETTERED' ? 'dead_lettered' : 'pending', first);
+  return list.map((o) => outcomeNode(o, system));
+}
+
+/**
  * A write's outcome by id as `caller` may see it. Staff read any write. A
  * storefront caller reads its own customer's writes, and gets null alike for an
  * unknown id and for another customer's write, so the answer never tells it

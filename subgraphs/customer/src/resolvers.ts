@@ -17,6 +17,7 @@ import {
   readWriteOutcome,
   retryWrite,
   retryWrites,
+  writeQueueList,
   writeQueuePage,
   type WriteOutcomeNode,
 } from '../../../lib/writes/graph.js';
@@ -161,8 +162,7 @@ export const resolvers = {
 
     async customerWriteQueue(_root, args, ctx): Promise<WriteOutcomeNode[]> {
       authorize(ctx.caller, 'queue.operate');
-      const listing = args.status === 'DEAD_LETTERED' ? 'dead_lettered' : 'pending';
-      return (await coordinator(ctx).list(listing, pageSize(args.first, 50))).map((o) => outcomeNode(o, 'SALESFORCE'));
+      return writeQueueList(coordinator(ctx), 'SALESFORCE', args);
     },
   },
 

@@ -21,6 +21,7 @@ import {
   readWriteOutcome,
   retryWrite,
   retryWrites,
+  writeQueueList,
   writeQueuePage,
   type WriteOutcomeNode,
 } from '../../../lib/writes/graph.js';
@@ -155,9 +156,7 @@ export function createFinanceResolvers(mapping: OrgMapping) {
 
       financeWriteQueue: async (_, args, ctx) => {
         authorize(ctx.caller, 'queue.operate');
-        const first = pageSize(args.first, 50);
-        const list = await writesOf(ctx).list(args.status === 'DEAD_LETTERED' ? 'dead_lettered' : 'pending', first);
-        return list.map(outcomeValue);
+        return writeQueueList(writesOf(ctx), 'ERP', args);
       },
     },
 

@@ -19,6 +19,7 @@ import {
   readWriteOutcome,
   retryWrite,
   retryWrites,
+  writeQueueList,
   writeQueuePage,
   type WriteOutcomeNode,
 } from '../../../lib/writes/graph.js';
@@ -234,9 +235,7 @@ export const resolvers = {
 
     async orderWriteQueue(_, args, ctx): Promise<WriteOutcomeValue[]> {
       authorize(ctx.caller, 'queue.operate');
-      const first = pageSize(args.first, 50);
-      const list = await ctx.writes.list(args.status === 'DEAD_LETTERED' ? 'dead_lettered' : 'pending', first);
-      return list.map(outcomeValue);
+      return writeQueueList(ctx.writes, 'ERP', args);
     },
   },
 

@@ -20,6 +20,7 @@ import {
   readWriteOutcome,
   retryWrite,
   retryWrites,
+  writeQueueList,
   writeQueuePage,
 } from '../../../lib/writes/graph.js';
 import { CASE_UPDATED_TOPIC, type CaseUpdatePayload } from './feed.js';
@@ -212,9 +213,7 @@ export const resolvers = {
 
     async serviceWriteQueue(_root, args, ctx) {
       authorize(ctx.caller, 'queue.operate');
-      const first = pageSize(args.first, 50);
-      const list = await writesOf(ctx).list(args.status === 'DEAD_LETTERED' ? 'dead_lettered' : 'pending', first);
-      return list.map(outcomeValue);
+      return writeQueueList(writesOf(ctx), 'SERVICE_DESK', args);
     },
   },
 
