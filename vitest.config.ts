@@ -13,6 +13,9 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    // Type tests (*.test-d.ts) run under tsc in every `vitest run`, each failed
+    // assertion a failed test; at run time expectTypeOf checks nothing.
+    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
     // With REDIS_URL set, fails the run if it left a key without a TTL.
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,

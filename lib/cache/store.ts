@@ -9,6 +9,7 @@
  * background, so the cache comes back by itself when Redis does.
  */
 import Keyv from 'keyv';
+import { LRUCache } from 'lru-cache';
 import KeyvRedis from '@keyv/redis';
 import { createClient, type RedisClientType } from 'redis';
 import type { Logger } from 'pino';
@@ -18,37 +19,61 @@ export type CacheStore =
   | { phase: 'redis'; keyv: Keyv; client: RedisClientType; close(): Promise<void> };
 
 /**
- * The in-memory store: a Map that forgets its oldest entries past `max`.
- * keyv's memory store drops expired entries only when they are read again, so
- * without a bound a long-running process would keep every customer it ever saw.
- * Insertion order is a good enough age here (every write re-inserts, see set);
- * a full LRU would need a package this project does not depend on.
- * Tag versions live here too. Evicting one is safe: in one process a fetch that
- * an invalidation overtook never writes (EntityCache drops it), so an entry is
- * always older than a version that could outlive it.
+ * keyv's in-memory store: at most `max` entries, the least recently used
+ * evicted first (lru-cache). keyv's memory store drops expired entries only when
+ * they are read again, so without a bound a long-running process would keep
+ * every customer it ever saw; evicting by use rather than by write keeps the
+ * customers agents keep coming back to.
+ *
+ * Expiry stays keyv's: it stores the deadline in the value and treats an entry
+ * past it as absent on every read. lru-cache's own TTL would only duplicate that
+ * deadline per entry, and purging expired entries eagerly would take a timer
+ * each; an expired entry that is never read again ages out like any unused one.
+ *
+ * A thin wrapper rather than the LRUCache itself: keyv passes its TTL as set's
+ * third argument, which lru-cache reads as an options object, and calls `has`
+ * on any store that is not a Map, which for lru-cache ignores keyv's deadline.
+ * Without `has`, keyv answers it through `get` and the deadline.
+ *
+ * Tag versions live here too. Evicting one brings back the initial version, so
+ * it must never go before an entry that still carries the initial one. It does
+ * not: every read of an entry (EntityCache.read) reads its tag's version after
+ * it in the same getMany (which keyv serves key by key, in order), so the version
+ * is always used more recently than the entry; and in one
+ * process a fetch that an invalidation overtook never writes (EntityCache drops
+ * it), so no entry is written with a version older than its tag's.
  */
-export class BoundedMap<K, V> extends Map<K, V> {
-  constructor(private readonly max: number) {
-    super();
+class LruStore {
+  private readonly lru: LRUCache<string, NonNullable<unknown>>;
+
+  constructor(max: number) {
+    this.lru = new LRUCache({ max });
   }
 
-  override set(key: K, value: V): this {
-    // Re-inserting moves the key to the young end, so rewritten entries are evicted last.
-    if (this.has(key)) super.delete(key);
-    super.set(key, value);
-    while (this.size > this.max) {
-      const oldest = this.keys().next();
-      if (oldest.done) break;
-      super.delete(oldest.value);
-    }
-    return this;
+  async get(key: string): Promise<unknown> {
+    return this.lru.get(key);
+  }
+
+  async set(key: string, value: unknown): Promise<boolean> {
+    // keyv never stores undefined or null (it stores { value, expires }); lru-cache would read them as a delete.
+    if (value == null) return this.lru.delete(key);
+    this.lru.set(key, value);
+    return true;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.lru.delete(key);
+  }
+
+  async clear(): Promise<void> {
+    this.lru.clear();
   }
 }
 
 export interface CacheStoreOptions {
   /** redis://host:port; in-memory when absent. @default undefined (memory) */
   redisUrl?: string | undefined;
-  /** Entries the in-memory store keeps at most; the oldest go first. @default 100000 */
+  /** Entries the in-memory store keeps at most; the least recently used go first. @default 100000 */
   maxMemoryEntries?: number;
   /** Longest wait for the first connection before serving without Redis (it keeps retrying). @default 2000 */
   connectTimeoutMs?: number;
@@ -57,7 +82,7 @@ export interface CacheStoreOptions {
 
 export async function createCacheStore(opts: CacheStoreOptions = {}): Promise<CacheStore> {
   if (!opts.redisUrl) {
-    const keyv = new Keyv({ store: new BoundedMap<string, unknown>(opts.maxMemoryEntries ?? 100_000), useKeyPrefix: false, throwOnErrors: true });
+    const keyv = new Keyv({ store: new LruStore(opts.maxMemoryEntries ?? 100_000), useKeyPrefix: false, throwOnErrors: true });
     return { phase: 'memory', keyv, close: async () => keyv.disconnect() };
   }
   const connectTimeoutMs = opts.connectTimeoutMs ?? 2000;
