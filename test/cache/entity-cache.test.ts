@@ -455,7 +455,7 @@ describe('configuration', () => {
 });
 
 describe('the in-memory store', () => {
-  it('keeps at most its bound, forgetting the oldest entries first', async () => {
+  it('keeps at most its bound, forgetting the least recently used entries first', async () => {
     const store = await createCacheStore({ maxMemoryEntries: 3 });
     const cache = new EntityCache({ keyv: store.keyv, namespace: 'bounded', config });
     const sys = system();
