@@ -1,6 +1,6 @@
 /**
  * Subscriptions through the real gateway obey the limits and access rules of
- * a query: the probe's nested agent subscription is refused at subscribe time
+ * a query: an agent subscription that nests a customer's orders three levels deep is refused at subscribe time
  * with the QUERY_TOO_COMPLEX a query gets; aliases of __typename count over HTTP
  * and over graphql-ws; finance and operator may subscribe without a customer
  * filter as agents do; a forbidden subscribe is an `error` message and the
@@ -27,14 +27,14 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** The probe's selection: three levels of a customer's 100 orders, each with its customer. */
+/** An abusive selection: three levels of a customer's 100 orders, each with its customer. */
 const PROBE_SELECTION = 'order { customer { orders(first: 100) { nodes { customer { orders(first: 100) { nodes { customer { orders(first: 100) { nodes { id } } } } } } } } } }';
 const ALIASES = Array.from({ length: 200 }, (_, i) => `t${i}: __typename`).join(' ');
 
 type WireError = { message: string; extensions?: Record<string, unknown> };
 
 describe('subscription limits through the gateway', () => {
-  it("refuses the probe's nested subscription at subscribe time with the error a query of the same shape gets", async () => {
+  it("refuses a deeply nested subscription at subscribe time with the error a query of the same shape gets", async () => {
     const http = await stack.query(`{ ${PROBE_SELECTION.replace(/^order/, 'order(id: "SO-100001")')} }`);
     // 200 with errors: the request is application/json (docs/errors.md, HTTP status codes).
     expect(http.status).toBe(200);

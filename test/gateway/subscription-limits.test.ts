@@ -32,7 +32,7 @@ afterAll(async () => {
   await fx?.close();
 });
 
-/** The probe's shape: each level multiplies the orders fetched by 100. */
+/** An abusive shape: each level multiplies the orders fetched by 100. */
 const NESTED = `subscription { orderStatusChanged { eventId order { customer { orders(first: 100) { customer { orders(first: 100) { customer { orders(first: 100) { id } } } } } } } } }`;
 const WITH_NAME = 'subscription($c: ID) { orderStatusChanged(customerId: $c) { eventId status order { id customer { id name } } } }';
 
