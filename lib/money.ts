@@ -15,9 +15,22 @@ export interface Money {
 
 const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?$/;
 
+const EXPONENT = /^([+-])?(\d*)(?:\.(\d*))?[eE]([+-]?\d{1,4})$/;
+
+/** "1.5e2" as "150", "4E-9" as "0.000000004": the same digits with the point moved, so no float is involved. */
+function expandExponent(text: string): string | undefined {
+  const m = EXPONENT.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const digits = `${m[2] ?? ''}${m[3] ?? ''}`;
+  const point = (m[2] ?? '').length + Number(m[4]);
+  const body =
+    point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return `${m[1] ?? ''}${body}`;
+}
+
 /**
  * Integer cents of a decimal string, rounded half away from zero beyond two
- * places ("0.005" is 1, "-0.005" is -1). Computed on the digits, so no binary
+ * places ("0.005" is 1, "-0.005" is -1); exponent notation ("1.5e2") is read too. Computed on the digits, so no binary
  * float touches an amount. Undefined for null, undefined, and text that is not a
  * decimal number.
  */
@@ -26,10 +39,8 @@ export function toCents(text: string | undefined | null): bigint | undefined {
   const trimmed = text.trim();
   const m = DECIMAL.exec(trimmed);
   if (!m || (m[2] === '' && (m[3] ?? '') === '')) {
-    // Exponent notation only appears for values far below a cent; round through toFixed.
-    const n = Number(trimmed);
-    if (trimmed === '' || !Number.isFinite(n)) return undefined;
-    return toCents(n.toFixed(2));
+    const plain = expandExponent(trimmed);
+    return plain === undefined ? undefined : toCents(plain);
   }
   const negative = m[1] === '-';
   const whole = BigInt(m[2] === '' ? '0' : (m[2] as string));

@@ -48,6 +48,11 @@ describe('money from ERP decimal text', () => {
     expect(toCents('1.5e2')).toBe(15000n);
   });
 
+  it('reads exponent notation of huge amounts without recursing forever (toFixed keeps the exponent from 1e21 up)', () => {
+    expect(toCents('1e21')).toBe(100000000000000000000000n);
+    expect(toCents('-2.5E22')).toBe(-2500000000000000000000000n);
+  });
+
   it('leaves unreadable text unread, and shows it as zero only where the caller asks', () => {
     for (const text of ['abc', '', '   ', '-', '+', '.', '1.2.3', '12,50', '$5', 'NaN', 'Infinity']) expect(toCents(text), text).toBeUndefined();
     expect(toCents(undefined)).toBeUndefined();
