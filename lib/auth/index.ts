@@ -18,6 +18,7 @@ export {
   visibleComments,
   requirePublicComment,
   scopeOf,
+  idempotencyScope,
   forbidden,
 } from './policy.js';
 export type { Access, Operation, Decision } from './policy.js';

@@ -202,6 +202,17 @@ export function scopeOf(caller: Caller): string {
   return 'none';
 }
 
+/**
+ * The key space of a caller's idempotency keys: one per person. A storefront
+ * customer is `customer:<number>`; anyone else is `<scopeOf>:<subject>` (for
+ * staff `staff:<subject>`), so two agents who happen to send the same key make
+ * two writes, and neither can read the other's outcome through it. Every
+ * subgraph's mutations use this one formula.
+ */
+export function idempotencyScope(caller: Caller): string {
+  return isStorefront(caller) ? scopeOf(caller) : `${scopeOf(caller)}:${caller.subject}`;
+}
+
 function describeRoles(caller: Caller): string {
   return caller.roles.length === 0 ? 'a caller without roles' : `role ${caller.roles.join('+')}`;
 }

@@ -175,6 +175,23 @@ describe('openCase', () => {
     expect(await writeCalls('zendesk', other.correlationId)).toEqual({});
   });
 
+  it('scopes idempotency keys per person: two staff members sending the same key make two tickets, and neither sees the other\'s write', async () => {
+    const { customerId } = customerWithOrder();
+    const subject = `Same key, two agents ${randomUUID().slice(0, 8)}`;
+    const vars = { input: { customerId, subject, description: 'Parcel arrived damaged' }, key: randomUUID() };
+    // The finance role is staff too (it includes the agent's rights), under another subject.
+    const mine = await stack.query<{ openCase: WriteResult }>(OPEN, vars);
+    const theirs = await stack.query<{ openCase: WriteResult }>(OPEN, vars, { token: stack.tokens.finance });
+    const otherPayload = await stack.query<{ openCase: WriteResult }>(OPEN, { ...vars, input: { ...vars.input, description: 'Something else' } }, { token: stack.tokens.finance });
+    expect(mine.body.data?.openCase.status).toBe('APPLIED');
+    expect(theirs.body.data?.openCase.status).toBe('APPLIED');
+    expect(theirs.body.data?.openCase.writeId).not.toBe(mine.body.data?.openCase.writeId);
+    expect(theirs.body.data?.openCase.supportCase?.id).not.toBe(mine.body.data?.openCase.supportCase?.id);
+    // The second person's own retry with another payload is theirs to misuse, not the first person's.
+    expect(otherPayload.body.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await ticketsWithSubject(subject)).toHaveLength(2);
+  });
+
   it('makes exactly one ticket when Zendesk commits and the response is lost', async () => {
     const { customerId } = customerWithOrder();
     const subject = `Lost answer ${randomUUID().slice(0, 8)}`;

@@ -7,7 +7,7 @@
  */
 import { DomainError, ErrorCode, UpstreamError, badInput, notFound, unreachable } from '../../../lib/errors.js';
 import { connection, decodeCursor, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
-import { authorize, isStorefront, scopeOf, type Caller } from '../../../lib/auth/index.js';
+import { authorize, isStorefront, idempotencyScope, type Caller } from '../../../lib/auth/index.js';
 import { rejectionError, type WriteCoordinator } from '../../../lib/writes/index.js';
 import {
   checkWriteId,
@@ -111,13 +111,6 @@ function coordinator(ctx: CustomerContext): WriteCoordinator {
 }
 
 /**
- * The scope a caller's idempotency keys live in: the storefront customer, or the
- * staff member. Two agents' consoles generating the same key never collide, and
- * a storefront key can never return another customer's write.
- */
-const writeScope = (caller: Caller): string => `${scopeOf(caller)}/${caller.subject}`;
-
-/**
  * Checked against the resolver types generated from this subgraph's SDL
  * (`npm run codegen`), which map each GraphQL type to what it resolves from.
  * `satisfies` rather than an annotation keeps the exported type what
@@ -189,7 +182,7 @@ export const resolvers = {
         entityKey: engagementEntityKey(args.id),
         payload: { customerId: args.id, changes },
         customerId: args.id,
-        scope: writeScope(ctx.caller),
+        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
         expectedVersion: expectedVersion ?? null,
       });

@@ -8,7 +8,7 @@ import type DataLoader from 'dataloader';
 import { DomainError, ErrorCode, UpstreamError, badInput, notFound } from '../../../lib/errors.js';
 import { idFormat, type IdFormat, type OrgMapping } from '../../../lib/mapping.js';
 import { connection, decodeCursor, freshNow, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
-import { audit, authorize, authorizeSubscription, scopeOf, type Caller } from '../../../lib/auth/index.js';
+import { audit, authorize, authorizeSubscription, idempotencyScope, type Caller } from '../../../lib/auth/index.js';
 import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import type { Money } from '../../../lib/money.js';
@@ -176,7 +176,7 @@ export function createFinanceResolvers(mapping: OrgMapping) {
           payload: { customerId, address },
           customerId,
           // Per person, not per role: two finance users' keys never collide.
-          scope: `${scopeOf(ctx.caller)}:${ctx.caller.subject}`,
+          scope: idempotencyScope(ctx.caller),
           idempotencyKey: args.idempotencyKey ?? null,
           expectedVersion: expectedVersion ?? null,
         });

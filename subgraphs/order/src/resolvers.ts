@@ -5,7 +5,7 @@
 import { badInput, DomainError, ErrorCode, UpstreamError } from '../../../lib/errors.js';
 import type { IdFormat } from '../../../lib/mapping.js';
 import { connection, decodeCursor, freshNow, oldest, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
-import { authorize, authorizeSubscription, isStorefront, scopeOf, type Caller } from '../../../lib/auth/index.js';
+import { authorize, authorizeSubscription, isStorefront, idempotencyScope, type Caller } from '../../../lib/auth/index.js';
 import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import { entityTag } from '../../../lib/cache/index.js';
@@ -110,14 +110,6 @@ function unmapped(what: string, code: string, id: string): UpstreamError {
   return new UpstreamError('ERP', 'error', `the ERP reported ${what} status '${code}' for ${id}, which docs/status-mapping.md does not map`, {
     upstreamCode: 'UNMAPPED_STATUS',
   });
-}
-
-/**
- * The idempotency scope of a caller's writes: a storefront customer's own, or one
- * staff member's, so that two agents who happen to pick the same key never share a result.
- */
-function writeScope(caller: Caller): string {
-  return isStorefront(caller) ? scopeOf(caller) : `staff:${caller.subject}`;
 }
 
 /** The shared WriteOutcome type's value for one of this subgraph's writes. */
@@ -250,7 +242,7 @@ export const resolvers = {
         entityKey: `ERP:customer:${payload.customerId}`,
         payload,
         customerId: payload.customerId,
-        scope: writeScope(ctx.caller),
+        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey,
       });
       refuseRejected(outcome);
@@ -286,7 +278,7 @@ export const resolvers = {
         entityKey: `ERP:order:${orderId}`,
         payload: { orderId, reason, customerId: order?.customerId ?? null },
         customerId: order?.customerId ?? null,
-        scope: writeScope(ctx.caller),
+        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
         expectedVersion: args.expectedVersion ?? null,
       });
@@ -315,7 +307,7 @@ export const resolvers = {
         entityKey: `ERP:order:${shaped.orderId}`,
         payload: { ...shaped, customerId: order?.customerId ?? null },
         customerId: order?.customerId ?? null,
-        scope: writeScope(ctx.caller),
+        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey,
       });
       refuseRejected(outcome);

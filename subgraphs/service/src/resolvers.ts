@@ -8,7 +8,7 @@
 import { DomainError, ErrorCode, UpstreamError, badInput } from '../../../lib/errors.js';
 import type { IdFormat } from '../../../lib/mapping.js';
 import { connection, decodeCursor, pageSize, type Connection } from '../../../lib/pagination.js';
-import { audit, authorize, authorizeSubscription, isStorefront, requirePublicComment, scopeOf, visibleComments, type Caller } from '../../../lib/auth/index.js';
+import { audit, authorize, authorizeSubscription, isStorefront, requirePublicComment, idempotencyScope, visibleComments, type Caller } from '../../../lib/auth/index.js';
 import type { DomainEvent, EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import { rejectionError, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
@@ -248,7 +248,7 @@ export const resolvers = {
         entityKey: `SERVICE_DESK:customer:${customerId}`,
         payload,
         customerId,
-        scope: scopeOf(ctx.caller),
+        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey,
       });
       return writeResult(ctx, outcome);
@@ -278,7 +278,7 @@ export const resolvers = {
         entityKey: `SERVICE_DESK:case:${caseId}`,
         payload,
         customerId: payload.customerId,
-        scope: scopeOf(ctx.caller),
+        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
       });
       return writeResult(ctx, outcome);
@@ -299,7 +299,7 @@ export const resolvers = {
         entityKey: `SERVICE_DESK:case:${caseId}`,
         payload,
         customerId: payload.customerId,
-        scope: scopeOf(ctx.caller),
+        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
         expectedVersion: expectedVersion ?? null,
       });
