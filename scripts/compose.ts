@@ -1,5 +1,5 @@
 /**
- * Composes the four subgraph schemas into supergraph.graphql with
+ * Composes the subgraph schemas named in config/subgraphs.json into supergraph.graphql with
  * @apollo/composition (the same library Rover uses, without its runtime
  * downloads). `--check` exits non-zero when the committed file is stale.
  */
@@ -8,17 +8,21 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, relative } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { subgraphTypeDefs } from '../lib/subgraph.js';
+import { SUBGRAPHS as MANIFEST, subgraphUrl, type SubgraphEntry } from '../lib/manifest.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SUPERGRAPH_FILE = join(root, 'supergraph.graphql');
 
-/** The subgraphs in the supergraph, with the URLs the gateway routes to by default. */
-export const SUBGRAPHS = [
-  { name: 'customer', url: 'http://localhost:4001/graphql' },
-  { name: 'order', url: 'http://localhost:4002/graphql' },
-  { name: 'finance', url: 'http://localhost:4003/graphql' },
-  { name: 'service', url: 'http://localhost:4004/graphql' },
-] as const;
+/**
+ * The subgraphs in the supergraph (config/subgraphs.json), with the URLs the gateway
+ * routes to by default: each one's manifest port on localhost, whatever this shell's
+ * environment says, so that the committed file is the same on every machine.
+ */
+export function compositionList(manifest: readonly SubgraphEntry[] = MANIFEST): Array<{ name: string; url: string }> {
+  return manifest.map((entry) => ({ name: entry.name, url: subgraphUrl(entry, {}) }));
+}
+
+export const SUBGRAPHS = compositionList();
 
 export function schemaFileOf(name: string): string {
   return join(root, 'subgraphs', name, 'schema.graphql');
@@ -27,9 +31,9 @@ export function schemaFileOf(name: string): string {
 export class CompositionFailed extends Error {}
 
 /** Returns the supergraph SDL, or throws CompositionFailed listing every error with its subgraph and location. */
-export function composeSupergraph(): string {
+export function composeSupergraph(manifest: readonly SubgraphEntry[] = MANIFEST): string {
   const result = composeServices(
-    SUBGRAPHS.map((s) => ({ name: s.name, url: s.url, typeDefs: subgraphTypeDefs(schemaFileOf(s.name)) })),
+    compositionList(manifest).map((s) => ({ name: s.name, url: s.url, typeDefs: subgraphTypeDefs(schemaFileOf(s.name)) })),
   );
   if (result.errors) {
     const lines = result.errors.map((e) => {

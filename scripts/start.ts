@@ -1,7 +1,7 @@
 /**
  * `npm start`: everything on one machine over the embedded sandbox. Each part
  * runs as its own process, as it is deployed (the sandbox systems of record,
- * the four subgraphs, the gateway); this supervisor starts them in order,
+ * the subgraphs of config/subgraphs.json, the gateway; see plan.ts); this supervisor starts them in order,
  * waits for each to answer, prints the URLs, and on SIGINT/SIGTERM stops them
  * all and waits for them to exit.
  *
@@ -15,32 +15,11 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { loadOrCreateDevIssuer } from '../lib/auth/dev.js';
+import { bannerLines, launchPlan, type Part } from './plan.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-interface Part {
-  name: string;
-  entry: string;
-  /** URL that answers 2xx/4xx once the part is up. */
-  ready: string[];
-}
-
-const PARTS: Part[][] = [
-  [
-    {
-      name: 'sandbox',
-      entry: 'sandbox/main.ts',
-      ready: ['http://127.0.0.1:4101/__sandbox/stats', 'http://127.0.0.1:4102/__sandbox/stats', 'http://127.0.0.1:4103/__sandbox/stats'],
-    },
-  ],
-  [
-    { name: 'customer', entry: 'subgraphs/customer/src/index.ts', ready: ['http://127.0.0.1:4001/health'] },
-    { name: 'order', entry: 'subgraphs/order/src/index.ts', ready: ['http://127.0.0.1:4002/health'] },
-    { name: 'finance', entry: 'subgraphs/finance/src/index.ts', ready: ['http://127.0.0.1:4003/health'] },
-    { name: 'service', entry: 'subgraphs/service/src/index.ts', ready: ['http://127.0.0.1:4004/health'] },
-  ],
-  [{ name: 'gateway', entry: 'gateway/src/index.ts', ready: ['http://127.0.0.1:4000/health'] }],
-];
+const plan = launchPlan();
 
 const children: Array<{ name: string; proc: ChildProcess }> = [];
 let stopping = false;
@@ -52,7 +31,7 @@ function prefixLines(name: string, chunk: Buffer, out: NodeJS.WriteStream): void
 }
 
 /** Settings every child gets on top of the environment (identity, see devIdentity). */
-const childEnv: Record<string, string> = {};
+const childEnv: Record<string, string> = { ...plan.env };
 
 function launch(part: Part): ChildProcess {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(root, part.entry)], {
@@ -148,21 +127,18 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
   const identity = await devIdentity();
-  for (const group of PARTS) {
+  for (const group of plan.groups) {
     for (const part of group) launch(part);
     await Promise.all(group.flatMap((p) => p.ready.map((u) => waitFor(u, 60_000))));
   }
   console.log(`
 retail-supergraph is up.
 
-  Gateway (GraphQL, Apollo Sandbox)  http://localhost:4000/graphql
-  Subgraphs  customer http://localhost:4001/graphql   order   http://localhost:4002/graphql
-             finance  http://localhost:4003/graphql   service http://localhost:4004/graphql
-  Sandbox    Salesforce http://localhost:4101   NetSuite http://localhost:4102   Zendesk http://localhost:4103
+${bannerLines(plan).join('\n')}
 
 ${identity}
 
-Open http://localhost:4000/graphql in a browser, add the agent's Authorization header, and try the query in README.md.
+Open ${plan.groups[2]?.[0]?.url ?? 'the gateway'} in a browser, add the agent's Authorization header, and try the query in README.md.
 Press Ctrl-C to stop.
 `);
 }

@@ -20,6 +20,7 @@ import { loadTrustOptions } from '../../lib/auth/index.js';
 import { createAuthenticator, loadAuthOptions } from './auth.js';
 import { closeOnSignals, type RunningService } from '../../lib/subgraph.js';
 import { logger } from '../../lib/log.js';
+import { SUBGRAPHS, settingsPrefix, subgraphUrl, type SubgraphEntry } from '../../lib/manifest.js';
 import { startGateway, type SupergraphSource } from './gateway.js';
 
 export { startGateway } from './gateway.js';
@@ -64,8 +65,23 @@ function loadLimits(env: NodeJS.ProcessEnv) {
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SUBGRAPH_NAMES = ['customer', 'order', 'finance', 'service'] as const;
-const DEFAULT_PORTS = { customer: 4001, order: 4002, finance: 4003, service: 4004 } as const;
+
+/**
+ * Where the gateway finds each subgraph of the manifest: the URLs that override
+ * the supergraph file's (`<NAME>_SUBGRAPH_URL`), and the list it introspects with
+ * GATEWAY_SUPERGRAPH=introspect.
+ */
+export function subgraphRouting(
+  env: NodeJS.ProcessEnv,
+  manifest: readonly SubgraphEntry[] = SUBGRAPHS,
+): { subgraphUrls: Record<string, string>; introspect: Array<{ name: string; url: string }> } {
+  const subgraphUrls: Record<string, string> = {};
+  for (const entry of manifest) {
+    const v = env[`${settingsPrefix(entry)}_URL`];
+    if (v) subgraphUrls[entry.name] = v;
+  }
+  return { subgraphUrls, introspect: manifest.map((entry) => ({ name: entry.name, url: subgraphUrl(entry, env) })) };
+}
 
 export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
   const listen = loadServiceConfig('GATEWAY', 4000, env);
@@ -75,17 +91,13 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env):
     ...loadAuthOptions(env),
     customerNumber: idFormat('customer number', mapping.customerNumber),
   });
-  const subgraphUrls: Record<string, string> = {};
-  for (const name of SUBGRAPH_NAMES) {
-    const v = env[`${name.toUpperCase()}_SUBGRAPH_URL`];
-    if (v) subgraphUrls[name] = v;
-  }
+  const { subgraphUrls, introspect } = subgraphRouting(env);
   const choice = env.GATEWAY_SUPERGRAPH ?? join(root, 'supergraph.graphql');
   const supergraph: SupergraphSource =
     choice === 'introspect'
       ? {
           phase: 'introspect',
-          subgraphs: SUBGRAPH_NAMES.map((n) => ({ name: n, url: subgraphUrls[n] ?? `http://localhost:${DEFAULT_PORTS[n]}/graphql` })),
+          subgraphs: introspect,
         }
       : { phase: 'file', path: choice };
   const { perMinute, ...limits } = loadLimits(env);

@@ -1,6 +1,6 @@
 /**
  * The customer subgraph: the engagement part of Customer, from Salesforce.
- * Run directly, it serves on CUSTOMER_SUBGRAPH_PORT (default 4001) against the
+ * Run directly, it serves on CUSTOMER_SUBGRAPH_PORT (default: its port in config/subgraphs.json) against the
  * org in the environment (the sandbox by default).
  */
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import { CUSTOMER_CHANGED, createCustomerFeed, type CustomerChangedPayload, type
 import { inProcessBus, redisBus, type EventBus } from '../../../lib/events/bus.js';
 import { fileStateStore, identityBoundStore, redisStateStore } from '../../../lib/feeds/state.js';
 import { salesforceIdentity } from '../../../lib/feeds/identity.js';
+import { subgraphEntry } from '../../../lib/manifest.js';
 import {
   coordinatorOptions,
   createWriteCoordinator,
@@ -101,7 +102,6 @@ const customerResolvers = withStaleFreshness(resolvers, {
   entities: [['Customer', 'freshness', (p) => (p as CustomerParentLike).source?.record]],
 });
 
-export const CUSTOMER_SUBGRAPH_DEFAULT_PORT = 4001;
 
 /**
  * The engagement TTL factor now: the quota stretch, times `streamingFactor` while Change
@@ -225,7 +225,7 @@ async function main(): Promise<void> {
   const mapping = loadOrgMapping(common.orgMappingFile);
   const salesforceConfig = loadSalesforceConfig();
   const salesforce = createSalesforceClient(salesforceConfig);
-  const listen = loadServiceConfig('CUSTOMER_SUBGRAPH', CUSTOMER_SUBGRAPH_DEFAULT_PORT);
+  const listen = loadServiceConfig('CUSTOMER_SUBGRAPH', subgraphEntry('customer').port);
   const cache = await createEntityCache({ namespace: common.namespace, redisUrl: common.redisUrl, log: childLogger('subgraph:customer') });
   const feedConfig = loadCustomerFeedConfig();
   const writesConfig = loadWritesConfig();

@@ -3,7 +3,7 @@
  * from the ERP, plus the billing address write, the invoice change feed and the
  * invoiceStatusChanged subscription. `createFinanceSubgraph` builds the module for
  * any host (tests, the all-in-one start script); run this file directly to serve it
- * on its own, on FINANCE_SUBGRAPH_PORT (default 4003).
+ * on its own, on FINANCE_SUBGRAPH_PORT (default: its port in config/subgraphs.json).
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,6 +18,7 @@ import { inProcessBus, redisBus, type EventBus } from '../../../lib/events/bus.j
 import type { Poller } from '../../../lib/feeds/poller.js';
 import { fileStateStore, identityBoundStore, redisStateStore, type FeedStateStore } from '../../../lib/feeds/state.js';
 import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
+import { subgraphEntry } from '../../../lib/manifest.js';
 import {
   coordinatorOptions,
   createWriteCoordinator,
@@ -47,7 +48,6 @@ export type { FinanceConnector, FinanceBillingConnector, FinanceChangeReader } f
 export { loadFinanceFeedConfig, type FinanceFeedConfig } from './config.js';
 
 /** The finance subgraph's default port, from CONTRACT.md. */
-export const FINANCE_SUBGRAPH_PORT = 4003;
 
 export interface FinanceSubgraphDeps {
   /** The NetSuite transport the connector reads through. */
@@ -196,7 +196,7 @@ async function main(): Promise<void> {
     const common = loadCommonConfig();
     const nsConfig = loadNetSuiteConfig();
     const mapping = loadOrgMapping(common.orgMappingFile);
-    const listen = loadServiceConfig('FINANCE_SUBGRAPH', FINANCE_SUBGRAPH_PORT);
+    const listen = loadServiceConfig('FINANCE_SUBGRAPH', subgraphEntry('finance').port);
     let redis: RedisClientType | undefined;
     if (common.redisUrl) {
       redis = createClient({ url: common.redisUrl });

@@ -2,7 +2,7 @@
  * The order subgraph: sales orders, shipments and returns from the ERP
  * (NetSuite), and the orders of a customer; placing, cancelling and returning
  * orders through the write queue; order status events from the ERP change
- * feed. Port 4002 by default (ORDER_SUBGRAPH_PORT).
+ * feed. Its port is in config/subgraphs.json (ORDER_SUBGRAPH_PORT moves it).
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -17,6 +17,7 @@ import { inProcessBus, redisBus, type EventBus } from '../../../lib/events/bus.j
 import type { Poller } from '../../../lib/feeds/poller.js';
 import { fileStateStore, identityBoundStore, redisStateStore, type FeedStateStore } from '../../../lib/feeds/state.js';
 import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
+import { subgraphEntry } from '../../../lib/manifest.js';
 import {
   coordinatorOptions,
   createWriteCoordinator,
@@ -38,7 +39,6 @@ import { ORDER_RETURNS_TOPIC, ORDER_STATUS_TOPIC, registerOrderAppliers } from '
 export type { OrderContext } from './resolvers.js';
 export type { OrderConnector } from './netsuite.js';
 
-export const ORDER_SUBGRAPH_PORT = 4002;
 
 export interface OrderSubgraphDeps {
   /** The NetSuite transport (its limiter is the account's shared one). */
@@ -170,7 +170,7 @@ export function createOrderSubgraph(deps: OrderSubgraphDeps): OrderSubgraph {
 async function main(): Promise<void> {
   const common = loadCommonConfig();
   const netsuiteConfig = loadNetSuiteConfig();
-  const listen = loadServiceConfig('ORDER_SUBGRAPH', ORDER_SUBGRAPH_PORT);
+  const listen = loadServiceConfig('ORDER_SUBGRAPH', subgraphEntry('order').port);
   const mapping = loadOrgMapping(common.orgMappingFile);
   const feedConfig = loadOrderFeedConfig();
   const writesConfig = loadWritesConfig();

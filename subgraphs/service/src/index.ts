@@ -4,7 +4,7 @@
  * through the durable write queue, and the `caseUpdated` subscription fed by
  * Zendesk webhooks backed by the incremental export. Run directly, it reads its
  * configuration from the environment and serves on SERVICE_SUBGRAPH_PORT
- * (default 4004); docs/service.md lists the settings.
+ * (default: its port in config/subgraphs.json); docs/service.md lists the settings.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -21,6 +21,7 @@ import { inProcessBus, redisBus, type EventBus } from '../../../lib/events/bus.j
 import { fileStateStore, identityBoundStore, redisStateStore, type FeedStateStore } from '../../../lib/feeds/state.js';
 import { zendeskIdentity } from '../../../lib/feeds/identity.js';
 import { coordinatorOptions, createWriteCoordinator, loadWritesConfig, openWriteStore, type WriteCoordinatorOptions, type WriteStore } from '../../../lib/writes/index.js';
+import { subgraphEntry } from '../../../lib/manifest.js';
 import { SERVICE_CACHE_KINDS, cachedDirectory, cachedLookup, cachedServiceReads } from './cached.js';
 import { createOrderOwners, type OrderOwners } from './erp.js';
 import { createCaseFeed, type CaseFeed, type CaseFeedOptions } from './feed.js';
@@ -201,7 +202,7 @@ async function main(): Promise<void> {
   const zendeskConfig = loadZendeskConfig();
   const netsuiteConfig = loadNetSuiteConfig();
   const mapping = loadOrgMapping(common.orgMappingFile);
-  const listen = loadServiceConfig('SERVICE_SUBGRAPH', 4004);
+  const listen = loadServiceConfig('SERVICE_SUBGRAPH', subgraphEntry('service').port);
   const feedConfig = loadServiceFeedConfig(process.env, listen);
   const writesConfig = loadWritesConfig();
   let redis: RedisClientType | undefined;
