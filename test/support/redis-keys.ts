@@ -30,7 +30,7 @@ export async function connectOnce(url: string): Promise<RedisClientType> {
 
 async function scan(client: RedisClientType, pattern: string): Promise<string[]> {
   const keys: string[] = [];
-  for await (const batch of client.scanIterator({ MATCH: pattern, COUNT: 1_000 })) keys.push(...(batch as unknown as string[]));
+  for await (const batch of client.scanIterator({ MATCH: pattern, COUNT: 1_000 })) keys.push(...batch);
   return keys;
 }
 
