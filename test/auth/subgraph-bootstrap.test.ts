@@ -13,12 +13,11 @@ vi.hoisted(() => {
   process.env.LOG_LEVEL = 'info';
 });
 
-import { pino } from 'pino';
-import { logger } from '../../lib/log.js';
 import { serveSubgraph, type RequestInfo, type RunningService, type SubgraphModule } from '../../lib/subgraph.js';
 import { badInput } from '../../lib/errors.js';
 import { makeCaller, type Caller } from '../../lib/auth/index.js';
 import { signedHeaders, TEST_TRUST } from '../support/auth.js';
+import { captureLogLines } from '../support/logs.js';
 
 const SDL = `
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable"])
@@ -38,7 +37,7 @@ let service: RunningService;
 const seen: RequestInfo[] = [];
 
 beforeAll(async () => {
-  (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = { write: (l: string) => lines.push(l) };
+  captureLogLines(lines);
   dir = mkdtempSync(join(tmpdir(), 'rsg-subgraph-'));
   const schemaFile = join(dir, 'schema.graphql');
   writeFileSync(schemaFile, SDL);

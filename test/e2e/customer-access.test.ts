@@ -12,11 +12,10 @@ vi.hoisted(() => {
   process.env.LOG_LEVEL = 'info';
 });
 
-import { pino } from 'pino';
-import { logger } from '../../lib/log.js';
 import { makeCaller } from '../../lib/auth/index.js';
 import { startStack, type GraphQLResponse, type Stack, type StackCache } from '../support/stack.js';
 import { signedHeaders } from '../support/auth.js';
+import { captureLogLines } from '../support/logs.js';
 
 let stack: Stack & StackCache;
 const lines: string[] = [];
@@ -65,11 +64,7 @@ const MATRIX: Record<Role, Record<Op, Outcome>> = {
 };
 
 beforeAll(async () => {
-  (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = {
-    write(line: string) {
-      lines.push(line);
-    },
-  };
+  captureLogLines(lines);
   stack = await startStack({ cache: {} });
 }, 30_000);
 

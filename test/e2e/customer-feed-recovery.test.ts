@@ -9,10 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 import { customerWiring } from '../support/wiring/customer.js';
-import { CUSTOMER_CHANGED, type CustomerChangedPayload } from '../../subgraphs/customer/src/index.js';
-import type { DomainEvent } from '../../lib/events/bus.js';
+import { eventsSoFar, salesforceAction, streaming, until } from './customer-feed-helpers.js';
 
 let stack: Stack & StackCache;
+const action = (name: string, body: unknown): Promise<Record<string, unknown>> => salesforceAction(stack, name, body);
 
 const TIER = /* GraphQL */ `
   query Tier($id: ID!) {
@@ -21,26 +21,6 @@ const TIER = /* GraphQL */ `
 `;
 
 type TierData = { customer: { loyalty: { tier: string } | null } | null };
-
-async function action(name: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${stack.sandboxUrls.salesforce}/__sandbox/actions/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as Record<string, unknown>;
-}
-
-async function until<T>(read: () => Promise<T | undefined> | T | undefined, what: string, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function tierOf(id: string): Promise<string | undefined> {
   const res = await stack.query<TierData>(TIER, { id });
@@ -69,25 +49,6 @@ async function visibleAfter(id: string, tier: string, since: number, ms: number)
 }
 
 const other = (tier: string, a: string, b: string): string => (tier === a ? b : a);
-
-/** Every customer.changed event on the current subgraph's bus so far (see customer-feed.test.ts). */
-async function eventsSoFar(): Promise<Array<DomainEvent<CustomerChangedPayload>>> {
-  const sub = customerWiring.current;
-  if (!sub) throw new Error('the customer subgraph is not running');
-  const it = sub.bus.subscribe<CustomerChangedPayload>(CUSTOMER_CHANGED, { after: '0-0' });
-  const out: Array<DomainEvent<CustomerChangedPayload>> = [];
-  for (;;) {
-    const idleMs = out.length === 0 ? 1500 : 100;
-    const next = await Promise.race([it.next(), new Promise<'idle'>((r) => setTimeout(() => r('idle'), idleMs))]);
-    if (next === 'idle' || next.done) break;
-    out.push(next.value);
-  }
-  await it.return?.();
-  return out;
-}
-
-const streaming = (ms = 8000): Promise<true> =>
-  until(() => (customerWiring.current?.feed?.status().phase === 'streaming' ? true : undefined), 'the CDC subscription', ms);
 
 const REDIS_URL = process.env.REDIS_URL;
 

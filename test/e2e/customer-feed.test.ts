@@ -8,59 +8,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 import { customerWiring } from '../support/wiring/customer.js';
-import { CUSTOMER_CHANGED, type CustomerChangedPayload } from '../../subgraphs/customer/src/index.js';
-import type { DomainEvent } from '../../lib/events/bus.js';
+import { eventsSoFar, salesforceAction, streaming, until } from './customer-feed-helpers.js';
 
 let stack: Stack & StackCache;
+const action = (name: string, body: unknown): Promise<Record<string, unknown>> => salesforceAction(stack, name, body);
 
 const TIER = /* GraphQL */ `
   query Tier($id: ID!) {
     customer(id: $id) { id loyalty { tier } version }
   }
 `;
-
-async function action(name: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${stack.sandboxUrls.salesforce}/__sandbox/actions/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as Record<string, unknown>;
-}
-
-async function until<T>(read: () => Promise<T | undefined> | T | undefined, what: string, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/**
- * Every customer.changed event on the current subgraph's bus so far (retained events first).
- * The Redis bus's blocking read picks a new reader up within about a second, hence the longer
- * wait for the first event.
- */
-async function eventsSoFar(): Promise<Array<DomainEvent<CustomerChangedPayload>>> {
-  const sub = customerWiring.current;
-  if (!sub) throw new Error('the customer subgraph is not running');
-  const it = sub.bus.subscribe<CustomerChangedPayload>(CUSTOMER_CHANGED, { after: '0-0' });
-  const out: Array<DomainEvent<CustomerChangedPayload>> = [];
-  for (;;) {
-    const idleMs = out.length === 0 ? 1500 : 100;
-    const next = await Promise.race([it.next(), new Promise<'idle'>((r) => setTimeout(() => r('idle'), idleMs))]);
-    if (next === 'idle' || next.done) break;
-    out.push(next.value);
-  }
-  await it.return?.();
-  return out;
-}
-
-const streaming = (): Promise<true> =>
-  until(() => (customerWiring.current?.feed?.status().phase === 'streaming' ? true : undefined), 'the CDC subscription', 8000);
 
 const REDIS_URL = process.env.REDIS_URL;
 

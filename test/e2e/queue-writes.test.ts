@@ -11,9 +11,8 @@ vi.hoisted(() => {
   // The logger is silent under NODE_ENV=test; this file reads the audit records, so it must exist first at info.
   process.env.LOG_LEVEL = 'info';
 });
-import { pino } from 'pino';
-import { logger } from '../../lib/log.js';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
+import { captureLogLines } from '../support/logs.js';
 
 let stack: Stack & StackCache;
 const lines: string[] = [];
@@ -84,11 +83,7 @@ describe('operating the customer write queue', () => {
   const dead: string[] = [];
 
   beforeAll(async () => {
-    (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = {
-      write(line: string) {
-        lines.push(line);
-      },
-    };
+    captureLogLines(lines);
     stack = await startStack({ cache: {} });
     since = new Date(Date.now() - 1).toISOString();
     // Three writes, one per customer, dead-lettered while Salesforce is down (the test wiring allows 3 attempts).

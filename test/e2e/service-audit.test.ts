@@ -11,20 +11,14 @@ vi.hoisted(() => {
   process.env.LOG_LEVEL = 'info';
 });
 
-import { pino } from 'pino';
-import { logger } from '../../lib/log.js';
 import { startStack, type Stack, type StackIdentity } from '../support/stack.js';
+import { captureLogLines } from '../support/logs.js';
 
 const lines: string[] = [];
 let stack: Stack & StackIdentity;
 
 beforeAll(async () => {
-  // Capture what the process would write to stdout: the stream is shared by every child logger.
-  (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = {
-    write(line: string) {
-      lines.push(line);
-    },
-  };
+  captureLogLines(lines);
   stack = await startStack({ customers: 60 });
 }, 60_000);
 
