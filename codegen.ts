@@ -15,18 +15,22 @@ import type { TypeScriptPluginConfig } from '@graphql-codegen/typescript';
 import type { TypeScriptResolversPluginConfig } from '@graphql-codegen/typescript-resolvers';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { apiSchemaOf } from './lib/supergraph.js';
-import { subgraphSdl, type SubgraphName } from './lib/subgraph.js';
+import { subgraphSdl } from './lib/subgraph.js';
+import { SUBGRAPHS } from './lib/manifest.js';
 
 const apiSdl = printSchemaWithDirectives(apiSchemaOf(readFileSync('supergraph.graphql', 'utf8')));
 
 const scalars = { DateTime: 'string' };
 
 /**
- * What each subgraph's resolvers return for each GraphQL object type: the
- * connector's record, or the parent type the resolvers build from it. Paths
- * are relative to the generated file (`subgraphs/<name>/src/__generated__/`).
- * A type left out is resolved from a plain object of its generated shape,
- * with its mapped fields swapped for their mappers (an edge's `node`, say).
+ * What each subgraph's resolvers return for each GraphQL object type, from its
+ * `subgraphs/<name>/codegen.json`: the connector's record, or the parent type the
+ * resolvers build from it. Paths are relative to the generated file
+ * (`subgraphs/<name>/src/__generated__/`). A type left out is resolved from a
+ * plain object of its generated shape, with its mapped fields swapped for their
+ * mappers (an edge's `node`, say). The shared Freshness and Money values are
+ * imported under another name wherever a mapped type shares its GraphQL type's
+ * name, which the generated file declares itself.
  */
 interface SubgraphTypes {
   /** `module#Type` of the context the subgraph's createContext returns. */
@@ -34,64 +38,7 @@ interface SubgraphTypes {
   mappers: Record<string, string>;
 }
 
-/**
- * The shared freshness value. Imported under another name wherever a mapped type
- * shares its GraphQL type's name, which the generated file declares itself.
- */
-const FRESHNESS = '../../../../lib/pagination.js#Freshness as FreshnessValue';
-const MONEY = '../../../../lib/money.js#Money as MoneyValue';
-
-const subgraphTypes: Record<SubgraphName, SubgraphTypes> = {
-  customer: {
-    context: '../resolvers.js#CustomerContext',
-    mappers: {
-      Customer: '../resolvers.js#CustomerParent',
-      CustomerConnection: '../resolvers.js#CustomerConnectionParent',
-      Contact: '../salesforce.js#ContactRecord',
-      Freshness: FRESHNESS,
-    },
-  },
-  order: {
-    context: '../resolvers.js#OrderContext',
-    mappers: {
-      Customer: '../resolvers.js#CustomerRef',
-      Order: '../netsuite.js#OrderRecord',
-      OrderConnection: '../resolvers.js#OrderConnectionParent',
-      OrderLine: '../netsuite.js#OrderLineRecord',
-      Shipment: '../netsuite.js#ShipmentRecord',
-      ReturnAuthorization: '../netsuite.js#ReturnRecord',
-      ReturnLine: '../netsuite.js#ReturnLineRecord',
-      Money: MONEY,
-      Freshness: FRESHNESS,
-    },
-  },
-  finance: {
-    context: '../resolvers.js#FinanceContext',
-    mappers: {
-      Customer: '../resolvers.js#EntityRef',
-      Order: '../resolvers.js#EntityRef',
-      Invoice: '../netsuite.js#InvoiceRecord',
-      InvoiceConnection: '../resolvers.js#InvoiceConnectionParent',
-      Payment: '../netsuite.js#PaymentRecord',
-      CustomerFinancials: '../netsuite.js#FinancialsRecord',
-      Address: '../netsuite.js#AddressRecord',
-      Money: MONEY,
-      Freshness: FRESHNESS,
-    },
-  },
-  service: {
-    context: '../resolvers.js#ServiceContext',
-    mappers: {
-      Customer: '../resolvers.js#EntityRef',
-      Order: '../resolvers.js#EntityRef',
-      SupportCase: '../zendesk.js#SupportCaseRecord',
-      SupportCaseConnection: '../resolvers.js#SupportCaseConnectionParent',
-      CaseComment: '../zendesk.js#CaseCommentRecord',
-      CaseCommentAuthor: '../resolvers.js#EntityRef',
-      Freshness: FRESHNESS,
-    },
-  },
-};
+const subgraphTypes = (name: string): SubgraphTypes => JSON.parse(readFileSync(`subgraphs/${name}/codegen.json`, 'utf8')) as SubgraphTypes;
 
 type OutputConfig = CodegenConfig['generates'][string];
 
@@ -123,9 +70,7 @@ const config: CodegenConfig = {
       plugins: ['typescript-operations', 'typed-document-node'],
       config: { scalars, useTypeImports: true, enumsAsTypes: true, avoidOptionals: { field: true } },
     },
-    ...Object.fromEntries(
-      Object.entries(subgraphTypes).map(([name, types]) => [`subgraphs/${name}/src/__generated__/resolvers-types.ts`, subgraphResolverTypes(name, types)]),
-    ),
+    ...Object.fromEntries(SUBGRAPHS.map(({ name }) => [`subgraphs/${name}/src/__generated__/resolvers-types.ts`, subgraphResolverTypes(name, subgraphTypes(name))])),
   },
 };
 

@@ -13,7 +13,8 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-function parse<T extends z.ZodTypeAny>(section: string, schema: T, env: Env): z.infer<T> {
+/** Reads one section of settings; a bad value throws a ConfigError naming each variable and what it expected. */
+export function parseSettings<T extends z.ZodTypeAny>(section: string, schema: T, env: Env): z.infer<T> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => {
@@ -33,7 +34,7 @@ const bool = z
 
 /** Settings every process shares. */
 export function loadCommonConfig(env: Env = process.env) {
-  const c = parse(
+  const c = parseSettings(
     'common',
     z.object({
       NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -67,7 +68,7 @@ function loadUpstreamPolicy(prefix: string, section: string, attemptDefaultMs: n
   const attempt = `${prefix}_TIMEOUT_MS`;
   const threshold = `${prefix}_BREAKER_THRESHOLD`;
   const halfOpen = `${prefix}_BREAKER_HALF_OPEN_MS`;
-  const c = parse(
+  const c = parseSettings(
     section,
     z
       .object({
@@ -99,7 +100,7 @@ export type SalesforceAuth =
   | { phase: 'token'; instanceUrl: string; accessToken: string };
 
 export function loadSalesforceConfig(env: Env = process.env) {
-  const c = parse(
+  const c = parseSettings(
     'Salesforce',
     z.object({
       SALESFORCE_LOGIN_URL: url.default('http://localhost:4101'),
@@ -154,7 +155,7 @@ export function loadSalesforceConfig(env: Env = process.env) {
 export type SalesforceConfig = ReturnType<typeof loadSalesforceConfig>;
 
 export function loadNetSuiteConfig(env: Env = process.env) {
-  const c = parse(
+  const c = parseSettings(
     'NetSuite',
     z.object({
       /** https://{accountId}.suitetalk.api.netsuite.com/services/rest for a real account. */
@@ -233,7 +234,7 @@ export function netsuiteShares(config: Pick<NetSuiteConfig, 'maxConcurrent' | 's
 }
 
 export function loadZendeskConfig(env: Env = process.env) {
-  const c = parse(
+  const c = parseSettings(
     'Zendesk',
     z.object({
       /** https://{subdomain}.zendesk.com/api/v2 for a real instance. */
@@ -265,7 +266,7 @@ export interface ServiceConfig {
 
 /** Listen address of one process; `name` is the env prefix (GATEWAY, CUSTOMER_SUBGRAPH, …). */
 export function loadServiceConfig(name: string, defaultPort: number, env: Env = process.env): ServiceConfig {
-  const c = parse(
+  const c = parseSettings(
     name,
     z.object({ [`${name}_PORT`]: port.default(defaultPort), [`${name}_HOST`]: z.string().default('127.0.0.1') }),
     env,
@@ -292,7 +293,7 @@ export function metricsPathProblem(path: string): string | undefined {
  * meant to leave it unset would then switch metrics off without a word.
  */
 export function loadMetricsConfig(env: Env = process.env): { path: string | false } {
-  const c = parse(
+  const c = parseSettings(
     'metrics',
     z.object({
       METRICS_PATH: z

@@ -3,7 +3,8 @@
  * carries `extensions.code` from this list, and `extensions.system` when a system
  * of record caused it. docs/errors.md documents each code.
  */
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
 
 export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
@@ -119,4 +120,32 @@ export function toGraphQLError(err: unknown): GraphQLError {
 /** Exhaustiveness check for switches over unions. */
 export function unreachable(value: never): never {
   throw new Error(`unreachable case: ${JSON.stringify(value)}`);
+}
+
+/**
+ * Formats errors for clients: codes from the one list, `system` on upstream
+ * failures, and no internals in production.
+ */
+export function formatError(production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof UpstreamError || original instanceof DomainError) {
+      const mapped = toGraphQLError(original);
+      return { message: mapped.message, locations: formatted.locations, path: formatted.path, extensions: { ...mapped.extensions } };
+    }
+    const code = formatted.extensions?.code;
+    // Errors that already carry a code keep it: Apollo's parse and validation errors,
+    // and, at the gateway, the errors the subgraphs formatted.
+    if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+      if (!production) return formatted;
+      const { stacktrace: _stack, exception: _exception, ...rest } = formatted.extensions ?? {};
+      return { ...formatted, extensions: rest };
+    }
+    const ext: Record<string, unknown> = { code: ErrorCode.INTERNAL_SERVER_ERROR };
+    if (!production && original instanceof Error) {
+      ext.detail = original.message;
+      ext.stacktrace = original.stack?.split('\n');
+    }
+    return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: ext };
+  };
 }

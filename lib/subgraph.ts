@@ -1,14 +1,14 @@
 /**
- * The bootstrap every subgraph shares: schema loading (the subgraph's own SDL
- * plus the shared value types), Apollo Server on Express, the request scope
- * (correlation id, traceparent), the gateway's signed caller (verified here:
- * a subgraph answers only the gateway), error formatting, health, Prometheus
- * metrics (lib/metrics.ts), and graceful shutdown. A subgraph supplies its
- * schema file, its resolvers and a per-request context factory that creates
- * its DataLoaders.
+ * Serving one subgraph: its schema (its own SDL plus the shared value types),
+ * Apollo Server on Express, the request scope (correlation id, traceparent), the
+ * gateway's signed caller (verified here: a subgraph answers only the gateway),
+ * the audit trail and the cache report, health, and Prometheus metrics
+ * (lib/metrics.ts). A subgraph supplies its schema file, its resolvers and a
+ * per-request context factory that creates its DataLoaders; lib/boot.ts wires
+ * what it depends on.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import express from 'express';
@@ -18,43 +18,46 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import {
-  GraphQLError,
-  defaultFieldResolver,
-  getNamedType,
-  isObjectType,
-  parse,
-  type DocumentNode,
-  type GraphQLFieldResolver,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
-} from 'graphql';
-import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, parse, type DocumentNode, type GraphQLFieldResolver, type GraphQLScalarType } from 'graphql';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from './context.js';
-import { DomainError, ErrorCode, UpstreamError, toGraphQLError } from './errors.js';
+import { ErrorCode, formatError } from './errors.js';
 import { childLogger } from './log.js';
 import { serveSubgraphSubscriptions } from './subscriptions.js';
 import { ArgumentRulesPlugin, type ArgumentRules } from './arguments.js';
 import { loadCommonConfig, loadMetricsConfig } from './config.js';
 import { serveMetrics } from './metrics.js';
-import { CACHE_REPORT_EXTENSION, collectCacheReport, currentCacheReport, entityTag, noteCacheRead } from './cache/index.js';
+import { createAppServer, jsonErrorHandler, SUBGRAPH_BODY_LIMIT, type RunningService } from './server.js';
+
+export type { RunningService } from './server.js';
+import { CACHE_REPORT_EXTENSION, collectCacheReport, currentCacheReport, instrumentCacheReport } from './cache/index.js';
 import {
   CALLER_HEADER,
-  PERSONAL_DATA_FIELDS,
-  audit,
+  beginAudit,
+  flushAuditReads,
+  instrumentAudit,
   loadTrustOptions,
   memoryNonceStore,
   redisNonceStore,
   verifyCaller,
   type Caller,
-  type FieldGroup,
   type NonceStore,
   type SignedOperation,
   type TrustOptions,
 } from './auth/index.js';
 
-export type SubgraphName = 'customer' | 'order' | 'finance' | 'service';
+/**
+ * Resolvers by type and field, in the shape buildSubgraphSchema takes (it does
+ * not export its own type from the package's entry point).
+ */
+// `any` parent: each type's resolvers take their own parent type, checked by the generated Resolvers type (codegen.ts).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type FieldResolver<TContext> = GraphQLFieldResolver<any, TContext>;
+export interface ResolverMap<TContext> {
+  [typeName: string]:
+    | { [fieldName: string]: FieldResolver<TContext> | { requires?: string; resolve?: FieldResolver<TContext>; subscribe?: FieldResolver<TContext> } }
+    | GraphQLScalarType
+    | { [enumValue: string]: string | number };
+}
 
 const SHARED_SDL_FILE = join(dirname(fileURLToPath(import.meta.url)), 'schema', 'shared.graphql');
 
@@ -80,10 +83,11 @@ export interface RequestInfo {
 }
 
 export interface SubgraphModule<TContext extends BaseContext> {
-  name: SubgraphName;
+  /** Its name in config/subgraphs.json: the caller header is signed for it. */
+  name: string;
   /** Absolute path of the subgraph's schema.graphql. */
   schemaFile: string;
-  resolvers: GraphQLResolverMap<TContext>;
+  resolvers: ResolverMap<TContext>;
   /** Called once per request (and once per subscription); creates the request's DataLoaders. */
   createContext(req: RequestInfo): TContext | Promise<TContext>;
   /** Checks on arguments beyond the shared ones (lib/arguments.ts), e.g. id formats this subgraph knows; run before any resolver. @default none */
@@ -96,213 +100,6 @@ export interface SubgraphModule<TContext extends BaseContext> {
   invalidate?(tags: readonly string[]): Promise<boolean>;
   /** Releases connections and timers when the process stops. */
   close?(): Promise<void>;
-}
-
-export interface RunningService {
-  name: string;
-  url: string;
-  close(): Promise<void>;
-}
-
-/**
- * Formats errors for clients: codes from the one list, `system` on upstream
- * failures, and no internals in production.
- */
-export function formatError(production: boolean) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    if (original instanceof UpstreamError || original instanceof DomainError) {
-      const mapped = toGraphQLError(original);
-      return { message: mapped.message, locations: formatted.locations, path: formatted.path, extensions: { ...mapped.extensions } };
-    }
-    const code = formatted.extensions?.code;
-    // Errors that already carry a code keep it: Apollo's parse and validation errors,
-    // and, at the gateway, the errors the subgraphs formatted.
-    if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      if (!production) return formatted;
-      const { stacktrace: _stack, exception: _exception, ...rest } = formatted.extensions ?? {};
-      return { ...formatted, extensions: rest };
-    }
-    const ext: Record<string, unknown> = { code: ErrorCode.INTERNAL_SERVER_ERROR };
-    if (!production && original instanceof Error) {
-      ext.detail = original.message;
-      ext.stacktrace = original.stack?.split('\n');
-    }
-    return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: ext };
-  };
-}
-
-/** What one request has read and who asked, for its audit records. */
-interface AuditState {
-  caller: Caller;
-  correlationId: string;
-  reads: Map<string, Set<FieldGroup>>;
-  /** The customer the write being resolved concerns, as its resolver learned it (auditWriteCustomer). */
-  writeCustomerId?: string;
-}
-
-/**
- * Carried on the request's context object under a symbol. Not a WeakMap keyed
- * by the context: Apollo Server hands resolvers and plugins a shallow copy of
- * it (Object.assign), which keeps symbol-keyed properties but not identity.
- */
-const AUDIT = Symbol('audit');
-const auditState = (ctx: unknown): AuditState | undefined =>
-  ctx !== null && typeof ctx === 'object' ? (ctx as { [AUDIT]?: AuditState })[AUDIT] : undefined;
-
-/**
- * Tells the audit record of the write being resolved which customer it
- * concerns, when its arguments do not say: an order's owner, say, known once
- * the order is read. Call it with the resolver's context; a no-op outside a
- * write. Mutations run one after another, so it cannot name another's customer.
- */
-export function auditWriteCustomer(ctx: unknown, customerId: string): void {
-  const state = auditState(ctx);
-  if (state) state.writeCustomerId = customerId;
-}
-
-function stringArg(v: unknown): string | undefined {
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
-}
-
-/**
- * Wraps, in place, the resolvers of personal-data fields (PERSONAL_DATA_FIELDS)
- * to note each (customer, field group) read, and every Mutation field to write
- * an audit record of the write and its outcome. Done here, once, so that every
- * subgraph audits the same way without a line in its resolvers.
- */
-function instrumentAudit(schema: GraphQLSchema): void {
-  for (const [typeName, fields] of Object.entries(PERSONAL_DATA_FIELDS)) {
-    const type = schema.getType(typeName);
-    if (!isObjectType(type)) continue;
-    const defs = type.getFields();
-    for (const [fieldName, group] of Object.entries(fields)) {
-      const def = defs[fieldName];
-      if (!def) continue;
-      const resolve: GraphQLFieldResolver<unknown, object> = def.resolve ?? defaultFieldResolver;
-      def.resolve = (parent, args, ctx, info) => {
-        const state = auditState(ctx);
-        const customerId = stringArg((parent as { id?: unknown } | null)?.id);
-        if (state && customerId) {
-          const groups = state.reads.get(customerId) ?? new Set<FieldGroup>();
-          groups.add(group);
-          state.reads.set(customerId, groups);
-        }
-        return resolve(parent, args, ctx, info);
-      };
-    }
-  }
-  const mutation = schema.getMutationType();
-  if (!mutation) return;
-  for (const def of Object.values(mutation.getFields())) {
-    const resolve: GraphQLFieldResolver<unknown, object> = def.resolve ?? defaultFieldResolver;
-    def.resolve = async (parent, args: Record<string, unknown>, ctx, info) => {
-      const state = auditState(ctx);
-      const input = (args.input ?? {}) as Record<string, unknown>;
-      // Identifiers only: ids of the records acted on, never the values written.
-      const target: Record<string, string> = {};
-      for (const [k, v] of [...Object.entries(args), ...Object.entries(input)]) {
-        if ((k === 'id' || k.endsWith('Id')) && typeof v === 'string') target[k] = v;
-      }
-      const fromArgs =
-        stringArg(args.customerId) ?? stringArg(input.customerId) ?? (getNamedType(info.returnType).name.startsWith('Customer') ? stringArg(args.id) : undefined);
-      if (state) state.writeCustomerId = undefined;
-      const record = () => {
-        const customerId = fromArgs ?? state?.writeCustomerId;
-        return { action: 'write' as const, operation: info.fieldName, ...(customerId ? { customerId } : {}), target };
-      };
-      try {
-        const result: unknown = await resolve(parent, args, ctx, info);
-        if (state) audit(state.caller, state.correlationId, { ...record(), outcome: 'succeeded' });
-        return result;
-      } catch (err) {
-        const original = unwrapResolverError(err);
-        const errorCode = original instanceof DomainError || original instanceof UpstreamError ? original.code : ErrorCode.INTERNAL_SERVER_ERROR;
-        if (state) audit(state.caller, state.correlationId, { ...record(), outcome: 'failed', errorCode });
-        throw err;
-      }
-    };
-  }
-}
-
-/**
- * Notes, in the request's cache report, every entity whose fields this subgraph
- * resolves (`Customer:C-000042`), whether or not the value came through the
- * entity cache: the gateway's response cache must know every entity an answer
- * shows to drop it when one changes. List tags come from the cache itself.
- */
-function instrumentCacheReport(schema: GraphQLSchema): void {
-  const entities = schema.getType('_Entity');
-  if (!entities || !('getTypes' in entities)) return;
-  for (const type of entities.getTypes()) {
-    for (const def of Object.values(type.getFields())) {
-      const resolve: GraphQLFieldResolver<unknown, object> = def.resolve ?? defaultFieldResolver;
-      def.resolve = (parent, args, ctx, info) => {
-        const id = (parent as { id?: unknown } | null)?.id;
-        if (typeof id === 'string') noteCacheRead([entityTag(type.name, id)]);
-        return resolve(parent, args, ctx, info);
-      };
-    }
-  }
-}
-
-/**
- * How long an idle keep-alive connection stays open, ms. Node closes one after 5 s by
- * default; a caller pooling connections (the gateway to its subgraphs, a load balancer to
- * the gateway) that sends on it just as it closes sees "socket hang up", and its client
- * an INTERNAL_SERVER_ERROR. Idle connections are kept longer than the common 60 s of
- * load balancers, so the caller is the side that closes them.
- */
-export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-
-/** The largest request body a subgraph reads. The gateway's own limit on client bodies is far smaller; entity fetches of a large plan are what come near this. */
-export const SUBGRAPH_BODY_LIMIT = '1mb';
-
-type HttpError = { type?: unknown; status?: unknown; statusCode?: unknown };
-
-/**
- * Turns a failure that reached Express (a body that is not JSON, too large,
- * badly compressed, in an unknown encoding or charset, or a route's own
- * failure) into a coded GraphQL error in JSON, never Express's HTML page,
- * which names files and, outside production, prints the stack.
- */
-export function jsonErrorHandler(log: ReturnType<typeof childLogger>, bodyLimit = SUBGRAPH_BODY_LIMIT): express.ErrorRequestHandler {
-  return (err: unknown, req, res, next) => {
-    if (res.headersSent) {
-      next(err);
-      return;
-    }
-    const e = (err ?? {}) as HttpError;
-    const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
-    const send = (httpStatus: number, message: string, extensions: Record<string, unknown>): void => {
-      res.status(httpStatus).json({ errors: [{ message, extensions }] });
-    };
-    switch (e.type) {
-      case 'entity.too.large':
-        send(413, `expected a request body of at most ${bodyLimit}, got more`, { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'bodySize', max: bodyLimit });
-        return;
-      case 'encoding.unsupported':
-        send(415, `expected a body with Content-Encoding identity, gzip, deflate or br, got '${String(req.headers['content-encoding'] ?? '').slice(0, 40)}'`, {
-          code: ErrorCode.BAD_USER_INPUT,
-        });
-        return;
-      case 'charset.unsupported':
-        send(415, 'expected a JSON body in UTF-8', { code: ErrorCode.BAD_USER_INPUT });
-        return;
-      case 'entity.parse.failed':
-        send(400, 'expected a JSON request body, got one that does not parse', { code: ErrorCode.BAD_USER_INPUT });
-        return;
-      default:
-        break;
-    }
-    if (status >= 400 && status < 500) {
-      // A gzip body that does not inflate, a body shorter or longer than its Content-Length, an aborted upload.
-      send(status === 413 || status === 415 ? status : 400, 'expected a well-formed request body (JSON, in the Content-Encoding it declares)', { code: ErrorCode.BAD_USER_INPUT });
-      return;
-    }
-    log.error({ err: err instanceof Error ? err.message : String(err), path: req.path }, 'request failed outside GraphQL');
-    send(500, 'Internal server error', { code: ErrorCode.INTERNAL_SERVER_ERROR });
-  };
 }
 
 /** The operation an HTTP request to /graphql will execute, as Apollo Server reads it: the JSON body of a POST, the query string of a GET. */
@@ -321,15 +118,6 @@ function operationOf(req: express.Request): SignedOperation {
     }
   }
   return { query: q.query, operationName: q.operationName, variables };
-}
-
-/** An HTTP server for an Express app, with keep-alive timeouts that pooled callers can rely on. */
-export function createAppServer(app: express.Express): Server {
-  const server = createServer(app);
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  // Must exceed keepAliveTimeout, or a request arriving on an idle connection can be cut off.
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
-  return server;
 }
 
 export async function serveSubgraph<TContext extends BaseContext>(
@@ -402,12 +190,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
         async requestDidStart() {
           return {
             async willSendResponse({ contextValue }) {
-              const state = auditState(contextValue);
-              if (!state) return;
-              for (const [customerId, groups] of state.reads) {
-                audit(state.caller, state.correlationId, { action: 'read', customerId, fieldGroups: [...groups].sort() });
-              }
-              state.reads.clear();
+              flushAuditReads(contextValue);
             },
           };
         },
@@ -469,8 +252,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
         const scope = res.locals.scope as RequestScope;
         const caller = res.locals.caller as Caller;
         const ctx = await mod.createContext({ scope, headers: req.headers, caller });
-        const state: AuditState = { caller, correlationId: scope.correlationId, reads: new Map() };
-        Object.defineProperty(ctx, AUDIT, { value: state, enumerable: true });
+        beginAudit(ctx, caller, scope.correlationId);
         return ctx;
       },
     }),
@@ -549,17 +331,4 @@ export async function serveSubgraph<TContext extends BaseContext>(
       await nonceRedis?.quit().catch(() => undefined);
     },
   };
-}
-
-/** Exits cleanly on SIGINT/SIGTERM after closing the given services. */
-export function closeOnSignals(services: RunningService[], log = childLogger('process')): void {
-  let closing = false;
-  const stop = (signal: string): void => {
-    if (closing) return;
-    closing = true;
-    log.info({ signal }, 'shutting down');
-    Promise.allSettled(services.map((s) => s.close())).then(() => process.exit(0));
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
 }

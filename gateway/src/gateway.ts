@@ -20,7 +20,8 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, IntrospectAndCompose, type ServiceEndpointDefinition, type ServiceMap } from '@apollo/gateway';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from '../../lib/context.js';
-import { createAppServer, formatError, type RunningService } from '../../lib/subgraph.js';
+import { formatError } from '../../lib/errors.js';
+import { createAppServer, type RunningService } from '../../lib/server.js';
 import { childLogger } from '../../lib/log.js';
 import { loadMetricsConfig } from '../../lib/config.js';
 import { serveMetrics } from '../../lib/metrics.js';

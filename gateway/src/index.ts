@@ -18,7 +18,7 @@ import { ConfigError, loadCommonConfig, loadMetricsConfig, loadServiceConfig } f
 import { loadOrgMapping, idFormat } from '../../lib/mapping.js';
 import { loadTrustOptions } from '../../lib/auth/index.js';
 import { createAuthenticator, loadAuthOptions } from './auth.js';
-import { closeOnSignals, type RunningService } from '../../lib/subgraph.js';
+import { closeOnSignals, type RunningService } from '../../lib/server.js';
 import { logger } from '../../lib/log.js';
 import { SUBGRAPHS, settingsPrefix, subgraphUrl, type SubgraphEntry } from '../../lib/manifest.js';
 import { startGateway, type SupergraphSource } from './gateway.js';

@@ -31,6 +31,7 @@ export {
   INITIAL_TAG_VERSION,
   ReportingEntityCache,
   collectCacheReport,
+  instrumentCacheReport,
   currentCacheReport,
   newTagVersion,
   noteCacheRead,

@@ -18,8 +18,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
+import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { z } from 'zod';
-import { EntityCache, type EntryKind, type FetchMissing, type LoadOptions, type Lookup } from './entity-cache.js';
+import { EntityCache, entityTag, type EntryKind, type FetchMissing, type LoadOptions, type Lookup } from './entity-cache.js';
 
 /** The key of the report in a subgraph response's `extensions`. The gateway removes it before answering. */
 export const CACHE_REPORT_EXTENSION = 'rsgCacheReport';
@@ -170,5 +171,26 @@ export class ReportingEntityCache extends EntityCache {
   override async invalidate(tags: readonly string[]): Promise<boolean> {
     noteInvalidated(tags);
     return super.invalidate(tags);
+  }
+}
+
+/**
+ * Notes, in the request's cache report, every entity whose fields this subgraph
+ * resolves (`Customer:C-000042`), whether or not the value came through the
+ * entity cache: the gateway's response cache must know every entity an answer
+ * shows to drop it when one changes. List tags come from the cache itself.
+ */
+export function instrumentCacheReport(schema: GraphQLSchema): void {
+  const entities = schema.getType('_Entity');
+  if (!entities || !('getTypes' in entities)) return;
+  for (const type of entities.getTypes()) {
+    for (const def of Object.values(type.getFields())) {
+      const resolve: GraphQLFieldResolver<unknown, object> = def.resolve ?? defaultFieldResolver;
+      def.resolve = (parent, args, ctx, info) => {
+        const id = (parent as { id?: unknown } | null)?.id;
+        if (typeof id === 'string') noteCacheRead([entityTag(type.name, id)]);
+        return resolve(parent, args, ctx, info);
+      };
+    }
   }
 }

@@ -11,6 +11,7 @@ import { ConfigError } from '../config.js';
 import { JournalStore } from './journal.js';
 import { checkRedisPersistence, RedisStore } from './redis.js';
 import type { WriteStore } from './store.js';
+import type { WriteCoordinatorSettings } from './coordinator.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -28,6 +29,7 @@ export interface WritesConfig {
   leaseMs: number;
   retentionMs: number;
   turnWaitMs: number;
+  duplicateWaitMs: number;
 }
 
 export function loadWritesConfig(env: Env = process.env): WritesConfig {
@@ -41,6 +43,7 @@ export function loadWritesConfig(env: Env = process.env): WritesConfig {
     WRITES_LEASE_MS: positiveInt.default(60_000),
     WRITES_RETENTION_MS: positiveInt.default(7 * 24 * 3600_000),
     WRITES_TURN_WAIT_MS: positiveInt.default(10_000),
+    WRITES_DUPLICATE_WAIT_MS: positiveInt.default(10_000),
   });
   const r = schema.safeParse(env);
   if (!r.success) {
@@ -61,6 +64,7 @@ export function loadWritesConfig(env: Env = process.env): WritesConfig {
     leaseMs: c.WRITES_LEASE_MS,
     retentionMs: c.WRITES_RETENTION_MS,
     turnWaitMs: c.WRITES_TURN_WAIT_MS,
+    duplicateWaitMs: c.WRITES_DUPLICATE_WAIT_MS,
   };
 }
 
@@ -90,7 +94,7 @@ export async function openWriteStore(
 }
 
 /** The coordinator options a config implies (merge in the hooks and the store). */
-export function coordinatorOptions(config: WritesConfig) {
+export function coordinatorOptions(config: WritesConfig): WriteCoordinatorSettings {
   return {
     maxAttempts: config.maxAttempts,
     maxAgeMs: config.maxAgeMs,
@@ -99,5 +103,6 @@ export function coordinatorOptions(config: WritesConfig) {
     pollMs: config.pollMs,
     leaseMs: config.leaseMs,
     turnWaitMs: config.turnWaitMs,
+    duplicateWaitMs: config.duplicateWaitMs,
   };
 }

@@ -110,6 +110,15 @@ export interface WriteRequest<P> {
   customerId?: string | null;
 }
 
+/** The coordinator settings a host chooses; the subgraph wires the store, its name and its hooks. */
+export type WriteCoordinatorSettings = Omit<WriteCoordinatorOptions, 'store' | 'name' | 'invalidate' | 'publish'>;
+
+/** A subgraph's write queue as its host gives it: the durable store, and the settings. */
+export interface WriteQueueDeps {
+  store: WriteStore;
+  options?: WriteCoordinatorSettings;
+}
+
 export interface WriteCoordinatorOptions {
   store: WriteStore;
   /**

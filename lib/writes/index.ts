@@ -14,6 +14,8 @@ export {
   type OperatorWriteView,
   type PublishedWriteEvent,
   type WriteCoordinatorOptions,
+  type WriteCoordinatorSettings,
+  type WriteQueueDeps,
   type WriteEvent,
   type WriteRequest,
 } from './coordinator.js';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
-import { customerWiring } from '../support/wiring/customer.js';
+import { customerWiring } from '../support/wiring.js';
 import { loadCacheConfig } from '../../lib/cache/index.js';
 import { engagementTtlFactor } from '../../subgraphs/customer/src/index.js';
 

@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { Stack } from '../support/stack.js';
-import { customerWiring } from '../support/wiring/customer.js';
+import { customerWiring } from '../support/wiring.js';
 import { CUSTOMER_CHANGED, type CustomerChangedPayload } from '../../subgraphs/customer/src/index.js';
 import type { DomainEvent } from '../../lib/events/bus.js';
 

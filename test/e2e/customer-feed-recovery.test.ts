@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
-import { customerWiring } from '../support/wiring/customer.js';
+import { customerWiring } from '../support/wiring.js';
 import { eventsSoFar, salesforceAction, streaming, until } from './customer-feed-helpers.js';
 
 let stack: Stack & StackCache;

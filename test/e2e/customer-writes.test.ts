@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
-import { customerWiring } from '../support/wiring/customer.js';
+import { customerWiring } from '../support/wiring.js';
 import { CUSTOMER_CHANGED, type CustomerChangedPayload } from '../../subgraphs/customer/src/index.js';
 
 let stack: Stack & StackCache;

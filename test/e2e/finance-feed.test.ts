@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
-import { financeWiring } from '../support/wiring/finance.js';
+import { financeWiring } from '../support/wiring.js';
 import { signedHeaders } from '../support/auth.js';
 import { makeCaller } from '../../lib/auth/index.js';
 

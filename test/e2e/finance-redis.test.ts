@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
-import { financeWiring } from '../support/wiring/finance.js';
+import { financeWiring } from '../support/wiring.js';
 
 const REDIS_URL = process.env.REDIS_URL;
 const title = REDIS_URL ? 'finance on Redis' : 'finance on Redis (skipped: set REDIS_URL to run)';

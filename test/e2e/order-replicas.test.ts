@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NetSuiteClient } from '../../lib/clients/netsuite.js';
-import type { RunningService } from '../../lib/subgraph.js';
+import type { RunningService } from '../../lib/server.js';
 import { startOrderReplica } from '../support/replica.js';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 import { ORDER_WRITE, PLACE_ORDER, activeItems, erpClient, eventually, orderableCustomers, salesOrderCount, type OrderWriteResultOut, type PlaceOrderResult } from './order-helpers.js';

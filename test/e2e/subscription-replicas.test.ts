@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { RunningService } from '../../lib/subgraph.js';
+import type { RunningService } from '../../lib/server.js';
 import { startOrderReplica } from '../support/replica.js';
 import { startGateway } from '../../gateway/src/gateway.js';
 import { createAuthenticator } from '../../gateway/src/auth.js';

@@ -20,7 +20,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@apollo/composition';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { attachSubscriptionServer, CloseCodes, type RunningSubscriptionServer } from '../../gateway/src/subscriptions/server.js';
-import { formatError } from '../../lib/subgraph.js';
+import { formatError } from '../../lib/errors.js';
 
 const ORDER_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])

@@ -8,7 +8,7 @@ import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAppServer, KEEP_ALIVE_TIMEOUT_MS } from '../../lib/subgraph.js';
+import { createAppServer, KEEP_ALIVE_TIMEOUT_MS } from '../../lib/server.js';
 
 const app = express();
 app.get('/ping', (_req, res) => {

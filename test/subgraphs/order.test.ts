@@ -88,7 +88,7 @@ interface OrderOut {
 /** These tests read only: a write journal in a temporary directory, and no change feed. */
 async function readOnlyWrites() {
   const dir = await mkdtemp(join(tmpdir(), 'order-test-'));
-  return { writeStore: await JournalStore.open({ dir: join(dir, 'writes') }), feedState: fileStateStore(dir, 'order-status'), feed: { enabled: false } };
+  return { writes: { store: await JournalStore.open({ dir: join(dir, 'writes') }) }, feed: { state: fileStateStore(dir, 'order-status'), enabled: false } };
 }
 
 beforeAll(async () => {

@@ -44,9 +44,8 @@ async function start(): Promise<ServiceSubgraph> {
     mapping: loadOrgMapping('config/org-mapping.json'),
     cache: cache.cache,
     bus,
-    feedState: fileStateStore(stateDir, 'service-cases'),
     // No webhook: only the export can see changes. Polled by the test, not by a timer.
-    feed: { pollIntervalMs: 0, exportLagSeconds: 0 },
+    feed: { state: fileStateStore(stateDir, 'service-cases'), pollIntervalMs: 0, exportLagSeconds: 0 },
   });
   const service = await serveSubgraph(mod, { port: 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
   running = { mod, service };
@@ -217,8 +216,7 @@ describe.skipIf(!process.env.REDIS_URL)('on Redis (skipped unless REDIS_URL is s
         zendesk: createZendeskClient(loadZendeskConfig({ ZENDESK_BASE_URL: `${sandboxUrl}/api/v2` }), { limiter: localLimiter({}), policy: { retries: 0 } }),
         mapping: loadOrgMapping('config/org-mapping.json'),
         bus,
-        feedState: redisStateStore(redis as never, namespace, 'service-cases'),
-        feed: { pollIntervalMs: 0, exportLagSeconds: 0 },
+        feed: { state: redisStateStore(redis as never, namespace, 'service-cases'), pollIntervalMs: 0, exportLagSeconds: 0 },
       });
     try {
       const first = make();

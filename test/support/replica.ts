@@ -6,11 +6,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOrgMapping } from '../../lib/mapping.js';
-import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
-import { TEST_TRUST } from './auth.js';
+import type { RunningService } from '../../lib/server.js';
 import type { Stack, StackCache } from './stack.js';
-import { wireOrder } from './wiring/order.js';
+import { bootForTest } from './wiring.js';
+import { freePort } from './ports.js';
 
 export async function startOrderReplica(
   stack: Stack & StackCache,
@@ -18,20 +17,16 @@ export async function startOrderReplica(
   opts: { feedsEnabled?: boolean } = {},
 ): Promise<RunningService> {
   const dir = await mkdtemp(join(tmpdir(), 'order-replica-'));
-  const mod = await wireOrder({
-    port: 0,
+  const service = await bootForTest('order', {
     env: { NETSUITE_BASE_URL: `${stack.sandboxUrls.netsuite}/services/rest` },
-    mapping: loadOrgMapping('config/org-mapping.json'),
-    policy: { retries: 1, backoffMs: 20 },
-    cache: undefined,
+    port: await freePort(),
     dataDir: dir,
-    redisUrl,
     namespace: stack.cacheNamespace,
-    sandboxUrls: stack.sandboxUrls,
-    dataset: stack.dataset,
+    redisUrl,
+    cache: undefined,
+    policy: { retries: 1, backoffMs: 20 },
     ...(opts.feedsEnabled !== undefined ? { feedsEnabled: opts.feedsEnabled } : {}),
   });
-  const service = await serveSubgraph(mod, { port: 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
   return {
     ...service,
     async close() {

@@ -12,16 +12,11 @@ import { createSalesforceSandbox } from '../../sandbox/salesforce/index.js';
 import { createNetSuiteSandbox } from '../../sandbox/netsuite/index.js';
 import { createZendeskSandbox } from '../../sandbox/zendesk/index.js';
 import type { Faults } from '../../sandbox/kit/server.js';
-import { loadCommonConfig } from '../../lib/config.js';
-import { loadOrgMapping } from '../../lib/mapping.js';
-import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
+import type { RunningService } from '../../lib/server.js';
+import { SUBGRAPHS } from '../../lib/manifest.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import type { AnyModule, Wiring, WiringContext } from './wiring/context.js';
-import { wireCustomer } from './wiring/customer.js';
-import { wireOrder } from './wiring/order.js';
-import { wireFinance } from './wiring/finance.js';
-import { wireService } from './wiring/service.js';
+import { bootForTest, runningModules } from './wiring.js';
 import { startGateway } from '../../gateway/src/gateway.js';
 import { createAuthenticator } from '../../gateway/src/auth.js';
 import type { QueryLimits } from '../../gateway/src/limits.js';
@@ -35,9 +30,6 @@ import { connectOnce, deleteNamespace } from './redis-keys.js';
 
 export type SystemName = 'salesforce' | 'netsuite' | 'zendesk';
 export type SubgraphKey = 'customer' | 'order' | 'finance' | 'service';
-const SUBGRAPH_KEYS: readonly SubgraphKey[] = ['customer', 'order', 'finance', 'service'];
-/** How the stack builds each subgraph: one file per subgraph under test/support/wiring/. */
-const WIRINGS: Record<SubgraphKey, Wiring> = { customer: wireCustomer, order: wireOrder, finance: wireFinance, service: wireService };
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -183,8 +175,6 @@ export async function startStack(
       NETSUITE_BASE_URL: `${sandboxUrls.netsuite}/services/rest`,
       ZENDESK_BASE_URL: `${sandboxUrls.zendesk}/api/v2`,
     };
-    const common = loadCommonConfig(env);
-    const mapping = loadOrgMapping(common.orgMappingFile);
     // Tests of failure modes should not wait out retries; one retry still shows they happen.
     const policy = { retries: 1, backoffMs: 20 };
 
@@ -203,40 +193,28 @@ export async function startStack(
       return h;
     };
     const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'rsg-stack-')));
-    const wiringContext = async (port: number): Promise<WiringContext> => ({
-      port,
-      env,
-      mapping,
-      policy,
-      cache: await newCache(),
-      dataDir,
-      redisUrl: opts.redisUrl,
-      namespace: cacheNamespace,
-      sandboxUrls,
-      dataset,
-    });
     // Each subgraph keeps its port across a restart, so the gateway's URLs stay right.
-    const running = new Map<SubgraphKey, RunningService>();
-    const modules = new Map<SubgraphKey, AnyModule>();
-    const ports = new Map<SubgraphKey, number>();
-    const startSubgraph = async (name: SubgraphKey): Promise<RunningService> => {
+    const running = new Map<string, RunningService>();
+    const modules = new Map<string, { invalidate?(tags: readonly string[]): Promise<boolean> }>();
+    const ports = new Map<string, number>();
+    const startSubgraph = async (name: string): Promise<RunningService> => {
       if (running.has(name)) throw new Error(`subgraph ${name} is already running`);
-      // The port is known before the subgraph starts, so its wiring can give a system a URL to call back (webhooks).
+      // The port is known before the subgraph starts, so it can give a system a URL to call back (webhooks).
       const port = ports.get(name) ?? (await freePort());
-      const mod = await WIRINGS[name](await wiringContext(port));
-      modules.set(name, mod);
-      const service = await serveSubgraph(mod, { port, host: '127.0.0.1' }, { trust: TEST_TRUST });
-      ports.set(name, Number(new URL(service.url).port));
-      running.set(name, service);
-      return service;
+      const booted = await bootForTest(name, { env, port, dataDir, namespace: cacheNamespace, redisUrl: opts.redisUrl, cache: await newCache(), policy });
+      modules.set(name, booted.module);
+      ports.set(name, port);
+      running.set(name, booted);
+      return booted;
     };
-    const stopSubgraph = async (name: SubgraphKey): Promise<void> => {
+    const stopSubgraph = async (name: string): Promise<void> => {
       const service = running.get(name);
       running.delete(name);
+      runningModules.delete(name);
       await service?.close();
     };
     const subgraphs: RunningService[] = [];
-    for (const name of SUBGRAPH_KEYS) subgraphs.push(await startSubgraph(name));
+    for (const { name } of SUBGRAPHS) subgraphs.push(await startSubgraph(name));
     services.push({
       close: async () => {
         for (const name of [...running.keys()]) await stopSubgraph(name);

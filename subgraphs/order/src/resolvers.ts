@@ -9,7 +9,7 @@ import { authorize, authorizeSubscription, isStorefront, idempotencyScope, type 
 import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import { entityTag } from '../../../lib/cache/index.js';
-import { auditWriteCustomer } from '../../../lib/subgraph.js';
+import { auditWriteCustomer } from '../../../lib/auth/index.js';
 import { rejectionError, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
 import {
   checkWriteId,

@@ -3,21 +3,13 @@
  * the incremental export is polled. Read once at boot; a bad value stops the
  * process with a message naming the variable. docs/service.md lists them.
  */
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../../lib/config.js';
 import type { CaseFeedOptions } from './feed.js';
 
 type Env = Record<string, string | undefined>;
 
-export interface ServiceFeedConfig {
-  /** Directory of the feed's state file (export cursor, last version per case) without Redis. */
-  stateDir: string;
-  feed: Pick<CaseFeedOptions, 'webhookUrl' | 'webhookName' | 'pollIntervalMs' | 'exportLagSeconds' | 'signatureToleranceSeconds'>;
-}
-
-const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+export type ServiceFeedConfig = Pick<CaseFeedOptions, 'webhookUrl' | 'webhookName' | 'pollIntervalMs' | 'exportLagSeconds' | 'signatureToleranceSeconds' | 'sequenceWaitMs'>;
 
 export function loadServiceFeedConfig(env: Env, listen: { host: string; port: number }): ServiceFeedConfig {
   const schema = z.object({
@@ -26,7 +18,7 @@ export function loadServiceFeedConfig(env: Env, listen: { host: string; port: nu
     SERVICE_FEED_POLL_MS: z.coerce.number().int().min(0).default(60_000),
     SERVICE_FEED_EXPORT_LAG_SECONDS: z.coerce.number().int().min(0).default(90),
     SERVICE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
-    FEEDS_DIR: z.string().min(1).default(join(REPO_ROOT, '.data', 'feeds')),
+    SERVICE_FEED_SEQUENCE_WAIT_MS: z.coerce.number().int().min(0).default(1000),
   });
   const r = schema.safeParse(env);
   if (!r.success) {
@@ -49,13 +41,11 @@ export function loadServiceFeedConfig(env: Env, listen: { host: string; port: nu
     webhookUrl = `http://${host}:${listen.port}/webhooks/zendesk`;
   }
   return {
-    stateDir: d.FEEDS_DIR,
-    feed: {
-      ...(webhookUrl ? { webhookUrl } : {}),
-      webhookName: d.SERVICE_WEBHOOK_NAME,
-      pollIntervalMs: d.SERVICE_FEED_POLL_MS,
-      exportLagSeconds: d.SERVICE_FEED_EXPORT_LAG_SECONDS,
-      signatureToleranceSeconds: d.SERVICE_WEBHOOK_TOLERANCE_SECONDS,
-    },
+    ...(webhookUrl ? { webhookUrl } : {}),
+    webhookName: d.SERVICE_WEBHOOK_NAME,
+    pollIntervalMs: d.SERVICE_FEED_POLL_MS,
+    exportLagSeconds: d.SERVICE_FEED_EXPORT_LAG_SECONDS,
+    signatureToleranceSeconds: d.SERVICE_WEBHOOK_TOLERANCE_SECONDS,
+    sequenceWaitMs: d.SERVICE_FEED_SEQUENCE_WAIT_MS,
   };
 }

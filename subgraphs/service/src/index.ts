@@ -1,246 +1,33 @@
 /**
- * The service subgraph: support cases from the service desk (Zendesk), the
- * cases of a Customer and of an Order, the case writes (open, comment, status)
- * through the durable write queue, and the `caseUpdated` subscription fed by
- * Zendesk webhooks backed by the incremental export. Run directly, it reads its
- * configuration from the environment and serves on SERVICE_SUBGRAPH_PORT
- * (default: its port in config/subgraphs.json); docs/service.md lists the settings.
+ * The service subgraph: support cases from the service desk, the case writes,
+ * and the `caseUpdated` subscription fed by Zendesk webhooks backed by the
+ * incremental export (subgraph.ts builds it). Run directly, it serves on
+ * SERVICE_SUBGRAPH_PORT (default: its port in config/subgraphs.json);
+ * docs/service.md lists its settings.
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dirname, join } from 'node:path';
-import { createClient, type RedisClientType } from 'redis';
-import type { Logger } from 'pino';
-import { createZendeskClient, zendeskLimiter, type ZendeskClient } from '../../../lib/clients/zendesk.js';
-import { createNetSuiteClient, netsuiteLimiter } from '../../../lib/clients/netsuite.js';
-import { loadCommonConfig, loadNetSuiteConfig, loadServiceConfig, loadZendeskConfig } from '../../../lib/config.js';
-import { idFormat, loadOrgMapping, type OrgMapping } from '../../../lib/mapping.js';
-import { closeOnSignals, serveSubgraph, type SubgraphModule } from '../../../lib/subgraph.js';
-import { childLogger } from '../../../lib/log.js';
-import { createEntityCache, withStaleFreshness, type EntityCache } from '../../../lib/cache/index.js';
-import { inProcessBus, redisBus, type EventBus } from '../../../lib/events/bus.js';
-import { fileStateStore, identityBoundStore, redisStateStore, type FeedStateStore } from '../../../lib/feeds/state.js';
-import { zendeskIdentity } from '../../../lib/feeds/identity.js';
-import { coordinatorOptions, createWriteCoordinator, loadWritesConfig, openWriteStore, type WriteCoordinatorOptions, type WriteStore } from '../../../lib/writes/index.js';
-import { subgraphEntry } from '../../../lib/manifest.js';
-import { SERVICE_CACHE_KINDS, cachedDirectory, cachedLookup, cachedServiceReads } from './cached.js';
-import { createOrderOwners, type OrderOwners } from './erp.js';
-import { createCaseFeed, type CaseFeed, type CaseFeedOptions } from './feed.js';
-import { createLoaders, deskReads, type ServiceReads } from './loaders.js';
-import { customerOfCase, resolvers, type ServiceContext, type ServiceRuntime } from './resolvers.js';
-import { CASE_WRITTEN, registerServiceAppliers, type CaseRef } from './writes.js';
-import { createServiceDesk, createServiceDeskFeed, createServiceDeskWrites, type CustomerDirectoryEntry, type ServiceDesk } from './zendesk.js';
+import { defineSubgraph, runSubgraph } from '../../../lib/boot.js';
 import { loadServiceFeedConfig } from './config.js';
+import { createOrderOwners } from './erp.js';
+import { createServiceSubgraph } from './subgraph.js';
 
+export { createServiceSubgraph, SERVICE_SCHEMA_FILE, type ServiceSubgraph, type ServiceSubgraphDeps } from './subgraph.js';
 export type { ServiceContext } from './resolvers.js';
 export type { ServiceDesk } from './zendesk.js';
 export type { CaseFeed } from './feed.js';
 
-export const SERVICE_SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema.graphql');
-
-export interface ServiceSubgraphDeps {
-  zendesk: ZendeskClient;
-  mapping: OrgMapping;
-  /**
-   * Cases whose comments one request may read (one Zendesk call each).
-   * @default 25
-   */
-  maxCommentCasesPerRequest?: number;
-  /** Called by close(), e.g. to disconnect a Redis client the limiter uses. */
-  onClose?: () => Promise<void>;
-  /** Replaces the Zendesk-backed service desk, e.g. with a fake. @default createServiceDesk(zendesk, mapping) */
-  desk?: ServiceDesk;
-  /**
-   * The cross-request entity cache every read goes through (see docs/caching.md).
-   * Without one, every read goes to Zendesk.
-   * @default none
-   */
-  cache?: EntityCache;
-  /**
-   * Where the ERP says whose an order is, to check openCase's orderId. Without it,
-   * a case about an order is refused (the check cannot be made).
-   * @default none
-   */
-  orderOwners?: OrderOwners;
-  /**
-   * The write queue's store (journal or Redis, see lib/writes). Without one the
-   * subgraph is read-only: its mutations refuse.
-   * @default none
-   */
-  writeStore?: WriteStore;
-  /** Write coordinator settings (attempts, backoff, poll interval). @default the coordinator's defaults */
-  writeOptions?: Omit<WriteCoordinatorOptions, 'store' | 'name' | 'invalidate' | 'publish'>;
-  /**
-   * The event bus `caseUpdated` reads and the change feed publishes on. Without one
-   * there is no change feed and no subscription.
-   * @default none
-   */
-  bus?: EventBus;
-  /**
-   * The change feed's durable state (export cursor, last version per case), tied to the Zendesk
-   * account's identity (`feedIdentity`): state of another account, or of this one re-created, is discarded.
-   * @default in memory only (a restart re-reads from now)
-   */
-  feedState?: FeedStateStore;
-  /** Who Zendesk says it is, read once at the feed's first load. @default zendeskIdentity(zendesk) */
-  feedIdentity?: () => Promise<string>;
-  /** The change feed's settings: webhook URL and name, poll interval, … (see CaseFeedOptions). @default CaseFeedOptions' defaults, no webhook */
-  feed?: Pick<CaseFeedOptions, 'webhookUrl' | 'webhookName' | 'webhookPath' | 'signatureToleranceSeconds' | 'sequenceWaitMs' | 'pollIntervalMs' | 'exportLagSeconds' | 'knownLimit'>;
-}
-
-/** The service subgraph, plus the cache hook that writes and change events call. */
-export interface ServiceSubgraph extends SubgraphModule<ServiceContext> {
-  /**
-   * Drops cached entries of these tags (`SupportCase:123`, `Customer:C-000042:cases`,
-   * `Order:SO-100234:cases`) here and in every process sharing the cache, including reads in
-   * flight. Resolves false when the shared store could not record it.
-   */
-  invalidate(tags: readonly string[]): Promise<boolean>;
-  /** The change feed, when the subgraph has a bus (tests poll it explicitly). */
-  feed: CaseFeed | undefined;
-}
-
-/** A feed state kept in memory, for a subgraph given a bus but no durable state. */
-function memoryState(): FeedStateStore {
-  let state = { known: {} } as Awaited<ReturnType<FeedStateStore['load']>>;
-  return {
-    load: async () => structuredClone(state),
-    save: async (s) => {
-      state = structuredClone(s);
-    },
-  };
-}
-
-// Cached values served past their TTL report stale: true (lib/cache/freshness.ts).
-const serviceResolvers = withStaleFreshness(resolvers, { entities: [['SupportCase', 'freshness']], connections: [['Customer', 'cases']] });
-
-export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgraph {
-  const log = childLogger('subgraph:service');
-  const zendeskDesk = deps.desk ?? createServiceDesk(deps.zendesk, deps.mapping);
-  const { cache } = deps;
-  const reads: ServiceReads = cache ? cachedServiceReads(zendeskDesk, cache) : deskReads(zendeskDesk);
-  const deskWrites = createServiceDeskWrites(deps.zendesk, deps.mapping);
-  const formats = {
-    customerNumber: idFormat('a customer number', deps.mapping.customerNumber),
-    orderNumber: idFormat('an order number', deps.mapping.netsuite.orderNumber),
-  };
-  const loaderOptions = deps.maxCommentCasesPerRequest !== undefined ? { maxCommentCasesPerRequest: deps.maxCommentCasesPerRequest } : {};
-  const newLoaders = (): ReturnType<typeof createLoaders> => createLoaders(reads, loaderOptions);
-  const invalidate = async (tags: readonly string[]): Promise<boolean> => (cache ? cache.invalidate(tags) : true);
-
-  const directory = async (customerId: string): Promise<CustomerDirectoryEntry> => {
-    return cachedDirectory(cache, customerId, (k) => deskWrites.customerDirectory(k));
-  };
-  const orderOwner = async (orderId: string): Promise<string | null> => {
-    const owners = deps.orderOwners;
-    if (!owners) throw new Error('this service subgraph was started without an ERP connection, so it cannot check an order');
-    const [owner] = await cachedLookup<string>(cache, SERVICE_CACHE_KINDS.orderOwner, [orderId.toUpperCase()], (keys) => owners.customersOfOrders(keys));
-    return owner ?? null;
-  };
-  const caseCustomer = (c: Parameters<typeof customerOfCase>[0]): Promise<string | null> => customerOfCase(c, newLoaders());
-
-  const feed = deps.bus
-    ? createCaseFeed({
-        ...deps.feed,
-        bus: deps.bus,
-        desk: createServiceDeskFeed(deps.zendesk, deps.mapping),
-        state: deps.feedState
-          ? identityBoundStore(deps.feedState, { feed: 'service-cases', identity: deps.feedIdentity ?? (() => zendeskIdentity(deps.zendesk)) })
-          : memoryState(),
-        invalidate: (tags) => invalidate(tags),
-        readCases: (ids) => newLoaders().caseById.loadMany(ids).then((r) => r.map((x) => (x instanceof Error ? null : x))),
-        customerOfCase: caseCustomer,
-        log,
-      })
-    : undefined;
-
-  const writes = deps.writeStore
-    ? createWriteCoordinator({
-        ...deps.writeOptions,
-        name: 'service',
-        store: deps.writeStore,
-        invalidate: async (tags) => {
-          await invalidate(tags);
-        },
-        // An applied write is announced through the feed, under the eventId the webhook
-        // for the same change will carry, so subscribers see it once.
-        publish: async (event) => {
-          if (event.type !== CASE_WRITTEN || !feed) return;
-          const ref = event.data as unknown as CaseRef;
-          await feed.announceWrite({ caseId: ref.caseId, customerId: ref.customerId, status: ref.status, previousStatus: ref.previousStatus, changedAt: ref.version, orderId: ref.orderId });
-        },
-      })
-    : undefined;
-  if (writes) registerServiceAppliers(writes, { desk: deskWrites, directory, customerOfCase: caseCustomer });
-
-  const runtime: ServiceRuntime = { ...(writes ? { writes } : {}), ...(deps.bus ? { bus: deps.bus } : {}), orderOwner, directory };
-
-  return {
-    name: 'service',
-    schemaFile: SERVICE_SCHEMA_FILE,
-    resolvers: serviceResolvers,
-    invalidate,
-    feed,
-    createContext: ({ caller, scope }) => ({ loaders: newLoaders(), formats, caller, correlationId: scope.correlationId, newLoaders, runtime }),
-    routes(app) {
-      feed?.routes(app);
-    },
-    async start() {
-      await writes?.start();
-      await feed?.start();
-    },
-    async close() {
-      await feed?.stop();
-      await writes?.close();
-      await deps.onClose?.();
-    },
-  };
-}
-
-async function main(): Promise<void> {
-  const log: Logger = childLogger('subgraph:service');
-  const common = loadCommonConfig();
-  const zendeskConfig = loadZendeskConfig();
-  const netsuiteConfig = loadNetSuiteConfig();
-  const mapping = loadOrgMapping(common.orgMappingFile);
-  const listen = loadServiceConfig('SERVICE_SUBGRAPH', subgraphEntry('service').port);
-  const feedConfig = loadServiceFeedConfig(process.env, listen);
-  const writesConfig = loadWritesConfig();
-  let redis: RedisClientType | undefined;
-  if (common.redisUrl) {
-    redis = createClient({ url: common.redisUrl }) as RedisClientType;
-    redis.on('error', (err: unknown) => log.warn({ err: (err as Error).message }, 'redis error'));
-    await redis.connect();
-  }
-  const zendesk = createZendeskClient(zendeskConfig, { limiter: zendeskLimiter(common, zendeskConfig, redis) });
-  const netsuite = createNetSuiteClient(netsuiteConfig, { limiter: netsuiteLimiter(common, netsuiteConfig, redis, 'service') });
-  const cache = await createEntityCache({ namespace: common.namespace, redisUrl: common.redisUrl, log });
-  const bus = redis ? await redisBus(redis, { namespace: common.namespace }) : inProcessBus();
-  const service = await serveSubgraph(
+export const subgraph = defineSubgraph({
+  name: 'service',
+  build: (p) =>
     createServiceSubgraph({
-      zendesk,
-      mapping,
-      cache: cache.cache,
-      orderOwners: createOrderOwners(netsuite),
-      writeStore: await openWriteStore(writesConfig, { name: 'service', namespace: common.namespace, ...(redis ? { redis } : {}) }),
-      writeOptions: coordinatorOptions(writesConfig),
-      bus,
-      feedState: redis ? redisStateStore(redis, common.namespace, 'service-cases') : fileStateStore(feedConfig.stateDir, 'service-cases'),
-      feed: feedConfig.feed,
-      onClose: async () => {
-        await bus.close();
-        await cache.close();
-        await redis?.quit();
-      },
+      zendesk: p.zendesk(),
+      mapping: p.mapping,
+      cache: p.cache,
+      // Who owns an order, for openCase's check: federation gives a mutation no way to ask the order subgraph (docs/service.md).
+      orderOwners: createOrderOwners(p.netsuite()),
+      writes: p.writes,
+      bus: p.bus,
+      feed: { state: p.feedState('service-cases'), ...loadServiceFeedConfig(p.env, p.listen) },
     }),
-    listen,
-    { production: common.env === 'production' },
-  );
-  closeOnSignals([service]);
-}
+});
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((e: unknown) => {
-    childLogger('subgraph:service').fatal({ err: e instanceof Error ? e.message : String(e) }, 'service subgraph failed to start');
-    process.exit(1);
-  });
-}
+runSubgraph(subgraph, import.meta.url);

@@ -1,0 +1,234 @@
+/**
+ * One way to boot a subgraph. A subgraph declares what it is built from
+ * (`defineSubgraph`); `bootSubgraph` opens what every subgraph shares, in one
+ * dependency shape, from the environment:
+ *
+ * - the org mapping and the listen address (`<NAME>_SUBGRAPH_PORT`/`_HOST`,
+ *   default from config/subgraphs.json);
+ * - Redis when REDIS_URL is set, and on it (or in process without it) the entity
+ *   cache, the event bus, the write queue's store and the change feeds' state;
+ * - a client per system of record, sharing this process's limiter for it;
+ *
+ * builds the subgraph's module on them, serves it (lib/subgraph.ts), and on close
+ * stops the module first, then releases what it opened. `main()` of every
+ * subgraph, `npm start`, the test stack and the bench all boot through here.
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createClient, type RedisClientType } from 'redis';
+import { z } from 'zod';
+import {
+  ConfigError,
+  NETSUITE_CONSUMERS,
+  loadCommonConfig,
+  loadMetricsConfig,
+  loadNetSuiteConfig,
+  loadSalesforceConfig,
+  loadServiceConfig,
+  loadZendeskConfig,
+  type CommonConfig,
+  } from './config.js';
+import { createNetSuiteClient, netsuiteLimiter, type NetSuiteClient } from './clients/netsuite.js';
+import { createSalesforceClient, type SalesforceClient } from './clients/salesforce.js';
+import { createZendeskClient, zendeskLimiter, type ZendeskClient } from './clients/zendesk.js';
+import { createEntityCache, type CacheHandle, type EntityCache } from './cache/index.js';
+import { inProcessBus, redisBus, type EventBus } from './events/bus.js';
+import { fileStateStore, redisStateStore, type FeedStateStore } from './feeds/state.js';
+import type { CallPolicy } from './http.js';
+import { childLogger } from './log.js';
+import { loadOrgMapping, type OrgMapping } from './mapping.js';
+import { settingsPrefix, subgraphEntry } from './manifest.js';
+import { closeOnSignals, type RunningService } from './server.js';
+import { serveSubgraph, type SubgraphModule } from './subgraph.js';
+import { loadTrustOptions, type TrustOptions } from './auth/index.js';
+import { coordinatorOptions, loadWritesConfig, openWriteStore, type WriteQueueDeps } from './writes/index.js';
+
+type Env = Record<string, string | undefined>;
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** What every subgraph is built from. Each field is opened once per process, by bootSubgraph. */
+export interface SubgraphPlatform {
+  /** The subgraph's name in config/subgraphs.json. */
+  readonly name: string;
+  /** The settings it was booted with; a subgraph reads its own (feed timings, webhook URL) from here, never from process.env. */
+  readonly env: Env;
+  readonly common: CommonConfig;
+  readonly mapping: OrgMapping;
+  /** Where it will listen, known before it starts (a webhook's callback URL needs it). */
+  readonly listen: { host: string; port: number };
+  /** The cross-request entity cache (docs/caching.md): in Redis with REDIS_URL, in memory otherwise; none when the host says so. */
+  readonly cache: EntityCache | undefined;
+  /** Where change events go: Redis Streams shared by replicas with REDIS_URL, in process otherwise. */
+  readonly bus: EventBus;
+  /** The write queue: its durable store (Redis, or the journal under WRITES_DIR/<name>) and the coordinator's settings. */
+  readonly writes: WriteQueueDeps;
+  /** The durable state of one change feed: in Redis, or a file under FEEDS_DIR. */
+  feedState(feed: string): FeedStateStore;
+  /** A Salesforce connection; closed by whoever it is given to (the subgraph). */
+  salesforce(): SalesforceClient;
+  /**
+   * A NetSuite client drawing on this subgraph's share of the account's concurrency.
+   * `retries: 0` for non-idempotent writes, which the write queue retries after a check instead.
+   */
+  netsuite(opts?: { retries?: 0 }): NetSuiteClient;
+  /** A Zendesk client drawing on the account's per-minute budget. */
+  zendesk(): ZendeskClient;
+}
+
+/**
+ * A subgraph module of any context type: hosts treat modules alike, while each
+ * module's resolvers take their own context (a parameter, hence no common supertype).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnySubgraphModule = SubgraphModule<any>;
+
+/** How a subgraph is built from the platform; its index.ts exports one as `subgraph`. */
+export interface SubgraphDefinition<M extends AnySubgraphModule = AnySubgraphModule> {
+  name: string;
+  build(platform: SubgraphPlatform): M | Promise<M>;
+}
+
+/** Declares a subgraph; the type parameter keeps its module's own type for hosts that reach into it (tests). */
+export function defineSubgraph<M extends AnySubgraphModule>(definition: SubgraphDefinition<M>): SubgraphDefinition<M> {
+  return definition;
+}
+
+/** What a host may give instead of what the environment would open. */
+export interface BootOverrides {
+  /** Merged into every system client's call policy (tests shorten retries). */
+  policy?: Partial<CallPolicy>;
+  /** The entity cache to use, or null for none. @default one opened from REDIS_URL (memory without it) */
+  cache?: CacheHandle | null;
+  /** @default `<NAME>_SUBGRAPH_PORT` / `_HOST`, else the manifest's port on 127.0.0.1 */
+  listen?: { host: string; port: number };
+  /** The secret(s) the gateway signs the caller header with. @default from INTERNAL_AUTH_SECRET */
+  trust?: TrustOptions;
+}
+
+/** A served subgraph, and the module behind it. */
+export interface BootedSubgraph<M extends AnySubgraphModule = AnySubgraphModule> extends RunningService {
+  module: M;
+}
+
+/** Where change feeds keep their state without Redis. */
+export function loadFeedsDir(env: Env): string {
+  const r = z.string().min(1).default(join(REPO_ROOT, '.data', 'feeds')).safeParse(env.FEEDS_DIR);
+  if (!r.success) throw new ConfigError(`FEEDS_DIR=${JSON.stringify(env.FEEDS_DIR)}: expected a directory`);
+  return resolve(REPO_ROOT, r.data);
+}
+
+/** Opens the platform of one subgraph; `release` closes what it opened, in reverse. */
+async function openPlatform(name: string, env: Env, overrides: BootOverrides): Promise<{ platform: SubgraphPlatform; release: () => Promise<void> }> {
+  const log = childLogger(`subgraph:${name}`);
+  const entry = subgraphEntry(name);
+  const common = loadCommonConfig(env);
+  const mapping = loadOrgMapping(common.orgMappingFile);
+  const listen = overrides.listen ?? loadServiceConfig(settingsPrefix(entry), entry.port, env);
+  const opened: Array<() => Promise<unknown>> = [];
+  const release = async (): Promise<void> => {
+    for (const close of opened.reverse()) await close().catch((err: unknown) => log.warn({ err }, 'a resource did not close cleanly'));
+  };
+  try {
+    let redis: RedisClientType | undefined;
+    if (common.redisUrl) {
+      const client = createClient({ url: common.redisUrl }) as RedisClientType;
+      client.on('error', (err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'redis error'));
+      await client.connect();
+      opened.push(() => client.quit());
+      redis = client;
+    }
+    let cache: CacheHandle | undefined;
+    if (overrides.cache === undefined) {
+      const handle = await createEntityCache({ namespace: common.namespace, redisUrl: common.redisUrl, log });
+      opened.push(() => handle.close());
+      cache = handle;
+    } else cache = overrides.cache ?? undefined;
+    const bus = redis ? await redisBus(redis, { namespace: common.namespace }) : inProcessBus();
+    opened.push(() => bus.close());
+    const writesConfig = loadWritesConfig(env);
+    const store = await openWriteStore(writesConfig, { name, namespace: common.namespace, ...(redis ? { redis } : {}) });
+    const feedsDir = loadFeedsDir(env);
+    const policy = overrides.policy ?? {};
+    const netsuiteConfig = once(() => loadNetSuiteConfig(env));
+    // One limiter per process and account, whatever number of clients share it.
+    const netsuiteSlots = once(() => {
+      const consumer = NETSUITE_CONSUMERS.find((c) => c === name);
+      if (!consumer) throw new ConfigError(`the ${name} subgraph has no share of NetSuite's concurrency: add it to NETSUITE_CONSUMERS in lib/config.ts`);
+      return netsuiteLimiter(common, netsuiteConfig(), redis, consumer);
+    });
+    const platform: SubgraphPlatform = {
+      name,
+      env,
+      common,
+      mapping,
+      listen,
+      cache: cache?.cache,
+      bus,
+      writes: { store, options: coordinatorOptions(writesConfig) },
+      feedState: (feed) => (redis ? redisStateStore(redis, common.namespace, feed) : fileStateStore(feedsDir, feed)),
+      salesforce: () => createSalesforceClient(loadSalesforceConfig(env), { policy }),
+      netsuite: (opts = {}) => createNetSuiteClient(netsuiteConfig(), { limiter: netsuiteSlots(), policy: { ...policy, ...opts } }),
+      zendesk: () => {
+        const config = loadZendeskConfig(env);
+        return createZendeskClient(config, { limiter: zendeskLimiter(common, config, redis), policy });
+      },
+    };
+    return { platform, release };
+  } catch (e) {
+    await release();
+    throw e;
+  }
+}
+
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
+/** Opens the platform, builds the subgraph on it and serves it. */
+export async function bootSubgraph<M extends AnySubgraphModule>(
+  definition: SubgraphDefinition<M>,
+  env: Env = process.env,
+  overrides: BootOverrides = {},
+): Promise<BootedSubgraph<M>> {
+  const { platform, release } = await openPlatform(definition.name, env, overrides);
+  try {
+    const module = await definition.build(platform);
+    const served = await serveSubgraph(module, platform.listen, {
+      production: platform.common.env === 'production',
+      trust: overrides.trust ?? loadTrustOptions(env),
+      metricsPath: loadMetricsConfig(env).path,
+    });
+    return {
+      ...served,
+      module,
+      async close() {
+        // The module stops its feed and queue first; only then is what they use released.
+        await served.close();
+        await release();
+      },
+    };
+  } catch (e) {
+    await release();
+    throw e;
+  }
+}
+
+/**
+ * The `main()` of a subgraph's index.ts: boots it when that file is the program
+ * (`node --import tsx subgraphs/<name>/src/index.ts`), and stops it on SIGINT/SIGTERM.
+ * A bad setting stops the process with its message and exit code 1.
+ */
+export function runSubgraph(definition: SubgraphDefinition, moduleUrl: string): void {
+  if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  const log = childLogger(`subgraph:${definition.name}`);
+  bootSubgraph(definition).then(
+    (running) => closeOnSignals([running], log),
+    (err: unknown) => {
+      if (err instanceof ConfigError) console.error(err.message);
+      else log.fatal({ err }, `${definition.name} subgraph failed to start`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * The HTTP kit the gateway and every subgraph share: a server with keep-alive
+ * timeouts pooled callers can rely on, JSON errors for failures that reach
+ * Express, and a graceful stop on SIGINT/SIGTERM.
+ */
+import { createServer, type Server } from 'node:http';
+import type express from 'express';
+import { ErrorCode } from './errors.js';
+import { childLogger } from './log.js';
+
+/** A process part that serves HTTP and can be stopped. */
+export interface RunningService {
+  name: string;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * How long an idle keep-alive connection stays open, ms. Node closes one after 5 s by
+ * default; a caller pooling connections (the gateway to its subgraphs, a load balancer to
+ * the gateway) that sends on it just as it closes sees "socket hang up", and its client
+ * an INTERNAL_SERVER_ERROR. Idle connections are kept longer than the common 60 s of
+ * load balancers, so the caller is the side that closes them.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/** The largest request body a subgraph reads. The gateway's own limit on client bodies is far smaller; entity fetches of a large plan are what come near this. */
+export const SUBGRAPH_BODY_LIMIT = '1mb';
+
+type HttpError = { type?: unknown; status?: unknown; statusCode?: unknown };
+
+/**
+ * Turns a failure that reached Express (a body that is not JSON, too large,
+ * badly compressed, in an unknown encoding or charset, or a route's own
+ * failure) into a coded GraphQL error in JSON, never Express's HTML page,
+ * which names files and, outside production, prints the stack.
+ */
+export function jsonErrorHandler(log: ReturnType<typeof childLogger>, bodyLimit = SUBGRAPH_BODY_LIMIT): express.ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const e = (err ?? {}) as HttpError;
+    const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
+    const send = (httpStatus: number, message: string, extensions: Record<string, unknown>): void => {
+      res.status(httpStatus).json({ errors: [{ message, extensions }] });
+    };
+    switch (e.type) {
+      case 'entity.too.large':
+        send(413, `expected a request body of at most ${bodyLimit}, got more`, { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'bodySize', max: bodyLimit });
+        return;
+      case 'encoding.unsupported':
+        send(415, `expected a body with Content-Encoding identity, gzip, deflate or br, got '${String(req.headers['content-encoding'] ?? '').slice(0, 40)}'`, {
+          code: ErrorCode.BAD_USER_INPUT,
+        });
+        return;
+      case 'charset.unsupported':
+        send(415, 'expected a JSON body in UTF-8', { code: ErrorCode.BAD_USER_INPUT });
+        return;
+      case 'entity.parse.failed':
+        send(400, 'expected a JSON request body, got one that does not parse', { code: ErrorCode.BAD_USER_INPUT });
+        return;
+      default:
+        break;
+    }
+    if (status >= 400 && status < 500) {
+      // A gzip body that does not inflate, a body shorter or longer than its Content-Length, an aborted upload.
+      send(status === 413 || status === 415 ? status : 400, 'expected a well-formed request body (JSON, in the Content-Encoding it declares)', { code: ErrorCode.BAD_USER_INPUT });
+      return;
+    }
+    log.error({ err: err instanceof Error ? err.message : String(err), path: req.path }, 'request failed outside GraphQL');
+    send(500, 'Internal server error', { code: ErrorCode.INTERNAL_SERVER_ERROR });
+  };
+}
+
+/** An HTTP server for an Express app, with keep-alive timeouts that pooled callers can rely on. */
+export function createAppServer(app: express.Express): Server {
+  const server = createServer(app);
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Must exceed keepAliveTimeout, or a request arriving on an idle connection can be cut off.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  return server;
+}
+
+/** Exits cleanly on SIGINT/SIGTERM after closing the given services. */
+export function closeOnSignals(services: RunningService[], log = childLogger('process')): void {
+  let closing = false;
+  const stop = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down');
+    Promise.allSettled(services.map((s) => s.close())).then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}

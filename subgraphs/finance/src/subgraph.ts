@@ -1,0 +1,172 @@
+/**
+ * The finance subgraph's module: invoices, payments and a customer's financial
+ * standing from the ERP, the billing address write, the invoice change feed and
+ * the invoiceStatusChanged subscription.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { NetSuiteClient } from '../../../lib/clients/netsuite.js';
+import { childLogger } from '../../../lib/log.js';
+import type { OrgMapping } from '../../../lib/mapping.js';
+import type { SubgraphModule } from '../../../lib/subgraph.js';
+import { withStaleFreshness, type EntityCache } from '../../../lib/cache/index.js';
+import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
+import type { Poller } from '../../../lib/feeds/poller.js';
+import { identityBoundStore, type FeedStateStore } from '../../../lib/feeds/state.js';
+import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
+import { createWriteCoordinator, type WriteCoordinator, type WriteQueueDeps } from '../../../lib/writes/index.js';
+import { cachedFinanceConnector } from './cached.js';
+import { createInvoiceFeed } from './feed.js';
+import { createFinanceLoaders } from './loaders.js';
+import {
+  createNetSuiteBilling,
+  createNetSuiteChangeReader,
+  createNetSuiteFinance,
+  type FinanceBillingConnector,
+  type FinanceChangeReader,
+  type FinanceConnector,
+} from './netsuite.js';
+import { createFinanceResolvers, type FinanceContext } from './resolvers.js';
+import { BILLING_EVENT_TOPIC, registerBillingWrites } from './writes.js';
+
+export interface FinanceSubgraphDeps {
+  /** The NetSuite transport the connector reads through. */
+  netsuite: NetSuiteClient;
+  /** The org mapping: id formats and the account's currency. */
+  mapping: OrgMapping;
+  /**
+   * The ERP connector in the domain's words, for hosts that wrap it (a cache, a fake).
+   * @default createNetSuiteFinance({ netsuite, mapping })
+   */
+  connector?: FinanceConnector;
+  /** Releases what the host opened for this subgraph. @default nothing */
+  onClose?: () => Promise<void>;
+  /**
+   * The cross-request entity cache every read goes through (see docs/caching.md);
+   * it wraps `connector`. Without one, every read goes to the ERP.
+   * @default none
+   */
+  cache?: EntityCache;
+  /**
+   * Where the change feed publishes and subscriptions read: in process, or Redis Streams
+   * shared by replicas. Closed on close() only when the subgraph made it.
+   * @default inProcessBus()
+   */
+  bus?: EventBus;
+  /**
+   * The durable store of billing writes (the journal, or Redis with replicas) and the
+   * coordinator's tuning. Without it the subgraph serves reads only, and its mutations
+   * answer INTERNAL_SERVER_ERROR saying so.
+   * @default none
+   */
+  writes?: WriteQueueDeps;
+  /**
+   * The invoice change feed: where its watermark persists and how often it polls. Started by
+   * start(), after the server listens. Without it, no invoice events are published.
+   * @default none
+   */
+  feed?: {
+    /** Tied to the ERP account's identity: state of another account, or of this one before a reset, is discarded. */
+    state: FeedStateStore;
+    intervalMs?: number;
+    overlapMs?: number;
+    /** Who the ERP says it is, read once at the feed's first load. @default netsuiteIdentity(netsuite) */
+    identity?: () => Promise<string>;
+  };
+  /**
+   * The ERP write connector. Give it a NetSuite client without transport retries
+   * (`policy: { retries: 0 }`, sharing the account's limiter): a PATCH that adds an address
+   * book line is not idempotent, and the write queue already retries through the applier's
+   * read-compare-write, which recognises a commit whose response was lost.
+   * @default createNetSuiteBilling({ netsuite }) (the read client, with its retries)
+   */
+  billing?: FinanceBillingConnector;
+  /** The ERP change reader of the feed. @default createNetSuiteChangeReader({ netsuite, mapping }) */
+  changes?: FinanceChangeReader;
+}
+
+/** The finance subgraph, plus the cache hook that writes and change events call. */
+export interface FinanceSubgraph extends SubgraphModule<FinanceContext> {
+  /** The write coordinator of billing writes, when the host gave a store. */
+  readonly writes: WriteCoordinator | undefined;
+  /** The invoice change feed, when the host configured one; pollOnce() runs a poll now. */
+  readonly feed: Poller | undefined;
+  /** The bus invoice events go to. */
+  readonly bus: EventBus;
+  /**
+   * Drops cached entries of these tags (`Invoice:INV-300017`, `Customer:C-000042:financials`,
+   * `Customer:C-000042:invoices`, `Order:SO-100234:invoices`) here and in every process sharing the
+   * cache, including reads in flight. Resolves false when the shared store could not record it.
+   */
+  invalidate(tags: readonly string[]): Promise<boolean>;
+}
+
+const SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema.graphql');
+
+const log = childLogger('subgraph:finance');
+
+export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgraph {
+  const erp = deps.connector ?? createNetSuiteFinance({ netsuite: deps.netsuite, mapping: deps.mapping });
+  const { cache } = deps;
+  const connector = cache ? cachedFinanceConnector(erp, cache) : erp;
+  // Cached values served past their TTL report stale: true (lib/cache/freshness.ts).
+  const resolvers = withStaleFreshness(createFinanceResolvers(deps.mapping), {
+    entities: [
+      ['Invoice', 'freshness'],
+      ['CustomerFinancials', 'freshness'],
+    ],
+    connections: [['Customer', 'invoices']],
+  });
+  const invalidate = async (tags: readonly string[]): Promise<boolean> => (cache ? cache.invalidate(tags) : true);
+  const bus = deps.bus ?? inProcessBus();
+
+  let writes: WriteCoordinator | undefined;
+  if (deps.writes) {
+    writes = createWriteCoordinator({
+      ...deps.writes.options,
+      name: 'finance',
+      store: deps.writes.store,
+      invalidate: async (tags) => {
+        if (!(await invalidate(tags))) log.warn({ tags }, 'a billing write could not invalidate the shared cache; entries expire with their TTL');
+      },
+      publish: async (event) => {
+        await bus.publish({ eventId: event.writeId, topic: BILLING_EVENT_TOPIC, occurredAt: event.occurredAt, payload: { type: event.type, ...event.data } });
+      },
+    });
+    // Registered before start(): a write queued by an earlier run is replayed by this applier.
+    registerBillingWrites(writes, deps.billing ?? createNetSuiteBilling({ netsuite: deps.netsuite }));
+  }
+
+  const feed = deps.feed
+    ? createInvoiceFeed({
+        reader: deps.changes ?? createNetSuiteChangeReader({ netsuite: deps.netsuite, mapping: deps.mapping }),
+        bus,
+        store: identityBoundStore(deps.feed.state, { feed: 'finance-invoices', identity: deps.feed.identity ?? (() => netsuiteIdentity(deps.netsuite)) }),
+        invalidate,
+        ...(deps.feed.intervalMs !== undefined ? { intervalMs: deps.feed.intervalMs } : {}),
+        ...(deps.feed.overlapMs !== undefined ? { overlapMs: deps.feed.overlapMs } : {}),
+      })
+    : undefined;
+
+  return {
+    name: 'finance',
+    schemaFile: SCHEMA_FILE,
+    resolvers,
+    writes,
+    feed,
+    bus,
+    createContext: ({ caller }) => ({ loaders: createFinanceLoaders(connector), caller, writes, bus }),
+    invalidate,
+    start: async () => {
+      await writes?.start();
+      await feed?.start();
+    },
+    close: async () => {
+      // Feed first (it publishes), then the queue (it may still be applying), then what they use.
+      await feed?.stop();
+      await writes?.close();
+      if (!deps.bus) await bus.close();
+      await deps.onClose?.();
+    },
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The order subgraph's module: sales orders, shipments and returns from the ERP
+ * (NetSuite), and the orders of a customer; placing, cancelling and returning
+ * orders through the write queue; order status events from the ERP change feed.
+ */
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import type { NetSuiteClient } from '../../../lib/clients/netsuite.js';
+import { idFormat, type OrgMapping } from '../../../lib/mapping.js';
+import type { SubgraphModule } from '../../../lib/subgraph.js';
+import { childLogger } from '../../../lib/log.js';
+import { withStaleFreshness, type EntityCache } from '../../../lib/cache/index.js';
+import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
+import type { Poller } from '../../../lib/feeds/poller.js';
+import { identityBoundStore, type FeedStateStore } from '../../../lib/feeds/state.js';
+import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
+import { createWriteCoordinator, type PublishedWriteEvent, type WriteCoordinator, type WriteQueueDeps } from '../../../lib/writes/index.js';
+import { cachedOrderingReads, cachedOrderReads, directOrderingReads } from './cached.js';
+import { createOrderFeed, type OrderFeedOptions } from './feed.js';
+import { createLoaders } from './loaders.js';
+import { createOrderConnector, type OrderConnector } from './netsuite.js';
+import { resolvers, type OrderContext } from './resolvers.js';
+import { ORDER_RETURNS_TOPIC, ORDER_STATUS_TOPIC, registerOrderAppliers } from './writes.js';
+
+export interface OrderSubgraphDeps {
+  /** The NetSuite transport (its limiter is the account's shared one). */
+  netsuite: NetSuiteClient;
+  /** The org mapping: order and customer number formats, custom field names, the return window. */
+  mapping: OrgMapping;
+  /** Replaces the NetSuite-backed connector, e.g. with a cached one. @default createOrderConnector(netsuite, mapping) */
+  connector?: OrderConnector;
+  /** Called when the subgraph closes, to release what the caller opened for it. @default none */
+  onClose?: () => Promise<void>;
+  /**
+   * The cross-request entity cache every read goes through (see docs/caching.md).
+   * Without one, every read goes to the ERP (each request still batches).
+   * @default none
+   */
+  cache?: EntityCache;
+  /**
+   * Where this subgraph's writes and idempotency records are kept (the journal in
+   * `<WRITES_DIR>/order`, or Redis), and the queue's settings. Required: a write that is
+   * not durable before the mutation answers could be lost.
+   */
+  writes: WriteQueueDeps;
+  /** The event bus of order status events (Redis Streams to share it across replicas); closed on close() only when the subgraph made it. @default inProcessBus() */
+  bus?: EventBus;
+  /**
+   * The change feed: where it keeps its watermark and last-known statuses (a file, or Redis),
+   * tied to the ERP account's identity (`identity`): state of another account, or of this
+   * one before a reset, is discarded and the feed starts from now. `enabled: false` leaves
+   * polling to another replica or process. @default polls every 5 s
+   */
+  feed: OrderFeedOptions & { state: FeedStateStore; enabled?: boolean; identity?: () => Promise<string> };
+  /** Clock for the return window. @default Date.now */
+  now?: () => number;
+}
+
+/** The order subgraph, plus the hooks that writes, change events and tests use. */
+export interface OrderSubgraph extends SubgraphModule<OrderContext> {
+  /**
+   * Drops cached entries of these tags (`Order:SO-100234`, `Customer:C-000042:orders`) here and in
+   * every process sharing the cache, including reads in flight. Resolves false when the shared store
+   * could not record it. A no-op without a cache.
+   */
+  invalidate(tags: readonly string[]): Promise<boolean>;
+  /** The write coordinator: `runDue()` replays due writes now. */
+  writes: WriteCoordinator;
+  /** The change feed: `pollOnce()` polls the ERP now. */
+  feed: Poller;
+  bus: EventBus;
+}
+
+// Cached values served past their TTL report stale: true (lib/cache/freshness.ts).
+const orderResolvers = withStaleFreshness(resolvers, { entities: [['Order', 'freshness']], connections: [['Customer', 'orders']] });
+
+const log = childLogger('subgraph:order');
+
+/** Maps a write's domain event onto its bus topic; the event id comes from the applier, so the feed's report of the same change is dropped. */
+async function publishWriteEvent(bus: EventBus, e: PublishedWriteEvent): Promise<void> {
+  const eventId = typeof e.data.eventId === 'string' ? e.data.eventId : `${e.kind}:${e.writeId}`;
+  const { eventId: _id, ...payload } = e.data;
+  const topic = e.type === 'OrderStatusChanged' ? ORDER_STATUS_TOPIC : ORDER_RETURNS_TOPIC;
+  const occurredAt = typeof payload.changedAt === 'string' ? payload.changedAt : e.occurredAt;
+  await bus.publish({ eventId, topic, occurredAt, payload: { ...payload, writeId: e.writeId } });
+}
+
+export function createOrderSubgraph(deps: OrderSubgraphDeps): OrderSubgraph {
+  const connector = deps.connector ?? createOrderConnector(deps.netsuite, deps.mapping);
+  const { cache } = deps;
+  const erp = cache ? cachedOrderReads(connector, cache) : connector;
+  const ordering = cache ? cachedOrderingReads(connector, cache) : directOrderingReads(connector);
+  const bus = deps.bus ?? inProcessBus();
+  const ownBus = !deps.bus;
+  const now = deps.now ?? Date.now;
+  const ids = {
+    order: idFormat('order number', deps.mapping.netsuite.orderNumber),
+    customer: idFormat('customer number', deps.mapping.customerNumber),
+  };
+  const invalidate = async (tags: readonly string[]): Promise<boolean> => (cache ? cache.invalidate(tags) : true);
+  const writes = createWriteCoordinator({
+    ...deps.writes.options,
+    name: 'order',
+    store: deps.writes.store,
+    invalidate: async (tags) => {
+      if (!(await invalidate(tags))) log.warn({ tags }, 'a shared cache did not record an invalidation after a write');
+    },
+    publish: (e) => publishWriteEvent(bus, e),
+  });
+  const recheck = cache ? (tags: string[]) => cache.invalidate(tags) : undefined;
+  registerOrderAppliers(writes, { erp: connector, reads: erp, ordering, returnWindowDays: deps.mapping.netsuite.returnWindowDays, now, invalidate: recheck });
+  const { state, enabled: feedEnabled = true, identity, ...feedOptions } = deps.feed;
+  const feedState = identityBoundStore(state, { feed: 'order-status', identity: identity ?? (() => netsuiteIdentity(deps.netsuite)) });
+  const feed = createOrderFeed({ erp: connector, bus, state: feedState, invalidate, options: feedOptions });
+  return {
+    name: 'order',
+    schemaFile: join(dirname(fileURLToPath(import.meta.url)), '..', 'schema.graphql'),
+    resolvers: orderResolvers,
+    createContext: ({ caller }) => ({
+      loaders: createLoaders(erp),
+      ids,
+      caller,
+      writes,
+      ordering,
+      bus,
+      returnWindowDays: deps.mapping.netsuite.returnWindowDays,
+      now,
+      invalidate: recheck,
+    }),
+    invalidate,
+    writes,
+    feed,
+    bus,
+    async start() {
+      await writes.start();
+      if (feedEnabled) await feed.start();
+    },
+    close: async () => {
+      await feed.stop();
+      await writes.close();
+      if (ownBus) await bus.close();
+      await deps.onClose?.();
+    },
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * The service subgraph's module: support cases from the service desk (Zendesk),
+ * the cases of a Customer and of an Order, the case writes (open, comment,
+ * status) through the durable write queue, and the `caseUpdated` subscription fed
+ * by Zendesk webhooks backed by the incremental export.
+ */
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import type { ZendeskClient } from '../../../lib/clients/zendesk.js';
+import { idFormat, type OrgMapping } from '../../../lib/mapping.js';
+import type { SubgraphModule } from '../../../lib/subgraph.js';
+import { childLogger } from '../../../lib/log.js';
+import { withStaleFreshness, type EntityCache } from '../../../lib/cache/index.js';
+import type { EventBus } from '../../../lib/events/bus.js';
+import { identityBoundStore, type FeedStateStore } from '../../../lib/feeds/state.js';
+import { zendeskIdentity } from '../../../lib/feeds/identity.js';
+import { createWriteCoordinator, type WriteQueueDeps } from '../../../lib/writes/index.js';
+import { SERVICE_CACHE_KINDS, cachedDirectory, cachedLookup, cachedServiceReads } from './cached.js';
+import type { OrderOwners } from './erp.js';
+import { createCaseFeed, type CaseFeed, type CaseFeedOptions } from './feed.js';
+import { createLoaders, deskReads, type ServiceReads } from './loaders.js';
+import { customerOfCase, resolvers, type ServiceContext, type ServiceRuntime } from './resolvers.js';
+import { CASE_WRITTEN, registerServiceAppliers, type CaseRef } from './writes.js';
+import { createServiceDesk, createServiceDeskFeed, createServiceDeskWrites, type CustomerDirectoryEntry, type ServiceDesk } from './zendesk.js';
+
+export const SERVICE_SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema.graphql');
+
+export interface ServiceSubgraphDeps {
+  zendesk: ZendeskClient;
+  mapping: OrgMapping;
+  /**
+   * Cases whose comments one request may read (one Zendesk call each).
+   * @default 25
+   */
+  maxCommentCasesPerRequest?: number;
+  /** Called by close(), e.g. to disconnect a Redis client the limiter uses. */
+  onClose?: () => Promise<void>;
+  /** Replaces the Zendesk-backed service desk, e.g. with a fake. @default createServiceDesk(zendesk, mapping) */
+  desk?: ServiceDesk;
+  /**
+   * The cross-request entity cache every read goes through (see docs/caching.md).
+   * Without one, every read goes to Zendesk.
+   * @default none
+   */
+  cache?: EntityCache;
+  /**
+   * Where the ERP says whose an order is, to check openCase's orderId. Without it,
+   * a case about an order is refused (the check cannot be made).
+   * @default none
+   */
+  orderOwners?: OrderOwners;
+  /**
+   * The write queue's store (journal or Redis, see lib/writes) and settings. Without one
+   * the subgraph is read-only: its mutations refuse.
+   * @default none
+   */
+  writes?: WriteQueueDeps;
+  /**
+   * The event bus `caseUpdated` reads and the change feed publishes on. Without one
+   * there is no change feed and no subscription.
+   * @default none
+   */
+  bus?: EventBus;
+  /**
+   * The change feed's settings (webhook URL and name, poll interval, …; see CaseFeedOptions), and
+   * its durable state (export cursor, last version per case), tied to the Zendesk account's
+   * identity: state of another account, or of this one re-created, is discarded.
+   * @default CaseFeedOptions' defaults, no webhook, state in memory only (a restart re-reads from now)
+   */
+  feed?: Pick<CaseFeedOptions, 'webhookUrl' | 'webhookName' | 'webhookPath' | 'signatureToleranceSeconds' | 'sequenceWaitMs' | 'pollIntervalMs' | 'exportLagSeconds' | 'knownLimit'> & {
+    state?: FeedStateStore;
+    /** Who Zendesk says it is, read once at the feed's first load. @default zendeskIdentity(zendesk) */
+    identity?: () => Promise<string>;
+  };
+}
+
+/** The service subgraph, plus the cache hook that writes and change events call. */
+export interface ServiceSubgraph extends SubgraphModule<ServiceContext> {
+  /**
+   * Drops cached entries of these tags (`SupportCase:123`, `Customer:C-000042:cases`,
+   * `Order:SO-100234:cases`) here and in every process sharing the cache, including reads in
+   * flight. Resolves false when the shared store could not record it.
+   */
+  invalidate(tags: readonly string[]): Promise<boolean>;
+  /** The change feed, when the subgraph has a bus (tests poll it explicitly). */
+  feed: CaseFeed | undefined;
+}
+
+/** A feed state kept in memory, for a subgraph given a bus but no durable state. */
+function memoryState(): FeedStateStore {
+  let state = { known: {} } as Awaited<ReturnType<FeedStateStore['load']>>;
+  return {
+    load: async () => structuredClone(state),
+    save: async (s) => {
+      state = structuredClone(s);
+    },
+  };
+}
+
+// Cached values served past their TTL report stale: true (lib/cache/freshness.ts).
+const serviceResolvers = withStaleFreshness(resolvers, { entities: [['SupportCase', 'freshness']], connections: [['Customer', 'cases']] });
+
+export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgraph {
+  const log = childLogger('subgraph:service');
+  const zendeskDesk = deps.desk ?? createServiceDesk(deps.zendesk, deps.mapping);
+  const { cache } = deps;
+  const reads: ServiceReads = cache ? cachedServiceReads(zendeskDesk, cache) : deskReads(zendeskDesk);
+  const deskWrites = createServiceDeskWrites(deps.zendesk, deps.mapping);
+  const formats = {
+    customerNumber: idFormat('a customer number', deps.mapping.customerNumber),
+    orderNumber: idFormat('an order number', deps.mapping.netsuite.orderNumber),
+  };
+  const loaderOptions = deps.maxCommentCasesPerRequest !== undefined ? { maxCommentCasesPerRequest: deps.maxCommentCasesPerRequest } : {};
+  const newLoaders = (): ReturnType<typeof createLoaders> => createLoaders(reads, loaderOptions);
+  const invalidate = async (tags: readonly string[]): Promise<boolean> => (cache ? cache.invalidate(tags) : true);
+
+  const directory = async (customerId: string): Promise<CustomerDirectoryEntry> => {
+    return cachedDirectory(cache, customerId, (k) => deskWrites.customerDirectory(k));
+  };
+  const orderOwner = async (orderId: string): Promise<string | null> => {
+    const owners = deps.orderOwners;
+    if (!owners) throw new Error('this service subgraph was started without an ERP connection, so it cannot check an order');
+    const [owner] = await cachedLookup<string>(cache, SERVICE_CACHE_KINDS.orderOwner, [orderId.toUpperCase()], (keys) => owners.customersOfOrders(keys));
+    return owner ?? null;
+  };
+  const caseCustomer = (c: Parameters<typeof customerOfCase>[0]): Promise<string | null> => customerOfCase(c, newLoaders());
+
+  const { state, identity, ...feedOptions } = deps.feed ?? {};
+  const feed = deps.bus
+    ? createCaseFeed({
+        ...feedOptions,
+        bus: deps.bus,
+        desk: createServiceDeskFeed(deps.zendesk, deps.mapping),
+        state: state ? identityBoundStore(state, { feed: 'service-cases', identity: identity ?? (() => zendeskIdentity(deps.zendesk)) }) : memoryState(),
+        invalidate: (tags) => invalidate(tags),
+        readCases: (ids) => newLoaders().caseById.loadMany(ids).then((r) => r.map((x) => (x instanceof Error ? null : x))),
+        customerOfCase: caseCustomer,
+        log,
+      })
+    : undefined;
+
+  const writes = deps.writes
+    ? createWriteCoordinator({
+        ...deps.writes.options,
+        name: 'service',
+        store: deps.writes.store,
+        invalidate: async (tags) => {
+          await invalidate(tags);
+        },
+        // An applied write is announced through the feed, under the eventId the webhook
+        // for the same change will carry, so subscribers see it once.
+        publish: async (event) => {
+          if (event.type !== CASE_WRITTEN || !feed) return;
+          const ref = event.data as unknown as CaseRef;
+          await feed.announceWrite({ caseId: ref.caseId, customerId: ref.customerId, status: ref.status, previousStatus: ref.previousStatus, changedAt: ref.version, orderId: ref.orderId });
+        },
+      })
+    : undefined;
+  if (writes) registerServiceAppliers(writes, { desk: deskWrites, directory, customerOfCase: caseCustomer });
+
+  const runtime: ServiceRuntime = { ...(writes ? { writes } : {}), ...(deps.bus ? { bus: deps.bus } : {}), orderOwner, directory };
+
+  return {
+    name: 'service',
+    schemaFile: SERVICE_SCHEMA_FILE,
+    resolvers: serviceResolvers,
+    invalidate,
+    feed,
+    createContext: ({ caller, scope }) => ({ loaders: newLoaders(), formats, caller, correlationId: scope.correlationId, newLoaders, runtime }),
+    routes(app) {
+      feed?.routes(app);
+    },
+    async start() {
+      await writes?.start();
+      await feed?.start();
+    },
+    async close() {
+      await feed?.stop();
+      await writes?.close();
+      await deps.onClose?.();
+    },
+  };
+}
