@@ -47,6 +47,31 @@ type Env = Record<string, string | undefined>;
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * What every subgraph module takes, in one shape; each adds its system client and
+ * its own options. Hosts: bootSubgraph, and tests building a module from fakes.
+ */
+export interface SubgraphDeps {
+  /** The org mapping: id formats, custom field names. */
+  mapping: OrgMapping;
+  /** The cross-request entity cache reads go through (docs/caching.md). Without one, every read goes to the system. @default none */
+  cache?: EntityCache | undefined;
+  /** Where change events go (Redis Streams to share them across replicas); closed on close() only when the subgraph made it. @default inProcessBus() */
+  bus?: EventBus;
+  /** The write queue: its durable store and settings. Without it, the subgraph's mutations refuse. @default none */
+  writes?: WriteQueueDeps;
+  /** Releases what the host opened for the subgraph, once it has stopped. @default nothing */
+  onClose?: () => Promise<void>;
+}
+
+/** A change feed's durable state (a file, or Redis) and the identity of the system it follows. */
+export interface FeedDeps {
+  /** Bound to `identity`: state of another account, or of this one before a reset, is discarded and the feed starts from now. */
+  state: FeedStateStore;
+  /** Who the system says it is, read once at the feed's first load. @default asks the system */
+  identity?: () => Promise<string>;
+}
+
 /** What every subgraph is built from. Each field is opened once per process, by bootSubgraph. */
 export interface SubgraphPlatform {
   /** The subgraph's name in config/subgraphs.json. */

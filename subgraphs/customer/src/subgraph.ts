@@ -4,12 +4,12 @@
  * a polling fallback) that keeps the cache and subscribers current.
  */
 import { fileURLToPath } from 'node:url';
-import type { OrgMapping } from '../../../lib/mapping.js';
 import type { SubgraphModule } from '../../../lib/subgraph.js';
+import type { FeedDeps, SubgraphDeps } from '../../../lib/boot.js';
 import type { SalesforceClient } from '../../../lib/clients/salesforce.js';
 import { childLogger } from '../../../lib/log.js';
 import { createCustomerDirectory, type CustomerDirectory } from './salesforce.js';
-import { quotaTtlFactor, withStaleFreshness, type EntityCache } from '../../../lib/cache/index.js';
+import { quotaTtlFactor, withStaleFreshness } from '../../../lib/cache/index.js';
 import { cachedCustomerReads } from './cached.js';
 import { createLoaders } from './loaders.js';
 import { resolvers, type CustomerContext } from './resolvers.js';
@@ -18,23 +18,13 @@ import { CUSTOMER_CHANGED, createCustomerFeed, type CustomerChangedPayload, type
 import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
 import { identityBoundStore, type FeedStateStore } from '../../../lib/feeds/state.js';
 import { salesforceIdentity } from '../../../lib/feeds/identity.js';
-import { createWriteCoordinator, type WriteCoordinator, type WriteQueueDeps } from '../../../lib/writes/index.js';
+import { createWriteCoordinator, type WriteCoordinator } from '../../../lib/writes/index.js';
 
-export interface CustomerSubgraphDeps {
+export interface CustomerSubgraphDeps extends SubgraphDeps {
   /** The Salesforce transport; the subgraph closes it when it closes. */
   salesforce: SalesforceClient;
-  /** The org mapping (field names, customer number format). */
-  mapping: OrgMapping;
-  /** Called when the subgraph closes, to release what the caller opened for it. @default none */
-  onClose?: () => Promise<void>;
   /** Replaces the Salesforce-backed directory, e.g. with a fake. @default createCustomerDirectory(salesforce, mapping) */
   directory?: CustomerDirectory;
-  /**
-   * The cross-request entity cache lookups by number go through (see docs/caching.md).
-   * Without one, every lookup goes to Salesforce.
-   * @default none
-   */
-  cache?: EntityCache;
   /**
    * Share of the daily API budget (0..1) past which engagement entries stay fresh
    * `cache.config.salesforceBudgetTtlFactor` times longer.
@@ -42,26 +32,10 @@ export interface CustomerSubgraphDeps {
    */
   budgetThreshold?: number;
   /**
-   * The write queue's store (the journal, or Redis) and settings. The subgraph builds its
-   * coordinator on it, wired to its cache and bus, registers its appliers, starts the replay
-   * worker in start() and stops it in close().
-   * @default none: the subgraph is read-only and mutations answer UPSTREAM_UNAVAILABLE
+   * The change feed (CDC with a polling fallback): replay ids in `state`, the poll watermark
+   * in `pollState`. Without it, cached entries change only by this subgraph's writes or their TTL.
    */
-  writes?: WriteQueueDeps;
-  /** Where change events and applied writes are published (topic `customer.changed`); closed on close() only when the subgraph made it. @default inProcessBus() */
-  bus?: EventBus;
-  /**
-   * The change feed (CDC with a polling fallback): where it keeps its replay ids (`state`) and
-   * poll watermark (`pollState`), both bound to the org's identity, and its timing. Without it
-   * no feed runs, and cached entries change only by this subgraph's own writes or their TTL.
-   * @default none
-   */
-  feed?: Omit<CustomerFeedOptions, 'client' | 'directory' | 'bus' | 'invalidate' | 'customerNumberField' | 'store' | 'pollStore'> & {
-    state: FeedStateStore;
-    pollState: FeedStateStore;
-    /** Who Salesforce says it is (the org), read at the feed's first load. @default salesforceIdentity(salesforce) */
-    identity?: () => Promise<string>;
-  };
+  feed?: FeedDeps & { pollState: FeedStateStore } & Omit<CustomerFeedOptions, 'client' | 'directory' | 'bus' | 'invalidate' | 'customerNumberField' | 'store' | 'pollStore'>;
 }
 /** The customer subgraph, plus the cache hook that writes and change events call. */
 export interface CustomerSubgraph extends SubgraphModule<CustomerContext> {

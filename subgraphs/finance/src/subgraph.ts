@@ -7,14 +7,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NetSuiteClient } from '../../../lib/clients/netsuite.js';
 import { childLogger } from '../../../lib/log.js';
-import type { OrgMapping } from '../../../lib/mapping.js';
 import type { SubgraphModule } from '../../../lib/subgraph.js';
-import { withStaleFreshness, type EntityCache } from '../../../lib/cache/index.js';
+import type { FeedDeps, SubgraphDeps } from '../../../lib/boot.js';
+import { withStaleFreshness } from '../../../lib/cache/index.js';
 import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
 import type { Poller } from '../../../lib/feeds/poller.js';
-import { identityBoundStore, type FeedStateStore } from '../../../lib/feeds/state.js';
+import { identityBoundStore } from '../../../lib/feeds/state.js';
 import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
-import { createWriteCoordinator, type WriteCoordinator, type WriteQueueDeps } from '../../../lib/writes/index.js';
+import { createWriteCoordinator, type WriteCoordinator } from '../../../lib/writes/index.js';
 import { cachedFinanceConnector } from './cached.js';
 import { createInvoiceFeed } from './feed.js';
 import { createFinanceLoaders } from './loaders.js';
@@ -29,50 +29,13 @@ import {
 import { createFinanceResolvers, type FinanceContext } from './resolvers.js';
 import { BILLING_EVENT_TOPIC, registerBillingWrites } from './writes.js';
 
-export interface FinanceSubgraphDeps {
+export interface FinanceSubgraphDeps extends SubgraphDeps {
   /** The NetSuite transport the connector reads through. */
   netsuite: NetSuiteClient;
-  /** The org mapping: id formats and the account's currency. */
-  mapping: OrgMapping;
-  /**
-   * The ERP connector in the domain's words, for hosts that wrap it (a cache, a fake).
-   * @default createNetSuiteFinance({ netsuite, mapping })
-   */
+  /** The ERP connector in the domain's words, for hosts that wrap it (a cache, a fake). @default createNetSuiteFinance({ netsuite, mapping }) */
   connector?: FinanceConnector;
-  /** Releases what the host opened for this subgraph. @default nothing */
-  onClose?: () => Promise<void>;
-  /**
-   * The cross-request entity cache every read goes through (see docs/caching.md);
-   * it wraps `connector`. Without one, every read goes to the ERP.
-   * @default none
-   */
-  cache?: EntityCache;
-  /**
-   * Where the change feed publishes and subscriptions read: in process, or Redis Streams
-   * shared by replicas. Closed on close() only when the subgraph made it.
-   * @default inProcessBus()
-   */
-  bus?: EventBus;
-  /**
-   * The durable store of billing writes (the journal, or Redis with replicas) and the
-   * coordinator's tuning. Without it the subgraph serves reads only, and its mutations
-   * answer INTERNAL_SERVER_ERROR saying so.
-   * @default none
-   */
-  writes?: WriteQueueDeps;
-  /**
-   * The invoice change feed: where its watermark persists and how often it polls. Started by
-   * start(), after the server listens. Without it, no invoice events are published.
-   * @default none
-   */
-  feed?: {
-    /** Tied to the ERP account's identity: state of another account, or of this one before a reset, is discarded. */
-    state: FeedStateStore;
-    intervalMs?: number;
-    overlapMs?: number;
-    /** Who the ERP says it is, read once at the feed's first load. @default netsuiteIdentity(netsuite) */
-    identity?: () => Promise<string>;
-  };
+  /** The invoice change feed, started by start(). Without it, no invoice events are published. */
+  feed?: FeedDeps & { intervalMs?: number; overlapMs?: number };
   /**
    * The ERP write connector. Give it a NetSuite client without transport retries
    * (`policy: { retries: 0 }`, sharing the account's limiter): a PATCH that adds an address

@@ -6,13 +6,14 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { NetSuiteClient } from '../../../lib/clients/netsuite.js';
-import { idFormat, type OrgMapping } from '../../../lib/mapping.js';
+import { idFormat } from '../../../lib/mapping.js';
 import type { SubgraphModule } from '../../../lib/subgraph.js';
+import type { FeedDeps, SubgraphDeps } from '../../../lib/boot.js';
 import { childLogger } from '../../../lib/log.js';
-import { withStaleFreshness, type EntityCache } from '../../../lib/cache/index.js';
+import { withStaleFreshness } from '../../../lib/cache/index.js';
 import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
 import type { Poller } from '../../../lib/feeds/poller.js';
-import { identityBoundStore, type FeedStateStore } from '../../../lib/feeds/state.js';
+import { identityBoundStore } from '../../../lib/feeds/state.js';
 import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator, type PublishedWriteEvent, type WriteCoordinator, type WriteQueueDeps } from '../../../lib/writes/index.js';
 import { cachedOrderingReads, cachedOrderReads, directOrderingReads } from './cached.js';
@@ -22,36 +23,15 @@ import { createOrderConnector, type OrderConnector } from './netsuite.js';
 import { resolvers, type OrderContext } from './resolvers.js';
 import { ORDER_RETURNS_TOPIC, ORDER_STATUS_TOPIC, registerOrderAppliers } from './writes.js';
 
-export interface OrderSubgraphDeps {
+export interface OrderSubgraphDeps extends SubgraphDeps {
   /** The NetSuite transport (its limiter is the account's shared one). */
   netsuite: NetSuiteClient;
-  /** The org mapping: order and customer number formats, custom field names, the return window. */
-  mapping: OrgMapping;
   /** Replaces the NetSuite-backed connector, e.g. with a cached one. @default createOrderConnector(netsuite, mapping) */
   connector?: OrderConnector;
-  /** Called when the subgraph closes, to release what the caller opened for it. @default none */
-  onClose?: () => Promise<void>;
-  /**
-   * The cross-request entity cache every read goes through (see docs/caching.md).
-   * Without one, every read goes to the ERP (each request still batches).
-   * @default none
-   */
-  cache?: EntityCache;
-  /**
-   * Where this subgraph's writes and idempotency records are kept (the journal in
-   * `<WRITES_DIR>/order`, or Redis), and the queue's settings. Required: a write that is
-   * not durable before the mutation answers could be lost.
-   */
+  /** Required: a write that is not durable before the mutation answers could be lost. */
   writes: WriteQueueDeps;
-  /** The event bus of order status events (Redis Streams to share it across replicas); closed on close() only when the subgraph made it. @default inProcessBus() */
-  bus?: EventBus;
-  /**
-   * The change feed: where it keeps its watermark and last-known statuses (a file, or Redis),
-   * tied to the ERP account's identity (`identity`): state of another account, or of this
-   * one before a reset, is discarded and the feed starts from now. `enabled: false` leaves
-   * polling to another replica or process. @default polls every 5 s
-   */
-  feed: OrderFeedOptions & { state: FeedStateStore; enabled?: boolean; identity?: () => Promise<string> };
+  /** The order status feed; `enabled: false` leaves polling to another replica or process. */
+  feed: FeedDeps & OrderFeedOptions & { enabled?: boolean };
   /** Clock for the return window. @default Date.now */
   now?: () => number;
 }

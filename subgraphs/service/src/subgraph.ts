@@ -7,14 +7,15 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { ZendeskClient } from '../../../lib/clients/zendesk.js';
-import { idFormat, type OrgMapping } from '../../../lib/mapping.js';
+import { idFormat } from '../../../lib/mapping.js';
 import type { SubgraphModule } from '../../../lib/subgraph.js';
+import type { FeedDeps, SubgraphDeps } from '../../../lib/boot.js';
 import { childLogger } from '../../../lib/log.js';
-import { withStaleFreshness, type EntityCache } from '../../../lib/cache/index.js';
+import { withStaleFreshness } from '../../../lib/cache/index.js';
 import type { EventBus } from '../../../lib/events/bus.js';
 import { identityBoundStore, type FeedStateStore } from '../../../lib/feeds/state.js';
 import { zendeskIdentity } from '../../../lib/feeds/identity.js';
-import { createWriteCoordinator, type WriteQueueDeps } from '../../../lib/writes/index.js';
+import { createWriteCoordinator } from '../../../lib/writes/index.js';
 import { SERVICE_CACHE_KINDS, cachedDirectory, cachedLookup, cachedServiceReads } from './cached.js';
 import type { OrderOwners } from './erp.js';
 import { createCaseFeed, type CaseFeed, type CaseFeedOptions } from './feed.js';
@@ -25,53 +26,18 @@ import { createServiceDesk, createServiceDeskFeed, createServiceDeskWrites, type
 
 export const SERVICE_SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema.graphql');
 
-export interface ServiceSubgraphDeps {
+export interface ServiceSubgraphDeps extends SubgraphDeps {
   zendesk: ZendeskClient;
-  mapping: OrgMapping;
-  /**
-   * Cases whose comments one request may read (one Zendesk call each).
-   * @default 25
-   */
+  /** Cases whose comments one request may read (one Zendesk call each). @default 25 */
   maxCommentCasesPerRequest?: number;
-  /** Called by close(), e.g. to disconnect a Redis client the limiter uses. */
-  onClose?: () => Promise<void>;
   /** Replaces the Zendesk-backed service desk, e.g. with a fake. @default createServiceDesk(zendesk, mapping) */
   desk?: ServiceDesk;
-  /**
-   * The cross-request entity cache every read goes through (see docs/caching.md).
-   * Without one, every read goes to Zendesk.
-   * @default none
-   */
-  cache?: EntityCache;
-  /**
-   * Where the ERP says whose an order is, to check openCase's orderId. Without it,
-   * a case about an order is refused (the check cannot be made).
-   * @default none
-   */
+  /** Who owns an order, to check openCase's orderId. Without it, a case about an order is refused (the check cannot be made). @default none */
   orderOwners?: OrderOwners;
-  /**
-   * The write queue's store (journal or Redis, see lib/writes) and settings. Without one
-   * the subgraph is read-only: its mutations refuse.
-   * @default none
-   */
-  writes?: WriteQueueDeps;
-  /**
-   * The event bus `caseUpdated` reads and the change feed publishes on. Without one
-   * there is no change feed and no subscription.
-   * @default none
-   */
+  /** Without a bus there is no change feed and no subscription. @default none */
   bus?: EventBus;
-  /**
-   * The change feed's settings (webhook URL and name, poll interval, …; see CaseFeedOptions), and
-   * its durable state (export cursor, last version per case), tied to the Zendesk account's
-   * identity: state of another account, or of this one re-created, is discarded.
-   * @default CaseFeedOptions' defaults, no webhook, state in memory only (a restart re-reads from now)
-   */
-  feed?: Pick<CaseFeedOptions, 'webhookUrl' | 'webhookName' | 'webhookPath' | 'signatureToleranceSeconds' | 'sequenceWaitMs' | 'pollIntervalMs' | 'exportLagSeconds' | 'knownLimit'> & {
-    state?: FeedStateStore;
-    /** Who Zendesk says it is, read once at the feed's first load. @default zendeskIdentity(zendesk) */
-    identity?: () => Promise<string>;
-  };
+  /** The case feed (webhooks backed by the export). @default CaseFeedOptions' defaults, no webhook, state in memory only */
+  feed?: FeedDeps & Pick<CaseFeedOptions, 'webhookUrl' | 'webhookName' | 'webhookPath' | 'signatureToleranceSeconds' | 'sequenceWaitMs' | 'pollIntervalMs' | 'exportLagSeconds' | 'knownLimit'>;
 }
 
 /** The service subgraph, plus the cache hook that writes and change events call. */
