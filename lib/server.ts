@@ -95,3 +95,14 @@ export function closeOnSignals(services: RunningService[], log = childLogger('pr
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
 }
+
+/** Starts listening; resolves with the server's /graphql URL once it does (the real port when 0 was asked). */
+export async function listenGraphQL(server: Server, listen: { port: number; host: string }): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : listen.port;
+  return `http://${listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host}:${port}/graphql`;
+}

@@ -26,7 +26,7 @@ import { serveSubgraphSubscriptions } from './subscriptions.js';
 import { ArgumentRulesPlugin, type ArgumentRules } from './arguments.js';
 import { loadCommonConfig, loadMetricsConfig } from './config.js';
 import { serveMetrics } from './metrics.js';
-import { createAppServer, jsonErrorHandler, SUBGRAPH_BODY_LIMIT, type RunningService } from './server.js';
+import { createAppServer, jsonErrorHandler, listenGraphQL, SUBGRAPH_BODY_LIMIT, type RunningService } from './server.js';
 
 export type { RunningService } from './server.js';
 import { CACHE_REPORT_EXTENSION, collectCacheReport, currentCacheReport, instrumentCacheReport } from './cache/index.js';
@@ -311,13 +311,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
       })
     : undefined;
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(listen.port, listen.host, () => resolve());
-  });
-  const addr = httpServer.address();
-  const port = typeof addr === 'object' && addr ? addr.port : listen.port;
-  const url = `http://${listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host}:${port}/graphql`;
+  const url = await listenGraphQL(httpServer, listen);
   log.info({ url }, 'subgraph listening');
   await mod.start?.();
   return {

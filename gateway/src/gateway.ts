@@ -21,7 +21,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloGateway, IntrospectAndCompose, type ServiceEndpointDefinition, type ServiceMap } from '@apollo/gateway';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from '../../lib/context.js';
 import { formatError } from '../../lib/errors.js';
-import { createAppServer, type RunningService } from '../../lib/server.js';
+import { createAppServer, listenGraphQL, type RunningService } from '../../lib/server.js';
 import { childLogger } from '../../lib/log.js';
 import { loadMetricsConfig } from '../../lib/config.js';
 import { serveMetrics } from '../../lib/metrics.js';
@@ -300,13 +300,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(opts.port, opts.host, () => resolve());
-  });
-  const addr = httpServer.address();
-  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
-  const url = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}/graphql`;
+  const url = await listenGraphQL(httpServer, opts);
   log.info({ url }, 'gateway listening');
   return {
     name: 'gateway',
