@@ -4,14 +4,18 @@
  * budget) and in process otherwise. Applied right after authentication, before
  * the request is parsed, so a caller over its budget costs almost nothing.
  *
- * A fixed one-minute window (INCR plus PEXPIRE NX on a key per caller and
- * minute): one round trip, and a key that disappears on its own. lib/limits.ts
- * limits what we send to a system of record and waits for a permit; this
- * refuses at once instead, so it is a different, smaller tool.
+ * rate-limiter-flexible counts: in Redis one atomic script (SET NX EX, INCRBY,
+ * PTTL) on a key that expires on its own, in process a map whose keys expire on
+ * timers. Windows are fixed clock minutes, so the minute is part of the key and
+ * Retry-After is the time left in it; the library's own windows would start at
+ * each caller's first operation. lib/limits.ts limits what we send to a system
+ * of record and waits for a permit; this refuses at once instead, so it is a
+ * different, smaller tool.
  */
 import { GraphQLError } from 'graphql';
 import { HeaderMap } from '@apollo/server';
 import type { RedisClientType } from 'redis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../lib/errors.js';
 import { childLogger } from '../../lib/log.js';
 import type { Caller } from '../../lib/auth/index.js';
@@ -35,39 +39,34 @@ export interface CallerRateLimiter {
 }
 
 export function createCallerRateLimiter(opts: RateLimitOptions = {}): CallerRateLimiter {
-  const perMinute = opts.perMinute ?? 600;
-  const prefix = `${opts.namespace ?? 'rsg'}:gateway:rate`;
-  const local = new Map<string, { window: number; count: number }>();
+  // A key outlives its minute, so that replicas whose clocks differ a little still count in the same one.
+  const limits = { points: opts.perMinute ?? 600, duration: (2 * WINDOW_MS) / 1000, keyPrefix: `${opts.namespace ?? 'rsg'}:gateway:rate` };
+  const local = new RateLimiterMemory(limits);
+  // Fails at once while the client is not connected rather than waiting in its offline queue.
+  const shared = opts.redis ? new RateLimiterRedis({ ...limits, storeClient: opts.redis, useRedisPackage: true, rejectIfRedisNotReady: true }) : undefined;
 
-  const count = async (key: string, window: number): Promise<number> => {
-    if (opts.redis) {
-      const k = `${prefix}:${key}:${window}`;
+  /** The library resolves under the limit and rejects with its result over it; anything else it rejects with is a store failure. */
+  const consume = async (key: string): Promise<RateLimiterRes> => {
+    const outcome = (limiter: RateLimiterMemory | RateLimiterRedis): Promise<RateLimiterRes> =>
+      limiter.consume(key).catch((e: unknown) => (e instanceof RateLimiterRes ? e : Promise.reject(e)));
+    if (shared) {
       try {
-        const [n] = (await opts.redis.multi().incr(k).pExpire(k, WINDOW_MS * 2, 'NX').exec()) as unknown as [number, number];
-        return Number(n);
+        return await outcome(shared);
       } catch (e) {
         // Best effort: an unreachable Redis must not take the graph down with it.
         // Fall back to this replica's own count, and say so.
         log.warn({ err: e }, 'rate limit store unavailable; counting in process');
       }
     }
-    const entry = local.get(key);
-    if (!entry || entry.window !== window) {
-      // Drop other callers' stale windows now and then so the map stays small.
-      if (local.size > 10_000) for (const [k, v] of local) if (v.window !== window) local.delete(k);
-      local.set(key, { window, count: 1 });
-      return 1;
-    }
-    entry.count += 1;
-    return entry.count;
+    return outcome(local);
   };
 
   return {
     async take(caller, now = Date.now()) {
       const window = Math.floor(now / WINDOW_MS);
-      const n = await count(`${caller.via}:${caller.subject}`, window);
-      if (n > perMinute) return { phase: 'limited', retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000)) };
-      return { phase: 'allowed', remaining: perMinute - n };
+      const res = await consume(`${caller.via}:${caller.subject}:${window}`);
+      if (res.consumedPoints > limits.points) return { phase: 'limited', retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000)) };
+      return { phase: 'allowed', remaining: res.remainingPoints };
     },
   };
 }

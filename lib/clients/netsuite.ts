@@ -58,6 +58,11 @@ export function suiteqlString(value: string): string {
 }
 
 // ------------------------------------------------------------------ OAuth 1.0a (token-based authentication)
+// Ours rather than the oauth-1.0a package (2.2.6), which fails RFC 5849's own base-string example
+// (section 3.4.1.1), the rules NetSuite states for TBA: it keeps the base URI as written (no lowercase
+// host, default port kept), reads the query with decodeURIComponent (`+` stays `+`, names stay encoded,
+// a stray `%` throws), keeps one value per name where a URL parameter meets a body parameter, and draws
+// the nonce and timestamp itself. The vectors are in test/clients/netsuite-signer.test.ts.
 
 /** The credentials of one integration record plus one access token. */
 export interface TbaCredentials {

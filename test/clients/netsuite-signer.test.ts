@@ -30,6 +30,30 @@ describe('OAuth 1.0a signer', () => {
     );
   });
 
+  it('builds the base string of RFC 5849 section 3.4.1.1: repeated, encoded and empty names, a form body with +', () => {
+    const oauth = Object.entries({ oauth_consumer_key: '9djdj82h48djs9d2', oauth_token: 'kkk9d7dh3k39sjv7', oauth_signature_method: 'HMAC-SHA1', oauth_timestamp: '137131201', oauth_nonce: '7d8f3e4a' });
+    // The request's form body is `c2&a3=2+q`.
+    expect(signatureBaseString('POST', 'http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b', [...oauth, ...new URLSearchParams('c2&a3=2+q')])).toBe(
+      'POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q%26a3%3Da%26b5%3D%253D%25253D%26c%2540%3D%26c2%3D%26oauth_consumer_key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk9d7dh3k39sjv7',
+    );
+  });
+
+  it("builds the base string of NetSuite's TBA example (HMAC-SHA256, step one of the authorization flow)", () => {
+    // NetSuite Help Center, "Constructing the Signature for Step One of the TBA Authorization Flow" (section_157652390285).
+    const params = Object.entries({
+      oauth_callback: 'https://my.example.com/TBA/?callbackRequest',
+      oauth_consumer_key: '60712990bc09623786e7047c226bcb3f86d49dca0b04efc21001dc76d97a81f5',
+      oauth_nonce: 'bUvpxBX93OWo0FLswq5M',
+      oauth_signature_method: 'HMAC-SHA256',
+      oauth_timestamp: '1575998103',
+      oauth_version: '1.0',
+      role: '45678',
+    });
+    expect(signatureBaseString('POST', 'https://1234567.restlets.api.netsuite.com/rest/requesttoken', params)).toBe(
+      'POST&https%3A%2F%2F1234567.restlets.api.netsuite.com%2Frest%2Frequesttoken&oauth_callback%3Dhttps%253A%252F%252Fmy.example.com%252FTBA%252F%253FcallbackRequest%26oauth_consumer_key%3D60712990bc09623786e7047c226bcb3f86d49dca0b04efc21001dc76d97a81f5%26oauth_nonce%3DbUvpxBX93OWo0FLswq5M%26oauth_signature_method%3DHMAC-SHA256%26oauth_timestamp%3D1575998103%26oauth_version%3D1.0%26role%3D45678',
+    );
+  });
+
   it('normalizes the base URI: lowercase host, default port dropped, query removed', () => {
     const b = signatureBaseString('GET', 'HTTPS://Example.COM:443/r%20v/x?b=2&a=1', []);
     expect(b).toBe('GET&https%3A%2F%2Fexample.com%2Fr%2520v%2Fx&a%3D1%26b%3D2');

@@ -3,11 +3,13 @@
  * intention. docs/caching.md ("Response cache") explains the design.
  */
 import type { ApolloServerPlugin, PersistedQueryOptions } from '@apollo/server';
+import { KeyvAdapter } from '@apollo/utils.keyvadapter';
+import { PrefixingKeyValueCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type Keyv from 'keyv';
 import type { Logger } from 'pino';
 import { createCacheStore, type CacheStore } from '../../../lib/cache/index.js';
 import { childLogger } from '../../../lib/log.js';
 import type { GatewayContext } from '../context.js';
-import { KeyvKeyValueCache } from './apq.js';
 import { ResponseCacheEngine } from './engine.js';
 import { ResponseCachePlugin } from './plugin.js';
 import { localTagVersions, sharedTagVersions } from './versions.js';
@@ -75,8 +77,21 @@ export async function createResponseCache(opts: ResponseCacheOptions = {}): Prom
   return {
     phase: versions.phase,
     plugin: ResponseCachePlugin(engine, namespace),
-    persistedQueries: store.phase === 'redis' ? { cache: new KeyvKeyValueCache(store.keyv, `${namespace}:apq:`) } : undefined,
+    persistedQueries: store.phase === 'redis' ? { cache: persistedQueryCache(store.keyv, namespace) } : undefined,
     invalidate: (tags) => engine.bump(tags),
     close: () => store.close(),
   };
+}
+
+/**
+ * Apollo's own KeyValueCache over keyv (@apollo/utils.keyvadapter: seconds to
+ * milliseconds, reads batched into one MGET), so a query registered with one
+ * replica is known to all. Apollo Server prefixes `apq:` itself, so a hash is
+ * the keyv key `<namespace>:apq:apq:<sha256>`, the key it has always had.
+ */
+function persistedQueryCache(keyv: Keyv, namespace: string): KeyValueCache<string> {
+  // The adapter is CommonJS, so the checker sees keyv's CommonJS declarations there and its ESM ones here:
+  // one class at run time, two to TypeScript.
+  const shared = keyv as unknown as ConstructorParameters<typeof KeyvAdapter<string>>[0];
+  return new PrefixingKeyValueCache(new KeyvAdapter<string>(shared), `${namespace}:apq:`);
 }
