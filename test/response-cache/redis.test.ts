@@ -65,7 +65,12 @@ describe.skipIf(!REDIS_URL)('response cache on Redis (skipped: REDIS_URL is not 
     await redis.connect();
     try {
       // Apollo Server prefixes `apq:` itself, keyv `keyv::`; the namespace keeps it among the stack's keys, which the stack deletes.
-      expect(await redis.get(`keyv::${cache.namespace}:apq:apq:${sha256Hash}`)).not.toBeNull();
+      const apqKey = `keyv::${cache.namespace}:apq:apq:${sha256Hash}`;
+      expect(await redis.get(apqKey)).not.toBeNull();
+      // Registrations expire: anyone may register a query.
+      const ttl = await redis.pTTL(apqKey);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(86_400_000);
     } finally {
       await redis.quit();
     }

@@ -14,6 +14,9 @@ import { ResponseCacheEngine } from './engine.js';
 import { ResponseCachePlugin } from './plugin.js';
 import { localTagVersions, sharedTagVersions } from './versions.js';
 
+/** How long a persisted query stays registered in Redis: a day. */
+export const PERSISTED_QUERY_TTL_SECONDS = 86_400;
+
 export { noteSubgraphFetch, takeSubgraphReport } from './collector.js';
 export { subgraphFetches } from './metrics.js';
 export type { SkipReason } from './engine.js';
@@ -77,7 +80,8 @@ export async function createResponseCache(opts: ResponseCacheOptions = {}): Prom
   return {
     phase: versions.phase,
     plugin: ResponseCachePlugin(engine, namespace),
-    persistedQueries: store.phase === 'redis' ? { cache: persistedQueryCache(store.keyv, namespace) } : undefined,
+    // Anyone may register a query, so registrations expire (a client whose hash is gone registers it again).
+    persistedQueries: store.phase === 'redis' ? { cache: persistedQueryCache(store.keyv, namespace), ttl: PERSISTED_QUERY_TTL_SECONDS } : undefined,
     invalidate: (tags) => engine.bump(tags),
     close: () => store.close(),
   };
