@@ -9,7 +9,18 @@
 import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
 import { HeaderMap } from '@apollo/server';
-import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type FlattenedJWSInput,
+  type JSONWebKeySet,
+  type JWTHeaderParameters,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { z } from 'zod';
 import { ConfigError } from '../../lib/config.js';
 import { ErrorCode } from '../../lib/errors.js';
@@ -52,6 +63,14 @@ export interface AuthOptions {
   production?: boolean;
   /** The protection space named in every WWW-Authenticate challenge (RFC 6750 §3). @default DEFAULT_REALM */
   realm?: string;
+  /**
+   * How many verified tokens are remembered, so that a client's next request costs no
+   * signature check. A remembered token is accepted until it expires, and only while the
+   * key that verified it is still the one the JWKS gives for it. 0 remembers none. @default 10000
+   */
+  rememberTokens?: number;
+  /** With a JWKS URL: how long fetched keys are used before the JWKS is fetched again, so a removed key stops verifying. @default 600000 (10 min) */
+  jwksMaxAgeMs?: number;
 }
 
 /** The realm of the gateway's challenges when none is configured. */
@@ -116,10 +135,10 @@ function rolesFrom(value: unknown): string[] {
   return [];
 }
 
-function keyResolver(source: JwksSource): JWTVerifyGetKey {
+function keyResolver(source: JwksSource, maxAgeMs: number | undefined): JWTVerifyGetKey {
   switch (source.phase) {
     case 'url':
-      return createRemoteJWKSet(new URL(source.url));
+      return createRemoteJWKSet(new URL(source.url), maxAgeMs !== undefined ? { cacheMaxAge: maxAgeMs, cooldownDuration: Math.min(30_000, maxAgeMs) } : {});
     case 'file': {
       let jwks: JSONWebKeySet;
       try {
@@ -148,6 +167,32 @@ function reasonOf(e: unknown): string {
   return 'the token could not be verified';
 }
 
+type Authenticated = Extract<Authentication, { phase: 'authenticated' }>;
+
+/** A token that verified, with what verified it. */
+interface Remembered {
+  result: Authenticated;
+  header: JWTHeaderParameters;
+  /** The key that verified the signature, as the JWKS resolver gave it. */
+  key: unknown;
+  jws: FlattenedJWSInput;
+  /** exp plus the clock tolerance, in ms. */
+  untilMs: number;
+}
+
+/**
+ * The key the JWKS gives now for a remembered token's header, or undefined when it gives
+ * none (the key left the JWKS, or it cannot be fetched): the token is then verified afresh.
+ * Keys of an unchanged JWKS are the same objects, so a new object means new keys.
+ */
+async function currentKey(getKey: JWTVerifyGetKey, known: Remembered): Promise<unknown> {
+  try {
+    return await getKey(known.header, known.jws);
+  } catch {
+    return undefined;
+  }
+}
+
 export function createAuthenticator(opts: AuthOptions): Authenticator {
   const production = opts.production ?? process.env.NODE_ENV === 'production';
   if (opts.allowAnonymous && production) {
@@ -159,7 +204,8 @@ export function createAuthenticator(opts: AuthOptions): Authenticator {
       throw new ConfigError(`AUTH_ALGORITHMS: ${a} is not accepted; expected asymmetric algorithms among ${ASYMMETRIC_ALGORITHMS.join(', ')}`);
     }
   }
-  const getKey = keyResolver(opts.jwks);
+  const getKey = keyResolver(opts.jwks, opts.jwksMaxAgeMs);
+  const remembered = opts.rememberTokens === 0 ? undefined : new LRUCache<string, Remembered>({ max: opts.rememberTokens ?? 10_000 });
   const rolesClaim = opts.rolesClaim ?? 'roles';
   const customerIdClaim = opts.customerIdClaim ?? 'sub';
   // `null`: no bearer token came, so the challenge reports no error.
@@ -187,9 +233,14 @@ export function createAuthenticator(opts: AuthOptions): Authenticator {
       }
       const m = /^Bearer[ ]+([A-Za-z0-9_.~+/=-]+)$/i.exec(value.trim());
       if (!m?.[1]) return reject('expected an Authorization header of the form "Bearer <token>"');
+      const token = m[1];
+      const known = remembered?.get(token);
+      if (known && Date.now() < known.untilMs && (await currentKey(getKey, known)) === known.key) return known.result;
       let payload: JWTPayload;
+      let protectedHeader: JWTHeaderParameters;
+      let key: unknown;
       try {
-        ({ payload } = await jwtVerify(m[1], getKey, {
+        ({ payload, protectedHeader, key } = await jwtVerify(token, getKey, {
           issuer: opts.issuer,
           audience: opts.audience,
           algorithms,
@@ -197,6 +248,7 @@ export function createAuthenticator(opts: AuthOptions): Authenticator {
           requiredClaims: ['exp', 'sub'],
         }));
       } catch (e) {
+        remembered?.delete(token);
         // A JWKS that timed out or could not be fetched (not a JOSE verdict) says nothing about the token.
         const unverifiable = e instanceof joseErrors.JWKSTimeout || !(e instanceof joseErrors.JOSEError);
         return { ...reject(reasonOf(e)), ...(unverifiable ? { unverifiable } : {}) } as Authentication;
@@ -216,7 +268,11 @@ export function createAuthenticator(opts: AuthOptions): Authenticator {
       }
       try {
         const caller = makeCaller({ subject: payload.sub ?? '', roles, customerId, via: 'token' });
-        return { phase: 'authenticated', caller, expiresAt: payload.exp ? new Date(payload.exp * 1000) : undefined };
+        const result: Authenticated = { phase: 'authenticated', caller, expiresAt: payload.exp ? new Date(payload.exp * 1000) : undefined };
+        // exp is required, so every remembered token has an end; jwtVerify accepted it up to the tolerance past it.
+        const [protectedPart = '', payloadPart = '', signature = ''] = token.split('.');
+        remembered?.set(token, { result, header: protectedHeader, key, jws: { protected: protectedPart, payload: payloadPart, signature }, untilMs: ((payload.exp ?? 0) + clockToleranceSeconds) * 1000 });
+        return result;
       } catch (e) {
         if (e instanceof CallerError) return reject(e.message);
         throw e;
@@ -275,7 +331,7 @@ const csv = (v: string | undefined): string[] => (v ?? '').split(',').map((s) =>
  * Authentication settings from the environment: AUTH_JWKS_URL or AUTH_JWKS_FILE,
  * AUTH_ISSUER, AUTH_AUDIENCE (comma-separated lists accepted), AUTH_ALGORITHMS,
  * AUTH_CLOCK_TOLERANCE_SECONDS, AUTH_ROLES_CLAIM, AUTH_CUSTOMER_ID_CLAIM,
- * GATEWAY_ALLOW_ANONYMOUS (development only).
+ * AUTH_REMEMBER_TOKENS, AUTH_JWKS_MAX_AGE_SECONDS, GATEWAY_ALLOW_ANONYMOUS (development only).
  */
 export function loadAuthOptions(env: Record<string, string | undefined> = process.env): AuthOptions {
   const production = env.NODE_ENV === 'production';
@@ -290,6 +346,8 @@ export function loadAuthOptions(env: Record<string, string | undefined> = proces
       AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
       AUTH_CUSTOMER_ID_CLAIM: z.string().min(1).default('sub'),
       GATEWAY_ALLOW_ANONYMOUS: z.enum(['true', 'false', '1', '0']).default('false'),
+      AUTH_REMEMBER_TOKENS: z.coerce.number().int().min(0).default(10_000),
+      AUTH_JWKS_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(600),
     })
     .safeParse(env);
   if (!c.success) {
@@ -309,6 +367,8 @@ export function loadAuthOptions(env: Record<string, string | undefined> = proces
     rolesClaim: v.AUTH_ROLES_CLAIM,
     customerIdClaim: v.AUTH_CUSTOMER_ID_CLAIM,
     allowAnonymous: v.GATEWAY_ALLOW_ANONYMOUS === 'true' || v.GATEWAY_ALLOW_ANONYMOUS === '1',
+    rememberTokens: v.AUTH_REMEMBER_TOKENS,
+    jwksMaxAgeMs: v.AUTH_JWKS_MAX_AGE_SECONDS * 1000,
     production,
   };
 }
