@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BenchResults, Measurement, SoakResults } from './run.js';
 import { entityTotals, hitRatio, type CacheLayers } from './metrics.js';
-import { subscriptionReport } from './subscriptions.js';
+import { subscriptionReport } from './subscriptions/index.js';
 
 const root = join(import.meta.dirname, '..');
 const resultsDir = join(root, 'bench', 'results');
