@@ -12,8 +12,8 @@
  *
  * This file runs the generation; each system's records are drawn in its own
  * file: `customers.ts` (the customer every system shares, and the guaranteed
- * fixtures tests rely on), `salesforce.ts`, `netsuite.ts` and
- * `netsuite-orders.ts`, and `zendesk.ts`.
+ * fixtures tests rely on), `salesforce.ts`, `netsuite.ts` with
+ * `netsuite-orders.ts` and `netsuite-numbering.ts`, and `zendesk.ts`.
  */
 import { STREAM, streamSeed } from './common.js';
 import { drawCustomer, MAX_CUSTOMERS, NameBook } from './customers.js';

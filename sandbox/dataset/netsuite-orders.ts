@@ -1,9 +1,9 @@
 /**
  * The ERP's transactions: sales orders and what follows them (shipments,
  * invoices, payments, return authorizations and credit memos), drawn per
- * customer, then numbered in time order as NetSuite numbers them.
+ * customer; `netsuite-numbering.ts` then numbers them in time order as NetSuite does.
  */
-import { addDays, between, DAY, dayOf, formatCents, HOUR, isoMs, MINUTE, STREAM, streamSeed, weighted } from './common.js';
+import { addDays, between, DAY, dayOf, HOUR, MINUTE, STREAM, streamSeed, weighted } from './common.js';
 import type { Customer, Fixture, OrderForce } from './customers.js';
 import type {
   NsBool,
@@ -11,15 +11,12 @@ import type {
   NsItem,
   NsTranType,
   NsTransaction,
-  NsTransactionLine,
   NsTransactionLink,
 } from './model.js';
 import { RETURN_REASONS } from './names.js';
 import { createRandom, type Random } from './random.js';
 
 type Channel = NonNullable<NsTransaction['custbody_sales_channel']>;
-
-const TRANSACTION_ID_BASE = 5000;
 
 /** The customer as its transactions see it: its terms and credit hold, and its orders once drawn. */
 export interface ErpCustomer extends Customer {
@@ -67,29 +64,19 @@ export interface TxDraft {
   tranid: string;
 }
 
-interface LinkDraft {
+export interface LinkDraft {
   invoice: TxDraft;
   doc: TxDraft;
   linktype: NsTransactionLink['linktype'];
   cents: number;
 }
 
-const linesCents = (lines: readonly LineDraft[]): number => {
+export const linesCents = (lines: readonly LineDraft[]): number => {
   let sum = 0;
   for (const l of lines) sum += l.quantity * l.rateCents;
   return sum;
 };
 
-const txTotalCents = (tx: TxDraft): number => tx.amountCents ?? linesCents(tx.lines);
-
-const TRANID: Readonly<Record<NsTranType, readonly [string, number]>> = {
-  SalesOrd: ['SO-', 100001],
-  CustInvc: ['INV-', 300001],
-  CustPymt: ['PMT-', 400001],
-  RtnAuth: ['RMA-', 500001],
-  CustCred: ['CM-', 600001],
-  ItemShip: ['SHIP-', 700001],
-};
 
 export class Transactions {
   private readonly txs: TxDraft[] = [];
@@ -446,67 +433,9 @@ export class Transactions {
     return null;
   }
 
-  /** Numbers follow time, as in NetSuite: ids and tranids both increase with the creation date. */
-  finish(): { transactions: NsTransaction[]; lines: NsTransactionLine[]; links: NsTransactionLink[] } {
-    const ordered = [...this.txs].sort((a, b) => a.createdMs - b.createdMs || a.seq - b.seq);
-    const next: Record<NsTranType, number> = {
-      SalesOrd: TRANID.SalesOrd[1],
-      CustInvc: TRANID.CustInvc[1],
-      CustPymt: TRANID.CustPymt[1],
-      RtnAuth: TRANID.RtnAuth[1],
-      CustCred: TRANID.CustCred[1],
-      ItemShip: TRANID.ItemShip[1],
-    };
-    const transactions: NsTransaction[] = [];
-    const lines: NsTransactionLine[] = [];
-    let lineId = 0;
-    ordered.forEach((d, index) => {
-      d.id = TRANSACTION_ID_BASE + index + 1;
-      d.tranid = `${TRANID[d.type][0]}${next[d.type]}`;
-      next[d.type] += 1;
-      const total = txTotalCents(d);
-      transactions.push({
-        id: d.id,
-        tranid: d.tranid,
-        type: d.type,
-        entity: d.customer.nsId,
-        status: d.status,
-        trandate: dayOf(d.createdMs),
-        duedate: d.duedate,
-        createddate: isoMs(d.createdMs),
-        lastmodifieddate: isoMs(Math.max(d.createdMs, d.modifiedMs)),
-        currency: 1,
-        foreigntotal: formatCents(total),
-        foreignamountremaining: d.remainingCents === null ? null : formatCents(d.remainingCents),
-        createdfrom: d.from ? d.from.id : null,
-        externalid: null,
-        memo: d.memo,
-        paymentmethod: d.paymentmethod,
-        custbody_sales_channel: d.channel,
-        custbody_wms_released: d.type === 'SalesOrd' ? d.wms : null,
-        shipcarrier: d.carrier,
-        trackingnumbers: d.tracking,
-        custbody_return_reason: d.reason,
-      });
-      d.lines.forEach((l, i) => {
-        lineId += 1;
-        lines.push({
-          id: lineId,
-          transaction: d.id,
-          linesequencenumber: i + 1,
-          item: l.item.item.id,
-          memo: l.item.item.displayname,
-          quantity: l.quantity,
-          rate: formatCents(l.rateCents),
-          foreignamount: formatCents(l.quantity * l.rateCents),
-          quantityshiprecv: l.shipRecv,
-        });
-      });
-    });
-    const links = this.links
-      .map((l) => ({ previousdoc: l.invoice.id, nextdoc: l.doc.id, linktype: l.linktype, foreignamount: formatCents(l.cents) }))
-      .sort((a, b) => a.nextdoc - b.nextdoc || a.previousdoc - b.previousdoc);
-    return { transactions, lines, links };
+  /** What was drawn, for numbering once every customer's orders are in. */
+  drafts(): { txs: readonly TxDraft[]; links: readonly LinkDraft[] } {
+    return { txs: this.txs, links: this.links };
   }
 }
 

@@ -1,12 +1,14 @@
 /**
  * The ERP's part of the dataset (NetSuite): terms, the item catalog and one
  * customer record per customer (terms, credit, addresses). The customers'
- * orders and what follows them are drawn in `netsuite-orders.ts`.
+ * orders and what follows them are drawn in `netsuite-orders.ts` and numbered
+ * in `netsuite-numbering.ts`.
  */
 import { between, formatCents, HOUR, isoMs, MINUTE, STREAM, streamSeed, weighted } from './common.js';
 import type { CountryCode, Customer } from './customers.js';
 import type { NetSuiteData, NsAddress, NsCustomer, NsTerm } from './model.js';
 import { COUNTRIES, PRODUCT_ADJECTIVES, PRODUCT_FAMILIES, PRODUCT_MATERIALS } from './names.js';
+import { numberTransactions } from './netsuite-numbering.js';
 import { Transactions, type CatalogItem, type ErpCustomer } from './netsuite-orders.js';
 import { createRandom, type Random } from './random.js';
 
@@ -164,7 +166,8 @@ export class NetSuiteRecords {
 
   /** Numbers the transactions, which gives the orders the tranids that tickets quote. */
   data(): NetSuiteData {
-    const { transactions, lines, links } = this.transactions.finish();
+    const { txs, links: drafted } = this.transactions.drafts();
+    const { transactions, lines, links } = numberTransactions(txs, drafted);
     return {
       terms: TERMS.map((t) => ({ ...t })),
       items: this.catalog.map((c) => c.item),
