@@ -8,8 +8,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BenchResults, Measurement, SoakResults } from './run.js';
+import { SUBGRAPHS } from '../lib/manifest.js';
 import { entityTotals, hitRatio, type CacheLayers } from './metrics.js';
-import { subscriptionReport } from './subscriptions.js';
+import { subscriptionReport } from './subscriptions/index.js';
 
 const root = join(import.meta.dirname, '..');
 const resultsDir = join(root, 'bench', 'results');
@@ -188,15 +189,17 @@ function soakSection(soak: SoakResults): string[] {
   const whole = soakTotals(soak.chunks);
   const steadyChunks = soak.chunks.filter((c) => c.startSecond >= soak.steadyAfterSeconds);
   const steady = soakTotals(steadyChunks);
+  // The graph's subgraphs, then any other the run measured (one since removed from the manifest).
+  const subgraphs = [...new Set([...SUBGRAPHS.map((e) => e.name), ...soak.chunks.flatMap((c) => Object.keys(c.cacheLayers.entityCache))])];
   out.push(
     `${soak.ratePerSec} agent customer-360 views a second for ${soak.minutes} minutes, Zipf(1.1) over every customer of the dataset, latency profile \`${soak.profile}\`, at the product's default TTLs (docs/caching.md), through ${soak.gateway === 'ours' ? 'our gateway' : soak.gateway}. Each row is one minute; calls per view come from the sandboxes' counts for that minute's correlation id, hit ratios from our processes' /metrics. "Steady state" is from second ${soak.steadyAfterSeconds} on, once the engagement TTL has passed.`,
     '',
-    '| minute | views | ok | p50 ms | p95 ms | SF / view | NS / view | ZD / view | response-cache hits | entity-cache hits (customer / order / finance / service) | gateway CPU | gateway RSS MB |',
+    `| minute | views | ok | p50 ms | p95 ms | SF / view | NS / view | ZD / view | response-cache hits | entity-cache hits (${subgraphs.join(' / ')}) | gateway CPU | gateway RSS MB |`,
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const c of soak.chunks) {
     const t = soakTotals([c]);
-    const subs = ['customer', 'order', 'finance', 'service'].map((n) => pct(t.entityBySubgraph[n] ?? null)).join(' / ');
+    const subs = subgraphs.map((n) => pct(t.entityBySubgraph[n] ?? null)).join(' / ');
     out.push(
       `| ${c.startSecond / 60 + 1} | ${c.views} | ${c.ok} | ${fmt(c.p50Ms)} | ${fmt(c.p95Ms)} | ${fmt(t.perView.salesforce, 3)} | ${fmt(t.perView.netsuite, 3)} | ${fmt(t.perView.zendesk, 3)} | ${pct(t.response)} | ${subs} | ${fmt(c.gatewayCpuShare * 100, 0)}% | ${fmt(c.gatewayRssMb, 0)} |`,
     );
@@ -326,7 +329,7 @@ function standing(all: readonly BenchResults[]): string[] {
           const first = o.steps[0];
           lines.push(
             `- full, warm Zipf customer-360, ${o.latencyProfile}: no gateway met p95 ≤ ${o.p95TargetMs} ms even at the lowest offered rate (${first?.offeredRps ?? '–'}/s; ours p95 ${fmt(first?.p95Ms.median)} ms, plain @apollo/gateway ${fmt(plain?.steps[0]?.p95Ms.median)} ms), so this run gives no throughput ratio. ` +
-              `The gateways were not the limit (ours used ${fmt((first?.gatewayCpuShare.median ?? Number.NaN) * 100, 0)}% of its core): the views that miss the caches queue on the one core the four subgraphs, the sandbox and the load generator share. ` +
+              `The gateways were not the limit (ours used ${fmt((first?.gatewayCpuShare.median ?? Number.NaN) * 100, 0)}% of its core): the views that miss the caches queue on the one core the subgraphs, the sandbox and the load generator share. ` +
               `At equal load ours spends ${ratio(first?.gatewayCpuMsPerRequest.median, plain?.steps[0]?.gatewayCpuMsPerRequest.median)} of plain @apollo/gateway's CPU per view, and its cache layers hit ${layersCell(o.cacheLayers, null)}.`,
           );
           continue;
@@ -360,7 +363,7 @@ function standing(all: readonly BenchResults[]): string[] {
         lines.push(
           `  Why: plain @apollo/gateway over the same subgraphs has an overhead of ${fmt(plain.overhead.overheadP50Ms)} ms, so most of it is not ours to remove by caching: ` +
             `the gateway's own CPU per cold customer-360 is ${fmt(plainCpu)} ms for plain @apollo/gateway and ${fmt(oursCpu)} ms for ours, spread over the plan's three sequential steps, ` +
-            `and the four subgraphs share one core with the sandbox and the load generator here, so their work between the systems' answers queues. ` +
+            `and the subgraphs share one core with the sandbox and the load generator here, so their work between the systems' answers queues. ` +
             (o.overhead.overheadP50Ms > plain.overhead.overheadP50Ms
               ? `Ours adds ${fmt(o.overhead.overheadP50Ms - plain.overhead.overheadP50Ms)} ms on a miss, in work only it does: verifying the JWT, the query limits, the response-cache lookup on Redis and judging and storing the answer. `
               : `Ours is ${fmt(plain.overhead.overheadP50Ms - o.overhead.overheadP50Ms)} ms below plain in this run, within the run-to-run noise of this machine. `) +

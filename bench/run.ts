@@ -30,7 +30,7 @@ import { writeReport } from './report.js';
 import { subgraphHeaders } from './peers/supergraph.js';
 import { BenchStack, callsFromRequests, runLoadgen, SYSTEMS, type SandboxRequest, type SorCalls, type System } from './stack.js';
 import { layersBetween, type CacheLayers } from './metrics.js';
-import { runSubscriptionBench, type SubscriptionResults } from './subscriptions.js';
+import { runSubscriptionBench, type SubscriptionResults } from './subscriptions/index.js';
 import { loadOrCreateDevIssuer } from '../lib/auth/dev.js';
 
 export interface RunSample extends LoadResult {
@@ -539,7 +539,7 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
               case 'mutation-mix':
                 return mutationBodies(pools!, count, seed, `${correlationId}`);
               case 'subscription-fanout':
-                throw new Error('subscriptions are measured by bench/subscriptions.ts');
+                throw new Error('subscriptions are measured by bench/subscriptions/');
             }
           };
           const spec = (rate: number, ms: number, bodies: LoadBody[], id: string, perRequest = false): LoadSpec => ({

@@ -1,13 +1,15 @@
 /**
  * The processes a benchmark measures, started the way scripts/start.ts starts
- * them: the sandbox systems of record and the four subgraphs on the cores the
- * gateway does not use, and one gateway under test at a time on its own core.
+ * them: the sandbox systems of record and every subgraph of the manifest
+ * (config/subgraphs.json) on the cores the gateway does not use, and one gateway
+ * under test at a time on its own core.
  * Also the sandbox's admin API (faults, call counts, the request log), the
  * /metrics of our processes, and the load generator as a separate process.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { SUBGRAPHS, settingsPrefix, subgraphEntry, subgraphUrl, type SubgraphEntry } from '../lib/manifest.js';
 import type { LoadResult, LoadSpec } from './loadgen.js';
 import { httpOk, launch, root, stop, taskset, waitReady, type Launched } from './processes.js';
 import { LATENCY_PROFILES, type LatencyProfileId } from './config.js';
@@ -15,8 +17,6 @@ import { snapshot, type MetricsSnapshot } from './metrics.js';
 
 export type System = 'salesforce' | 'netsuite' | 'zendesk';
 export const SYSTEMS: readonly System[] = ['salesforce', 'netsuite', 'zendesk'];
-export const SUBGRAPHS = ['customer', 'order', 'finance', 'service'] as const;
-export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 /** The Zendesk plan the bench runs on: the High Volume add-on's 2,500 requests a minute, as the realistic profile assumes. */
 const ZENDESK_PLAN_PER_MINUTE = LATENCY_PROFILES.realistic.faults.zendesk.rateLimitPerMinute ?? 2500;
@@ -35,20 +35,39 @@ export interface SandboxRequest {
   durationMs: number | null;
 }
 
+/** The sandbox's ports, from the base port (as 4101…4103 are from `npm start`'s 4000); the subgraphs sit below them. */
+const SANDBOX_OFFSET = 101;
+
 export interface StackOptions {
   customers: number;
   seed: number;
   asOf: string;
-  /** Base port: gateway at base, subgraphs base+1…4, sandbox base+101…103. */
+  /** Base port: the gateway at base, the manifest's subgraphs at base+1, base+2… in its order, the sandbox at base+101…103. */
   basePort: number;
   gatewayCores: string | undefined;
   otherCores: string | undefined;
   /** Everything else the subgraphs and gateway are given (identity, secrets). */
   env: Record<string, string>;
+  /** The subgraphs to start and route to. @default the manifest, config/subgraphs.json */
+  manifest?: readonly SubgraphEntry[];
+}
+
+/** One subgraph as the bench starts it. */
+export interface SubgraphLaunch {
+  name: string;
+  /** Its main module, relative to the project root. */
+  entry: string;
+  /** `<NAME>_SUBGRAPH_PORT` and `…_HOST`: where it serves. */
+  env: Record<string, string>;
+  /** Where the gateway reaches it: its `<NAME>_SUBGRAPH_URL`. */
+  url: string;
+  /** Its /health and /metrics are under this. */
+  origin: string;
 }
 
 export class BenchStack {
-  readonly ports: { gateway: number } & Record<SubgraphName | System, number>;
+  readonly ports: { gateway: number } & Record<System, number>;
+  private readonly manifest: readonly SubgraphEntry[];
   private readonly parts: Launched[] = [];
   private subgraphs: Launched[] = [];
   /** Shared by the gateway and the subgraphs: the gateway signs the verified caller with it. */
@@ -56,15 +75,34 @@ export class BenchStack {
 
   constructor(private readonly opts: StackOptions) {
     const b = opts.basePort;
-    this.ports = { gateway: b, customer: b + 1, order: b + 2, finance: b + 3, service: b + 4, salesforce: b + 101, netsuite: b + 102, zendesk: b + 103 };
+    this.ports = { gateway: b, salesforce: b + SANDBOX_OFFSET, netsuite: b + SANDBOX_OFFSET + 1, zendesk: b + SANDBOX_OFFSET + 2 };
+    this.manifest = opts.manifest ?? SUBGRAPHS;
+    if (this.manifest.length >= SANDBOX_OFFSET) {
+      throw new Error(`the bench runs at most ${SANDBOX_OFFSET - 1} subgraphs (base port +1…+${SANDBOX_OFFSET - 1}, below the sandbox); the manifest has ${this.manifest.length}`);
+    }
+  }
+
+  /**
+   * Every subgraph of the manifest, in its order, at base+1, base+2…: the manifest's own ports
+   * belong to `npm start`, which may be running beside the bench.
+   */
+  subgraphLaunches(): SubgraphLaunch[] {
+    return this.manifest.map((entry, i) => {
+      const prefix = settingsPrefix(entry);
+      const host = '127.0.0.1';
+      const env = { [`${prefix}_PORT`]: String(this.opts.basePort + 1 + i), [`${prefix}_HOST`]: host };
+      const url = subgraphUrl(entry, env, host);
+      return { name: entry.name, entry: entry.entry, env, url, origin: new URL(url).origin };
+    });
   }
 
   sandboxUrl(s: System): string {
     return `http://127.0.0.1:${this.ports[s]}`;
   }
 
-  subgraphOrigin(name: SubgraphName): string {
-    return `http://127.0.0.1:${this.ports[name]}`;
+  subgraphOrigin(name: string): string {
+    const entry = subgraphEntry(name, this.manifest);
+    return (this.subgraphLaunches().find((l) => l.name === entry.name) as SubgraphLaunch).origin;
   }
 
   get gatewayOrigin(): string {
@@ -96,7 +134,7 @@ export class BenchStack {
   }
 
   /**
-   * (Re)starts the four subgraphs under `namespace`. Each gateway gets freshly
+   * (Re)starts every subgraph under `namespace`. Each gateway gets freshly
    * started subgraphs and a namespace of its own, so none inherits entity caches,
    * Redis included, that another gateway warmed.
    */
@@ -115,16 +153,10 @@ export class BenchStack {
       FEEDS_DIR: join(root, 'bench', '.data', namespace, 'feeds'),
       WRITES_DIR: join(root, 'bench', '.data', namespace, 'writes'),
     };
-    this.subgraphs = SUBGRAPHS.map((name) =>
-      launch(
-        name,
-        `subgraphs/${name}/src/index.ts`,
-        { ...env, [`${name.toUpperCase()}_SUBGRAPH_PORT`]: String(this.ports[name]), [`${name.toUpperCase()}_SUBGRAPH_HOST`]: '127.0.0.1' },
-        this.opts.otherCores,
-      ),
-    );
+    const launches = this.subgraphLaunches();
+    this.subgraphs = launches.map((l) => launch(l.name, l.entry, { ...env, ...l.env }, this.opts.otherCores));
     this.parts.push(...this.subgraphs);
-    await Promise.all(this.subgraphs.map((p) => waitReady(p, () => httpOk(`${this.subgraphOrigin(p.name as SubgraphName)}/health`))));
+    await Promise.all(this.subgraphs.map((p, i) => waitReady(p, () => httpOk(`${launches[i]!.origin}/health`))));
   }
 
   /** What a gateway under test is started with (plus its own GatewayDef env). */
@@ -133,10 +165,8 @@ export class BenchStack {
       ...this.opts.env,
       GATEWAY_PORT: String(this.ports.gateway),
       GATEWAY_HOST: '127.0.0.1',
-      CUSTOMER_SUBGRAPH_URL: `${this.subgraphOrigin('customer')}/graphql`,
-      ORDER_SUBGRAPH_URL: `${this.subgraphOrigin('order')}/graphql`,
-      FINANCE_SUBGRAPH_URL: `${this.subgraphOrigin('finance')}/graphql`,
-      SERVICE_SUBGRAPH_URL: `${this.subgraphOrigin('service')}/graphql`,
+      // <NAME>_SUBGRAPH_URL for each, as the gateway reads them (peers too: bench/peers/supergraph.ts).
+      ...Object.fromEntries(this.subgraphLaunches().map((l) => [`${settingsPrefix(l)}_URL`, l.url])),
       RSG_NAMESPACE: namespace,
       INTERNAL_AUTH_SECRET: this.internalSecret,
       // The load is one agent at a fixed rate; the per-caller limit would measure itself.
@@ -189,7 +219,7 @@ export class BenchStack {
 
   /** /metrics of the gateway and every subgraph (ours serve it; a peer gateway does not). */
   metrics(): Promise<MetricsSnapshot> {
-    return snapshot(this.gatewayOrigin, Object.fromEntries(SUBGRAPHS.map((n) => [n, this.subgraphOrigin(n)])));
+    return snapshot(this.gatewayOrigin, Object.fromEntries(this.subgraphLaunches().map((l) => [l.name, l.origin])));
   }
 
   async stopGateway(gw: Launched): Promise<void> {

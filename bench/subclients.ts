@@ -1,6 +1,6 @@
 /**
  * The subscription client of the benchmark, run as its own process (pinned by
- * bench/subscriptions.ts to the client cores) so that the subscribers never
+ * bench/subscriptions/ to the client cores) so that the subscribers never
  * share a core or an event loop with the gateway, nor with the runner that
  * samples it. It opens graphql-ws connections to the gateway, subscribes, and
  * reports every message it receives with a receive time that the runner can

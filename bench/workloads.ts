@@ -27,7 +27,7 @@ export type Workload =
       phase: 'ready';
       id: WorkloadId;
       title: string;
-      /** Measured by bench/subscriptions.ts over graphql-ws, on gateways that execute subscriptions. */
+      /** Measured by bench/subscriptions/ over graphql-ws, on gateways that execute subscriptions. */
       mode: 'subscriptions';
     }
   | { phase: 'pending'; id: WorkloadId; title: string; reason: string };

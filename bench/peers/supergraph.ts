@@ -8,13 +8,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { CALLER_HEADER, loadTrustOptions, signCaller, type Caller, type SignedOperation } from '../../lib/auth/index.js';
+import { settingsPrefix } from '../../lib/manifest.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
 export function benchSupergraphSdl(env: NodeJS.ProcessEnv = process.env): string {
   const sdl = readFileSync(env.GATEWAY_SUPERGRAPH ?? join(root, 'supergraph.graphql'), 'utf8');
   return sdl.replace(/@join__graph\(name: "([a-z]+)", url: "([^"]+)"\)/g, (whole: string, name: string) => {
-    const override = env[`${name.toUpperCase()}_SUBGRAPH_URL`];
+    const override = env[`${settingsPrefix({ name })}_URL`];
     return override ? `@join__graph(name: "${name}", url: "${override}")` : whole;
   });
 }

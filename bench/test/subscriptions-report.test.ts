@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SUBSCRIPTION_PLANS, subscriptionReport, type FanoutResult, type FeedLatencyResult, type SubscriptionResults } from '../subscriptions.js';
+import { SUBSCRIPTION_PLANS, subscriptionReport, type FanoutResult, type FeedLatencyResult, type SubscriptionResults } from '../subscriptions/index.js';
 
 const summary = (p50: number | null) => ({ n: p50 === null ? 0 : 5, p50, p99: p50, max: p50, mean: p50 });
 

@@ -12,7 +12,7 @@
 import { createSandboxServer, ActionInputError, ActionNotFoundError, type FaultAnswers, type SandboxServer } from '../kit/server.js';
 import type { RetailDataset } from '../dataset/model.js';
 import { SessionStore } from './auth.js';
-import { ApiBudget, registerRest } from './rest.js';
+import { ApiBudget, registerRest } from './rest/index.js';
 import { ACCOUNT, LOYALTY_TIERS } from './schema.js';
 import { ADMIN_USERNAME, SalesforceStore, UI_USER_ID, newOrgId, type ChangeActor } from './store.js';
 import { ChangeStream } from './streaming.js';
