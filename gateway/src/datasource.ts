@@ -8,13 +8,38 @@
  * this subgraph and for the operation the fetch carries (lib/auth/internal.ts).
  * It also counts each fetch and takes the subgraph's cache report out of its
  * answer, for the response cache.
+ *
+ * Fetches go through undici with a keep-alive pool per subgraph origin
+ * (`subgraphFetcher`), instead of Apollo's default fetch stack, which the
+ * gateway's CPU profile showed costing about 15% of a warm request.
  */
 import { randomUUID } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { KEEP_ALIVE_TIMEOUT_MS } from '../../lib/server.js';
 import { childTraceparent } from '../../lib/context.js';
 import { CALLER_HEADER, GATEWAY_CALLER, signCaller, type TrustOptions } from '../../lib/auth/index.js';
 import type { GatewayContext } from './context.js';
 import { noteSubgraphFetch, subgraphFetches, takeSubgraphReport } from './response-cache/index.js';
+
+type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
+
+/** The gateway's connections to its subgraphs, and the fetch that uses them; close() ends them. */
+export interface SubgraphFetcher {
+  fetcher: Fetcher;
+  close(): Promise<void>;
+}
+
+export function subgraphFetcher(): SubgraphFetcher {
+  const dispatcher = new Agent({
+    // Idle connections close on this side first: the subgraphs keep theirs KEEP_ALIVE_TIMEOUT_MS (lib/server.ts).
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS - 5_000,
+    keepAliveMaxTimeout: KEEP_ALIVE_TIMEOUT_MS - 5_000,
+  });
+  // undici's Response is the WHATWG one Apollo's Fetcher describes; their type declarations differ only in detail.
+  const fetcher = ((url: string, init?: Parameters<typeof undiciFetch>[1]) => undiciFetch(url, { ...init, dispatcher })) as unknown as Fetcher;
+  return { fetcher, close: () => dispatcher.close() };
+}
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0] & { trust: TrustOptions; name?: string }) {

@@ -27,7 +27,7 @@ import { loadMetricsConfig } from '../../lib/config.js';
 import { serveMetrics } from '../../lib/metrics.js';
 import { ErrorCode } from '../../lib/errors.js';
 import { CALLER_HEADER, GATEWAY_CALLER, signCaller, type TrustOptions } from '../../lib/auth/index.js';
-import { SubgraphDataSource } from './datasource.js';
+import { SubgraphDataSource, subgraphFetcher } from './datasource.js';
 import type { GatewayContext } from './context.js';
 import { authenticationError, type Authenticator } from './auth.js';
 import { QueryLimitsPlugin, queryTooComplex, type QueryLimits } from './limits.js';
@@ -156,8 +156,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // First, so that a bad path fails before anything starts, and outside /graphql,
   // so that neither CORS nor authentication applies: Prometheus sends no token.
   serveMetrics(app, opts.metricsPath ?? loadMetricsConfig(process.env).path);
+  const fetch = subgraphFetcher();
   const buildService = ({ name, url }: ServiceEndpointDefinition): SubgraphDataSource =>
-    new SubgraphDataSource({ url: opts.subgraphUrls?.[name] ?? url, trust: opts.trust, name });
+    new SubgraphDataSource({ url: opts.subgraphUrls?.[name] ?? url, trust: opts.trust, name, fetcher: fetch.fetcher });
   const responseCache = opts.responseCache ? await createResponseCache(opts.responseCache) : undefined;
 
   let gateway: ApolloGateway;
@@ -311,6 +312,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await subscriptions?.close();
       await apollo.stop();
       await responseCache?.close();
+      await fetch.close();
     },
   };
 }
