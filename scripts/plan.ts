@@ -8,12 +8,12 @@
  * Compiled (`node dist/scripts/start.js`), each part runs on plain node from its
  * compiled module; under tsx (`npm run dev`), node runs its TypeScript through tsx.
  */
-import { SUBGRAPHS, settingsPrefix, subgraphPort, type SubgraphEntry } from '../lib/manifest.js';
 import { join } from 'node:path';
+import { SUBGRAPHS, settingsPrefix, subgraphPort, type SubgraphEntry } from '../lib/manifest.js';
 import { codeRoot } from '../lib/paths.js';
 
 /** Whether this is the compiled tree (dist/), whose parts run on plain node. */
-export const compiled = import.meta.url.endsWith('.js');
+const compiled = import.meta.url.endsWith('.js');
 
 /** A part's module by its source path: the .ts, or the .js beside the compiled code. */
 const modulePath = (sourcePath: string, asCompiled: boolean): string => join(codeRoot, asCompiled ? sourcePath.replace(/\.ts$/, '.js') : sourcePath);
