@@ -14,7 +14,7 @@
  * subgraph, `npm start`, the test stack and the bench all boot through here.
  */
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { createClient, type RedisClientType } from 'redis';
 import { z } from 'zod';
 import {
@@ -37,6 +37,7 @@ import { fileStateStore, redisStateStore, type FeedStateStore } from './feeds/st
 import type { CallPolicy } from './http.js';
 import { childLogger } from './log.js';
 import { loadOrgMapping, type OrgMapping } from './mapping.js';
+import { projectRoot } from './paths.js';
 import { settingsPrefix, subgraphEntry } from './manifest.js';
 import { closeOnSignals, type RunningService } from './server.js';
 import { serveSubgraph, type SubgraphModule } from './subgraph.js';
@@ -44,8 +45,6 @@ import { loadTrustOptions, type TrustOptions } from './auth/index.js';
 import { coordinatorOptions, loadWritesConfig, openWriteStore, type WriteQueueDeps } from './writes/index.js';
 
 type Env = Record<string, string | undefined>;
-
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * What every subgraph module takes, in one shape; each adds its system client and
@@ -138,9 +137,9 @@ export interface BootedSubgraph<M extends AnySubgraphModule = AnySubgraphModule>
 
 /** Where change feeds keep their state without Redis. */
 export function loadFeedsDir(env: Env): string {
-  const r = z.string().min(1).default(join(REPO_ROOT, '.data', 'feeds')).safeParse(env.FEEDS_DIR);
+  const r = z.string().min(1).default(join(projectRoot, '.data', 'feeds')).safeParse(env.FEEDS_DIR);
   if (!r.success) throw new ConfigError(`FEEDS_DIR=${JSON.stringify(env.FEEDS_DIR)}: expected a directory`);
-  return resolve(REPO_ROOT, r.data);
+  return resolve(projectRoot, r.data);
 }
 
 /** Opens the platform of one subgraph; `release` closes what it opened, in reverse. */

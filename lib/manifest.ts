@@ -8,15 +8,13 @@
  * `<NAME>_SUBGRAPH_URL` tells the gateway where one runs elsewhere.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './config.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { projectRoot } from './paths.js';
 
 /** Where the list lives. */
-export const MANIFEST_FILE = join(root, 'config', 'subgraphs.json');
+export const MANIFEST_FILE = join(projectRoot, 'config', 'subgraphs.json');
 
 const entrySchema = z.object({
   /** Lower-case; the subgraph's folder under subgraphs/, its name in the supergraph, and its settings' prefix. */

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './config.js';
+import { projectRoot } from './paths.js';
 
 const apiName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected an API name such as Customer_Number__c');
 const pattern = z.object({
@@ -54,7 +55,7 @@ const schema = z.object({
 export type OrgMapping = z.infer<typeof schema>;
 
 export function loadOrgMapping(file: string): OrgMapping {
-  const path = resolve(file);
+  const path = resolve(projectRoot, file);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));

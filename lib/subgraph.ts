@@ -9,8 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import express from 'express';
 import { createClient, type RedisClientType } from 'redis';
 import { ApolloServer, type BaseContext } from '@apollo/server';
@@ -22,6 +21,7 @@ import { GraphQLError, parse, type DocumentNode, type GraphQLFieldResolver, type
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from './context.js';
 import { ErrorCode, formatError } from './errors.js';
 import { childLogger } from './log.js';
+import { codeRoot } from './paths.js';
 import { serveSubgraphSubscriptions } from './subscriptions.js';
 import { ArgumentRulesPlugin, type ArgumentRules } from './arguments.js';
 import { loadCommonConfig, loadMetricsConfig } from './config.js';
@@ -59,7 +59,9 @@ export interface ResolverMap<TContext> {
     | { [enumValue: string]: string | number };
 }
 
-const SHARED_SDL_FILE = join(dirname(fileURLToPath(import.meta.url)), 'schema', 'shared.graphql');
+/** A subgraph's schema.graphql, which ships beside its code (the build copies it into dist/). */
+export const schemaFileOf = (name: string): string => join(codeRoot, 'subgraphs', name, 'schema.graphql');
+const SHARED_SDL_FILE = join(codeRoot, 'lib', 'schema', 'shared.graphql');
 
 /** The shared value types, exactly as every subgraph includes them. */
 export function sharedTypeDefs(): string {
@@ -85,8 +87,8 @@ export interface RequestInfo {
 export interface SubgraphModule<TContext extends BaseContext> {
   /** Its name in config/subgraphs.json: the caller header is signed for it. */
   name: string;
-  /** Absolute path of the subgraph's schema.graphql. */
-  schemaFile: string;
+  /** Absolute path of its schema. @default schemaFileOf(name), subgraphs/<name>/schema.graphql */
+  schemaFile?: string;
   resolvers: ResolverMap<TContext>;
   /** Called once per request (and once per subscription); creates the request's DataLoaders. */
   createContext(req: RequestInfo): TContext | Promise<TContext>;
@@ -167,7 +169,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
   }
   const nonceStore = nonces;
   const audience = mod.name;
-  const schema = buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(mod.schemaFile), resolvers: mod.resolvers }]);
+  const schema = buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(mod.schemaFile ?? schemaFileOf(mod.name)), resolvers: mod.resolvers }]);
   instrumentAudit(schema);
   instrumentCacheReport(schema);
   const app = express();

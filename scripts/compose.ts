@@ -5,13 +5,13 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { subgraphTypeDefs } from '../lib/subgraph.js';
+import { schemaFileOf, subgraphTypeDefs } from '../lib/subgraph.js';
 import { SUBGRAPHS as MANIFEST, subgraphUrl, type SubgraphEntry } from '../lib/manifest.js';
+import { projectRoot } from '../lib/paths.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const SUPERGRAPH_FILE = join(root, 'supergraph.graphql');
+export const SUPERGRAPH_FILE = join(projectRoot, 'supergraph.graphql');
 
 /**
  * The subgraphs in the supergraph (config/subgraphs.json), with the URLs the gateway
@@ -24,10 +24,6 @@ export function compositionList(manifest: readonly SubgraphEntry[] = MANIFEST): 
 
 export const SUBGRAPHS = compositionList();
 
-export function schemaFileOf(name: string): string {
-  return join(root, 'subgraphs', name, 'schema.graphql');
-}
-
 export class CompositionFailed extends Error {}
 
 /** Returns the supergraph SDL, or throws CompositionFailed listing every error with its subgraph and location. */
@@ -38,7 +34,7 @@ export function composeSupergraph(manifest: readonly SubgraphEntry[] = MANIFEST)
   if (result.errors) {
     const lines = result.errors.map((e) => {
       const where = (e.nodes ?? [])
-        .map((n) => (n.loc?.source ? `${relative(root, n.loc.source.name)}:${n.loc.startToken.line}` : undefined))
+        .map((n) => (n.loc?.source ? `${relative(projectRoot, n.loc.source.name)}:${n.loc.startToken.line}` : undefined))
         .filter(Boolean)
         .join(', ');
       const code = (e.extensions?.code as string | undefined) ?? 'COMPOSITION_ERROR';

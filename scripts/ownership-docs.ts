@@ -1,9 +1,8 @@
 /** Writes docs/ownership.md from config/ownership.json. */
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { loadOwnership, ownershipMarkdown } from '../lib/ownership.js';
+import { projectRoot } from '../lib/paths.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-writeFileSync(join(root, 'docs', 'ownership.md'), ownershipMarkdown(loadOwnership(root)));
+writeFileSync(join(projectRoot, 'docs', 'ownership.md'), ownershipMarkdown(loadOwnership(projectRoot)));
 console.log('wrote docs/ownership.md');

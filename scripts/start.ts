@@ -1,7 +1,9 @@
 /**
- * `npm start`: everything on one machine over the embedded sandbox. Each part
- * runs as its own process, as it is deployed (the sandbox systems of record,
- * the subgraphs of config/subgraphs.json, the gateway; see plan.ts); this supervisor starts them in order,
+ * `npm start` (compiled: `node dist/scripts/start.js`) and `npm run dev` (the
+ * TypeScript under tsx): everything on one machine over the embedded sandbox.
+ * Each part runs as its own process, as it is deployed (the sandbox systems of
+ * record, the subgraphs of config/subgraphs.json, the gateway; see plan.ts), on
+ * the same code as this launcher; this supervisor starts them in order,
  * waits for each to answer, prints the URLs, and on SIGINT/SIGTERM stops them
  * all and waits for them to exit.
  *
@@ -12,12 +14,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { loadOrCreateDevIssuer } from '../lib/auth/dev.js';
+import { projectRoot } from '../lib/paths.js';
 import { bannerLines, launchPlan, type Part } from './plan.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const plan = launchPlan();
 
@@ -34,8 +34,8 @@ function prefixLines(name: string, chunk: Buffer, out: NodeJS.WriteStream): void
 const childEnv: Record<string, string> = { ...plan.env };
 
 function launch(part: Part): ChildProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, part.entry)], {
-    cwd: root,
+  const proc = spawn(process.execPath, part.args, {
+    cwd: projectRoot,
     env: { ...process.env, ...childEnv, SERVICE_NAME: part.name },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -100,7 +100,7 @@ async function devIdentity(): Promise<string> {
   if (process.env.AUTH_JWKS_URL || process.env.AUTH_JWKS_FILE) {
     return 'Authentication: tokens from the identity provider configured in AUTH_JWKS_URL / AUTH_JWKS_FILE.';
   }
-  const dir = join(root, '.dev');
+  const dir = join(projectRoot, '.dev');
   const issuer = await loadOrCreateDevIssuer(dir);
   Object.assign(childEnv, { AUTH_JWKS_FILE: issuer.jwksFile, AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: issuer.audience });
   const tokens = {

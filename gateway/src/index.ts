@@ -10,13 +10,14 @@
  * GATEWAY_RATE_LIMIT_PER_MINUTE (per caller, 0 turns it off; shared through
  * REDIS_URL when set); METRICS_PATH (/metrics, or `off`).
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { createClient, type RedisClientType } from 'redis';
 import { ConfigError, loadCommonConfig, loadMetricsConfig, loadServiceConfig } from '../../lib/config.js';
 import { loadOrgMapping, idFormat } from '../../lib/mapping.js';
 import { loadTrustOptions } from '../../lib/auth/index.js';
+import { projectRoot } from '../../lib/paths.js';
 import { createAuthenticator, loadAuthOptions } from './auth.js';
 import { closeOnSignals, type RunningService } from '../../lib/server.js';
 import { logger } from '../../lib/log.js';
@@ -64,8 +65,6 @@ function loadLimits(env: NodeJS.ProcessEnv) {
   };
 }
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
 /**
  * Where the gateway finds each subgraph of the manifest: the URLs that override
  * the supergraph file's (`<NAME>_SUBGRAPH_URL`), and the list it introspects with
@@ -92,14 +91,14 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env):
     customerNumber: idFormat('customer number', mapping.customerNumber),
   });
   const { subgraphUrls, introspect } = subgraphRouting(env);
-  const choice = env.GATEWAY_SUPERGRAPH ?? join(root, 'supergraph.graphql');
+  const choice = env.GATEWAY_SUPERGRAPH ?? 'supergraph.graphql';
   const supergraph: SupergraphSource =
     choice === 'introspect'
       ? {
           phase: 'introspect',
           subgraphs: introspect,
         }
-      : { phase: 'file', path: choice };
+      : { phase: 'file', path: resolve(projectRoot, choice) };
   const { perMinute, ...limits } = loadLimits(env);
   const metrics = loadMetricsConfig(env);
   let redis: RedisClientType | undefined;

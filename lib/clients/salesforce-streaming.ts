@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Connection } from 'jsforce';
-import { StreamingExtension } from 'jsforce/api/streaming';
+import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
 import { UpstreamError } from '../errors.js';
 import { childLogger } from '../log.js';
 

@@ -3,11 +3,11 @@
  * them), and the store they select: the local journal by default, Redis when
  * REDIS_URL is set so that replicas share one queue and one set of idempotency records.
  */
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { RedisClientType } from 'redis';
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
+import { projectRoot } from '../paths.js';
 import { JournalStore } from './journal.js';
 import { checkRedisPersistence, RedisStore } from './redis.js';
 import type { WriteStore } from './store.js';
@@ -15,7 +15,6 @@ import type { WriteCoordinatorSettings } from './coordinator.js';
 
 type Env = Record<string, string | undefined>;
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const positiveInt = z.coerce.number().int().positive();
 
 export interface WritesConfig {
@@ -34,7 +33,7 @@ export interface WritesConfig {
 
 export function loadWritesConfig(env: Env = process.env): WritesConfig {
   const schema = z.object({
-    WRITES_DIR: z.string().min(1).default(join(REPO_ROOT, '.data', 'writes')),
+    WRITES_DIR: z.string().min(1).default(join(projectRoot, '.data', 'writes')),
     WRITES_MAX_ATTEMPTS: positiveInt.default(10),
     WRITES_MAX_AGE_MS: positiveInt.default(24 * 3600_000),
     WRITES_BACKOFF_MS: positiveInt.default(1_000),
@@ -55,7 +54,7 @@ export function loadWritesConfig(env: Env = process.env): WritesConfig {
     throw new ConfigError(`WRITES_MAX_BACKOFF_MS=${c.WRITES_MAX_BACKOFF_MS} must be at least WRITES_BACKOFF_MS=${c.WRITES_BACKOFF_MS}`);
   }
   return {
-    dir: resolve(REPO_ROOT, c.WRITES_DIR),
+    dir: resolve(projectRoot, c.WRITES_DIR),
     maxAttempts: c.WRITES_MAX_ATTEMPTS,
     maxAgeMs: c.WRITES_MAX_AGE_MS,
     backoffMs: c.WRITES_BACKOFF_MS,

@@ -51,7 +51,13 @@ describe('the subgraph manifest', () => {
     const plan = launchPlan({}, withFifth);
     const started = plan.groups[1] ?? [];
     expect(started.map((p) => p.name)).toEqual(withFifth.map((s) => s.name));
-    expect(started.at(-1)).toEqual({ name: 'loyalty', entry: 'subgraphs/loyalty/src/index.ts', ready: ['http://127.0.0.1:4999/health'], url: 'http://localhost:4999/graphql' });
+    expect(started.at(-1)).toEqual({
+      name: 'loyalty',
+      entry: 'subgraphs/loyalty/src/index.ts',
+      args: ['--import', 'tsx', join(root, 'subgraphs/loyalty/src/index.ts')],
+      ready: ['http://127.0.0.1:4999/health'],
+      url: 'http://localhost:4999/graphql',
+    });
     expect(plan.env.LOYALTY_SUBGRAPH_URL).toBe('http://127.0.0.1:4999/graphql');
     expect(bannerLines(plan).join('\n')).toContain('loyalty  http://localhost:4999/graphql');
 

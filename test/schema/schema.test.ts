@@ -15,8 +15,8 @@ import {
   type DocumentNode,
   type TypeDefinitionNode,
 } from 'graphql';
-import { composeSupergraph, schemaFileOf, SUBGRAPHS, SUPERGRAPH_FILE } from '../../scripts/compose.js';
-import { sharedTypeDefs, subgraphTypeDefs } from '../../lib/subgraph.js';
+import { composeSupergraph, SUBGRAPHS, SUPERGRAPH_FILE } from '../../scripts/compose.js';
+import { schemaFileOf, sharedTypeDefs, subgraphTypeDefs } from '../../lib/subgraph.js';
 import { apiSchemaOf } from '../../lib/supergraph.js';
 
 const root = join(import.meta.dirname, '..', '..');

@@ -9,10 +9,10 @@ import { createZendeskClient } from '../../lib/clients/zendesk.js';
 import { loadZendeskConfig } from '../../lib/config.js';
 import { localLimiter } from '../../lib/limits.js';
 import { loadOrgMapping } from '../../lib/mapping.js';
-import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
+import { schemaFileOf, serveSubgraph, type RunningService } from '../../lib/subgraph.js';
 import { TEST_TRUST, signedHeaders } from '../support/auth.js';
 import { createEntityCache, loadCacheConfig, type CacheHandle } from '../../lib/cache/index.js';
-import { createServiceSubgraph, SERVICE_SCHEMA_FILE, type ServiceSubgraph } from '../../subgraphs/service/src/index.js';
+import { createServiceSubgraph, type ServiceSubgraph } from '../../subgraphs/service/src/index.js';
 
 let dataset: RetailDataset;
 let sandbox: ZendeskSandbox;
@@ -76,7 +76,7 @@ afterAll(async () => {
 });
 
 describe('schema', () => {
-  const sdl = readFileSync(SERVICE_SCHEMA_FILE, 'utf8');
+  const sdl = readFileSync(schemaFileOf('service'), 'utf8');
 
   it('declares entities with @key and never with extend type', () => {
     expect(sdl).toMatch(/^extend schema @link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.9"/);

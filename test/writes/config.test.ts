@@ -9,8 +9,9 @@ import { tempDir } from './support.js';
 describe('writes configuration', () => {
   it('defaults to the journal under .data/ in the repository', () => {
     const c = loadWritesConfig({});
-    expect(c.dir).toBe(join(process.cwd(), '.data', 'writes'));
-    expect(coordinatorOptions(c)).toEqual({ maxAttempts: 10, maxAgeMs: 86_400_000, backoffMs: 1_000, maxBackoffMs: 300_000, pollMs: 1_000, leaseMs: 60_000, turnWaitMs: 10_000 });
+    // The project root, whatever the working directory.
+    expect(c.dir).toBe(join(import.meta.dirname, '..', '..', '.data', 'writes'));
+    expect(coordinatorOptions(c)).toEqual({ maxAttempts: 10, maxAgeMs: 86_400_000, backoffMs: 1_000, maxBackoffMs: 300_000, pollMs: 1_000, leaseMs: 60_000, turnWaitMs: 10_000, duplicateWaitMs: 10_000 });
   });
 
   it('reads every setting', () => {

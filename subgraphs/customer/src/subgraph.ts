@@ -3,7 +3,6 @@
  * Salesforce, the customer writes, and the change feed (Change Data Capture with
  * a polling fallback) that keeps the cache and subscribers current.
  */
-import { fileURLToPath } from 'node:url';
 import type { SubgraphModule } from '../../../lib/subgraph.js';
 import type { FeedDeps, SubgraphDeps } from '../../../lib/boot.js';
 import type { SalesforceClient } from '../../../lib/clients/salesforce.js';
@@ -131,7 +130,6 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
   feedRef.current = feed;
   return {
     name: 'customer',
-    schemaFile: fileURLToPath(new URL('../schema.graphql', import.meta.url)),
     resolvers: customerResolvers,
     createContext: ({ caller }) => ({ directory, loaders: createLoaders(reads), caller, ...(writes ? { writes } : {}) }),
     invalidate,

@@ -3,8 +3,6 @@
  * standing from the ERP, the billing address write, the invoice change feed and
  * the invoiceStatusChanged subscription.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { NetSuiteClient } from '../../../lib/clients/netsuite.js';
 import { childLogger } from '../../../lib/log.js';
 import type { SubgraphModule } from '../../../lib/subgraph.js';
@@ -64,8 +62,6 @@ export interface FinanceSubgraph extends SubgraphModule<FinanceContext> {
   invalidate(tags: readonly string[]): Promise<boolean>;
 }
 
-const SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema.graphql');
-
 const log = childLogger('subgraph:finance');
 
 export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgraph {
@@ -113,7 +109,6 @@ export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgrap
 
   return {
     name: 'finance',
-    schemaFile: SCHEMA_FILE,
     resolvers,
     writes,
     feed,

@@ -3,8 +3,6 @@
  * (NetSuite), and the orders of a customer; placing, cancelling and returning
  * orders through the write queue; order status events from the ERP change feed.
  */
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import type { NetSuiteClient } from '../../../lib/clients/netsuite.js';
 import { idFormat } from '../../../lib/mapping.js';
 import type { SubgraphModule } from '../../../lib/subgraph.js';
@@ -94,7 +92,6 @@ export function createOrderSubgraph(deps: OrderSubgraphDeps): OrderSubgraph {
   const feed = createOrderFeed({ erp: connector, bus, state: feedState, invalidate, options: feedOptions });
   return {
     name: 'order',
-    schemaFile: join(dirname(fileURLToPath(import.meta.url)), '..', 'schema.graphql'),
     resolvers: orderResolvers,
     createContext: ({ caller }) => ({
       loaders: createLoaders(erp),

@@ -10,7 +10,7 @@ import { loadServiceFeedConfig } from './config.js';
 import { createOrderOwners } from './erp.js';
 import { createServiceSubgraph } from './subgraph.js';
 
-export { createServiceSubgraph, SERVICE_SCHEMA_FILE, type ServiceSubgraph, type ServiceSubgraphDeps } from './subgraph.js';
+export { createServiceSubgraph, type ServiceSubgraph, type ServiceSubgraphDeps } from './subgraph.js';
 export type { ServiceContext } from './resolvers.js';
 export type { ServiceDesk } from './zendesk.js';
 export type { CaseFeed } from './feed.js';

@@ -4,8 +4,6 @@
  * status) through the durable write queue, and the `caseUpdated` subscription fed
  * by Zendesk webhooks backed by the incremental export.
  */
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import type { ZendeskClient } from '../../../lib/clients/zendesk.js';
 import { idFormat } from '../../../lib/mapping.js';
 import type { SubgraphModule } from '../../../lib/subgraph.js';
@@ -23,8 +21,6 @@ import { createLoaders, deskReads, type ServiceReads } from './loaders.js';
 import { customerOfCase, resolvers, type ServiceContext, type ServiceRuntime } from './resolvers.js';
 import { CASE_WRITTEN, registerServiceAppliers, type CaseRef } from './writes.js';
 import { createServiceDesk, createServiceDeskFeed, createServiceDeskWrites, type CustomerDirectoryEntry, type ServiceDesk } from './zendesk.js';
-
-export const SERVICE_SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema.graphql');
 
 export interface ServiceSubgraphDeps extends SubgraphDeps {
   zendesk: ZendeskClient;
@@ -128,7 +124,6 @@ export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgrap
 
   return {
     name: 'service',
-    schemaFile: SERVICE_SCHEMA_FILE,
     resolvers: serviceResolvers,
     invalidate,
     feed,
