@@ -7,10 +7,7 @@
  * schema file, its resolvers and a per-request context factory that creates
  * its DataLoaders.
  */
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import express from 'express';
 import { createClient, type RedisClientType } from 'redis';
 import { ApolloServer, type BaseContext } from '@apollo/server';
@@ -24,8 +21,6 @@ import {
   defaultFieldResolver,
   getNamedType,
   isObjectType,
-  parse,
-  type DocumentNode,
   type GraphQLFieldResolver,
   type GraphQLFormattedError,
   type GraphQLSchema,
@@ -38,6 +33,7 @@ import { serveSubgraphSubscriptions } from './subscriptions.js';
 import { ArgumentRulesPlugin, type ArgumentRules } from './arguments.js';
 import { loadCommonConfig, loadMetricsConfig } from './config.js';
 import { serveMetrics } from './metrics.js';
+import { subgraphTypeDefs } from './schema/sdl.js';
 import { CACHE_REPORT_EXTENSION, collectCacheReport, currentCacheReport, entityTag, noteCacheRead } from './cache/index.js';
 import {
   CALLER_HEADER,
@@ -56,21 +52,8 @@ import {
 
 export type SubgraphName = 'customer' | 'order' | 'finance' | 'service';
 
-const SHARED_SDL_FILE = join(dirname(fileURLToPath(import.meta.url)), 'schema', 'shared.graphql');
-
-/** The shared value types, exactly as every subgraph includes them. */
-export function sharedTypeDefs(): string {
-  return readFileSync(SHARED_SDL_FILE, 'utf8');
-}
-
-/** A subgraph's full SDL: its own schema file followed by the shared value types. */
-export function subgraphSdl(schemaFile: string): string {
-  return `${readFileSync(schemaFile, 'utf8')}\n${sharedTypeDefs()}`;
-}
-
-export function subgraphTypeDefs(schemaFile: string): DocumentNode {
-  return parse(subgraphSdl(schemaFile));
-}
+/** Schema loading lives in lib/schema/sdl.ts, next to the shared types and templates it reads. */
+export { sharedTypeDefs, subgraphSdl, subgraphTypeDefs } from './schema/sdl.js';
 
 export interface RequestInfo {
   scope: RequestScope;

@@ -281,3 +281,60 @@ export async function discardWrite(writes: WriteCoordinator, caller: Caller, ope
   auditQueueAction(caller, operation, { writeIds: [writeId] });
   return outcome;
 }
+
+type QueueResolver<Ctx, Args, Result> = (root: unknown, args: Args, ctx: Ctx, info: GraphQLResolveInfo) => Promise<Result>;
+type PageArgs = Parameters<typeof writeQueuePage>[2];
+type ListArgs = Parameters<typeof writeQueueList>[2];
+
+/** The resolvers of the write-queue fields lib/schema/write-queue.graphql gives the subgraph `N`, by their names there. */
+export interface WriteQueueResolvers<N extends string, Ctx> {
+  Query: Record<`${N}Write`, QueueResolver<Ctx, { writeId: string }, WriteOutcomeNode | null>> &
+    Record<`${N}Writes`, QueueResolver<Ctx, PageArgs, WriteQueueConnectionValue>> &
+    Record<`${N}WriteQueue`, QueueResolver<Ctx, ListArgs, WriteOutcomeNode[]>>;
+  Mutation: Record<`retry${Capitalize<N>}Write`, QueueResolver<Ctx, { writeId: string }, WriteOutcomeNode>> &
+    Record<`discard${Capitalize<N>}Write`, QueueResolver<Ctx, { writeId: string; reason: string }, WriteOutcomeNode>> &
+    Record<`retry${Capitalize<N>}Writes`, QueueResolver<Ctx, Parameters<typeof retryWrites>[3], WriteQueueBulkValue>> &
+    Record<`discard${Capitalize<N>}Writes`, QueueResolver<Ctx, Parameters<typeof discardWrites>[3], WriteQueueBulkValue>>;
+}
+
+/**
+ * The Query and Mutation resolvers of one subgraph's write-queue fields, to spread
+ * into its resolver map. `writesOf` gives the request's coordinator, or throws
+ * the subgraph's own error when it was started without a write store. Each
+ * operator action is audited under its field's name (`retryOrderWrites`).
+ */
+export function writeQueueResolvers<N extends string, Ctx extends { caller: Caller }>(
+  subgraph: N,
+  system: SystemOfRecord,
+  writesOf: (ctx: Ctx) => WriteCoordinator,
+): WriteQueueResolvers<N, Ctx> {
+  const Name = subgraph.charAt(0).toUpperCase() + subgraph.slice(1);
+  const node = (o: WriteOutcome): WriteOutcomeNode => outcomeNode(o, system);
+  const query: Record<string, QueueResolver<Ctx, never, unknown>> = {
+    [`${subgraph}Write`]: async (_root: unknown, args: { writeId: string }, ctx: Ctx) => {
+      // An unknown id and another customer's write read alike (null) to a storefront caller.
+      const outcome = await readWriteOutcome(writesOf(ctx), ctx.caller, checkWriteId(subgraph, args.writeId));
+      return outcome ? node(outcome) : null;
+    },
+    [`${subgraph}Writes`]: async (_root: unknown, args: PageArgs, ctx: Ctx, info: GraphQLResolveInfo) => {
+      authorize(ctx.caller, 'queue.operate');
+      return writeQueuePage(writesOf(ctx), system, args, info);
+    },
+    [`${subgraph}WriteQueue`]: async (_root: unknown, args: ListArgs, ctx: Ctx) => {
+      authorize(ctx.caller, 'queue.operate');
+      return writeQueueList(writesOf(ctx), system, args);
+    },
+  };
+  const mutation: Record<string, QueueResolver<Ctx, never, unknown>> = {
+    [`retry${Name}Write`]: async (_root: unknown, args: { writeId: string }, ctx: Ctx) =>
+      node(await retryWrite(writesOf(ctx), ctx.caller, `retry${Name}Write`, args.writeId)),
+    [`discard${Name}Write`]: async (_root: unknown, args: { writeId: string; reason: string }, ctx: Ctx) =>
+      node(await discardWrite(writesOf(ctx), ctx.caller, `discard${Name}Write`, args.writeId, args.reason)),
+    [`retry${Name}Writes`]: (_root: unknown, args: Parameters<typeof retryWrites>[3], ctx: Ctx) =>
+      retryWrites(writesOf(ctx), ctx.caller, `retry${Name}Writes`, args),
+    [`discard${Name}Writes`]: (_root: unknown, args: Parameters<typeof discardWrites>[3], ctx: Ctx) =>
+      discardWrites(writesOf(ctx), ctx.caller, `discard${Name}Writes`, args),
+  };
+  // The keys are built from the name, which TypeScript cannot follow; the interface above states them.
+  return { Query: query, Mutation: mutation } as unknown as WriteQueueResolvers<N, Ctx>;
+}

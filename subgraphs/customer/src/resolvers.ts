@@ -9,18 +9,7 @@ import { DomainError, ErrorCode, UpstreamError, badInput, notFound, unreachable 
 import { connection, decodeCursor, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
 import { authorize, isStorefront, idempotencyScope, type Caller } from '../../../lib/auth/index.js';
 import { rejectionError, type WriteCoordinator } from '../../../lib/writes/index.js';
-import {
-  checkWriteId,
-  discardWrite,
-  discardWrites,
-  outcomeNode,
-  readWriteOutcome,
-  retryWrite,
-  retryWrites,
-  writeQueueList,
-  writeQueuePage,
-  type WriteOutcomeNode,
-} from '../../../lib/writes/graph.js';
+import { writeQueueResolvers } from '../../../lib/writes/graph.js';
 import type { CustomerDirectory, CustomerFilter, CustomerRecord, CustomerSearchKey } from './salesforce.js';
 import type { CustomerLoaders } from './loaders.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
@@ -110,6 +99,8 @@ function coordinator(ctx: CustomerContext): WriteCoordinator {
   return ctx.writes;
 }
 
+const writeQueue = writeQueueResolvers('customer', 'SALESFORCE', coordinator);
+
 /**
  * Checked against the resolver types generated from this subgraph's SDL
  * (`npm run codegen`), which map each GraphQL type to what it resolves from.
@@ -143,20 +134,7 @@ export const resolvers = {
       return { ...conn, filter };
     },
 
-    async customerWrite(_root, args, ctx): Promise<WriteOutcomeNode | null> {
-      const outcome = await readWriteOutcome(coordinator(ctx), ctx.caller, checkWriteId('customer', args.writeId));
-      return outcome ? outcomeNode(outcome, 'SALESFORCE') : null;
-    },
-
-    async customerWrites(_root, args, ctx, info) {
-      authorize(ctx.caller, 'queue.operate');
-      return writeQueuePage(coordinator(ctx), 'SALESFORCE', args, info);
-    },
-
-    async customerWriteQueue(_root, args, ctx): Promise<WriteOutcomeNode[]> {
-      authorize(ctx.caller, 'queue.operate');
-      return writeQueueList(coordinator(ctx), 'SALESFORCE', args);
-    },
+    ...writeQueue.Query,
   },
 
   Mutation: {
@@ -198,17 +176,7 @@ export const resolvers = {
       return { status: outcome.status, writeId: outcome.writeId, customer, errors };
     },
 
-    async retryCustomerWrite(_root, args, ctx) {
-      return outcomeNode(await retryWrite(coordinator(ctx), ctx.caller, 'retryCustomerWrite', args.writeId), 'SALESFORCE');
-    },
-
-    async discardCustomerWrite(_root, args, ctx) {
-      return outcomeNode(await discardWrite(coordinator(ctx), ctx.caller, 'discardCustomerWrite', args.writeId, args.reason), 'SALESFORCE');
-    },
-
-    retryCustomerWrites: (_root, args, ctx) => retryWrites(coordinator(ctx), ctx.caller, 'retryCustomerWrites', args),
-
-    discardCustomerWrites: (_root, args, ctx) => discardWrites(coordinator(ctx), ctx.caller, 'discardCustomerWrites', args),
+    ...writeQueue.Mutation,
   },
 
   CustomerConnection: {

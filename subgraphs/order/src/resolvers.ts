@@ -11,18 +11,7 @@ import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.
 import { entityTag } from '../../../lib/cache/index.js';
 import { auditWriteCustomer } from '../../../lib/subgraph.js';
 import { rejectionError, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
-import {
-  checkWriteId,
-  discardWrite,
-  discardWrites,
-  outcomeNode,
-  readWriteOutcome,
-  retryWrite,
-  retryWrites,
-  writeQueueList,
-  writeQueuePage,
-  type WriteOutcomeNode,
-} from '../../../lib/writes/graph.js';
+import { writeQueueResolvers } from '../../../lib/writes/graph.js';
 import type { OrderingReads } from './cached.js';
 import type { OrderLoaders } from './loaders.js';
 import { versionInstant, type OrderLineRecord, type OrderRecord, type ReturnRecord, type ShipmentRecord } from './netsuite.js';
@@ -112,10 +101,7 @@ function unmapped(what: string, code: string, id: string): UpstreamError {
   });
 }
 
-/** The shared WriteOutcome type's value for one of this subgraph's writes. */
-export type WriteOutcomeValue = WriteOutcomeNode;
-
-const outcomeValue = (o: WriteOutcome): WriteOutcomeValue => outcomeNode(o, 'ERP');
+const writeQueue = writeQueueResolvers('order', 'ERP', (ctx: OrderContext) => ctx.writes);
 
 /** Forgets what this request's loaders read of an order, so that the next read sees a write just applied. */
 function forget(ctx: OrderContext, orderId: string): void {
@@ -214,21 +200,7 @@ export const resolvers = {
       return visibleOrder(ctx, args.id);
     },
 
-    async orderWrite(_, args, ctx): Promise<WriteOutcomeValue | null> {
-      // An unknown id and another customer's write read alike (null) to a storefront caller.
-      const outcome = await readWriteOutcome(ctx.writes, ctx.caller, checkWriteId('order', args.writeId));
-      return outcome ? outcomeValue(outcome) : null;
-    },
-
-    async orderWrites(_, args, ctx, info) {
-      authorize(ctx.caller, 'queue.operate');
-      return writeQueuePage(ctx.writes, 'ERP', args, info);
-    },
-
-    async orderWriteQueue(_, args, ctx): Promise<WriteOutcomeValue[]> {
-      authorize(ctx.caller, 'queue.operate');
-      return writeQueueList(ctx.writes, 'ERP', args);
-    },
+    ...writeQueue.Query,
   },
 
   Mutation: {
@@ -318,17 +290,7 @@ export const resolvers = {
       return { status: outcome.status, writeId: outcome.writeId, returnAuthorization: rma };
     },
 
-    async retryOrderWrite(_, args, ctx): Promise<WriteOutcomeValue> {
-      return outcomeValue(await retryWrite(ctx.writes, ctx.caller, 'retryOrderWrite', args.writeId));
-    },
-
-    async discardOrderWrite(_, args, ctx): Promise<WriteOutcomeValue> {
-      return outcomeValue(await discardWrite(ctx.writes, ctx.caller, 'discardOrderWrite', args.writeId, args.reason));
-    },
-
-    retryOrderWrites: (_, args, ctx) => retryWrites(ctx.writes, ctx.caller, 'retryOrderWrites', args),
-
-    discardOrderWrites: (_, args, ctx) => discardWrites(ctx.writes, ctx.caller, 'discardOrderWrites', args),
+    ...writeQueue.Mutation,
   },
 
   Subscription: {

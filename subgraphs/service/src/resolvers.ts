@@ -12,22 +12,12 @@ import { audit, authorize, authorizeSubscription, isStorefront, requirePublicCom
 import type { DomainEvent, EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import { rejectionError, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
-import {
-  checkWriteId as checkAnyWriteId,
-  discardWrite,
-  discardWrites,
-  outcomeNode,
-  readWriteOutcome,
-  retryWrite,
-  retryWrites,
-  writeQueueList,
-  writeQueuePage,
-} from '../../../lib/writes/graph.js';
+import { writeQueueResolvers } from '../../../lib/writes/graph.js';
 import { CASE_UPDATED_TOPIC, type CaseUpdatePayload } from './feed.js';
 import type { ServiceLoaders } from './loaders.js';
 import { LIMITS, WRITE_KINDS, checkCommentable, checkTransition, checkVersion, requiredText, type AddCommentPayload, type CaseRef, type OpenCasePayload, type UpdateStatusPayload } from './writes.js';
 import type { CaseCursor, CaseStatus, CustomerDirectoryEntry, SupportCaseRecord } from './zendesk.js';
-import type { Resolvers, WriteOutcome as WriteOutcomeValue } from './__generated__/resolvers-types.js';
+import type { Resolvers } from './__generated__/resolvers-types.js';
 
 /** What the resolvers need beyond the request's loaders; one per process. */
 export interface ServiceRuntime {
@@ -121,11 +111,7 @@ function writesOf(ctx: ServiceContext): WriteCoordinator {
   return ctx.runtime.writes;
 }
 
-const checkWriteId = (id: string): string => checkAnyWriteId('service', id);
-
-function outcomeValue(o: WriteOutcome): WriteOutcomeValue {
-  return outcomeNode(o, 'SERVICE_DESK');
-}
+const writeQueue = writeQueueResolvers('service', 'SERVICE_DESK', writesOf);
 
 /** A business check's read that failed transiently is not a refusal: the write is queued and checked again when applied. */
 async function unlessUnavailable<T>(read: () => Promise<T>): Promise<T | undefined> {
@@ -200,21 +186,7 @@ export const resolvers = {
       return c;
     },
 
-    async serviceWrite(_root, args, ctx) {
-      // An unknown id and another customer's write read alike (null) to a storefront caller.
-      const outcome = await readWriteOutcome(writesOf(ctx), ctx.caller, checkWriteId(args.writeId));
-      return outcome ? outcomeValue(outcome) : null;
-    },
-
-    async serviceWrites(_root, args, ctx, info) {
-      authorize(ctx.caller, 'queue.operate');
-      return writeQueuePage(writesOf(ctx), 'SERVICE_DESK', args, info);
-    },
-
-    async serviceWriteQueue(_root, args, ctx) {
-      authorize(ctx.caller, 'queue.operate');
-      return writeQueueList(writesOf(ctx), 'SERVICE_DESK', args);
-    },
+    ...writeQueue.Query,
   },
 
   Mutation: {
@@ -306,17 +278,7 @@ export const resolvers = {
       return writeResult(ctx, outcome);
     },
 
-    async retryServiceWrite(_root, args, ctx) {
-      return outcomeValue(await retryWrite(writesOf(ctx), ctx.caller, 'retryServiceWrite', args.writeId));
-    },
-
-    async discardServiceWrite(_root, args, ctx) {
-      return outcomeValue(await discardWrite(writesOf(ctx), ctx.caller, 'discardServiceWrite', args.writeId, args.reason));
-    },
-
-    retryServiceWrites: (_root, args, ctx) => retryWrites(writesOf(ctx), ctx.caller, 'retryServiceWrites', args),
-
-    discardServiceWrites: (_root, args, ctx) => discardWrites(writesOf(ctx), ctx.caller, 'discardServiceWrites', args),
+    ...writeQueue.Mutation,
   },
 
   Subscription: {
