@@ -11,8 +11,9 @@ import type { EventBus, NewEvent } from '../../../lib/events/bus.js';
 import { createPoller, type ChangedRecord, type Poller } from '../../../lib/feeds/poller.js';
 import type { FeedStateStore } from '../../../lib/feeds/state.js';
 import { childLogger } from '../../../lib/log.js';
-import type { FinanceChangeReader, InvoiceChange, InvoiceRecord, InvoiceStatus } from './netsuite.js';
-import { INVOICE_STATUSES } from './netsuite.js';
+import type { InvoiceRecord } from './netsuite.js';
+import type { FinanceChangeReader, InvoiceChange } from './netsuite-changes.js';
+import { INVOICE_STATUSES, type InvoiceStatus } from './netsuite-invoices.js';
 
 const log = childLogger('feed:finance-invoices');
 

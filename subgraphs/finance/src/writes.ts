@@ -7,8 +7,8 @@
 import { listTag } from '../../../lib/cache/index.js';
 import { badInput, notFound } from '../../../lib/errors.js';
 import type { WriteCoordinator } from '../../../lib/writes/index.js';
-import type { AddressRecord, FinanceBillingConnector } from './netsuite.js';
-import { normalizeVersion } from './netsuite.js';
+import type { AddressRecord } from './netsuite.js';
+import { normalizeVersion, type FinanceBillingConnector } from './netsuite-billing.js';
 
 /** The write kind of updateBillingAddress. */
 export const BILLING_ADDRESS_KIND = 'finance.billingAddress';

@@ -6,7 +6,8 @@
  */
 import { entityTag, listTag, loadLists, lookupValue, type EntityCache, type EntryKind, type FetchedList, type Lookup } from '../../../lib/cache/index.js';
 import { casePagesViaOrganizations, type ServiceReads } from './loaders.js';
-import type { CaseCommentRecord, CasePage, CasePageArgs, CustomerDirectoryEntry, CustomerOrganization, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
+import type { CaseCommentRecord, CasePage, CasePageArgs, CustomerOrganization, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
+import type { CustomerDirectoryEntry } from './zendesk-writes.js';
 
 export const SERVICE_CACHE_KINDS = {
   supportCase: { name: 'service/SupportCase', domain: 'cases', tag: (id) => entityTag('SupportCase', id) },

@@ -16,7 +16,8 @@ import { writeQueueResolvers } from '../../../lib/writes/graph.js';
 import { CASE_UPDATED_TOPIC, type CaseUpdatePayload } from './feed.js';
 import type { ServiceLoaders } from './loaders.js';
 import { LIMITS, WRITE_KINDS, checkCommentable, checkTransition, checkVersion, requiredText, type AddCommentPayload, type CaseRef, type OpenCasePayload, type UpdateStatusPayload } from './writes.js';
-import type { CaseCursor, CaseStatus, CustomerDirectoryEntry, SupportCaseRecord } from './zendesk.js';
+import type { CaseCursor, CaseStatus, SupportCaseRecord } from './zendesk.js';
+import type { CustomerDirectoryEntry } from './zendesk-writes.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 
 /** What the resolvers need beyond the request's loaders; one per process. */
