@@ -135,6 +135,13 @@ export function createNetSuiteFinance(deps: NetSuiteFinanceDeps): FinanceConnect
 
   const toInvoice = (row: InvoiceRow, fetchedAt: Date): InvoiceRecord => invoiceFromRow(row, fetchedAt, defaultCurrency);
 
+  /** The invoices that match `condition`, in `order`, read now in one query. */
+  const readInvoices = async (condition: string, order = ''): Promise<InvoiceRecord[]> => {
+    const fetchedAt = new Date();
+    const { items } = await netsuite.suiteql<InvoiceRow>(`SELECT ${selectList(INVOICE_COLUMNS)}\nFROM ${INVOICE_FROM}\nWHERE t.type = 'CustInvc' AND ${condition}${order}`);
+    return items.map((r) => toInvoice(r, fetchedAt));
+  };
+
   /** The status filter as a SuiteQL condition; statuses come from the enum, never from free text. */
   function statusCondition(statuses: readonly InvoiceStatus[] | undefined): string {
     if (!statuses || statuses.length === 0) return '';
@@ -155,16 +162,8 @@ export function createNetSuiteFinance(deps: NetSuiteFinanceDeps): FinanceConnect
     async invoicesByNumber(numbers) {
       const keys = unique(numbers);
       if (keys.length === 0) return [];
-      const fetchedAt = new Date();
-      const { items } = await netsuite.suiteql<InvoiceRow>(
-        `SELECT ${selectList(INVOICE_COLUMNS)}
-FROM ${INVOICE_FROM}
-WHERE t.type = 'CustInvc' AND t.tranid IN (${inList(keys)})`,
-      );
-      const byNumber = new Map(items.map((r) => [r.invoicenumber, toInvoice(r, fetchedAt)]));
-      return numbers.map(
-        (n) => byNumber.get(n) ?? notFound(`the ERP has no invoice ${n}`, { invoiceId: n }),
-      );
+      const byNumber = new Map((await readInvoices(`t.tranid IN (${inList(keys)})`)).map((i) => [i.number, i]));
+      return numbers.map((n) => byNumber.get(n) ?? notFound(`the ERP has no invoice ${n}`, { invoiceId: n }));
     },
 
     async invoicePagesByCustomer(customerNumbers, args) {
@@ -214,18 +213,9 @@ ORDER BY y.customernumber, y.rn`,
     async invoicesByOrderNumber(orderNumbers) {
       const keys = unique(orderNumbers);
       if (keys.length === 0) return [];
-      const fetchedAt = new Date();
-      const { items } = await netsuite.suiteql<InvoiceRow>(
-        `SELECT ${selectList(INVOICE_COLUMNS)}
-FROM ${INVOICE_FROM}
-WHERE t.type = 'CustInvc' AND so.type = 'SalesOrd' AND so.tranid IN (${inList(keys)})
-ORDER BY t.trandate DESC, t.id DESC`,
-      );
       const byOrder = new Map<string, InvoiceRecord[]>();
-      for (const row of items) {
-        const list = byOrder.get(row.ordernumber ?? '') ?? [];
-        list.push(toInvoice(row, fetchedAt));
-        byOrder.set(row.ordernumber ?? '', list);
+      for (const invoice of await readInvoices(`so.type = 'SalesOrd' AND so.tranid IN (${inList(keys)})`, '\nORDER BY t.trandate DESC, t.id DESC')) {
+        byOrder.set(invoice.orderNumber ?? '', [...(byOrder.get(invoice.orderNumber ?? '') ?? []), invoice]);
       }
       return orderNumbers.map((n) => byOrder.get(n) ?? []);
     },
