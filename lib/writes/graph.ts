@@ -12,10 +12,10 @@ import { type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from '
 import { badInput, type SystemOfRecord } from '../errors.js';
 import { currentScope } from '../context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../pagination.js';
-import { audit, authorize, callerAccess, type Caller } from '../auth/index.js';
-import type { BulkResult, WriteCoordinator } from './coordinator.js';
+import { audit, authorize, callerAccess, idempotencyScope, type Caller } from '../auth/index.js';
+import type { BulkResult, WriteCoordinator, WriteRequest } from './coordinator.js';
 import type { WriteListing, WritePosition, WriteQuery } from './store.js';
-import type { WriteOutcome, WriteStatus } from './types.js';
+import { rejectionError, type WriteOutcome, type WriteStatus } from './types.js';
 
 /** The shared `WriteOutcome` type's value. */
 export interface WriteOutcomeNode {
@@ -267,4 +267,16 @@ export function writeQueueResolvers<N extends string, Ctx extends { caller: Call
   };
   // The keys are built from the name, which TypeScript cannot follow; the interface above states them.
   return { Query: query, Mutation: mutation } as unknown as WriteQueueResolvers<N, Ctx>;
+}
+
+/**
+ * Submits a mutation's write for its caller: the idempotency key is scoped to the
+ * person (idempotencyScope), and a write refused on its first attempt is thrown as
+ * its error (with `extensions.writeId`) rather than answered.
+ */
+export async function submitFor<P, R>(writes: WriteCoordinator, caller: Caller, request: Omit<WriteRequest<P>, 'scope'>): Promise<WriteOutcome<R>> {
+  const outcome = await writes.submit<P, R>({ ...request, scope: idempotencyScope(caller) });
+  const refused = rejectionError(outcome);
+  if (refused) throw refused;
+  return outcome;
 }

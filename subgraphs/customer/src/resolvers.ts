@@ -7,9 +7,9 @@
  */
 import { DomainError, ErrorCode, UpstreamError, badInput, notFound, unreachable } from '../../../lib/errors.js';
 import { connection, decodeCursor, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
-import { authorize, isStorefront, idempotencyScope, type Caller } from '../../../lib/auth/index.js';
-import { rejectionError, type WriteCoordinator } from '../../../lib/writes/index.js';
-import { writeQueueResolvers } from '../../../lib/writes/graph.js';
+import { authorize, isStorefront, type Caller } from '../../../lib/auth/index.js';
+import type { WriteCoordinator } from '../../../lib/writes/index.js';
+import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import type { CustomerDirectory, CustomerFilter, CustomerRecord, CustomerSearchKey } from './salesforce.js';
 import type { CustomerLoaders } from './loaders.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
@@ -155,17 +155,14 @@ export const resolvers = {
           currentVersion: before.record.version,
         });
       }
-      const outcome = await writes.submit<EngagementPayload, EngagementResult>({
+      const outcome = await submitFor<EngagementPayload, EngagementResult>(writes, ctx.caller, {
         kind: ENGAGEMENT_WRITE,
         entityKey: engagementEntityKey(args.id),
         payload: { customerId: args.id, changes },
         customerId: args.id,
-        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
         expectedVersion: expectedVersion ?? null,
       });
-      const refused = rejectionError(outcome);
-      if (refused) throw refused;
       let customer: CustomerParent | null = null;
       if (outcome.status === 'APPLIED') {
         // The loader holds what this request read before the write; the cache entry is already invalidated.

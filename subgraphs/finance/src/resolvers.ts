@@ -8,12 +8,12 @@ import type DataLoader from 'dataloader';
 import { DomainError, ErrorCode, UpstreamError, badInput, notFound } from '../../../lib/errors.js';
 import { idFormat, type IdFormat, type OrgMapping } from '../../../lib/mapping.js';
 import { connection, decodeCursor, freshNow, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
-import { audit, authorize, authorizeSubscription, idempotencyScope, type Caller } from '../../../lib/auth/index.js';
+import { audit, authorize, authorizeSubscription, type Caller } from '../../../lib/auth/index.js';
 import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import type { Money } from '../../../lib/money.js';
-import { rejectionError, type WriteCoordinator } from '../../../lib/writes/index.js';
-import { writeQueueResolvers } from '../../../lib/writes/graph.js';
+import type { WriteCoordinator } from '../../../lib/writes/index.js';
+import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import { INVOICE_STATUS_TOPIC, invoiceFromSnapshot, type InvoiceStatusEvent } from './feed.js';
 import type { FinanceLoaders } from './loaders.js';
 import type { AddressRecord, FinancialsRecord, InvoiceCursor, InvoiceRecord, InvoiceStatus, PaymentRecord } from './netsuite.js';
@@ -142,19 +142,15 @@ export function createFinanceResolvers(mapping: OrgMapping) {
         const expectedVersion = validateVersion(args.expectedVersion);
         const writes = writesOf(ctx);
         await requireCustomer(ctx, customerId);
-        const outcome = await writes.submit<BillingAddressPayload, BillingAddressResult>({
+        const outcome = await submitFor<BillingAddressPayload, BillingAddressResult>(writes, ctx.caller, {
           kind: BILLING_ADDRESS_KIND,
           // One customer's billing writes are applied in the order they were made.
           entityKey: `ERP:customer:${customerId}`,
           payload: { customerId, address },
           customerId,
-          // Per person, not per role: two finance users' keys never collide.
-          scope: idempotencyScope(ctx.caller),
           idempotencyKey: args.idempotencyKey ?? null,
           expectedVersion: expectedVersion ?? null,
         });
-        const refused = rejectionError(outcome);
-        if (refused) throw refused;
         let financials: FinancialsRecord | null = null;
         if (outcome.status === 'APPLIED') {
           // The write invalidated the cache before it answered; this request's loader may still

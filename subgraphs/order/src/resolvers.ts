@@ -5,13 +5,13 @@
 import { badInput, DomainError, ErrorCode, UpstreamError } from '../../../lib/errors.js';
 import type { IdFormat } from '../../../lib/mapping.js';
 import { connection, decodeCursor, freshNow, oldest, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
-import { authorize, authorizeSubscription, isStorefront, idempotencyScope, type Caller } from '../../../lib/auth/index.js';
+import { authorize, authorizeSubscription, isStorefront, type Caller } from '../../../lib/auth/index.js';
 import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import { entityTag } from '../../../lib/cache/index.js';
 import { auditWriteCustomer } from '../../../lib/subgraph.js';
-import { rejectionError, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
-import { writeQueueResolvers } from '../../../lib/writes/graph.js';
+import type { WriteCoordinator } from '../../../lib/writes/index.js';
+import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import type { OrderingReads } from './cached.js';
 import type { OrderLoaders } from './loaders.js';
 import { versionInstant, type OrderLineRecord, type OrderRecord, type ReturnRecord, type ShipmentRecord } from './netsuite.js';
@@ -172,11 +172,6 @@ function lazy<T>(load: () => Promise<T | null>): Promise<T> {
   return thenable as unknown as Promise<T>;
 }
 
-function refuseRejected(outcome: WriteOutcome): void {
-  const refused = rejectionError(outcome);
-  if (refused) throw refused;
-}
-
 /** What a subscription's event carries to its resolve function. */
 interface StatusChangeParent extends OrderStatusEvent {
   eventId: string;
@@ -209,15 +204,13 @@ export const resolvers = {
       // Refused before any call: a storefront caller orders for its own customer only.
       authorize(ctx.caller, 'Mutation.placeOrder', { customerId: payload.customerId });
       await unlessUnavailable(() => confirmed(() => checkPlaceOrder(payload, ctx.ordering), { invalidate: ctx.invalidate, tags: placeOrderCheckTags(payload) }));
-      const outcome = await ctx.writes.submit<PlaceOrderPayload, PlacedOrder>({
+      const outcome = await submitFor<PlaceOrderPayload, PlacedOrder>(ctx.writes, ctx.caller, {
         kind: WRITE_KINDS.place,
         entityKey: `ERP:customer:${payload.customerId}`,
         payload,
         customerId: payload.customerId,
-        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey,
       });
-      refuseRejected(outcome);
       if (outcome.status !== 'APPLIED' || !outcome.result) return { status: outcome.status, writeId: outcome.writeId, order: null };
       const placedId = outcome.result.orderId;
       forget(ctx, placedId);
@@ -245,16 +238,14 @@ export const resolvers = {
           });
         }
       }
-      const outcome = await ctx.writes.submit<CancelOrderPayload, CancelledOrder>({
+      const outcome = await submitFor<CancelOrderPayload, CancelledOrder>(ctx.writes, ctx.caller, {
         kind: WRITE_KINDS.cancel,
         entityKey: `ERP:order:${orderId}`,
         payload: { orderId, reason, customerId: order?.customerId ?? null },
         customerId: order?.customerId ?? null,
-        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
         expectedVersion: args.expectedVersion ?? null,
       });
-      refuseRejected(outcome);
       if (outcome.status !== 'APPLIED' || !outcome.result) return { status: outcome.status, writeId: outcome.writeId, order: null };
       forget(ctx, orderId);
       return { status: outcome.status, writeId: outcome.writeId, order: lazy(() => orderOrNull(ctx, orderId)) };
@@ -274,15 +265,13 @@ export const resolvers = {
         };
         await unlessUnavailable(() => confirmed(check, { invalidate: ctx.invalidate, tags: [entityTag('Order', shaped.orderId)], reset: () => forget(ctx, shaped.orderId) }));
       }
-      const outcome = await ctx.writes.submit<ReturnPayload, RequestedReturn>({
+      const outcome = await submitFor<ReturnPayload, RequestedReturn>(ctx.writes, ctx.caller, {
         kind: WRITE_KINDS.return,
         entityKey: `ERP:order:${shaped.orderId}`,
         payload: { ...shaped, customerId: order?.customerId ?? null },
         customerId: order?.customerId ?? null,
-        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey,
       });
-      refuseRejected(outcome);
       if (outcome.status !== 'APPLIED' || !outcome.result) return { status: outcome.status, writeId: outcome.writeId, returnAuthorization: null };
       const { returnId } = outcome.result;
       forget(ctx, shaped.orderId);

@@ -8,11 +8,11 @@
 import { DomainError, ErrorCode, UpstreamError, badInput } from '../../../lib/errors.js';
 import type { IdFormat } from '../../../lib/mapping.js';
 import { connection, decodeCursor, pageSize, type Connection } from '../../../lib/pagination.js';
-import { audit, authorize, authorizeSubscription, isStorefront, requirePublicComment, idempotencyScope, visibleComments, type Caller } from '../../../lib/auth/index.js';
+import { audit, authorize, authorizeSubscription, isStorefront, requirePublicComment, visibleComments, type Caller } from '../../../lib/auth/index.js';
 import type { DomainEvent, EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
-import { rejectionError, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
-import { writeQueueResolvers } from '../../../lib/writes/graph.js';
+import type { WriteCoordinator, WriteOutcome } from '../../../lib/writes/index.js';
+import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import { CASE_UPDATED_TOPIC, type CaseUpdatePayload } from './feed.js';
 import type { ServiceLoaders } from './loaders.js';
 import { LIMITS, WRITE_KINDS, checkCommentable, checkTransition, checkVersion, requiredText, type AddCommentPayload, type CaseRef, type OpenCasePayload, type UpdateStatusPayload } from './writes.js';
@@ -155,10 +155,8 @@ async function caseToChange(
   return { record, customerId };
 }
 
-/** The mutation's answer: the entity only when APPLIED; a refusal on the first attempt is the refusal's error. */
+/** The mutation's answer: the entity only when APPLIED (submitFor has already thrown a refusal on the first attempt). */
 async function writeResult(ctx: ServiceContext, outcome: WriteOutcome<CaseRef>): Promise<{ status: WriteOutcome['status']; writeId: string; supportCase: SupportCaseRecord | null }> {
-  const refused = rejectionError(outcome);
-  if (refused) throw refused;
   let supportCase: SupportCaseRecord | null = null;
   if (outcome.status === 'APPLIED' && outcome.result) {
     // The write invalidated the cached case before answering; the request's own loader may still
@@ -216,12 +214,11 @@ export const resolvers = {
       if (dir && dir.requesterId === null) {
         throw new DomainError(ErrorCode.NOT_FOUND, `the service desk has no end user for customer ${customerId}, so a case cannot be opened for them`, { customerId });
       }
-      const outcome = await writes.submit<OpenCasePayload, CaseRef>({
+      const outcome = await submitFor<OpenCasePayload, CaseRef>(writes, ctx.caller, {
         kind: WRITE_KINDS.openCase,
         entityKey: `SERVICE_DESK:customer:${customerId}`,
         payload,
         customerId,
-        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey,
       });
       return writeResult(ctx, outcome);
@@ -246,12 +243,11 @@ export const resolvers = {
         // had replied by e-mail, so the service desk reopens a pending case as it would then.
         authorId: isStorefront(ctx.caller) ? (target?.record.requesterId ?? null) : null,
       };
-      const outcome = await writes.submit<AddCommentPayload, CaseRef>({
+      const outcome = await submitFor<AddCommentPayload, CaseRef>(writes, ctx.caller, {
         kind: WRITE_KINDS.addCaseComment,
         entityKey: `SERVICE_DESK:case:${caseId}`,
         payload,
         customerId: payload.customerId,
-        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
       });
       return writeResult(ctx, outcome);
@@ -267,12 +263,11 @@ export const resolvers = {
       const target = await caseToChange(ctx, caseId, 'Mutation.updateCaseStatus');
       if (target) checkTransition(caseId, target.record.status, status);
       const payload: UpdateStatusPayload = { caseId, customerId: target?.customerId ?? null, status };
-      const outcome = await writes.submit<UpdateStatusPayload, CaseRef>({
+      const outcome = await submitFor<UpdateStatusPayload, CaseRef>(writes, ctx.caller, {
         kind: WRITE_KINDS.updateCaseStatus,
         entityKey: `SERVICE_DESK:case:${caseId}`,
         payload,
         customerId: payload.customerId,
-        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
         expectedVersion: expectedVersion ?? null,
       });
