@@ -12,7 +12,6 @@ import { entityTag } from '../../../lib/cache/index.js';
 import { auditWriteCustomer } from '../../../lib/subgraph.js';
 import type { WriteCoordinator } from '../../../lib/writes/index.js';
 import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
-import type { OrderingReads } from './cached.js';
 import type { OrderLoaders } from './loaders.js';
 import { versionInstant, type OrderLineRecord, type OrderRecord, type ReturnRecord, type ShipmentRecord } from './netsuite.js';
 import { ORDER_STATUSES, type OrderStatus, type RefundStatus, type ReturnStatus, type ShipmentStatus } from './status.js';
@@ -33,26 +32,21 @@ import {
   type PlaceOrderPayload,
   type PlacedOrder,
   type RequestedReturn,
+  type OrderWriteDeps,
   type ReturnPayload,
 } from './writes.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 
-export interface OrderContext {
+/** What a request's resolvers have; the checks' reads, clock and cache hooks are the ones the appliers get (OrderWriteDeps). */
+export interface OrderContext extends Pick<OrderWriteDeps, 'ordering' | 'returnWindowDays' | 'now' | 'invalidate'> {
   loaders: OrderLoaders;
   ids: { order: IdFormat; customer: IdFormat };
   /** Who is asking, as the gateway signed it. Every rule in lib/auth takes it. */
   caller: Caller;
   /** The subgraph's write coordinator (one per process). */
   writes: WriteCoordinator;
-  /** The reads a write's checks make (cached when the subgraph has a cache). */
-  ordering: OrderingReads;
   /** Where order status events are published and subscribed. */
   bus: EventBus;
-  /** The return window, from the org mapping (netsuite.returnWindowDays). */
-  returnWindowDays: number;
-  now: () => number;
-  /** Drops cached entries, to confirm a refusal on fresh reads; undefined without a cache. */
-  invalidate: ((tags: string[]) => Promise<unknown>) | undefined;
 }
 
 /** A Customer here is only its number: the order subgraph knows nothing else about it. */
