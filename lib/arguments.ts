@@ -35,7 +35,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { badInput, toGraphQLError } from './errors.js';
 import { IDEMPOTENCY_KEY } from './writes/coordinator.js';
 
@@ -203,25 +203,36 @@ export function checkArguments(
 }
 
 /**
- * The plugin the subgraph bootstrap installs: checks each operation's
- * arguments once it is resolved, before any resolver runs.
+ * An Apollo Server plugin that runs `check` on each operation once it is resolved,
+ * before anything is planned, fetched or resolved; what `check` throws refuses the request.
  */
-export function ArgumentRulesPlugin<TContext extends BaseContext>(rules: ArgumentRules = {}): ApolloServerPlugin<TContext> {
+export function resolvedOperationPlugin<TContext extends BaseContext>(
+  check: (request: GraphQLRequestContextDidResolveOperation<TContext>, operation: OperationDefinitionNode) => void,
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
-          if (!operation) return;
-          try {
-            checkArguments(schema, document, operation, request.variables, rules);
-          } catch (err) {
-            const e = toGraphQLError(err);
-            // 200, as for an error a resolver throws: the gateway passes a subgraph's GraphQL errors on to the
-            // client with their codes, but turns any other status into a bare "400: Bad Request".
-            throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 200 } }, originalError: e.originalError ?? undefined });
-          }
+        async didResolveOperation(request) {
+          if (request.operation) check(request, request.operation);
         },
       };
     },
   };
+}
+
+/**
+ * The plugin the subgraph bootstrap installs: checks each operation's
+ * arguments once it is resolved, before any resolver runs.
+ */
+export function ArgumentRulesPlugin<TContext extends BaseContext>(rules: ArgumentRules = {}): ApolloServerPlugin<TContext> {
+  return resolvedOperationPlugin(({ schema, document, request }, operation) => {
+    try {
+      checkArguments(schema, document, operation, request.variables, rules);
+    } catch (err) {
+      const e = toGraphQLError(err);
+      // 200, as for an error a resolver throws: the gateway passes a subgraph's GraphQL errors on to the
+      // client with their codes, but turns any other status into a bare "400: Bad Request".
+      throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 200 } }, originalError: e.originalError ?? undefined });
+    }
+  });
 }

@@ -7,7 +7,6 @@
  * per-request context factory that creates its DataLoaders; lib/boot.ts wires
  * what it depends on.
  */
-import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import express from 'express';
@@ -17,11 +16,12 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, parse, type DocumentNode, type GraphQLFieldResolver, type GraphQLScalarType } from 'graphql';
+import { GraphQLError, type GraphQLFieldResolver, type GraphQLScalarType } from 'graphql';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from './context.js';
 import { ErrorCode, formatError } from './errors.js';
 import { childLogger } from './log.js';
 import { codeRoot } from './paths.js';
+import { subgraphTypeDefs } from './schema/sdl.js';
 import { serveSubgraphSubscriptions } from './subscriptions.js';
 import { ArgumentRulesPlugin, type ArgumentRules } from './arguments.js';
 import { loadCommonConfig, loadMetricsConfig } from './config.js';
@@ -61,21 +61,9 @@ export interface ResolverMap<TContext> {
 
 /** A subgraph's schema.graphql, which ships beside its code (the build copies it into dist/). */
 export const schemaFileOf = (name: string): string => join(codeRoot, 'subgraphs', name, 'schema.graphql');
-const SHARED_SDL_FILE = join(codeRoot, 'lib', 'schema', 'shared.graphql');
 
-/** The shared value types, exactly as every subgraph includes them. */
-export function sharedTypeDefs(): string {
-  return readFileSync(SHARED_SDL_FILE, 'utf8');
-}
-
-/** A subgraph's full SDL: its own schema file followed by the shared value types. */
-export function subgraphSdl(schemaFile: string): string {
-  return `${readFileSync(schemaFile, 'utf8')}\n${sharedTypeDefs()}`;
-}
-
-export function subgraphTypeDefs(schemaFile: string): DocumentNode {
-  return parse(subgraphSdl(schemaFile));
-}
+/** Schema loading lives in lib/schema/sdl.ts, next to the shared types and templates it reads. */
+export { sharedTypeDefs, subgraphSdl, subgraphTypeDefs } from './schema/sdl.js';
 
 export interface RequestInfo {
   scope: RequestScope;

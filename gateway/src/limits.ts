@@ -30,6 +30,7 @@ import {
   isObjectType,
   isInterfaceType,
 } from 'graphql';
+import { resolvedOperationPlugin } from '../../lib/arguments.js';
 import { ErrorCode } from '../../lib/errors.js';
 
 export interface QueryLimits {
@@ -207,15 +208,8 @@ export function parseByteSize(size: string | number): number {
  * runs before the gateway's executor plans or fetches anything.
  */
 export function QueryLimitsPlugin<TContext extends BaseContext>(limits: QueryLimits = {}): ApolloServerPlugin<TContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ schema, operation, document, request }) {
-          if (!operation) return;
-          const refusal = checkOperationLimits(schema, document, operation, request.variables ?? {}, limits);
-          if (refusal) throw refusal;
-        },
-      };
-    },
-  };
+  return resolvedOperationPlugin(({ schema, document, request }, operation) => {
+    const refusal = checkOperationLimits(schema, document, operation, request.variables ?? {}, limits);
+    if (refusal) throw refusal;
+  });
 }

@@ -9,6 +9,7 @@
  * resolvers to turn the mark into `stale: true`.
  */
 import type { GraphQLFieldResolver } from 'graphql';
+import type { Lookup } from './entity-cache.js';
 
 const STALE = Symbol.for('retail-supergraph.cache.stale');
 
@@ -81,4 +82,26 @@ export function withStaleFreshness<M extends object>(resolvers: M, spec: StaleFr
     });
   }
   return map as M;
+}
+
+/**
+ * A lookup as a batch function's result: the value (a marked copy when stale),
+ * null when the system has none, or the Error for that key alone.
+ */
+export function lookupValue<V>(l: Lookup<V> | undefined): V | null | Error {
+  if (!l) return null;
+  switch (l.phase) {
+    case 'fresh':
+      return l.value;
+    case 'stale':
+      return markStale(l.value);
+    case 'failed':
+      return l.error;
+    case 'absent':
+      return null;
+    default: {
+      const never: never = l;
+      return never;
+    }
+  }
 }

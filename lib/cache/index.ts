@@ -5,8 +5,7 @@
 import type { Logger } from 'pino';
 import { childLogger } from '../log.js';
 import { loadCacheConfig, type CacheConfig } from './config.js';
-import type { EntityCache, Lookup } from './entity-cache.js';
-import { markStale } from './freshness.js';
+import type { EntityCache } from './entity-cache.js';
 import { createCacheStore, type CacheStore } from './store.js';
 import { ReportingEntityCache } from './tags-report.js';
 
@@ -22,8 +21,8 @@ export {
   type LoadOptions,
   type Lookup,
 } from './entity-cache.js';
-export { loadLists, type FetchedList, type ListLoad, type Membership } from './lists.js';
-export { isStale, markStale, withStaleFreshness, type StaleFreshnessSpec } from './freshness.js';
+export { loadLists, loadPages, loadParentLists, pageArgsKey, type FetchedList, type ListLoad, type Membership, type PageLoad } from './lists.js';
+export { isStale, lookupValue, markStale, withStaleFreshness, type StaleFreshnessSpec } from './freshness.js';
 export { createCacheStore, type CacheStore, type CacheStoreOptions } from './store.js';
 export { quotaTtlFactor, type QuotaSource } from './quota.js';
 export {
@@ -69,26 +68,4 @@ export async function createEntityCache(opts: CreateEntityCacheOptions): Promise
   // Reporting: each request's reads are noted for the gateway's response cache (tags-report.ts).
   const cache = new ReportingEntityCache({ keyv: store.keyv, namespace: opts.namespace, config, log });
   return { cache, store, invalidate: (tags) => cache.invalidate(tags), close: () => store.close() };
-}
-
-/**
- * A lookup as a batch function's result: the value (a marked copy when stale),
- * null when the system has none, or the Error for that key alone.
- */
-export function lookupValue<V>(l: Lookup<V> | undefined): V | null | Error {
-  if (!l) return null;
-  switch (l.phase) {
-    case 'fresh':
-      return l.value;
-    case 'stale':
-      return markStale(l.value);
-    case 'failed':
-      return l.error;
-    case 'absent':
-      return null;
-    default: {
-      const never: never = l;
-      return never;
-    }
-  }
 }

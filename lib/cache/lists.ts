@@ -5,7 +5,7 @@
  * cached costs one call for the few that are not.
  */
 import type { EntityCache, EntryKind, LoadOptions, Lookup } from './entity-cache.js';
-import { markStale } from './freshness.js';
+import { lookupValue, markStale } from './freshness.js';
 
 /** What a list entry stores: the member ids, in order, and whatever the page says about itself. */
 export interface Membership<M> {
@@ -108,4 +108,58 @@ export async function loadLists<R, M>(cache: EntityCache, parents: readonly stri
     }
   }
   return out;
+}
+
+/** Equal page arguments give equal keys, whatever order the statuses came in. */
+export function pageArgsKey(args: { first: number; after?: unknown; statuses?: readonly string[] }): string {
+  return JSON.stringify([args.first, args.after ?? null, [...new Set(args.statuses ?? [])].sort()]);
+}
+
+/** A connector's list read (a customer's page of invoices, an order's cases) behind loadLists. */
+export interface PageLoad<R, P> extends Pick<ListLoad<R, unknown>, 'list' | 'record' | 'idOf' | 'loadRecords'> {
+  /** Reads these parents' pages from the system in one call: one answer per parent, in order. */
+  fetch(parents: string[]): Promise<ReadonlyArray<P | Error>>;
+  /** The argument set the pages were read with (pageArgsKey); none for a list without arguments. */
+  args?: string;
+}
+
+/**
+ * Each parent's page through the cache, one answer per parent in order: `field`
+ * holds the page's records, the rest of the page is kept as its list's meta.
+ * `none` answers for a parent with neither a cached nor a fetched page.
+ */
+export async function loadPages<R, K extends string, P extends { [k in K]: R[] }>(
+  cache: EntityCache,
+  parents: readonly string[],
+  field: K,
+  spec: PageLoad<R, P>,
+  none: (parent: string) => P | Error,
+): Promise<Array<P | Error>> {
+  const lists = await loadLists<R, Omit<P, K>>(cache, parents, {
+    ...spec,
+    ...(spec.args !== undefined ? { listOptions: { args: spec.args } } : {}),
+    async fetchLists(missing) {
+      const pages = await spec.fetch(missing);
+      return new Map(
+        missing.map((parent, i): [string, FetchedList<R, Omit<P, K>> | Error] => {
+          const page = pages[i] ?? none(parent);
+          if (page instanceof Error) return [parent, page];
+          const { [field]: records, ...meta } = page;
+          return [parent, { records, meta }];
+        }),
+      );
+    },
+  });
+  return parents.map((parent) => {
+    const l = lookupValue(lists.get(parent));
+    // The page is rebuilt from its parts, which TypeScript cannot follow through the computed key.
+    return l === null ? none(parent) : l instanceof Error ? l : ({ ...l.meta, [field]: l.records } as unknown as P);
+  });
+}
+
+/** Each parent's whole list (an order's invoices), as loadPages; a parent without one has none. */
+export async function loadParentLists<R>(cache: EntityCache, parents: readonly string[], spec: PageLoad<R, R[]>): Promise<Array<R[] | Error>> {
+  const fetch = async (missing: string[]): Promise<Array<{ records: R[] } | Error>> => (await spec.fetch(missing)).map((l) => (l instanceof Error ? l : { records: l }));
+  const lists = await loadPages(cache, parents, 'records', { ...spec, fetch }, () => ({ records: [] }));
+  return lists.map((l) => (l instanceof Error ? l : l.records));
 }

@@ -2,19 +2,20 @@
  * The write queue as the graph shows it, shared by the four subgraphs so that
  * their fields behave the same: a write's outcome by id (unknown and not-yours
  * read alike), cursor pages of the queue, bulk retry and discard, and the audit
- * record of every operator action. Each subgraph keeps its own prefixed root
- * fields (`orderWrite`, `orderWrites`, `retryOrderWrites`…) over its own
- * coordinator and passes its system of record; the GraphQL types are the shared
- * ones in lib/schema/shared.graphql.
+ * record of every operator action. Each subgraph has its own prefixed root
+ * fields (`orderWrite`, `orderWrites`, `retryOrderWrites`…, from
+ * lib/schema/write-queue.graphql) over its own coordinator, resolved by
+ * writeQueueResolvers with its system of record; the GraphQL types are the
+ * shared ones in lib/schema/shared.graphql.
  */
 import { type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { badInput, type SystemOfRecord } from '../errors.js';
 import { currentScope } from '../context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../pagination.js';
-import { audit, authorize, callerAccess, type Caller } from '../auth/index.js';
-import type { BulkResult, WriteCoordinator } from './coordinator.js';
+import { audit, authorize, callerAccess, idempotencyScope, type Caller } from '../auth/index.js';
+import type { BulkResult, WriteCoordinator, WriteRequest } from './coordinator.js';
 import type { WriteListing, WritePosition, WriteQuery } from './store.js';
-import type { WriteOutcome, WriteStatus } from './types.js';
+import { rejectionError, type WriteOutcome, type WriteStatus } from './types.js';
 
 /** The shared `WriteOutcome` type's value. */
 export interface WriteOutcomeNode {
@@ -30,7 +31,7 @@ export interface WriteOutcomeNode {
   updatedAt: string;
 }
 
-export function outcomeNode(o: WriteOutcome, system: SystemOfRecord): WriteOutcomeNode {
+function outcomeNode(o: WriteOutcome, system: SystemOfRecord): WriteOutcomeNode {
   return {
     writeId: o.writeId,
     status: o.status,
@@ -58,7 +59,7 @@ export interface WriteQueueFilterInput {
 const WRITE_ID = /^w_[0-9a-f-]{36}$/;
 
 /** Throws BAD_USER_INPUT unless the id is one of this subgraph's write ids (`order:w_<uuid>`); costs no read. */
-export function checkWriteId(subgraph: string, writeId: string): string {
+function checkWriteId(subgraph: string, writeId: string): string {
   const local = writeId.startsWith(`${subgraph}:`) ? writeId.slice(subgraph.length + 1) : '';
   if (!WRITE_ID.test(local)) {
     throw badInput(`expected a ${subgraph} write id like '${subgraph}:w_…', got '${writeId.slice(0, 60)}'`, { argumentName: 'writeId' });
@@ -80,7 +81,7 @@ function instant(value: string | null | undefined, argumentName: string): number
  * anything: an unknown write kind, an empty listing, `since` not before `until`.
  * `requireListing` makes bulk actions name the listing they act on.
  */
-export function toWriteQuery(
+function toWriteQuery(
   filter: WriteQueueFilterInput | null | undefined,
   opts: { kinds: readonly string[]; argumentName?: string; requireListing?: boolean },
 ): WriteQuery {
@@ -152,59 +153,6 @@ function selects(info: GraphQLResolveInfo, field: string): boolean {
   return info.fieldNodes.some((n: FieldNode) => visit(n.selectionSet));
 }
 
-/**
- * A page of the queue, oldest first. `totalCount` is counted only when the
- * operation asks for it: on Redis a filtered count reads every queued write.
- */
-export async function writeQueuePage(
-  writes: WriteCoordinator,
-  system: SystemOfRecord,
-  args: { filter?: WriteQueueFilterInput | null; first?: number | null; after?: string | null },
-  info: GraphQLResolveInfo,
-): Promise<WriteQueueConnectionValue> {
-  const first = pageSize(args.first, 50);
-  const after = decodeCursor(args.after, isPosition);
-  const query = toWriteQuery(args.filter, { kinds: writes.kinds() });
-  const [page, totalCount] = await Promise.all([writes.page(query, first, after), selects(info, 'totalCount') ? writes.count(query) : Promise.resolve(null)]);
-  const edges = page.views.map((v) => ({ cursor: encodeCursor(v.position), node: outcomeNode(v, system) }));
-  return {
-    nodes: edges.map((e) => e.node),
-    edges,
-    pageInfo: { hasNextPage: page.hasMore, endCursor: edges.at(-1)?.cursor ?? null },
-    totalCount,
-  };
-}
-
-/**
- * One listing of the queue, oldest first, as the `…WriteQueue(status, first)`
- * fields show it: queued writes, or dead letters when `status` is DEAD_LETTERED;
- * at most `first` (1 to 100, default 50). Like writeQueuePage, it leaves the
- * operator check to the resolver, which makes it before anything else.
- */
-export async function writeQueueList(
-  writes: WriteCoordinator,
-  system: SystemOfRecord,
-  args: { status?: 'PENDING' | 'DEAD_LETTERED' | null; first?: number | null },
-): Promise<WriteOutcomeNode[]> {
-  const first = pageSize(args.first, 50);
-  const list = await writes.list(args.status === 'DEAD_LETTERED' ? 'dead_lettered' : 'pending', first);
-  return list.map((o) => outcomeNode(o, system));
-}
-
-/**
- * A write's outcome by id as `caller` may see it. Staff read any write. A
- * storefront caller reads its own customer's writes, and gets null alike for an
- * unknown id and for another customer's write, so the answer never tells it
- * whether a write id exists. A caller with no access at all is refused before
- * the store is read, which tells it nothing either.
- */
-export async function readWriteOutcome(writes: WriteCoordinator, caller: Caller, writeId: string): Promise<WriteOutcome | null> {
-  if (callerAccess(caller, 'write.outcome') === 'deny') authorize(caller, 'write.outcome');
-  const outcome = await writes.outcome(writeId);
-  if (!outcome) return null;
-  return authorize(caller, 'write.outcome', { customerId: outcome.customerId }) ? outcome : null;
-}
-
 /** The bulk limit: 1 to 1,000 writes per call. */
 function bulkMax(max: number | null | undefined): number {
   const n = max ?? 100;
@@ -212,8 +160,15 @@ function bulkMax(max: number | null | undefined): number {
   return n;
 }
 
+/** A discard's reason: required, trimmed, at most 500 characters kept. */
+function checkReason(reason: string): string {
+  const r = reason.trim();
+  if (r === '') throw badInput('expected a reason for discarding, for the audit trail', { argumentName: 'reason' });
+  return r.slice(0, 500);
+}
+
 /** Audits one operator action on the queue: who, which operation, the filter or ids, how many writes it changed. */
-export function auditQueueAction(caller: Caller, operation: string, details: { writeIds: string[]; failed?: number; filter?: WriteQuery }): void {
+function auditQueueAction(caller: Caller, operation: string, details: { writeIds: string[]; failed?: number; filter?: WriteQuery }): void {
   audit(caller, currentScope()?.correlationId, {
     action: 'queue',
     operation,
@@ -224,60 +179,104 @@ export function auditQueueAction(caller: Caller, operation: string, details: { w
   });
 }
 
-/** The shared `WriteQueueBulkResult` type's value. */
-export type WriteQueueBulkValue = BulkResult;
+type QueueResolver<Ctx, Args, Result> = (root: unknown, args: Args, ctx: Ctx, info: GraphQLResolveInfo) => Promise<Result>;
+type PageArgs = { filter?: WriteQueueFilterInput | null; first?: number | null; after?: string | null };
+type ListArgs = { status?: 'PENDING' | 'DEAD_LETTERED' | null; first?: number | null };
+type BulkArgs = { filter: WriteQueueFilterInput; reason?: string; max?: number | null };
 
-/** Retries (dead letters: with a fresh budget; queued: now) every write that matches, oldest first; audited. */
-export async function retryWrites(
-  writes: WriteCoordinator,
-  caller: Caller,
-  operation: string,
-  args: { filter: WriteQueueFilterInput; max?: number | null },
-): Promise<WriteQueueBulkValue> {
-  authorize(caller, 'queue.operate');
-  const query = toWriteQuery(args.filter, { kinds: writes.kinds(), requireListing: true });
-  const result = await writes.bulk({ kind: 'retry' }, query, bulkMax(args.max));
-  auditQueueAction(caller, operation, { writeIds: result.writeIds, failed: result.failures.length, filter: query });
-  return result;
-}
-
-/** Discards every write that matches, oldest first; each ends REJECTED with code DISCARDED; audited. */
-export async function discardWrites(
-  writes: WriteCoordinator,
-  caller: Caller,
-  operation: string,
-  args: { filter: WriteQueueFilterInput; reason: string; max?: number | null },
-): Promise<WriteQueueBulkValue> {
-  authorize(caller, 'queue.operate');
-  const reason = checkReason(args.reason);
-  const query = toWriteQuery(args.filter, { kinds: writes.kinds(), requireListing: true });
-  const result = await writes.bulk({ kind: 'discard', by: caller.subject, reason }, query, bulkMax(args.max));
-  auditQueueAction(caller, operation, { writeIds: result.writeIds, failed: result.failures.length, filter: query });
-  return result;
-}
-
-/** A discard's reason: required, trimmed, at most 500 characters kept. */
-export function checkReason(reason: string): string {
-  const r = reason.trim();
-  if (r === '') throw badInput('expected a reason for discarding, for the audit trail', { argumentName: 'reason' });
-  return r.slice(0, 500);
+/** The resolvers of the write-queue fields lib/schema/write-queue.graphql gives the subgraph `N`, by their names there. */
+export interface WriteQueueResolvers<N extends string, Ctx> {
+  Query: Record<`${N}Write`, QueueResolver<Ctx, { writeId: string }, WriteOutcomeNode | null>> &
+    Record<`${N}Writes`, QueueResolver<Ctx, PageArgs, WriteQueueConnectionValue>> &
+    Record<`${N}WriteQueue`, QueueResolver<Ctx, ListArgs, WriteOutcomeNode[]>>;
+  Mutation: Record<`retry${Capitalize<N>}Write`, QueueResolver<Ctx, { writeId: string }, WriteOutcomeNode>> &
+    Record<`discard${Capitalize<N>}Write`, QueueResolver<Ctx, { writeId: string; reason: string }, WriteOutcomeNode>> &
+    Record<`retry${Capitalize<N>}Writes`, QueueResolver<Ctx, { filter: WriteQueueFilterInput; max?: number | null }, BulkResult>> &
+    Record<`discard${Capitalize<N>}Writes`, QueueResolver<Ctx, { filter: WriteQueueFilterInput; reason: string; max?: number | null }, BulkResult>>;
 }
 
 /**
- * Retries one write; operator role; audited. The role is checked before the id is
- * looked at, and an id this queue does not hold is NOT_FOUND.
+ * The Query and Mutation resolvers of one subgraph's write-queue fields, to spread
+ * into its resolver map. `writesOf` gives the request's coordinator, or throws the
+ * subgraph's own error when it was started without a write store. Everything but
+ * reading an outcome takes the operator role, checked before anything else is
+ * looked at (the coordinator does not know who is calling), and every operator
+ * action is audited under its field's name (`retryOrderWrites`).
  */
-export async function retryWrite(writes: WriteCoordinator, caller: Caller, operation: string, writeId: string): Promise<WriteOutcome> {
-  authorize(caller, 'queue.operate');
-  const outcome = await writes.retry(writeId);
-  auditQueueAction(caller, operation, { writeIds: [writeId] });
-  return outcome;
+export function writeQueueResolvers<N extends string, Ctx extends { caller: Caller }>(
+  subgraph: N,
+  system: SystemOfRecord,
+  writesOf: (ctx: Ctx) => WriteCoordinator,
+): WriteQueueResolvers<N, Ctx> {
+  const Name = subgraph.charAt(0).toUpperCase() + subgraph.slice(1);
+  const node = (o: WriteOutcome): WriteOutcomeNode => outcomeNode(o, system);
+  const operator = (ctx: Ctx): WriteCoordinator => {
+    authorize(ctx.caller, 'queue.operate');
+    return writesOf(ctx);
+  };
+  /** Retries (dead letters: with a fresh budget; queued: now) or discards (each ends REJECTED, DISCARDED) every write that matches, oldest first. */
+  const bulk = async (ctx: Ctx, operation: string, args: BulkArgs): Promise<BulkResult> => {
+    const writes = operator(ctx);
+    const action = args.reason === undefined ? { kind: 'retry' as const } : { kind: 'discard' as const, by: ctx.caller.subject, reason: checkReason(args.reason) };
+    const query = toWriteQuery(args.filter, { kinds: writes.kinds(), requireListing: true });
+    const result = await writes.bulk(action, query, bulkMax(args.max));
+    auditQueueAction(ctx.caller, operation, { writeIds: result.writeIds, failed: result.failures.length, filter: query });
+    return result;
+  };
+  /** Retries or discards one write; an id this queue does not hold is NOT_FOUND. */
+  const one = async (ctx: Ctx, operation: string, act: (writes: WriteCoordinator) => Promise<WriteOutcome>, writeId: string): Promise<WriteOutcomeNode> => {
+    const outcome = await act(operator(ctx));
+    auditQueueAction(ctx.caller, operation, { writeIds: [writeId] });
+    return node(outcome);
+  };
+  const query: Record<string, QueueResolver<Ctx, never, unknown>> = {
+    /**
+     * Staff read any write. A storefront caller reads its own customer's writes, and gets
+     * null alike for an unknown id and for another customer's write, so the answer never
+     * tells it whether a write id exists. A caller with no access at all is refused before
+     * the store is read, which tells it nothing either.
+     */
+    [`${subgraph}Write`]: async (_root: unknown, args: { writeId: string }, ctx: Ctx) => {
+      const writes = writesOf(ctx);
+      const writeId = checkWriteId(subgraph, args.writeId);
+      if (callerAccess(ctx.caller, 'write.outcome') === 'deny') authorize(ctx.caller, 'write.outcome');
+      const outcome = await writes.outcome(writeId);
+      return outcome && authorize(ctx.caller, 'write.outcome', { customerId: outcome.customerId }) ? node(outcome) : null;
+    },
+    /** A page of the queue, oldest first. `totalCount` is counted only when asked for: on Redis a filtered count reads every queued write. */
+    [`${subgraph}Writes`]: async (_root: unknown, args: PageArgs, ctx: Ctx, info: GraphQLResolveInfo): Promise<WriteQueueConnectionValue> => {
+      const writes = operator(ctx);
+      const first = pageSize(args.first, 50);
+      const after = decodeCursor(args.after, isPosition);
+      const query = toWriteQuery(args.filter, { kinds: writes.kinds() });
+      const [page, totalCount] = await Promise.all([writes.page(query, first, after), selects(info, 'totalCount') ? writes.count(query) : Promise.resolve(null)]);
+      const edges = page.views.map((v) => ({ cursor: encodeCursor(v.position), node: node(v) }));
+      return { nodes: edges.map((e) => e.node), edges, pageInfo: { hasNextPage: page.hasMore, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
+    },
+    /** Queued writes, or dead letters when `status` is DEAD_LETTERED, oldest first; at most `first` (1 to 100, default 50). */
+    [`${subgraph}WriteQueue`]: async (_root: unknown, args: ListArgs, ctx: Ctx) =>
+      (await operator(ctx).list(args.status === 'DEAD_LETTERED' ? 'dead_lettered' : 'pending', pageSize(args.first, 50))).map(node),
+  };
+  const mutation: Record<string, QueueResolver<Ctx, never, unknown>> = {
+    [`retry${Name}Write`]: (_root: unknown, args: { writeId: string }, ctx: Ctx) => one(ctx, `retry${Name}Write`, (w) => w.retry(args.writeId), args.writeId),
+    [`discard${Name}Write`]: (_root: unknown, args: { writeId: string; reason: string }, ctx: Ctx) =>
+      one(ctx, `discard${Name}Write`, (w) => w.discard(args.writeId, ctx.caller.subject, checkReason(args.reason)), args.writeId),
+    [`retry${Name}Writes`]: (_root: unknown, args: { filter: WriteQueueFilterInput; max?: number | null }, ctx: Ctx) =>
+      bulk(ctx, `retry${Name}Writes`, { filter: args.filter, max: args.max }),
+    [`discard${Name}Writes`]: (_root: unknown, args: BulkArgs & { reason: string }, ctx: Ctx) => bulk(ctx, `discard${Name}Writes`, args),
+  };
+  // The keys are built from the name, which TypeScript cannot follow; the interface above states them.
+  return { Query: query, Mutation: mutation } as unknown as WriteQueueResolvers<N, Ctx>;
 }
 
-/** Discards one write; operator role (checked first); audited. */
-export async function discardWrite(writes: WriteCoordinator, caller: Caller, operation: string, writeId: string, reason: string): Promise<WriteOutcome> {
-  authorize(caller, 'queue.operate');
-  const outcome = await writes.discard(writeId, caller.subject, checkReason(reason));
-  auditQueueAction(caller, operation, { writeIds: [writeId] });
+/**
+ * Submits a mutation's write for its caller: the idempotency key is scoped to the
+ * person (idempotencyScope), and a write refused on its first attempt is thrown as
+ * its error (with `extensions.writeId`) rather than answered.
+ */
+export async function submitFor<P, R>(writes: WriteCoordinator, caller: Caller, request: Omit<WriteRequest<P>, 'scope'>): Promise<WriteOutcome<R>> {
+  const outcome = await writes.submit<P, R>({ ...request, scope: idempotencyScope(caller) });
+  const refused = rejectionError(outcome);
+  if (refused) throw refused;
   return outcome;
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type CallStats, type Stack, type StackCache } from '../support/stack.js';
+import type { PostalAddress } from '../../lib/erp/address.js';
 
 let stack: Stack & StackCache;
 
@@ -39,14 +40,7 @@ const OUTCOME = /* GraphQL */ `
   query Outcome($id: ID!) { financeWrite(writeId: $id) { writeId status attempts system lastError { code message } } }
 `;
 
-interface Address {
-  line1: string;
-  line2?: string | null;
-  city: string;
-  region?: string | null;
-  postalCode: string;
-  country: string;
-}
+type Address = PostalAddress;
 interface UpdateResult {
   updateBillingAddress: {
     status: string;

@@ -3,7 +3,8 @@
  * the shared value types are one definition everywhere, every element carries a
  * description for Apollo Sandbox, and the example operations still validate.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,7 +17,7 @@ import {
   type TypeDefinitionNode,
 } from 'graphql';
 import { composeSupergraph, SUBGRAPHS, SUPERGRAPH_FILE } from '../../scripts/compose.js';
-import { schemaFileOf, sharedTypeDefs, subgraphTypeDefs } from '../../lib/subgraph.js';
+import { schemaFileOf, sharedTypeDefs, subgraphSdl, subgraphTypeDefs } from '../../lib/subgraph.js';
 import { apiSchemaOf } from '../../lib/supergraph.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -58,6 +59,49 @@ describe('shared value types', () => {
     for (const typeName of shared.keys()) expect(api.getType(typeName), typeName).toBeDefined();
     const money = api.getType('Money');
     expect(money && 'getFields' in money ? Object.keys(money.getFields()).sort() : []).toEqual(['amount', 'currency']);
+  });
+});
+
+describe('schema templates (#include)', () => {
+  const rootFields = (sdl: string, type: string): string[] => {
+    const def = parse(sdl).definitions.find((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === type);
+    return def && 'fields' in def ? (def.fields ?? []).map((f) => f.name.value) : [];
+  };
+  const withSchema = (sdl: string, check: (file: string) => void): void => {
+    const dir = mkdtempSync(join(tmpdir(), 'rsg-schema-include-'));
+    try {
+      writeFileSync(join(dir, 'schema.graphql'), sdl);
+      check(join(dir, 'schema.graphql'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it.each(SUBGRAPHS.map((s) => s.name))('%s gets the write-queue fields after its own Query and Mutation fields', (name) => {
+    const own = readFileSync(schemaFileOf(name), 'utf8');
+    const full = subgraphSdl(schemaFileOf(name));
+    const N = name[0]!.toUpperCase() + name.slice(1);
+    expect(rootFields(own, 'Query')).not.toContain(`${name}Write`);
+    expect(rootFields(full, 'Query')).toEqual([...rootFields(own, 'Query'), `${name}Write`, `${name}Writes`, `${name}WriteQueue`]);
+    expect(rootFields(full, 'Mutation')).toEqual([...rootFields(own, 'Mutation'), `retry${N}Write`, `discard${N}Write`, `retry${N}Writes`, `discard${N}Writes`]);
+  });
+
+  it('substitutes every parameter, capitalised where the template says {{Name}}', () => {
+    withSchema('#include write-queue subgraph=loyalty system="the loyalty engine"\ntype Query { "x" x: Int }\ntype Mutation { "y" y: Int }\n', (file) => {
+      const sdl = subgraphSdl(file);
+      expect(rootFields(sdl, 'Mutation')).toEqual(['y', 'retryLoyaltyWrite', 'discardLoyaltyWrite', 'retryLoyaltyWrites', 'discardLoyaltyWrites']);
+      expect(sdl).toContain('writes waiting for\n  the loyalty engine (PENDING)');
+      expect(sdl).not.toContain('{{');
+    });
+  });
+
+  it('refuses an include that lacks a parameter, or a schema without the type the template adds to', () => {
+    withSchema('#include write-queue subgraph=loyalty\ntype Query { "x" x: Int }\ntype Mutation { "y" y: Int }\n', (file) => {
+      expect(() => subgraphSdl(file)).toThrow(/gives no system, which lib\/schema\/write-queue.graphql needs/);
+    });
+    withSchema('#include write-queue subgraph=loyalty system=Loyalty\ntype Query { "x" x: Int }\n', (file) => {
+      expect(() => subgraphSdl(file)).toThrow(/declares no type Mutation/);
+    });
   });
 });
 

@@ -12,7 +12,7 @@ import { createNetSuiteClient } from '../../lib/clients/netsuite.js';
 import { loadNetSuiteConfig } from '../../lib/config.js';
 import { loadOrgMapping } from '../../lib/mapping.js';
 import { DomainError } from '../../lib/errors.js';
-import { createNetSuiteChangeReader } from '../../subgraphs/finance/src/netsuite.js';
+import { createNetSuiteChangeReader } from '../../subgraphs/finance/src/netsuite-changes.js';
 import { sameAddress, validateAddress, validateVersion } from '../../subgraphs/finance/src/writes.js';
 
 let dataset: RetailDataset;

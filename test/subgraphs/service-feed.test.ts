@@ -26,7 +26,7 @@ import { TEST_TRUST, signedHeaders } from '../support/auth.js';
 import { makeCaller } from '../../lib/auth/index.js';
 import { createServiceSubgraph, type ServiceSubgraph } from '../../subgraphs/service/src/index.js';
 import { CASE_UPDATED_TOPIC, type CaseUpdatePayload } from '../../subgraphs/service/src/feed.js';
-import { createServiceDeskFeed } from '../../subgraphs/service/src/zendesk.js';
+import { createServiceDeskFeed } from '../../subgraphs/service/src/zendesk-feed.js';
 
 let dataset: RetailDataset;
 let sandbox: ZendeskSandbox;

@@ -7,20 +7,9 @@
  */
 import { DomainError, ErrorCode, UpstreamError, badInput, notFound, unreachable } from '../../../lib/errors.js';
 import { connection, decodeCursor, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
-import { authorize, isStorefront, idempotencyScope, type Caller } from '../../../lib/auth/index.js';
-import { rejectionError, type WriteCoordinator } from '../../../lib/writes/index.js';
-import {
-  checkWriteId,
-  discardWrite,
-  discardWrites,
-  outcomeNode,
-  readWriteOutcome,
-  retryWrite,
-  retryWrites,
-  writeQueueList,
-  writeQueuePage,
-  type WriteOutcomeNode,
-} from '../../../lib/writes/graph.js';
+import { authorize, isStorefront, type Caller } from '../../../lib/auth/index.js';
+import type { WriteCoordinator } from '../../../lib/writes/index.js';
+import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import type { CustomerDirectory, CustomerFilter, CustomerRecord, CustomerSearchKey } from './salesforce.js';
 import type { CustomerLoaders } from './loaders.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
@@ -110,6 +99,8 @@ function coordinator(ctx: CustomerContext): WriteCoordinator {
   return ctx.writes;
 }
 
+const writeQueue = writeQueueResolvers('customer', 'SALESFORCE', coordinator);
+
 /**
  * Checked against the resolver types generated from this subgraph's SDL
  * (`npm run codegen`), which map each GraphQL type to what it resolves from.
@@ -143,20 +134,7 @@ export const resolvers = {
       return { ...conn, filter };
     },
 
-    async customerWrite(_root, args, ctx): Promise<WriteOutcomeNode | null> {
-      const outcome = await readWriteOutcome(coordinator(ctx), ctx.caller, checkWriteId('customer', args.writeId));
-      return outcome ? outcomeNode(outcome, 'SALESFORCE') : null;
-    },
-
-    async customerWrites(_root, args, ctx, info) {
-      authorize(ctx.caller, 'queue.operate');
-      return writeQueuePage(coordinator(ctx), 'SALESFORCE', args, info);
-    },
-
-    async customerWriteQueue(_root, args, ctx): Promise<WriteOutcomeNode[]> {
-      authorize(ctx.caller, 'queue.operate');
-      return writeQueueList(coordinator(ctx), 'SALESFORCE', args);
-    },
+    ...writeQueue.Query,
   },
 
   Mutation: {
@@ -177,17 +155,14 @@ export const resolvers = {
           currentVersion: before.record.version,
         });
       }
-      const outcome = await writes.submit<EngagementPayload, EngagementResult>({
+      const outcome = await submitFor<EngagementPayload, EngagementResult>(writes, ctx.caller, {
         kind: ENGAGEMENT_WRITE,
         entityKey: engagementEntityKey(args.id),
         payload: { customerId: args.id, changes },
         customerId: args.id,
-        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
         expectedVersion: expectedVersion ?? null,
       });
-      const refused = rejectionError(outcome);
-      if (refused) throw refused;
       let customer: CustomerParent | null = null;
       if (outcome.status === 'APPLIED') {
         // The loader holds what this request read before the write; the cache entry is already invalidated.
@@ -198,17 +173,7 @@ export const resolvers = {
       return { status: outcome.status, writeId: outcome.writeId, customer, errors };
     },
 
-    async retryCustomerWrite(_root, args, ctx) {
-      return outcomeNode(await retryWrite(coordinator(ctx), ctx.caller, 'retryCustomerWrite', args.writeId), 'SALESFORCE');
-    },
-
-    async discardCustomerWrite(_root, args, ctx) {
-      return outcomeNode(await discardWrite(coordinator(ctx), ctx.caller, 'discardCustomerWrite', args.writeId, args.reason), 'SALESFORCE');
-    },
-
-    retryCustomerWrites: (_root, args, ctx) => retryWrites(coordinator(ctx), ctx.caller, 'retryCustomerWrites', args),
-
-    discardCustomerWrites: (_root, args, ctx) => discardWrites(coordinator(ctx), ctx.caller, 'discardCustomerWrites', args),
+    ...writeQueue.Mutation,
   },
 
   CustomerConnection: {

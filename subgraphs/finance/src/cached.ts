@@ -3,8 +3,8 @@
  * customer's financial standing, and which invoices a customer (per page and
  * filter) or an order has. Same interface as the NetSuite connector.
  */
-import { entityTag, listTag, loadLists, lookupValue, type EntityCache, type EntryKind, type FetchedList, type Lookup } from '../../../lib/cache/index.js';
-import type { FinanceConnector, FinancialsRecord, InvoicePage, InvoicePageArgs, InvoiceRecord, PaymentRecord } from './netsuite.js';
+import { entityTag, listTag, loadPages, loadParentLists, lookupValue, pageArgsKey, type EntityCache, type EntryKind, type Lookup } from '../../../lib/cache/index.js';
+import type { FinanceConnector, FinancialsRecord, InvoiceRecord, PaymentRecord } from './netsuite.js';
 
 export const FINANCE_CACHE_KINDS = {
   invoice: { name: 'finance/Invoice', domain: 'invoices', tag: (id) => entityTag('Invoice', id) },
@@ -13,8 +13,6 @@ export const FINANCE_CACHE_KINDS = {
   orderInvoices: { name: 'finance/Order.invoices', domain: 'invoiceLists', tag: (id) => listTag('Order', id, 'invoices') },
   financials: { name: 'finance/Customer.financials', domain: 'balances', tag: (id) => listTag('Customer', id, 'financials') },
 } as const satisfies Record<string, EntryKind>;
-
-type PageMeta = Omit<InvoicePage, 'invoices'>;
 
 /** The connector answers arrays in key order; the cache speaks maps. */
 async function asMap<V>(keys: string[], read: (keys: string[]) => Promise<Array<V | Error>>): Promise<Map<string, V | Error>> {
@@ -26,63 +24,31 @@ function inOrder<V>(keys: readonly string[], found: Map<string, Lookup<V>>, miss
   return keys.map((k) => lookupValue(found.get(k)) ?? missing(k));
 }
 
-/** Equal argument sets give equal strings, whatever order the statuses came in. */
-function pageArgs(args: InvoicePageArgs): string {
-  return JSON.stringify([args.first, args.after ?? null, [...new Set(args.statuses ?? [])].sort()]);
-}
-
 const noAnswer = (what: string) => (key: string): Error => new Error(`the ERP gave no ${what} for ${key}`);
 
 export function cachedFinanceConnector(inner: FinanceConnector, cache: EntityCache): FinanceConnector {
   const invoices = (numbers: readonly string[]): Promise<Map<string, Lookup<InvoiceRecord>>> =>
     cache.load(FINANCE_CACHE_KINDS.invoice, numbers, (missing) => asMap(missing, (k) => inner.invoicesByNumber(k)));
 
+  /** A list of invoices: its membership under `list`, its invoices through the invoice cache. */
+  const invoiceLists = (list: EntryKind) => ({ list, record: FINANCE_CACHE_KINDS.invoice, idOf: (i: InvoiceRecord) => i.number, loadRecords: invoices });
+
   return {
     async invoicesByNumber(numbers) {
       return inOrder(numbers, await invoices(numbers), noAnswer('invoice'));
     },
 
-    async invoicePagesByCustomer(customerNumbers, args) {
-      const lists = await loadLists<InvoiceRecord, PageMeta>(cache, customerNumbers, {
-        list: FINANCE_CACHE_KINDS.customerInvoices,
-        record: FINANCE_CACHE_KINDS.invoice,
-        idOf: (i) => i.number,
-        listOptions: { args: pageArgs(args) },
-        async fetchLists(parents) {
-          const pages = await asMap(parents, (k) => inner.invoicePagesByCustomer(k, args));
-          return new Map(
-            [...pages].map(([p, page]): [string, FetchedList<InvoiceRecord, PageMeta> | Error] => {
-              if (page instanceof Error) return [p, page];
-              const { invoices: records, ...meta } = page;
-              return [p, { records, meta }];
-            }),
-          );
-        },
-        loadRecords: (ids) => invoices(ids),
-      });
-      return customerNumbers.map((c) => {
-        const l = lookupValue(lists.get(c));
-        if (l === null) return noAnswer('invoice page')(c);
-        return l instanceof Error ? l : { ...l.meta, invoices: l.records };
-      });
-    },
+    invoicePagesByCustomer: (customerNumbers, args) =>
+      loadPages(
+        cache,
+        customerNumbers,
+        'invoices',
+        { ...invoiceLists(FINANCE_CACHE_KINDS.customerInvoices), args: pageArgsKey(args), fetch: (k) => inner.invoicePagesByCustomer(k, args) },
+        noAnswer('invoice page'),
+      ),
 
-    async invoicesByOrderNumber(orderNumbers) {
-      const lists = await loadLists<InvoiceRecord, null>(cache, orderNumbers, {
-        list: FINANCE_CACHE_KINDS.orderInvoices,
-        record: FINANCE_CACHE_KINDS.invoice,
-        idOf: (i) => i.number,
-        async fetchLists(parents) {
-          const got = await asMap(parents, (k) => inner.invoicesByOrderNumber(k));
-          return new Map([...got].map(([p, l]) => [p, l instanceof Error ? l : { records: l, meta: null }]));
-        },
-        loadRecords: (ids) => invoices(ids),
-      });
-      return orderNumbers.map((o) => {
-        const l = lookupValue(lists.get(o));
-        return l === null ? [] : l instanceof Error ? l : l.records;
-      });
-    },
+    invoicesByOrderNumber: (orderNumbers) =>
+      loadParentLists(cache, orderNumbers, { ...invoiceLists(FINANCE_CACHE_KINDS.orderInvoices), fetch: (k) => inner.invoicesByOrderNumber(k) }),
 
     async paymentsByInvoice(invoiceNumbers) {
       const found = await cache.load<PaymentRecord[]>(FINANCE_CACHE_KINDS.payments, invoiceNumbers, (missing) =>

@@ -11,8 +11,9 @@ import type { EventBus, NewEvent } from '../../../lib/events/bus.js';
 import { createPoller, type ChangedRecord, type Poller } from '../../../lib/feeds/poller.js';
 import type { FeedStateStore } from '../../../lib/feeds/state.js';
 import { childLogger } from '../../../lib/log.js';
-import type { FinanceChangeReader, InvoiceChange, InvoiceRecord, InvoiceStatus } from './netsuite.js';
-import { INVOICE_STATUSES } from './netsuite.js';
+import type { InvoiceRecord } from './netsuite.js';
+import type { FinanceChangeReader, InvoiceChange } from './netsuite-changes.js';
+import { INVOICE_STATUSES, type InvoiceStatus } from './netsuite-invoices.js';
 
 const log = childLogger('feed:finance-invoices');
 
@@ -73,25 +74,23 @@ export interface InvoiceFeedOptions {
   overlapMs?: number;
 }
 
-export function createInvoiceFeed(opts: InvoiceFeedOptions): Poller {
+export function createInvoiceFeed({ reader, invalidate, ...polling }: InvoiceFeedOptions): Poller {
   // Records re-read inside the overlap were invalidated when first read; doing it again every
   // poll would empty the cache of the busiest invoices for nothing. Kept in memory only: after a
   // restart the first poll invalidates once more, which is harmless.
   const invalidatedAt = new Map<string, string>();
   return createPoller<InvoiceChangeRecord>({
     name: 'finance-invoices',
-    bus: opts.bus,
-    store: opts.store,
-    intervalMs: opts.intervalMs ?? 5000,
-    overlapMs: opts.overlapMs ?? 10_000,
+    // bus, store, and the poller's own intervalMs and overlapMs.
+    ...polling,
     async readChanges(since) {
-      const changes = await opts.reader.invoiceChangesSince(since);
+      const changes = await reader.invoiceChangesSince(since);
       return changes.map((change) => ({ key: change.number, modifiedAt: change.modifiedAt, value: valueOf(change), change }));
     },
     async onChange(records) {
       const fresh = records.filter((r) => invalidatedAt.get(r.key) !== `${r.modifiedAt}|${r.value}`);
       if (fresh.length === 0) return;
-      await opts.invalidate([...new Set(fresh.flatMap((r) => invoiceChangeTags(r.change)))]);
+      await invalidate([...new Set(fresh.flatMap((r) => invoiceChangeTags(r.change)))]);
       for (const r of fresh) {
         invalidatedAt.delete(r.key);
         invalidatedAt.set(r.key, `${r.modifiedAt}|${r.value}`);

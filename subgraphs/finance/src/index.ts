@@ -6,12 +6,14 @@
  */
 import { defineSubgraph, runSubgraph } from '../../../lib/boot.js';
 import { loadFinanceFeedConfig } from './config.js';
-import { createNetSuiteBilling } from './netsuite.js';
+import { createNetSuiteBilling } from './netsuite-billing.js';
 import { createFinanceSubgraph } from './subgraph.js';
 
 export { createFinanceSubgraph, type FinanceSubgraph, type FinanceSubgraphDeps } from './subgraph.js';
 export type { FinanceContext } from './resolvers.js';
-export type { FinanceConnector, FinanceBillingConnector, FinanceChangeReader } from './netsuite.js';
+export type { FinanceConnector } from './netsuite.js';
+export type { FinanceBillingConnector } from './netsuite-billing.js';
+export type { FinanceChangeReader } from './netsuite-changes.js';
 
 export const subgraph = defineSubgraph({
   name: 'finance',

@@ -1,8 +1,10 @@
 /**
  * The finance domain's view of the ERP: invoices, payments and a customer's
  * financial standing, read from NetSuite with SuiteQL through the shared
- * transport. This file is the only place in the subgraph that knows SuiteQL;
- * resolvers speak in invoice numbers, customer numbers and pages.
+ * transport. This file and its siblings (netsuite-invoices.ts: the invoice query
+ * both reads and the change feed use; netsuite-billing.ts: the billing write;
+ * netsuite-changes.ts: the change reader) are the only places in the subgraph
+ * that know SuiteQL; resolvers speak in invoice numbers, customer numbers and pages.
  *
  * Every batch method answers one result per key, in key order. A key the ERP
  * does not know gets a NOT_FOUND DomainError (single records) or an empty list
@@ -19,9 +21,9 @@ import type { OrgMapping } from '../../../lib/mapping.js';
 import { creditHold } from '../../../lib/erp/credit.js';
 import { inList } from '../../../lib/erp/suiteql.js';
 import { money, moneyOf, toCents, type Money } from '../../../lib/money.js';
+import { INVOICE_COLUMNS, INVOICE_FROM, STATUS_SQL, invoiceFromRow, isInvoiceStatus, selectList, unique, type InvoiceRow, type InvoiceStatus } from './netsuite-invoices.js';
 
-export const INVOICE_STATUSES = ['OPEN', 'PARTIALLY_PAID', 'PAID', 'OVERDUE', 'VOID'] as const;
-export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+export type { InvoiceStatus } from './netsuite-invoices.js';
 
 export interface InvoiceRecord {
   /** The document number, e.g. INV-300017. */
@@ -124,83 +126,18 @@ export interface NetSuiteFinanceDeps {
   mapping: OrgMapping;
 }
 
-// --------------------------------------------------------------- SuiteQL
-
-/** The invoice's status, derived by the ERP (see InvoiceStatus in schema.graphql for the rule). */
-const STATUS_SQL = `CASE
-    WHEN t.status = 'V' THEN 'VOID'
-    WHEN t.status = 'B' OR NVL(t.foreignamountunpaid, 0) <= 0 THEN 'PAID'
-    WHEN t.duedate < TRUNC(SYSDATE) THEN 'OVERDUE'
-    WHEN t.foreignamountunpaid < t.foreigntotal THEN 'PARTIALLY_PAID'
-    ELSE 'OPEN' END`;
-
-/** Columns of an invoice row; `t` is the invoice, `c` its customer, `so` the order it came from, `cur` its currency. */
-const INVOICE_COLUMNS: ReadonlyArray<[expr: string, alias: string]> = [
-  ['t.id', 'internalid'],
-  ['t.tranid', 'invoicenumber'],
-  ['c.externalid', 'customernumber'],
-  ["CASE WHEN so.type = 'SalesOrd' THEN so.tranid END", 'ordernumber'],
-  [STATUS_SQL, 'derivedstatus'],
-  ["TO_CHAR(t.trandate, 'YYYY-MM-DD')", 'issuedon'],
-  ["TO_CHAR(NVL(t.duedate, t.trandate), 'YYYY-MM-DD')", 'dueon'],
-  ['t.foreigntotal', 'total'],
-  ["CASE WHEN t.status = 'V' THEN 0 ELSE NVL(t.foreignamountunpaid, 0) END", 'amountdue'],
-  ['cur.symbol', 'currencycode'],
-];
-
-const INVOICE_FROM = `transaction t
-  JOIN customer c ON c.id = t.entity
-  LEFT JOIN transaction so ON so.id = t.createdfrom
-  LEFT JOIN currency cur ON cur.id = t.currency`;
-
-const selectList = (cols: ReadonlyArray<[string, string]>): string => cols.map(([e, a]) => `${e} AS ${a}`).join(',\n  ');
-const unique = (values: readonly string[]): string[] => [...new Set(values)];
-
-type InvoiceRow = SuiteQLRow & {
-  internalid?: string;
-  invoicenumber?: string;
-  customernumber?: string;
-  ordernumber?: string;
-  derivedstatus?: string;
-  issuedon?: string;
-  dueon?: string;
-  total?: string;
-  amountdue?: string;
-  currencycode?: string;
-};
-
-function unexpected(what: string): UpstreamError {
-  return new UpstreamError('ERP', 'error', `the ERP answered an invoice query without ${what}`);
-}
-
-function isInvoiceStatus(v: string | undefined): v is InvoiceStatus {
-  return (INVOICE_STATUSES as readonly string[]).includes(v ?? '');
-}
-
-function invoiceFromRow(row: InvoiceRow, fetchedAt: Date, defaultCurrency: string): InvoiceRecord {
-  if (!row.invoicenumber || !row.customernumber || !row.issuedon) throw unexpected('a number, customer or date');
-  if (!isInvoiceStatus(row.derivedstatus)) throw unexpected('a known status');
-  const currency = row.currencycode ?? defaultCurrency;
-  const amount = (text: string | undefined): Money => moneyOf(text, currency);
-  return {
-    number: row.invoicenumber,
-    internalId: Number(row.internalid),
-    customerNumber: row.customernumber,
-    orderNumber: row.ordernumber ?? null,
-    status: row.derivedstatus,
-    issuedOn: row.issuedon,
-    dueOn: row.dueon ?? row.issuedon,
-    total: amount(row.total),
-    amountDue: amount(row.amountdue),
-    fetchedAt,
-  };
-}
-
 export function createNetSuiteFinance(deps: NetSuiteFinanceDeps): FinanceConnector {
   const { netsuite, mapping } = deps;
   const defaultCurrency = mapping.netsuite.currency.code;
 
   const toInvoice = (row: InvoiceRow, fetchedAt: Date): InvoiceRecord => invoiceFromRow(row, fetchedAt, defaultCurrency);
+
+  /** The invoices that match `condition`, in `order`, read now in one query. */
+  const readInvoices = async (condition: string, order = ''): Promise<InvoiceRecord[]> => {
+    const fetchedAt = new Date();
+    const { items } = await netsuite.suiteql<InvoiceRow>(`SELECT ${selectList(INVOICE_COLUMNS)}\nFROM ${INVOICE_FROM}\nWHERE t.type = 'CustInvc' AND ${condition}${order}`);
+    return items.map((r) => toInvoice(r, fetchedAt));
+  };
 
   /** The status filter as a SuiteQL condition; statuses come from the enum, never from free text. */
   function statusCondition(statuses: readonly InvoiceStatus[] | undefined): string {
@@ -222,16 +159,8 @@ export function createNetSuiteFinance(deps: NetSuiteFinanceDeps): FinanceConnect
     async invoicesByNumber(numbers) {
       const keys = unique(numbers);
       if (keys.length === 0) return [];
-      const fetchedAt = new Date();
-      const { items } = await netsuite.suiteql<InvoiceRow>(
-        `SELECT ${selectList(INVOICE_COLUMNS)}
-FROM ${INVOICE_FROM}
-WHERE t.type = 'CustInvc' AND t.tranid IN (${inList(keys)})`,
-      );
-      const byNumber = new Map(items.map((r) => [r.invoicenumber, toInvoice(r, fetchedAt)]));
-      return numbers.map(
-        (n) => byNumber.get(n) ?? notFound(`the ERP has no invoice ${n}`, { invoiceId: n }),
-      );
+      const byNumber = new Map((await readInvoices(`t.tranid IN (${inList(keys)})`)).map((i) => [i.number, i]));
+      return numbers.map((n) => byNumber.get(n) ?? notFound(`the ERP has no invoice ${n}`, { invoiceId: n }));
     },
 
     async invoicePagesByCustomer(customerNumbers, args) {
@@ -281,18 +210,9 @@ ORDER BY y.customernumber, y.rn`,
     async invoicesByOrderNumber(orderNumbers) {
       const keys = unique(orderNumbers);
       if (keys.length === 0) return [];
-      const fetchedAt = new Date();
-      const { items } = await netsuite.suiteql<InvoiceRow>(
-        `SELECT ${selectList(INVOICE_COLUMNS)}
-FROM ${INVOICE_FROM}
-WHERE t.type = 'CustInvc' AND so.type = 'SalesOrd' AND so.tranid IN (${inList(keys)})
-ORDER BY t.trandate DESC, t.id DESC`,
-      );
       const byOrder = new Map<string, InvoiceRecord[]>();
-      for (const row of items) {
-        const list = byOrder.get(row.ordernumber ?? '') ?? [];
-        list.push(toInvoice(row, fetchedAt));
-        byOrder.set(row.ordernumber ?? '', list);
+      for (const invoice of await readInvoices(`so.type = 'SalesOrd' AND so.tranid IN (${inList(keys)})`, '\nORDER BY t.trandate DESC, t.id DESC')) {
+        byOrder.set(invoice.orderNumber ?? '', [...(byOrder.get(invoice.orderNumber ?? '') ?? []), invoice]);
       }
       return orderNumbers.map((n) => byOrder.get(n) ?? []);
     },
@@ -430,187 +350,6 @@ ORDER BY c.externalid, ab.internalid`,
           fetchedAt,
         };
       });
-    },
-  };
-}
-
-
-// --------------------------------------------------------------- billing writes (record API)
-
-/** The customer's default billing line as the ERP's address book holds it. */
-export interface BillingLine {
-  /** The address book line's internal id. */
-  lineId: number;
-  address: AddressRecord;
-  /** The same line is the default shipping address: editing it in place would move shipping too. */
-  alsoDefaultShipping: boolean;
-}
-
-/** What a billing update needs to know before it writes. */
-export interface BillingState {
-  customerNumber: string;
-  /** The customer record's lastModifiedDate, ISO-8601 UTC, whole seconds (the same form as FinancialsRecord.version). */
-  version: string;
-  billing: BillingLine | null;
-}
-
-/** The finance subgraph's only write to the ERP: the customer's default billing address. */
-export interface FinanceBillingConnector {
-  /** One GET of the customer record with its address book; null when the ERP has no such customer. */
-  billingState(customerNumber: string): Promise<BillingState | null>;
-  /**
-   * Makes `address` the customer's default billing address with one PATCH of the address book:
-   * the billing line is edited in place when it is billing-only (`replaceLine`), otherwise a new
-   * line is added as the default billing, so that a shared shipping address is left as it was.
-   */
-  setBillingAddress(customerNumber: string, address: AddressRecord, replaceLine: number | null): Promise<void>;
-}
-
-interface RecordAddress {
-  addr1?: string;
-  addr2?: string;
-  city?: string;
-  state?: string;
-  zip?: string;
-  country?: string | { id?: string };
-}
-interface RecordAddressLine {
-  internalId?: number;
-  id?: number;
-  defaultBilling?: boolean;
-  defaultShipping?: boolean;
-  addressBookAddress?: RecordAddress;
-}
-interface CustomerRecord {
-  externalId?: string;
-  lastModifiedDate?: string;
-  addressBook?: { items?: RecordAddressLine[] };
-}
-
-/** Record API datetimes come with or without milliseconds; versions compare as whole-second ISO strings. */
-export function normalizeVersion(text: string): string | null {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) return null;
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-export function createNetSuiteBilling(deps: { netsuite: NetSuiteClient }): FinanceBillingConnector {
-  const { netsuite } = deps;
-  return {
-    async billingState(customerNumber) {
-      // The external id addresses the customer without a lookup of its internal id.
-      const rec = await netsuite.getRecord<CustomerRecord>('customer', `eid:${customerNumber}`, { expandSubResources: true });
-      if (!rec) return null;
-      const version = rec.lastModifiedDate ? normalizeVersion(rec.lastModifiedDate) : null;
-      if (!version) throw new UpstreamError('ERP', 'error', `the ERP answered customer ${customerNumber} without a lastModifiedDate`);
-      const line = (rec.addressBook?.items ?? []).find((l) => l.defaultBilling === true);
-      const a = line?.addressBookAddress;
-      const lineId = line?.internalId ?? line?.id;
-      const billing: BillingLine | null =
-        line && a && lineId !== undefined
-          ? {
-              lineId,
-              alsoDefaultShipping: line.defaultShipping === true,
-              address: {
-                line1: a.addr1 ?? '',
-                line2: a.addr2 ?? null,
-                city: a.city ?? '',
-                region: a.state ?? null,
-                postalCode: a.zip ?? '',
-                country: (typeof a.country === 'object' ? a.country.id : a.country) ?? '',
-              },
-            }
-          : null;
-      return { customerNumber, version, billing };
-    },
-
-    async setBillingAddress(customerNumber, address, replaceLine) {
-      // null clears a field in a PATCH: an address without a second line must not keep the old one.
-      const addressBookAddress = {
-        addr1: address.line1,
-        addr2: address.line2,
-        city: address.city,
-        state: address.region,
-        zip: address.postalCode,
-        country: address.country,
-      };
-      const line = replaceLine === null ? { defaultBilling: true, addressBookAddress } : { internalId: replaceLine, defaultBilling: true, addressBookAddress };
-      await netsuite.updateRecord('customer', `eid:${customerNumber}`, { addressBook: { items: [line] } });
-    },
-  };
-}
-
-// --------------------------------------------------------------- change feed (SuiteQL)
-
-/** An invoice as the change feed reads it: the full record plus when it last changed. */
-export interface InvoiceChange extends InvoiceRecord {
-  /**
-   * ISO-8601 UTC, whole seconds: the latest of the invoice's own lastmodifieddate and that of
-   * any payment or credit memo applied to it, so an application the ERP does not stamp on the
-   * invoice itself is still seen.
-   */
-  modifiedAt: string;
-}
-
-/** Reads invoice changes for the change feed. */
-export interface FinanceChangeReader {
-  /** Every invoice changed at or after `since`, all pages, in (modifiedAt, internal id) order. */
-  invoiceChangesSince(since: Date): Promise<InvoiceChange[]>;
-}
-
-/** SuiteQL timestamp text, `YYYY-MM-DD HH24:MI:SS` in the account's time zone (UTC here). */
-const suiteqlTimestamp = (d: Date): string => d.toISOString().slice(0, 19).replace('T', ' ');
-
-export function createNetSuiteChangeReader(deps: NetSuiteFinanceDeps & {
-  /** Rows per SuiteQL page; NetSuite's maximum is 1000. @default 1000 */
-  pageSize?: number;
-}): FinanceChangeReader {
-  const { netsuite, mapping } = deps;
-  const pageSize = Math.min(deps.pageSize ?? 1000, 1000);
-  const toRecord = (row: InvoiceRow, fetchedAt: Date): InvoiceRecord => invoiceFromRow(row, fetchedAt, mapping.netsuite.currency.code);
-
-  return {
-    async invoiceChangesSince(since) {
-      const ts = `TO_TIMESTAMP(${suiteqlString(suiteqlTimestamp(since))}, 'YYYY-MM-DD HH24:MI:SS')`;
-      // Payments and credit memos are ERP documents that exist only once the ERP has
-      // recorded (authorized) them; a pending return authorization is not among them, so a
-      // refund never shows on an invoice before the ERP issues the credit.
-      const applied = `SELECT l.previousdoc AS invoiceid, MAX(p.lastmodifieddate) AS m
-      FROM previoustransactionlink l JOIN transaction p ON p.id = l.nextdoc
-      WHERE p.type IN ('CustPymt', 'CustCred')
-      GROUP BY l.previousdoc`;
-      const aliases = INVOICE_COLUMNS.map(([, alias]) => `x.${alias}`).join(', ');
-      const out: InvoiceChange[] = [];
-      // Keyset pages on (modifiedat, internalid) rather than offsets: a record modified while
-      // we page moves to the end of the order instead of shifting the rows after it past an
-      // offset, so no change is skipped at a page boundary and none is read twice.
-      let after: { modifiedAt: string; id: number } | undefined;
-      for (;;) {
-        const keyset = after
-          ? `WHERE (x.modifiedat > ${suiteqlString(after.modifiedAt)} OR (x.modifiedat = ${suiteqlString(after.modifiedAt)} AND x.internalid > ${Math.trunc(after.id)}))`
-          : '';
-        const fetchedAt = new Date();
-        const { items } = await netsuite.suiteql<InvoiceRow & { modifiedat?: string }>(
-          `SELECT ${aliases}, x.modifiedat FROM (
-  SELECT ${selectList(INVOICE_COLUMNS)},
-    TO_CHAR(CASE WHEN lp.m > t.lastmodifieddate THEN lp.m ELSE t.lastmodifieddate END, 'YYYY-MM-DD"T"HH24:MI:SS') AS modifiedat
-  FROM ${INVOICE_FROM}
-    LEFT JOIN (${applied}) lp ON lp.invoiceid = t.id
-  WHERE t.type = 'CustInvc' AND (t.lastmodifieddate >= ${ts} OR lp.m >= ${ts})
-) x
-${keyset}
-ORDER BY x.modifiedat, x.internalid
-FETCH FIRST ${pageSize} ROWS ONLY`,
-          { maxRows: pageSize },
-        );
-        for (const row of items) {
-          if (!row.modifiedat) throw unexpected('a modification time');
-          out.push({ ...toRecord(row, fetchedAt), modifiedAt: `${row.modifiedat}Z` });
-        }
-        const last = out[out.length - 1];
-        if (items.length < pageSize || !last) return out;
-        after = { modifiedAt: last.modifiedAt.slice(0, 19), id: last.internalId };
-      }
     },
   };
 }

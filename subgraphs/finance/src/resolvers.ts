@@ -8,23 +8,12 @@ import type DataLoader from 'dataloader';
 import { DomainError, ErrorCode, UpstreamError, badInput, notFound } from '../../../lib/errors.js';
 import { idFormat, type IdFormat, type OrgMapping } from '../../../lib/mapping.js';
 import { connection, decodeCursor, freshNow, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
-import { audit, authorize, authorizeSubscription, idempotencyScope, type Caller } from '../../../lib/auth/index.js';
+import { audit, authorize, authorizeSubscription, type Caller } from '../../../lib/auth/index.js';
 import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import type { Money } from '../../../lib/money.js';
-import { rejectionError, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
-import {
-  checkWriteId as checkAnyWriteId,
-  discardWrite,
-  discardWrites,
-  outcomeNode,
-  readWriteOutcome,
-  retryWrite,
-  retryWrites,
-  writeQueueList,
-  writeQueuePage,
-  type WriteOutcomeNode,
-} from '../../../lib/writes/graph.js';
+import type { WriteCoordinator } from '../../../lib/writes/index.js';
+import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import { INVOICE_STATUS_TOPIC, invoiceFromSnapshot, type InvoiceStatusEvent } from './feed.js';
 import type { FinanceLoaders } from './loaders.js';
 import type { AddressRecord, FinancialsRecord, InvoiceCursor, InvoiceRecord, InvoiceStatus, PaymentRecord } from './netsuite.js';
@@ -43,8 +32,6 @@ export interface FinanceContext {
 
 /** A subscription's context: the subgraph's own plus what lib/subscriptions.ts adds (the resume position). */
 type FinanceSubscriptionContext = FinanceContext & SubscriptionContext;
-
-const outcomeValue = (o: WriteOutcome): WriteOutcomeNode => outcomeNode(o, 'ERP');
 
 /** A Customer or an Order here: only its id, the key other subgraphs resolve it by. */
 export interface EntityRef {
@@ -117,7 +104,7 @@ export function createFinanceResolvers(mapping: OrgMapping) {
     return ctx.writes;
   };
 
-  const checkWriteId = (writeId: string): string => checkAnyWriteId('finance', writeId);
+  const writeQueue = writeQueueResolvers('finance', 'ERP', writesOf);
 
   /**
    * The business check before a billing write: the customer must exist in the ERP. Read
@@ -143,21 +130,7 @@ export function createFinanceResolvers(mapping: OrgMapping) {
     Query: {
       invoice: (_, args, ctx) => invoiceById(args.id, ctx, 'id'),
 
-      financeWrite: async (_, args, ctx) => {
-        // An unknown id and another customer's write read alike (null) to a storefront caller.
-        const outcome = await readWriteOutcome(writesOf(ctx), ctx.caller, checkWriteId(args.writeId));
-        return outcome ? outcomeValue(outcome) : null;
-      },
-
-      financeWrites: async (_, args, ctx, info) => {
-        authorize(ctx.caller, 'queue.operate');
-        return writeQueuePage(writesOf(ctx), 'ERP', args, info);
-      },
-
-      financeWriteQueue: async (_, args, ctx) => {
-        authorize(ctx.caller, 'queue.operate');
-        return writeQueueList(writesOf(ctx), 'ERP', args);
-      },
+      ...writeQueue.Query,
     },
 
     Mutation: {
@@ -169,19 +142,15 @@ export function createFinanceResolvers(mapping: OrgMapping) {
         const expectedVersion = validateVersion(args.expectedVersion);
         const writes = writesOf(ctx);
         await requireCustomer(ctx, customerId);
-        const outcome = await writes.submit<BillingAddressPayload, BillingAddressResult>({
+        const outcome = await submitFor<BillingAddressPayload, BillingAddressResult>(writes, ctx.caller, {
           kind: BILLING_ADDRESS_KIND,
           // One customer's billing writes are applied in the order they were made.
           entityKey: `ERP:customer:${customerId}`,
           payload: { customerId, address },
           customerId,
-          // Per person, not per role: two finance users' keys never collide.
-          scope: idempotencyScope(ctx.caller),
           idempotencyKey: args.idempotencyKey ?? null,
           expectedVersion: expectedVersion ?? null,
         });
-        const refused = rejectionError(outcome);
-        if (refused) throw refused;
         let financials: FinancialsRecord | null = null;
         if (outcome.status === 'APPLIED') {
           // The write invalidated the cache before it answered; this request's loader may still
@@ -197,15 +166,7 @@ export function createFinanceResolvers(mapping: OrgMapping) {
         };
       },
 
-      retryFinanceWrite: async (_, args, ctx) =>
-        outcomeValue(await retryWrite(writesOf(ctx), ctx.caller, 'retryFinanceWrite', args.writeId)),
-
-      discardFinanceWrite: async (_, args, ctx) =>
-        outcomeValue(await discardWrite(writesOf(ctx), ctx.caller, 'discardFinanceWrite', args.writeId, args.reason)),
-
-      retryFinanceWrites: (_, args, ctx) => retryWrites(writesOf(ctx), ctx.caller, 'retryFinanceWrites', args),
-
-      discardFinanceWrites: (_, args, ctx) => discardWrites(writesOf(ctx), ctx.caller, 'discardFinanceWrites', args),
+      ...writeQueue.Mutation,
     },
 
     Subscription: {

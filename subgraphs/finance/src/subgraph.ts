@@ -16,14 +16,9 @@ import { createWriteCoordinator, type WriteCoordinator } from '../../../lib/writ
 import { cachedFinanceConnector } from './cached.js';
 import { createInvoiceFeed } from './feed.js';
 import { createFinanceLoaders } from './loaders.js';
-import {
-  createNetSuiteBilling,
-  createNetSuiteChangeReader,
-  createNetSuiteFinance,
-  type FinanceBillingConnector,
-  type FinanceChangeReader,
-  type FinanceConnector,
-} from './netsuite.js';
+import { createNetSuiteFinance, type FinanceConnector } from './netsuite.js';
+import { createNetSuiteBilling, type FinanceBillingConnector } from './netsuite-billing.js';
+import { createNetSuiteChangeReader, type FinanceChangeReader } from './netsuite-changes.js';
 import { createFinanceResolvers, type FinanceContext } from './resolvers.js';
 import { BILLING_EVENT_TOPIC, registerBillingWrites } from './writes.js';
 

@@ -6,9 +6,10 @@
  */
 import { listTag } from '../../../lib/cache/index.js';
 import { badInput, notFound } from '../../../lib/errors.js';
+import type { PostalAddress } from '../../../lib/erp/address.js';
 import type { WriteCoordinator } from '../../../lib/writes/index.js';
-import type { AddressRecord, FinanceBillingConnector } from './netsuite.js';
-import { normalizeVersion } from './netsuite.js';
+import type { AddressRecord } from './netsuite.js';
+import { normalizeVersion, type FinanceBillingConnector } from './netsuite-billing.js';
 
 /** The write kind of updateBillingAddress. */
 export const BILLING_ADDRESS_KIND = 'finance.billingAddress';
@@ -51,16 +52,7 @@ const MAX_LENGTH = { line1: 150, line2: 150, city: 50, region: 30, postalCode: 3
 // Control characters would reach the ERP's printed address text (invoices, labels) as-is.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-export interface AddressInputArgs {
-  line1: string;
-  line2?: string | null;
-  city: string;
-  region?: string | null;
-  postalCode: string;
-  country: string;
-}
-
-function field(input: AddressInputArgs, name: keyof typeof MAX_LENGTH, required: boolean): string | null {
+function field(input: PostalAddress, name: keyof typeof MAX_LENGTH, required: boolean): string | null {
   const raw = input[name];
   const value = typeof raw === 'string' ? raw.trim() : '';
   if (value === '') {
@@ -75,7 +67,7 @@ function field(input: AddressInputArgs, name: keyof typeof MAX_LENGTH, required:
 }
 
 /** Checks and normalizes an AddressInput (trimmed, blank optional lines as null, country upper-cased). No calls. */
-export function validateAddress(input: AddressInputArgs): AddressRecord {
+export function validateAddress(input: PostalAddress): AddressRecord {
   const country = typeof input.country === 'string' ? input.country.trim().toUpperCase() : '';
   if (!ISO_COUNTRIES.has(country)) {
     throw badInput(`expected address.country to be an ISO 3166-1 alpha-2 code such as 'US', got '${String(input.country).slice(0, 20)}'`, {

@@ -48,8 +48,8 @@ export function createOrderFeed(deps: {
     name: 'order-status',
     bus: deps.bus,
     store: deps.state,
-    intervalMs: o.intervalMs ?? 5000,
-    overlapMs: o.overlapMs ?? 10_000,
+    intervalMs: o.intervalMs,
+    overlapMs: o.overlapMs,
     async readChanges(since) {
       const orders = await deps.erp.changedOrders(since, { maxRows: o.maxRowsPerPoll ?? 10_000 });
       return orders.map((order) => ({

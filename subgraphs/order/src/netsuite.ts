@@ -13,6 +13,7 @@ import { suiteqlString, type NetSuiteClient, type SuiteQLRow } from '../../../li
 import { UpstreamError } from '../../../lib/errors.js';
 import type { OrgMapping } from '../../../lib/mapping.js';
 import { creditHold } from '../../../lib/erp/credit.js';
+import type { PostalAddress } from '../../../lib/erp/address.js';
 import { IN_LIST_LIMIT, inList } from '../../../lib/erp/suiteql.js';
 import { chunks } from '../../../lib/chunks.js';
 import { moneyOf, toCents, type Money } from '../../../lib/money.js';
@@ -115,14 +116,8 @@ export interface CatalogItem {
 }
 
 /** A shipping address for one order, as the ERP's shippingAddress subrecord takes it. */
-export interface ShipTo {
+export interface ShipTo extends PostalAddress {
   name?: string | null;
-  line1: string;
-  line2?: string | null;
-  city: string;
-  region?: string | null;
-  postalCode: string;
-  country: string;
 }
 
 /** A sales order to create. `externalId` is what makes a repeated create find the first one. */

@@ -5,25 +5,13 @@
 import { badInput, DomainError, ErrorCode, UpstreamError } from '../../../lib/errors.js';
 import type { IdFormat } from '../../../lib/mapping.js';
 import { connection, decodeCursor, freshNow, oldest, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
-import { authorize, authorizeSubscription, isStorefront, idempotencyScope, type Caller } from '../../../lib/auth/index.js';
+import { authorize, authorizeSubscription, isStorefront, type Caller } from '../../../lib/auth/index.js';
 import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import { entityTag } from '../../../lib/cache/index.js';
 import { auditWriteCustomer } from '../../../lib/auth/index.js';
-import { rejectionError, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
-import {
-  checkWriteId,
-  discardWrite,
-  discardWrites,
-  outcomeNode,
-  readWriteOutcome,
-  retryWrite,
-  retryWrites,
-  writeQueueList,
-  writeQueuePage,
-  type WriteOutcomeNode,
-} from '../../../lib/writes/graph.js';
-import type { OrderingReads } from './cached.js';
+import type { WriteCoordinator } from '../../../lib/writes/index.js';
+import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import type { OrderLoaders } from './loaders.js';
 import { versionInstant, type OrderLineRecord, type OrderRecord, type ReturnRecord, type ShipmentRecord } from './netsuite.js';
 import { ORDER_STATUSES, type OrderStatus, type RefundStatus, type ReturnStatus, type ShipmentStatus } from './status.js';
@@ -44,26 +32,21 @@ import {
   type PlaceOrderPayload,
   type PlacedOrder,
   type RequestedReturn,
+  type OrderWriteDeps,
   type ReturnPayload,
 } from './writes.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 
-export interface OrderContext {
+/** What a request's resolvers have; the checks' reads, clock and cache hooks are the ones the appliers get (OrderWriteDeps). */
+export interface OrderContext extends Pick<OrderWriteDeps, 'ordering' | 'returnWindowDays' | 'now' | 'invalidate'> {
   loaders: OrderLoaders;
   ids: { order: IdFormat; customer: IdFormat };
   /** Who is asking, as the gateway signed it. Every rule in lib/auth takes it. */
   caller: Caller;
   /** The subgraph's write coordinator (one per process). */
   writes: WriteCoordinator;
-  /** The reads a write's checks make (cached when the subgraph has a cache). */
-  ordering: OrderingReads;
   /** Where order status events are published and subscribed. */
   bus: EventBus;
-  /** The return window, from the org mapping (netsuite.returnWindowDays). */
-  returnWindowDays: number;
-  now: () => number;
-  /** Drops cached entries, to confirm a refusal on fresh reads; undefined without a cache. */
-  invalidate: ((tags: string[]) => Promise<unknown>) | undefined;
 }
 
 /** A Customer here is only its number: the order subgraph knows nothing else about it. */
@@ -112,10 +95,7 @@ function unmapped(what: string, code: string, id: string): UpstreamError {
   });
 }
 
-/** The shared WriteOutcome type's value for one of this subgraph's writes. */
-export type WriteOutcomeValue = WriteOutcomeNode;
-
-const outcomeValue = (o: WriteOutcome): WriteOutcomeValue => outcomeNode(o, 'ERP');
+const writeQueue = writeQueueResolvers('order', 'ERP', (ctx: OrderContext) => ctx.writes);
 
 /** Forgets what this request's loaders read of an order, so that the next read sees a write just applied. */
 function forget(ctx: OrderContext, orderId: string): void {
@@ -186,11 +166,6 @@ function lazy<T>(load: () => Promise<T | null>): Promise<T> {
   return thenable as unknown as Promise<T>;
 }
 
-function refuseRejected(outcome: WriteOutcome): void {
-  const refused = rejectionError(outcome);
-  if (refused) throw refused;
-}
-
 /** What a subscription's event carries to its resolve function. */
 interface StatusChangeParent extends OrderStatusEvent {
   eventId: string;
@@ -214,21 +189,7 @@ export const resolvers = {
       return visibleOrder(ctx, args.id);
     },
 
-    async orderWrite(_, args, ctx): Promise<WriteOutcomeValue | null> {
-      // An unknown id and another customer's write read alike (null) to a storefront caller.
-      const outcome = await readWriteOutcome(ctx.writes, ctx.caller, checkWriteId('order', args.writeId));
-      return outcome ? outcomeValue(outcome) : null;
-    },
-
-    async orderWrites(_, args, ctx, info) {
-      authorize(ctx.caller, 'queue.operate');
-      return writeQueuePage(ctx.writes, 'ERP', args, info);
-    },
-
-    async orderWriteQueue(_, args, ctx): Promise<WriteOutcomeValue[]> {
-      authorize(ctx.caller, 'queue.operate');
-      return writeQueueList(ctx.writes, 'ERP', args);
-    },
+    ...writeQueue.Query,
   },
 
   Mutation: {
@@ -237,15 +198,13 @@ export const resolvers = {
       // Refused before any call: a storefront caller orders for its own customer only.
       authorize(ctx.caller, 'Mutation.placeOrder', { customerId: payload.customerId });
       await unlessUnavailable(() => confirmed(() => checkPlaceOrder(payload, ctx.ordering), { invalidate: ctx.invalidate, tags: placeOrderCheckTags(payload) }));
-      const outcome = await ctx.writes.submit<PlaceOrderPayload, PlacedOrder>({
+      const outcome = await submitFor<PlaceOrderPayload, PlacedOrder>(ctx.writes, ctx.caller, {
         kind: WRITE_KINDS.place,
         entityKey: `ERP:customer:${payload.customerId}`,
         payload,
         customerId: payload.customerId,
-        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey,
       });
-      refuseRejected(outcome);
       if (outcome.status !== 'APPLIED' || !outcome.result) return { status: outcome.status, writeId: outcome.writeId, order: null };
       const placedId = outcome.result.orderId;
       forget(ctx, placedId);
@@ -273,16 +232,14 @@ export const resolvers = {
           });
         }
       }
-      const outcome = await ctx.writes.submit<CancelOrderPayload, CancelledOrder>({
+      const outcome = await submitFor<CancelOrderPayload, CancelledOrder>(ctx.writes, ctx.caller, {
         kind: WRITE_KINDS.cancel,
         entityKey: `ERP:order:${orderId}`,
         payload: { orderId, reason, customerId: order?.customerId ?? null },
         customerId: order?.customerId ?? null,
-        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
         expectedVersion: args.expectedVersion ?? null,
       });
-      refuseRejected(outcome);
       if (outcome.status !== 'APPLIED' || !outcome.result) return { status: outcome.status, writeId: outcome.writeId, order: null };
       forget(ctx, orderId);
       return { status: outcome.status, writeId: outcome.writeId, order: lazy(() => orderOrNull(ctx, orderId)) };
@@ -302,15 +259,13 @@ export const resolvers = {
         };
         await unlessUnavailable(() => confirmed(check, { invalidate: ctx.invalidate, tags: [entityTag('Order', shaped.orderId)], reset: () => forget(ctx, shaped.orderId) }));
       }
-      const outcome = await ctx.writes.submit<ReturnPayload, RequestedReturn>({
+      const outcome = await submitFor<ReturnPayload, RequestedReturn>(ctx.writes, ctx.caller, {
         kind: WRITE_KINDS.return,
         entityKey: `ERP:order:${shaped.orderId}`,
         payload: { ...shaped, customerId: order?.customerId ?? null },
         customerId: order?.customerId ?? null,
-        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey,
       });
-      refuseRejected(outcome);
       if (outcome.status !== 'APPLIED' || !outcome.result) return { status: outcome.status, writeId: outcome.writeId, returnAuthorization: null };
       const { returnId } = outcome.result;
       forget(ctx, shaped.orderId);
@@ -318,17 +273,7 @@ export const resolvers = {
       return { status: outcome.status, writeId: outcome.writeId, returnAuthorization: rma };
     },
 
-    async retryOrderWrite(_, args, ctx): Promise<WriteOutcomeValue> {
-      return outcomeValue(await retryWrite(ctx.writes, ctx.caller, 'retryOrderWrite', args.writeId));
-    },
-
-    async discardOrderWrite(_, args, ctx): Promise<WriteOutcomeValue> {
-      return outcomeValue(await discardWrite(ctx.writes, ctx.caller, 'discardOrderWrite', args.writeId, args.reason));
-    },
-
-    retryOrderWrites: (_, args, ctx) => retryWrites(ctx.writes, ctx.caller, 'retryOrderWrites', args),
-
-    discardOrderWrites: (_, args, ctx) => discardWrites(ctx.writes, ctx.caller, 'discardOrderWrites', args),
+    ...writeQueue.Mutation,
   },
 
   Subscription: {

@@ -6,8 +6,6 @@
  * search filters write it as "SalesOrd:B". Both forms are accepted, since the two
  * disagree across sources and accounts.
  */
-import { unreachable } from '../../../lib/errors.js';
-
 export type OrderStatus =
   | 'PENDING_APPROVAL'
   | 'BOOKED'
@@ -40,68 +38,42 @@ function letter(raw: string | undefined): string {
   return (i >= 0 ? s.slice(i + 1) : s).toUpperCase();
 }
 
+/** A status code's entry in one of the tables below; undefined for a code the table does not know, which the connector reports. */
+const byLetter = <V>(table: Readonly<Record<string, V>>, raw: string | undefined): V | undefined => {
+  const l = letter(raw);
+  return Object.hasOwn(table, l) ? table[l] : undefined;
+};
+
+/** Sales order status. B, Pending Fulfillment, is BOOKED until the warehouse has the order (below). */
+const ORDER: Readonly<Record<string, OrderStatus>> = {
+  A: 'PENDING_APPROVAL',
+  B: 'BOOKED',
+  C: 'CANCELLED',
+  D: 'PARTIALLY_SHIPPED',
+  E: 'PARTIALLY_SHIPPED',
+  F: 'SHIPPED',
+  G: 'INVOICED',
+  H: 'CLOSED',
+};
+
 /**
  * Sales order status. Pending Fulfillment splits in two on the warehouse-release
  * custom field: until the WMS has the order it can still be cancelled (BOOKED).
- * Undefined for a code this mapping does not know, which the connector reports.
  */
 export function orderStatusFromErp(raw: string | undefined, wmsReleased: string | undefined): OrderStatus | undefined {
-  switch (letter(raw)) {
-    case 'A':
-      return 'PENDING_APPROVAL';
-    case 'B':
-      return wmsReleased === 'T' ? 'RELEASED' : 'BOOKED';
-    case 'C':
-      return 'CANCELLED';
-    case 'D':
-    case 'E':
-      return 'PARTIALLY_SHIPPED';
-    case 'F':
-      return 'SHIPPED';
-    case 'G':
-      return 'INVOICED';
-    case 'H':
-      return 'CLOSED';
-    default:
-      return undefined;
-  }
+  const status = byLetter(ORDER, raw);
+  return status === 'BOOKED' && wmsReleased === 'T' ? 'RELEASED' : status;
 }
 
 /** The ERP status letters an order in `status` can have; used to narrow a query before the exact check. */
 export function erpLettersFor(status: OrderStatus): string[] {
-  switch (status) {
-    case 'PENDING_APPROVAL':
-      return ['A'];
-    case 'BOOKED':
-    case 'RELEASED':
-      return ['B'];
-    case 'PARTIALLY_SHIPPED':
-      return ['D', 'E'];
-    case 'SHIPPED':
-      return ['F'];
-    case 'INVOICED':
-      return ['G'];
-    case 'CANCELLED':
-      return ['C'];
-    case 'CLOSED':
-      return ['H'];
-    default:
-      return unreachable(status);
-  }
+  const wanted = status === 'RELEASED' ? 'BOOKED' : status;
+  return Object.keys(ORDER).filter((l) => ORDER[l] === wanted);
 }
 
 /** Item fulfillment status: A Picked, B Packed, C Shipped. */
 export function shipmentStatusFromErp(raw: string | undefined): ShipmentStatus | undefined {
-  switch (letter(raw)) {
-    case 'A':
-      return 'PICKED';
-    case 'B':
-      return 'PACKED';
-    case 'C':
-      return 'SHIPPED';
-    default:
-      return undefined;
-  }
+  return byLetter<ShipmentStatus>({ A: 'PICKED', B: 'PACKED', C: 'SHIPPED' }, raw);
 }
 
 /**
@@ -110,26 +82,20 @@ export function shipmentStatusFromErp(raw: string | undefined): ShipmentStatus |
  * G Refunded, H Closed) and the refund state it implies. Only G, where the ERP
  * has issued the credit, is REFUNDED: a refund is never shown before the ERP issues it.
  */
+const RETURN: Readonly<Record<string, { status: ReturnStatus; refundStatus: RefundStatus }>> = {
+  A: { status: 'PENDING_APPROVAL', refundStatus: 'PENDING' },
+  B: { status: 'PENDING_RECEIPT', refundStatus: 'AUTHORIZED' },
+  C: { status: 'CANCELLED', refundStatus: 'DENIED' },
+  D: { status: 'PARTIALLY_RECEIVED', refundStatus: 'AUTHORIZED' },
+  E: { status: 'PARTIALLY_RECEIVED', refundStatus: 'AUTHORIZED' },
+  F: { status: 'PENDING_REFUND', refundStatus: 'AUTHORIZED' },
+  G: { status: 'REFUNDED', refundStatus: 'REFUNDED' },
+  H: { status: 'CLOSED', refundStatus: 'DENIED' },
+};
+
 export function returnStatusFromErp(raw: string | undefined): { status: ReturnStatus; refundStatus: RefundStatus } | undefined {
-  switch (letter(raw)) {
-    case 'A':
-      return { status: 'PENDING_APPROVAL', refundStatus: 'PENDING' };
-    case 'B':
-      return { status: 'PENDING_RECEIPT', refundStatus: 'AUTHORIZED' };
-    case 'C':
-      return { status: 'CANCELLED', refundStatus: 'DENIED' };
-    case 'D':
-    case 'E':
-      return { status: 'PARTIALLY_RECEIVED', refundStatus: 'AUTHORIZED' };
-    case 'F':
-      return { status: 'PENDING_REFUND', refundStatus: 'AUTHORIZED' };
-    case 'G':
-      return { status: 'REFUNDED', refundStatus: 'REFUNDED' };
-    case 'H':
-      return { status: 'CLOSED', refundStatus: 'DENIED' };
-    default:
-      return undefined;
-  }
+  const mapped = byLetter(RETURN, raw);
+  return mapped && { ...mapped };
 }
 
 const CHANNELS = new Set<SalesChannel>(['WEB', 'STORE', 'MARKETPLACE', 'AGENT']);

@@ -353,7 +353,9 @@ export interface OrderWriteDeps {
   erp: OrderConnector;
   /** The reads the checks use (cached when the subgraph has a cache). */
   reads: OrderReads;
+  /** The reads a write's checks make (cached when the subgraph has a cache). */
   ordering: OrderingReads;
+  /** The return window, from the org mapping (netsuite.returnWindowDays). */
   returnWindowDays: number;
   now: () => number;
   /** Drops cached entries so that a refusal is confirmed on fresh reads; undefined without a cache. */

@@ -4,9 +4,10 @@
  * directory lookups (organization to customer and back, users). Answers per key
  * (ServiceReads), so a key Zendesk failed for, with nothing cached, fails alone.
  */
-import { entityTag, listTag, loadLists, lookupValue, type EntityCache, type EntryKind, type FetchedList, type Lookup } from '../../../lib/cache/index.js';
+import { entityTag, listTag, loadPages, loadParentLists, lookupValue, pageArgsKey, type EntityCache, type EntryKind, type Lookup } from '../../../lib/cache/index.js';
 import { casePagesViaOrganizations, type ServiceReads } from './loaders.js';
-import type { CaseCommentRecord, CasePage, CasePageArgs, CustomerDirectoryEntry, CustomerOrganization, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
+import type { CaseCommentRecord, CustomerOrganization, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
+import type { CustomerDirectoryEntry } from './zendesk-writes.js';
 
 export const SERVICE_CACHE_KINDS = {
   supportCase: { name: 'service/SupportCase', domain: 'cases', tag: (id) => entityTag('SupportCase', id) },
@@ -154,8 +155,6 @@ export async function cachedDirectory(
   return v ?? none;
 }
 
-type PageMeta = Omit<CasePage, 'cases'>;
-
 /** Zendesk answers arrays in key order with null for unknown ids; the cache speaks maps without them. */
 async function asMap<V>(keys: string[], read: (keys: string[]) => Promise<ReadonlyArray<V | null | Error>>): Promise<Map<string, V | Error>> {
   const got = await read(keys);
@@ -169,10 +168,6 @@ async function asMap<V>(keys: string[], read: (keys: string[]) => Promise<Readon
 
 function inOrder<V>(keys: readonly string[], found: Map<string, Lookup<V>>): Array<V | null | Error> {
   return keys.map((k) => lookupValue(found.get(k)));
-}
-
-function pageArgs(args: CasePageArgs): string {
-  return JSON.stringify([args.first, args.after ?? null, [...new Set(args.statuses ?? [])].sort()]);
 }
 
 export function cachedServiceReads(inner: ServiceDesk, cache: EntityCache): ServiceReads {
@@ -189,56 +184,28 @@ export function cachedServiceReads(inner: ServiceDesk, cache: EntityCache): Serv
       ),
     );
 
+  /** A list of cases: its membership under `list`, its cases through the case cache. */
+  const caseLists = (list: EntryKind) => ({ list, record: SERVICE_CACHE_KINDS.supportCase, idOf: (c: SupportCaseRecord) => c.id, loadRecords: cases });
+
   return {
     async casesById(ids) {
       return inOrder(ids, await cases(ids));
     },
 
-    async casePagesByCustomer(customerNumbers, args) {
-      const lists = await loadLists<SupportCaseRecord, PageMeta>(cache, customerNumbers, {
-        list: SERVICE_CACHE_KINDS.customerCases,
-        record: SERVICE_CACHE_KINDS.supportCase,
-        idOf: (c) => c.id,
-        listOptions: { args: pageArgs(args) },
-        async fetchLists(parents) {
-          const pages = await casePagesViaOrganizations(parents, args, organizations, (orgs) => inner.casePagesByOrganization(orgs, args));
-          return new Map(
-            parents.map((p, i): [string, FetchedList<SupportCaseRecord, PageMeta> | Error] => {
-              const page = pages[i] ?? new Error(`the service desk gave no case page for ${p}`);
-              if (page instanceof Error) return [p, page];
-              const { cases: records, ...meta } = page;
-              return [p, { records, meta }];
-            }),
-          );
+    casePagesByCustomer: (customerNumbers, args) =>
+      loadPages(
+        cache,
+        customerNumbers,
+        'cases',
+        {
+          ...caseLists(SERVICE_CACHE_KINDS.customerCases),
+          args: pageArgsKey(args),
+          fetch: (parents) => casePagesViaOrganizations(parents, args, organizations, (orgs) => inner.casePagesByOrganization(orgs, args)),
         },
-        loadRecords: (ids) => cases(ids),
-      });
-      return customerNumbers.map((c) => {
-        const l = lookupValue(lists.get(c));
-        if (l === null) return new Error(`the service desk gave no case page for ${c}`);
-        return l instanceof Error ? l : { ...l.meta, cases: l.records };
-      });
-    },
+        (c) => new Error(`the service desk gave no case page for ${c}`),
+      ),
 
-    async casesByOrderNumber(orderNumbers) {
-      const lists = await loadLists<SupportCaseRecord, null>(cache, orderNumbers, {
-        list: SERVICE_CACHE_KINDS.orderCases,
-        record: SERVICE_CACHE_KINDS.supportCase,
-        idOf: (c) => c.id,
-        async fetchLists(parents) {
-          const got = await asMap(parents, (k) => inner.casesByOrderNumber(k));
-          return new Map(parents.map((p): [string, FetchedList<SupportCaseRecord, null> | Error] => {
-            const l = got.get(p) ?? [];
-            return [p, l instanceof Error ? l : { records: l, meta: null }];
-          }));
-        },
-        loadRecords: (ids) => cases(ids),
-      });
-      return orderNumbers.map((o) => {
-        const l = lookupValue(lists.get(o));
-        return l === null ? [] : l instanceof Error ? l : l.records;
-      });
-    },
+    casesByOrderNumber: (orderNumbers) => loadParentLists(cache, orderNumbers, { ...caseLists(SERVICE_CACHE_KINDS.orderCases), fetch: (k) => inner.casesByOrderNumber(k) }),
 
     async commentsByCase(ids) {
       const found = await cache.load<CaseCommentRecord[]>(SERVICE_CACHE_KINDS.comments, ids, (missing) => asMap(missing, (k) => inner.commentsByCase(k)));

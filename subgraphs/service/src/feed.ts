@@ -36,7 +36,9 @@ import { boundKnown } from '../../../lib/feeds/state.js';
 import { UpstreamError } from '../../../lib/errors.js';
 import { entityTag, listTag } from '../../../lib/cache/index.js';
 import { caseTags } from './writes.js';
-import { caseStatusFromWire, type CaseStatus, type ServiceDeskFeed, type SupportCaseRecord } from './zendesk.js';
+import type { CaseStatus, SupportCaseRecord } from './zendesk.js';
+import type { ServiceDeskFeed } from './zendesk-feed.js';
+import { caseStatusFromWire } from './zendesk-wire.js';
 
 export const CASE_UPDATED_TOPIC = 'case.updated';
 

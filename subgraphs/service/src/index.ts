@@ -7,7 +7,7 @@
  */
 import { defineSubgraph, runSubgraph } from '../../../lib/boot.js';
 import { loadServiceFeedConfig } from './config.js';
-import { createOrderOwners } from './erp.js';
+import { createNetSuiteOrderOwnership } from './netsuite.js';
 import { createServiceSubgraph } from './subgraph.js';
 
 export { createServiceSubgraph, type ServiceSubgraph, type ServiceSubgraphDeps } from './subgraph.js';
@@ -23,7 +23,7 @@ export const subgraph = defineSubgraph({
       mapping: p.mapping,
       cache: p.cache,
       // Who owns an order, for openCase's check: federation gives a mutation no way to ask the order subgraph (docs/service.md).
-      orderOwners: createOrderOwners(p.netsuite()),
+      orderOwners: createNetSuiteOrderOwnership(p.netsuite()),
       writes: p.writes,
       bus: p.bus,
       feed: { state: p.feedState('service-cases'), ...loadServiceFeedConfig(p.env, p.listen) },

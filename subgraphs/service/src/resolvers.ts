@@ -8,26 +8,17 @@
 import { DomainError, ErrorCode, UpstreamError, badInput } from '../../../lib/errors.js';
 import type { IdFormat } from '../../../lib/mapping.js';
 import { connection, decodeCursor, pageSize, type Connection } from '../../../lib/pagination.js';
-import { audit, authorize, authorizeSubscription, isStorefront, requirePublicComment, idempotencyScope, visibleComments, type Caller } from '../../../lib/auth/index.js';
+import { audit, authorize, authorizeSubscription, isStorefront, requirePublicComment, visibleComments, type Caller } from '../../../lib/auth/index.js';
 import type { DomainEvent, EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
-import { rejectionError, type WriteCoordinator, type WriteOutcome } from '../../../lib/writes/index.js';
-import {
-  checkWriteId as checkAnyWriteId,
-  discardWrite,
-  discardWrites,
-  outcomeNode,
-  readWriteOutcome,
-  retryWrite,
-  retryWrites,
-  writeQueueList,
-  writeQueuePage,
-} from '../../../lib/writes/graph.js';
+import type { WriteCoordinator, WriteOutcome } from '../../../lib/writes/index.js';
+import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import { CASE_UPDATED_TOPIC, type CaseUpdatePayload } from './feed.js';
 import type { ServiceLoaders } from './loaders.js';
 import { LIMITS, WRITE_KINDS, checkCommentable, checkTransition, checkVersion, requiredText, type AddCommentPayload, type CaseRef, type OpenCasePayload, type UpdateStatusPayload } from './writes.js';
-import type { CaseCursor, CaseStatus, CustomerDirectoryEntry, SupportCaseRecord } from './zendesk.js';
-import type { Resolvers, WriteOutcome as WriteOutcomeValue } from './__generated__/resolvers-types.js';
+import type { CaseCursor, CaseStatus, SupportCaseRecord } from './zendesk.js';
+import type { CustomerDirectoryEntry } from './zendesk-writes.js';
+import type { Resolvers } from './__generated__/resolvers-types.js';
 
 /** What the resolvers need beyond the request's loaders; one per process. */
 export interface ServiceRuntime {
@@ -121,11 +112,7 @@ function writesOf(ctx: ServiceContext): WriteCoordinator {
   return ctx.runtime.writes;
 }
 
-const checkWriteId = (id: string): string => checkAnyWriteId('service', id);
-
-function outcomeValue(o: WriteOutcome): WriteOutcomeValue {
-  return outcomeNode(o, 'SERVICE_DESK');
-}
+const writeQueue = writeQueueResolvers('service', 'SERVICE_DESK', writesOf);
 
 /** A business check's read that failed transiently is not a refusal: the write is queued and checked again when applied. */
 async function unlessUnavailable<T>(read: () => Promise<T>): Promise<T | undefined> {
@@ -168,10 +155,8 @@ async function caseToChange(
   return { record, customerId };
 }
 
-/** The mutation's answer: the entity only when APPLIED; a refusal on the first attempt is the refusal's error. */
+/** The mutation's answer: the entity only when APPLIED (submitFor has already thrown a refusal on the first attempt). */
 async function writeResult(ctx: ServiceContext, outcome: WriteOutcome<CaseRef>): Promise<{ status: WriteOutcome['status']; writeId: string; supportCase: SupportCaseRecord | null }> {
-  const refused = rejectionError(outcome);
-  if (refused) throw refused;
   let supportCase: SupportCaseRecord | null = null;
   if (outcome.status === 'APPLIED' && outcome.result) {
     // The write invalidated the cached case before answering; the request's own loader may still
@@ -200,21 +185,7 @@ export const resolvers = {
       return c;
     },
 
-    async serviceWrite(_root, args, ctx) {
-      // An unknown id and another customer's write read alike (null) to a storefront caller.
-      const outcome = await readWriteOutcome(writesOf(ctx), ctx.caller, checkWriteId(args.writeId));
-      return outcome ? outcomeValue(outcome) : null;
-    },
-
-    async serviceWrites(_root, args, ctx, info) {
-      authorize(ctx.caller, 'queue.operate');
-      return writeQueuePage(writesOf(ctx), 'SERVICE_DESK', args, info);
-    },
-
-    async serviceWriteQueue(_root, args, ctx) {
-      authorize(ctx.caller, 'queue.operate');
-      return writeQueueList(writesOf(ctx), 'SERVICE_DESK', args);
-    },
+    ...writeQueue.Query,
   },
 
   Mutation: {
@@ -243,12 +214,11 @@ export const resolvers = {
       if (dir && dir.requesterId === null) {
         throw new DomainError(ErrorCode.NOT_FOUND, `the service desk has no end user for customer ${customerId}, so a case cannot be opened for them`, { customerId });
       }
-      const outcome = await writes.submit<OpenCasePayload, CaseRef>({
+      const outcome = await submitFor<OpenCasePayload, CaseRef>(writes, ctx.caller, {
         kind: WRITE_KINDS.openCase,
         entityKey: `SERVICE_DESK:customer:${customerId}`,
         payload,
         customerId,
-        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey,
       });
       return writeResult(ctx, outcome);
@@ -273,12 +243,11 @@ export const resolvers = {
         // had replied by e-mail, so the service desk reopens a pending case as it would then.
         authorId: isStorefront(ctx.caller) ? (target?.record.requesterId ?? null) : null,
       };
-      const outcome = await writes.submit<AddCommentPayload, CaseRef>({
+      const outcome = await submitFor<AddCommentPayload, CaseRef>(writes, ctx.caller, {
         kind: WRITE_KINDS.addCaseComment,
         entityKey: `SERVICE_DESK:case:${caseId}`,
         payload,
         customerId: payload.customerId,
-        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
       });
       return writeResult(ctx, outcome);
@@ -294,29 +263,18 @@ export const resolvers = {
       const target = await caseToChange(ctx, caseId, 'Mutation.updateCaseStatus');
       if (target) checkTransition(caseId, target.record.status, status);
       const payload: UpdateStatusPayload = { caseId, customerId: target?.customerId ?? null, status };
-      const outcome = await writes.submit<UpdateStatusPayload, CaseRef>({
+      const outcome = await submitFor<UpdateStatusPayload, CaseRef>(writes, ctx.caller, {
         kind: WRITE_KINDS.updateCaseStatus,
         entityKey: `SERVICE_DESK:case:${caseId}`,
         payload,
         customerId: payload.customerId,
-        scope: idempotencyScope(ctx.caller),
         idempotencyKey: args.idempotencyKey ?? null,
         expectedVersion: expectedVersion ?? null,
       });
       return writeResult(ctx, outcome);
     },
 
-    async retryServiceWrite(_root, args, ctx) {
-      return outcomeValue(await retryWrite(writesOf(ctx), ctx.caller, 'retryServiceWrite', args.writeId));
-    },
-
-    async discardServiceWrite(_root, args, ctx) {
-      return outcomeValue(await discardWrite(writesOf(ctx), ctx.caller, 'discardServiceWrite', args.writeId, args.reason));
-    },
-
-    retryServiceWrites: (_root, args, ctx) => retryWrites(writesOf(ctx), ctx.caller, 'retryServiceWrites', args),
-
-    discardServiceWrites: (_root, args, ctx) => discardWrites(writesOf(ctx), ctx.caller, 'discardServiceWrites', args),
+    ...writeQueue.Mutation,
   },
 
   Subscription: {

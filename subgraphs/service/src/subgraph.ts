@@ -15,12 +15,14 @@ import { identityBoundStore, type FeedStateStore } from '../../../lib/feeds/stat
 import { zendeskIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator } from '../../../lib/writes/index.js';
 import { SERVICE_CACHE_KINDS, cachedDirectory, cachedLookup, cachedServiceReads } from './cached.js';
-import type { OrderOwners } from './erp.js';
+import type { OrderOwnership } from './order-ownership.js';
 import { createCaseFeed, type CaseFeed, type CaseFeedOptions } from './feed.js';
 import { createLoaders, deskReads, type ServiceReads } from './loaders.js';
 import { customerOfCase, resolvers, type ServiceContext, type ServiceRuntime } from './resolvers.js';
 import { CASE_WRITTEN, registerServiceAppliers, type CaseRef } from './writes.js';
-import { createServiceDesk, createServiceDeskFeed, createServiceDeskWrites, type CustomerDirectoryEntry, type ServiceDesk } from './zendesk.js';
+import { createServiceDesk, type ServiceDesk } from './zendesk.js';
+import { createServiceDeskFeed } from './zendesk-feed.js';
+import { createServiceDeskWrites, type CustomerDirectoryEntry } from './zendesk-writes.js';
 
 export interface ServiceSubgraphDeps extends SubgraphDeps {
   zendesk: ZendeskClient;
@@ -29,7 +31,7 @@ export interface ServiceSubgraphDeps extends SubgraphDeps {
   /** Replaces the Zendesk-backed service desk, e.g. with a fake. @default createServiceDesk(zendesk, mapping) */
   desk?: ServiceDesk;
   /** Who owns an order, to check openCase's orderId. Without it, a case about an order is refused (the check cannot be made). @default none */
-  orderOwners?: OrderOwners;
+  orderOwners?: OrderOwnership;
   /** Without a bus there is no change feed and no subscription. @default none */
   bus?: EventBus;
   /** The case feed (webhooks backed by the export). @default CaseFeedOptions' defaults, no webhook, state in memory only */

@@ -15,7 +15,8 @@
 import { DomainError, ErrorCode, UpstreamError, badInput } from '../../../lib/errors.js';
 import { entityTag, listTag } from '../../../lib/cache/index.js';
 import type { WriteCoordinator, WriteEvent } from '../../../lib/writes/index.js';
-import type { CasePriority, CaseStatus, CustomerDirectoryEntry, ServiceDeskWrites, SupportCaseRecord } from './zendesk.js';
+import type { CasePriority, CaseStatus, SupportCaseRecord } from './zendesk.js';
+import type { CustomerDirectoryEntry, ServiceDeskWrites } from './zendesk-writes.js';
 
 export const WRITE_KINDS = {
   openCase: 'service.openCase',
