@@ -15,6 +15,7 @@
  */
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { BaseContext } from '@apollo/server';
 import { createClient, type RedisClientType } from 'redis';
 import { z } from 'zod';
 import {
@@ -27,7 +28,7 @@ import {
   loadServiceConfig,
   loadZendeskConfig,
   type CommonConfig,
-  } from './config.js';
+} from './config.js';
 import { createNetSuiteClient, netsuiteLimiter, type NetSuiteClient } from './clients/netsuite.js';
 import { createSalesforceClient, type SalesforceClient } from './clients/salesforce.js';
 import { createZendeskClient, zendeskLimiter, type ZendeskClient } from './clients/zendesk.js';
@@ -61,6 +62,16 @@ export interface SubgraphDeps {
   writes?: WriteQueueDeps;
   /** Releases what the host opened for the subgraph, once it has stopped. @default nothing */
   onClose?: () => Promise<void>;
+}
+
+/** A subgraph module as its create function returns it, with the hooks writes, change events and tests use. */
+export interface BuiltSubgraph<TContext extends BaseContext> extends SubgraphModule<TContext> {
+  /**
+   * Drops cached entries of these tags (`Order:SO-100234`, `Customer:C-000042:orders`; docs/caching.md)
+   * here and in every process sharing the cache, reads in flight included. Resolves false when a shared
+   * store could not record it; a no-op without a cache.
+   */
+  invalidate(tags: readonly string[]): Promise<boolean>;
 }
 
 /** A change feed's durable state (a file, or Redis) and the identity of the system it follows. */

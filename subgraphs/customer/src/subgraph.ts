@@ -3,8 +3,7 @@
  * Salesforce, the customer writes, and the change feed (Change Data Capture with
  * a polling fallback) that keeps the cache and subscribers current.
  */
-import type { SubgraphModule } from '../../../lib/subgraph.js';
-import type { FeedDeps, SubgraphDeps } from '../../../lib/boot.js';
+import type { BuiltSubgraph, FeedDeps, SubgraphDeps } from '../../../lib/boot.js';
 import type { SalesforceClient } from '../../../lib/clients/salesforce.js';
 import { childLogger } from '../../../lib/log.js';
 import { createCustomerDirectory, type CustomerDirectory } from './salesforce.js';
@@ -37,17 +36,10 @@ export interface CustomerSubgraphDeps extends SubgraphDeps {
   feed?: FeedDeps & { pollState: FeedStateStore } & Omit<CustomerFeedOptions, 'client' | 'directory' | 'bus' | 'invalidate' | 'customerNumberField' | 'store' | 'pollStore'>;
 }
 /** The customer subgraph, plus the cache hook that writes and change events call. */
-export interface CustomerSubgraph extends SubgraphModule<CustomerContext> {
-  /**
-   * Drops cached entries of these tags (`Customer:C-000042`) here and in every process sharing
-   * the cache, including reads in flight. Resolves false when the shared store could not record it.
-   */
-  invalidate(tags: readonly string[]): Promise<boolean>;
-  /** The bus this subgraph publishes `customer.changed` on. */
+export interface CustomerSubgraph extends BuiltSubgraph<CustomerContext> {
+  /** Where `customer.changed` is published. */
   bus: EventBus;
-  /** The write coordinator, when the subgraph has a write store. */
   writes: WriteCoordinator | undefined;
-  /** The change feed, when configured. */
   feed: CustomerFeed | undefined;
 }
 

@@ -5,8 +5,7 @@
  */
 import type { NetSuiteClient } from '../../../lib/clients/netsuite.js';
 import { childLogger } from '../../../lib/log.js';
-import type { SubgraphModule } from '../../../lib/subgraph.js';
-import type { FeedDeps, SubgraphDeps } from '../../../lib/boot.js';
+import type { BuiltSubgraph, FeedDeps, SubgraphDeps } from '../../../lib/boot.js';
 import { withStaleFreshness } from '../../../lib/cache/index.js';
 import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
 import type { Poller } from '../../../lib/feeds/poller.js';
@@ -42,19 +41,12 @@ export interface FinanceSubgraphDeps extends SubgraphDeps {
 }
 
 /** The finance subgraph, plus the cache hook that writes and change events call. */
-export interface FinanceSubgraph extends SubgraphModule<FinanceContext> {
-  /** The write coordinator of billing writes, when the host gave a store. */
+export interface FinanceSubgraph extends BuiltSubgraph<FinanceContext> {
+  /** Billing writes, when the host gave a store. */
   readonly writes: WriteCoordinator | undefined;
-  /** The invoice change feed, when the host configured one; pollOnce() runs a poll now. */
+  /** The invoice feed, when the host configured one; `pollOnce()` polls now. */
   readonly feed: Poller | undefined;
-  /** The bus invoice events go to. */
   readonly bus: EventBus;
-  /**
-   * Drops cached entries of these tags (`Invoice:INV-300017`, `Customer:C-000042:financials`,
-   * `Customer:C-000042:invoices`, `Order:SO-100234:invoices`) here and in every process sharing the
-   * cache, including reads in flight. Resolves false when the shared store could not record it.
-   */
-  invalidate(tags: readonly string[]): Promise<boolean>;
 }
 
 const log = childLogger('subgraph:finance');

@@ -5,8 +5,7 @@
  */
 import type { NetSuiteClient } from '../../../lib/clients/netsuite.js';
 import { idFormat } from '../../../lib/mapping.js';
-import type { SubgraphModule } from '../../../lib/subgraph.js';
-import type { FeedDeps, SubgraphDeps } from '../../../lib/boot.js';
+import type { BuiltSubgraph, FeedDeps, SubgraphDeps } from '../../../lib/boot.js';
 import { childLogger } from '../../../lib/log.js';
 import { withStaleFreshness } from '../../../lib/cache/index.js';
 import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
@@ -35,16 +34,10 @@ export interface OrderSubgraphDeps extends SubgraphDeps {
 }
 
 /** The order subgraph, plus the hooks that writes, change events and tests use. */
-export interface OrderSubgraph extends SubgraphModule<OrderContext> {
-  /**
-   * Drops cached entries of these tags (`Order:SO-100234`, `Customer:C-000042:orders`) here and in
-   * every process sharing the cache, including reads in flight. Resolves false when the shared store
-   * could not record it. A no-op without a cache.
-   */
-  invalidate(tags: readonly string[]): Promise<boolean>;
-  /** The write coordinator: `runDue()` replays due writes now. */
+export interface OrderSubgraph extends BuiltSubgraph<OrderContext> {
+  /** `runDue()` replays due writes now. */
   writes: WriteCoordinator;
-  /** The change feed: `pollOnce()` polls the ERP now. */
+  /** `pollOnce()` polls the ERP now. */
   feed: Poller;
   bus: EventBus;
 }

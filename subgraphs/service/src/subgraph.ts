@@ -6,12 +6,11 @@
  */
 import type { ZendeskClient } from '../../../lib/clients/zendesk.js';
 import { idFormat } from '../../../lib/mapping.js';
-import type { SubgraphModule } from '../../../lib/subgraph.js';
-import type { FeedDeps, SubgraphDeps } from '../../../lib/boot.js';
+import type { BuiltSubgraph, FeedDeps, SubgraphDeps } from '../../../lib/boot.js';
 import { childLogger } from '../../../lib/log.js';
 import { withStaleFreshness } from '../../../lib/cache/index.js';
 import type { EventBus } from '../../../lib/events/bus.js';
-import { identityBoundStore, type FeedStateStore } from '../../../lib/feeds/state.js';
+import { identityBoundStore } from '../../../lib/feeds/state.js';
 import { zendeskIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator } from '../../../lib/writes/index.js';
 import { SERVICE_CACHE_KINDS, cachedDirectory, cachedLookup, cachedServiceReads } from './cached.js';
@@ -34,31 +33,14 @@ export interface ServiceSubgraphDeps extends SubgraphDeps {
   orderOwners?: OrderOwnership;
   /** Without a bus there is no change feed and no subscription. @default none */
   bus?: EventBus;
-  /** The case feed (webhooks backed by the export). @default CaseFeedOptions' defaults, no webhook, state in memory only */
+  /** The case feed (webhooks backed by the export); it runs only with a bus, and announces applied writes. @default none */
   feed?: FeedDeps & Pick<CaseFeedOptions, 'webhookUrl' | 'webhookName' | 'webhookPath' | 'signatureToleranceSeconds' | 'sequenceWaitMs' | 'pollIntervalMs' | 'exportLagSeconds' | 'knownLimit'>;
 }
 
 /** The service subgraph, plus the cache hook that writes and change events call. */
-export interface ServiceSubgraph extends SubgraphModule<ServiceContext> {
-  /**
-   * Drops cached entries of these tags (`SupportCase:123`, `Customer:C-000042:cases`,
-   * `Order:SO-100234:cases`) here and in every process sharing the cache, including reads in
-   * flight. Resolves false when the shared store could not record it.
-   */
-  invalidate(tags: readonly string[]): Promise<boolean>;
-  /** The change feed, when the subgraph has a bus (tests poll it explicitly). */
+export interface ServiceSubgraph extends BuiltSubgraph<ServiceContext> {
+  /** The case feed, when the subgraph has a bus and a feed (tests poll it explicitly). */
   feed: CaseFeed | undefined;
-}
-
-/** A feed state kept in memory, for a subgraph given a bus but no durable state. */
-function memoryState(): FeedStateStore {
-  let state = { known: {} } as Awaited<ReturnType<FeedStateStore['load']>>;
-  return {
-    load: async () => structuredClone(state),
-    save: async (s) => {
-      state = structuredClone(s);
-    },
-  };
 }
 
 // Cached values served past their TTL report stale: true (lib/cache/freshness.ts).
@@ -90,12 +72,12 @@ export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgrap
   const caseCustomer = (c: Parameters<typeof customerOfCase>[0]): Promise<string | null> => customerOfCase(c, newLoaders());
 
   const { state, identity, ...feedOptions } = deps.feed ?? {};
-  const feed = deps.bus
+  const feed = deps.bus && state
     ? createCaseFeed({
         ...feedOptions,
         bus: deps.bus,
         desk: createServiceDeskFeed(deps.zendesk, deps.mapping),
-        state: state ? identityBoundStore(state, { feed: 'service-cases', identity: identity ?? (() => zendeskIdentity(deps.zendesk)) }) : memoryState(),
+        state: identityBoundStore(state, { feed: 'service-cases', identity: identity ?? (() => zendeskIdentity(deps.zendesk)) }),
         invalidate: (tags) => invalidate(tags),
         readCases: (ids) => newLoaders().caseById.loadMany(ids).then((r) => r.map((x) => (x instanceof Error ? null : x))),
         customerOfCase: caseCustomer,
