@@ -111,10 +111,9 @@ export interface SubgraphPlatform {
   zendesk(): ZendeskClient;
 }
 
-/**
- * A subgraph module of any context type: hosts treat modules alike, while each
- * module's resolvers take their own context (a parameter, hence no common supertype).
- */
+/** A subgraph module of any context type: hosts treat modules alike. */
+// any: a module's context type appears both as a parameter (its resolvers) and as a result (createContext),
+// so modules of different contexts have no common supertype that `unknown` or `never` could name.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnySubgraphModule = SubgraphModule<any>;
 

@@ -49,7 +49,8 @@ import {
  * Resolvers by type and field, in the shape buildSubgraphSchema takes (it does
  * not export its own type from the package's entry point).
  */
-// `any` parent: each type's resolvers take their own parent type, checked by the generated Resolvers type (codegen.ts).
+// any: each type's resolvers take their own parent type, checked by the generated Resolvers type (codegen.ts); `unknown` or
+// `never` would not do, since the map must be assignable both from our resolvers and to buildSubgraphSchema's own `any` map.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type FieldResolver<TContext> = GraphQLFieldResolver<any, TContext>;
 export interface ResolverMap<TContext> {
