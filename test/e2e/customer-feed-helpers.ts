@@ -1,10 +1,12 @@
 /**
  * What the customer change feed tests share: a change made inside Salesforce
  * through the sandbox, waiting for a condition, the customer.changed events the
- * running subgraph has published, and waiting until CDC streams.
+ * running subgraph has published, waiting until CDC streams, and the stack each
+ * suite runs on: embedded, or on Redis when REDIS_URL is set.
  */
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import type { Stack } from '../support/stack.js';
+import { startStack, type Stack, type StackCache } from '../support/stack.js';
 import { customerWiring } from '../support/wiring.js';
 import { CUSTOMER_CHANGED, type CustomerChangedPayload } from '../../subgraphs/customer/src/index.js';
 import type { DomainEvent } from '../../lib/events/bus.js';
@@ -54,3 +56,17 @@ export async function eventsSoFar(): Promise<Array<DomainEvent<CustomerChangedPa
 /** Resolves once the running customer subgraph's feed streams CDC. */
 export const streaming = (ms = 8000): Promise<true> =>
   until(() => (customerWiring.current?.feed?.status().phase === 'streaming' ? true : undefined), 'the CDC subscription', ms);
+
+export type FeedBackend = 'embedded' | 'redis';
+export const REDIS_URL = process.env.REDIS_URL;
+
+/** A suite's title suffix for its backend, saying when the Redis one is skipped. */
+export const backendTitle = (backend: FeedBackend): string => (backend === 'embedded' ? '' : REDIS_URL ? ' (Redis)' : ' (Redis: skipped, set REDIS_URL to run)');
+
+/** A stack with an entity cache (in memory, or everything on Redis under a fresh namespace), once CDC streams. */
+export async function startFeedStack(backend: FeedBackend): Promise<Stack & StackCache> {
+  const namespace = `rsg-test-${randomUUID()}`;
+  const stack = await startStack(backend === 'redis' ? { cache: { redisUrl: REDIS_URL, namespace }, redisUrl: REDIS_URL } : { cache: {} });
+  await streaming();
+  return stack;
+}

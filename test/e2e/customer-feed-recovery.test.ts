@@ -5,11 +5,10 @@
  * retention, or a client session Salesforce forgot), which it refuses in the
  * /meta/subscribe reply. Each is judged by what a client of the graph sees, and how soon.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack, type StackCache } from '../support/stack.js';
+import type { Stack, StackCache } from '../support/stack.js';
 import { customerWiring } from '../support/wiring.js';
-import { eventsSoFar, salesforceAction, streaming, until } from './customer-feed-helpers.js';
+import { eventsSoFar, salesforceAction, streaming, until, backendTitle, REDIS_URL, startFeedStack, type FeedBackend } from './customer-feed-helpers.js';
 
 let stack: Stack & StackCache;
 const action = (name: string, body: unknown): Promise<Record<string, unknown>> => salesforceAction(stack, name, body);
@@ -50,15 +49,12 @@ async function visibleAfter(id: string, tier: string, since: number, ms: number)
 
 const other = (tier: string, a: string, b: string): string => (tier === a ? b : a);
 
-const REDIS_URL = process.env.REDIS_URL;
 
-function suite(backend: 'embedded' | 'redis'): void {
-  const title = backend === 'embedded' ? '' : REDIS_URL ? ' (Redis)' : ' (Redis: skipped, set REDIS_URL to run)';
+function suite(backend: FeedBackend): void {
+  const title = backendTitle(backend);
   describe.skipIf(backend === 'redis' && !REDIS_URL)(`customer change feed recovery${title}`, () => {
     beforeAll(async () => {
-      const namespace = `rsg-test-${randomUUID()}`;
-      stack = await startStack(backend === 'redis' ? { cache: { redisUrl: REDIS_URL, namespace }, redisUrl: REDIS_URL } : { cache: {} });
-      await streaming();
+      stack = await startFeedStack(backend);
     }, 30_000);
 
     afterAll(async () => {

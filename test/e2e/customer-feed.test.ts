@@ -4,11 +4,10 @@
  * reaches the cache through Change Data Capture, and a restarted feed resumes
  * from its stored replay id without losing or repeating an event.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack, type StackCache } from '../support/stack.js';
+import type { Stack, StackCache } from '../support/stack.js';
 import { customerWiring } from '../support/wiring.js';
-import { eventsSoFar, salesforceAction, streaming, until } from './customer-feed-helpers.js';
+import { eventsSoFar, salesforceAction, streaming, until, backendTitle, REDIS_URL, startFeedStack, type FeedBackend } from './customer-feed-helpers.js';
 
 let stack: Stack & StackCache;
 const action = (name: string, body: unknown): Promise<Record<string, unknown>> => salesforceAction(stack, name, body);
@@ -19,20 +18,17 @@ const TIER = /* GraphQL */ `
   }
 `;
 
-const REDIS_URL = process.env.REDIS_URL;
 
 /**
  * The same suite on both backends: the embedded default (journal, files, in-process bus) and,
  * with REDIS_URL, Redis for the cache, the write queue, the feed state and the bus, under a
  * key prefix of this run's own.
  */
-function suite(backend: 'embedded' | 'redis'): void {
-  const title = backend === 'embedded' ? '' : REDIS_URL ? ' (Redis)' : ' (Redis: skipped, set REDIS_URL to run)';
+function suite(backend: FeedBackend): void {
+  const title = backendTitle(backend);
   describe.skipIf(backend === 'redis' && !REDIS_URL)(`customer change feed (Salesforce CDC)${title}`, () => {
   beforeAll(async () => {
-    const namespace = `rsg-test-${randomUUID()}`;
-    stack = await startStack(backend === 'redis' ? { cache: { redisUrl: REDIS_URL, namespace }, redisUrl: REDIS_URL } : { cache: {} });
-    await streaming();
+    stack = await startFeedStack(backend);
   }, 30_000);
 
   afterAll(async () => {
