@@ -7,27 +7,93 @@
 import type { Faults } from '../sandbox/kit/server.js';
 import type { WorkloadId } from './workloads.js';
 
-export type GatewayId = 'ours' | 'apollo-plain' | 'hive' | 'hive-router' | 'hive-response-cache';
+export type GatewayId =
+  | 'ours'
+  | 'ours-embedded'
+  | 'ours-memory'
+  | 'ours-embedded-memory'
+  | 'apollo-plain'
+  | 'hive'
+  | 'hive-router'
+  | 'hive-response-cache';
 
 export interface GatewayDef {
   title: string;
-  /** Entry file, started as `node --import tsx <entry>` with GATEWAY_PORT and <NAME>_SUBGRAPH_URL set. */
+  /**
+   * Entry file by its source path. The bench runs it compiled on plain node:
+   * dist/<entry>.js for the product (`npm run build`), bench/.dist/<entry>.js for
+   * a peer (bench/tsconfig.peers.json), with GATEWAY_PORT and <NAME>_SUBGRAPH_URL set.
+   */
   entry: string;
   env: Record<string, string>;
+  /**
+   * `separate`: this process is the gateway alone, over the subgraph processes the
+   * bench starts (ours as deployed, and every peer). `embedded`: one process runs
+   * every subgraph of the manifest and the gateway, and the bench starts no
+   * subgraph process for it.
+   */
+  layout: 'separate' | 'embedded';
+  /**
+   * Whether our processes (gateway and subgraphs) get REDIS_URL: `inherit` passes
+   * the bench's environment on, `off` runs them without Redis even when it is set,
+   * so one run can measure the embedded default beside a deployment on Redis.
+   */
+  redis: 'inherit' | 'off';
+  /** Ours (any layout) rather than a peer: the figures the targets compare with the peers. */
+  ours: boolean;
 }
+
+const OURS_SEPARATE = 'gateway/src/index.ts';
+/** The one-process entry (scripts/graph.ts): every subgraph in process, called through executeOperation, and the gateway. */
+export const EMBEDDED_ENTRY = 'scripts/graph.ts';
 
 /** Every gateway runs as one process (one worker), so none gets more cores than another. */
 export const GATEWAYS: Record<GatewayId, GatewayDef> = {
-  ours: { title: 'ours (gateway/src, @apollo/gateway + our plugins)', entry: 'gateway/src/index.ts', env: {} },
-  'apollo-plain': { title: 'plain @apollo/gateway on @apollo/server', entry: 'bench/peers/apollo-plain.ts', env: {} },
-  hive: { title: 'Hive Gateway', entry: 'bench/peers/hive.ts', env: {} },
-  'hive-router': { title: 'Hive Gateway + router-runtime', entry: 'bench/peers/hive.ts', env: { BENCH_HIVE_ROUTER: '1' } },
+  ours: { title: 'ours (gateway/src, @apollo/gateway + our plugins)', entry: OURS_SEPARATE, env: {}, layout: 'separate', redis: 'inherit', ours: true },
+  'ours-embedded': {
+    title: 'ours, embedded (one process: subgraphs in process + gateway)',
+    entry: EMBEDDED_ENTRY,
+    env: {},
+    layout: 'embedded',
+    redis: 'inherit',
+    ours: true,
+  },
+  'ours-memory': { title: 'ours, without Redis', entry: OURS_SEPARATE, env: {}, layout: 'separate', redis: 'off', ours: true },
+  'ours-embedded-memory': {
+    title: 'ours, embedded default (one process, no Redis)',
+    entry: EMBEDDED_ENTRY,
+    env: {},
+    layout: 'embedded',
+    redis: 'off',
+    ours: true,
+  },
+  'apollo-plain': { title: 'plain @apollo/gateway on @apollo/server', entry: 'bench/peers/apollo-plain.ts', env: {}, layout: 'separate', redis: 'inherit', ours: false },
+  hive: { title: 'Hive Gateway', entry: 'bench/peers/hive.ts', env: {}, layout: 'separate', redis: 'inherit', ours: false },
+  'hive-router': { title: 'Hive Gateway + router-runtime', entry: 'bench/peers/hive.ts', env: { BENCH_HIVE_ROUTER: '1' }, layout: 'separate', redis: 'inherit', ours: false },
   'hive-response-cache': {
     title: 'Hive Gateway + router-runtime + response cache',
     entry: 'bench/peers/hive.ts',
     env: { BENCH_HIVE_ROUTER: '1', BENCH_HIVE_RESPONSE_CACHE: '1' },
+    layout: 'separate',
+    redis: 'inherit',
+    ours: false,
   },
 };
+
+/**
+ * The gateways a run measures when --gateways is not given: ours in both layouts
+ * and every peer; with REDIS_URL set, also the embedded default without Redis,
+ * so that one run measures the targets both ways (bench/README.md).
+ */
+export function defaultGateways(redis: boolean): GatewayId[] {
+  const all: GatewayId[] = ['ours', 'ours-embedded', 'apollo-plain', 'hive', 'hive-router', 'hive-response-cache'];
+  return redis ? ['ours', 'ours-embedded', 'ours-embedded-memory', ...all.slice(2)] : all;
+}
+
+/** Whether `id` runs on Redis in a bench whose environment has (or lacks) REDIS_URL. */
+export function onRedis(id: GatewayId, redisUrlSet: boolean): boolean {
+  return redisUrlSet && GATEWAYS[id].redis === 'inherit';
+}
 
 /**
  * Cache TTLs given to every gateway that caches, so a cache is compared with a
@@ -80,6 +146,11 @@ export interface Plan {
   coldRequests: number;
   listPages: number;
   timeoutMs: number;
+  /**
+   * Extra steps a ramp measures around its knee, each halfway between the highest
+   * rate that met the p95 target and the lowest that did not (stats.ts nextKneeRate).
+   */
+  kneeSteps: number;
   /** Offered rates for a ramp workload, lowest first. */
   rates(workload: WorkloadId, profile: LatencyProfileId): number[];
   /** The offered rate of a `fixed` workload (the mutation mix). */
@@ -100,6 +171,8 @@ export const PLANS: Record<Plan['id'], Plan> = {
     coldRequests: 8,
     listPages: 40,
     timeoutMs: 10_000,
+    // One fixed rate: there is no knee to find.
+    kneeSteps: 0,
     // Low enough that on two cores the sandbox and subgraphs (sharing the second
     // core with the load generator) keep up, so the gateway is what differs.
     rates: (w) => [w === 'customers-list' ? 2 : w === 'storefront-my-orders' ? 12 : 6],
@@ -116,10 +189,12 @@ export const PLANS: Record<Plan['id'], Plan> = {
     coldRequests: 20,
     listPages: 100,
     timeoutMs: 15_000,
+    // Doubling rates bracket the knee within 2×; three halvings bring that within 12.5% of the passing rate.
+    kneeSteps: 3,
     rates: (w, p) => {
       // Low enough that the first step meets the p95 target on this machine for every
       // gateway: a ramp that starts past saturation measures nothing.
-      const base = p === 'realistic' ? 2 : w === 'customers-list' || w === 'customer360-warm-zipf' ? 5 : 20;
+      const base = p === 'realistic' ? 2 : w === 'customers-list' || w === 'customer360-warm-zipf' || w === 'customer360-warm-variants' ? 5 : 20;
       const steps = p === 'realistic' ? 6 : 7;
       return Array.from({ length: steps }, (_, i) => base * 2 ** i);
     },

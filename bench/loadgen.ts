@@ -23,8 +23,15 @@ export interface LoadBody {
 export interface LoadSpec {
   /** The gateway's GraphQL endpoint (127.0.0.1 only). */
   url: string;
-  /** Fixed arrival rate, requests per second. */
+  /** Fixed arrival rate, requests per second (ignored when `concurrency` is set). */
   ratePerSec: number;
+  /**
+   * Closed loop instead: this many clients, each sending its next request as soon
+   * as its last one is answered, for durationMs. For "N agents at a time"
+   * workloads, where the question is latency and views/s at that concurrency
+   * rather than at an arrival rate. @default open model at ratePerSec
+   */
+  concurrency?: number;
   durationMs: number;
   /** A request without a reply after this long is a timeout. @default 10000 */
   timeoutMs?: number;
@@ -109,14 +116,16 @@ function classify(status: number, text: string): Pick<Outcome, 'kind' | 'cacheHi
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  if (!(spec.ratePerSec > 0)) throw new Error(`expected a rate above 0 requests per second, got ${spec.ratePerSec}`);
+  const closed = spec.concurrency !== undefined;
+  if (closed && !(Number.isInteger(spec.concurrency) && spec.concurrency! > 0)) throw new Error(`expected a whole number of clients above 0, got ${spec.concurrency}`);
+  if (!closed && !(spec.ratePerSec > 0)) throw new Error(`expected a rate above 0 requests per second, got ${spec.ratePerSec}`);
   if (spec.bodies.length === 0) throw new Error('expected at least one request body');
   const target = new URL(spec.url);
   if (target.hostname !== '127.0.0.1' && target.hostname !== 'localhost') throw new Error(`the benchmark only loads 127.0.0.1, got ${target.hostname}`);
   const timeoutMs = spec.timeoutMs ?? 10_000;
   // Unbounded sockets: an open model must never queue inside the client.
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
-  const total = Math.max(1, Math.round((spec.ratePerSec * spec.durationMs) / 1000));
+  let total = closed ? 0 : Math.max(1, Math.round((spec.ratePerSec * spec.durationMs) / 1000));
   const encoded = spec.bodies.map((b) => Buffer.from(JSON.stringify(b)));
   const outcomes: Outcome[] = [];
   const traces: RequestTrace[] = [];
@@ -124,7 +133,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const pending = new Set<Promise<void>>();
   let maxSendLagMs = 0;
 
-  const fire = (i: number, intended: number): void => {
+  const fire = (i: number, intended: number): Promise<void> => {
     const payload = encoded[i % encoded.length]!;
     const correlationId = spec.perRequest ? `${baseCorrelation}-${i}` : undefined;
     const sentAt = performance.now();
@@ -164,10 +173,19 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     });
     pending.add(p);
     void p.then(() => pending.delete(p));
+    return p;
   };
 
   const start = performance.now();
   let next = 0;
+  if (closed) {
+    // Each client measures from its own send: a closed loop has no intended send time to fall behind.
+    const client = async (): Promise<void> => {
+      while (performance.now() - start < spec.durationMs) await fire(next++, performance.now());
+    };
+    await Promise.all(Array.from({ length: spec.concurrency! }, client));
+    total = next;
+  }
   // A timer per request would cost more than the requests at high rates; instead
   // wake up about every millisecond and send every request that is due.
   while (next < total) {

@@ -73,6 +73,9 @@ export async function snapshot(gatewayOrigin: string, subgraphOrigins: Record<st
 
 const RESPONSE = 'rsg_response_cache_lookups_total';
 const ENTITY = 'rsg_cache_lookups_total';
+const FETCHES = 'rsg_subgraph_requests_total';
+/** The key of the entity cache of subgraphs that run inside the gateway's process (an embedded gateway). */
+export const IN_PROCESS = 'in process';
 
 function delta(before: Record<string, number>, after: Record<string, number>): LayerCounts {
   const out: LayerCounts = {};
@@ -90,6 +93,10 @@ export function layersBetween(before: MetricsSnapshot, after: MetricsSnapshot): 
   for (const [name, samples] of Object.entries(after.subgraphs)) {
     if (!samples) continue;
     entityCache[name] = delta(sumBy(before.subgraphs[name] ?? [], ENTITY, 'result'), sumBy(samples, ENTITY, 'result'));
+  }
+  // Subgraphs in the gateway's own process count their lookups on its registry.
+  if (after.gateway?.some((s) => s.name === ENTITY)) {
+    entityCache[IN_PROCESS] = delta(sumBy(before.gateway ?? [], ENTITY, 'result'), sumBy(after.gateway, ENTITY, 'result'));
   }
   return {
     responseCache: hasResponse && after.gateway ? delta(sumBy(before.gateway ?? [], RESPONSE, 'result'), sumBy(after.gateway, RESPONSE, 'result')) : null,
@@ -116,4 +123,23 @@ export function entityTotals(layers: CacheLayers): LayerCounts {
   const out: LayerCounts = {};
   for (const counts of Object.values(layers.entityCache)) for (const [k, v] of Object.entries(counts)) out[k] = (out[k] ?? 0) + v;
   return out;
+}
+
+/**
+ * Operations each subgraph executed between two snapshots
+ * (`rsg_subgraph_requests_total{subgraph}`, counted by the subgraphs themselves,
+ * so it is the same measure whichever gateway fetched), from every process
+ * scraped: the subgraph processes, and the gateway's own when the subgraphs run
+ * inside it. Null when no process served the counter (a build before it existed).
+ */
+export function fetchesBetween(before: MetricsSnapshot, after: MetricsSnapshot): Record<string, number> | null {
+  const sources = (snap: MetricsSnapshot): Array<Sample[] | null> => [snap.gateway, ...Object.values(snap.subgraphs)];
+  const total = (snap: MetricsSnapshot): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const samples of sources(snap)) for (const [k, v] of Object.entries(sumBy(samples ?? [], FETCHES, 'subgraph'))) out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
+  if (!sources(after).some((samples) => samples?.some((s) => s.name === FETCHES))) return null;
+  const b = total(before);
+  return Object.fromEntries(Object.entries(total(after)).map(([k, v]) => [k, v - (b[k] ?? 0)]));
 }

@@ -1,14 +1,40 @@
 /**
- * Starting, pinning, watching and stopping the processes under test. Each part is
- * started the way scripts/start.ts starts it (node --import tsx <entry>), with its
+ * Compiling, starting, pinning, watching and stopping the processes under test.
+ * Each part runs compiled on plain node, as `npm start` runs it (`node
+ * dist/<entry>.js`): the product from dist/ (`npm run build`), the peers from
+ * bench/.dist/ (bench/tsconfig.peers.json), so no gateway pays for tsx and its
+ * source maps and none of the bench's code enters the product's dist/. Each has its
  * ports in the environment, optionally under `taskset -c <cores>` so that the
  * gateway under test and the load generator never share a core.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from '../scripts/build.js';
 
 export const root = join(import.meta.dirname, '..');
+
+/** Where the peers are compiled to: beside the bench, git-ignored, never in the product's dist/. */
+const BENCH_DIST = join('bench', '.dist');
+
+/** The compiled module of a source entry: dist/<entry>.js for the product, bench/.dist/<entry>.js for the bench's own (peers). */
+export function compiledModule(entry: string): string {
+  const js = entry.replace(/\.ts$/, '.js');
+  return entry.startsWith('bench/') ? join(root, BENCH_DIST, js) : join(root, 'dist', js);
+}
+
+/**
+ * `npm run build` (the product into dist/, type-checked) and the peers into
+ * bench/.dist/, before anything is started: every run measures the code as it
+ * stands. Returns how long it took, ms.
+ */
+export function compileUnderTest(): number {
+  const t0 = performance.now();
+  build();
+  // The product was type-checked just now; the peers only add bench/peers/, which `npm test` checks.
+  build({ project: join(root, 'bench', 'tsconfig.peers.json'), noCheck: true });
+  return performance.now() - t0;
+}
 
 export interface Launched {
   name: string;
@@ -26,12 +52,21 @@ export function taskset(): string | null {
   return tasksetPath;
 }
 
-export function launch(name: string, entry: string, env: Record<string, string>, cores?: string): Launched {
-  const node = [process.execPath, '--import', 'tsx', join(root, entry)];
+/**
+ * Starts `entry` compiled (compiledModule). `env` is laid over this process's
+ * environment; a key set to undefined is removed from it (REDIS_URL for a
+ * variant without Redis). `nodeFlags` go before the module (the CPU profiler's).
+ */
+export function launch(name: string, entry: string, env: Record<string, string | undefined>, cores?: string, nodeFlags: readonly string[] = []): Launched {
+  const module = compiledModule(entry);
+  if (!existsSync(module)) throw new Error(`${name}: ${module} does not exist; it is built from ${entry} (bench/processes.ts compileUnderTest)`);
+  const node = [process.execPath, ...nodeFlags, module];
   const pin = cores !== undefined ? taskset() : null;
   // taskset execs the command, so the pid we hold is node's own and /proc/<pid> measures the gateway.
   const [cmd, ...args] = pin ? [pin, '-c', cores!, ...node] : node;
-  const proc = spawn(cmd!, args, { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const merged: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', ...env };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  const proc = spawn(cmd!, args, { cwd: root, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const keep = (c: Buffer): void => {
     lines.push(...c.toString('utf8').split('\n').filter(Boolean));
@@ -123,4 +158,15 @@ export function sampleProcess(pid: number | undefined): ProcSample | null {
   } catch {
     return null;
   }
+}
+
+/** CPU time of several processes together since each started, ms; NaN when one of them could not be read. */
+export function cpuOfAll(pids: ReadonlyArray<number | undefined>): number {
+  let total = 0;
+  for (const pid of pids) {
+    const s = sampleProcess(pid);
+    if (!s) return Number.NaN;
+    total += s.cpuMs;
+  }
+  return total;
 }

@@ -17,19 +17,35 @@
  * deployed at scale: entity caches, response cache, bus and write queue on Redis.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem, release, platform } from 'node:os';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, totalmem, release, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { LoadBody, LoadResult, LoadSpec } from './loadgen.js';
-import { graphqlReady, root, sampleProcess, taskset, waitReady, type Launched } from './processes.js';
-import { busyTime, percentile, spread, throughputAtTarget, type Spread } from './stats.js';
-import { coldBodies, customerIds, mutationBodies, WORKLOADS, zipfBodies, CUSTOMER_360, type MutationPools, type WorkloadId } from './workloads.js';
-import { GATEWAYS, LATENCY_PROFILES, PLANS, CACHE_TTLS_MS, SOAK, type GatewayId, type LatencyProfileId, type Plan } from './config.js';
+import { compiledModule, compileUnderTest, cpuOfAll, graphqlReady, root, sampleProcess, taskset, waitReady, type Launched } from './processes.js';
+import { busyTime, nextKneeRate, percentile, spread, throughputAtTarget, type Spread, type StepSummary } from './stats.js';
+import {
+  coldBodies,
+  customerIds,
+  mutationBodies,
+  repeatBodies,
+  variantBodies,
+  WORKLOADS,
+  zipfBodies,
+  CUSTOMER_360,
+  REPEAT_CLIENTS,
+  REPEAT_CUSTOMERS,
+  REPEAT_WARMUP_MS,
+  VIEW_VARIANTS,
+  type MutationPools,
+  type WorkloadId,
+} from './workloads.js';
+import { defaultGateways, GATEWAYS, LATENCY_PROFILES, PLANS, CACHE_TTLS_MS, SOAK, onRedis, type GatewayId, type LatencyProfileId, type Plan } from './config.js';
 import { writeReport } from './report.js';
 import { subgraphHeaders } from './peers/supergraph.js';
 import { BenchStack, callsFromRequests, runLoadgen, SYSTEMS, type SandboxRequest, type SorCalls, type System } from './stack.js';
-import { layersBetween, type CacheLayers } from './metrics.js';
+import { fetchesBetween, layersBetween, type CacheLayers } from './metrics.js';
+import { summariseProfile, type CpuProfile, type ProcessProfile } from './profile.js';
 import { runSubscriptionBench, type SubscriptionResults } from './subscriptions/index.js';
 import { loadOrCreateDevIssuer } from '../lib/auth/dev.js';
 
@@ -40,10 +56,20 @@ export interface RunSample extends LoadResult {
   /** Share of one core the gateway used during the run (1 = a full core). */
   gatewayCpuShare: number;
   gatewayRssMb: number;
+  /**
+   * CPU time of every product process during the run, ms, and per answered request:
+   * the gateway plus the subgraph processes (which the peers use too), or the one
+   * process of an embedded gateway. Absent in runs before it was measured.
+   */
+  productCpuMs?: number;
+  productCpuMsPerRequest?: number;
 }
 
 export interface StepResult {
+  /** The offered arrival rate; 0 for a closed-loop workload, which offers `clients` instead. */
   offeredRps: number;
+  /** Closed-loop workloads: how many clients asked at once. */
+  clients?: number;
   runs: RunSample[];
   achievedRps: Spread;
   p50Ms: Spread;
@@ -52,6 +78,8 @@ export interface StepResult {
   errorRate: Spread;
   gatewayCpuMsPerRequest: Spread;
   gatewayCpuShare: Spread;
+  /** All product processes' CPU per request (RunSample.productCpuMsPerRequest); absent in older runs. */
+  productCpuMsPerRequest?: Spread;
   /** Hits over responses that reported a response-cache status in the response (Hive's extensions); null when none did. */
   cacheHitRatio: number | null;
 }
@@ -88,14 +116,24 @@ export interface Measurement {
   cacheLayers?: CacheLayers;
   /** Cold workload only. */
   overhead?: Overhead;
+  /**
+   * Operations the subgraphs executed for this measurement's requests (warm-up excluded), counted by the
+   * subgraphs themselves (`rsg_subgraph_requests_total`); null when they did not count them, absent in older runs.
+   */
+  subgraphFetches?: { total: number; perRequest: number; bySubgraph: Record<string, number> } | null;
 }
 
 export interface GatewayOutcome {
   id: GatewayId;
   title: string;
-  status: 'ok' | 'failed';
+  /** `unavailable`: the variant cannot run from this tree (its entry does not exist); nothing was measured. */
+  status: 'ok' | 'failed' | 'unavailable';
   error?: string;
   peakRssMb?: number;
+  /** One process (embedded) or the gateway over subgraph processes; absent in older runs. */
+  layout?: 'separate' | 'embedded';
+  /** Whether our processes ran on Redis for this gateway; absent in older runs. */
+  redis?: boolean;
 }
 
 /** One chunk of the soak: a minute of agent views. */
@@ -142,6 +180,8 @@ export interface BenchResults {
     plan?: Plan;
     /** Whether our processes ran on Redis (REDIS_URL): entity caches shared, response cache on. */
     redis?: boolean;
+    /** Whether every process under test ran compiled on plain node (dist/, bench/.dist/) rather than under tsx; absent in older runs. */
+    compiled?: boolean;
   };
   gateways: GatewayOutcome[];
   pending: Array<{ workload: WorkloadId; title: string; reason: string }>;
@@ -149,6 +189,8 @@ export interface BenchResults {
   /** The subscription workload, on our gateway (the peers' plain @apollo/gateway executes no subscriptions). */
   subscriptions?: { profile: LatencyProfileId; results: SubscriptionResults } | { profile: LatencyProfileId; error: string };
   soak?: SoakResults;
+  /** `--profile`: where each product process spent its CPU under the warm workload (V8's CPU profiler). */
+  profiles?: ProcessProfile[];
 }
 
 interface Options {
@@ -160,6 +202,10 @@ interface Options {
   minutes: number;
   token: string | undefined;
   report: boolean;
+  /** Run the product processes under V8's CPU profiler and record where their time goes. */
+  profile: boolean;
+  /** A trial of the bench itself: one short run per step, results under bench/.data/, no report. */
+  smoke: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -169,10 +215,15 @@ function parseArgs(argv: string[]): Options {
     if (!m) throw new Error(`expected options like --quick or --gateways=ours,apollo-plain, got '${a}'`);
     kv.set(m[1]!, m[2] ?? 'true');
   }
-  const known = new Set(['quick', 'full', 'soak', 'gateways', 'profiles', 'workloads', 'customers', 'minutes', 'token', 'no-report']);
+  const known = new Set(['quick', 'full', 'soak', 'profile', 'smoke', 'gateways', 'profiles', 'workloads', 'customers', 'minutes', 'token', 'no-report']);
   for (const k of kv.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}; expected one of ${[...known].map((x) => `--${x}`).join(', ')}`);
   const soak = kv.has('soak');
-  const plan = soak ? 'soak' : kv.has('quick') ? PLANS.quick : PLANS.full;
+  const profile = kv.has('profile');
+  if (profile && soak) throw new Error('--profile runs the warm workload, not the soak; give one of them');
+  // A profile needs the warm workload at a steady load, not a ramp: the quick plan unless --full says otherwise.
+  const smoke = kv.has('smoke');
+  const chosen = soak ? 'soak' : kv.has('quick') || (profile && !kv.has('full')) ? PLANS.quick : PLANS.full;
+  const plan = smoke && chosen !== 'soak' ? smokePlan(chosen) : chosen;
   const list = <T extends string>(key: string, all: readonly T[], fallback: readonly T[]): T[] => {
     const raw = kv.get(key);
     if (!raw) return [...fallback];
@@ -187,13 +238,32 @@ function parseArgs(argv: string[]): Options {
   const allGateways = Object.keys(GATEWAYS) as GatewayId[];
   return {
     plan,
-    gateways: list('gateways', allGateways, soak ? ['ours'] : allGateways),
+    gateways: list('gateways', allGateways, soak ? ['ours'] : defaultGateways(Boolean(process.env.REDIS_URL))),
     profiles: list('profiles', Object.keys(LATENCY_PROFILES) as LatencyProfileId[], soak ? [SOAK.profile] : (plan as Plan).profiles),
-    workloads: list('workloads', WORKLOADS.map((w) => w.id), WORKLOADS.map((w) => w.id)),
+    workloads: list('workloads', WORKLOADS.map((w) => w.id), profile ? ['customer360-warm-zipf'] : WORKLOADS.map((w) => w.id)),
     customers,
     minutes,
     token: kv.get('token') ?? process.env.BENCH_TOKEN,
-    report: !kv.has('no-report'),
+    report: !kv.has('no-report') && !smoke,
+    profile,
+    smoke,
+  };
+}
+
+/**
+ * `--smoke`: the plan's shape (its profiles, its first ramp steps) at the smallest
+ * durations, to see that the bench's code runs without measuring anything worth
+ * keeping; its results go to bench/.data/, never into BENCHMARKS.md.
+ */
+function smokePlan(plan: Plan): Plan {
+  return {
+    ...plan,
+    warmupMs: 0,
+    runMs: 1000,
+    runs: 1,
+    coldRequests: 3,
+    listPages: 3,
+    rates: (w, p) => plan.rates(w, p).slice(0, 2),
   };
 }
 
@@ -202,13 +272,14 @@ function parseArgs(argv: string[]): Options {
  * "-ours", ...), so that a run of part of a plan (one profile, one gateway) is kept beside
  * the plan's last whole run instead of overwriting it; the report shows each.
  */
-function partialSuffix(opts: Pick<Options, 'plan' | 'gateways' | 'profiles' | 'workloads'>): string {
+function partialSuffix(opts: Pick<Options, 'plan' | 'gateways' | 'profiles' | 'workloads' | 'profile'>): string {
   if (opts.plan === 'soak') return '';
   const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
   const parts: string[] = [];
+  if (opts.profile) parts.push('profile');
   if (!same(opts.profiles, opts.plan.profiles)) parts.push(opts.profiles.join('+'));
-  if (!same(opts.gateways, Object.keys(GATEWAYS))) parts.push(opts.gateways.join('+'));
-  if (!same(opts.workloads, WORKLOADS.map((w) => w.id))) parts.push(opts.workloads.join('+'));
+  if (!same(opts.gateways, defaultGateways(Boolean(process.env.REDIS_URL)))) parts.push(opts.gateways.join('+'));
+  if (!opts.profile && !same(opts.workloads, WORKLOADS.map((w) => w.id))) parts.push(opts.workloads.join('+'));
   return parts.length ? `-${parts.join('-')}` : '';
 }
 
@@ -229,10 +300,11 @@ async function benchIdentity(dir: string): Promise<{ env: Record<string, string>
 const SEED = 42;
 const AS_OF = '2026-11-20';
 
-function summarise(offeredRps: number, runs: RunSample[]): StepResult {
+function summarise(offeredRps: number, runs: RunSample[], clients?: number): StepResult {
   const reported = runs.reduce((a, r) => a + r.cacheReported, 0);
   return {
     offeredRps,
+    ...(clients !== undefined ? { clients } : {}),
     runs,
     achievedRps: spread(runs.map((r) => r.achievedRps)),
     p50Ms: spread(runs.map((r) => r.latencyMs.p50)),
@@ -241,6 +313,7 @@ function summarise(offeredRps: number, runs: RunSample[]): StepResult {
     errorRate: spread(runs.map((r) => (r.sent - r.ok) / r.sent)),
     gatewayCpuMsPerRequest: spread(runs.map((r) => r.gatewayCpuMsPerRequest)),
     gatewayCpuShare: spread(runs.map((r) => r.gatewayCpuShare)),
+    productCpuMsPerRequest: spread(runs.map((r) => r.productCpuMsPerRequest ?? Number.NaN)),
     cacheHitRatio: reported > 0 ? runs.reduce((a, r) => a + r.cacheHits, 0) / reported : null,
   };
 }
@@ -360,6 +433,8 @@ interface Context {
   runId: number;
   gatewayCores: string | undefined;
   otherCores: string | undefined;
+  /** Where the CPU profiles go under --profile. */
+  profileDir: string | undefined;
 }
 
 async function main(): Promise<void> {
@@ -374,6 +449,9 @@ async function main(): Promise<void> {
   const planId = opts.plan === 'soak' ? 'soak' : opts.plan.id;
   console.log(`bench: plan ${planId}, gateways ${opts.gateways.join(', ')}, profiles ${opts.profiles.join(', ')}${process.env.REDIS_URL ? ', on Redis' : ''}`);
   if (!twoCores) console.log('bench: fewer than 2 cores or no taskset; processes are not pinned (results are noisier)');
+  console.log('bench: npm run build, and the peers into bench/.dist/');
+  console.log(`bench: built in ${(compileUnderTest() / 1000).toFixed(1)} s`);
+  const profileDir = opts.profile ? mkdtempSync(join(tmpdir(), 'rsg-bench-profile-')) : undefined;
 
   const stack = new BenchStack({
     customers: opts.customers,
@@ -383,6 +461,7 @@ async function main(): Promise<void> {
     gatewayCores,
     otherCores,
     env: { ...identity.env, BENCH_CACHE_TTLS_MS: JSON.stringify(CACHE_TTLS_MS) },
+    ...(profileDir ? { profileDir } : {}),
   });
   // Peers sign the caller for the subgraphs in this process's environment (bench/peers/supergraph.ts).
   process.env.INTERNAL_AUTH_SECRET = stack.internalSecret;
@@ -406,23 +485,25 @@ async function main(): Promise<void> {
       cacheTtlsMs: CACHE_TTLS_MS,
       ...(opts.plan === 'soak' ? {} : { plan: opts.plan }),
       redis: Boolean(process.env.REDIS_URL),
+      compiled: true,
     },
     gateways: [],
     pending: [],
     measurements: [],
   };
 
-  const ctx: Context = { opts, stack, headers, agentToken: token, identityEnv: identity.env, runId: startedAt.getTime(), gatewayCores, otherCores };
+  const ctx: Context = { opts, stack, headers, agentToken: token, identityEnv: identity.env, runId: startedAt.getTime(), gatewayCores, otherCores, profileDir };
   try {
     await stack.startSandbox();
     if (opts.plan === 'soak') await soak(ctx, results);
     else await plan(ctx, opts.plan, results);
   } finally {
     await stack.stopAll();
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   }
 
   results.finishedAt = new Date().toISOString();
-  const dir = join(root, 'bench', 'results');
+  const dir = opts.smoke ? join(root, 'bench', '.data') : join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${results.startedAt.slice(0, 10)}-${planId}${partialSuffix(opts)}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
@@ -433,38 +514,74 @@ async function main(): Promise<void> {
   }
 }
 
-/** Starts `gatewayId` on freshly started subgraphs of its own namespace; resolves once it answers. */
-async function startGatewayUnderTest(ctx: Context, gatewayId: GatewayId): Promise<Launched> {
-  const namespace = `bench-${ctx.runId}-${gatewayId}`;
-  await ctx.stack.startSubgraphs(namespace);
+/** A variant this tree cannot run (its entry is missing): recorded as unavailable, not as a failure. */
+class Unavailable extends Error {}
+
+/**
+ * Starts `gatewayId` and resolves once it answers: a separate gateway on freshly
+ * started subgraphs of its own namespace, or an embedded one (subgraphs in its
+ * own process) with no subgraph process running.
+ */
+async function startGatewayUnderTest(ctx: Context, gatewayId: GatewayId, namespace: string): Promise<Launched> {
   const def = GATEWAYS[gatewayId];
-  const gw = ctx.stack.launchGateway(gatewayId, def.entry, { ...ctx.stack.gatewayEnv(namespace), ...def.env });
+  const redis = onRedis(gatewayId, Boolean(process.env.REDIS_URL));
+  let env: Record<string, string | undefined>;
+  if (def.layout === 'embedded') {
+    if (!existsSync(compiledModule(def.entry))) {
+      throw new Unavailable(`${def.entry} is not in this tree, so there is no ${compiledModule(def.entry).slice(root.length + 1)} to run`);
+    }
+    await ctx.stack.stopSubgraphs();
+    env = ctx.stack.embeddedEnv(namespace, redis);
+  } else {
+    await ctx.stack.startSubgraphs(namespace, redis);
+    env = { ...ctx.stack.gatewayEnv(namespace), ...(redis ? {} : { REDIS_URL: undefined }) };
+  }
+  const gw = ctx.stack.launchGateway(gatewayId, def.entry, { ...env, ...def.env }, namespace);
   await waitReady(gw, () => graphqlReady(ctx.stack.gatewayUrl, ctx.headers), 120_000);
   return gw;
 }
 
 /**
- * Runs `measure` against `gatewayId` started on fresh subgraphs, recording in `results`
- * whether it ran and its peak memory; a failure is recorded, not thrown, so the other
- * gateways of the run still go.
+ * Runs `measure` against `gatewayId`, recording in `results` whether it ran and its
+ * peak memory; a failure is recorded, not thrown, so the other gateways of the run
+ * still go. Under --profile, its processes are stopped afterwards so that each
+ * writes its CPU profile, and the profiles are summarised into `results`.
  */
 async function underTest(ctx: Context, gatewayId: GatewayId, results: BenchResults, title: (def: (typeof GATEWAYS)[GatewayId]) => string, measure: (gw: Launched) => Promise<void>): Promise<void> {
   const def = GATEWAYS[gatewayId];
-  const outcome: GatewayOutcome = { id: gatewayId, title: def.title, status: 'ok' };
+  const outcome: GatewayOutcome = { id: gatewayId, title: def.title, status: 'ok', layout: def.layout, redis: onRedis(gatewayId, Boolean(process.env.REDIS_URL)) };
   results.gateways.push(outcome);
   console.log(`bench: ${title(def)}`);
+  const namespace = `bench-${ctx.runId}-${gatewayId}`;
   let gw: Launched | undefined;
   try {
-    gw = await startGatewayUnderTest(ctx, gatewayId);
+    gw = await startGatewayUnderTest(ctx, gatewayId, namespace);
     await measure(gw);
     outcome.peakRssMb = sampleProcess(gw.proc.pid)?.peakRssMb;
   } catch (e) {
-    outcome.status = 'failed';
+    outcome.status = e instanceof Unavailable ? 'unavailable' : 'failed';
     outcome.error = failure(e);
-    console.error(`bench: ${def.title} failed: ${outcome.error}`);
+    console.error(`bench: ${def.title} ${outcome.status}: ${outcome.error}`);
   } finally {
     if (gw) await ctx.stack.stopGateway(gw);
   }
+  if (ctx.profileDir && outcome.status === 'ok') {
+    await ctx.stack.stopSubgraphs();
+    (results.profiles ??= []).push(...readProfiles(ctx.profileDir, namespace, gatewayId));
+  }
+}
+
+/** The profiles the processes of one gateway wrote on exit (`<namespace>-<part>.cpuprofile`), summarised. */
+function readProfiles(dir: string, namespace: string, gateway: GatewayId): ProcessProfile[] {
+  const out: ProcessProfile[] = [];
+  for (const file of readdirSync(dir).sort()) {
+    if (!file.startsWith(`${namespace}-`) || !file.endsWith('.cpuprofile')) continue;
+    const part = file.slice(namespace.length + 1, -'.cpuprofile'.length);
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+    out.push({ gateway, process: part, ...summariseProfile(profile, root) });
+  }
+  if (out.length === 0) console.error(`bench: no CPU profile was written for ${gateway} (did its processes exit cleanly?)`);
+  return out;
 }
 
 function failure(e: unknown): string {
@@ -522,7 +639,8 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
           }
           measurementNo++;
           const correlationId = `bench-${ctx.runId}-${measurementNo}-${gatewayId}-${profileId}-${workload.id}`;
-          const rates = workload.mode === 'cold' ? [plan.coldRps] : workload.mode === 'fixed' ? [plan.fixedRps(profileId)] : plan.rates(workload.id, profileId);
+          const rates = workload.mode === 'cold' ? [plan.coldRps] : workload.mode === 'fixed' ? [plan.fixedRps(profileId)] : workload.mode === 'closed' ? [0] : plan.rates(workload.id, profileId);
+          const warmHalf = ids.slice(0, ids.length / 2);
           const makeBodies = (count: number, seed: number): LoadBody[] => {
             switch (workload.id) {
               case 'customer360-cold': {
@@ -531,9 +649,13 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
                 return coldBodies(ids.slice(coldCursor, coldCursor + count));
               }
               case 'customer360-warm-zipf':
-                return zipfBodies(CUSTOMER_360, ids.slice(0, ids.length / 2), 'id', count, seed);
+                return zipfBodies(CUSTOMER_360, warmHalf, 'id', count, seed);
+              case 'customer360-warm-variants':
+                return variantBodies(VIEW_VARIANTS, warmHalf, count, seed);
+              case 'customer360-repeat':
+                return repeatBodies(warmHalf.slice(0, REPEAT_CUSTOMERS), count, seed);
               case 'storefront-my-orders':
-                return zipfBodies(workload.query, ids.slice(0, ids.length / 2), 'customerId', count, seed);
+                return zipfBodies(workload.query, warmHalf, 'customerId', count, seed);
               case 'customers-list':
                 return zipfBodies(workload.query, pageCursors, 'after', count, seed);
               case 'mutation-mix':
@@ -542,9 +664,11 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
                 throw new Error('subscriptions are measured by bench/subscriptions/');
             }
           };
+          const closed = workload.mode === 'closed';
           const spec = (rate: number, ms: number, bodies: LoadBody[], id: string, perRequest = false): LoadSpec => ({
             url: stack.gatewayUrl,
             ratePerSec: rate,
+            ...(closed ? { concurrency: REPEAT_CLIENTS } : {}),
             durationMs: ms,
             timeoutMs: plan.timeoutMs,
             headers: { ...headers, 'x-correlation-id': id },
@@ -555,22 +679,29 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
           if (workload.mode === 'ramp' && plan.warmupMs > 0) {
             await runLoadgen(spec(rates[0]!, plan.warmupMs, makeBodies(Math.ceil((rates[0]! * plan.warmupMs) / 1000), 7), `${correlationId}-warmup`), ctx.otherCores);
           }
+          if (closed && plan.warmupMs > 0) {
+            // Long enough for every one of the customers to be viewed once before the measured repeats.
+            await runLoadgen(spec(0, Math.max(plan.warmupMs, REPEAT_WARMUP_MS), makeBodies(REPEAT_CUSTOMERS, 7), `${correlationId}-warmup`), ctx.otherCores);
+          }
           const before = await stack.metrics();
-          const steps: StepResult[] = [];
           const coldLogs = new Map<string, Record<System, SandboxRequest[]>>();
           const coldTraces: NonNullable<LoadResult['requests']> = [];
           let requests = 0;
-          for (const rate of rates) {
+          const cold = workload.mode === 'cold';
+          const measureStep = async (rate: number): Promise<StepResult> => {
             const runs: RunSample[] = [];
-            const runMs = workload.mode === 'cold' ? (plan.coldRequests * 1000) / rate : plan.runMs;
+            const runMs = cold ? (plan.coldRequests * 1000) / rate : plan.runMs;
             for (let r = 0; r < plan.runs; r++) {
-              const count = Math.max(1, Math.round((rate * runMs) / 1000));
+              // A closed loop cycles its bodies: a few rounds of the customers are plenty.
+              const count = closed ? REPEAT_CUSTOMERS * 5 : Math.max(1, Math.round((rate * runMs) / 1000));
+              const productPids = [pid, ...stack.subgraphPids()];
               const cpuBefore = sampleProcess(pid);
+              const productBefore = cpuOfAll(productPids);
               const t0 = performance.now();
-              const cold = workload.mode === 'cold';
               const result = await runLoadgen(spec(rate, runMs, makeBodies(count, 1000 + r), cold ? `${correlationId}-r${r}` : correlationId, cold), ctx.otherCores);
               const wall = performance.now() - t0;
               const cpuAfter = sampleProcess(pid);
+              const productCpu = cpuOfAll(productPids) - productBefore;
               if (cold) {
                 // Read each request's calls now, while the sandbox's request log still holds them.
                 for (const t of result.requests ?? []) coldLogs.set(t.correlationId, await stack.requestsFor(t.correlationId));
@@ -579,26 +710,45 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
               }
               requests += result.sent;
               const cpu = cpuBefore && cpuAfter ? cpuAfter.cpuMs - cpuBefore.cpuMs : Number.NaN;
+              const answered = Math.max(1, result.ok + result.failed);
               runs.push({
                 ...result,
                 gatewayCpuMs: cpu,
-                gatewayCpuMsPerRequest: cpu / Math.max(1, result.ok + result.failed),
+                gatewayCpuMsPerRequest: cpu / answered,
                 gatewayCpuShare: cpu / wall,
                 gatewayRssMb: cpuAfter?.rssMb ?? Number.NaN,
+                productCpuMs: productCpu,
+                productCpuMsPerRequest: productCpu / answered,
               });
-              if (result.sampleErrors.length > 0 && r === 0) console.log(`  ${workload.id} @${rate}/s errors: ${result.sampleErrors.join(' | ')}`);
+              if (result.sampleErrors.length > 0 && r === 0) console.log(`  ${workload.id} @${closed ? `${REPEAT_CLIENTS} clients` : `${rate}/s`} errors: ${result.sampleErrors.join(' | ')}`);
             }
-            const step = summarise(rate, runs);
-            steps.push(step);
+            const step = summarise(rate, runs, closed ? REPEAT_CLIENTS : undefined);
             console.log(
-              `  ${profileId.padEnd(9)} ${workload.id.padEnd(22)} ${String(rate).padStart(5)}/s -> ${step.achievedRps.median.toFixed(1)}/s p50 ${step.p50Ms.median.toFixed(1)} p95 ${step.p95Ms.median.toFixed(1)} ms, err ${(step.errorRate.median * 100).toFixed(1)}%, cpu ${step.gatewayCpuMsPerRequest.median.toFixed(2)} ms/req`,
+              `  ${profileId.padEnd(9)} ${workload.id.padEnd(25)} ${closed ? `${REPEAT_CLIENTS} clients` : `${String(rate).padStart(5)}/s`} -> ${step.achievedRps.median.toFixed(1)}/s p50 ${step.p50Ms.median.toFixed(1)} p95 ${step.p95Ms.median.toFixed(1)} ms, err ${(step.errorRate.median * 100).toFixed(1)}%, cpu ${step.gatewayCpuMsPerRequest.median.toFixed(2)} ms/req (product ${step.productCpuMsPerRequest?.median.toFixed(2)})`,
             );
+            return step;
+          };
+          const steps: StepResult[] = [];
+          for (const rate of rates) {
+            const step = await measureStep(rate);
+            steps.push(step);
             // Past saturation more load only measures queues; stop the ramp there.
             if (workload.mode === 'ramp' && (step.p95Ms.median > 3 * profile.p95TargetMs || step.errorRate.median > 0.2 || step.achievedRps.median < 0.7 * rate)) break;
+          }
+          const summaries = (): StepSummary[] =>
+            steps.map((s) => ({ offeredRps: s.offeredRps, achievedRps: s.achievedRps.median, p95Ms: s.p95Ms.median, errorRate: s.errorRate.median }));
+          // Around the knee, halve the bracket between the last rate that met the target and the first that did not.
+          for (let k = 0; workload.mode === 'ramp' && k < plan.kneeSteps; k++) {
+            const next = nextKneeRate(summaries(), profile.p95TargetMs);
+            if (next === null) break;
+            steps.push(await measureStep(next));
+            steps.sort((a, b) => a.offeredRps - b.offeredRps);
           }
           const after = await stack.metrics();
           const sorCalls = workload.mode === 'cold' ? callsFromRequests([...coldLogs.values()]) : await stack.callsFor(correlationId);
           const per = (n: number): number => n / Math.max(1, requests);
+          const fetches = fetchesBetween(before, after);
+          const fetchTotal = fetches ? Object.values(fetches).reduce((a, b) => a + b, 0) : 0;
           const m: Measurement = {
             gateway: gatewayId,
             latencyProfile: profileId,
@@ -608,18 +758,14 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
             sorCalls,
             requests,
             sorCallsPerRequest: { salesforce: per(sorCalls.salesforce), netsuite: per(sorCalls.netsuite), zendesk: per(sorCalls.zendesk), total: per(sorCalls.total) },
-            throughputAtP95Target:
-              workload.mode === 'ramp'
-                ? throughputAtTarget(
-                    steps.map((s) => ({ offeredRps: s.offeredRps, achievedRps: s.achievedRps.median, p95Ms: s.p95Ms.median, errorRate: s.errorRate.median })),
-                    profile.p95TargetMs,
-                  )
-                : null,
+            throughputAtP95Target: workload.mode === 'ramp' ? throughputAtTarget(summaries(), profile.p95TargetMs) : null,
             p95TargetMs: profile.p95TargetMs,
             cacheLayers: layersBetween(before, after),
+            subgraphFetches: fetches ? { total: fetchTotal, perRequest: per(fetchTotal), bySubgraph: fetches } : null,
             ...(workload.mode === 'cold' ? { overhead: overheadOf(coldTraces, coldLogs) } : {}),
           };
           if (m.overhead) console.log(`  ${' '.repeat(9)} overhead p50 ${m.overhead.overheadP50Ms.toFixed(1)} ms above ${m.overhead.sorBusyP50Ms.toFixed(1)} ms of system-of-record time`);
+          if (m.subgraphFetches) console.log(`  ${' '.repeat(9)} ${m.subgraphFetches.perRequest.toFixed(2)} subgraph fetches per request`);
           results.measurements.push(m);
         }
       }

@@ -50,6 +50,11 @@ export interface StackOptions {
   env: Record<string, string>;
   /** The subgraphs to start and route to. @default the manifest, config/subgraphs.json */
   manifest?: readonly SubgraphEntry[];
+  /**
+   * Run the subgraphs and the gateway under V8's CPU profiler, each writing
+   * `<namespace>-<part>.cpuprofile` here when it exits (`--profile`). @default none
+   */
+  profileDir?: string;
 }
 
 /** One subgraph as the bench starts it. */
@@ -113,6 +118,17 @@ export class BenchStack {
     return `${this.gatewayOrigin}/graphql`;
   }
 
+  /** Node flags for a product process: the CPU profiler's, under `--profile`. */
+  private profileFlags(namespace: string, part: string): string[] {
+    const dir = this.opts.profileDir;
+    return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${namespace}-${part}.cpuprofile`] : [];
+  }
+
+  /** The pids of the subgraph processes now running (none for an embedded gateway). */
+  subgraphPids(): Array<number | undefined> {
+    return this.subgraphs.map((p) => p.proc.pid);
+  }
+
   async startSandbox(): Promise<void> {
     const sandbox = launch(
       'sandbox',
@@ -138,10 +154,29 @@ export class BenchStack {
    * started subgraphs and a namespace of its own, so none inherits entity caches,
    * Redis included, that another gateway warmed.
    */
-  async startSubgraphs(namespace: string): Promise<void> {
+  async startSubgraphs(namespace: string, redis = true): Promise<void> {
+    await this.stopSubgraphs();
+    const launches = this.subgraphLaunches();
+    const env = this.subgraphEnv(namespace, redis);
+    this.subgraphs = launches.map((l) => launch(l.name, l.entry, { ...env, ...l.env }, this.opts.otherCores, this.profileFlags(namespace, l.name)));
+    this.parts.push(...this.subgraphs);
+    await Promise.all(this.subgraphs.map((p, i) => waitReady(p, () => httpOk(`${launches[i]!.origin}/health`))));
+  }
+
+  /** Stops the subgraph processes (an embedded gateway runs its own; a profile is written on exit). */
+  async stopSubgraphs(): Promise<void> {
     for (const p of this.subgraphs) await stop(p);
-    const env: Record<string, string> = {
+    this.subgraphs = [];
+  }
+
+  /**
+   * What a subgraph is started with: where the systems of record are, its cache
+   * namespace, and REDIS_URL from this environment, or removed when `redis` is false.
+   */
+  subgraphEnv(namespace: string, redis: boolean): Record<string, string | undefined> {
+    return {
       ...this.opts.env,
+      ...(redis ? {} : { REDIS_URL: undefined }),
       SALESFORCE_LOGIN_URL: this.sandboxUrl('salesforce'),
       NETSUITE_BASE_URL: `${this.sandboxUrl('netsuite')}/services/rest`,
       ZENDESK_BASE_URL: `${this.sandboxUrl('zendesk')}/api/v2`,
@@ -153,10 +188,20 @@ export class BenchStack {
       FEEDS_DIR: join(root, 'bench', '.data', namespace, 'feeds'),
       WRITES_DIR: join(root, 'bench', '.data', namespace, 'writes'),
     };
-    const launches = this.subgraphLaunches();
-    this.subgraphs = launches.map((l) => launch(l.name, l.entry, { ...env, ...l.env }, this.opts.otherCores));
-    this.parts.push(...this.subgraphs);
-    await Promise.all(this.subgraphs.map((p, i) => waitReady(p, () => httpOk(`${launches[i]!.origin}/health`))));
+  }
+
+  /**
+   * What the one-process embedded entry is started with: the settings of every
+   * subgraph (their `<NAME>_SUBGRAPH_PORT`s included) and of the gateway, as the
+   * separate parts would get them.
+   */
+  embeddedEnv(namespace: string, redis: boolean): Record<string, string | undefined> {
+    return {
+      ...this.subgraphEnv(namespace, redis),
+      ...Object.assign({}, ...this.subgraphLaunches().map((l) => l.env)),
+      ...this.gatewayEnv(namespace),
+      ...(redis ? {} : { REDIS_URL: undefined }),
+    };
   }
 
   /** What a gateway under test is started with (plus its own GatewayDef env). */
@@ -174,8 +219,8 @@ export class BenchStack {
     };
   }
 
-  launchGateway(name: string, entry: string, env: Record<string, string>): Launched {
-    const gw = launch(name, entry, env, this.opts.gatewayCores);
+  launchGateway(name: string, entry: string, env: Record<string, string | undefined>, namespace: string): Launched {
+    const gw = launch(name, entry, env, this.opts.gatewayCores, this.profileFlags(namespace, 'gateway'));
     this.parts.push(gw);
     return gw;
   }
@@ -217,9 +262,14 @@ export class BenchStack {
     return { salesforce: lists[0]!, netsuite: lists[1]!, zendesk: lists[2]! };
   }
 
-  /** /metrics of the gateway and every subgraph (ours serve it; a peer gateway does not). */
+  /**
+   * /metrics of the gateway and every subgraph process (ours serve it; a peer
+   * gateway does not). With no subgraph process running (an embedded gateway),
+   * the gateway's process holds the subgraphs' series too.
+   */
   metrics(): Promise<MetricsSnapshot> {
-    return snapshot(this.gatewayOrigin, Object.fromEntries(this.subgraphLaunches().map((l) => [l.name, l.origin])));
+    const subgraphs = this.subgraphs.length > 0 ? this.subgraphLaunches() : [];
+    return snapshot(this.gatewayOrigin, Object.fromEntries(subgraphs.map((l) => [l.name, l.origin])));
   }
 
   async stopGateway(gw: Launched): Promise<void> {

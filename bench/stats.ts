@@ -107,11 +107,34 @@ export interface StepSummary {
  */
 export function throughputAtTarget(steps: readonly StepSummary[], p95TargetMs: number, maxErrorRate = 0.01): number {
   let best = 0;
-  for (const s of steps) {
-    const kept = s.achievedRps >= 0.9 * s.offeredRps;
-    if (s.p95Ms <= p95TargetMs && s.errorRate < maxErrorRate && kept) best = Math.max(best, s.achievedRps);
-  }
+  for (const s of steps) if (meetsTarget(s, p95TargetMs, maxErrorRate)) best = Math.max(best, s.achievedRps);
   return best;
+}
+
+/** Whether a step counts towards throughput at the p95 target (see throughputAtTarget). */
+export function meetsTarget(s: StepSummary, p95TargetMs: number, maxErrorRate = 0.01): boolean {
+  return s.p95Ms <= p95TargetMs && s.errorRate < maxErrorRate && s.achievedRps >= 0.9 * s.offeredRps;
+}
+
+/**
+ * The next offered rate to measure around a gateway's knee: halfway between the
+ * highest rate that met the p95 target and the lowest rate above it that did
+ * not, so that a ramp of doubling rates ends with "views/s at p95 target" known
+ * to a fraction of a step, not within a factor of 2. Null when no step met the
+ * target, none above it failed, or the two are within `minGapRps` (or 5% of the
+ * passing rate) of each other: a finer step would measure noise.
+ */
+export function nextKneeRate(steps: readonly StepSummary[], p95TargetMs: number, minGapRps = 1, maxErrorRate = 0.01): number | null {
+  let pass = -Infinity;
+  for (const s of steps) if (meetsTarget(s, p95TargetMs, maxErrorRate)) pass = Math.max(pass, s.offeredRps);
+  if (pass === -Infinity) return null;
+  let fail = Infinity;
+  for (const s of steps) if (s.offeredRps > pass && !meetsTarget(s, p95TargetMs, maxErrorRate)) fail = Math.min(fail, s.offeredRps);
+  if (fail === Infinity || fail - pass <= Math.max(minGapRps, 0.05 * pass)) return null;
+  // Whole requests per second where the bracket allows, so the report's rates stay readable.
+  const mid = (pass + fail) / 2;
+  const rounded = Math.round(mid);
+  return rounded > pass && rounded < fail ? rounded : mid;
 }
 
 /** A span of time, [start, end], in ms on one clock. */

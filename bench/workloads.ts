@@ -5,7 +5,15 @@
 import type { LoadBody } from './loadgen.js';
 import { seededRandom, shuffled, zipfSampler } from './stats.js';
 
-export type WorkloadId = 'customer360-cold' | 'customer360-warm-zipf' | 'customers-list' | 'storefront-my-orders' | 'mutation-mix' | 'subscription-fanout';
+export type WorkloadId =
+  | 'customer360-cold'
+  | 'customer360-warm-zipf'
+  | 'customer360-warm-variants'
+  | 'customer360-repeat'
+  | 'customers-list'
+  | 'storefront-my-orders'
+  | 'mutation-mix'
+  | 'subscription-fanout';
 
 export type Workload =
   | {
@@ -18,8 +26,10 @@ export type Workload =
        * the gateway's overhead above its systems of record.
        * `ramp`: Zipf-distributed requests at rising offered rates.
        * `fixed`: one fixed offered rate (writes change the data, so no ramp).
+       * `closed`: a fixed number of clients, each asking again as soon as it is
+       * answered (REPEAT_CLIENTS agents at a time): latency and views/s at that concurrency.
        */
-      mode: 'cold' | 'ramp' | 'fixed';
+      mode: 'cold' | 'ramp' | 'fixed' | 'closed';
       /** The GraphQL document every request of this workload sends (with an operationName where it holds several). */
       query: string;
     }
@@ -55,6 +65,60 @@ query BenchCustomer360($id: ID!) {
     cases(first: 10) { nodes { id subject status priority updatedAt } }
   }
 }`;
+
+/**
+ * The parts of the agent's customer-360 a console may show, each a selection of
+ * its own. VIEW_VARIANTS combines them into the views different screens ask for.
+ */
+const VIEW_PARTS = {
+  contact: 'email phone',
+  profile: 'segment preferredStoreId',
+  loyalty: 'loyalty { tier points }',
+  consent: 'consent { emailOptIn smsOptIn updatedAt }',
+  contacts: 'contacts { id name email role }',
+  credit: 'financials { creditLimit { amount currency } creditHold paymentTerms }',
+  balance: 'financials { balance { amount currency } overdueBalance { amount currency } }',
+  orders: 'orders(first: 10) { totalCount nodes { id status placedAt total { amount currency } } }',
+  orderLines: 'orders(first: 5) { nodes { id status lines { lineNumber sku quantity quantityShipped } } }',
+  orderInvoices: 'orders(first: 10) { nodes { id invoices { id status amountDue { amount currency } } } }',
+  orderCases: 'orders(first: 10) { nodes { id cases { id subject status } } }',
+  cases: 'cases(first: 10) { nodes { id subject status priority updatedAt } }',
+} as const;
+
+/**
+ * Twelve views of one customer with different selections, as the screens of an
+ * agent console ask for them: each touches another mix of subgraphs and entity
+ * fields, so a gateway that caches whole responses per query shape sees twelve
+ * shapes, and one that caches subgraph fetches per entity can share between them.
+ */
+export const VIEW_VARIANTS: readonly string[] = (
+  [
+    ['contact', 'loyalty'],
+    ['contact', 'profile', 'consent'],
+    ['contacts', 'cases'],
+    ['credit', 'balance'],
+    ['orders'],
+    ['orders', 'balance'],
+    ['orderLines'],
+    ['orderInvoices', 'credit'],
+    ['orderCases', 'cases'],
+    ['loyalty', 'orders', 'cases'],
+    ['contact', 'balance', 'orderInvoices'],
+    ['profile', 'contacts', 'orderLines', 'cases'],
+  ] as const
+).map((parts, i) => `query BenchCustomerView${i + 1}($id: ID!) {
+  customer(id: $id) {
+    id name
+    ${parts.map((p) => VIEW_PARTS[p]).join('\n    ')}
+  }
+}`);
+
+/** How many agents the repeated customer-360 has asking at once (issue 19: "8 clients at a time"). */
+export const REPEAT_CLIENTS = 8;
+/** How many customers the repeated customer-360 views again and again. */
+export const REPEAT_CUSTOMERS = 200;
+/** The repeated customer-360's warm-up, at least: enough for the clients to view every one of the customers once. */
+export const REPEAT_WARMUP_MS = 10_000;
 
 /** The list variant: a page of 20 customers, each with orders, their invoices, and cases. */
 export const CUSTOMERS_LIST = /* GraphQL */ `
@@ -157,6 +221,20 @@ export function mutationBodies(pools: MutationPools, count: number, seed: number
 export const WORKLOADS: readonly Workload[] = [
   { phase: 'ready', id: 'customer360-cold', title: 'customer-360, cold (every customer asked for once)', mode: 'cold', query: CUSTOMER_360 },
   { phase: 'ready', id: 'customer360-warm-zipf', title: 'customer-360, warm, Zipf(1.1) over customers', mode: 'ramp', query: CUSTOMER_360 },
+  {
+    phase: 'ready',
+    id: 'customer360-warm-variants',
+    title: `customer views, warm: ${VIEW_VARIANTS.length} selections rotating, Zipf(1.1) over customers`,
+    mode: 'ramp',
+    query: VIEW_VARIANTS[0]!,
+  },
+  {
+    phase: 'ready',
+    id: 'customer360-repeat',
+    title: `customer-360 repeated: ${REPEAT_CUSTOMERS} customers viewed again and again, ${REPEAT_CLIENTS} clients at a time`,
+    mode: 'closed',
+    query: CUSTOMER_360,
+  },
   { phase: 'ready', id: 'customers-list', title: 'customers(first: 20) { orders { invoices } cases }, Zipf(1.1) over pages', mode: 'ramp', query: CUSTOMERS_LIST },
   { phase: 'ready', id: 'storefront-my-orders', title: 'storefront "my orders", Zipf(1.1) over customers', mode: 'ramp', query: MY_ORDERS },
   { phase: 'ready', id: 'mutation-mix', title: 'a mix of mutations: engagement 35%, placeOrder 25%, openCase 20%, addCaseComment 20%', mode: 'fixed', query: MUTATION_MIX },
@@ -192,4 +270,24 @@ export function zipfBodies(query: string, keys: readonly (string | null)[], vari
  */
 export function coldBodies(slice: readonly string[]): LoadBody[] {
   return slice.map((id) => ({ query: CUSTOMER_360, variables: { id } }));
+}
+
+/**
+ * `count` views over Zipf(1.1) customers, each with the next selection of
+ * `variants` in turn, so every customer is seen through several selections.
+ */
+export function variantBodies(variants: readonly string[], keys: readonly string[], count: number, seed: number): LoadBody[] {
+  if (variants.length === 0) throw new Error('expected at least one selection variant');
+  return zipfBodies('', keys, 'id', count, seed).map((b, i) => ({ ...b, query: variants[i % variants.length]! }));
+}
+
+/**
+ * The repeated customer-360: the same `customers` over and over, each round in
+ * a seeded order, so that after the first round every view is a repeat.
+ */
+export function repeatBodies(customers: readonly string[], count: number, seed: number): LoadBody[] {
+  const random = seededRandom(seed);
+  const out: LoadBody[] = [];
+  while (out.length < count) out.push(...shuffled(customers, random).map((id) => ({ query: CUSTOMER_360, variables: { id } })));
+  return out.slice(0, count);
 }

@@ -26,6 +26,7 @@ import { serveSubgraphSubscriptions } from './subscriptions.js';
 import { ArgumentRulesPlugin, type ArgumentRules } from './arguments.js';
 import { loadCommonConfig, loadMetricsConfig } from './config.js';
 import { serveMetrics } from './metrics.js';
+import { SubgraphRequestsPlugin } from './subgraph-requests.js';
 import { createAppServer, jsonErrorHandler, listenGraphQL, SUBGRAPH_BODY_LIMIT, type RunningService } from './server.js';
 
 export type { RunningService } from './server.js';
@@ -174,6 +175,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
+      SubgraphRequestsPlugin<TContext>(mod.name),
       // Every argument checked before any resolver runs, so a bad value costs no system-of-record call.
       ArgumentRulesPlugin<TContext>(mod.argumentRules),
       {

@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../lib/paths.js';
@@ -22,6 +22,8 @@ const ASSET = /\.graphql$/;
 const CONFIG = join(projectRoot, 'tsconfig.build.json');
 
 export interface BuildOptions {
+  /** The tsconfig to build, e.g. the bench's peers (bench/tsconfig.peers.json). @default tsconfig.build.json */
+  project?: string;
   /** @default the config's outDir, dist/ */
   outDir?: string;
   /** Skip type checking. @default false */
@@ -30,16 +32,21 @@ export interface BuildOptions {
 
 /** Builds into `outDir` and returns it; throws with tsc's output when it fails. */
 export function build(options: BuildOptions = {}): string {
-  const config = JSON.parse(readFileSync(CONFIG, 'utf8')) as { include: string[]; compilerOptions: { outDir: string } };
-  const outDir = resolve(projectRoot, options.outDir ?? config.compilerOptions.outDir);
+  const project = resolve(projectRoot, options.project ?? CONFIG);
+  const configDir = dirname(project);
+  const config = JSON.parse(readFileSync(project, 'utf8')) as { include: string[]; compilerOptions: { outDir: string; rootDir?: string } };
+  const outDir = resolve(configDir, options.outDir ?? config.compilerOptions.outDir);
   rmSync(outDir, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const args = [tsc, '-p', CONFIG, '--outDir', outDir, ...(options.noCheck ? ['--noCheck'] : [])];
+  const args = [tsc, '-p', project, '--outDir', outDir, ...(options.noCheck ? ['--noCheck'] : [])];
   const run = spawnSync(process.execPath, args, { cwd: projectRoot, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`tsc failed (${run.status ?? run.signal}):\n${run.stdout}${run.stderr}`);
+  // Assets keep their path below the config's rootDir, as the compiled modules do.
+  const rootDir = resolve(configDir, config.compilerOptions.rootDir ?? '.');
   for (const dir of config.include) {
-    for (const file of readdirSync(join(projectRoot, dir), { recursive: true, encoding: 'utf8' })) {
-      if (ASSET.test(file)) cpSync(join(projectRoot, dir, file), join(outDir, dir, file));
+    const from = resolve(configDir, dir);
+    for (const file of readdirSync(from, { recursive: true, encoding: 'utf8' })) {
+      if (ASSET.test(file)) cpSync(join(from, file), join(outDir, relative(rootDir, from), file));
     }
   }
   return outDir;

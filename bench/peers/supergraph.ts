@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { CALLER_HEADER, loadTrustOptions, signCaller, type Caller, type SignedOperation } from '../../lib/auth/index.js';
 import { settingsPrefix } from '../../lib/manifest.js';
-
-const root = join(import.meta.dirname, '..', '..');
+// The project root whether this runs from source or compiled into bench/.dist/.
+import { projectRoot as root } from '../../lib/paths.js';
 
 export function benchSupergraphSdl(env: NodeJS.ProcessEnv = process.env): string {
   const sdl = readFileSync(env.GATEWAY_SUPERGRAPH ?? join(root, 'supergraph.graphql'), 'utf8');

@@ -9,6 +9,10 @@ import { runLoad } from '../loadgen.js';
 let server: Server;
 let url = '';
 const received: Array<{ headers: Record<string, unknown>; body: { variables?: { mode?: string } } }> = [];
+/** Replies to `ok` bodies wait this long when set, so that requests overlap; the most ever in flight at once. */
+let delayMs = 0;
+let inFlight = 0;
+let inFlightMax = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -25,7 +29,13 @@ beforeAll(async () => {
         else res.end(JSON.stringify({ data: {} }));
       };
       if (mode === 'stall') return; // never answers; the generator must give up by itself
-      reply();
+      if (delayMs === 0) return reply();
+      inFlight++;
+      inFlightMax = Math.max(inFlightMax, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        reply();
+      }, delayMs);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -93,9 +103,25 @@ describe('open-model load generator', () => {
     expect(result.latencies).toEqual([...(result.latencies ?? [])].sort((a, b) => a - b));
   });
 
+  it('in a closed loop keeps exactly the given number of requests in flight, each sent once its last reply came', async () => {
+    received.length = 0;
+    inFlightMax = 0;
+    delayMs = 5;
+    try {
+      const result = await runLoad({ url, ratePerSec: 0, concurrency: 3, durationMs: 150, bodies: [{ query: '{a}', variables: { mode: 'ok' } }] });
+      expect(inFlightMax).toBe(3);
+      expect(result.sent).toBe(received.length);
+      expect(result.ok).toBe(result.sent);
+      expect(result.timeouts + result.transportErrors + result.failed).toBe(0);
+    } finally {
+      delayMs = 0;
+    }
+  });
+
   it('refuses targets other than this machine, and empty input', async () => {
     await expect(runLoad({ url: 'http://example.com/graphql', ratePerSec: 1, durationMs: 1, bodies: [{ query: '{a}' }] })).rejects.toThrow(/only loads 127.0.0.1/);
     await expect(runLoad({ url, ratePerSec: 1, durationMs: 1, bodies: [] })).rejects.toThrow(/at least one request body/);
     await expect(runLoad({ url, ratePerSec: 0, durationMs: 1, bodies: [{ query: '{a}' }] })).rejects.toThrow(/rate above 0/);
+    await expect(runLoad({ url, ratePerSec: 0, concurrency: 0, durationMs: 1, bodies: [{ query: '{a}' }] })).rejects.toThrow(/whole number of clients/);
   });
 });

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench -- --profile`: where each product process spends its CPU under
+ * the warm workload. Each process runs under V8's sampling profiler (`node
+ * --cpu-prof`), which writes a .cpuprofile when it exits; this file reduces one
+ * to the functions with the most self time, which is what the report's "Where
+ * the time goes" shows. Pure, so the tests can pin it down.
+ */
+import { isAbsolute, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { GatewayId } from './config.js';
+
+/** The parts of V8's .cpuprofile (the DevTools protocol's Profiler.Profile) that the summary reads. */
+export interface CpuProfile {
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
+    hitCount?: number;
+  }>;
+  /** The node sampled at each tick; when absent, each node's hitCount stands in. */
+  samples?: number[];
+  startTime: number;
+  endTime: number;
+}
+
+export interface ProfileEntry {
+  /** The function's name, `(anonymous)` for one without, or V8's own: `(garbage collector)`, `(program)`. */
+  function: string;
+  /** Where it is: `package/path:line` for a dependency, the project path for ours, `node:…` for Node's own. */
+  location: string;
+  /** Share of the busy samples (idle excluded) spent in this function itself, 0..100. */
+  selfPct: number;
+}
+
+export interface ProcessProfile {
+  gateway: GatewayId;
+  /** `gateway` (the one process of an embedded gateway), or a subgraph's name. */
+  process: string;
+  /** Samples taken while the process was busy (not idle). */
+  busySamples: number;
+  /** How long the profile ran, ms. */
+  durationMs: number;
+  /** Share of the samples the process was busy, 0..100. */
+  busyPct: number;
+  top: ProfileEntry[];
+}
+
+/** Entries the report shows per process. */
+export const TOP_ENTRIES = 12;
+
+/**
+ * A script URL made short and stable across machines: the package and its path
+ * for anything under node_modules (the innermost one), the path from the project
+ * root for our own code, Node's `node:` URLs as they are; with a 1-based line.
+ */
+export function shortLocation(url: string, lineNumber: number, projectRoot: string): string {
+  if (url === '') return '(native)';
+  const line = lineNumber >= 0 ? `:${lineNumber + 1}` : '';
+  let path = url;
+  if (url.startsWith('file://')) path = fileURLToPath(url);
+  const nm = path.lastIndexOf('node_modules/');
+  if (nm >= 0) return `${path.slice(nm + 'node_modules/'.length)}${line}`;
+  if (isAbsolute(path)) {
+    const rel = relative(projectRoot, path);
+    return `${rel.startsWith('..') ? path : rel}${line}`;
+  }
+  return `${path}${line}`;
+}
+
+/** The top `topN` functions by self time, and how busy the process was. */
+export function summariseProfile(profile: CpuProfile, projectRoot: string, topN = TOP_ENTRIES): Omit<ProcessProfile, 'gateway' | 'process'> {
+  const hits = new Map<number, number>();
+  if (profile.samples && profile.samples.length > 0) for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+  else for (const n of profile.nodes) hits.set(n.id, n.hitCount ?? 0);
+  const byFunction = new Map<string, { fn: string; location: string; samples: number }>();
+  let busy = 0;
+  let all = 0;
+  for (const n of profile.nodes) {
+    const count = hits.get(n.id) ?? 0;
+    if (count === 0) continue;
+    all += count;
+    const fn = n.callFrame.functionName || '(anonymous)';
+    if (fn === '(idle)') continue;
+    busy += count;
+    const location = fn.startsWith('(') && n.callFrame.url === '' ? '' : shortLocation(n.callFrame.url, n.callFrame.lineNumber, projectRoot);
+    const key = `${fn}\u0000${location}`;
+    const entry = byFunction.get(key) ?? { fn, location, samples: 0 };
+    entry.samples += count;
+    byFunction.set(key, entry);
+  }
+  const top = [...byFunction.values()]
+    .sort((a, b) => b.samples - a.samples || (a.fn < b.fn ? -1 : 1))
+    .slice(0, topN)
+    .map((e) => ({ function: e.fn, location: e.location, selfPct: busy > 0 ? (100 * e.samples) / busy : 0 }));
+  return { busySamples: busy, durationMs: (profile.endTime - profile.startTime) / 1000, busyPct: all > 0 ? (100 * busy) / all : 0, top };
+}

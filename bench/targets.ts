@@ -1,0 +1,100 @@
+/**
+ * Issue 19's targets, judged from one run's results: each compares figures
+ * measured side by side in that run, and nothing is typed in. A target a run did
+ * not measure (the peer or the workload was not in it) gives no row. Pure, so the
+ * tests can pin it down; report.ts renders the rows.
+ */
+import type { BenchResults, GatewayOutcome, Measurement } from './run.js';
+
+export interface TargetRow {
+  /** What the issue asks, in its words. */
+  target: string;
+  /** Which of our variants (and on what) the row is about. */
+  subject: string;
+  profile: string;
+  /** The measured figure, formatted with its unit. */
+  measured: string;
+  /** The bound, formatted the same way. */
+  goal: string;
+  met: boolean;
+  /** "met", or "missed by …" in the figure's unit. */
+  verdict: string;
+}
+
+/** How a target is judged: at least or at most `goal`, in a unit. */
+interface Bound {
+  kind: 'atLeast' | 'atMost' | 'below';
+  goal: number;
+  unit: '×' | 'ms';
+}
+
+const format = (v: number, unit: Bound['unit']): string => (unit === '×' ? `${v.toFixed(2)}×` : `${v.toFixed(1)} ms`);
+
+function judge(value: number, bound: Bound): Pick<TargetRow, 'measured' | 'goal' | 'met' | 'verdict'> {
+  const met = bound.kind === 'atLeast' ? value >= bound.goal : bound.kind === 'atMost' ? value <= bound.goal : value < bound.goal;
+  const sign = bound.kind === 'atLeast' ? '≥' : bound.kind === 'atMost' ? '≤' : '<';
+  return {
+    measured: format(value, bound.unit),
+    goal: `${sign} ${format(bound.goal, bound.unit)}`,
+    met,
+    verdict: met ? 'met' : `missed by ${format(Math.abs(value - bound.goal), bound.unit)}`,
+  };
+}
+
+/** "ours, embedded, no Redis": what an outcome ran as. */
+function subjectOf(g: GatewayOutcome, runRedis: boolean | undefined): string {
+  const redis = g.redis ?? runRedis;
+  return `${g.id} (${g.layout === 'embedded' ? 'one process' : 'separate processes'}${redis === undefined ? '' : redis ? ', Redis' : ', no Redis'})`;
+}
+
+const WARM = 'customer360-warm-zipf';
+
+/** Every issue 19 target `r` measured, for each of our variants that ran. */
+export function targetRows(r: BenchResults): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const find = (gateway: string, workload: string, profile: string): Measurement | undefined =>
+    r.measurements.find((m) => m.gateway === gateway && m.workload === workload && m.latencyProfile === profile);
+  const ours = r.gateways.filter((g) => g.id.startsWith('ours') && g.status === 'ok');
+  const profiles = [...new Set(r.measurements.map((m) => m.latencyProfile))];
+  const add = (target: string, g: GatewayOutcome, profile: string, value: number | null | undefined, bound: Bound): void => {
+    if (value == null || !Number.isFinite(value)) return;
+    rows.push({ target, subject: subjectOf(g, r.settings.redis), profile, ...judge(value, bound) });
+  };
+  for (const g of ours) {
+    for (const p of profiles) {
+      // Throughput at the p95 target needs a ramp: the full plan.
+      const warm = find(g.id, WARM, p);
+      if (warm && r.plan === 'full' && (p === '5ms' || p === 'realistic')) {
+        const vs = (peer: string): number | null => {
+          const theirs = find(peer, WARM, p)?.throughputAtP95Target;
+          return warm.throughputAtP95Target != null && theirs ? warm.throughputAtP95Target / theirs : null;
+        };
+        add('warm Zipf customer-360: views/s at p95 target, ours ÷ plain @apollo/gateway', g, p, vs('apollo-plain'), { kind: 'atLeast', goal: 5, unit: '×' });
+        add('warm Zipf customer-360: views/s at p95 target, ours ÷ Hive router-runtime', g, p, vs('hive-router'), { kind: 'atLeast', goal: 2, unit: '×' });
+        add('warm Zipf customer-360: views/s at p95 target, ours ÷ Hive router-runtime + response cache', g, p, vs('hive-response-cache'), { kind: 'atLeast', goal: 2, unit: '×' });
+      }
+      // CPU at equal load: the first step, which every gateway was offered.
+      const plainWarm = find('apollo-plain', WARM, p);
+      const cpu = (m: Measurement | undefined): number | undefined => m?.steps[0]?.productCpuMsPerRequest?.median;
+      const oursCpu = cpu(warm);
+      const plainCpu = cpu(plainWarm);
+      if (oursCpu !== undefined && plainCpu) add('product CPU per warm request (gateway + subgraphs), ours ÷ plain @apollo/gateway', g, p, oursCpu / plainCpu, { kind: 'atMost', goal: 0.5, unit: '×' });
+      if (p === '5ms') {
+        const cold = find(g.id, 'customer360-cold', p)?.overhead;
+        if (cold && cold.samples > 0) {
+          if (g.layout === 'embedded') add('cold customer-360 overhead p50 above SoR time, in process', g, p, cold.overheadP50Ms, { kind: 'atMost', goal: 10, unit: 'ms' });
+          const plainCold = find('apollo-plain', 'customer360-cold', p)?.overhead;
+          if (g.layout !== 'embedded' && plainCold && plainCold.samples > 0) {
+            add('cold customer-360 overhead p50, multi-process, ours ÷ plain @apollo/gateway', g, p, cold.overheadP50Ms / plainCold.overheadP50Ms, { kind: 'atMost', goal: 0.5, unit: '×' });
+          }
+        }
+      }
+      // The embedded default: one process, no Redis.
+      const repeat = find(g.id, 'customer360-repeat', p)?.steps[0];
+      if (repeat && g.layout === 'embedded' && (g.redis ?? r.settings.redis) === false) {
+        add('embedded default: repeated customer-360, 8 clients at a time, p50', g, p, repeat.p50Ms.median, { kind: 'below', goal: 15, unit: 'ms' });
+      }
+    }
+  }
+  return rows;
+}
