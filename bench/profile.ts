@@ -18,8 +18,22 @@ export interface CpuProfile {
   }>;
   /** The node sampled at each tick; when absent, each node's hitCount stands in. */
   samples?: number[];
+  /** Microseconds from the previous sample (the first: from startTime) to each sample. */
+  timeDeltas?: number[];
+  /** Microseconds on the monotonic clock (CLOCK_MONOTONIC, as process.hrtime in any process of the machine). */
   startTime: number;
   endTime: number;
+}
+
+/** A span of the monotonic clock in microseconds, as `process.hrtime.bigint() / 1000n` reads it. */
+export interface ProfileWindow {
+  fromUs: number;
+  toUs: number;
+}
+
+/** The monotonic clock now, in microseconds: what a profile's timestamps are compared with. */
+export function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }
 
 export interface ProfileEntry {
@@ -37,7 +51,7 @@ export interface ProcessProfile {
   process: string;
   /** Samples taken while the process was busy (not idle). */
   busySamples: number;
-  /** How long the profile ran, ms. */
+  /** How long the profile ran (within the measured window, when given), ms. */
   durationMs: number;
   /** Share of the samples the process was busy, 0..100. */
   busyPct: number;
@@ -66,11 +80,23 @@ export function shortLocation(url: string, lineNumber: number, projectRoot: stri
   return `${path}${line}`;
 }
 
-/** The top `topN` functions by self time, and how busy the process was. */
-export function summariseProfile(profile: CpuProfile, projectRoot: string, topN = TOP_ENTRIES): Omit<ProcessProfile, 'gateway' | 'process'> {
+/**
+ * The top `topN` functions by self time, and how busy the process was. With a
+ * `window`, only the samples taken within it count: a profile runs from the
+ * process's start, and its start-up (loading modules, building schemas) is not
+ * the warm workload.
+ */
+export function summariseProfile(profile: CpuProfile, projectRoot: string, topN = TOP_ENTRIES, window?: ProfileWindow): Omit<ProcessProfile, 'gateway' | 'process'> {
   const hits = new Map<number, number>();
-  if (profile.samples && profile.samples.length > 0) for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
-  else for (const n of profile.nodes) hits.set(n.id, n.hitCount ?? 0);
+  const deltas = profile.timeDeltas;
+  if (profile.samples && profile.samples.length > 0) {
+    let t = profile.startTime;
+    for (const [i, id] of profile.samples.entries()) {
+      t += deltas?.[i] ?? 0;
+      if (window && deltas && (t < window.fromUs || t > window.toUs)) continue;
+      hits.set(id, (hits.get(id) ?? 0) + 1);
+    }
+  } else for (const n of profile.nodes) hits.set(n.id, n.hitCount ?? 0);
   const byFunction = new Map<string, { fn: string; location: string; samples: number }>();
   let busy = 0;
   let all = 0;
@@ -91,5 +117,6 @@ export function summariseProfile(profile: CpuProfile, projectRoot: string, topN 
     .sort((a, b) => b.samples - a.samples || (a.fn < b.fn ? -1 : 1))
     .slice(0, topN)
     .map((e) => ({ function: e.fn, location: e.location, selfPct: busy > 0 ? (100 * e.samples) / busy : 0 }));
-  return { busySamples: busy, durationMs: (profile.endTime - profile.startTime) / 1000, busyPct: all > 0 ? (100 * busy) / all : 0, top };
+  const spanUs = window && deltas ? Math.min(window.toUs, profile.endTime) - Math.max(window.fromUs, profile.startTime) : profile.endTime - profile.startTime;
+  return { busySamples: busy, durationMs: Math.max(0, spanUs) / 1000, busyPct: all > 0 ? (100 * busy) / all : 0, top };
 }

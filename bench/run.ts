@@ -45,7 +45,7 @@ import { writeReport } from './report.js';
 import { subgraphHeaders } from './peers/supergraph.js';
 import { BenchStack, callsFromRequests, runLoadgen, SYSTEMS, type SandboxRequest, type SorCalls, type System } from './stack.js';
 import { fetchesBetween, layersBetween, type CacheLayers } from './metrics.js';
-import { summariseProfile, type CpuProfile, type ProcessProfile } from './profile.js';
+import { monotonicUs, summariseProfile, type CpuProfile, type ProcessProfile, type ProfileWindow } from './profile.js';
 import { runSubscriptionBench, type SubscriptionResults } from './subscriptions/index.js';
 import { loadOrCreateDevIssuer } from '../lib/auth/dev.js';
 
@@ -435,6 +435,8 @@ interface Context {
   otherCores: string | undefined;
   /** Where the CPU profiles go under --profile. */
   profileDir: string | undefined;
+  /** Under --profile: from the first to the last measured run of the gateway under test (warm-ups and start-up left out). */
+  profileWindow?: ProfileWindow;
 }
 
 async function main(): Promise<void> {
@@ -553,6 +555,7 @@ async function underTest(ctx: Context, gatewayId: GatewayId, results: BenchResul
   results.gateways.push(outcome);
   console.log(`bench: ${title(def)}`);
   const namespace = `bench-${ctx.runId}-${gatewayId}`;
+  delete ctx.profileWindow;
   let gw: Launched | undefined;
   try {
     gw = await startGatewayUnderTest(ctx, gatewayId, namespace);
@@ -567,18 +570,18 @@ async function underTest(ctx: Context, gatewayId: GatewayId, results: BenchResul
   }
   if (ctx.profileDir && outcome.status === 'ok') {
     await ctx.stack.stopSubgraphs();
-    (results.profiles ??= []).push(...readProfiles(ctx.profileDir, namespace, gatewayId));
+    (results.profiles ??= []).push(...readProfiles(ctx.profileDir, namespace, gatewayId, ctx.profileWindow));
   }
 }
 
 /** The profiles the processes of one gateway wrote on exit (`<namespace>-<part>.cpuprofile`), summarised. */
-function readProfiles(dir: string, namespace: string, gateway: GatewayId): ProcessProfile[] {
+function readProfiles(dir: string, namespace: string, gateway: GatewayId, window: ProfileWindow | undefined): ProcessProfile[] {
   const out: ProcessProfile[] = [];
   for (const file of readdirSync(dir).sort()) {
     if (!file.startsWith(`${namespace}-`) || !file.endsWith('.cpuprofile')) continue;
     const part = file.slice(namespace.length + 1, -'.cpuprofile'.length);
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
-    out.push({ gateway, process: part, ...summariseProfile(profile, root) });
+    out.push({ gateway, process: part, ...summariseProfile(profile, root, undefined, window) });
   }
   if (out.length === 0) console.error(`bench: no CPU profile was written for ${gateway} (did its processes exit cleanly?)`);
   return out;
@@ -698,8 +701,10 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
               const cpuBefore = sampleProcess(pid);
               const productBefore = cpuOfAll(productPids);
               const t0 = performance.now();
+              const fromUs = monotonicUs();
               const result = await runLoadgen(spec(rate, runMs, makeBodies(count, 1000 + r), cold ? `${correlationId}-r${r}` : correlationId, cold), ctx.otherCores);
               const wall = performance.now() - t0;
+              ctx.profileWindow = { fromUs: Math.min(ctx.profileWindow?.fromUs ?? Infinity, fromUs), toUs: monotonicUs() };
               const cpuAfter = sampleProcess(pid);
               const productCpu = cpuOfAll(productPids) - productBefore;
               if (cold) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { busyTime, median, percentile, seededRandom, shuffled, spread, throughputAtTarget, zipfSampler } from '../stats.js';
+import { busyTime, median, nextKneeRate, percentile, seededRandom, shuffled, spread, throughputAtTarget, zipfSampler } from '../stats.js';
 import { customerIds, mutationBodies, zipfBodies, CUSTOMER_360, MUTATION_MIX } from '../workloads.js';
-import { hitRatio, layersBetween, parsePrometheus, type MetricsSnapshot } from '../metrics.js';
+import { fetchesBetween, hitRatio, layersBetween, parsePrometheus, type MetricsSnapshot } from '../metrics.js';
 
 describe('percentile (nearest rank)', () => {
   const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -133,5 +133,64 @@ describe('the mutation mix', () => {
 
   it('refuses to run without something to write to', () => {
     expect(() => mutationBodies({ ...pools, openCases: [] }, 10, 1, 'k')).toThrow(/no openCases/);
+  });
+});
+
+describe('nextKneeRate: finer steps around the knee', () => {
+  const step = (offeredRps: number, p95Ms: number, achievedRps = offeredRps, errorRate = 0) => ({ offeredRps, achievedRps, p95Ms, errorRate });
+  const target = 150;
+
+  it('halves the bracket between the highest rate that met the p95 target and the lowest above it that did not', () => {
+    const ramp = [step(5, 20), step(10, 30), step(20, 60), step(40, 400)];
+    expect(nextKneeRate(ramp, target)).toBe(30);
+    // Measuring 30/s and finding it passed moves the bracket up; failing moves it down.
+    expect(nextKneeRate([...ramp, step(30, 100)], target)).toBe(35);
+    expect(nextKneeRate([...ramp, step(30, 200)], target)).toBe(25);
+  });
+
+  it('counts a step that fell behind its offered rate or failed requests as past the knee, as throughput at target does', () => {
+    expect(nextKneeRate([step(10, 30), step(20, 40, 15)], target)).toBe(15);
+    expect(nextKneeRate([step(10, 30), step(20, 40, 20, 0.05)], target)).toBe(15);
+  });
+
+  it('stops once the bracket is within a request a second or 5% of the passing rate, and gives nothing without a bracket', () => {
+    expect(nextKneeRate([step(100, 30), step(104, 400)], target)).toBeNull();
+    expect(nextKneeRate([step(10, 30), step(11, 400)], target)).toBeNull();
+    expect(nextKneeRate([step(5, 400), step(10, 500)], target)).toBeNull();
+    expect(nextKneeRate([step(5, 20), step(10, 30)], target)).toBeNull();
+  });
+
+  it('keeps fractional rates where the bracket is narrower than whole requests', () => {
+    expect(nextKneeRate([step(2, 300), step(4, 2000)], 1500, 0.5)).toBe(3);
+    expect(nextKneeRate([step(2, 300), step(3, 2000)], 1500, 0.1)).toBe(2.5);
+  });
+
+  it('makes throughput at target fine-grained: the refined step is what it reports', () => {
+    const ramp = [step(10, 30), step(20, 60), step(40, 400), step(30, 100), step(35, 200)];
+    expect(throughputAtTarget(ramp, target)).toBe(30);
+  });
+});
+
+describe('subgraph fetches from the subgraphs\' own counter', () => {
+  const counter = (subgraph: string, v: number): string => `rsg_subgraph_requests_total{subgraph="${subgraph}"} ${v}`;
+  const snap = (gateway: string | null, subgraphs: Record<string, string | null>): MetricsSnapshot => ({
+    gateway: gateway === null ? null : parsePrometheus(gateway),
+    subgraphs: Object.fromEntries(Object.entries(subgraphs).map(([k, v]) => [k, v === null ? null : parsePrometheus(v)])),
+  });
+
+  it('adds up what each subgraph process counted between two snapshots', () => {
+    const before = snap('', { customer: counter('customer', 10), order: counter('order', 4) });
+    const after = snap('', { customer: counter('customer', 25), order: counter('order', 9) });
+    expect(fetchesBetween(before, after)).toEqual({ customer: 15, order: 5 });
+  });
+
+  it('reads the gateway\'s own registry when the subgraphs run inside it (embedded), so in-process calls count the same', () => {
+    const before = snap(`${counter('customer', 1)}\n${counter('finance', 2)}`, {});
+    const after = snap(`${counter('customer', 11)}\n${counter('finance', 12)}`, {});
+    expect(fetchesBetween(before, after)).toEqual({ customer: 10, finance: 10 });
+  });
+
+  it('says nothing (null) when no process counted, rather than zero fetches', () => {
+    expect(fetchesBetween(snap(null, { customer: 'up 1' }), snap(null, { customer: 'up 1' }))).toBeNull();
   });
 });
