@@ -114,6 +114,20 @@ describe('metrics through the stack', () => {
     for (const other of ['order', 'finance', 'service']) expect(fetches(after, other)).toBe(fetches(before.text, other));
   });
 
+  it('each subgraph counts the operations it executed, so fetches compare whichever gateway made them', async () => {
+    const origin = originOf(stack.subgraphUrls.customer);
+    const executed = (text: string, subgraph: string): number => sample(text, 'rsg_subgraph_requests_total', { subgraph }) ?? 0;
+    const before = (await scrape(origin)).text;
+    const res = await stack.query(NAME_ONLY, { id: 'C-000009' });
+    expect(res.body.errors).toBeUndefined();
+    const after = (await scrape(origin)).text;
+    expect(executed(after, 'customer') - executed(before, 'customer')).toBe(1);
+    for (const other of ['order', 'finance', 'service']) expect(executed(after, other)).toBe(executed(before, other));
+    // A request refused before Apollo runs (no signed caller) executed nothing.
+    await fetch(stack.subgraphUrls.customer, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect(executed((await scrape(origin)).text, 'customer')).toBe(executed(after, 'customer'));
+  });
+
   it('registers the process metrics once although five services share the process', async () => {
     const { text } = await scrape(originOf(stack.gatewayUrl));
     expect(text.match(/^# TYPE process_cpu_user_seconds_total counter$/gm)).toHaveLength(1);
