@@ -132,7 +132,7 @@ export interface GatewayOutcome {
   peakRssMb?: number;
   /** One process (embedded) or the gateway over subgraph processes; absent in older runs. */
   layout?: 'separate' | 'embedded';
-  /** Whether our processes ran on Redis for this gateway; absent in older runs. */
+  /** Ours only: whether our processes ran on Redis for this gateway; absent for peers and in older runs. */
   redis?: boolean;
 }
 
@@ -551,7 +551,9 @@ async function startGatewayUnderTest(ctx: Context, gatewayId: GatewayId, namespa
  */
 async function underTest(ctx: Context, gatewayId: GatewayId, results: BenchResults, title: (def: (typeof GATEWAYS)[GatewayId]) => string, measure: (gw: Launched) => Promise<void>): Promise<void> {
   const def = GATEWAYS[gatewayId];
-  const outcome: GatewayOutcome = { id: gatewayId, title: def.title, status: 'ok', layout: def.layout, redis: onRedis(gatewayId, Boolean(process.env.REDIS_URL)) };
+  const outcome: GatewayOutcome = { id: gatewayId, title: def.title, status: 'ok', layout: def.layout };
+  // A peer gateway has no Redis of its own; its subgraphs follow REDIS_URL, as the run's settings say.
+  if (def.ours) outcome.redis = onRedis(gatewayId, Boolean(process.env.REDIS_URL));
   results.gateways.push(outcome);
   console.log(`bench: ${title(def)}`);
   const namespace = `bench-${ctx.runId}-${gatewayId}`;

@@ -7,7 +7,8 @@
  *
  * `--out-dir <dir>` builds elsewhere; `--no-check` emits without type checking
  * (the same output: every file compiles on its own, `isolatedModules`), for a
- * caller that has checked types already, as `npm test` does.
+ * caller that has checked types already, as `npm test` does. `build({ project })`
+ * compiles another tsconfig the same way: the bench's peers, into bench/.dist/.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, rmSync } from 'node:fs';
