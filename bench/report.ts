@@ -16,7 +16,7 @@ import type { ProcessProfile } from './profile.js';
 
 const root = join(import.meta.dirname, '..');
 const resultsDir = join(root, 'bench', 'results');
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 
 /**
  * What the report shows of each plan: its newest run, and before it each older run of
