@@ -81,17 +81,32 @@ async function customerWithOrders(stack: Stack, n: number, nth = 0): Promise<{ i
   return { id, orders };
 }
 
-describe('subgraph-response cache, in process memory', () => {
-  let stack: Stack & StackCache;
-  let wire: { sent: Sent[]; restore(): void };
+type StackOptions = NonNullable<Parameters<typeof startStack>[0]>;
+
+/** Stacks for one suite, started before it and closed after it, with every request their gateways send recorded. */
+function suiteStacks(...options: StackOptions[]): { stacks: Array<Stack & StackCache>; wire: { sent: Sent[]; restore(): void } } {
+  const suite = { stacks: [] as Array<Stack & StackCache>, wire: { sent: [] as Sent[], restore: (): void => undefined } };
   beforeAll(async () => {
-    stack = await startStack({ customers: 60, responseCache: true });
-    wire = recordSent([stack]);
+    for (const o of options) suite.stacks.push(await startStack(o));
+    suite.wire = recordSent(suite.stacks);
   }, 60_000);
   afterAll(async () => {
-    wire?.restore();
-    await stack?.clearFaults();
-    await stack?.close();
+    suite.wire.restore();
+    for (const s of suite.stacks) {
+      await s.clearFaults();
+      await s.close();
+    }
+  });
+  return suite;
+}
+
+describe('subgraph-response cache, in process memory', () => {
+  const suite = suiteStacks({ customers: 60, responseCache: true });
+  let stack: Stack & StackCache;
+  let wire: { sent: Sent[] };
+  beforeAll(() => {
+    [stack] = suite.stacks as [Stack & StackCache];
+    wire = suite.wire;
   });
 
   it('a query of a new overall shape whose subgraph fetches were all answered before costs no subgraph fetch and no system call', async () => {
@@ -179,12 +194,7 @@ describe('subgraph-response cache, in process memory', () => {
     expect((await costOf(stack, wire, () => stack.query<R>(tierAgain, { id }))).subgraphs).toBe(0);
 
     const newTier = before.body.data?.customer.loyalty.tier === 'PLATINUM' ? 'BRONZE' : 'PLATINUM';
-    const res = await fetch(`${stack.sandboxUrls.salesforce}/__sandbox/actions/set-loyalty-tier`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ customerId: id, tier: newTier }),
-    });
-    expect(res.ok).toBe(true);
+    await stack.action('salesforce', 'set-loyalty-tier', { customerId: id, tier: newTier });
     await stack.invalidate([`Customer:${id}`]);
     const after = await costOf(stack, wire, () => stack.query<R>('query TierThird($id: ID!) { customer(id: $id) { id loyalty { tier } } }', { id }));
     expect(after.sent.map((s) => s.subgraph)).toEqual(['customer']);
@@ -235,19 +245,14 @@ describe('subgraph-response cache, in process memory', () => {
 });
 
 describe.skipIf(!process.env.REDIS_URL)('subgraph-response cache on Redis (skipped: REDIS_URL is not set)', () => {
+  const cache = { redisUrl: process.env.REDIS_URL as string, namespace: `test-scache-${randomUUID()}` };
+  const suite = suiteStacks({ customers: 40, cache, responseCache: true }, { customers: 40, cache, responseCache: true });
   let a: Stack & StackCache;
   let b: Stack & StackCache;
-  let wire: { sent: Sent[]; restore(): void };
-  beforeAll(async () => {
-    const cache = { redisUrl: process.env.REDIS_URL as string, namespace: `test-scache-${randomUUID()}` };
-    a = await startStack({ customers: 40, cache, responseCache: true });
-    b = await startStack({ customers: 40, cache, responseCache: true });
-    wire = recordSent([a, b]);
-  }, 60_000);
-  afterAll(async () => {
-    wire?.restore();
-    await a?.close();
-    await b?.close();
+  let wire: { sent: Sent[] };
+  beforeAll(() => {
+    [a, b] = suite.stacks as [Stack & StackCache, Stack & StackCache];
+    wire = suite.wire;
   });
 
   it('a second gateway answers from the first one\'s entries, and both see an invalidation made by either', async () => {
@@ -273,18 +278,14 @@ describe.skipIf(!process.env.REDIS_URL)('subgraph-response cache on Redis (skipp
 });
 
 describe('subgraph-response cache and stale data', () => {
+  // Orders go stale after a second; a long maximum staleness, so they are then served stale while the ERP is down.
+  const config = { ...loadCacheConfig({ CACHE_TTL_ORDER_STATUS_SECONDS: '1', CACHE_TTL_ORDER_LISTS_SECONDS: '1' }), maxStaleSeconds: 3600 };
+  const suite = suiteStacks({ customers: 60, cache: { config }, responseCache: { minTtlSeconds: 0 } });
   let stack: Stack & StackCache;
-  let wire: { sent: Sent[]; restore(): void };
-  beforeAll(async () => {
-    // Orders go stale after a second; a long maximum staleness, so they are then served stale while the ERP is down.
-    const config = { ...loadCacheConfig({ CACHE_TTL_ORDER_STATUS_SECONDS: '1', CACHE_TTL_ORDER_LISTS_SECONDS: '1' }), maxStaleSeconds: 3600 };
-    stack = await startStack({ customers: 60, cache: { config }, responseCache: { minTtlSeconds: 0 } });
-    wire = recordSent([stack]);
-  }, 60_000);
-  afterAll(async () => {
-    wire?.restore();
-    await stack?.clearFaults();
-    await stack?.close();
+  let wire: { sent: Sent[] };
+  beforeAll(() => {
+    [stack] = suite.stacks as [Stack & StackCache];
+    wire = suite.wire;
   });
 
   it('a served entry keeps the time its data was read; a fetch with a value served stale is not stored', async () => {
