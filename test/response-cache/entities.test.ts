@@ -9,7 +9,7 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 import { subgraphFetches } from '../../gateway/src/response-cache/index.js';
-import { responseCacheStores } from '../../gateway/src/response-cache/metrics.js';
+import { responseCacheStores, subgraphCacheLookups } from '../../gateway/src/response-cache/metrics.js';
 import { loadCacheConfig } from '../../lib/cache/index.js';
 
 type SubgraphName = keyof Stack['subgraphUrls'];
@@ -31,6 +31,12 @@ function recordSent(stacks: ReadonlyArray<Stack>): { sent: Sent[]; restore(): vo
     return original.call(this, options);
   });
   return { sent, restore: () => spy.mockRestore() };
+}
+
+/** Fetches of one subgraph looked up so far with this result. */
+async function lookups(subgraph: string, result: string): Promise<number> {
+  const m = await subgraphCacheLookups.get();
+  return m.values.find((v) => v.labels.subgraph === subgraph && v.labels.result === result)?.value ?? 0;
 }
 
 /** Whole answers the response cache stored so far. */
@@ -110,7 +116,9 @@ describe('subgraph-response cache, in process memory', () => {
   });
 
   it('a query of a new overall shape whose subgraph fetches were all answered before costs no subgraph fetch and no system call', async () => {
-    const { id, orders } = await customerWithOrders(stack, 1);
+    // Far down the list: not the storefront caller's customer, whose entries a later test needs unbothered by this one's invalidation.
+    const { id, orders } = await customerWithOrders(stack, 1, 5);
+    expect(id).not.toBe(stack.tokens.storefront.customerId);
     const order = orders[0] as string;
     // Two queries warm the fetches: the order's root fetch, and the customer's balance as a Customer entity in finance.
     expect((await stack.query(ORDER_OWNER, { id: order })).body.errors).toBeUndefined();
@@ -141,7 +149,9 @@ describe('subgraph-response cache, in process memory', () => {
     expect(one.body.errors).toBeUndefined();
 
     type R = { customer: { orders: { nodes: Array<{ id: string; invoices: unknown[] }> } } };
+    const partialBefore = await lookups('finance', 'partial');
     const cost = await costOf(stack, wire, () => stack.query<R>(CUSTOMER_ORDER_INVOICES, { id }));
+    expect(await lookups('finance', 'partial')).toBe(partialBefore + 1);
     expect(cost.body.errors).toBeUndefined();
     const toFinance = cost.sent.filter((s) => s.subgraph === 'finance');
     expect(toFinance).toHaveLength(1);
@@ -152,7 +162,9 @@ describe('subgraph-response cache, in process memory', () => {
     expect(nodes[1]?.invoices).toEqual(one.body.data?.order.invoices);
 
     // Now every order's invoices are cached: the same query again, under another name, sends nothing to finance.
+    const hitsBefore = await lookups('finance', 'hit');
     const again = await costOf(stack, wire, () => stack.query<R>(CUSTOMER_ORDER_INVOICES.replace('query Orders', 'query OrdersAgain'), { id }));
+    expect(await lookups('finance', 'hit')).toBe(hitsBefore + 1);
     expect(again.sent.filter((s) => s.subgraph === 'finance')).toEqual([]);
     expect(again.body.data).toEqual(cost.body.data);
   });
@@ -208,11 +220,14 @@ describe('subgraph-response cache, in process memory', () => {
     await stack.query(read, { id: writer });
     expect((await costOf(stack, wire, () => stack.query(read.replace('query Email', 'query EmailAgain'), { id: writer }))).subgraphs).toBe(0);
     const email = `sc-${Date.now()}@example.com`;
+    const uncacheableBefore = await lookups('customer', 'uncacheable');
     const write = await stack.query<{ updateCustomerEngagement: { status: string } }>(
       'mutation U($id: ID!, $email: String!) { updateCustomerEngagement(id: $id, input: { email: $email }) { status } }',
       { id: writer, email },
     );
     expect(write.body.data?.updateCustomerEngagement.status).toBe('APPLIED');
+    // A mutation's fetch is never looked up.
+    expect(await lookups('customer', 'uncacheable')).toBe(uncacheableBefore + 1);
     const written = await costOf(stack, wire, () => stack.query<R>(read.replace('query Email', 'query EmailThird'), { id: writer }));
     expect(written.sent.map((s) => s.subgraph)).toEqual(['customer']);
     expect(written.body.data?.customer.email).toBe(email);
