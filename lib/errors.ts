@@ -99,17 +99,20 @@ export function notFound(message: string, extensions: Record<string, unknown> = 
   return new DomainError(ErrorCode.NOT_FOUND, message, extensions);
 }
 
+/** The `extensions` a client sees for one of our coded errors. */
+function codedExtensions(err: UpstreamError | DomainError): Record<string, unknown> {
+  if (err instanceof DomainError) return { ...err.extensions, code: err.code };
+  const ext: Record<string, unknown> = { code: err.code, system: err.system };
+  if (err.details.retryAfterSeconds !== undefined) ext.retryAfterSeconds = err.details.retryAfterSeconds;
+  if (err.details.upstreamCode !== undefined) ext.upstreamCode = err.details.upstreamCode;
+  return ext;
+}
+
 /** Maps any thrown value to the GraphQLError a client should see. */
 export function toGraphQLError(err: unknown): GraphQLError {
   if (err instanceof GraphQLError) return err;
-  if (err instanceof UpstreamError) {
-    const ext: Record<string, unknown> = { code: err.code, system: err.system };
-    if (err.details.retryAfterSeconds !== undefined) ext.retryAfterSeconds = err.details.retryAfterSeconds;
-    if (err.details.upstreamCode !== undefined) ext.upstreamCode = err.details.upstreamCode;
-    return new GraphQLError(err.message, { extensions: ext, originalError: err });
-  }
-  if (err instanceof DomainError) {
-    return new GraphQLError(err.message, { extensions: { ...err.extensions, code: err.code }, originalError: err });
+  if (err instanceof UpstreamError || err instanceof DomainError) {
+    return new GraphQLError(err.message, { extensions: codedExtensions(err), originalError: err });
   }
   return new GraphQLError('Internal server error', {
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
@@ -129,9 +132,10 @@ export function unreachable(value: never): never {
 export function formatError(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
+    // The message and extensions toGraphQLError would give, without building an error (whose
+    // constructor reads the original's stack) for each one a response carries.
     if (original instanceof UpstreamError || original instanceof DomainError) {
-      const mapped = toGraphQLError(original);
-      return { message: mapped.message, locations: formatted.locations, path: formatted.path, extensions: { ...mapped.extensions } };
+      return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: codedExtensions(original) };
     }
     const code = formatted.extensions?.code;
     // Errors that already carry a code keep it: Apollo's parse and validation errors,

@@ -199,8 +199,11 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
       backoff: new DelegateBackoff((ctx: IRetryBackoffContext<unknown>) => ('error' in ctx.result ? (plannedDelay.get(ctx.result.error as object) ?? 0) : 0)),
     },
   );
-  const attemptTimeout = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
-  const deadline = timeout(options.deadlineMs, TimeoutStrategy.Aggressive);
+  // abortOnReturn off: by default cockatiel aborts every call's signal once it has returned, and an
+  // abort without a reason builds a DOMException with a stack, two per successful call. A returned
+  // attempt has nothing left to cancel (its body is read); a timeout still aborts it.
+  const attemptTimeout = timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
+  const deadline = timeout(options.deadlineMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   let breaker: CircuitBreakerPolicy | undefined;
   if (options.breaker) {
     breaker = circuitBreaker(handleWhen(troubled), {

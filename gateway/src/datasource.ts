@@ -7,7 +7,8 @@
  * fetch (a retry comes back through willSendRequest and is signed afresh), for
  * this subgraph and for the operation the fetch carries (lib/auth/internal.ts).
  * It also counts each fetch and takes the subgraph's cache report out of its
- * answer, for the response cache.
+ * answer, for the response cache, and, when the gateway has one, answers query
+ * fetches from the subgraph-response cache (`process`).
  *
  * Fetches go through undici with a keep-alive pool per subgraph origin
  * (`subgraphFetcher`), instead of Apollo's default fetch stack, which the
@@ -20,7 +21,7 @@ import { KEEP_ALIVE_TIMEOUT_MS } from '../../lib/server.js';
 import { childTraceparent } from '../../lib/context.js';
 import { CALLER_HEADER, GATEWAY_CALLER, signCaller, type TrustOptions } from '../../lib/auth/index.js';
 import type { GatewayContext } from './context.js';
-import { noteSubgraphFetch, subgraphFetches, takeSubgraphReport } from './response-cache/index.js';
+import { noteSubgraphFetch, subgraphFetches, takeSubgraphReport, type SubgraphResponseCache } from './response-cache/index.js';
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
 
@@ -42,21 +43,34 @@ export function subgraphFetcher(): SubgraphFetcher {
 }
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0] & { trust: TrustOptions; name?: string }) {
+  constructor(
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0] & { trust: TrustOptions; name?: string; subgraphCache?: SubgraphResponseCache | undefined },
+  ) {
     super(config);
     this.trust = config.trust;
     this.subgraph = config.name ?? 'unknown';
+    this.subgraphCache = config.subgraphCache;
   }
 
   private readonly trust: TrustOptions;
   private readonly subgraph: string;
+  private readonly subgraphCache: SubgraphResponseCache | undefined;
+
+  /**
+   * With the subgraph-response cache, a query fetch is answered from it where
+   * it can be, and only what it lacks is sent (response-cache/entities.ts).
+   */
+  override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    if (!this.subgraphCache) return super.process(options);
+    return this.subgraphCache.process(this.subgraph, options, (o) => super.process(o));
+  }
 
   override didReceiveResponse(
     requestContext: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0],
   ): ReturnType<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>> {
     const { response, context } = requestContext;
     // Clients never see the report; the request's cache state keeps it.
-    takeSubgraphReport(context, response.extensions as Record<string, unknown> | undefined);
+    takeSubgraphReport(context, response as { extensions?: Record<string, unknown> });
     return response;
   }
 

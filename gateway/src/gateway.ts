@@ -157,9 +157,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // so that neither CORS nor authentication applies: Prometheus sends no token.
   serveMetrics(app, opts.metricsPath ?? loadMetricsConfig(process.env).path);
   const fetch = subgraphFetcher();
-  const buildService = ({ name, url }: ServiceEndpointDefinition): SubgraphDataSource =>
-    new SubgraphDataSource({ url: opts.subgraphUrls?.[name] ?? url, trust: opts.trust, name, fetcher: fetch.fetcher });
   const responseCache = opts.responseCache ? await createResponseCache(opts.responseCache) : undefined;
+  const buildService = ({ name, url }: ServiceEndpointDefinition): SubgraphDataSource =>
+    new SubgraphDataSource({ url: opts.subgraphUrls?.[name] ?? url, trust: opts.trust, name, fetcher: fetch.fetcher, subgraphCache: responseCache?.subgraphs });
 
   let gateway: ApolloGateway;
   switch (opts.supergraph.phase) {

@@ -107,12 +107,7 @@ describe('response cache, in process memory', () => {
     const before = await stack.query<{ customer: { loyalty: { tier: string } } }>(CUSTOMER_360, { id });
     const oldTier = before.body.data?.customer.loyalty.tier;
     const newTier = oldTier === 'PLATINUM' ? 'BRONZE' : 'PLATINUM';
-    const res = await fetch(`${stack.sandboxUrls.salesforce}/__sandbox/actions/set-loyalty-tier`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ customerId: id, tier: newTier }),
-    });
-    expect(res.ok).toBe(true);
+    await stack.action('salesforce', 'set-loyalty-tier', { customerId: id, tier: newTier });
     // Until told, the cached answer stands (within its TTL): it is what the entity cache would serve too.
     await stack.invalidate([`Customer:${id}`]);
     let after: Awaited<ReturnType<Stack['query']>> | undefined;

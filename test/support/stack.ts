@@ -71,6 +71,8 @@ export interface Stack extends StackIdentity {
   /** Calls per system for a correlation id. */
   allStats(correlationId: string): Promise<Record<SystemName, CallStats>>;
   faults(system: SystemName, faults: Faults): Promise<void>;
+  /** Runs a sandbox action (`POST /__sandbox/actions/<name>`), a change made in the system itself, and answers its result. */
+  action(system: SystemName, name: string, body: Record<string, unknown>): Promise<unknown>;
   clearFaults(): Promise<void>;
   close(): Promise<void>;
 }
@@ -308,6 +310,7 @@ export async function startStack(
         );
         return { salesforce: salesforce as CallStats, netsuite: netsuite as CallStats, zendesk: zendesk as CallStats };
       },
+      action: (system, name, body) => admin(system, `actions/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
       async faults(system, faults) {
         await admin(system, 'faults', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
       },

@@ -14,12 +14,18 @@ export interface FetchReport {
   report: CacheReport | undefined;
   /** Gateway clock (epoch ms) when the answer arrived; the report's maxAgeMs counts from here. */
   receivedAt: number;
+  /**
+   * True when the gateway's subgraph-response cache answered the fetch (or part
+   * of it) from entries it stored: the report is the one stored with them, and
+   * no request was sent for it.
+   */
+  served?: boolean;
 }
 
 export interface RequestCacheState {
   /** Subgraph requests sent for this client request. */
   fetches: number;
-  /** One entry per answer received, in arrival order. */
+  /** One entry per answer received and per fetch answered from the subgraph-response cache, in arrival order. */
   reports: FetchReport[];
 }
 
@@ -41,13 +47,28 @@ export function noteSubgraphFetch(context: unknown): void {
   if (s) s.fetches += 1;
 }
 
+const FETCH_REPORT = Symbol('retail-supergraph.response-cache.fetch-report');
+
 /**
  * Takes the cache report out of a subgraph answer's extensions (clients never
- * see it) and records it for the request owning `context`.
+ * see it) and records it for the request owning `context`, and on the answer
+ * itself, for `fetchReportOf`.
  */
-export function takeSubgraphReport(context: unknown, extensions: Record<string, unknown> | undefined, now: number = Date.now()): void {
+export function takeSubgraphReport(context: unknown, response: { extensions?: Record<string, unknown> | undefined }, now: number = Date.now()): void {
+  const extensions = response.extensions;
   const raw = extensions?.[CACHE_REPORT_EXTENSION];
   if (extensions && CACHE_REPORT_EXTENSION in extensions) delete extensions[CACHE_REPORT_EXTENSION];
-  const s = requestCacheState(context);
-  if (s) s.reports.push({ report: parseCacheReport(raw), receivedAt: now });
+  const taken: FetchReport = { report: parseCacheReport(raw), receivedAt: now };
+  Object.defineProperty(response, FETCH_REPORT, { value: taken, configurable: true });
+  requestCacheState(context)?.reports.push(taken);
+}
+
+/** The report `takeSubgraphReport` took out of this answer, if it did. */
+export function fetchReportOf(response: object): FetchReport | undefined {
+  return (response as { [FETCH_REPORT]?: FetchReport })[FETCH_REPORT];
+}
+
+/** Records the stored report of entries the subgraph-response cache served, as if the subgraph had sent it. */
+export function noteServedReport(context: unknown, report: CacheReport, now: number = Date.now()): void {
+  requestCacheState(context)?.reports.push({ report, receivedAt: now, served: true });
 }

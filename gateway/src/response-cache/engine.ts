@@ -133,7 +133,9 @@ export function judgeAnswer(
   now: number,
 ): StoreVerdict {
   if ((result.errors && result.errors.length > 0) || result.data === null || result.data === undefined) return { phase: 'skip', reason: 'errors' };
-  if (state.fetches === 0 || state.reports.length !== state.fetches) return { phase: 'skip', reason: 'unreported' };
+  // Fetches answered by the subgraph-response cache were never sent, but their stored reports count like any other.
+  const sent = state.reports.reduce((n, r) => (r.served ? n : n + 1), 0);
+  if (state.reports.length === 0 || sent !== state.fetches) return { phase: 'skip', reason: 'unreported' };
   const tags = new Set<string>();
   let freshUntil = now + settings.maxTtlMs;
   for (const { report, receivedAt } of state.reports) {
@@ -172,7 +174,7 @@ export class ResponseCacheEngine {
         responseCacheLookups.inc({ result: 'miss' });
         return { phase: 'miss', reason: 'absent' };
       }
-      const current = await this.timed(this.versions.read(entry.tags));
+      const current = await this.readVersions(entry.tags);
       if (current.some((v, i) => v !== entry.versions[i])) {
         responseCacheLookups.inc({ result: 'invalidated' });
         // Dead for good: its versions never come back. Not awaited: the answer does not depend on it.
@@ -198,9 +200,8 @@ export class ResponseCacheEngine {
       return verdict;
     }
     try {
-      const versions = await this.timed(this.versions.read(verdict.tags));
-      // A version made by another process's clock: count it as recent if it is near the start.
-      if (versions.some((v) => tagVersionTime(v) > startedAt - this.settings.clockSkewMs)) {
+      const versions = await this.readVersions(verdict.tags);
+      if (this.movedSince(versions, startedAt)) {
         responseCacheStores.inc({ result: 'invalidated' });
         return { phase: 'skip', reason: 'invalidated' };
       }
@@ -213,6 +214,38 @@ export class ResponseCacheEngine {
       this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'response cache store failed');
       return { phase: 'skip', reason: 'error' };
     }
+  }
+
+  /**
+   * Whether any of these versions was made after `startedAt`: what was computed
+   * since may predate the change. A version made by another process's clock
+   * counts as recent if it is near the start.
+   */
+  movedSince(versions: readonly string[], startedAt: number): boolean {
+    return versions.some((v) => tagVersionTime(v) > startedAt - this.settings.clockSkewMs);
+  }
+
+  /** Raw values by key in one round trip, undefined where absent; throws when the store fails or is late. */
+  async getMany(keys: readonly string[]): Promise<Array<string | undefined>> {
+    if (keys.length === 0) return [];
+    const raw = await this.timed(this.keyv.getMany<string>([...keys]));
+    return raw.map((v) => (typeof v === 'string' ? v : undefined));
+  }
+
+  /** Writes values, each for `ttlMs`; throws when the store fails or is late. */
+  async setMany(entries: ReadonlyArray<{ key: string; value: string; ttlMs: number }>): Promise<void> {
+    if (entries.length === 0) return;
+    await this.timed(this.keyv.setMany(entries.map((e) => ({ key: e.key, value: e.value, ttl: e.ttlMs }))));
+  }
+
+  /** The current versions of these tags (see TagVersions#read); throws when the store fails or is late. */
+  readVersions(tags: readonly string[]): Promise<string[]> {
+    return this.timed(this.versions.read(tags));
+  }
+
+  /** Drops entries that can never be served again; not awaited by anyone, so failures are ignored. */
+  forget(keys: readonly string[]): void {
+    if (keys.length > 0) this.keyv.deleteMany([...keys]).catch(() => undefined);
   }
 
   /** Moves the versions of these tags; false when the store could not record it (logged). */

@@ -11,6 +11,7 @@ import { createCacheStore, type CacheStore } from '../../../lib/cache/index.js';
 import { childLogger } from '../../../lib/log.js';
 import type { GatewayContext } from '../context.js';
 import { ResponseCacheEngine } from './engine.js';
+import { SubgraphResponseCache } from './entities.js';
 import { ResponseCachePlugin } from './plugin.js';
 import { localTagVersions, sharedTagVersions } from './versions.js';
 
@@ -19,6 +20,7 @@ export const PERSISTED_QUERY_TTL_SECONDS = 86_400;
 
 export { noteSubgraphFetch, takeSubgraphReport } from './collector.js';
 export { subgraphFetches } from './metrics.js';
+export type { SubgraphResponseCache } from './entities.js';
 export type { SkipReason } from './engine.js';
 
 export interface ResponseCacheOptions {
@@ -44,6 +46,14 @@ export interface ResponseCacheOptions {
   opTimeoutMs?: number;
   /** Answers kept at most in process memory (without Redis); the oldest go first. @default 10000 */
   maxMemoryEntries?: number;
+  /**
+   * The subgraph-response cache: subgraph fetches cached per entity and per
+   * root fetch, in the same store with the same tags, rule and invalidation
+   * (docs/caching.md, "Subgraph-response cache"). `false` turns it off and
+   * keeps only whole answers.
+   * @default true
+   */
+  entities?: boolean;
   log?: Logger;
 }
 
@@ -52,6 +62,8 @@ export interface ResponseCache {
   readonly phase: 'shared' | 'local';
   /** The Apollo Server plugin that serves and stores answers. */
   readonly plugin: ApolloServerPlugin<GatewayContext>;
+  /** The subgraph-response cache for the gateway's data sources; undefined when `entities` is false. */
+  readonly subgraphs: SubgraphResponseCache | undefined;
   /** Persisted queries in the shared store (APQ across replicas); undefined keeps Apollo's in-memory default. */
   readonly persistedQueries: PersistedQueryOptions | undefined;
   /**
@@ -80,6 +92,7 @@ export async function createResponseCache(opts: ResponseCacheOptions = {}): Prom
   return {
     phase: versions.phase,
     plugin: ResponseCachePlugin(engine, namespace),
+    subgraphs: opts.entities === false ? undefined : new SubgraphResponseCache(engine, namespace, log),
     // Anyone may register a query, so registrations expire (a client whose hash is gone registers it again).
     persistedQueries: store.phase === 'redis' ? { cache: persistedQueryCache(store.keyv, namespace), ttl: PERSISTED_QUERY_TTL_SECONDS } : undefined,
     invalidate: (tags) => engine.bump(tags),

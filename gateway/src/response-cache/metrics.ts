@@ -22,3 +22,16 @@ export const responseCacheStores = counter('rsg_response_cache_stores_total', 'G
 
 /** Requests the gateway sent to each subgraph; a response cache hit sends none. */
 export const subgraphFetches = counter('rsg_gateway_subgraph_fetches_total', 'Requests the gateway sent to subgraphs', ['subgraph'] as const);
+
+/**
+ * Subgraph fetches looked up in the subgraph-response cache, by subgraph and
+ * result: `hit` (answered whole, nothing sent); `partial` (some entities
+ * answered, only the others sent); `miss` (nothing usable stored);
+ * `invalidated` (nothing usable, and a stored entry's tag had moved); `error`
+ * (the store failed, the fetch went out whole); `uncacheable` (a mutation's
+ * fetch, or any fetch of a mutation request).
+ */
+export const subgraphCacheLookups = counter('rsg_subgraph_cache_lookups_total', 'Gateway subgraph-response cache lookups by subgraph and result', ['subgraph', 'result'] as const);
+
+/** Subgraph answers considered for storing, by subgraph and result: `stored`, or why not (a SkipReason). */
+export const subgraphCacheStores = counter('rsg_subgraph_cache_stores_total', 'Gateway subgraph-response cache store decisions by subgraph and result', ['subgraph', 'result'] as const);
