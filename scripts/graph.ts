@@ -1,7 +1,7 @@
 /**
  * The embedded default's one process (`npm start`; compiled: `node dist/scripts/graph.js`):
  * every subgraph of config/subgraphs.json and the gateway, in one Node process.
- * Each subgraph boots as its own main() would (lib/boot.ts: its ports 4001–4004,
+ * Each subgraph boots as its own main() would (lib/boot.ts: its manifest port,
  * its entity cache, feeds and write queue, from the same environment) and keeps
  * serving HTTP and graphql-ws there; the gateway takes them as local subgraphs,
  * so its queries and mutations reach them without a socket, through the same
