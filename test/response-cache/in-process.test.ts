@@ -7,7 +7,9 @@
  * soon as a write or a change event in a system of record invalidates what it
  * shows, and never serve one caller's answer to another.
  */
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 import { subgraphFetches } from '../../gateway/src/response-cache/index.js';
 import { action, eventually } from '../e2e/order-helpers.js';
@@ -120,6 +122,33 @@ describe('the embedded default: subgraphs in the gateway process, response cache
       return r.status === 'SHIPPED' ? r : undefined;
     }, 5000, 'the shipped status');
     expect(after.netsuite).toBeGreaterThan(0);
+  });
+
+  it('subscriptions still reach the subgraphs over graphql-ws, and their events select fields of other subgraphs', async () => {
+    const { netsuite, salesforce } = stack.dataset;
+    const shippable = netsuite.transactions.filter((t) => t.type === 'SalesOrd' && t.status === 'B');
+    // One the other tests leave alone: the last of them.
+    const order = shippable.at(-1);
+    const customerId = netsuite.customers.find((c) => c.id === order?.entity)?.externalid ?? '';
+    const client = createClient({ url: stack.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${stack.tokens.agent}` }, retryAttempts: 0 });
+    const events: Array<{ status: string; order: { id: string; customer: { id: string; name: string | null } } }> = [];
+    const errors: unknown[] = [];
+    try {
+      client.subscribe<{ orderStatusChanged: (typeof events)[number] }>(
+        { query: 'subscription($o: ID) { orderStatusChanged(orderId: $o) { status order { id customer { id name } } } }', variables: { o: order?.tranid } },
+        { next: (m) => (m.data ? events.push(m.data.orderStatusChanged) : errors.push(m.errors)), error: (e) => errors.push(e), complete: () => undefined },
+      );
+      // The subscription is in place once the gateway has acknowledged it; a read in between gives it time.
+      await stack.query('{ __typename }');
+      await new Promise((r) => setTimeout(r, 500));
+      await action(stack, 'netsuite', 'ship-order', { orderId: order?.tranid });
+      const event = await eventually(async () => events.find((e) => e.status === 'SHIPPED'), 8000, 'the SHIPPED event');
+      expect(errors).toEqual([]);
+      const account = salesforce.accounts.find((a) => a.Customer_Number__c === customerId);
+      expect(event.order).toEqual({ id: order?.tranid, customer: { id: customerId, name: account?.Name } });
+    } finally {
+      await client.dispose();
+    }
   });
 
   it("a storefront caller is never served the staff's cached answer nor another customer's", async () => {
