@@ -1,5 +1,7 @@
 /**
- * Starts the gateway alone, as it is deployed. Configuration from the environment:
+ * Starts the gateway alone, as it is deployed, or (`startGatewayFromEnv(env, hosting)`)
+ * with the subgraphs a host runs in its process (scripts/graph.ts, the embedded
+ * default). Configuration from the environment:
  * GATEWAY_PORT (4000), GATEWAY_HOST, GATEWAY_SUPERGRAPH (a file path, default
  * supergraph.graphql, or `introspect` to compose from the live subgraphs),
  * <NAME>_SUBGRAPH_URL to override a subgraph's URL, GATEWAY_CORS_ORIGINS; the
