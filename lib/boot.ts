@@ -32,16 +32,16 @@ import {
 import { createNetSuiteClient, netsuiteLimiter, type NetSuiteClient } from './clients/netsuite.js';
 import { createSalesforceClient, type SalesforceClient } from './clients/salesforce.js';
 import { createZendeskClient, zendeskLimiter, type ZendeskClient } from './clients/zendesk.js';
-import { createEntityCache, type CacheHandle, type EntityCache } from './cache/index.js';
+import { createEntityCache, type CacheHandle, type EntityCache, type InvalidationListener } from './cache/index.js';
 import { inProcessBus, redisBus, type EventBus } from './events/bus.js';
 import { fileStateStore, redisStateStore, type FeedStateStore } from './feeds/state.js';
 import type { CallPolicy } from './http.js';
 import { childLogger } from './log.js';
 import { loadOrgMapping, type OrgMapping } from './mapping.js';
-import { projectRoot } from './paths.js';
+import { codeRoot, projectRoot } from './paths.js';
 import { settingsPrefix, subgraphEntry } from './manifest.js';
-import { closeOnSignals, type RunningService } from './server.js';
-import { serveSubgraph, type SubgraphModule } from './subgraph.js';
+import { closeOnSignals } from './server.js';
+import { serveSubgraph, type ServedSubgraph, type SubgraphModule } from './subgraph.js';
 import { loadTrustOptions, type TrustOptions } from './auth/index.js';
 import { coordinatorOptions, loadWritesConfig, openWriteStore, type WriteQueueDeps } from './writes/index.js';
 
@@ -138,10 +138,17 @@ export interface BootOverrides {
   listen?: { host: string; port: number };
   /** The secret(s) the gateway signs the caller header with. @default from INTERNAL_AUTH_SECRET */
   trust?: TrustOptions;
+  /**
+   * Told the tags of every invalidation the subgraph makes (its writes, its change
+   * feeds), once its entity cache has recorded them: a host running the gateway in
+   * this process forwards them to the gateway's in-memory response cache
+   * (scripts/graph.ts). Needs an entity cache. @default none
+   */
+  onInvalidate?: InvalidationListener;
 }
 
-/** A served subgraph, and the module behind it. */
-export interface BootedSubgraph<M extends AnySubgraphModule = AnySubgraphModule> extends RunningService {
+/** A served subgraph (its URL, and its in-process entry), and the module behind it. */
+export interface BootedSubgraph<M extends AnySubgraphModule = AnySubgraphModule> extends ServedSubgraph {
   module: M;
 }
 
@@ -220,6 +227,22 @@ function once<T>(make: () => T): () => T {
   return () => (made ??= { value: make() }).value;
 }
 
+/** Whether this is the compiled tree (dist/), whose modules are .js files beside this one. */
+const compiled = import.meta.url.endsWith('.js');
+
+/**
+ * The definition a manifest entry's index.ts exports as `subgraph`, loaded from
+ * the tree this code runs from (the compiled module once built): hosts that boot
+ * subgraphs by name (scripts/graph.ts, the test stack) need no import of subgraph code.
+ */
+export async function loadSubgraphDefinition(name: string): Promise<SubgraphDefinition> {
+  const entry = subgraphEntry(name);
+  const path = join(codeRoot, compiled ? entry.entry.replace(/\.ts$/, '.js') : entry.entry);
+  const loaded = (await import(pathToFileURL(path).href)) as { subgraph?: SubgraphDefinition };
+  if (!loaded.subgraph) throw new ConfigError(`${entry.entry} exports no \`subgraph\` definition: see CONTRIBUTING.md, "Adding a subgraph"`);
+  return loaded.subgraph;
+}
+
 /** Opens the platform, builds the subgraph on it and serves it. */
 export async function bootSubgraph<M extends AnySubgraphModule>(
   definition: SubgraphDefinition<M>,
@@ -227,7 +250,15 @@ export async function bootSubgraph<M extends AnySubgraphModule>(
   overrides: BootOverrides = {},
 ): Promise<BootedSubgraph<M>> {
   const { platform, release } = await openPlatform(definition.name, env, overrides);
+  let unlisten = (): void => undefined;
   try {
+    if (overrides.onInvalidate) {
+      if (!platform.cache) throw new ConfigError(`the ${definition.name} subgraph was given an invalidation listener but no entity cache to listen to`);
+      const remove = platform.cache.onInvalidate(overrides.onInvalidate);
+      unlisten = () => {
+        remove();
+      };
+    }
     const module = await definition.build(platform);
     const served = await serveSubgraph(module, platform.listen, {
       production: platform.common.env === 'production',
@@ -240,10 +271,12 @@ export async function bootSubgraph<M extends AnySubgraphModule>(
       async close() {
         // The module stops its feed and queue first; only then is what they use released.
         await served.close();
+        unlisten();
         await release();
       },
     };
   } catch (e) {
+    unlisten();
     await release();
     throw e;
   }

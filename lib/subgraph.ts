@@ -11,8 +11,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import express from 'express';
 import { createClient, type RedisClientType } from 'redis';
-import { ApolloServer, type BaseContext } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServer, HeaderMap, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -30,6 +29,8 @@ import { SubgraphRequestsPlugin } from './subgraph-requests.js';
 import { createAppServer, jsonErrorHandler, listenGraphQL, SUBGRAPH_BODY_LIMIT, type RunningService } from './server.js';
 
 export type { RunningService } from './server.js';
+import type { LocalSubgraph } from './local-subgraph.js';
+export type { LocalRequest, LocalResponse, LocalSubgraph } from './local-subgraph.js';
 import { CACHE_REPORT_EXTENSION, collectCacheReport, currentCacheReport, instrumentCacheReport } from './cache/index.js';
 import {
   CALLER_HEADER,
@@ -42,6 +43,7 @@ import {
   verifyCaller,
   type Caller,
   type NonceStore,
+  type SignatureBinding,
   type SignedOperation,
   type TrustOptions,
 } from './auth/index.js';
@@ -94,14 +96,31 @@ export interface SubgraphModule<TContext extends BaseContext> {
   close?(): Promise<void>;
 }
 
-/** The operation an HTTP request to /graphql will execute, as Apollo Server reads it: the JSON body of a POST, the query string of a GET. */
-function operationOf(req: express.Request): SignedOperation {
+/** A request to /graphql as every transport delivers it: the HTTP route and the in-process entry. */
+interface EdgeRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The URL's query string, with its `?`, or ''. */
+  search: string;
+  /** The parsed JSON body (undefined for a GET). */
+  body: unknown;
+  /** The body's bytes as received (after any Content-Encoding), which a signed caller header may bind; undefined without a body. */
+  rawBody: string | Uint8Array | undefined;
+}
+
+/**
+ * What a request's caller header may be bound to (lib/auth/internal.ts): the
+ * body's bytes, and the operation Apollo Server will execute (the JSON body of a
+ * POST, the query string of a GET), for headers that bind the operation.
+ */
+function bindingOf(audience: string, req: EdgeRequest): SignatureBinding {
   if (req.method !== 'GET') {
-    const body: unknown = req.body;
-    return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as SignedOperation) : { query: body };
+    const body = req.body;
+    const operation = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as SignedOperation) : { query: body };
+    return { audience, operation, body: req.rawBody ?? '' };
   }
-  const q = req.query as Record<string, unknown>;
-  let variables: unknown = q.variables;
+  const q = new URLSearchParams(req.search);
+  let variables: unknown = q.get('variables') ?? undefined;
   if (typeof variables === 'string') {
     try {
       variables = JSON.parse(variables);
@@ -109,7 +128,16 @@ function operationOf(req: express.Request): SignedOperation {
       // Apollo refuses it too; the digest then matches nothing the gateway signs.
     }
   }
-  return { query: q.query, operationName: q.operationName, variables };
+  return { audience, operation: { query: q.get('query') ?? undefined, operationName: q.get('operationName') ?? undefined, variables } };
+}
+
+/** express.json's `verify` hook keeps the body's bytes here, for the caller check. */
+const RAW_BODY = Symbol('rawBody');
+type WithRawBody = { [RAW_BODY]?: Buffer };
+
+/** A subgraph served: its HTTP server's URL and close(), and the entry the gateway calls when it runs in the same process. */
+export interface ServedSubgraph extends RunningService {
+  local: LocalSubgraph;
 }
 
 export async function serveSubgraph<TContext extends BaseContext>(
@@ -132,7 +160,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
      */
     nonces?: NonceStore;
   } = {},
-): Promise<RunningService> {
+): Promise<ServedSubgraph> {
   const log = childLogger(`subgraph:${mod.name}`);
   const production = opts.production ?? process.env.NODE_ENV === 'production';
   const trust = opts.trust ?? loadTrustOptions(process.env);
@@ -209,47 +237,97 @@ export async function serveSubgraph<TContext extends BaseContext>(
     res.json({ status: 'ok', subgraph: mod.name });
   });
   mod.routes?.(app);
+  /**
+   * One request to /graphql, whatever carried it: the HTTP route and the
+   * in-process entry both come through here. Only the gateway may call a
+   * subgraph: every request, schema introspection included, carries the caller
+   * the gateway verified, signed for this subgraph and this request body, once.
+   * Anything else is refused before Apollo runs.
+   */
+  const edge = async (req: EdgeRequest): Promise<HTTPGraphQLResponse> => {
+    const scope: RequestScope = {
+      correlationId: correlationIdFrom(req.headers['x-correlation-id']),
+      traceparent: childTraceparent(req.headers.traceparent),
+    };
+    const verdict = await verifyCaller(req.headers[CALLER_HEADER], {
+      trust,
+      correlationId: scope.correlationId,
+      bind: bindingOf(audience, req),
+      nonces: nonceStore,
+    });
+    if (verdict.phase === 'rejected') {
+      runInScope(scope, () => log.warn({ reason: verdict.reason }, 'refused a request not signed by the gateway'));
+      const refusal = { message: 'this subgraph answers only the gateway: send your request to the gateway', extensions: { code: ErrorCode.UNAUTHENTICATED } };
+      return {
+        status: 401,
+        headers: new HeaderMap([
+          ['content-type', 'application/json; charset=utf-8'],
+          ['x-correlation-id', scope.correlationId],
+        ]),
+        body: { kind: 'complete', string: JSON.stringify({ errors: [refusal] }) },
+      };
+    }
+    const caller = verdict.caller;
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const answer = await runInScope(scope, () =>
+      collectCacheReport(() =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search: req.search, body: req.body },
+          context: async () => {
+            const ctx = await mod.createContext({ scope, headers: req.headers, caller });
+            beginAudit(ctx, caller, scope.correlationId);
+            return ctx;
+          },
+        }),
+      ),
+    );
+    answer.headers.set('x-correlation-id', scope.correlationId);
+    return answer;
+  };
+
   app.use(
     '/graphql',
-    express.json({ limit: SUBGRAPH_BODY_LIMIT }),
-    jsonErrorHandler(log),
-    async (req: express.Request, res: express.Response, next: express.NextFunction) => {
-      const scope: RequestScope = {
-        correlationId: correlationIdFrom(req.headers['x-correlation-id']),
-        traceparent: childTraceparent(req.headers.traceparent),
-      };
-      res.setHeader('x-correlation-id', scope.correlationId);
-      res.locals.scope = scope;
-      // Only the gateway may call a subgraph: every request, schema
-      // introspection included, carries the caller the gateway verified, signed
-      // for this subgraph and this operation, once. Anything else is refused
-      // before Apollo runs.
-      const verdict = await verifyCaller(req.headers[CALLER_HEADER], {
-        trust,
-        correlationId: scope.correlationId,
-        bind: { audience, operation: operationOf(req) },
-        nonces: nonceStore,
-      });
-      if (verdict.phase === 'rejected') {
-        runInScope(scope, () => log.warn({ reason: verdict.reason }, 'refused a request not signed by the gateway'));
-        res.status(401).json({
-          errors: [{ message: 'this subgraph answers only the gateway: send your request to the gateway', extensions: { code: ErrorCode.UNAUTHENTICATED } }],
-        });
-        return;
-      }
-      res.locals.caller = verdict.caller;
-      runInScope(scope, () => collectCacheReport(() => next()));
-    },
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const scope = res.locals.scope as RequestScope;
-        const caller = res.locals.caller as Caller;
-        const ctx = await mod.createContext({ scope, headers: req.headers, caller });
-        beginAudit(ctx, caller, scope.correlationId);
-        return ctx;
+    express.json({
+      limit: SUBGRAPH_BODY_LIMIT,
+      verify: (req, _res, buf) => {
+        (req as WithRawBody)[RAW_BODY] = buf;
       },
     }),
+    jsonErrorHandler(log),
+    async (req: express.Request, res: express.Response) => {
+      const search = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+      const answer = await edge({ method: req.method, headers: req.headers, search, body: req.body, rawBody: (req as WithRawBody)[RAW_BODY] });
+      for (const [key, value] of answer.headers) res.setHeader(key, value);
+      res.statusCode = answer.status ?? 200;
+      if (answer.body.kind === 'complete') {
+        res.send(answer.body.string);
+        return;
+      }
+      for await (const chunk of answer.body.asyncIterator) res.write(chunk);
+      res.end();
+    },
   );
+
+  const local: LocalSubgraph = {
+    name: mod.name,
+    async fetch(request) {
+      let body: unknown;
+      try {
+        body = JSON.parse(request.body);
+      } catch {
+        const error = { message: 'expected a JSON request body, got one that does not parse', extensions: { code: ErrorCode.BAD_USER_INPUT } };
+        return { status: 400, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ errors: [error] }) };
+      }
+      const answer = await edge({ method: 'POST', headers: request.headers, search: '', body, rawBody: request.body });
+      let text = '';
+      if (answer.body.kind === 'complete') text = answer.body.string;
+      else for await (const chunk of answer.body.asyncIterator) text += chunk;
+      return { status: answer.status ?? 200, headers: Object.fromEntries(answer.headers), body: text };
+    },
+  };
 
   // Failures outside /graphql's own handler too (a webhook route's body, say): JSON, never an HTML page.
   app.use((_req: express.Request, res: express.Response) => {
@@ -310,6 +388,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
   return {
     name: mod.name,
     url,
+    local,
     async close() {
       await subscriptions?.dispose();
       await apollo.stop();

@@ -1,11 +1,12 @@
 /**
  * `npm start` (compiled: `node dist/scripts/start.js`) and `npm run dev` (the
  * TypeScript under tsx): everything on one machine over the embedded sandbox.
- * Each part runs as its own process, as it is deployed (the sandbox systems of
- * record, the subgraphs of config/subgraphs.json, the gateway; see plan.ts), on
- * the same code as this launcher; this supervisor starts them in order,
- * waits for each to answer, prints the URLs, and on SIGINT/SIGTERM stops them
- * all and waits for them to exit.
+ * By default the sandbox systems of record run in one process and the subgraphs
+ * of config/subgraphs.json with the gateway in another (scripts/graph.ts);
+ * START_MODE=processes runs each part as its own process, as it is deployed
+ * (see plan.ts). Every part runs on the same code as this launcher; this
+ * supervisor starts them in order, waits for each to answer, prints the URLs and
+ * the layout, and on SIGINT/SIGTERM stops them all and waits for them to exit.
  *
  * Identity in development: a local signing key under .dev/ (kept across runs),
  * its JWKS for the gateway, a fresh gateway-subgraph secret per run, and
@@ -17,9 +18,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOrCreateDevIssuer } from '../lib/auth/dev.js';
 import { projectRoot } from '../lib/paths.js';
-import { bannerLines, launchPlan, type Part } from './plan.js';
+import { ConfigError } from '../lib/config.js';
+import { bannerLines, launchPlan, type LaunchPlan, type Part } from './plan.js';
 
-const plan = launchPlan();
+let plan: LaunchPlan;
+try {
+  plan = launchPlan();
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  console.error(e.message);
+  process.exit(1);
+}
 
 const children: Array<{ name: string; proc: ChildProcess }> = [];
 let stopping = false;
@@ -138,7 +147,7 @@ ${bannerLines(plan).join('\n')}
 
 ${identity}
 
-Open ${plan.groups[2]?.[0]?.url ?? 'the gateway'} in a browser, add the agent's Authorization header, and try the query in README.md.
+Open ${plan.gatewayUrl} in a browser, add the agent's Authorization header, and try the query in README.md.
 Press Ctrl-C to stop.
 `);
 }

@@ -27,7 +27,8 @@ import { loadMetricsConfig } from '../../lib/config.js';
 import { serveMetrics } from '../../lib/metrics.js';
 import { ErrorCode } from '../../lib/errors.js';
 import { CALLER_HEADER, GATEWAY_CALLER, signCaller, type TrustOptions } from '../../lib/auth/index.js';
-import { SubgraphDataSource, subgraphFetcher } from './datasource.js';
+import { SubgraphDataSource, localFetcher, subgraphFetcher } from './datasource.js';
+import type { LocalSubgraph } from '../../lib/local-subgraph.js';
 import type { GatewayContext } from './context.js';
 import { authenticationError, type Authenticator } from './auth.js';
 import { QueryLimitsPlugin, queryTooComplex, type QueryLimits } from './limits.js';
@@ -52,6 +53,14 @@ export interface GatewayOptions {
   supergraph: SupergraphSource;
   /** Overrides of the subgraph URLs recorded in the supergraph, by subgraph name. */
   subgraphUrls?: Record<string, string>;
+  /**
+   * Subgraphs running in this process, by name (scripts/graph.ts): their queries
+   * and mutations go to their in-process entry instead of over HTTP, through the
+   * same signing, counting and cache report. Subscriptions still reach them over
+   * graphql-ws at their URL, which they keep serving.
+   * @default none: every subgraph over HTTP
+   */
+  localSubgraphs?: Record<string, LocalSubgraph>;
   port: number;
   host: string;
   /** Production hides internals in errors and serves no development landing page. @default NODE_ENV === 'production' */
@@ -77,7 +86,8 @@ export interface GatewayOptions {
   /**
    * The whole-response cache (docs/caching.md, "Response cache"). It needs the subgraphs'
    * invalidations to be visible to it, so give it `redisUrl` and the subgraphs' namespace
-   * whenever the gateway and the subgraphs run as separate processes.
+   * whenever the gateway and the subgraphs run as separate processes; in one process
+   * without Redis, the host forwards them to `responseCache.invalidate` (scripts/graph.ts).
    * @default off
    */
   responseCache?: ResponseCacheOptions | false;
@@ -158,8 +168,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   serveMetrics(app, opts.metricsPath ?? loadMetricsConfig(process.env).path);
   const fetch = subgraphFetcher();
   const responseCache = opts.responseCache ? await createResponseCache(opts.responseCache) : undefined;
-  const buildService = ({ name, url }: ServiceEndpointDefinition): SubgraphDataSource =>
-    new SubgraphDataSource({ url: opts.subgraphUrls?.[name] ?? url, trust: opts.trust, name, fetcher: fetch.fetcher, subgraphCache: responseCache?.subgraphs });
+  const buildService = ({ name, url }: ServiceEndpointDefinition): SubgraphDataSource => {
+    const local = opts.localSubgraphs?.[name];
+    const fetcher = local ? localFetcher(local) : fetch.fetcher;
+    return new SubgraphDataSource({ url: opts.subgraphUrls?.[name] ?? url, trust: opts.trust, name, fetcher, subgraphCache: responseCache?.subgraphs });
+  };
 
   let gateway: ApolloGateway;
   switch (opts.supergraph.phase) {

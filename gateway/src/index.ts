@@ -1,5 +1,7 @@
 /**
- * Starts the gateway alone, as it is deployed. Configuration from the environment:
+ * Starts the gateway alone, as it is deployed, or (`startGatewayFromEnv(env, hosting)`)
+ * with the subgraphs a host runs in its process (scripts/graph.ts, the embedded
+ * default). Configuration from the environment:
  * GATEWAY_PORT (4000), GATEWAY_HOST, GATEWAY_SUPERGRAPH (a file path, default
  * supergraph.graphql, or `introspect` to compose from the live subgraphs),
  * <NAME>_SUBGRAPH_URL to override a subgraph's URL, GATEWAY_CORS_ORIGINS; the
@@ -19,13 +21,14 @@ import { loadOrgMapping, idFormat } from '../../lib/mapping.js';
 import { loadTrustOptions } from '../../lib/auth/index.js';
 import { projectRoot } from '../../lib/paths.js';
 import { createAuthenticator, loadAuthOptions } from './auth.js';
-import { closeOnSignals, type RunningService } from '../../lib/server.js';
+import { closeOnSignals } from '../../lib/server.js';
+import type { LocalSubgraph } from '../../lib/local-subgraph.js';
 import { logger } from '../../lib/log.js';
 import { SUBGRAPHS, settingsPrefix, subgraphUrl, type SubgraphEntry } from '../../lib/manifest.js';
-import { startGateway, type SupergraphSource } from './gateway.js';
+import { startGateway, type RunningGateway, type SupergraphSource } from './gateway.js';
 
 export { startGateway } from './gateway.js';
-export type { GatewayOptions, SupergraphSource } from './gateway.js';
+export type { GatewayOptions, RunningGateway, SupergraphSource } from './gateway.js';
 export { createAuthenticator, authenticateConnectionParams, loadAuthOptions, AUTH_CLOSE_CODES } from './auth.js';
 export type { Authenticator, Authentication, AuthOptions, JwksSource } from './auth.js';
 export { QueryLimitsPlugin, DEFAULT_QUERY_LIMITS, measureOperation } from './limits.js';
@@ -82,7 +85,23 @@ export function subgraphRouting(
   return { subgraphUrls, introspect: manifest.map((entry) => ({ name: entry.name, url: subgraphUrl(entry, env) })) };
 }
 
-export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
+/** What a host adds to the environment's settings when it runs the gateway (scripts/graph.ts). */
+export interface GatewayHosting {
+  /** Subgraphs running in this process, by name (GatewayOptions.localSubgraphs). @default none */
+  localSubgraphs?: Record<string, LocalSubgraph>;
+  /** Where subgraphs of this process serve (their graphql-ws included), over the environment's `<NAME>_SUBGRAPH_URL`. @default none */
+  subgraphUrls?: Record<string, string>;
+  /**
+   * When the whole-response cache is on. `'with-redis'`: only with REDIS_URL, since a gateway
+   * in its own process sees the subgraphs' invalidations only through Redis. `'always'`: on
+   * Redis with REDIS_URL, in memory without it, for a host that forwards every subgraph
+   * invalidation to it (the subgraphs run in its process).
+   * @default 'with-redis'
+   */
+  responseCache?: 'with-redis' | 'always';
+}
+
+export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env, hosting: GatewayHosting = {}): Promise<RunningGateway> {
   const listen = loadServiceConfig('GATEWAY', 4000, env);
   const common = loadCommonConfig(env);
   const mapping = loadOrgMapping(common.orgMappingFile);
@@ -90,7 +109,9 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env):
     ...loadAuthOptions(env),
     customerNumber: idFormat('customer number', mapping.customerNumber),
   });
-  const { subgraphUrls, introspect } = subgraphRouting(env);
+  const routing = subgraphRouting(env);
+  const subgraphUrls = { ...routing.subgraphUrls, ...hosting.subgraphUrls };
+  const introspect = routing.introspect.map((s) => ({ ...s, url: subgraphUrls[s.name] ?? s.url }));
   const choice = env.GATEWAY_SUPERGRAPH ?? 'supergraph.graphql';
   const supergraph: SupergraphSource =
     choice === 'introspect'
@@ -118,9 +139,11 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env):
     trust: loadTrustOptions(env),
     ...limits,
     rateLimit: perMinute > 0 ? { perMinute, namespace: common.namespace, ...(redis ? { redis } : {}) } : false,
-    // Only on Redis does the gateway see the subgraphs' invalidations (writes and change
-    // events happen in their processes); without it, a cached answer could outlive a change.
-    responseCache: common.redisUrl ? { redisUrl: common.redisUrl, namespace: common.namespace } : false,
+    // In its own process, only on Redis does the gateway see the subgraphs' invalidations (writes and
+    // change events happen in their processes); without it, a cached answer could outlive a change.
+    responseCache:
+      common.redisUrl || hosting.responseCache === 'always' ? { redisUrl: common.redisUrl, namespace: common.namespace } : false,
+    ...(hosting.localSubgraphs ? { localSubgraphs: hosting.localSubgraphs } : {}),
     metricsPath: metrics.path,
   });
   return {

@@ -22,7 +22,20 @@ export {
   forbidden,
 } from './policy.js';
 export type { Access, Operation, Decision } from './policy.js';
-export { CALLER_HEADER, MIN_SECRET_LENGTH, signCaller, verifyCaller, loadTrustOptions, operationDigest, memoryNonceStore, redisNonceStore } from './internal.js';
+export {
+  CALLER_HEADER,
+  MIN_SECRET_LENGTH,
+  signCaller,
+  prepareCaller,
+  sealCaller,
+  isPreparedCaller,
+  verifyCaller,
+  loadTrustOptions,
+  bodyDigest,
+  operationDigest,
+  memoryNonceStore,
+  redisNonceStore,
+} from './internal.js';
 export type { TrustOptions, CallerVerification, NonceStore, SignatureBinding, SignedOperation } from './internal.js';
 export { PERSONAL_DATA_FIELDS, audit, auditLogger, auditWriteCustomer, beginAudit, flushAuditReads, instrumentAudit } from './audit.js';
 export type { AuditRecord, FieldGroup } from './audit.js';

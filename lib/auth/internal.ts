@@ -10,8 +10,9 @@
  *
  * - `aud`: the subgraph it is meant for, by name (a subgraph checks its own name
  *   from its own config), so it cannot be sent to another subgraph;
- * - `req`: a digest of the operation it may run, so it cannot carry another
- *   query, other variables (another customer) or a mutation;
+ * - `req`: a digest of the request body it came with (or, where there is no
+ *   body, of the operation it may run), so it cannot carry another query, other
+ *   variables (another customer) or a mutation;
  * - `jti`: a random id, which the subgraph remembers until the header expires
  *   (in Redis when there is one, so every replica knows it): a header is good
  *   for one request, and a replay inside its life is refused;
@@ -21,15 +22,29 @@
  * still match the request's x-correlation-id so logs are not mislabelled; it
  * binds nothing, since the client chooses it.
  *
- * The digest is of the operation, not of the body bytes: sha256 over a canonical
- * JSON (keys sorted, absent = null/{}) of `{query, operationName, variables}`,
- * which the subgraph recomputes from exactly what it is about to execute. That
- * is as strong as the bytes (the variables are the values run, whatever their
- * encoding), costs one serialisation of the variables on each side, and is the
- * same rule for HTTP and for a graphql-ws subscribe message, where there are no
- * body bytes of our own to hash (graphql-ws serialises the frame), and for peers
- * that serialise their bodies themselves. The gateway signs in willSendRequest,
- * once per fetch: a retried fetch goes through it again and is signed afresh.
+ * What `req` digests depends on what the request carries:
+ *
+ * - **HTTP, and the gateway's in-process calls** (lib/subgraph.ts): the body,
+ *   as its exact bytes: `b:` and the sha256 of what the subgraph received
+ *   (captured before JSON parsing, after any Content-Encoding). The gateway signs
+ *   inside its transport (gateway/src/datasource.ts), where the body string
+ *   exists, so the cost is one sha256 over the bytes it sends anyway, whatever
+ *   the size of the `_entities` variables; the subgraph hashes the bytes it read.
+ *   Any change to the body, even one that parses to the same operation, is refused.
+ * - **a graphql-ws subscribe message, or a GET**: there are no body bytes of our
+ *   own (graphql-ws serialises the frame), so the digest is of the operation:
+ *   sha256 over a canonical JSON (keys sorted, absent = null/{}) of
+ *   `{query, operationName, variables}`, which the subgraph recomputes from
+ *   exactly what it is about to execute. A subgraph also accepts this form over
+ *   HTTP from signers that never see the bytes they send (peers that serialise
+ *   their bodies themselves): it binds the same operation, at the cost of a
+ *   serialisation of the variables on each side.
+ *
+ * The two forms cannot stand for each other: a body digest is tagged `b:`, which
+ * no base64url operation digest contains, and is checked only against body bytes.
+ * The gateway prepares the claims once per fetch (`prepareCaller`, in
+ * willSendRequest) and its transport seals them over the body (`sealCaller`): a
+ * retried fetch goes through both again and is signed afresh.
  *
  * HMAC with node:crypto rather than a JWS from jose: the two ends share one
  * secret, the format is fixed, and timingSafeEqual over a SHA-256 MAC is all
@@ -82,13 +97,29 @@ export interface SignedOperation {
 }
 
 /**
- * What one header is bound to: the subgraph (by name) and the operation, or
- * `'connection'` for the upgrade request of the gateway's graphql-ws link, which
- * runs nothing itself (each subscribe on it is signed on its own).
+ * What one header is bound to: the subgraph (by name), and either the exact body
+ * bytes of the request or the operation it runs, or `'connection'` for the
+ * upgrade request of the gateway's graphql-ws link, which runs nothing itself
+ * (each subscribe on it is signed on its own).
+ *
+ * A signer gives one of `body` and `operation`: `body` wherever the bytes exist.
+ * A verifier gives what the request carries: `body` (the bytes it read) and
+ * `operation` (what it will execute) for an HTTP POST, `operation` alone for a
+ * subscribe or a GET; the header's own claim says which of the two it binds.
  */
 export interface SignatureBinding {
   audience: string;
-  operation: SignedOperation | 'connection';
+  /** The request body as sent: a string (hashed as its UTF-8 bytes) or the bytes themselves. */
+  body?: string | Uint8Array;
+  operation?: SignedOperation | 'connection';
+}
+
+/** Prefix of a body digest in the `req` claim; base64url has no ':'. */
+const BODY_DIGEST = 'b:';
+
+/** `b:` and the sha256 (base64url) of the body's bytes, as both ends compute it. */
+export function bodyDigest(body: string | Uint8Array): string {
+  return `${BODY_DIGEST}${createHash('sha256').update(body).digest('base64url')}`;
 }
 
 function canonical(value: unknown): string {
@@ -113,25 +144,62 @@ export function operationDigest(operation: SignedOperation | 'connection'): stri
 
 const mac = (secret: string, data: string): Buffer => createHmac('sha256', secret).update(data).digest();
 
-/** Signs the caller for one request to one subgraph. Call it once per fetch: each header is good for one request. */
-export function signCaller(caller: Caller, opts: { trust: TrustOptions; correlationId: string; bind: SignatureBinding; now?: Date }): string {
-  const secret = opts.trust.secrets[0];
-  if (!secret) throw new Error('no internal signing secret configured');
+/** The `req` claim a signer puts in for a binding. */
+function signedDigest(bind: SignatureBinding): string {
+  if (bind.body !== undefined) return bodyDigest(bind.body);
+  if (bind.operation === undefined) throw new Error('a caller header is bound to a body or an operation: give one');
+  return operationDigest(bind.operation);
+}
+
+type UnboundClaims = Omit<Claims, 'req'>;
+
+function claimsOf(caller: Caller, opts: { trust: TrustOptions; correlationId: string; audience: string; now?: Date }): UnboundClaims {
   const now = Math.floor((opts.now ?? new Date()).getTime() / 1000);
-  const claims: Claims = {
+  return {
     sub: caller.subject,
     roles: [...caller.roles],
     ...(caller.customerId ? { cust: caller.customerId } : {}),
     via: caller.via,
     cid: opts.correlationId,
-    aud: opts.bind.audience,
-    req: operationDigest(opts.bind.operation),
+    aud: opts.audience,
     jti: randomBytes(16).toString('base64url'),
     iat: now,
     exp: now + (opts.trust.ttlSeconds ?? DEFAULT_TTL_SECONDS),
   };
+}
+
+function seal(claims: Claims, trust: TrustOptions): string {
+  const secret = trust.secrets[0];
+  if (!secret) throw new Error('no internal signing secret configured');
   const body = `${VERSION}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   return `${body}.${mac(secret, body).toString('base64url')}`;
+}
+
+/** Signs the caller for one request to one subgraph. Call it once per fetch: each header is good for one request. */
+export function signCaller(caller: Caller, opts: { trust: TrustOptions; correlationId: string; bind: SignatureBinding; now?: Date }): string {
+  return seal({ ...claimsOf(caller, { ...opts, audience: opts.bind.audience }), req: signedDigest(opts.bind) }, opts.trust);
+}
+
+/** Marks a prepared, unsigned caller header (`sealCaller` turns it into one a subgraph accepts; a subgraph refuses it as is). */
+const PREPARED = 'unsigned';
+
+/**
+ * The first half of signing, for a transport that learns the body after the
+ * caller: the claims for this subgraph and request, not yet bound to a body nor
+ * MACed, in a form that travels as a header value. A subgraph refuses it as it is.
+ */
+export function prepareCaller(caller: Caller, opts: { trust: TrustOptions; correlationId: string; audience: string; now?: Date }): string {
+  return `${PREPARED}.${Buffer.from(JSON.stringify(claimsOf(caller, opts))).toString('base64url')}`;
+}
+
+/** Whether a header value is a prepared, unsigned caller. */
+export const isPreparedCaller = (value: string | undefined): value is string => value?.startsWith(`${PREPARED}.`) === true;
+
+/** The second half: binds prepared claims to the exact body about to be sent, and signs them. */
+export function sealCaller(prepared: string, body: string | Uint8Array, trust: TrustOptions): string {
+  if (!prepared.startsWith(`${PREPARED}.`)) throw new Error(`expected a caller header from prepareCaller, got one starting '${prepared.slice(0, 10)}'`);
+  const claims = JSON.parse(Buffer.from(prepared.slice(PREPARED.length + 1), 'base64url').toString('utf8')) as UnboundClaims;
+  return seal({ ...claims, req: bodyDigest(body) }, trust);
 }
 
 /**
@@ -205,8 +273,8 @@ export type CallerVerification = { phase: 'verified'; caller: Caller } | { phase
 
 /**
  * Checks a subgraph request's caller header against the request it came with:
- * the MAC, the life, the audience (this subgraph's name), the operation about
- * to run, the correlation id, and last (so that a refused header burns no id)
+ * the MAC, the life, the audience (this subgraph's name), the body received
+ * or the operation about to run (whichever the header binds), the correlation id, and last (so that a refused header burns no id)
  * that its id has not been used. The reason is for logs; clients get a plain
  * UNAUTHENTICATED.
  */
@@ -239,7 +307,11 @@ export async function verifyCaller(
   if (claims.exp + skew < now) return { phase: 'rejected', reason: `${CALLER_HEADER} expired` };
   if (claims.iat - skew > now) return { phase: 'rejected', reason: `${CALLER_HEADER} was issued in the future` };
   if (claims.aud !== opts.bind.audience) return { phase: 'rejected', reason: `${CALLER_HEADER} was signed for the ${claims.aud} subgraph, not ${opts.bind.audience}` };
-  if (claims.req !== operationDigest(opts.bind.operation)) return { phase: 'rejected', reason: `${CALLER_HEADER} was signed for another operation` };
+  if (claims.req.startsWith(BODY_DIGEST)) {
+    if (opts.bind.body === undefined || claims.req !== bodyDigest(opts.bind.body)) return { phase: 'rejected', reason: `${CALLER_HEADER} was signed for another request body` };
+  } else if (opts.bind.operation === undefined || claims.req !== operationDigest(opts.bind.operation)) {
+    return { phase: 'rejected', reason: `${CALLER_HEADER} was signed for another operation` };
+  }
   if (claims.cid !== opts.correlationId) return { phase: 'rejected', reason: `${CALLER_HEADER} was signed for another request` };
   let caller: Caller;
   try {

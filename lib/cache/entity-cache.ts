@@ -91,6 +91,9 @@ export type Lookup<V> =
  */
 export type FetchMissing<V> = (ids: string[]) => Promise<Map<string, V | Error>>;
 
+/** Told the tags of each invalidation (EntityCache#onInvalidate). */
+export type InvalidationListener = (tags: readonly string[]) => Promise<unknown> | void;
+
 export interface EntityCacheOptions {
   /** keyv instance to store entries in (see createCacheStore). */
   keyv: Keyv;
@@ -151,6 +154,7 @@ export class EntityCache {
   readonly config: CacheConfig;
   private readonly log: Logger;
   private readonly inflight = new Map<string, InFlight>();
+  private readonly invalidationListeners = new Set<InvalidationListener>();
   /** Tag versions outlive every entry that could carry an older one (see the class comment). */
   private readonly versionTtlMs: number;
   readonly now: () => number;
@@ -164,6 +168,19 @@ export class EntityCache {
     const longestTtl = Math.max(...Object.values(opts.config.ttlSeconds));
     const longestLifeMs = (longestTtl * opts.config.salesforceBudgetTtlFactor * opts.config.changeFeedTtlFactor + opts.config.maxStaleSeconds) * 1000;
     this.versionTtlMs = Math.max(7 * 24 * 3600 * 1000, 2 * longestLifeMs);
+  }
+
+  /**
+   * Tells `listener` the tags of every invalidation of this cache, once the
+   * store has it (or failed to record it): a host that keeps answers built from
+   * these entries elsewhere in the process (the gateway's in-memory response
+   * cache, scripts/graph.ts) drops them too. `invalidate` waits for the listener,
+   * so a write answers only once they are gone. A failing listener is logged.
+   * @returns removes the listener
+   */
+  onInvalidate(listener: InvalidationListener): () => void {
+    this.invalidationListeners.add(listener);
+    return () => this.invalidationListeners.delete(listener);
   }
 
   /** The store key of one entry. Exposed for tests and operators; the format may change with the `v1` segment. */
@@ -350,13 +367,25 @@ export class EntityCache {
       }
     }
     const version = newVersion(this.now());
+    let recorded = true;
     try {
       await this.timed('invalidate', this.keyv.setMany(unique.map((t) => ({ key: this.tagKey(t), value: version, ttl: this.versionTtlMs }))));
-      return true;
     } catch (e) {
       this.failed('invalidate', e);
-      return false;
+      recorded = false;
     }
+    if (this.invalidationListeners.size > 0) {
+      await Promise.all(
+        [...this.invalidationListeners].map(async (listener) => {
+          try {
+            await listener(unique);
+          } catch (err) {
+            this.log.warn({ err, tags: unique }, 'an invalidation listener failed');
+          }
+        }),
+      );
+    }
+    return recorded;
   }
 
   private async read(

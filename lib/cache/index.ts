@@ -18,6 +18,7 @@ export {
   listTag,
   type EntryKind,
   type FetchMissing,
+  type InvalidationListener,
   type LoadOptions,
   type Lookup,
 } from './entity-cache.js';

@@ -136,18 +136,14 @@ describe('subgraphs answer only the gateway', () => {
   });
 
   it("refuses a header captured from the gateway's own traffic: replayed as is, to another subgraph, or with another body", async () => {
-    // What an observer of the gateway → subgraph traffic sees: the header and the body of a real fetch.
+    // What an observer of the gateway → subgraph traffic sees: the header and the body of a real fetch, as they go out.
     const seen: Array<{ header: string; correlationId: string; body: string }> = [];
-    const sign = SubgraphDataSource.prototype.willSendRequest;
-    vi.spyOn(SubgraphDataSource.prototype, 'willSendRequest').mockImplementation(function (this: SubgraphDataSource, options) {
-      sign.call(this, options);
-      const headers = options.request.http?.headers;
-      const { query, variables, operationName } = options.request;
-      seen.push({
-        header: headers?.get(CALLER_HEADER) ?? '',
-        correlationId: headers?.get('x-correlation-id') ?? '',
-        body: JSON.stringify({ query, variables, operationName }),
-      });
+    const signFetch = SubgraphDataSource.prototype.signFetch;
+    vi.spyOn(SubgraphDataSource.prototype, 'signFetch').mockImplementation(function (this: SubgraphDataSource, init) {
+      const sent = signFetch.call(this, init);
+      const headers = sent.headers as Record<string, string>;
+      seen.push({ header: headers[CALLER_HEADER] ?? '', correlationId: headers['x-correlation-id'] ?? '', body: String(sent.body) });
+      return sent;
     });
     let original: Awaited<ReturnType<typeof stack.query>>;
     try {
@@ -168,7 +164,9 @@ describe('subgraphs answer only the gateway', () => {
     const other = await direct('order', lifted, '', captured?.body);
     // (c) another body: a mutation
     const mutation = await direct('customer', lifted, 'mutation { updateCustomerEngagement(id: "C-000003", input: { email: "mallory@example.com" }) { status } }');
-    for (const r of [same, other, mutation]) {
+    // (d) another body for the same operation: the header binds the bytes, not what they parse to
+    const respaced = await direct('customer', lifted, '', ` ${captured?.body ?? ''}`);
+    for (const r of [same, other, mutation, respaced]) {
       expect(r.status).toBe(401);
       expect(r.body.data).toBeUndefined();
       expect(r.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

@@ -7,10 +7,13 @@ import {
   loadTrustOptions,
   makeCaller,
   memoryNonceStore,
+  prepareCaller,
   redisNonceStore,
+  sealCaller,
   signCaller,
   verifyCaller,
   type SignatureBinding,
+  type SignedOperation,
   type TrustOptions,
 } from '../../lib/auth/index.js';
 
@@ -78,6 +81,32 @@ describe('signed caller header', () => {
     // What the digest ignores: key order, and absent versus null/empty.
     const reordered = { variables: { id: 'C-000001' }, operationName: null, query: op.query };
     expect((await verify(h, { bind: { audience: 'customer', operation: reordered } })).phase).toBe('verified');
+  });
+
+  it('is bound to the body bytes when signed over them: another body, even for the same operation, is refused', async () => {
+    const body = JSON.stringify({ query: 'query($id: ID!) { customer(id: $id) { name } }', variables: { id: 'C-000001' } });
+    const operation = JSON.parse(body) as SignedOperation;
+    const h = sign({ bind: { audience: 'customer', body } });
+    const signedFor = (other: string | Uint8Array) => ({ bind: { audience: 'customer', body: other, operation } });
+    // The same bytes, as a string or as the Buffer an HTTP server reads.
+    expect((await verify(h, signedFor(body))).phase).toBe('verified');
+    expect((await verify(h, signedFor(Buffer.from(body)))).phase).toBe('verified');
+    for (const other of [body.replace('C-000001', 'C-000002'), ` ${body}`, JSON.stringify({ variables: operation.variables, query: operation.query })]) {
+      expect(await verify(h, signedFor(other))).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/another request body/) });
+    }
+    // Where there are no body bytes (a subscribe, a GET), a body-bound header is worth nothing.
+    expect(await verify(h, { bind: { audience: 'customer', operation } })).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/another request body/) });
+  });
+
+  it('prepared by the gateway before the body exists, and sealed over it: refused until sealed, bound to that body after', async () => {
+    const body = JSON.stringify({ query: '{ customer(id: "C-000001") { name } }' });
+    const prepared = prepareCaller(storefront, { trust, correlationId: 'cid-1', audience: 'customer', now: at });
+    const bind = { audience: 'customer', body, operation: JSON.parse(body) as SignedOperation };
+    expect((await verify(prepared, { bind })).phase).toBe('rejected');
+    const sealed = sealCaller(prepared, body, trust);
+    expect(await verify(sealed, { bind })).toEqual({ phase: 'verified', caller: storefront });
+    expect((await verify(sealCaller(prepared, `${body} `, trust), { bind })).phase).toBe('rejected');
+    expect(() => sealCaller(sealed, body, trust)).toThrow(/prepareCaller/);
   });
 
   it('a connection header runs no operation, and no operation header opens a connection', async () => {

@@ -25,17 +25,21 @@ import { freePort } from '../support/ports.js';
 const root = join(import.meta.dirname, '..', '..');
 const productionInstall = process.env.TEST_PRODUCTION_INSTALL === '1';
 
-/** Every part's source entry, as config/subgraphs.json and plan.ts name them. */
+/** Every part's source entry, as config/subgraphs.json and plan.ts name them, one process per part. */
 const entries = ['sandbox/main.ts', ...SUBGRAPHS.map((s) => s.entry), 'gateway/src/index.ts'];
+/** The default layout's processes: the sandbox, and the subgraphs with the gateway (scripts/graph.ts). */
+const defaultEntries = ['sandbox/main.ts', 'scripts/graph.ts'];
 const compiledPath = (project: string, entry: string): string => join(project, 'dist', entry.replace(/\.ts$/, '.js'));
 
 describe('the launch plan', () => {
   it('runs each part on plain node from its compiled module when compiled, and through tsx from its source otherwise', () => {
-    const compiled = launchPlan({}, SUBGRAPHS, true).groups.flat();
-    expect(compiled.map((p) => p.entry)).toEqual(entries);
-    for (const part of compiled) expect(part.args).toEqual([join(root, part.entry.replace(/\.ts$/, '.js'))]);
-    const source = launchPlan({}, SUBGRAPHS, false).groups.flat();
-    for (const part of source) expect(part.args).toEqual(['--import', 'tsx', join(root, part.entry)]);
+    for (const [env, expected] of [[{}, defaultEntries], [{ START_MODE: 'processes' }, entries]] as const) {
+      const compiled = launchPlan(env, SUBGRAPHS, true).groups.flat();
+      expect(compiled.map((p) => p.entry)).toEqual(expected);
+      for (const part of compiled) expect(part.args).toEqual([join(root, part.entry.replace(/\.ts$/, '.js'))]);
+      const source = launchPlan(env, SUBGRAPHS, false).groups.flat();
+      for (const part of source) expect(part.args).toEqual(['--import', 'tsx', join(root, part.entry)]);
+    }
   });
 });
 
@@ -112,28 +116,32 @@ describe('the compiled product', () => {
     for (const s of SUBGRAPHS) expect(existsSync(join(project, 'dist', 'subgraphs', s.name, 'schema.graphql')), s.name).toBe(true);
   });
 
-  it('runs every part as plain node on its compiled module', () => {
+  it('runs the sandbox and the graph (subgraphs and gateway in one process) as plain node on their compiled modules', () => {
     const ps = spawnSync('ps', ['-A', '-o', 'ppid=,args='], { encoding: 'utf8' });
     const children = ps.stdout
       .split('\n')
       .map((l) => l.trim().match(/^(\d+)\s+(.*)$/))
       .filter((m): m is RegExpMatchArray => m !== null && Number(m[1]) === launcher?.pid)
       .map((m) => m[2]);
-    expect(children.sort()).toEqual(entries.map((e) => `${process.execPath} ${compiledPath(project, e)}`).sort());
+    expect(children.sort()).toEqual(defaultEntries.map((e) => `${process.execPath} ${compiledPath(project, e)}`).sort());
     expect(children.join('\n')).not.toContain('tsx');
   });
 
-  it('answers a query at the gateway with a development token, and keeps its data in the project root', async () => {
+  it('answers a customer-360 at the gateway with a development token, and keeps its data in the project root', async () => {
     const tokens = JSON.parse(readFileSync(join(project, '.dev', 'tokens.json'), 'utf8')) as { agent: string };
+    const query = '{ customer(id: "C-000042") { id name orders(first: 1) { edges { node { id } } } financials { balance { amount } } cases(first: 1) { totalCount } } }';
     const res = await fetch(gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.agent}` },
-      body: JSON.stringify({ query: '{ customer(id: "C-000042") { id name orders(first: 1) { edges { node { id } } } } }' }),
+      body: JSON.stringify({ query }),
     });
-    const body = (await res.json()) as { data?: { customer: { id: string; name: string; orders: { edges: Array<{ node: { id: string } }> } } }; errors?: unknown };
+    type Answer = { customer: { id: string; name: string; orders: { edges: Array<{ node: { id: string } }> }; financials: { balance: { amount: string } }; cases: { totalCount: number } } };
+    const body = (await res.json()) as { data?: Answer; errors?: unknown };
     expect(body.errors).toBeUndefined();
-    expect(body.data?.customer).toMatchObject({ id: 'C-000042', name: expect.stringMatching(/\S/) });
+    expect(body.data?.customer).toMatchObject({ id: 'C-000042', name: expect.stringMatching(/\S/), financials: { balance: { amount: expect.stringMatching(/^-?\d+\.\d{2}$/) } } });
     expect(body.data?.customer.orders.edges.map((e) => e.node.id)).toEqual([expect.stringMatching(/^SO-\d+$/)]);
+    expect(body.data?.customer.cases.totalCount).toBeGreaterThanOrEqual(0);
+    expect(output).toContain('one process for the gateway and the subgraphs');
     expect(readdirSync(join(project, '.data')).sort()).toEqual(['feeds', 'writes']);
     expect(existsSync(join(project, 'dist', '.dev'))).toBe(false);
     expect(existsSync(join(project, 'dist', '.data'))).toBe(false);

@@ -48,7 +48,8 @@ describe('the subgraph manifest', () => {
   });
 
   it('is all npm start needs: a fifth entry is started, waited for at its port, routed to and printed; port settings move all three', () => {
-    const plan = launchPlan({}, withFifth);
+    const plan = launchPlan({ START_MODE: 'processes' }, withFifth);
+    expect(plan.layout).toBe('processes');
     const started = plan.groups[1] ?? [];
     expect(started.map((p) => p.name)).toEqual(withFifth.map((s) => s.name));
     expect(started.at(-1)).toEqual({
@@ -60,12 +61,29 @@ describe('the subgraph manifest', () => {
     });
     expect(plan.env.LOYALTY_SUBGRAPH_URL).toBe('http://127.0.0.1:4999/graphql');
     expect(bannerLines(plan).join('\n')).toContain('loyalty  http://localhost:4999/graphql');
+    expect(bannerLines(plan).join('\n')).toContain('one process per part');
 
-    const moved = launchPlan({ LOYALTY_SUBGRAPH_PORT: '5999', GATEWAY_PORT: '5000' }, withFifth);
+    const moved = launchPlan({ START_MODE: 'processes', LOYALTY_SUBGRAPH_PORT: '5999', GATEWAY_PORT: '5000' }, withFifth);
     expect(moved.groups[1]?.at(-1)?.ready).toEqual(['http://127.0.0.1:5999/health']);
     expect(moved.env.LOYALTY_SUBGRAPH_URL).toBe('http://127.0.0.1:5999/graphql');
     expect(moved.groups[2]?.[0]?.ready).toEqual(['http://127.0.0.1:5000/health']);
     expect(bannerLines(moved).join('\n')).toContain('http://localhost:5000/graphql');
+  });
+
+  it('by default runs the subgraphs and the gateway in one process, waited for at every port the separate parts would use', () => {
+    const plan = launchPlan({ LOYALTY_SUBGRAPH_PORT: '5999', GATEWAY_PORT: '5000' }, withFifth);
+    expect(plan.layout).toBe('in-process');
+    expect(plan.groups.map((g) => g.map((p) => p.name))).toEqual([['sandbox'], ['graph']]);
+    expect(plan.groups[1]?.[0]).toMatchObject({ entry: 'scripts/graph.ts', url: 'http://localhost:5000/graphql' });
+    expect(plan.groups[1]?.[0]?.ready).toEqual([
+      'http://127.0.0.1:5000/health',
+      ...SUBGRAPHS.map((s) => `http://127.0.0.1:${s.port}/health`),
+      'http://127.0.0.1:5999/health',
+    ]);
+    const banner = bannerLines(plan).join('\n');
+    expect(banner).toContain('one process for the gateway and the subgraphs');
+    expect(banner).toContain('loyalty  http://localhost:5999/graphql');
+    expect(() => launchPlan({ START_MODE: 'threads' })).toThrow("START_MODE: expected in-process or processes, got 'threads'");
   });
 
   it('is the only place a subgraph port is written, besides docs and generated files', () => {

@@ -13,15 +13,17 @@ export const TEST_AGENT: Caller = makeCaller({ subject: 'test-agent', roles: ['a
 
 /**
  * Headers that make one direct subgraph request look as the gateway sends it: the
- * correlation id and the caller, signed for that subgraph and that operation
- * (the body's query, variables and operationName). Good for one request only.
+ * correlation id and the caller, signed for that subgraph and that body: the
+ * string given, or `JSON.stringify(request)`, which is then the body to send.
+ * Good for one request only.
  */
 export function signedHeaders(
   correlationId: string,
   subgraph: string,
-  operation: SignedOperation,
+  request: SignedOperation | string,
   caller: Caller = TEST_AGENT,
   trust: TrustOptions = TEST_TRUST,
 ): Record<string, string> {
-  return { 'x-correlation-id': correlationId, [CALLER_HEADER]: signCaller(caller, { trust, correlationId, bind: { audience: subgraph, operation } }) };
+  const body = typeof request === 'string' ? request : JSON.stringify(request);
+  return { 'x-correlation-id': correlationId, [CALLER_HEADER]: signCaller(caller, { trust, correlationId, bind: { audience: subgraph, body } }) };
 }

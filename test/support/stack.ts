@@ -12,12 +12,14 @@ import { createSalesforceSandbox } from '../../sandbox/salesforce/index.js';
 import { createNetSuiteSandbox } from '../../sandbox/netsuite/index.js';
 import { createZendeskSandbox } from '../../sandbox/zendesk/index.js';
 import type { Faults } from '../../sandbox/kit/server.js';
-import type { RunningService } from '../../lib/server.js';
 import { SUBGRAPHS } from '../../lib/manifest.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { bootForTest, runningModules } from './wiring.js';
-import { startGateway } from '../../gateway/src/gateway.js';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/src/gateway.js';
+import { startInProcess } from '../../scripts/graph.js';
+import type { BootedSubgraph } from '../../lib/boot.js';
+import type { InvalidationListener } from '../../lib/cache/index.js';
 import { createAuthenticator } from '../../gateway/src/auth.js';
 import type { QueryLimits } from '../../gateway/src/limits.js';
 import type { RateLimitOptions } from '../../gateway/src/limits-rate.js';
@@ -146,6 +148,13 @@ export async function startStack(
      */
     responseCache?: Omit<ResponseCacheOptions, 'redisUrl' | 'namespace'> | true;
     /**
+     * Runs the subgraphs as `npm start` does by default (scripts/graph.ts, through the same
+     * wiring): the gateway calls them in process, and every invalidation they make reaches its
+     * response cache in process. They still serve HTTP (subgraphUrls). They cannot be restarted.
+     * @default false: the gateway calls them over HTTP, as deployed
+     */
+    inProcess?: boolean;
+    /**
      * The subgraphs' data directory (write journals, feed state), kept when the stack closes, so that a
      * second stack given the same one starts where the first stopped, as a second `npm start` does.
      * @default a fresh temporary directory, removed on close
@@ -196,14 +205,23 @@ export async function startStack(
     };
     const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'rsg-stack-')));
     // Each subgraph keeps its port across a restart, so the gateway's URLs stay right.
-    const running = new Map<string, RunningService>();
+    const running = new Map<string, BootedSubgraph>();
     const modules = new Map<string, { invalidate?(tags: readonly string[]): Promise<boolean> }>();
     const ports = new Map<string, number>();
-    const startSubgraph = async (name: string): Promise<RunningService> => {
+    const startSubgraph = async (name: string, onInvalidate?: InvalidationListener): Promise<BootedSubgraph> => {
       if (running.has(name)) throw new Error(`subgraph ${name} is already running`);
       // The port is known before the subgraph starts, so it can give a system a URL to call back (webhooks).
       const port = ports.get(name) ?? (await freePort());
-      const booted = await bootForTest(name, { env, port, dataDir, namespace: cacheNamespace, redisUrl: opts.redisUrl, cache: await newCache(), policy });
+      const booted = await bootForTest(name, {
+        env,
+        port,
+        dataDir,
+        namespace: cacheNamespace,
+        redisUrl: opts.redisUrl,
+        cache: await newCache(),
+        policy,
+        ...(onInvalidate ? { onInvalidate } : {}),
+      });
       modules.set(name, booted.module);
       ports.set(name, port);
       running.set(name, booted);
@@ -215,15 +233,12 @@ export async function startStack(
       runningModules.delete(name);
       await service?.close();
     };
-    const subgraphs: RunningService[] = [];
-    for (const { name } of SUBGRAPHS) subgraphs.push(await startSubgraph(name));
     services.push({
       close: async () => {
         for (const name of [...running.keys()]) await stopSubgraph(name);
         if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
       },
     });
-    const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) as Stack['subgraphUrls'];
     // The caller header is signed for one subgraph, by name: the stack's own, or what another replica's /health says it is.
     const subgraphNameOf = async (url: string): Promise<string> => {
       const known = Object.entries(subgraphUrls).find(([, u]) => u === url)?.[0];
@@ -240,27 +255,37 @@ export async function startStack(
       storefront: { customerId: storefrontCustomer, token: await issuer.token({ sub: storefrontCustomer, roles: ['storefront'] }) },
     };
     const production = opts.production ?? false;
-    const gateway = await startGateway({
-      supergraph: { phase: 'file', path: join(root, 'supergraph.graphql') },
-      subgraphUrls,
-      port: 0,
-      host: '127.0.0.1',
-      production,
-      auth: createAuthenticator({
-        jwks: { phase: 'keys', jwks: issuer.jwks },
-        issuer: issuer.issuer,
-        audience: issuer.audience,
+    const launchGateway = (wiring: Pick<GatewayOptions, 'subgraphUrls' | 'localSubgraphs'>): Promise<RunningGateway> =>
+      startGateway({
+        supergraph: { phase: 'file', path: join(root, 'supergraph.graphql') },
+        ...wiring,
+        port: 0,
+        host: '127.0.0.1',
         production,
-        allowAnonymous: opts.allowAnonymous ?? false,
-      }),
-      trust: TEST_TRUST,
-      ...(opts.limits ? { limits: opts.limits } : {}),
-      ...(opts.introspection !== undefined ? { introspection: opts.introspection } : {}),
-      ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}),
-      responseCache: opts.responseCache
-        ? { ...(opts.responseCache === true ? {} : opts.responseCache), namespace: cacheNamespace, redisUrl: opts.cache?.redisUrl }
-        : false,
-    });
+        auth: createAuthenticator({
+          jwks: { phase: 'keys', jwks: issuer.jwks },
+          issuer: issuer.issuer,
+          audience: issuer.audience,
+          production,
+          allowAnonymous: opts.allowAnonymous ?? false,
+        }),
+        trust: TEST_TRUST,
+        ...(opts.limits ? { limits: opts.limits } : {}),
+        ...(opts.introspection !== undefined ? { introspection: opts.introspection } : {}),
+        ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}),
+        responseCache: opts.responseCache
+          ? { ...(opts.responseCache === true ? {} : opts.responseCache), namespace: cacheNamespace, redisUrl: opts.cache?.redisUrl }
+          : false,
+      });
+    const names = SUBGRAPHS.map((s) => s.name);
+    let gateway: RunningGateway;
+    if (opts.inProcess) {
+      gateway = (await startInProcess({ names, boot: startSubgraph, startGateway: launchGateway })).gateway;
+    } else {
+      for (const name of names) await startSubgraph(name);
+      gateway = await launchGateway({ subgraphUrls: Object.fromEntries([...running.values()].map((s) => [s.name, s.url])) });
+    }
+    const subgraphUrls = Object.fromEntries([...running.values()].map((s) => [s.name, s.url])) as Stack['subgraphUrls'];
     services.unshift(gateway);
 
     const admin = async (system: SystemName, path: string, init?: RequestInit): Promise<unknown> => {
@@ -284,6 +309,8 @@ export async function startStack(
       wsUrl: gateway.url.replace(/^http/, 'ws'),
       stopSubgraph,
       async startSubgraph(name) {
+        // The gateway holds the entries of the subgraphs it was started with.
+        if (opts.inProcess) throw new Error('the subgraphs of an in-process stack cannot be restarted');
         await startSubgraph(name);
       },
       subgraphUrls,

@@ -4,16 +4,12 @@
  * Redis namespace, short intervals). The subgraphs come from config/subgraphs.json.
  */
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { bootSubgraph, type AnySubgraphModule, type BootedSubgraph, type SubgraphDefinition } from '../../lib/boot.js';
-import type { CacheHandle } from '../../lib/cache/index.js';
+import { bootSubgraph, loadSubgraphDefinition, type AnySubgraphModule, type BootedSubgraph } from '../../lib/boot.js';
+import type { CacheHandle, InvalidationListener } from '../../lib/cache/index.js';
 import type { CallPolicy } from '../../lib/http.js';
-import { subgraphEntry } from '../../lib/manifest.js';
 import type { CustomerSubgraph } from '../../subgraphs/customer/src/index.js';
 import type { FinanceSubgraph } from '../../subgraphs/finance/src/index.js';
 import { TEST_TRUST } from './auth.js';
-
-const root = join(import.meta.dirname, '..', '..');
 
 export interface TestBoot {
   /** Points every connector at the sandbox (base URLs, the org mapping). */
@@ -32,6 +28,8 @@ export interface TestBoot {
   policy: Partial<CallPolicy>;
   /** Whether this replica runs the order feed (a second replica may leave polling to the first). @default true */
   feedsEnabled?: boolean;
+  /** Told of the subgraph's invalidations (BootOverrides.onInvalidate), as scripts/graph.ts does. @default none */
+  onInvalidate?: InvalidationListener;
 }
 
 /** Timings that keep tests quick; tests can also poll (`feed.pollOnce()`) or replay (`writes.runDue()`) at once. */
@@ -61,14 +59,6 @@ const PER_SUBGRAPH: Record<string, Record<string, string>> = {
   finance: { WRITES_MAX_BACKOFF_MS: '400', WRITES_MAX_ATTEMPTS: '4' },
 };
 
-/** The subgraph definition a manifest entry's index.ts exports. */
-export async function subgraphDefinition(name: string): Promise<SubgraphDefinition> {
-  const entry = subgraphEntry(name);
-  const loaded = (await import(pathToFileURL(join(root, entry.entry)).href)) as { subgraph?: SubgraphDefinition };
-  if (!loaded.subgraph) throw new Error(`${entry.entry} exports no \`subgraph\` definition`);
-  return loaded.subgraph;
-}
-
 /** The modules the stacks of this process run now, by subgraph (tests reach feeds, buses and queues through them). */
 export const runningModules = new Map<string, AnySubgraphModule>();
 export const customerWiring = { get current() { return runningModules.get('customer') as CustomerSubgraph | undefined; } };
@@ -87,11 +77,12 @@ export async function bootForTest(name: string, t: TestBoot): Promise<BootedSubg
     SERVICE_WEBHOOK_NAME: `rsg-service-${t.namespace}`,
     ...(t.redisUrl ? { REDIS_URL: t.redisUrl } : {}),
   };
-  const booted = await bootSubgraph(await subgraphDefinition(name), env, {
+  const booted = await bootSubgraph(await loadSubgraphDefinition(name), env, {
     listen: { host: '127.0.0.1', port: t.port },
     trust: TEST_TRUST,
     policy: t.policy,
     cache: t.cache ?? null,
+    ...(t.onInvalidate ? { onInvalidate: t.onInvalidate } : {}),
   });
   runningModules.set(name, booted.module);
   return booted;
