@@ -5,6 +5,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type express from 'express';
+import { z } from 'zod';
+import { parseSettings } from './config.js';
 import { ErrorCode } from './errors.js';
 import { childLogger } from './log.js';
 
@@ -12,6 +14,8 @@ import { childLogger } from './log.js';
 export interface RunningService {
   name: string;
   url: string;
+  /** Turns readiness to 503 (lib/health.ts) while the service still serves, so load balancers stop sending before close(). @default nothing */
+  drain?(): void;
   close(): Promise<void>;
 }
 
@@ -83,14 +87,49 @@ export function createAppServer(app: express.Express): Server {
   return server;
 }
 
-/** Exits cleanly on SIGINT/SIGTERM after closing the given services. */
-export function closeOnSignals(services: RunningService[], log = childLogger('process')): void {
+/** @see loadShutdownConfig */
+export const DEFAULT_SHUTDOWN_DEADLINE_MS = 20_000;
+
+/**
+ * How long a stopping process gives its services to finish (in-flight requests,
+ * journal writes, feeds stopping) before it exits anyway: `SHUTDOWN_DEADLINE_MS`.
+ * A Kubernetes `terminationGracePeriodSeconds` must cover it plus the preStop wait.
+ */
+export function loadShutdownConfig(env: Record<string, string | undefined> = process.env): { deadlineMs: number } {
+  const c = parseSettings('shutdown', z.object({ SHUTDOWN_DEADLINE_MS: z.coerce.number().int().positive().default(DEFAULT_SHUTDOWN_DEADLINE_MS) }), env);
+  return { deadlineMs: c.SHUTDOWN_DEADLINE_MS };
+}
+
+/**
+ * Stops services in the order load balancers need: every one turns not ready
+ * first (drain), then each closes. Resolves `closed` when all did, `deadline`
+ * when `deadlineMs` ran out first (what is still open is then abandoned).
+ */
+export async function shutDown(services: readonly RunningService[], opts: { deadlineMs: number }): Promise<'closed' | 'deadline'> {
+  for (const s of services) s.drain?.();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => {
+    timer = setTimeout(() => resolve('deadline'), opts.deadlineMs);
+    timer.unref?.();
+  });
+  try {
+    return await Promise.race([Promise.allSettled(services.map((s) => s.close())).then(() => 'closed' as const), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Exits on SIGINT/SIGTERM after draining and closing the given services, or at SHUTDOWN_DEADLINE_MS with code 1. */
+export function closeOnSignals(services: RunningService[], log = childLogger('process'), opts: { deadlineMs: number } = loadShutdownConfig()): void {
   let closing = false;
   const stop = (signal: string): void => {
     if (closing) return;
     closing = true;
-    log.info({ signal }, 'shutting down');
-    Promise.allSettled(services.map((s) => s.close())).then(() => process.exit(0));
+    log.info({ signal, deadlineMs: opts.deadlineMs }, 'shutting down');
+    void shutDown(services, opts).then((outcome) => {
+      if (outcome === 'deadline') log.error({ deadlineMs: opts.deadlineMs }, 'did not close within the shutdown deadline; exiting anyway');
+      process.exit(outcome === 'closed' ? 0 : 1);
+    });
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

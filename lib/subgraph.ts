@@ -26,6 +26,7 @@ import { serveSubgraphSubscriptions } from './subscriptions.js';
 import { ArgumentRulesPlugin, type ArgumentRules } from './arguments.js';
 import { loadCommonConfig, loadMetricsConfig } from './config.js';
 import { serveMetrics } from './metrics.js';
+import { Health, redisCheck, type HealthCheck } from './health.js';
 import { createAppServer, jsonErrorHandler, listenGraphQL, SUBGRAPH_BODY_LIMIT, type RunningService } from './server.js';
 
 export type { RunningService } from './server.js';
@@ -130,6 +131,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
      * another replica is refused too; in memory without it
      */
     nonces?: NonceStore;
+    /** What readiness asks besides this file's own parts (lib/health.ts): systems, feeds, the write queue, Redis. @default none */
+    health?: readonly HealthCheck[] | (() => readonly HealthCheck[]);
   } = {},
 ): Promise<RunningService> {
   const log = childLogger(`subgraph:${mod.name}`);
@@ -157,6 +160,9 @@ export async function serveSubgraph<TContext extends BaseContext>(
     }
   }
   const nonceStore = nonces;
+  const health = new Health(`subgraph:${mod.name}`, opts.health);
+  // Without it, replayed caller headers are refused per replica only (redisNonceStore falls back to memory).
+  if (nonceRedis) health.add(redisCheck(nonceRedis, { required: false, name: 'redis:nonces' }));
   const audience = mod.name;
   const schema = buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(mod.schemaFile ?? schemaFileOf(mod.name)), resolvers: mod.resolvers }]);
   instrumentAudit(schema);
@@ -203,9 +209,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
   });
   await apollo.start();
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', subgraph: mod.name });
-  });
+  health.serve(app, { subgraph: mod.name });
   mod.routes?.(app);
   app.use(
     '/graphql',
@@ -308,7 +312,9 @@ export async function serveSubgraph<TContext extends BaseContext>(
   return {
     name: mod.name,
     url,
+    drain: () => health.drain(),
     async close() {
+      health.drain();
       await subscriptions?.dispose();
       await apollo.stop();
       await mod.close?.();

@@ -21,6 +21,7 @@ import { projectRoot } from '../../lib/paths.js';
 import { createAuthenticator, loadAuthOptions } from './auth.js';
 import { closeOnSignals, type RunningService } from '../../lib/server.js';
 import { logger } from '../../lib/log.js';
+import { redisCheck } from '../../lib/health.js';
 import { SUBGRAPHS, settingsPrefix, subgraphUrl, type SubgraphEntry } from '../../lib/manifest.js';
 import { startGateway, type SupergraphSource } from './gateway.js';
 
@@ -122,6 +123,8 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env):
     // events happen in their processes); without it, a cached answer could outlive a change.
     responseCache: common.redisUrl ? { redisUrl: common.redisUrl, namespace: common.namespace } : false,
     metricsPath: metrics.path,
+    // Without Redis the rate limit counts per replica: degraded, not unavailable.
+    ...(redis ? { health: [redisCheck(redis, { required: false })] } : {}),
   });
   return {
     ...gateway,
