@@ -120,7 +120,15 @@ export async function shutDown(services: readonly RunningService[], opts: { dead
 }
 
 /** Exits on SIGINT/SIGTERM after draining and closing the given services, or at SHUTDOWN_DEADLINE_MS with code 1. */
-export function closeOnSignals(services: RunningService[], log = childLogger('process'), opts: { deadlineMs: number } = loadShutdownConfig()): void {
+export function closeOnSignals(services: RunningService[], log = childLogger('process'), given?: { deadlineMs: number }): void {
+  let opts: { deadlineMs: number };
+  try {
+    opts = given ?? loadShutdownConfig();
+  } catch (e) {
+    // The services already run: a bad setting must still stop the process with its message, not an unhandled rejection.
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  }
   let closing = false;
   const stop = (signal: string): void => {
     if (closing) return;

@@ -141,6 +141,7 @@ describe('compose.yaml', () => {
     expect(sandbox).toMatch(/^SALESFORCE_LOGIN_URL=http:\/\/sandbox:4101$/m);
     expect(sandbox).toMatch(/^NETSUITE_BASE_URL=http:\/\/sandbox:4102\/services\/rest$/m);
     expect(sandbox).toMatch(/^ZENDESK_BASE_URL=http:\/\/sandbox:4103\/api\/v2$/m);
+    expect(sandbox).toContain(`SERVICE_WEBHOOK_URL=http://service:${PORTS.service}/webhooks/zendesk\n`);
   });
 });
 

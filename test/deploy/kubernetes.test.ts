@@ -244,6 +244,10 @@ describe('the Kubernetes manifests', () => {
     const identity = podSpec(documents(join(dir, 'gateway-identity.yaml'))[0] as Resource);
     expect(identity.initContainers?.[0]?.args).toEqual(['dev-identity']);
     expect(config.AUTH_JWKS_FILE).toBe('/app/.dev/jwks.json');
+    expect(config.SERVICE_WEBHOOK_URL).toBe(`http://service:${PORTS.service}/webhooks/zendesk`);
+    // The sandbox's Zendesk may deliver to the service subgraph, on its port.
+    const policy = resourcesOf(dir).find((r) => r.kind === 'NetworkPolicy' && r.metadata.name === 'service-from-sandbox');
+    expect((policy?.spec as { ingress: Array<{ ports: Array<{ port: number }> }> }).ingress[0]?.ports).toEqual([{ port: PORTS.service, protocol: 'TCP' }]);
   });
 });
 
