@@ -174,6 +174,9 @@ export async function serveSubgraph<TContext extends BaseContext>(
   const httpServer: Server = createAppServer(app);
   const apollo = new ApolloServer<TContext>({
     schema,
+    // closeOnSignals (lib/server.ts) owns SIGTERM: readiness turns 503 first. Apollo's own handler would stop
+    // the HTTP server at once and re-raise the signal, killing the process before feeds and queues close.
+    stopOnTerminationSignals: false,
     formatError: formatError(production),
     includeStacktraceInErrorResponses: false,
     // Inline (ftv1) traces are for Apollo Studio, which this product does not report to.

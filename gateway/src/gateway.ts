@@ -207,6 +207,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const httpServer: Server = createAppServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    // closeOnSignals (lib/server.ts) owns SIGTERM: readiness turns 503 first. Apollo's own handler would stop
+    // the HTTP server at once and re-raise the signal, killing the process before feeds and queues close.
+    stopOnTerminationSignals: false,
     formatError: formatError(production),
     includeStacktraceInErrorResponses: false,
     introspection: opts.introspection ?? !production,

@@ -203,12 +203,27 @@ describe('the entrypoint, on a built tree', () => {
     start('order', {
       NODE_ENV: 'production',
       ORDER_SUBGRAPH_PORT: String(ports.order),
+      // Long enough to see readiness draining while the process still serves.
+      SHUTDOWN_DRAIN_DELAY_MS: '3000',
       INTERNAL_AUTH_SECRET: 'image-test-secret-0123456789abcdefghijkl',
       NETSUITE_BASE_URL: `http://127.0.0.1:${ports.ns}/services/rest`,
     });
     await expect.poll(() => healthcheck('order'), { timeout: 60_000, interval: 500 }).toBe(0);
     const ready = (await (await fetch(`http://127.0.0.1:${ports.order}/health/ready`)).json()) as { status: string; subgraph: string };
     expect(ready, output).toMatchObject({ status: 'ok', subgraph: 'order' });
+
+    // SIGTERM, as Docker and Kubernetes stop a container: not ready at once, still alive, then a clean exit.
+    const order = children.at(-1);
+    const exited = new Promise<number | null>((resolve) => order?.once('exit', (code) => resolve(code)));
+    order?.kill('SIGTERM');
+    const probe = async (path: string): Promise<string> => {
+      const res = await fetch(`http://127.0.0.1:${ports.order}${path}`).catch(() => undefined);
+      return res ? `${res.status} ${((await res.json()) as { status: string }).status}` : 'refused';
+    };
+    await expect.poll(() => probe('/health/ready'), { timeout: 2_500, interval: 50 }).toBe('503 draining');
+    expect(await probe('/health/live')).toBe('200 ok');
+    expect(healthcheck('order')).not.toBe(0);
+    expect(await exited, output).toBe(0);
   }, 90_000);
 
   it('writes the demo identity the compose gateway verifies tokens with', () => {

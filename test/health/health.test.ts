@@ -9,7 +9,8 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Health, feedProgressTracker, redisCheck, writeQueueCheck, type ReadyReport } from '../../lib/health.js';
-import { createAppServer, listenGraphQL, shutDown, type RunningService } from '../../lib/server.js';
+import { createAppServer, listenGraphQL, loadShutdownConfig, shutDown, type RunningService } from '../../lib/server.js';
+import { ConfigError } from '../../lib/config.js';
 import type { FeedState } from '../../lib/feeds/state.js';
 
 const servers: Server[] = [];
@@ -64,6 +65,20 @@ describe('liveness and readiness', () => {
   it('gives up on a service that does not close by the deadline', async () => {
     const hanging: RunningService = { name: 'hanging', url: '', close: () => new Promise(() => undefined) };
     expect(await shutDown([hanging], { deadlineMs: 50 })).toBe('deadline');
+  });
+
+  it('keeps serving, not ready, for the drain delay before closing, and refuses a delay the deadline cannot hold', async () => {
+    const health = new Health('test');
+    const url = await serve(health);
+    let closed = false;
+    const stopped = shutDown([{ name: 'test', url, drain: () => health.drain(), close: async () => void (closed = true) }], { deadlineMs: 60_000, drainDelayMs: 300 });
+    expect((await get(url, '/health/ready')).body.status).toBe('draining');
+    expect(closed).toBe(false);
+    expect(await stopped).toBe('closed');
+    expect(closed).toBe(true);
+    expect(loadShutdownConfig({})).toEqual({ deadlineMs: 20_000, drainDelayMs: 0 });
+    expect(() => loadShutdownConfig({ SHUTDOWN_DEADLINE_MS: '5000', SHUTDOWN_DRAIN_DELAY_MS: '5000' })).toThrow(ConfigError);
+    expect(() => loadShutdownConfig({ SHUTDOWN_DEADLINE_MS: '5000', SHUTDOWN_DRAIN_DELAY_MS: '5000' })).toThrow(/SHUTDOWN_DRAIN_DELAY_MS="5000": expected less than SHUTDOWN_DEADLINE_MS/);
   });
 
   it('reports the event loop delay on liveness', async () => {
