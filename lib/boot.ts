@@ -37,6 +37,7 @@ import { inProcessBus, redisBus, type EventBus } from './events/bus.js';
 import { fileStateStore, redisStateStore, type FeedStateStore } from './feeds/state.js';
 import type { CallPolicy } from './http.js';
 import { childLogger } from './log.js';
+import { feedProgressTracker, loadHealthConfig, redisCheck, systemCallsTracker, writeQueueCheck, type HealthCheck } from './health.js';
 import { loadOrgMapping, type OrgMapping } from './mapping.js';
 import { codeRoot, projectRoot } from './paths.js';
 import { settingsPrefix, subgraphEntry } from './manifest.js';
@@ -160,12 +161,19 @@ export function loadFeedsDir(env: Env): string {
 }
 
 /** Opens the platform of one subgraph; `release` closes what it opened, in reverse. */
-async function openPlatform(name: string, env: Env, overrides: BootOverrides): Promise<{ platform: SubgraphPlatform; release: () => Promise<void> }> {
+async function openPlatform(
+  name: string,
+  env: Env,
+  overrides: BootOverrides,
+): Promise<{ platform: SubgraphPlatform; health: () => HealthCheck[]; release: () => Promise<void> }> {
   const log = childLogger(`subgraph:${name}`);
   const entry = subgraphEntry(name);
   const common = loadCommonConfig(env);
   const mapping = loadOrgMapping(common.orgMappingFile);
   const listen = overrides.listen ?? loadServiceConfig(settingsPrefix(entry), entry.port, env);
+  const healthConfig = loadHealthConfig(env);
+  const systems = systemCallsTracker();
+  const feeds = feedProgressTracker(healthConfig.feedMaxAgeMs);
   const opened: Array<() => Promise<unknown>> = [];
   const release = async (): Promise<void> => {
     for (const close of opened.reverse()) await close().catch((err: unknown) => log.warn({ err }, 'a resource did not close cleanly'));
@@ -190,7 +198,8 @@ async function openPlatform(name: string, env: Env, overrides: BootOverrides): P
     const writesConfig = loadWritesConfig(env);
     const store = await openWriteStore(writesConfig, { name, namespace: common.namespace, ...(redis ? { redis } : {}) });
     const feedsDir = loadFeedsDir(env);
-    const policy = overrides.policy ?? {};
+    // Every system client reports how its calls end, for readiness.
+    const policy: Partial<CallPolicy> = { ...overrides.policy, onOutcome: systems.record };
     const netsuiteConfig = once(() => loadNetSuiteConfig(env));
     // One limiter per process and account, whatever number of clients share it.
     const netsuiteSlots = once(() => {
@@ -207,7 +216,7 @@ async function openPlatform(name: string, env: Env, overrides: BootOverrides): P
       cache: cache?.cache,
       bus,
       writes: { store, options: coordinatorOptions(writesConfig) },
-      feedState: (feed) => (redis ? redisStateStore(redis, common.namespace, feed) : fileStateStore(feedsDir, feed)),
+      feedState: (feed) => feeds.track(feed, redis ? redisStateStore(redis, common.namespace, feed) : fileStateStore(feedsDir, feed)),
       salesforce: () => createSalesforceClient(loadSalesforceConfig(env), { policy }),
       netsuite: (opts = {}) => createNetSuiteClient(netsuiteConfig(), { limiter: netsuiteSlots(), policy: { ...policy, ...opts } }),
       zendesk: () => {
@@ -215,7 +224,14 @@ async function openPlatform(name: string, env: Env, overrides: BootOverrides): P
         return createZendeskClient(config, { limiter: zendeskLimiter(common, config, redis), policy });
       },
     };
-    return { platform, release };
+    // Functions of the moment: systems and feeds appear as the subgraph first uses them.
+    const health = (): HealthCheck[] => [
+      ...(redis ? [redisCheck(redis, { required: true })] : []),
+      writeQueueCheck(store, healthConfig.writesMaxPending),
+      ...systems.checks(),
+      ...feeds.checks(),
+    ];
+    return { platform, health, release };
   } catch (e) {
     await release();
     throw e;
@@ -249,7 +265,7 @@ export async function bootSubgraph<M extends AnySubgraphModule>(
   env: Env = process.env,
   overrides: BootOverrides = {},
 ): Promise<BootedSubgraph<M>> {
-  const { platform, release } = await openPlatform(definition.name, env, overrides);
+  const { platform, health, release } = await openPlatform(definition.name, env, overrides);
   let unlisten = (): void => undefined;
   try {
     if (overrides.onInvalidate) {
@@ -264,6 +280,7 @@ export async function bootSubgraph<M extends AnySubgraphModule>(
       production: platform.common.env === 'production',
       trust: overrides.trust ?? loadTrustOptions(env),
       metricsPath: loadMetricsConfig(env).path,
+      health,
     });
     return {
       ...served,

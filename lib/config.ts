@@ -277,12 +277,12 @@ export function loadServiceConfig(name: string, defaultPort: number, env: Env = 
 /**
  * Why a path cannot serve the metrics, or undefined when it can. The metrics
  * answer without credentials, so they must not share a prefix with the graph,
- * whose every request is authenticated; /health is the health check's.
+ * whose every request is authenticated; /health and below are the health checks'.
  */
 export function metricsPathProblem(path: string): string | undefined {
   if (!/^(\/(?!\.\.?(\/|$))[A-Za-z0-9._~-]+)+$/.test(path)) return 'expected a path such as /metrics, or off to serve none';
   if (path === '/graphql' || path.startsWith('/graphql/')) return 'must not be under /graphql, which only answers authenticated callers';
-  if (path === '/health') return '/health is the health check';
+  if (path === '/health' || path.startsWith('/health/')) return '/health, /health/live and /health/ready are the health checks';
   return undefined;
 }
 

@@ -86,7 +86,15 @@ export interface CallPolicy {
   breaker: BreakerOptions | false;
   /** Told of every change of the circuit's phase, e.g. to set a gauge. @default none */
   onBreakerChange?: (change: BreakerChange) => void;
+  /** Told how each call ended, after its retries, e.g. for readiness (lib/health.ts). @default none */
+  onOutcome?: (outcome: CallOutcome) => void;
 }
+
+/**
+ * How one call ended for the system's health: `ok` when the system answered, a
+ * refusal (a 4xx, `failure: 'error'`) included; otherwise the failure that ended it.
+ */
+export type CallOutcome = { system: SystemOfRecord; ok: true } | { system: SystemOfRecord; ok: false; failure: 'unavailable' | 'timeout' | 'rate_limited'; message: string };
 
 export const DEFAULT_DEADLINE_MS = 10_000;
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 5_000;
@@ -244,7 +252,7 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
     const deadlineError = (cause?: unknown): UpstreamError =>
       new UpstreamError(system, 'timeout', `${system} did not answer within the call's deadline of ${options.deadlineMs} ms`, cause ? { cause } : {});
     try {
-      return await composed.execute(async ({ signal, attempt }: { signal: AbortSignal; attempt?: number }) => {
+      const result = await composed.execute(async ({ signal, attempt }: { signal: AbortSignal; attempt?: number }) => {
         const n = attempt ?? 0;
         // cockatiel's retry does not watch the signal between attempts; the deadline's caller has gone.
         if (signal.aborted) throw deadlineError();
@@ -270,13 +278,17 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
           release?.();
         }
       });
+      options.onOutcome?.({ system, ok: true });
+      return result;
     } catch (e) {
-      if (e instanceof TaskCancelledError) throw deadlineError(e);
-      if (e instanceof BrokenCircuitError) {
+      let err = e;
+      if (e instanceof TaskCancelledError) err = deadlineError(e);
+      else if (e instanceof BrokenCircuitError) {
         const halfOpen = options.breaker ? `; one call is let through to test it ${options.breaker.halfOpenAfterMs} ms after it opened` : '';
-        throw new UpstreamError(system, 'unavailable', `${system} is failing repeatedly, so calls to it fail at once for now${halfOpen}`, { cause: e });
+        err = new UpstreamError(system, 'unavailable', `${system} is failing repeatedly, so calls to it fail at once for now${halfOpen}`, { cause: e });
       }
-      throw e;
+      if (err instanceof UpstreamError) options.onOutcome?.(err.failure === 'error' ? { system, ok: true } : { system, ok: false, failure: err.failure, message: err.message });
+      throw err;
     }
   }
 

@@ -5,6 +5,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type express from 'express';
+import { z } from 'zod';
+import { parseSettings } from './config.js';
 import { ErrorCode } from './errors.js';
 import { childLogger } from './log.js';
 
@@ -12,6 +14,8 @@ import { childLogger } from './log.js';
 export interface RunningService {
   name: string;
   url: string;
+  /** Turns readiness to 503 (lib/health.ts) while the service still serves, so load balancers stop sending before close(). @default nothing */
+  drain?(): void;
   close(): Promise<void>;
 }
 
@@ -83,17 +87,91 @@ export function createAppServer(app: express.Express): Server {
   return server;
 }
 
-/** Exits cleanly on SIGINT/SIGTERM after closing the given services. */
-export function closeOnSignals(services: RunningService[], log = childLogger('process')): void {
+/** @see loadShutdownConfig */
+export const DEFAULT_SHUTDOWN_DEADLINE_MS = 20_000;
+
+/** How a stopping process stops. */
+export interface ShutdownOptions {
+  /** From the signal until the process exits anyway, whatever is still open (in-flight requests, journal writes, feeds). */
+  deadlineMs: number;
+  /**
+   * How long it keeps serving, not ready, before it starts closing: the time a load balancer
+   * that polls readiness takes to stop sending. 0 where a Kubernetes preStop hook waits instead.
+   * @default 0
+   */
+  drainDelayMs?: number;
+}
+
+/**
+ * `SHUTDOWN_DEADLINE_MS` and `SHUTDOWN_DRAIN_DELAY_MS` (which must be shorter). A Kubernetes
+ * `terminationGracePeriodSeconds` must cover the deadline plus the preStop wait.
+ */
+export function loadShutdownConfig(env: Record<string, string | undefined> = process.env): Required<ShutdownOptions> {
+  const c = parseSettings(
+    'shutdown',
+    z
+      .object({
+        SHUTDOWN_DEADLINE_MS: z.coerce.number().int().positive().default(DEFAULT_SHUTDOWN_DEADLINE_MS),
+        SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(0),
+      })
+      .refine((v) => v.SHUTDOWN_DRAIN_DELAY_MS < v.SHUTDOWN_DEADLINE_MS, {
+        path: ['SHUTDOWN_DRAIN_DELAY_MS'],
+        message: 'expected less than SHUTDOWN_DEADLINE_MS, which it counts against',
+      }),
+    env,
+  );
+  return { deadlineMs: c.SHUTDOWN_DEADLINE_MS, drainDelayMs: c.SHUTDOWN_DRAIN_DELAY_MS };
+}
+
+/**
+ * Stops services in the order load balancers need: every one turns not ready
+ * first (drain) and keeps serving for `drainDelayMs`, then each closes. Resolves
+ * `closed` when all did, `deadline` when `deadlineMs` (counted from the call)
+ * ran out first; what is still open is then abandoned.
+ */
+export async function shutDown(services: readonly RunningService[], opts: ShutdownOptions): Promise<'closed' | 'deadline'> {
+  for (const s of services) s.drain?.();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => {
+    timer = setTimeout(() => resolve('deadline'), opts.deadlineMs);
+    timer.unref?.();
+  });
+  const close = async (): Promise<'closed'> => {
+    if (opts.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, opts.drainDelayMs));
+    await Promise.allSettled(services.map((s) => s.close()));
+    return 'closed';
+  };
+  try {
+    return await Promise.race([close(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Exits on SIGINT/SIGTERM after draining and closing the given services (exit code 0), or at the deadline (code 1). */
+export function closeOnSignals(services: RunningService[], log = childLogger('process'), given?: ShutdownOptions): void {
+  let opts: ShutdownOptions;
+  try {
+    opts = given ?? loadShutdownConfig();
+  } catch (e) {
+    // The services already run: a bad setting must still stop the process with its message, not an unhandled rejection.
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  }
   let closing = false;
   const stop = (signal: string): void => {
     if (closing) return;
     closing = true;
-    log.info({ signal }, 'shutting down');
-    Promise.allSettled(services.map((s) => s.close())).then(() => process.exit(0));
+    log.info({ signal, ...opts }, 'shutting down');
+    void shutDown(services, opts).then((outcome) => {
+      if (outcome === 'deadline') log.error({ deadlineMs: opts.deadlineMs }, 'did not close within the shutdown deadline; exiting anyway');
+      process.exit(outcome === 'closed' ? 0 : 1);
+    });
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // `on`, not `once`: a second signal during the drain (a re-raised one, an impatient Ctrl-C) must not fall
+  // back to Node's default, which kills the process at once; the deadline bounds the wait instead.
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 /** Starts listening; resolves with the server's /graphql URL once it does (the real port when 0 was asked). */

@@ -26,6 +26,7 @@ import { ArgumentRulesPlugin, type ArgumentRules } from './arguments.js';
 import { loadCommonConfig, loadMetricsConfig } from './config.js';
 import { serveMetrics } from './metrics.js';
 import { SubgraphRequestsPlugin } from './subgraph-requests.js';
+import { Health, redisCheck, type HealthCheck } from './health.js';
 import { createAppServer, jsonErrorHandler, listenGraphQL, SUBGRAPH_BODY_LIMIT, type RunningService } from './server.js';
 
 export type { RunningService } from './server.js';
@@ -159,6 +160,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
      * another replica is refused too; in memory without it
      */
     nonces?: NonceStore;
+    /** What readiness asks besides this file's own parts (lib/health.ts): systems, feeds, the write queue, Redis. @default none */
+    health?: readonly HealthCheck[] | (() => readonly HealthCheck[]);
   } = {},
 ): Promise<ServedSubgraph> {
   const log = childLogger(`subgraph:${mod.name}`);
@@ -186,6 +189,9 @@ export async function serveSubgraph<TContext extends BaseContext>(
     }
   }
   const nonceStore = nonces;
+  const health = new Health(`subgraph:${mod.name}`, opts.health);
+  // Without it, replayed caller headers are refused per replica only (redisNonceStore falls back to memory).
+  if (nonceRedis) health.add(redisCheck(nonceRedis, { required: false, name: 'redis:nonces' }));
   const audience = mod.name;
   const schema = buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(mod.schemaFile ?? schemaFileOf(mod.name)), resolvers: mod.resolvers }]);
   instrumentAudit(schema);
@@ -197,6 +203,9 @@ export async function serveSubgraph<TContext extends BaseContext>(
   const httpServer: Server = createAppServer(app);
   const apollo = new ApolloServer<TContext>({
     schema,
+    // closeOnSignals (lib/server.ts) owns SIGTERM: readiness turns 503 first. Apollo's own handler would stop
+    // the HTTP server at once and re-raise the signal, killing the process before feeds and queues close.
+    stopOnTerminationSignals: false,
     formatError: formatError(production),
     includeStacktraceInErrorResponses: false,
     // Inline (ftv1) traces are for Apollo Studio, which this product does not report to.
@@ -233,9 +242,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
   });
   await apollo.start();
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', subgraph: mod.name });
-  });
+  health.serve(app, { subgraph: mod.name });
   mod.routes?.(app);
   /**
    * One request to /graphql, whatever carried it: the HTTP route and the
@@ -389,7 +396,9 @@ export async function serveSubgraph<TContext extends BaseContext>(
     name: mod.name,
     url,
     local,
+    drain: () => health.drain(),
     async close() {
+      health.drain();
       await subscriptions?.dispose();
       await apollo.stop();
       await mod.close?.();

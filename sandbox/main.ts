@@ -36,7 +36,9 @@ export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promis
   const options = datasetOptionsFromEnv(env);
   const dataset = generateDataset(options);
   const host = env.SANDBOX_HOST ?? '127.0.0.1';
-  const salesforce = await createSalesforceSandbox({ dataset });
+  // Behind a container network, the instance_url it advertises must be the name other containers reach it by.
+  const salesforcePublicUrl = env.SANDBOX_SALESFORCE_PUBLIC_URL;
+  const salesforce = await createSalesforceSandbox({ dataset, ...(salesforcePublicUrl ? { publicUrl: salesforcePublicUrl } : {}) });
   const netsuite = await createNetSuiteSandbox({ dataset });
   const zendesk = await createZendeskSandbox({ dataset, rateLimitPerMinute: planLimit(env, 'SANDBOX_ZENDESK_RATE_PER_MINUTE', 700) });
   const urls = {

@@ -25,6 +25,7 @@ import { createAppServer, listenGraphQL, type RunningService } from '../../lib/s
 import { childLogger } from '../../lib/log.js';
 import { loadMetricsConfig } from '../../lib/config.js';
 import { serveMetrics } from '../../lib/metrics.js';
+import { Health, remoteReadinessCheck, type HealthCheck } from '../../lib/health.js';
 import { ErrorCode } from '../../lib/errors.js';
 import { CALLER_HEADER, GATEWAY_CALLER, signCaller, type TrustOptions } from '../../lib/auth/index.js';
 import { SubgraphDataSource, localFetcher, subgraphFetcher } from './datasource.js';
@@ -97,6 +98,8 @@ export interface GatewayOptions {
    * @default from METRICS_PATH ('/metrics' when unset, `off` for none)
    */
   metricsPath?: string | false;
+  /** What readiness asks besides the supergraph and the subgraphs' own readiness (lib/health.ts), e.g. the rate limit's Redis. @default none */
+  health?: readonly HealthCheck[];
 }
 
 export interface RunningGateway extends RunningService {
@@ -167,11 +170,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // so that neither CORS nor authentication applies: Prometheus sends no token.
   serveMetrics(app, opts.metricsPath ?? loadMetricsConfig(process.env).path);
   const fetch = subgraphFetcher();
+  // Where each subgraph of the loaded supergraph is reached, for readiness to ask it.
+  const routed = new Map<string, string>();
   const responseCache = opts.responseCache ? await createResponseCache(opts.responseCache) : undefined;
   const buildService = ({ name, url }: ServiceEndpointDefinition): SubgraphDataSource => {
+    const target = opts.subgraphUrls?.[name] ?? url;
+    if (target) routed.set(name, target);
     const local = opts.localSubgraphs?.[name];
     const fetcher = local ? localFetcher(local) : fetch.fetcher;
-    return new SubgraphDataSource({ url: opts.subgraphUrls?.[name] ?? url, trust: opts.trust, name, fetcher, subgraphCache: responseCache?.subgraphs });
+    return new SubgraphDataSource({ url: target, trust: opts.trust, name, fetcher, subgraphCache: responseCache?.subgraphs });
   };
 
   let gateway: ApolloGateway;
@@ -192,13 +199,29 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   }
 
   // The supergraph as loaded (from a file or composed from the subgraphs), for the subscription executor.
+  let schemaLoaded = false;
   const loadedSupergraph = new Promise<string>((resolve) => {
-    gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => resolve(coreSupergraphSdl));
+    gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+      schemaLoaded = true;
+      resolve(coreSupergraphSdl);
+    });
   });
+  const health = new Health('gateway', () => [
+    {
+      name: 'supergraph',
+      check: () =>
+        schemaLoaded ? { name: 'supergraph', status: 'ok', reasons: [] } : { name: 'supergraph', status: 'unavailable', reasons: ['the supergraph is not loaded yet'] },
+    },
+    ...(opts.health ?? []),
+    ...[...routed].map(([name, url]) => remoteReadinessCheck(`subgraph:${name}`, url)),
+  ]);
 
   const httpServer: Server = createAppServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    // closeOnSignals (lib/server.ts) owns SIGTERM: readiness turns 503 first. Apollo's own handler would stop
+    // the HTTP server at once and re-raise the signal, killing the process before feeds and queues close.
+    stopOnTerminationSignals: false,
     formatError: formatError(production),
     includeStacktraceInErrorResponses: false,
     introspection: opts.introspection ?? !production,
@@ -224,9 +247,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   await apollo.start();
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  health.serve(app);
   const rateLimit = opts.rateLimit === false ? undefined : { perMinute: opts.rateLimit?.perMinute ?? 600, limiter: createCallerRateLimiter(opts.rateLimit) };
   const origins = opts.corsOrigins ?? [];
   const bodyLimit = opts.bodyLimit ?? '100kb';
@@ -320,7 +341,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     name: 'gateway',
     url,
     responseCache,
+    drain: () => health.drain(),
     async close() {
+      health.drain();
       // Subscribers first (close code 1001), then drain HTTP.
       await subscriptions?.close();
       await apollo.stop();

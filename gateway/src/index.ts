@@ -24,6 +24,7 @@ import { createAuthenticator, loadAuthOptions } from './auth.js';
 import { closeOnSignals } from '../../lib/server.js';
 import type { LocalSubgraph } from '../../lib/local-subgraph.js';
 import { logger } from '../../lib/log.js';
+import { redisCheck } from '../../lib/health.js';
 import { SUBGRAPHS, settingsPrefix, subgraphUrl, type SubgraphEntry } from '../../lib/manifest.js';
 import { startGateway, type RunningGateway, type SupergraphSource } from './gateway.js';
 
@@ -145,6 +146,8 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env, 
       common.redisUrl || hosting.responseCache === 'always' ? { redisUrl: common.redisUrl, namespace: common.namespace } : false,
     ...(hosting.localSubgraphs ? { localSubgraphs: hosting.localSubgraphs } : {}),
     metricsPath: metrics.path,
+    // Without Redis the rate limit counts per replica: degraded, not unavailable.
+    ...(redis ? { health: [redisCheck(redis, { required: false })] } : {}),
   });
   return {
     ...gateway,

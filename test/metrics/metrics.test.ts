@@ -144,7 +144,7 @@ describe('METRICS_PATH', () => {
   });
 
   it('refuses a path under /graphql, the health check, an empty value and a relative path, naming the variable', () => {
-    for (const bad of ['/graphql', '/graphql/metrics', '/health', '', 'metrics', '/metrics/', '/a b', '/../metrics']) {
+    for (const bad of ['/graphql', '/graphql/metrics', '/health', '/health/ready', '/health/live', '', 'metrics', '/metrics/', '/a b', '/../metrics']) {
       expect(() => loadMetricsConfig({ METRICS_PATH: bad })).toThrow(ConfigError);
       expect(() => loadMetricsConfig({ METRICS_PATH: bad })).toThrow(/METRICS_PATH=/);
     }

@@ -1,0 +1,352 @@
+/**
+ * Liveness and readiness, one implementation for the gateway and every subgraph
+ * (docs/operations.md, "Health"):
+ *
+ * - `GET /health/live`: 200 whenever the process answers at all, with the event
+ *   loop's delay since the previous liveness request. A blocked loop answers
+ *   nothing, and the probe's own timeout is the verdict.
+ * - `GET /health/ready`: 503 when the process cannot execute operations (its
+ *   schema or supergraph is not loaded, it is draining after SIGTERM, or Redis,
+ *   which it cannot work without, is unreachable); otherwise 200, with
+ *   `"status": "degraded"` and per-part reasons when a system of record fails,
+ *   a change feed lags or the write queue grows. Those still serve (stale data,
+ *   queued writes), so they never take a replica out of its load balancer.
+ * - `GET /health`: the readiness answer, for the checks written before the split.
+ *
+ * The parts are small checks over status the machinery already keeps: the call
+ * outcomes of each system client (lib/http.ts `onOutcome`), the feeds' state
+ * store, the write store's counts, the Redis clients' connection state.
+ */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type express from 'express';
+import { z } from 'zod';
+import { parseSettings } from './config.js';
+import type { CallOutcome } from './http.js';
+import type { FeedState, FeedStateStore } from './feeds/state.js';
+import type { WriteStore } from './writes/index.js';
+
+type Env = Record<string, string | undefined>;
+
+/** One part's verdict. `unavailable` makes the whole process not ready; `degraded` only says so. */
+export type PartStatus = 'ok' | 'degraded' | 'unavailable';
+
+export interface PartReport {
+  /** What it is, e.g. `system:SALESFORCE`, `feed:order-status`, `writes`, `redis`, `supergraph`, `subgraph:customer`. */
+  name: string;
+  status: PartStatus;
+  /** Why it is not ok, in words an operator acts on; empty when ok. */
+  reasons: string[];
+  /** The figures behind the verdict: ages in ms, depths. */
+  details?: Record<string, unknown>;
+}
+
+/** A part of the process that readiness asks. It must answer from state it keeps, never by calling a system of record. */
+export interface HealthCheck {
+  name: string;
+  check(): PartReport | Promise<PartReport>;
+}
+
+export type ReadyStatus = 'ok' | 'degraded' | 'unavailable' | 'draining';
+
+export interface ReadyReport {
+  status: ReadyStatus;
+  service: string;
+  parts: PartReport[];
+}
+
+/** The thresholds readiness applies; docs/configuration.md lists them. */
+export interface HealthConfig {
+  /** A feed that keeps trying (loading its state) without progress (saving it) for longer reads degraded. @default 120000 */
+  feedMaxAgeMs: number;
+  /** A write queue with more unsettled writes reads degraded. @default 100 */
+  writesMaxPending: number;
+}
+
+export function loadHealthConfig(env: Env = process.env): HealthConfig {
+  const c = parseSettings(
+    'health',
+    z.object({
+      HEALTH_FEED_MAX_AGE_MS: z.coerce.number().int().positive().default(120_000),
+      HEALTH_WRITES_MAX_PENDING: z.coerce.number().int().min(0).default(100),
+    }),
+    env,
+  );
+  return { feedMaxAgeMs: c.HEALTH_FEED_MAX_AGE_MS, writesMaxPending: c.HEALTH_WRITES_MAX_PENDING };
+}
+
+/** Longest a part may take to answer; past it, it reads degraded (a health check never hangs a probe). */
+const CHECK_TIMEOUT_MS = 2_000;
+
+let loopDelay: IntervalHistogram | undefined;
+
+/** Event-loop delay, one histogram per process (every service of it shares the loop). */
+function eventLoopDelay(): IntervalHistogram {
+  if (!loopDelay) {
+    loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+  }
+  return loopDelay;
+}
+
+const ms = (ns: number): number => Math.round((Number.isFinite(ns) ? ns : 0) / 1e4) / 100;
+
+/** The readiness and liveness of one service (the gateway, or one subgraph). */
+export class Health {
+  private draining = false;
+  private readonly checks: HealthCheck[] = [];
+  private readonly startedAt = Date.now();
+
+  /** `more` may be a function, read at each request, for parts that appear as they are first used (systems, feeds). */
+  constructor(
+    readonly service: string,
+    private readonly more: readonly HealthCheck[] | (() => readonly HealthCheck[]) = [],
+  ) {
+    eventLoopDelay();
+  }
+
+  add(check: HealthCheck): void {
+    this.checks.push(check);
+  }
+
+  /** Readiness turns 503 from now on: the load balancer stops sending while in-flight work finishes. */
+  drain(): void {
+    this.draining = true;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** The liveness body; the event-loop figures cover the time since the previous call. */
+  live(): { status: 'ok'; service: string; uptimeSeconds: number; eventLoopDelayMs: { mean: number; p99: number; max: number } } {
+    const h = eventLoopDelay();
+    const eventLoopDelayMs = { mean: ms(h.mean), p99: ms(h.percentile(99)), max: ms(h.max) };
+    h.reset();
+    return { status: 'ok', service: this.service, uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000), eventLoopDelayMs };
+  }
+
+  async ready(): Promise<ReadyReport> {
+    const more = typeof this.more === 'function' ? this.more() : this.more;
+    const parts = await Promise.all([...this.checks, ...more].map((c) => runCheck(c)));
+    const status: ReadyStatus = this.draining
+      ? 'draining'
+      : parts.some((p) => p.status === 'unavailable')
+        ? 'unavailable'
+        : parts.some((p) => p.status === 'degraded')
+          ? 'degraded'
+          : 'ok';
+    return { status, service: this.service, parts };
+  }
+
+  /** Mounts /health/live, /health/ready and /health (readiness); `extra` joins every body (a subgraph's name). */
+  serve(app: express.Express, extra: Record<string, string> = {}): void {
+    app.get('/health/live', (_req, res) => {
+      res.set('cache-control', 'no-store').json({ ...this.live(), ...extra });
+    });
+    const ready = (_req: express.Request, res: express.Response): void => {
+      void this.ready().then((report) => {
+        res
+          .status(httpStatusOf(report.status))
+          .set('cache-control', 'no-store')
+          .json({ ...report, ...extra });
+      });
+    };
+    app.get('/health/ready', ready);
+    app.get('/health', ready);
+  }
+}
+
+/** 200 while the process can execute operations, degraded or not; 503 otherwise. */
+export function httpStatusOf(status: ReadyStatus): 200 | 503 {
+  switch (status) {
+    case 'ok':
+    case 'degraded':
+      return 200;
+    case 'unavailable':
+    case 'draining':
+      return 503;
+    default: {
+      const never: never = status;
+      throw new Error(`unknown readiness status ${String(never)}`);
+    }
+  }
+}
+
+async function runCheck(c: HealthCheck): Promise<PartReport> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve().then(() => c.check()),
+      new Promise<PartReport>((resolve) => {
+        timer = setTimeout(() => resolve({ name: c.name, status: 'degraded', reasons: [`did not answer within ${CHECK_TIMEOUT_MS} ms`] }), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (e) {
+    return { name: c.name, status: 'degraded', reasons: [`could not be checked: ${e instanceof Error ? e.message : String(e)}`] };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const age = (at: number | undefined, now: number): number | null => (at === undefined ? null : now - at);
+
+/** A Redis client as far as readiness reads it (node-redis). */
+export interface RedisLike {
+  readonly isReady: boolean;
+}
+
+/**
+ * Redis as a part: `unavailable` when `required` (a subgraph's write queue, bus and
+ * nonces live there), `degraded` otherwise (the gateway's rate limit and response
+ * cache fall back without it).
+ */
+export function redisCheck(client: RedisLike, opts: { required: boolean; name?: string }): HealthCheck {
+  const name = opts.name ?? 'redis';
+  return {
+    name,
+    check: () =>
+      client.isReady
+        ? { name, status: 'ok', reasons: [] }
+        : { name, status: opts.required ? 'unavailable' : 'degraded', reasons: ['not connected to REDIS_URL'] },
+  };
+}
+
+interface SystemCalls {
+  lastSuccessAt?: number;
+  lastFailure?: { at: number; failure: string; message: string };
+}
+
+/**
+ * What each system of record's last calls said, fed by the clients' `onOutcome`
+ * (lib/http.ts). A system whose latest call failed (unreachable, timed out, rate
+ * limited, or refused at once by an open circuit) reads degraded until a call
+ * succeeds again. Readiness never calls a system itself: the quota is for customers.
+ */
+export function systemCallsTracker(): { record: (o: CallOutcome) => void; checks: () => HealthCheck[] } {
+  const bySystem = new Map<string, SystemCalls>();
+  return {
+    record(o) {
+      const s = bySystem.get(o.system) ?? {};
+      bySystem.set(o.system, s);
+      if (o.ok) s.lastSuccessAt = Date.now();
+      else s.lastFailure = { at: Date.now(), failure: o.failure, message: o.message };
+    },
+    checks: () =>
+      [...bySystem.keys()].map((system) => ({
+        name: `system:${system}`,
+        check(): PartReport {
+          const s = bySystem.get(system) ?? {};
+          const now = Date.now();
+          const failing = s.lastFailure !== undefined && (s.lastSuccessAt === undefined || s.lastFailure.at > s.lastSuccessAt);
+          return {
+            name: `system:${system}`,
+            status: failing ? 'degraded' : 'ok',
+            reasons: failing && s.lastFailure ? [`the last call failed (${s.lastFailure.failure}): ${s.lastFailure.message}`] : [],
+            details: {
+              lastSuccessAgeMs: age(s.lastSuccessAt, now),
+              lastFailureAgeMs: age(s.lastFailure?.at, now),
+              ...(s.lastFailure ? { lastFailure: s.lastFailure.message } : {}),
+            },
+          };
+        },
+      })),
+  };
+}
+
+interface FeedProgress {
+  firstLoadAt?: number;
+  lastLoadAt?: number;
+  lastSaveAt?: number;
+  lastFailure?: { at: number; message: string };
+}
+
+/**
+ * Watches the change feeds through their state stores: every round of a poller
+ * and every reconnect of a stream loads the state, and every event or
+ * successful poll saves it. A feed that keeps loading without saving for longer
+ * than `maxAgeMs` is retrying without progress (its system is down, or its
+ * reads fail); a store that fails is degraded at once. A quiet push feed loads
+ * once and waits, and is not lagging.
+ */
+export function feedProgressTracker(maxAgeMs: number): { track: (feed: string, store: FeedStateStore) => FeedStateStore; checks: () => HealthCheck[] } {
+  const byFeed = new Map<string, FeedProgress>();
+  return {
+    track(feed, store) {
+      const p = byFeed.get(feed) ?? {};
+      byFeed.set(feed, p);
+      const fail = (e: unknown): never => {
+        p.lastFailure = { at: Date.now(), message: e instanceof Error ? e.message : String(e) };
+        throw e;
+      };
+      return {
+        async load(): Promise<FeedState> {
+          const state = await store.load().catch(fail);
+          p.lastLoadAt = Date.now();
+          p.firstLoadAt ??= p.lastLoadAt;
+          return state;
+        },
+        async save(state) {
+          await store.save(state).catch(fail);
+          p.lastSaveAt = Date.now();
+          delete p.lastFailure;
+        },
+      };
+    },
+    checks: () =>
+      [...byFeed.keys()].map((feed) => ({
+        name: `feed:${feed}`,
+        check(): PartReport {
+          const p = byFeed.get(feed) ?? {};
+          const now = Date.now();
+          const progressAt = p.lastSaveAt ?? p.firstLoadAt;
+          const retryingFor = p.lastLoadAt !== undefined && progressAt !== undefined ? Math.max(0, p.lastLoadAt - progressAt) : 0;
+          const reasons: string[] = [];
+          if (p.lastFailure) reasons.push(`its state store failed: ${p.lastFailure.message}`);
+          if (retryingFor > maxAgeMs) reasons.push(`no event or successful poll for ${Math.round((now - (progressAt ?? now)) / 1000)} s while it keeps trying`);
+          return {
+            name: `feed:${feed}`,
+            status: reasons.length > 0 ? 'degraded' : 'ok',
+            reasons,
+            details: { lastProgressAgeMs: age(p.lastSaveAt, now), lastAttemptAgeMs: age(p.lastLoadAt, now) },
+          };
+        },
+      })),
+  };
+}
+
+/** The write queue: degraded when it holds dead letters (an operator must act) or more unsettled writes than `maxPending`. */
+export function writeQueueCheck(store: Pick<WriteStore, 'count'>, maxPending: number): HealthCheck {
+  return {
+    name: 'writes',
+    async check(): Promise<PartReport> {
+      const [pending, deadLettered] = await Promise.all([store.count({ listings: ['pending'] }), store.count({ listings: ['dead_lettered'] })]);
+      const reasons: string[] = [];
+      if (pending > maxPending) reasons.push(`${pending} writes wait to be applied (more than ${maxPending})`);
+      if (deadLettered > 0) reasons.push(`${deadLettered} dead-lettered writes wait for an operator (docs/writes.md)`);
+      return { name: 'writes', status: reasons.length > 0 ? 'degraded' : 'ok', reasons, details: { pending, deadLettered } };
+    },
+  };
+}
+
+/**
+ * Another service's readiness, as the gateway summarises its subgraphs': their
+ * verdict with their reasons. A subgraph that is not ready or does not answer
+ * only degrades the gateway, which still answers with the others' data.
+ */
+export function remoteReadinessCheck(name: string, graphqlUrl: string, timeoutMs = 1_500): HealthCheck {
+  const url = new URL('/health/ready', graphqlUrl).href;
+  return {
+    name,
+    async check(): Promise<PartReport> {
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+        const body = (await res.json()) as Partial<ReadyReport>;
+        const reasons = (body.parts ?? []).flatMap((p) => p.reasons.map((r) => `${p.name}: ${r}`));
+        if (res.ok && body.status === 'ok') return { name, status: 'ok', reasons: [] };
+        return { name, status: 'degraded', reasons: res.ok ? reasons : [`not ready (${body.status ?? `HTTP ${res.status}`})`, ...reasons], details: { status: body.status ?? null } };
+      } catch (e) {
+        return { name, status: 'degraded', reasons: [`its readiness did not answer: ${e instanceof Error ? e.message : String(e)}`], details: { status: null } };
+      }
+    },
+  };
+}
