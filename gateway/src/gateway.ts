@@ -344,7 +344,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     drain: () => health.drain(),
     async close() {
       health.drain();
-      // Subscribers first (close code 1001), then drain HTTP.
+      // Subscribers first (close code 1012, service restart: clients reconnect), then drain HTTP.
       await subscriptions?.close();
       await apollo.stop();
       await responseCache?.close();

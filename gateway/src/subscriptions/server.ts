@@ -39,8 +39,8 @@ export const CloseCodes = {
   SlowConsumer: 4413,
   /** Too many subscriptions on this connection or on this gateway. */
   TooManySubscriptions: 4429,
-  /** The server is shutting down; reconnect elsewhere. */
-  GoingAway: 1001,
+  /** The server is shutting down (a restart, a rollout): graphql-ws clients retry it, and reach another replica. */
+  ServiceRestart: 1012,
 } as const;
 
 /** Who is connected, as the gateway's identity layer established it. */
@@ -358,14 +358,19 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
     wss,
   );
 
+  // Once: a second close (a signal during shutdown, a host closing twice) waits for the first.
+  let closing: Promise<void> | undefined;
   return {
     hub,
-    async close() {
-      opts.httpServer.off('upgrade', onUpgrade);
-      hub.close();
-      for (const client of wss.clients) client.close(CloseCodes.GoingAway, 'Server shutting down');
-      await disposable.dispose();
-      await upstreams.dispose();
+    close() {
+      closing ??= (async () => {
+        opts.httpServer.off('upgrade', onUpgrade);
+        hub.close();
+        for (const client of wss.clients) client.close(CloseCodes.ServiceRestart, 'Server restarting: reconnect');
+        await disposable.dispose();
+        await upstreams.dispose();
+      })();
+      return closing;
     },
   };
 }

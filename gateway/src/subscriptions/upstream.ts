@@ -84,9 +84,9 @@ export class Upstreams {
           const code = (e as { code?: number } | undefined)?.code;
           // The link is lazy: it closes normally (1000) each time its last subscription
           // ends, and the gateway closes it on shutdown. Neither is trouble; a subgraph
-          // going away (1001, a restart or deploy) is worth a line; anything else is not normal.
+          // going away or restarting (1001, 1012: a restart or deploy) is worth a line; anything else is not normal.
           if (this.disposing || code === 1000) log.debug({ subgraph: serviceName, code }, 'subscription link closed');
-          else if (code === 1001) log.info({ subgraph: serviceName, code }, 'subscription link closed by the subgraph');
+          else if (code === 1001 || code === 1012) log.info({ subgraph: serviceName, code }, 'subscription link closed by the subgraph');
           else log.warn({ subgraph: serviceName, code }, 'subscription link lost');
         },
       },
