@@ -14,23 +14,9 @@ vi.hoisted(() => {
 
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 import { captureLogLines } from '../support/logs.js';
-import { subgraphFetches } from '../../gateway/src/response-cache/index.js';
+import { CUSTOMER_360, fetchesSoFar } from './support.js';
 
 const lines = captureLogLines();
-
-const CUSTOMER_360 = /* GraphQL */ `
-  query Customer360($id: ID!) {
-    customer(id: $id) {
-      id
-      name
-      email
-      loyalty { tier points }
-      financials { balance { amount currency } creditHold }
-      orders(first: 10) { totalCount nodes { id status total { amount } } }
-      cases(first: 5) { nodes { id subject status } }
-    }
-  }
-`;
 
 /** The same subgraph fetches under another operation: a miss of the whole-response cache, served from entity entries. */
 const CUSTOMER_360_AGAIN = CUSTOMER_360.replace('query Customer360(', 'query AgentConsoleView(');
@@ -57,11 +43,6 @@ function readRecords(correlationId: string): AuditLine[] {
 /** What the records say was read: `customer/group`, each once, sorted. */
 function readPairs(records: readonly AuditLine[]): string[] {
   return [...new Set(records.flatMap((r) => (r.fieldGroups ?? []).map((g) => `${r.customerId}/${g}`)))].sort();
-}
-
-async function fetchesSoFar(): Promise<number> {
-  const m = await subgraphFetches.get();
-  return m.values.reduce((n, v) => n + v.value, 0);
 }
 
 for (const layout of ['subgraphs over HTTP', 'subgraphs in process'] as const) {
