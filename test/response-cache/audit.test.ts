@@ -93,6 +93,28 @@ for (const layout of ['subgraphs over HTTP', 'subgraphs in process'] as const) {
       expect(other.records[0]).toMatchObject({ customerId: 'C-000006', subject: 'agent-second', roles: ['agent'], servedFrom: 'gateway-cache' });
     });
 
+    it("a customer's entity entry served under another root audits that customer's reads only", async () => {
+      // A customer with an order: its balance, cached by the customer-360, is then reached through the order.
+      let id = '';
+      let orderId: string | undefined;
+      for (let n = 7; n < 20 && orderId === undefined; n += 1) {
+        id = `C-${String(n).padStart(6, '0')}`;
+        const cold = await run(CUSTOMER_360, id, stack.tokens.agent);
+        expect(cold.errors).toBeUndefined();
+        orderId = (cold.data as { customer: { orders: { nodes: Array<{ id: string }> } } }).customer.orders.nodes[0]?.id;
+      }
+      expect(orderId).toBeDefined();
+      const res = await stack.query(
+        `query OrderBalance($o: ID!) { order(id: $o) { id customer { id financials { balance { amount currency } creditHold } } } }`,
+        { o: orderId },
+        { token: secondAgent },
+      );
+      expect(res.body.errors).toBeUndefined();
+      expect(readRecords(res.correlationId)).toEqual([
+        expect.objectContaining({ customerId: id, fieldGroups: ['financials'], subject: 'agent-second', servedFrom: 'gateway-cache' }),
+      ]);
+    });
+
     it('a storefront hit audits the storefront caller', async () => {
       const own = stack.tokens.storefront.customerId;
       const cold = await run(CUSTOMER_360, own, stack.tokens.storefront.token);
