@@ -216,20 +216,13 @@ export async function serveSubgraph<TContext extends BaseContext>(
       // Every argument checked before any resolver runs, so a bad value costs no system-of-record call.
       ArgumentRulesPlugin<TContext>(mod.argumentRules),
       {
-        // One read record per customer per request, listing the field groups read.
+        // One read record per customer per request, listing the field groups read; then what the request
+        // read through the entity cache, and those records, for the gateway's caches (lib/cache/tags-report.ts).
+        // One hook, in this order: the report carries the reads the records name.
         async requestDidStart() {
           return {
-            async willSendResponse({ contextValue }) {
+            async willSendResponse({ contextValue, response }) {
               flushAuditReads(contextValue);
-            },
-          };
-        },
-      },
-      {
-        // What the request read through the entity cache, for the gateway's response cache (lib/cache/tags-report.ts).
-        async requestDidStart() {
-          return {
-            async willSendResponse({ response }) {
               const report = currentCacheReport();
               if (!report || response.body.kind !== 'single') return;
               const result = response.body.singleResult;

@@ -11,11 +11,16 @@ import { defaultFieldResolver, getNamedType, isObjectType, type GraphQLFieldReso
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
 import { DomainError, ErrorCode, UpstreamError } from '../errors.js';
+import { noteAuditedRead, type AuditedRead } from '../cache/tags-report.js';
 import { childLogger } from '../log.js';
 import type { Caller } from './caller.js';
 
+const FIELD_GROUPS = ['identity', 'contact', 'contacts', 'consent', 'loyalty', 'profile', 'financials', 'orders', 'invoices', 'cases'] as const;
+
 /** Groups of a customer's personal data, as audit records name them. */
-export type FieldGroup = 'identity' | 'contact' | 'contacts' | 'consent' | 'loyalty' | 'profile' | 'financials' | 'orders' | 'invoices' | 'cases';
+export type FieldGroup = (typeof FIELD_GROUPS)[number];
+
+const isFieldGroup = (g: string): g is FieldGroup => (FIELD_GROUPS as readonly string[]).includes(g);
 
 /**
  * Which Customer fields are personal data, by group. A field of Customer not
@@ -39,7 +44,13 @@ export const PERSONAL_DATA_FIELDS: Readonly<Record<string, Readonly<Record<strin
 };
 
 export type AuditRecord =
-  | { action: 'read'; customerId: string; fieldGroups: FieldGroup[] }
+  | {
+      action: 'read';
+      customerId: string;
+      fieldGroups: FieldGroup[];
+      /** Set when the gateway served the data from its caches, without asking the subgraph that read it first. */
+      servedFrom?: 'gateway-cache';
+    }
   | {
       action: 'write';
       operation: string;
@@ -187,12 +198,41 @@ export function beginAudit(ctx: object, caller: Caller, correlationId: string): 
   Object.defineProperty(ctx, AUDIT, { value: state, enumerable: true });
 }
 
-/** Writes the request's read records: one per customer, listing the field groups read. */
+/**
+ * Writes the request's read records: one per customer, listing the field groups
+ * read. Each is also noted in the request's cache report, so that the gateway
+ * can write it again for whoever it serves the same data to from its caches.
+ */
 export function flushAuditReads(ctx: unknown): void {
   const state = auditState(ctx);
   if (!state) return;
   for (const [customerId, groups] of state.reads) {
-    audit(state.caller, state.correlationId, { action: 'read', customerId, fieldGroups: [...groups].sort() });
+    const fieldGroups = [...groups].sort();
+    audit(state.caller, state.correlationId, { action: 'read', customerId, fieldGroups });
+    noteAuditedRead({ customerId, fieldGroups });
   }
   state.reads.clear();
+}
+
+/** Audited reads merged by customer (field groups united); group names this version does not know are dropped. */
+export function mergeAuditedReads(reads: Iterable<AuditedRead>): Map<string, Set<FieldGroup>> {
+  const merged = new Map<string, Set<FieldGroup>>();
+  for (const { customerId, fieldGroups } of reads) {
+    const groups = merged.get(customerId) ?? new Set<FieldGroup>();
+    for (const g of fieldGroups) if (isFieldGroup(g)) groups.add(g);
+    merged.set(customerId, groups);
+  }
+  return merged;
+}
+
+/**
+ * Writes the read records of data the gateway served from its caches, for the
+ * caller it served them to: one per customer, as a subgraph writes them, marked
+ * `servedFrom: "gateway-cache"`.
+ */
+export function auditServedReads(caller: Caller, correlationId: string | undefined, reads: ReadonlyMap<string, ReadonlySet<FieldGroup>>): void {
+  for (const [customerId, groups] of reads) {
+    if (groups.size === 0) continue;
+    audit(caller, correlationId, { action: 'read', customerId, fieldGroups: [...groups].sort(), servedFrom: 'gateway-cache' });
+  }
 }

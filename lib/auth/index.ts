@@ -37,6 +37,16 @@ export {
   redisNonceStore,
 } from './internal.js';
 export type { TrustOptions, CallerVerification, NonceStore, SignatureBinding, SignedOperation } from './internal.js';
-export { PERSONAL_DATA_FIELDS, audit, auditLogger, auditWriteCustomer, beginAudit, flushAuditReads, instrumentAudit } from './audit.js';
+export {
+  PERSONAL_DATA_FIELDS,
+  audit,
+  auditLogger,
+  auditServedReads,
+  auditWriteCustomer,
+  beginAudit,
+  flushAuditReads,
+  instrumentAudit,
+  mergeAuditedReads,
+} from './audit.js';
 export type { AuditRecord, FieldGroup } from './audit.js';
 export { REDACT_PATHS } from './redact.js';

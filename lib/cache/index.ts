@@ -39,6 +39,7 @@ export {
   parseCacheReport,
   tagVersionKey,
   tagVersionTime,
+  type AuditedRead,
   type CacheReport,
 } from './tags-report.js';
 

@@ -8,7 +8,11 @@
  * - `maxAgeMs`: how much longer the least fresh value it used stays fresh, or
  *   null when nothing it read went through the cache (so nothing bounds it);
  * - `stale`: a value was served past its TTL; `incomplete`: a read failed;
- * - `invalidated`: tags the request invalidated (a mutation's writes).
+ * - `invalidated`: tags the request invalidated (a mutation's writes);
+ * - `reads`: the personal-data reads the request wrote audit records of
+ *   (`{customerId, fieldGroups}`: identifiers only, as the records are), so
+ *   that the gateway can write the same records when it serves the answer
+ *   again from its caches (docs/security.md, "Audit").
  *
  * It is collected by the machinery, not by resolvers: `ReportingEntityCache`
  * notes every load, put and invalidate into the collector of the request it
@@ -25,6 +29,12 @@ import { EntityCache, entityTag, type EntryKind, type FetchMissing, type LoadOpt
 /** The key of the report in a subgraph response's `extensions`. The gateway removes it before answering. */
 export const CACHE_REPORT_EXTENSION = 'rsgCacheReport';
 
+/** One audited read, as a cache report carries it: a customer and the field groups read (lib/auth/audit.ts). */
+export interface AuditedRead {
+  customerId: string;
+  fieldGroups: string[];
+}
+
 export interface CacheReport {
   tags: string[];
   /** Remaining fresh life of the least fresh value read, in ms; null when no read went through the cache. */
@@ -32,6 +42,8 @@ export interface CacheReport {
   stale: boolean;
   incomplete: boolean;
   invalidated: string[];
+  /** The personal-data reads the request audited, one per customer. */
+  reads: AuditedRead[];
 }
 
 const reportSchema = z.object({
@@ -40,6 +52,8 @@ const reportSchema = z.object({
   stale: z.boolean(),
   incomplete: z.boolean(),
   invalidated: z.array(z.string()),
+  // A subgraph from before reads were reported audited nothing through it.
+  reads: z.array(z.object({ customerId: z.string(), fieldGroups: z.array(z.string()) })).default([]),
 });
 
 /** Reads a report off the wire; anything malformed is treated as no report at all. */
@@ -55,6 +69,7 @@ class Collector {
   freshUntil = Infinity;
   stale = false;
   incomplete = false;
+  readonly reads: AuditedRead[] = [];
 
   report(now: number): CacheReport {
     return {
@@ -63,6 +78,7 @@ class Collector {
       stale: this.stale,
       incomplete: this.incomplete,
       invalidated: [...this.invalidated],
+      reads: this.reads.map((r) => ({ customerId: r.customerId, fieldGroups: [...r.fieldGroups] })),
     };
   }
 }
@@ -98,6 +114,11 @@ export function noteInvalidated(tags: Iterable<string>): void {
   const c = storage.getStore();
   if (!c) return;
   for (const t of tags) c.invalidated.add(t);
+}
+
+/** Notes a read the current request wrote an audit record of (lib/auth/audit.ts does, as it writes it). */
+export function noteAuditedRead(read: AuditedRead): void {
+  storage.getStore()?.reads.push({ customerId: read.customerId, fieldGroups: [...read.fieldGroups] });
 }
 
 /**

@@ -10,14 +10,33 @@ import type { RequestCacheState } from '../../gateway/src/response-cache/collect
 
 const NOW = 1_000_000;
 const settings = { maxTtlMs: 300_000, minTtlMs: 1000 };
-const report = (r: Partial<CacheReport> = {}): CacheReport => ({ tags: ['Customer:C-1'], maxAgeMs: 30_000, stale: false, incomplete: false, invalidated: [], ...r });
+const report = (r: Partial<CacheReport> = {}): CacheReport => ({ tags: ['Customer:C-1'], maxAgeMs: 30_000, stale: false, incomplete: false, invalidated: [], reads: [], ...r });
 const state = (...reports: Array<CacheReport | undefined>): RequestCacheState => ({ fetches: reports.length, reports: reports.map((r) => ({ report: r, receivedAt: NOW })) });
 const ok = { data: { customer: { id: 'C-1', freshness: { stale: false } } } };
 
 describe('judgeAnswer', () => {
   it('stores a whole answer for the least remaining freshness of its parts, with every tag', () => {
     const v = judgeAnswer(ok, state(report({ maxAgeMs: 30_000 }), report({ tags: ['Customer:C-1:orders'], maxAgeMs: 10_000 })), settings, NOW + 2000);
-    expect(v).toEqual({ phase: 'store', tags: ['Customer:C-1', 'Customer:C-1:orders'], ttlMs: 8000 });
+    expect(v).toEqual({ phase: 'store', tags: ['Customer:C-1', 'Customer:C-1:orders'], ttlMs: 8000, reads: [] });
+  });
+
+  it('keeps the reads its subgraphs audited, one per customer with every field group', () => {
+    const v = judgeAnswer(
+      ok,
+      state(
+        report({ reads: [{ customerId: 'C-1', fieldGroups: ['identity', 'loyalty'] }] }),
+        report({ reads: [{ customerId: 'C-1', fieldGroups: ['orders'] }, { customerId: 'C-2', fieldGroups: ['cases'] }] }),
+      ),
+      settings,
+      NOW,
+    );
+    expect(v).toMatchObject({
+      phase: 'store',
+      reads: [
+        { customerId: 'C-1', fieldGroups: ['identity', 'loyalty', 'orders'] },
+        { customerId: 'C-2', fieldGroups: ['cases'] },
+      ],
+    });
   });
 
   it('caps the life of an answer at maxTtl', () => {

@@ -11,29 +11,10 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
-import { subgraphFetches } from '../../gateway/src/response-cache/index.js';
+import { CUSTOMER_360, fetchesSoFar } from './support.js';
 import { action, eventually } from '../e2e/order-helpers.js';
 
-const CUSTOMER_360 = /* GraphQL */ `
-  query Customer360($id: ID!) {
-    customer(id: $id) {
-      id
-      name
-      email
-      loyalty { tier points }
-      financials { balance { amount currency } creditHold }
-      orders(first: 10) { totalCount nodes { id status total { amount } } }
-      cases(first: 5) { nodes { id subject status } }
-    }
-  }
-`;
-
 type Customer360 = { customer: { id: string; name: string | null; email: string | null; loyalty: { tier: string } | null; orders: { nodes: Array<{ id: string; status: string }> } } };
-
-async function fetchesSoFar(): Promise<number> {
-  const m = await subgraphFetches.get();
-  return m.values.reduce((n, v) => n + v.value, 0);
-}
 
 describe('the embedded default: subgraphs in the gateway process, response cache in memory', () => {
   let stack: Stack & StackCache;

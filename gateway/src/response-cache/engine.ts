@@ -3,7 +3,8 @@
  * may be stored and for how long, and when a stored one is still good.
  *
  * An entry holds the answer, the tags its subgraphs reported and the version
- * each tag had when it was stored. A lookup reads the entry, then every tag's
+ * each tag had when it was stored, and the personal-data reads its subgraphs
+ * audited, which a hit audits again for the caller it serves. A lookup reads the entry, then every tag's
  * current version in one round trip; any version that moved makes it a miss.
  * An answer is stored only when it is whole and current:
  * - no errors, and data (a partial answer carries errors);
@@ -19,7 +20,8 @@ import { createHash } from 'node:crypto';
 import { print, type DocumentNode } from 'graphql';
 import type Keyv from 'keyv';
 import type { Logger } from 'pino';
-import { tagVersionTime } from '../../../lib/cache/index.js';
+import { mergeAuditedReads } from '../../../lib/auth/index.js';
+import { tagVersionTime, type AuditedRead } from '../../../lib/cache/index.js';
 import type { RequestCacheState } from './collector.js';
 import type { TagVersions } from './versions.js';
 import { responseCacheLookups, responseCacheStores } from './metrics.js';
@@ -45,10 +47,11 @@ export type SkipReason =
   /** The store failed. */
   | 'error';
 
-export type StoreVerdict = { phase: 'store'; tags: string[]; ttlMs: number } | { phase: 'skip'; reason: SkipReason };
+export type StoreVerdict = { phase: 'store'; tags: string[]; ttlMs: number; reads: AuditedRead[] } | { phase: 'skip'; reason: SkipReason };
 
 export type LookupResult =
-  | { phase: 'hit'; body: Record<string, unknown>; ageSeconds: number }
+  /** `reads`: the reads the answer's subgraphs audited when it was computed, to audit again for this caller. */
+  | { phase: 'hit'; body: Record<string, unknown>; ageSeconds: number; reads: AuditedRead[] }
   | { phase: 'miss'; reason: 'absent' | 'invalidated' | 'error' };
 
 export interface EngineSettings {
@@ -62,6 +65,8 @@ interface Entry {
   storedAt: number;
   tags: string[];
   versions: string[];
+  /** The personal-data reads its subgraphs audited, one per customer. */
+  reads: AuditedRead[];
   /** The result as JSON text: stored and served without re-encoding the data inside. */
   body: string;
 }
@@ -122,6 +127,12 @@ export function containsStale(value: unknown): boolean {
   return false;
 }
 
+/** The reads these reports say were audited, one per customer with every field group any of them read. */
+export function auditedReadsOf(reports: ReadonlyArray<{ report: { reads: readonly AuditedRead[] } | undefined }>): AuditedRead[] {
+  const merged = mergeAuditedReads(reports.flatMap((r) => r.report?.reads ?? []));
+  return [...merged].map(([customerId, groups]) => ({ customerId, fieldGroups: [...groups].sort() }));
+}
+
 /**
  * Whether an answer may be stored, judged from the answer and its subgraph
  * reports alone (the tag versions are checked when storing).
@@ -149,7 +160,7 @@ export function judgeAnswer(
   if (containsStale(result.data)) return { phase: 'skip', reason: 'stale' };
   const ttlMs = freshUntil - now;
   if (ttlMs < settings.minTtlMs) return { phase: 'skip', reason: 'expiring' };
-  return { phase: 'store', tags: [...tags].sort(), ttlMs };
+  return { phase: 'store', tags: [...tags].sort(), ttlMs, reads: auditedReadsOf(state.reports) };
 }
 
 class StoreTimeoutError extends Error {
@@ -182,7 +193,12 @@ export class ResponseCacheEngine {
         return { phase: 'miss', reason: 'invalidated' };
       }
       responseCacheLookups.inc({ result: 'hit' });
-      return { phase: 'hit', body: JSON.parse(entry.body) as Record<string, unknown>, ageSeconds: Math.max(0, Math.floor((this.now() - entry.storedAt) / 1000)) };
+      return {
+        phase: 'hit',
+        body: JSON.parse(entry.body) as Record<string, unknown>,
+        ageSeconds: Math.max(0, Math.floor((this.now() - entry.storedAt) / 1000)),
+        reads: entry.reads,
+      };
     } catch (err) {
       responseCacheLookups.inc({ result: 'error' });
       this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'response cache lookup failed; answering without it');
@@ -205,7 +221,7 @@ export class ResponseCacheEngine {
         responseCacheStores.inc({ result: 'invalidated' });
         return { phase: 'skip', reason: 'invalidated' };
       }
-      const entry: Entry = { storedAt: this.now(), tags: verdict.tags, versions, body: JSON.stringify(body) };
+      const entry: Entry = { storedAt: this.now(), tags: verdict.tags, versions, reads: verdict.reads, body: JSON.stringify(body) };
       await this.timed(this.keyv.set(key, JSON.stringify(entry), verdict.ttlMs));
       responseCacheStores.inc({ result: 'stored' });
       return verdict;
@@ -277,7 +293,8 @@ export class ResponseCacheEngine {
 function decodeEntry(raw: string): Entry | undefined {
   try {
     const e = JSON.parse(raw) as Partial<Entry>;
-    if (typeof e.storedAt !== 'number' || !Array.isArray(e.tags) || !Array.isArray(e.versions) || typeof e.body !== 'string') return undefined;
+    // Without `reads` (stored before answers carried them), a hit could not be audited: a miss.
+    if (typeof e.storedAt !== 'number' || !Array.isArray(e.tags) || !Array.isArray(e.versions) || !Array.isArray(e.reads) || typeof e.body !== 'string') return undefined;
     if (e.tags.length !== e.versions.length) return undefined;
     return e as Entry;
   } catch {

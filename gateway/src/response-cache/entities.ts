@@ -13,7 +13,10 @@
  * current version in another, and any version that moved makes that entry a
  * miss. Each entry carries its fetch's report forward: an answer served from
  * it tells the request's collector what the subgraph told the first time, so
- * a whole answer built from entries keeps its tags and its age bound.
+ * a whole answer built from entries keeps its tags and its age bound, and the
+ * personal-data reads the subgraph audited, which the request then audits
+ * again for its own caller (plugin.ts). An entity entry of a customer keeps
+ * only that customer's reads; any other entry keeps every read of its fetch.
  *
  * Keys hold the subgraph, the fetch's document without its operation name
  * (the query planner names subgraph operations after the client's, and a
@@ -27,10 +30,10 @@ import type { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { scopeOf } from '../../../lib/auth/index.js';
-import type { CacheReport } from '../../../lib/cache/index.js';
+import type { AuditedRead, CacheReport } from '../../../lib/cache/index.js';
 import type { GatewayContext } from '../context.js';
 import { fetchReportOf, noteServedReport, requestCacheState } from './collector.js';
-import { canonicalJson, judgeAnswer, type ResponseCacheEngine, type StoreVerdict } from './engine.js';
+import { auditedReadsOf, canonicalJson, judgeAnswer, type ResponseCacheEngine, type StoreVerdict } from './engine.js';
 import { subgraphCacheLookups, subgraphCacheStores } from './metrics.js';
 
 type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
@@ -44,6 +47,8 @@ interface Entry {
   freshUntil: number;
   tags: string[];
   versions: string[];
+  /** The personal-data reads the subgraph audited for this data. */
+  reads: AuditedRead[];
   data: unknown;
 }
 
@@ -61,12 +66,20 @@ function decodeEntry(raw: string | undefined): Entry | undefined {
   if (raw === undefined) return undefined;
   try {
     const e = JSON.parse(raw) as Partial<Entry>;
-    if (typeof e.storedAt !== 'number' || typeof e.freshUntil !== 'number' || !Array.isArray(e.tags) || !Array.isArray(e.versions)) return undefined;
+    // Without `reads` (stored before entries carried them), serving it could not be audited: a miss.
+    if (typeof e.storedAt !== 'number' || typeof e.freshUntil !== 'number' || !Array.isArray(e.tags) || !Array.isArray(e.versions) || !Array.isArray(e.reads)) return undefined;
     if (e.tags.length !== e.versions.length || !('data' in e)) return undefined;
     return e as Entry;
   } catch {
     return undefined;
   }
+}
+
+/** The reads of a fetch that belong to one entity's entry: a customer's own, or all of them for any other entity. */
+function readsOfEntity(representation: unknown, reads: readonly AuditedRead[]): AuditedRead[] {
+  const rep = representation as { __typename?: unknown; id?: unknown } | null;
+  if (rep?.__typename !== 'Customer' || typeof rep.id !== 'string') return [...reads];
+  return reads.filter((r) => r.customerId === rep.id);
 }
 
 /** `_entities.<j>` of a fetch of the missing representations, moved to the index the client's fetch gave it. */
@@ -144,7 +157,11 @@ export class SubgraphResponseCache {
 
     await this.store(
       subgraph,
-      complete ? (reps ? missing.map((i, j) => ({ key: keys[i] as string, data: (fetched as unknown[])[j] })) : [{ key: keys[0] as string, data: response.data }]) : [],
+      complete
+        ? reps
+          ? missing.map((i, j) => ({ key: keys[i] as string, data: (fetched as unknown[])[j], representation: reps[i] }))
+          : [{ key: keys[0] as string, data: response.data }]
+        : [],
       response,
       startedAt,
     );
@@ -167,7 +184,8 @@ export class SubgraphResponseCache {
       for (const t of e.tags) tags.add(t);
       freshUntil = Math.min(freshUntil, e.freshUntil);
     }
-    return { tags: [...tags], maxAgeMs: Math.max(0, freshUntil - this.now()), stale: false, incomplete: false, invalidated: [] };
+    const reads = auditedReadsOf(served.map((e) => ({ report: { reads: e.reads } })));
+    return { tags: [...tags], maxAgeMs: Math.max(0, freshUntil - this.now()), stale: false, incomplete: false, invalidated: [], reads };
   }
 
   /** The entries of these keys that are fresh and whose tags are all at the versions they were stored with. */
@@ -203,7 +221,12 @@ export class SubgraphResponseCache {
    * a report, no errors, nothing stale or incomplete, a bounded age of at least
    * minTtl, and no tag moved since the fetch began.
    */
-  private async store(subgraph: string, items: ReadonlyArray<{ key: string; data: unknown }>, response: SubgraphResponse, startedAt: number): Promise<void> {
+  private async store(
+    subgraph: string,
+    items: ReadonlyArray<{ key: string; data: unknown; representation?: unknown }>,
+    response: SubgraphResponse,
+    startedAt: number,
+  ): Promise<void> {
     const fetched = fetchReportOf(response);
     const now = this.now();
     // One fetch's answer judged as the whole-response cache judges a client's: the same rule, the same reasons.
@@ -221,9 +244,17 @@ export class SubgraphResponseCache {
         subgraphCacheStores.inc({ subgraph, result: 'invalidated' });
         return;
       }
-      const { ttlMs, tags } = verdict;
-      const entry = (data: unknown): string => JSON.stringify({ storedAt: now, freshUntil: now + ttlMs, tags, versions, data } satisfies Entry);
-      await this.engine.setMany(items.map((i) => ({ key: i.key, ttlMs, value: entry(i.data) })));
+      const { ttlMs, tags, reads } = verdict;
+      const entry = (i: (typeof items)[number]): string =>
+        JSON.stringify({
+          storedAt: now,
+          freshUntil: now + ttlMs,
+          tags,
+          versions,
+          reads: 'representation' in i ? readsOfEntity(i.representation, reads) : reads,
+          data: i.data,
+        } satisfies Entry);
+      await this.engine.setMany(items.map((i) => ({ key: i.key, ttlMs, value: entry(i) })));
       subgraphCacheStores.inc({ subgraph, result: 'stored' });
     } catch (err) {
       subgraphCacheStores.inc({ subgraph, result: 'error' });

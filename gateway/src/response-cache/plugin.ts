@@ -8,11 +8,17 @@
  * stores the answer if the engine judges it whole and current, and for any
  * operation, bumps the tags the subgraphs said they invalidated (a mutation's
  * writes) before the client hears back, when the versions are this process's own.
+ *
+ * Whatever either cache served, it audits: the personal-data reads the
+ * subgraphs audited when the data was computed are written again, through the
+ * same audit logger, for this request's caller and correlation id, marked
+ * `servedFrom: "gateway-cache"`, once per customer and field group.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { scopeOf } from '../../../lib/auth/index.js';
+import { auditServedReads, mergeAuditedReads, scopeOf } from '../../../lib/auth/index.js';
+import type { AuditedRead } from '../../../lib/cache/index.js';
 import type { GatewayContext } from '../context.js';
-import { attachRequestCacheState } from './collector.js';
+import { attachRequestCacheState, type RequestCacheState } from './collector.js';
 import { judgeAnswer, responseKey, type ResponseCacheEngine } from './engine.js';
 import { responseCacheLookups } from './metrics.js';
 
@@ -22,7 +28,8 @@ type RequestPhase =
   | { phase: 'pending' }
   /** Mutations and subscriptions: never served from or stored in the cache. */
   | { phase: 'uncacheable' }
-  | { phase: 'hit' }
+  /** `reads`: what the stored answer's subgraphs audited. */
+  | { phase: 'hit'; reads: AuditedRead[] }
   | { phase: 'miss'; key: string };
 
 export function ResponseCachePlugin(engine: ResponseCacheEngine, namespace: string, now: () => number = Date.now): ApolloServerPlugin<GatewayContext> {
@@ -49,12 +56,14 @@ export function ResponseCachePlugin(engine: ResponseCacheEngine, namespace: stri
             current = { phase: 'miss', key };
             return null;
           }
-          current = { phase: 'hit' };
+          current = { phase: 'hit', reads: found.reads };
           rc.response.http.headers.set('age', String(found.ageSeconds));
           return { http: rc.response.http, body: { kind: 'single', singleResult: found.body } };
         },
 
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, contextValue }) {
+          const { caller, scope } = contextValue;
+          auditServedReads(caller, scope.correlationId, current.phase === 'hit' ? mergeAuditedReads(current.reads) : servedReadsNotAudited(state));
           const invalidated = [...new Set(state.reports.flatMap((r) => r.report?.invalidated ?? []))];
           // Shared versions already moved: the subgraph's entity cache wrote them before it answered.
           if (invalidated.length > 0 && engine.versions.phase === 'local') await engine.bump(invalidated);
@@ -82,4 +91,19 @@ export function ResponseCachePlugin(engine: ResponseCacheEngine, namespace: stri
       };
     },
   };
+}
+
+/**
+ * The reads of fetches the subgraph-response cache answered that no fetch sent
+ * for this request audited already (a subgraph audits what it resolves, for
+ * this caller and correlation id): each customer and field group once.
+ */
+function servedReadsNotAudited(state: RequestCacheState): ReturnType<typeof mergeAuditedReads> {
+  const served = mergeAuditedReads(state.reports.flatMap((r) => (r.served ? (r.report?.reads ?? []) : [])));
+  if (served.size === 0) return served;
+  const audited = mergeAuditedReads(state.reports.flatMap((r) => (r.served ? [] : (r.report?.reads ?? []))));
+  for (const [customerId, groups] of served) {
+    for (const g of audited.get(customerId) ?? []) groups.delete(g);
+  }
+  return served;
 }
