@@ -432,6 +432,13 @@ function standing(all: readonly BenchResults[]): string[] {
           );
           continue;
         }
+        if (!o.throughputAtP95Target) {
+          const first = o.steps[0];
+          lines.push(
+            `- full, warm Zipf customer-360, ${o.latencyProfile}: ours met p95 ≤ ${o.p95TargetMs} ms at none of its offered rates (lowest ${first?.offeredRps ?? '–'}/s: p95 ${fmt(first?.p95Ms.median)} ms), where plain @apollo/gateway reached ${fmt(plain?.throughputAtP95Target)} requests/s, so its throughput ratio is 0 (target 5×: not met).`,
+          );
+          continue;
+        }
         const top = o.steps[o.steps.length - 1];
         const why =
           vsPlain !== null && vsPlain < 5
@@ -468,6 +475,17 @@ function standing(all: readonly BenchResults[]): string[] {
             'Next: profile the subgraph request path and the gateway\'s result merging, and run the subgraphs on cores of their own to separate the two.',
         );
       }
+    }
+    // Issue 19's targets, per variant of ours, as the run's Targets table judges them.
+    const targets = targetRows(r);
+    if (targets.length > 0) {
+      const met = targets.filter((t) => t.met);
+      const missed = targets.filter((t) => !t.met);
+      lines.push(
+        `- ${r.plan} ${r.startedAt.slice(0, 10)}, issue 19 targets: ${met.length} of ${targets.length} met` +
+          (missed.length > 0 ? `; missed: ${missed.map((t) => `${t.target} for ${t.subject} at ${t.profile} (${t.measured}, ${t.verdict})`).join('; ')}` : '') +
+          '. See the run\'s Targets table.',
+      );
     }
     if (r.soak) {
       const whole = soakTotals(r.soak.chunks);

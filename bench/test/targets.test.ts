@@ -68,6 +68,16 @@ describe('targetRows', () => {
     expect(rows[0]!.subject).toBe('ours (separate processes, Redis)');
   });
 
+  it('judges nothing from a --profile run, whose every process ran under the profiler', () => {
+    const measured = [
+      measurement('ours', 'customer360-warm-zipf', '5ms', { cpu: 3 }),
+      measurement('apollo-plain', 'customer360-warm-zipf', '5ms', { cpu: 4 }),
+    ];
+    const plainRun = results('quick', [{ id: 'ours', layout: 'separate' }, { id: 'apollo-plain' }], measured);
+    expect(targetRows(plainRun)).toHaveLength(1);
+    expect(targetRows({ ...plainRun, profiles: [] })).toEqual([]);
+  });
+
   it('judges cold overhead in ms above SoR time in process, and as a share of plain\'s across processes, at 5 ms only', () => {
     const r = results(
       'quick',
