@@ -18,7 +18,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@apollo/composition';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { attachSubscriptionServer, type RunningSubscriptionServer, type SubscriptionCaller, type SubscriptionServerOptions } from '../../gateway/src/subscriptions/server.js';
+import { attachSubscriptionServer, type RunningSubscriptionServer, type SubscriptionCaller, type SubscriptionSecurity, type SubscriptionServerOptions } from '../../gateway/src/subscriptions/server.js';
 import { formatError } from '../../lib/errors.js';
 
 const ORDER_SDL = `
@@ -64,6 +64,15 @@ export interface Fixture {
   client(connectionParams?: Record<string, unknown>): Client;
   close(): Promise<void>;
 }
+
+/** Security that admits every connection as an agent: for tests about something other than who may subscribe. */
+export const OPEN_SECURITY: SubscriptionSecurity<{ scope: string }> = {
+  authenticate: () => ({ scope: 'agent' }),
+  authorize: () => undefined,
+  dataSourceContext: () => ({}),
+  upstreamExtensions: () => ({}),
+  expiredCloseCode: 4401,
+};
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

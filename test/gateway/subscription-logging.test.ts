@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startFixture, waitFor, type Fixture } from './fixture.js';
+import { OPEN_SECURITY, startFixture, waitFor, type Fixture } from './fixture.js';
 
 /** Every log line of the gateway's modules, parsed. */
 const lines = vi.hoisted(() => [] as Array<{ level: number; component?: string; msg: string }>);
@@ -25,15 +25,7 @@ const WARN = 40;
 let fx: Fixture;
 
 beforeAll(async () => {
-  fx = await startFixture<{ scope: string }>({
-    security: {
-      authenticate: () => ({ scope: 'agent' }),
-      authorize: () => undefined,
-      dataSourceContext: () => ({}),
-      upstreamExtensions: () => ({}),
-      expiredCloseCode: 4401,
-    },
-  });
+  fx = await startFixture({ security: OPEN_SECURITY });
 });
 
 afterAll(async () => {

@@ -5,20 +5,12 @@
  * a load balancer lands on another replica.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawSocket, startFixture, waitFor, type Fixture } from './fixture.js';
+import { OPEN_SECURITY, rawSocket, startFixture, waitFor, type Fixture } from './fixture.js';
 
 let fx: Fixture;
 
 beforeAll(async () => {
-  fx = await startFixture<{ scope: string }>({
-    security: {
-      authenticate: () => ({ scope: 'agent' }),
-      authorize: () => undefined,
-      dataSourceContext: () => ({}),
-      upstreamExtensions: () => ({}),
-      expiredCloseCode: 4401,
-    },
-  });
+  fx = await startFixture({ security: OPEN_SECURITY });
 });
 
 afterAll(async () => {
