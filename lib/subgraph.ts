@@ -105,7 +105,7 @@ interface EdgeRequest {
   search: string;
   /** The parsed JSON body (undefined for a GET). */
   body: unknown;
-  /** The body's bytes as received (after any Content-Encoding), which a signed caller header may bind; undefined without a body. */
+  /** The body's bytes as received (decoded from its Content-Encoding, if it had one), which a signed caller header may bind; undefined without a body. */
   rawBody: string | Uint8Array | undefined;
 }
 
