@@ -43,7 +43,7 @@ import {
 import { defaultGateways, GATEWAYS, LATENCY_PROFILES, PLANS, CACHE_TTLS_MS, SOAK, onRedis, type GatewayId, type LatencyProfileId, type Plan } from './config.js';
 import { writeReport } from './report.js';
 import { subgraphHeaders } from './peers/supergraph.js';
-import { BenchStack, callsFromRequests, runLoadgen, SYSTEMS, type SandboxRequest, type SorCalls, type System } from './stack.js';
+import { BenchStack, callsFromRequests, runLoadgen, sumCalls, SYSTEMS, type SandboxRequest, type SorCalls, type System } from './stack.js';
 import { fetchesBetween, layersBetween, type CacheLayers } from './metrics.js';
 import { monotonicUs, summariseProfile, type CpuProfile, type ProcessProfile, type ProfileWindow } from './profile.js';
 import { runSubscriptionBench, type SubscriptionResults } from './subscriptions/index.js';
@@ -82,6 +82,13 @@ export interface StepResult {
   productCpuMsPerRequest?: Spread;
   /** Hits over responses that reported a response-cache status in the response (Hive's extensions); null when none did. */
   cacheHitRatio: number | null;
+  /**
+   * System-of-record calls per request made by this step's requests alone (its own correlation id);
+   * absent for cold workloads and in older runs. Gateways that reach different rates on a ramp send
+   * different numbers of requests, so only calls at the same step compare: misses of rarely viewed
+   * customers and TTL expiries come with time, not with requests.
+   */
+  sorCallsPerRequest?: Record<System | 'total', number>;
 }
 
 /**
@@ -299,6 +306,11 @@ async function benchIdentity(dir: string): Promise<{ env: Record<string, string>
 
 const SEED = 42;
 const AS_OF = '2026-11-20';
+
+function perRequest(calls: SorCalls, requests: number): Record<System | 'total', number> {
+  const per = (n: number): number => n / Math.max(1, requests);
+  return { salesforce: per(calls.salesforce), netsuite: per(calls.netsuite), zendesk: per(calls.zendesk), total: per(calls.total) };
+}
 
 function summarise(offeredRps: number, runs: RunSample[], clients?: number): StepResult {
   const reported = runs.reduce((a, r) => a + r.cacheReported, 0);
@@ -693,8 +705,12 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
           const coldTraces: NonNullable<LoadResult['requests']> = [];
           let requests = 0;
           const cold = workload.mode === 'cold';
+          // Each step of a warm workload under a correlation id of its own, so that its calls can be told apart.
+          const stepCalls: SorCalls[] = [];
           const measureStep = async (rate: number): Promise<StepResult> => {
             const runs: RunSample[] = [];
+            const stepId = `${correlationId}@${rate}`;
+            let stepRequests = 0;
             const runMs = cold ? (plan.coldRequests * 1000) / rate : plan.runMs;
             for (let r = 0; r < plan.runs; r++) {
               // A closed loop cycles its bodies: a few rounds of the customers are plenty.
@@ -704,7 +720,7 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
               const productBefore = cpuOfAll(productPids);
               const t0 = performance.now();
               const fromUs = monotonicUs();
-              const result = await runLoadgen(spec(rate, runMs, makeBodies(count, 1000 + r), cold ? `${correlationId}-r${r}` : correlationId, cold), ctx.otherCores);
+              const result = await runLoadgen(spec(rate, runMs, makeBodies(count, 1000 + r), cold ? `${correlationId}-r${r}` : stepId, cold), ctx.otherCores);
               const wall = performance.now() - t0;
               ctx.profileWindow = { fromUs: Math.min(ctx.profileWindow?.fromUs ?? Infinity, fromUs), toUs: monotonicUs() };
               const cpuAfter = sampleProcess(pid);
@@ -716,6 +732,7 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
                 delete result.requests;
               }
               requests += result.sent;
+              stepRequests += result.sent;
               const cpu = cpuBefore && cpuAfter ? cpuAfter.cpuMs - cpuBefore.cpuMs : Number.NaN;
               const answered = Math.max(1, result.ok + result.failed);
               runs.push({
@@ -730,6 +747,11 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
               if (result.sampleErrors.length > 0 && r === 0) console.log(`  ${workload.id} @${closed ? `${REPEAT_CLIENTS} clients` : `${rate}/s`} errors: ${result.sampleErrors.join(' | ')}`);
             }
             const step = summarise(rate, runs, closed ? REPEAT_CLIENTS : undefined);
+            if (!cold) {
+              const calls = await stack.callsFor(stepId);
+              stepCalls.push(calls);
+              step.sorCallsPerRequest = perRequest(calls, stepRequests);
+            }
             console.log(
               `  ${profileId.padEnd(9)} ${workload.id.padEnd(25)} ${closed ? `${REPEAT_CLIENTS} clients` : `${String(rate).padStart(5)}/s`} -> ${step.achievedRps.median.toFixed(1)}/s p50 ${step.p50Ms.median.toFixed(1)} p95 ${step.p95Ms.median.toFixed(1)} ms, err ${(step.errorRate.median * 100).toFixed(1)}%, cpu ${step.gatewayCpuMsPerRequest.median.toFixed(2)} ms/req (product ${step.productCpuMsPerRequest?.median.toFixed(2)})`,
             );
@@ -752,7 +774,7 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
             steps.sort((a, b) => a.offeredRps - b.offeredRps);
           }
           const after = await stack.metrics();
-          const sorCalls = workload.mode === 'cold' ? callsFromRequests([...coldLogs.values()]) : await stack.callsFor(correlationId);
+          const sorCalls = workload.mode === 'cold' ? callsFromRequests([...coldLogs.values()]) : sumCalls(stepCalls);
           const per = (n: number): number => n / Math.max(1, requests);
           const fetches = fetchesBetween(before, after);
           const fetchTotal = fetches ? Object.values(fetches).reduce((a, b) => a + b, 0) : 0;
@@ -764,7 +786,7 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
             steps,
             sorCalls,
             requests,
-            sorCallsPerRequest: { salesforce: per(sorCalls.salesforce), netsuite: per(sorCalls.netsuite), zendesk: per(sorCalls.zendesk), total: per(sorCalls.total) },
+            sorCallsPerRequest: perRequest(sorCalls, requests),
             throughputAtP95Target: workload.mode === 'ramp' ? throughputAtTarget(summaries(), profile.p95TargetMs) : null,
             p95TargetMs: profile.p95TargetMs,
             cacheLayers: layersBetween(before, after),

@@ -297,6 +297,19 @@ export function callsFromRequests(logs: ReadonlyArray<Record<System, SandboxRequ
   return out;
 }
 
+/** The calls of several measurements together (a ramp's steps). */
+export function sumCalls(parts: readonly SorCalls[]): SorCalls {
+  const out: SorCalls = { salesforce: 0, netsuite: 0, zendesk: 0, total: 0, byRoute: { salesforce: {}, netsuite: {}, zendesk: {} } };
+  for (const c of parts) {
+    for (const s of SYSTEMS) {
+      out[s] += c[s];
+      for (const [route, n] of Object.entries(c.byRoute[s])) out.byRoute[s][route] = (out.byRoute[s][route] ?? 0) + n;
+    }
+    out.total += c.total;
+  }
+  return out;
+}
+
 /** Runs the load generator as its own process on the given cores and returns its result. */
 export async function runLoadgen(spec: LoadSpec, cores: string | undefined): Promise<LoadResult> {
   const node = [process.execPath, '--import', 'tsx', join(root, 'bench', 'loadgen.ts')];

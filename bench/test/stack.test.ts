@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SUBGRAPHS, type SubgraphEntry } from '../../lib/manifest.js';
 import { benchSupergraphSdl } from '../peers/supergraph.js';
-import { BenchStack, type StackOptions } from '../stack.js';
+import { BenchStack, sumCalls, type StackOptions } from '../stack.js';
 
 const options = (over: Partial<StackOptions> = {}): StackOptions => ({
   customers: 200,
@@ -48,5 +48,24 @@ describe('the bench stack reads its subgraphs from the manifest', () => {
     const env = new BenchStack(options()).gatewayEnv('bench-test');
     const routed = [...benchSupergraphSdl(env).matchAll(/@join__graph\(name: "([a-z]+)", url: "([^"]+)"\)/g)].map((m) => [m[1], m[2]]);
     expect(Object.fromEntries(routed)).toEqual(Object.fromEntries(SUBGRAPHS.map((e, i) => [e.name, `http://127.0.0.1:${5001 + i}/graphql`])));
+  });
+});
+
+describe('calls of a ramp are counted per step', () => {
+  it('adds the steps up per system and per route, so the measurement keeps its totals', () => {
+    const step = (sf: number, ns: number): Parameters<typeof sumCalls>[0][number] => ({
+      salesforce: sf,
+      netsuite: ns,
+      zendesk: 0,
+      total: sf + ns,
+      byRoute: { salesforce: sf ? { 'GET /query': sf } : {}, netsuite: { 'POST /suiteql': ns }, zendesk: {} },
+    });
+    expect(sumCalls([step(1, 4), step(0, 2), step(3, 0)])).toEqual({
+      salesforce: 4,
+      netsuite: 6,
+      zendesk: 0,
+      total: 10,
+      byRoute: { salesforce: { 'GET /query': 4 }, netsuite: { 'POST /suiteql': 6 }, zendesk: {} },
+    });
   });
 });
