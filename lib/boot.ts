@@ -29,6 +29,7 @@ import {
   loadZendeskConfig,
   type CommonConfig,
 } from './config.js';
+import type { ProcessLimits } from './limits.js';
 import { createNetSuiteClient, netsuiteLimiter, type NetSuiteClient } from './clients/netsuite.js';
 import { createSalesforceClient, type SalesforceClient } from './clients/salesforce.js';
 import { createZendeskClient, zendeskLimiter, type ZendeskClient } from './clients/zendesk.js';
@@ -146,6 +147,12 @@ export interface BootOverrides {
    * (scripts/graph.ts). Needs an entity cache. @default none
    */
   onInvalidate?: InvalidationListener;
+  /**
+   * Shared by the subgraphs of one process (scripts/graph.ts): without Redis they
+   * then draw on one count of each account's limit instead of fixed shares.
+   * @default each subgraph counts its own calls
+   */
+  processLimits?: ProcessLimits;
 }
 
 /** A served subgraph (its URL, and its in-process entry), and the module behind it. */
@@ -205,7 +212,7 @@ async function openPlatform(
     const netsuiteSlots = once(() => {
       const consumer = NETSUITE_CONSUMERS.find((c) => c === name);
       if (!consumer) throw new ConfigError(`the ${name} subgraph has no share of NetSuite's concurrency: add it to NETSUITE_CONSUMERS in lib/config.ts`);
-      return netsuiteLimiter(common, netsuiteConfig(), redis, consumer);
+      return netsuiteLimiter(common, netsuiteConfig(), redis, consumer, overrides.processLimits);
     });
     const platform: SubgraphPlatform = {
       name,

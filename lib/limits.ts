@@ -8,15 +8,42 @@
  * budget across processes with leases that expire when a holder dies; the npm
  * limiters either stay in process or need a queue service we do not run.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 
 /** A permit to make one call; release it when the call is over. */
 export type Release = () => void;
 
+/**
+ * Whose call waits for a permit. `interactive`: someone is waiting on the answer
+ * (a view, a mutation). `background`: the change feeds' polls and the write
+ * queue's replays, which nobody watches and which can run a moment later.
+ */
+export type Priority = 'interactive' | 'background';
+
+const work = new AsyncLocalStorage<Priority>();
+
+/**
+ * Runs `fn` as background work: every permit it asks for, on any later tick, is
+ * a background one. Carried in AsyncLocalStorage like the correlation id, so the
+ * connectors between a feed and the limiter need not pass it along.
+ */
+export function inBackground<T>(fn: () => T): T {
+  return work.run('background', fn);
+}
+
+/** The priority of the work running now; interactive unless inside inBackground. */
+export function currentPriority(): Priority {
+  return work.getStore() ?? 'interactive';
+}
+
 export interface Limiter {
-  /** Waits for a permit. Rejects with LimitTimeoutError after `waitMs`. */
-  acquire(waitMs: number): Promise<Release>;
+  /**
+   * Waits for a permit. Rejects with LimitTimeoutError after `waitMs`.
+   * @param priority @default currentPriority()
+   */
+  acquire(waitMs: number, priority?: Priority): Promise<Release>;
 }
 
 export class LimitTimeoutError extends Error {
@@ -36,42 +63,72 @@ export class LimitTimeoutError extends Error {
 export interface LimitSpec {
   /** Calls in flight at once. @default unlimited */
   maxConcurrent?: number;
+  /**
+   * Concurrency slots background work never takes, so that a view arriving while
+   * the feeds and the write queue hold the rest gets a slot at once rather than
+   * waiting behind them. @default 1 when maxConcurrent is 2 or more, else 0
+   */
+  reservedForInteractive?: number;
   /** Calls started per rolling minute. @default unlimited */
   perMinute?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** In-process limiter: a FIFO semaphore plus a sliding one-minute window. */
+/** Slots that work of this priority may fill: all of them for interactive work, all but the reserve for background work. */
+function slotsFor(spec: LimitSpec, priority: Priority): number {
+  const max = spec.maxConcurrent ?? Infinity;
+  if (priority === 'interactive') return max;
+  const reserve = spec.reservedForInteractive ?? (max >= 2 ? 1 : 0);
+  return Math.max(1, max - reserve);
+}
+
+/**
+ * In-process limiter: a semaphore with two FIFO queues, interactive first, plus a
+ * sliding one-minute window. A freed slot is handed to the next waiter directly,
+ * so a caller arriving in between cannot take it as well.
+ */
 export function localLimiter(spec: LimitSpec): Limiter {
   let inFlight = 0;
-  const waiters: Array<() => void> = [];
+  const queues: Record<Priority, Array<() => void>> = { interactive: [], background: [] };
   let starts: number[] = [];
 
+  const dispatch = (): void => {
+    for (const p of ['interactive', 'background'] as const) {
+      const queue = queues[p];
+      while (queue.length > 0 && inFlight < slotsFor(spec, p)) {
+        inFlight += 1;
+        queue.shift()?.();
+      }
+    }
+  };
   const release = (): void => {
     inFlight -= 1;
-    const next = waiters.shift();
-    if (next) next();
+    dispatch();
   };
 
   return {
-    async acquire(waitMs) {
+    async acquire(waitMs, priority = currentPriority()) {
       const deadline = Date.now() + waitMs;
-      if (spec.maxConcurrent !== undefined && inFlight >= spec.maxConcurrent) {
+      // Nobody overtakes a waiter of the same or a higher priority.
+      const ahead = queues.interactive.length + (priority === 'background' ? queues.background.length : 0);
+      if (ahead === 0 && inFlight < slotsFor(spec, priority)) inFlight += 1;
+      else {
         await new Promise<void>((resolve, reject) => {
+          const queue = queues[priority];
           const timer = setTimeout(() => {
-            const i = waiters.indexOf(wake);
-            if (i >= 0) waiters.splice(i, 1);
+            const i = queue.indexOf(wake);
+            if (i >= 0) queue.splice(i, 1);
             reject(new LimitTimeoutError(`waited ${waitMs} ms for one of ${spec.maxConcurrent} concurrent slots`));
           }, waitMs);
+          // Called by dispatch with the slot already counted as ours.
           const wake = (): void => {
             clearTimeout(timer);
             resolve();
           };
-          waiters.push(wake);
+          queue.push(wake);
         });
       }
-      inFlight += 1;
       if (spec.perMinute !== undefined) {
         for (;;) {
           const now = Date.now();
@@ -99,6 +156,26 @@ export function localLimiter(spec: LimitSpec): Limiter {
   };
 }
 
+/**
+ * The limiters of the subgraphs that run in one process (the one-process layout,
+ * scripts/graph.ts), one per account: without Redis they count their calls
+ * together, so each may use the account's whole limit when the others are idle,
+ * rather than a fixed share of it as separate processes must.
+ */
+export class ProcessLimits {
+  private readonly byAccount = new Map<string, Limiter>();
+
+  /** The limiter of `account`, made by `make` the first time it is asked for. */
+  for(account: string, make: () => Limiter): Limiter {
+    let limiter = this.byAccount.get(account);
+    if (!limiter) {
+      limiter = make();
+      this.byAccount.set(account, limiter);
+    }
+    return limiter;
+  }
+}
+
 // Atomically: drop expired leases, and take one if fewer than the limit are held.
 const ACQUIRE_SLOT = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
@@ -122,7 +199,9 @@ return tonumber(oldest[2])`;
 
 /**
  * Redis limiter: concurrency as leases in a sorted set (a crashed holder's lease
- * expires after `leaseMs`), rate as a sliding window of start times.
+ * expires after `leaseMs`), rate as a sliding window of start times. Background
+ * work takes a lease only while more than the reserve is free, so the reserve
+ * stays for views in every process.
  */
 export function redisLimiter(
   redis: RedisClientType,
@@ -136,15 +215,16 @@ export function redisLimiter(
   const rateKey = `${key}:rate`;
 
   return {
-    async acquire(waitMs) {
+    async acquire(waitMs, priority = currentPriority()) {
       const deadline = Date.now() + waitMs;
       const id = randomUUID();
       if (spec.maxConcurrent !== undefined) {
+        const slots = slotsFor(spec, priority);
         for (;;) {
           const now = Date.now();
           const got = await redis.eval(ACQUIRE_SLOT, {
             keys: [slotsKey],
-            arguments: [String(now), String(spec.maxConcurrent), String(now + leaseMs), id, String(leaseMs * 2)],
+            arguments: [String(now), String(slots), String(now + leaseMs), id, String(leaseMs * 2)],
           });
           if (got === 1) break;
           if (Date.now() + pollMs > deadline) {

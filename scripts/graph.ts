@@ -19,7 +19,8 @@
  * REDIS_URL, RSG_NAMESPACE, the sandbox and system URLs, INTERNAL_AUTH_SECRET…
  */
 import { pathToFileURL } from 'node:url';
-import { bootSubgraph, loadSubgraphDefinition, type BootedSubgraph } from '../lib/boot.js';
+import { bootSubgraph, loadSubgraphDefinition, type BootedSubgraph, type BootOverrides } from '../lib/boot.js';
+import { ProcessLimits } from '../lib/limits.js';
 import type { InvalidationListener } from '../lib/cache/index.js';
 import { ConfigError } from '../lib/config.js';
 import type { LocalSubgraph } from '../lib/local-subgraph.js';
@@ -34,12 +35,15 @@ export interface InProcessGraph<G extends RunningGateway = RunningGateway> exten
   subgraphs: BootedSubgraph[];
 }
 
+/** What every subgraph of the process is booted with: where its invalidations go, and the limits it shares. */
+export type InProcessHooks = Required<Pick<BootOverrides, 'onInvalidate' | 'processLimits'>>;
+
 /** How a host boots each part; the wiring between them is startInProcess's. */
 export interface InProcessParts<G extends RunningGateway> {
   /** The subgraphs to run, by name, in this order. */
   names: readonly string[];
-  /** Boots one subgraph, handing `onInvalidate` to bootSubgraph (BootOverrides.onInvalidate). */
-  boot(name: string, onInvalidate: InvalidationListener): Promise<BootedSubgraph>;
+  /** Boots one subgraph, handing the hooks to bootSubgraph (BootOverrides.onInvalidate and .processLimits). */
+  boot(name: string, hooks: InProcessHooks): Promise<BootedSubgraph>;
   /** Starts the gateway with these subgraphs as local ones, served at these URLs. */
   startGateway(wiring: { localSubgraphs: Record<string, LocalSubgraph>; subgraphUrls: Record<string, string> }): Promise<G>;
 }
@@ -63,7 +67,9 @@ export async function startInProcess<G extends RunningGateway>(parts: InProcessP
     for (const s of subgraphs.splice(0).reverse()) await s.close().catch(() => undefined);
   };
   try {
-    for (const name of parts.names) subgraphs.push(await parts.boot(name, forward));
+    // One count of each account's limit for all of them: they share the process.
+    const hooks: InProcessHooks = { onInvalidate: forward, processLimits: new ProcessLimits() };
+    for (const name of parts.names) subgraphs.push(await parts.boot(name, hooks));
     gateway = await parts.startGateway({
       localSubgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, s.local])),
       subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
@@ -90,7 +96,7 @@ export async function startInProcess<G extends RunningGateway>(parts: InProcessP
 export function startGraph(env: NodeJS.ProcessEnv = process.env): Promise<InProcessGraph> {
   return startInProcess({
     names: SUBGRAPHS.map((s) => s.name),
-    boot: async (name, onInvalidate) => bootSubgraph(await loadSubgraphDefinition(name), env, { onInvalidate }),
+    boot: async (name, hooks) => bootSubgraph(await loadSubgraphDefinition(name), env, hooks),
     startGateway: (wiring) => startGatewayFromEnv(env, { ...wiring, responseCache: 'always' }),
   });
 }

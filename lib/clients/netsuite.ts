@@ -10,7 +10,7 @@ import type { RedisClientType } from 'redis';
 import { netsuiteShares, type CommonConfig, type NetSuiteConfig, type NetSuiteConsumer } from '../config.js';
 import { UpstreamError } from '../errors.js';
 import { defaultPolicy, systemPolicy, type CallPolicy, type SystemResponse } from '../http.js';
-import { localLimiter, redisLimiter, type Limiter } from '../limits.js';
+import { localLimiter, redisLimiter, type Limiter, type ProcessLimits } from '../limits.js';
 
 /** A SuiteQL row: lowercase column names; values as NetSuite returns them (strings), absent when null. */
 export type SuiteQLRow = Record<string, string | undefined>;
@@ -291,9 +291,18 @@ export function createNetSuiteClient(config: NetSuiteConfig, deps: NetSuiteClien
  * limit. Without it each process can only count its own calls, so each subgraph
  * gets its configured share of the limit (netsuiteShares), and the shares add up
  * to no more than the account allows; a configuration whose shares exceed it
- * throws a ConfigError, which stops the process at boot.
+ * throws a ConfigError, which stops the process at boot. Subgraphs that share a
+ * process (`processLimits`) share one count of the whole limit instead.
  */
-export function netsuiteLimiter(common: CommonConfig, config: NetSuiteConfig, redis: RedisClientType | undefined, consumer: NetSuiteConsumer): Limiter {
+export function netsuiteLimiter(
+  common: CommonConfig,
+  config: NetSuiteConfig,
+  redis: RedisClientType | undefined,
+  consumer: NetSuiteConsumer,
+  processLimits?: ProcessLimits,
+): Limiter {
   if (redis) return redisLimiter(redis, `${common.namespace}:limits:netsuite:${config.accountId}`, { maxConcurrent: config.maxConcurrent });
+  // Subgraphs in one process count together, so the whole limit is theirs to share.
+  if (processLimits) return processLimits.for(`netsuite:${config.accountId}`, () => localLimiter({ maxConcurrent: config.maxConcurrent }));
   return localLimiter({ maxConcurrent: netsuiteShares(config)[consumer] });
 }

@@ -8,6 +8,7 @@
  * committed in the same second as the last one read.
  */
 import { childLogger } from '../log.js';
+import { inBackground } from '../limits.js';
 import type { EventBus, NewEvent } from '../events/bus.js';
 import { boundKnown, type FeedStateStore } from './state.js';
 
@@ -78,7 +79,8 @@ export function createPoller<R extends ChangedRecord>(opts: PollerOptions<R>): P
   };
 
   const pollOnce = (): Promise<number> => {
-    inFlight ??= poll().finally(() => {
+    // Nobody waits on a poll: its calls give way to views for the account's concurrency slots.
+    inFlight ??= inBackground(poll).finally(() => {
       inFlight = undefined;
     });
     return inFlight;

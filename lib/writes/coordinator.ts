@@ -19,6 +19,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DomainError, ErrorCode, UpstreamError, unreachable } from '../errors.js';
 import { childTraceparent, currentScope, runInScope } from '../context.js';
+import { inBackground } from '../limits.js';
 import { childLogger } from '../log.js';
 import { type WriteListing, type WritePosition, type WriteQuery, type WriteStore } from './store.js';
 import { isSettled, outcomeOf, type WriteError, type WriteOutcome, type WriteRecord, type WriteState } from './types.js';
@@ -690,7 +691,8 @@ export class WriteCoordinator {
       // A replay runs under the correlation id of the request that submitted the
       // write, so its calls are counted, logged and traced with that request.
       const correlationId = w.correlationId ?? `replay-${w.writeId}`;
-      await runInScope({ correlationId, traceparent: childTraceparent(undefined) }, () => this.attempt(w, applier, true, resumed));
+      // Nobody waits on a replay: its calls give way to views for the account's concurrency slots.
+      await runInScope({ correlationId, traceparent: childTraceparent(undefined) }, () => inBackground(() => this.attempt(w, applier, true, resumed)));
       return true;
     } finally {
       await this.store.unlease(candidate.writeId, this.o.owner).catch(() => undefined);

@@ -108,3 +108,37 @@ describe('the order and finance subgraphs under load at once, without Redis', ()
     }
   });
 });
+
+describe('the subgraphs of one process, without Redis', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ customers: 60, inProcess: true, cache: {} });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('share one count of the whole limit: one subgraph may use more than its share while the others are idle, never more than the account allows', async () => {
+    const customers = stack.dataset.netsuite.customers.slice(0, 12).map((c) => c.externalid);
+    const ORDERS = `query ($id: ID!) { customer(id: $id) { id orders(first: 20) { nodes { id status lines { sku } } } } }`;
+    // Slow enough that the order subgraph's calls overlap; as separate processes its share would be 2 of 5.
+    await stack.faults('netsuite', { maxConcurrent: 5, latencyMs: 150 });
+    try {
+      const answers = await Promise.all(customers.map((id) => stack.query(ORDERS, { id })));
+      expect(answers.flatMap((a) => (a.body.errors ?? []).map((e) => e.extensions?.code))).toEqual([]);
+      const calls: Array<[number, number]> = [];
+      for (const a of answers) {
+        const log = (await (await fetch(`${stack.sandboxUrls.netsuite}/__sandbox/requests?correlationId=${a.correlationId}`)).json()) as {
+          requests: Array<{ receivedAtMs: number; durationMs: number | null }>;
+        };
+        for (const r of log.requests) calls.push([r.receivedAtMs, r.receivedAtMs + (r.durationMs ?? 0)]);
+      }
+      // The most calls NetSuite had in flight at once, from its own request log.
+      const most = Math.max(...calls.map(([start]) => calls.filter(([s, e]) => s <= start && start < e).length));
+      expect(most).toBeGreaterThan(2);
+      expect(most).toBeLessThanOrEqual(5);
+    } finally {
+      await stack.clearFaults();
+    }
+  });
+});

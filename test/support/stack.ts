@@ -17,9 +17,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { bootForTest, runningModules } from './wiring.js';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/src/gateway.js';
-import { startInProcess } from '../../scripts/graph.js';
+import { startInProcess, type InProcessHooks } from '../../scripts/graph.js';
 import type { BootedSubgraph } from '../../lib/boot.js';
-import type { InvalidationListener } from '../../lib/cache/index.js';
 import { createAuthenticator } from '../../gateway/src/auth.js';
 import type { QueryLimits } from '../../gateway/src/limits.js';
 import type { RateLimitOptions } from '../../gateway/src/limits-rate.js';
@@ -208,7 +207,7 @@ export async function startStack(
     const running = new Map<string, BootedSubgraph>();
     const modules = new Map<string, { invalidate?(tags: readonly string[]): Promise<boolean> }>();
     const ports = new Map<string, number>();
-    const startSubgraph = async (name: string, onInvalidate?: InvalidationListener): Promise<BootedSubgraph> => {
+    const startSubgraph = async (name: string, hooks?: InProcessHooks): Promise<BootedSubgraph> => {
       if (running.has(name)) throw new Error(`subgraph ${name} is already running`);
       // The port is known before the subgraph starts, so it can give a system a URL to call back (webhooks).
       const port = ports.get(name) ?? (await freePort());
@@ -220,7 +219,7 @@ export async function startStack(
         redisUrl: opts.redisUrl,
         cache: await newCache(),
         policy,
-        ...(onInvalidate ? { onInvalidate } : {}),
+        ...hooks,
       });
       modules.set(name, booted.module);
       ports.set(name, port);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { bootSubgraph, loadSubgraphDefinition, type AnySubgraphModule, type BootedSubgraph } from '../../lib/boot.js';
 import type { CacheHandle, InvalidationListener } from '../../lib/cache/index.js';
 import type { CallPolicy } from '../../lib/http.js';
+import type { ProcessLimits } from '../../lib/limits.js';
 import type { CustomerSubgraph } from '../../subgraphs/customer/src/index.js';
 import type { FinanceSubgraph } from '../../subgraphs/finance/src/index.js';
 import { TEST_TRUST } from './auth.js';
@@ -30,6 +31,8 @@ export interface TestBoot {
   feedsEnabled?: boolean;
   /** Told of the subgraph's invalidations (BootOverrides.onInvalidate), as scripts/graph.ts does. @default none */
   onInvalidate?: InvalidationListener;
+  /** Shared with the other subgraphs of the in-process layout (BootOverrides.processLimits). @default none */
+  processLimits?: ProcessLimits;
 }
 
 /** Timings that keep tests quick; tests can also poll (`feed.pollOnce()`) or replay (`writes.runDue()`) at once. */
@@ -83,6 +86,7 @@ export async function bootForTest(name: string, t: TestBoot): Promise<BootedSubg
     policy: t.policy,
     cache: t.cache ?? null,
     ...(t.onInvalidate ? { onInvalidate: t.onInvalidate } : {}),
+    ...(t.processLimits ? { processLimits: t.processLimits } : {}),
   });
   runningModules.set(name, booted.module);
   return booted;

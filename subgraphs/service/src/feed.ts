@@ -33,6 +33,7 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../../../lib/events/bus.js';
 import type { FeedState, FeedStateStore } from '../../../lib/feeds/state.js';
 import { boundKnown } from '../../../lib/feeds/state.js';
+import { inBackground } from '../../../lib/limits.js';
 import { UpstreamError } from '../../../lib/errors.js';
 import { entityTag, listTag } from '../../../lib/cache/index.js';
 import { caseTags } from './writes.js';
@@ -471,7 +472,8 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
   };
 
   const pollOnce = (): Promise<number> => {
-    polling ??= poll().finally(() => (polling = undefined));
+    // Nobody waits on an export read: its calls give way to views for the account's limits.
+    polling ??= inBackground(poll).finally(() => (polling = undefined));
     return polling;
   };
 
