@@ -35,6 +35,7 @@ import { createSalesforceClient, type SalesforceClient } from './clients/salesfo
 import { createZendeskClient, zendeskLimiter, type ZendeskClient } from './clients/zendesk.js';
 import { createEntityCache, type CacheHandle, type EntityCache, type InvalidationListener } from './cache/index.js';
 import { inProcessBus, redisBus, type EventBus } from './events/bus.js';
+import { loadOutboundConfig, openOutbound } from './events/outbound/index.js';
 import { fileStateStore, redisStateStore, type FeedStateStore } from './feeds/state.js';
 import type { CallPolicy } from './http.js';
 import { childLogger } from './log.js';
@@ -200,11 +201,18 @@ async function openPlatform(
       opened.push(() => handle.close());
       cache = handle;
     } else cache = overrides.cache ?? undefined;
-    const bus = redis ? await redisBus(redis, { namespace: common.namespace }) : inProcessBus();
+    let bus = redis ? await redisBus(redis, { namespace: common.namespace }) : inProcessBus();
     opened.push(() => bus.close());
+    const feedsDir = loadFeedsDir(env);
+    // Canonical events for other systems, through an outbox, when a broker is configured.
+    const outboundConfig = loadOutboundConfig(env);
+    if (outboundConfig) {
+      const outbound = await openOutbound(outboundConfig, { name, namespace: common.namespace, bus, dir: feedsDir, ...(redis ? { redis } : {}) });
+      opened.push(() => outbound.close());
+      bus = outbound.bus;
+    }
     const writesConfig = loadWritesConfig(env);
     const store = await openWriteStore(writesConfig, { name, namespace: common.namespace, ...(redis ? { redis } : {}) });
-    const feedsDir = loadFeedsDir(env);
     // Every system client reports how its calls end, for readiness.
     const policy: Partial<CallPolicy> = { ...overrides.policy, onOutcome: systems.record };
     const netsuiteConfig = once(() => loadNetSuiteConfig(env));

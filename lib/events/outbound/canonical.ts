@@ -1,0 +1,162 @@
+/**
+ * The events the graph publishes for other systems (marketing, the warehouse,
+ * the loyalty platform): the canonical, versioned form of the domain events its
+ * change feeds and writes put on the internal bus. docs/events.md describes them;
+ * docs/events/*.schema.json is the contract, checked against this module in the
+ * tests.
+ *
+ * Envelope: CloudEvents 1.0, structured mode (one JSON document). Data: the
+ * customer number and what changed, never personal data (names, emails, phone
+ * numbers, addresses), so that a consumer needs no right to see a person to
+ * learn that their order shipped.
+ */
+import type { DomainEvent } from '../bus.js';
+
+/** The version of every schema below; a breaking change publishes a new version beside the old one. */
+export const EVENTS_SCHEMA_VERSION = 1;
+
+export type CanonicalType = 'order.statusChanged' | 'invoice.statusChanged' | 'case.updated' | 'customer.changed';
+export const CANONICAL_TYPES: readonly CanonicalType[] = ['order.statusChanged', 'invoice.statusChanged', 'case.updated', 'customer.changed'];
+
+/** Where a change happened: the `source` attribute of its events. */
+export const EVENT_SOURCES = {
+  ERP: 'urn:retail-supergraph:system:erp',
+  SERVICE_DESK: 'urn:retail-supergraph:system:service-desk',
+  SALESFORCE: 'urn:retail-supergraph:system:salesforce',
+} as const;
+
+export interface CloudEvent<D = Record<string, unknown>> {
+  specversion: '1.0';
+  /** The domain event's id: the same however often the change is seen or published. Consumers de-duplicate by it. */
+  id: string;
+  source: (typeof EVENT_SOURCES)[keyof typeof EVENT_SOURCES];
+  type: CanonicalType;
+  /** The entity that changed: an order, invoice or case id, or a customer number. */
+  subject: string;
+  /** When the change happened in the system of record, ISO-8601 UTC. */
+  time: string;
+  datacontenttype: 'application/json';
+  dataschema: string;
+  data: D;
+}
+
+export interface OrderStatusChanged {
+  orderId: string;
+  customerNumber: string;
+  /** Null when nothing in the product knew the order's status before. */
+  previousStatus: string | null;
+  status: string;
+  changedAt: string;
+}
+
+export interface InvoiceStatusChanged {
+  invoiceId: string;
+  customerNumber: string;
+  previousStatus: string | null;
+  status: string;
+  changedAt: string;
+}
+
+export interface CaseUpdated {
+  caseId: string;
+  /** Null only when the service desk could not say whose case it is. */
+  customerNumber: string | null;
+  previousStatus: string | null;
+  status: string;
+  changedAt: string;
+}
+
+export interface CustomerChanged {
+  customerNumber: string;
+  /** The canonical fields that changed (e.g. `loyalty.tier`, `email`), not their values. */
+  changedFields: string[];
+  changedAt: string;
+}
+
+/** The schema a type's events declare in `dataschema`. */
+export const dataschemaOf = (type: CanonicalType): string => `urn:retail-supergraph:events:${type}:v${EVENTS_SCHEMA_VERSION}`;
+
+type Mapping = { type: CanonicalType; source: CloudEvent['source']; map(payload: Record<string, unknown>): { subject: string; data: object } | null };
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+/** Internal bus topics that other systems hear of, and how each becomes canonical. */
+const MAPPINGS: Record<string, Mapping> = {
+  'order.status': {
+    type: 'order.statusChanged',
+    source: EVENT_SOURCES.ERP,
+    map(p) {
+      const orderId = str(p.orderId);
+      const customerNumber = str(p.customerId);
+      const status = str(p.status);
+      const changedAt = str(p.changedAt);
+      if (!orderId || !customerNumber || !status || !changedAt) return null;
+      const data: OrderStatusChanged = { orderId, customerNumber, previousStatus: str(p.previousStatus), status, changedAt };
+      return { subject: orderId, data };
+    },
+  },
+  'invoice.status': {
+    type: 'invoice.statusChanged',
+    source: EVENT_SOURCES.ERP,
+    map(p) {
+      const invoiceId = str(p.invoiceId);
+      const customerNumber = str(p.customerId);
+      const status = str(p.status);
+      const changedAt = str(p.changedAt);
+      if (!invoiceId || !customerNumber || !status || !changedAt) return null;
+      // The internal event carries the invoice as read; other systems get the change, not the document.
+      const data: InvoiceStatusChanged = { invoiceId, customerNumber, previousStatus: str(p.previousStatus), status, changedAt };
+      return { subject: invoiceId, data };
+    },
+  },
+  'case.updated': {
+    type: 'case.updated',
+    source: EVENT_SOURCES.SERVICE_DESK,
+    map(p) {
+      const caseId = str(p.caseId);
+      const status = str(p.status);
+      const changedAt = str(p.changedAt);
+      if (!caseId || !status || !changedAt) return null;
+      const data: CaseUpdated = { caseId, customerNumber: str(p.customerId), previousStatus: str(p.previousStatus), status, changedAt };
+      return { subject: caseId, data };
+    },
+  },
+  'customer.changed': {
+    type: 'customer.changed',
+    source: EVENT_SOURCES.SALESFORCE,
+    map(p) {
+      const customerNumber = str(p.customerNumber);
+      const changedAt = str(p.changedAt);
+      const fields = Array.isArray(p.changedFields) ? p.changedFields.filter((f): f is string => typeof f === 'string') : [];
+      if (!customerNumber || !changedAt) return null;
+      const data: CustomerChanged = { customerNumber, changedFields: [...new Set(fields)].sort(), changedAt };
+      return { subject: customerNumber, data };
+    },
+  },
+};
+
+/** The bus topics whose events are published outside. */
+export const OUTBOUND_TOPICS: readonly string[] = Object.keys(MAPPINGS);
+
+/**
+ * The canonical event for a domain event, or null for a topic other systems do
+ * not hear of (or a payload missing what the schema requires, which is logged by
+ * the caller rather than published half-formed).
+ */
+export function canonicalEvent(e: Pick<DomainEvent, 'eventId' | 'topic' | 'occurredAt' | 'payload'>): CloudEvent | null {
+  const m = MAPPINGS[e.topic];
+  if (!m || typeof e.payload !== 'object' || e.payload === null) return null;
+  const mapped = m.map(e.payload as Record<string, unknown>);
+  if (!mapped) return null;
+  return {
+    specversion: '1.0',
+    id: e.eventId,
+    source: m.source,
+    type: m.type,
+    subject: mapped.subject,
+    time: new Date(e.occurredAt).toISOString(),
+    datacontenttype: 'application/json',
+    dataschema: dataschemaOf(m.type),
+    data: mapped.data as Record<string, unknown>,
+  };
+}
