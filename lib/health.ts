@@ -335,7 +335,7 @@ async function leaseDetails(lease: FeedLease, store: FeedStateStore): Promise<Re
     case 'stopped':
       return { role: 'stopped' };
     case 'leader':
-      return { role: 'leader', leader: lease.owner, fencingToken: s.token };
+      return { role: 'leader', leader: lease.owner, leaderSince: new Date(s.since).toISOString(), fencingToken: s.token };
     case 'follower': {
       const watermark = lease.shared ? (await store.load()).watermark : undefined;
       const at = watermark !== undefined && /^\d{4}-\d\d-\d\dT/.test(watermark) ? Date.parse(watermark) : NaN;
