@@ -251,7 +251,7 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
     saving = saving
       .then(async () => {
         // A follower's memory is its own: the leader's export records every change in the shared state.
-        if (state && lease.status().phase === 'leader') await opts.state.save({ ...(state.watermark ? { watermark: state.watermark } : {}), known: boundKnown(state.known, knownLimit) });
+        if (state && (!lease.shared || lease.token() !== undefined)) await opts.state.save({ ...(state.watermark ? { watermark: state.watermark } : {}), known: boundKnown(state.known, knownLimit) });
       })
       .catch((e: unknown) => log.warn({ err: (e as Error).message }, 'could not persist the case feed state'));
     return saving;
