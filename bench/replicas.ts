@@ -25,7 +25,7 @@ import { generateDataset } from '../sandbox/dataset/generate.js';
 import { createNetSuiteSandbox } from '../sandbox/netsuite/index.js';
 import { createZendeskSandbox } from '../sandbox/zendesk/index.js';
 import { freePort } from '../test/support/ports.js';
-import { httpOk, root, stop, waitReady, type Launched } from './processes.js';
+import { httpOk, root, stop, waitReady, watched, type Launched } from './processes.js';
 
 const SUITEQL = 'POST /services/rest/query/v1/suiteql';
 const EXPORT = 'GET /api/v2/incremental/tickets/cursor';
@@ -140,14 +140,7 @@ export async function runReplicas(argv: string[]): Promise<ReplicasReport> {
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
-        const lines: string[] = [];
-        const keep = (c: Buffer): void => {
-          lines.push(...c.toString('utf8').split('\n').filter(Boolean));
-          if (lines.length > 40) lines.splice(0, lines.length - 40);
-        };
-        proc.stdout?.on('data', keep);
-        proc.stderr?.on('data', keep);
-        parts.push({ name: `${subgraph}-${i}`, proc, tail: () => lines.join('\n'), port, subgraph });
+        parts.push({ ...watched(`${subgraph}-${i}`, proc), port, subgraph });
       }
     }
     await Promise.all(parts.map((p) => waitReady(p, () => httpOk(`http://127.0.0.1:${p.port}/health/ready`), 180_000)));
