@@ -180,6 +180,21 @@ function parseHolder(value: string, note: string): LeaseHolder | null {
   return { owner: value.slice(0, at), token, note: note === '' ? null : note };
 }
 
+/** Resolves as `p` does, or rejects once `ms` have passed without an answer. */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: Redis did not answer within ${Math.max(0, ms)} ms`)), Math.max(0, ms));
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The lease of one feed in Redis; see the module comment. */
 export function redisFeedLease(opts: FeedLeaseOptions): FeedLease {
   const ttl = opts.ttlMs ?? 15_000;
@@ -223,7 +238,10 @@ export function redisFeedLease(opts: FeedLeaseOptions): FeedLease {
     if (phase.phase === 'leader') {
       const token = phase.token;
       try {
-        const ok = (await opts.redis.eval(RENEW, { keys: [keys.lease, keys.note], arguments: [`${owner}|${token}`, String(ttl), note()] })) === 1;
+        // A renewal still unanswered when the lease runs out is a failed one: Redis queues commands
+        // while it reconnects, and waiting on them would keep a replica polling past its lease.
+        const renewal = opts.redis.eval(RENEW, { keys: [keys.lease, keys.note], arguments: [`${owner}|${token}`, String(ttl), note()] });
+        const ok = (await within(renewal, validUntil - Date.now(), 'renewing the lease')) === 1;
         if (!ok) await lose('the lease was taken over or expired');
         else validUntil = startedAt + ttl;
       } catch (err) {
@@ -234,7 +252,9 @@ export function redisFeedLease(opts: FeedLeaseOptions): FeedLease {
     }
     let next = renewMs;
     try {
-      const res = (await opts.redis.eval(ACQUIRE, { keys: [keys.lease, keys.token, keys.note], arguments: [owner, String(ttl), note()] })) as [number, number | string, number?, string?];
+      const attempt = opts.redis.eval(ACQUIRE, { keys: [keys.lease, keys.token, keys.note], arguments: [owner, String(ttl), note()] });
+      // An attempt answered too late is not taken up: a lease won then would already be partly spent.
+      const res = (await within(attempt, renewMs, 'campaigning for the lease')) as [number, number | string, number?, string?];
       if (stopped()) return;
       if (res[0] === 1) {
         const token = Number(res[1]);

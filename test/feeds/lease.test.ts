@@ -53,6 +53,29 @@ describe('soleLease (no Redis)', () => {
   });
 });
 
+describe('a leader whose Redis stops answering', () => {
+  it('stops its feed when the lease runs out, without waiting for the renewal to answer', async () => {
+    let calls = 0;
+    // Redis as a replica sees it while the connection is being re-established: the first call
+    // (the acquisition) answers, and every later command waits in the offline queue.
+    const hanging = {
+      eval: async (): Promise<unknown> => {
+        calls += 1;
+        return calls === 1 ? [1, 1] : new Promise(() => undefined);
+      },
+    } as unknown as RedisClientType;
+    const lease = redisFeedLease({ redis: hanging, namespace: 'test-lease-hang', feed: 'order-status', ttlMs: 400, renewMs: 100 });
+    const w = work();
+    await lease.run(w);
+    expect(w.running).toBe(true);
+    expect(lease.token()).toBe(1);
+    await until(() => !w.running, 1_000, 'the feed to stop once its lease ran out unrenewed');
+    expect(lease.token()).toBeUndefined();
+    expect(lease.status().phase).toBe('follower');
+    await lease.stop();
+  });
+});
+
 describe.skipIf(!REDIS_URL)('feed lease on Redis (REDIS_URL)', () => {
   const namespace = `test-lease-${randomUUID()}`;
   let redis: RedisClientType;
