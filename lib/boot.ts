@@ -36,6 +36,7 @@ import { createZendeskClient, zendeskLimiter, type ZendeskClient } from './clien
 import { createEntityCache, type CacheHandle, type EntityCache, type InvalidationListener } from './cache/index.js';
 import { inProcessBus, redisBus, type EventBus } from './events/bus.js';
 import { fileStateStore, redisStateStore, type FeedStateStore } from './feeds/state.js';
+import { fencedStateStore, loadFeedLeaseConfig, redisFeedLease, soleLease, type FeedLease } from './feeds/lease.js';
 import type { CallPolicy } from './http.js';
 import { childLogger } from './log.js';
 import { feedProgressTracker, loadHealthConfig, redisCheck, systemCallsTracker, writeQueueCheck, type HealthCheck } from './health.js';
@@ -82,6 +83,11 @@ export interface FeedDeps {
   state: FeedStateStore;
   /** Who the system says it is, read once at the feed's first load. @default asks the system */
   identity?: () => Promise<string>;
+  /**
+   * Which replica runs the feed (`SubgraphPlatform.feedLease`): the feed runs only while this
+   * replica holds it, and `state` should be fenced by it. @default soleLease: this process runs it
+   */
+  lease?: FeedLease;
 }
 
 /** What every subgraph is built from. Each field is opened once per process, by bootSubgraph. */
@@ -100,8 +106,16 @@ export interface SubgraphPlatform {
   readonly bus: EventBus;
   /** The write queue: its durable store (Redis, or the journal under WRITES_DIR/<name>) and the coordinator's settings. */
   readonly writes: WriteQueueDeps;
-  /** The durable state of one change feed: in Redis, or a file under FEEDS_DIR. */
-  feedState(feed: string): FeedStateStore;
+  /**
+   * The durable state of one change feed: in Redis, or a file under FEEDS_DIR. Given the
+   * feed's lease, only that lease's current leader may write it (fenced; lib/feeds/lease.ts).
+   */
+  feedState(feed: string, lease?: FeedLease): FeedStateStore;
+  /**
+   * Which replica runs a feed: with Redis, a lease of `FEED_LEASE_MS` under the namespace
+   * (one leader per deployment); without it, this process.
+   */
+  feedLease(feed: string): FeedLease;
   /** A Salesforce connection; closed by whoever it is given to (the subgraph). */
   salesforce(): SalesforceClient;
   /**
@@ -205,6 +219,7 @@ async function openPlatform(
     const writesConfig = loadWritesConfig(env);
     const store = await openWriteStore(writesConfig, { name, namespace: common.namespace, ...(redis ? { redis } : {}) });
     const feedsDir = loadFeedsDir(env);
+    const leaseConfig = once(() => loadFeedLeaseConfig(env));
     // Every system client reports how its calls end, for readiness.
     const policy: Partial<CallPolicy> = { ...overrides.policy, onOutcome: systems.record };
     const netsuiteConfig = once(() => loadNetSuiteConfig(env));
@@ -223,7 +238,18 @@ async function openPlatform(
       cache: cache?.cache,
       bus,
       writes: { store, options: coordinatorOptions(writesConfig) },
-      feedState: (feed) => feeds.track(feed, redis ? redisStateStore(redis, common.namespace, feed) : fileStateStore(feedsDir, feed)),
+      feedState: (feed, lease) =>
+        feeds.track(
+          feed,
+          redis ? (lease?.shared ? fencedStateStore(redis, common.namespace, feed, lease) : redisStateStore(redis, common.namespace, feed)) : fileStateStore(feedsDir, feed),
+          lease,
+        ),
+      feedLease: (feed) => {
+        const lease = redis ? redisFeedLease({ redis, namespace: common.namespace, feed, ...leaseConfig() }) : soleLease(feed);
+        // The module stops it first (with its feed); this only covers a module that did not.
+        opened.push(() => lease.stop());
+        return lease;
+      },
       salesforce: () => createSalesforceClient(loadSalesforceConfig(env), { policy }),
       netsuite: (opts = {}) => createNetSuiteClient(netsuiteConfig(), { limiter: netsuiteSlots(), policy: { ...policy, ...opts } }),
       zendesk: () => {

@@ -15,6 +15,7 @@ import { registerCustomerWrites } from './writes.js';
 import { CUSTOMER_CHANGED, createCustomerFeed, type CustomerChangedPayload, type CustomerFeed, type CustomerFeedOptions } from './feed.js';
 import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
 import { identityBoundStore, type FeedStateStore } from '../../../lib/feeds/state.js';
+import { soleLease } from '../../../lib/feeds/lease.js';
 import { salesforceIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator, type WriteCoordinator } from '../../../lib/writes/index.js';
 
@@ -69,11 +70,17 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
   const { cache } = deps;
   // Set below, once the feed exists; the TTL factor reads its phase at each lookup.
   const feedRef: { current?: CustomerFeed } = {};
+  const lease = deps.feed?.lease ?? soleLease('customer-cdc');
+  // The replica that holds the lease streams; the others read the leader's phase, noted beside the lease.
+  const streaming = (): boolean => {
+    const s = lease.status();
+    return s.phase === 'leader' ? feedRef.current?.status().phase === 'streaming' : s.phase === 'follower' && s.leader?.note === 'streaming';
+  };
   const reads = cache
     ? cachedCustomerReads(directory, cache, {
         ttlFactor: engagementTtlFactor(
           quotaTtlFactor(deps.salesforce, deps.budgetThreshold ?? 0.8, cache.config.salesforceBudgetTtlFactor),
-          () => feedRef.current?.status().phase === 'streaming',
+          streaming,
           cache.config.changeFeedTtlFactor,
         ),
       })
@@ -106,7 +113,7 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
   // with the same FEEDS_DIR) starts afresh instead of resuming from ids it never issued.
   let feed: CustomerFeed | undefined;
   if (deps.feed) {
-    const { state, pollState, identity, ...options } = deps.feed;
+    const { state, pollState, identity, lease: _lease, ...options } = deps.feed;
     const orgIdentity = identity ?? (() => salesforceIdentity(deps.salesforce));
     feed = createCustomerFeed({
       ...options,
@@ -131,9 +138,14 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
     async start() {
       await writes?.start();
       // The feed must not hold up the subgraph's start: Salesforce may be down, and the feed retries on its own.
-      void feed?.start().catch((err: unknown) => childLogger('subgraph:customer').error({ err }, 'the customer change feed failed to start'));
+      const f = feed;
+      if (!f) return;
+      void lease
+        .run({ start: () => f.start(), stop: () => f.stop(), note: () => f.status().phase })
+        .catch((err: unknown) => childLogger('subgraph:customer').error({ err }, 'the customer change feed failed to start'));
     },
     async close() {
+      await lease.stop();
       await feed?.stop();
       await writes?.close();
       if (!deps.bus) await bus.close();

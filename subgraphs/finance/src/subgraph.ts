@@ -10,6 +10,7 @@ import { withStaleFreshness } from '../../../lib/cache/index.js';
 import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
 import type { Poller } from '../../../lib/feeds/poller.js';
 import { identityBoundStore } from '../../../lib/feeds/state.js';
+import { soleLease } from '../../../lib/feeds/lease.js';
 import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator, type WriteCoordinator } from '../../../lib/writes/index.js';
 import { cachedFinanceConnector } from './cached.js';
@@ -93,6 +94,7 @@ export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgrap
         ...(deps.feed.overlapMs !== undefined ? { overlapMs: deps.feed.overlapMs } : {}),
       })
     : undefined;
+  const lease = deps.feed?.lease ?? soleLease('finance-invoices');
 
   return {
     name: 'finance',
@@ -104,10 +106,11 @@ export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgrap
     invalidate,
     start: async () => {
       await writes?.start();
-      await feed?.start();
+      if (feed) await lease.run(feed);
     },
     close: async () => {
       // Feed first (it publishes), then the queue (it may still be applying), then what they use.
+      await lease.stop();
       await feed?.stop();
       await writes?.close();
       if (!deps.bus) await bus.close();

@@ -71,10 +71,11 @@ export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgrap
   };
   const caseCustomer = (c: Parameters<typeof customerOfCase>[0]): Promise<string | null> => customerOfCase(c, newLoaders());
 
-  const { state, identity, ...feedOptions } = deps.feed ?? {};
+  const { state, identity, lease, ...feedOptions } = deps.feed ?? {};
   const feed = deps.bus && state
     ? createCaseFeed({
         ...feedOptions,
+        ...(lease ? { lease } : {}),
         bus: deps.bus,
         desk: createServiceDeskFeed(deps.zendesk, deps.mapping),
         state: identityBoundStore(state, { feed: 'service-cases', identity: identity ?? (() => zendeskIdentity(deps.zendesk)) }),
