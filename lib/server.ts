@@ -16,6 +16,13 @@ export interface RunningService {
   url: string;
   /** Turns readiness to 503 (lib/health.ts) while the service still serves, so load balancers stop sending before close(). @default nothing */
   drain?(): void;
+  /**
+   * Called shortly before the shutdown deadline: answers what still waits on work that
+   * cannot finish in time, as far as it can without losing it (a subgraph's writes in
+   * flight answer QUEUED), so that callers get an outcome rather than a dropped
+   * connection. @default nothing
+   */
+  settle?(): void;
   close(): Promise<void>;
 }
 
@@ -127,7 +134,8 @@ export function loadShutdownConfig(env: Record<string, string | undefined> = pro
  * Stops services in the order load balancers need: every one turns not ready
  * first (drain) and keeps serving for `drainDelayMs`, then each closes. Resolves
  * `closed` when all did, `deadline` when `deadlineMs` (counted from the call)
- * ran out first; what is still open is then abandoned.
+ * ran out first; what is still open is then abandoned. Shortly before the
+ * deadline each is asked to settle what still waits (RunningService.settle).
  */
 export async function shutDown(services: readonly RunningService[], opts: ShutdownOptions): Promise<'closed' | 'deadline'> {
   for (const s of services) s.drain?.();
@@ -136,6 +144,11 @@ export async function shutDown(services: readonly RunningService[], opts: Shutdo
     timer = setTimeout(() => resolve('deadline'), opts.deadlineMs);
     timer.unref?.();
   });
+  // Time for the answers settle() releases to reach the caller (and through a gateway, its client) before the exit.
+  const settleTimer = setTimeout(() => {
+    for (const s of services) s.settle?.();
+  }, opts.deadlineMs - settleMarginMs(opts.deadlineMs));
+  settleTimer.unref?.();
   const close = async (): Promise<'closed'> => {
     if (opts.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, opts.drainDelayMs));
     await Promise.allSettled(services.map((s) => s.close()));
@@ -145,8 +158,12 @@ export async function shutDown(services: readonly RunningService[], opts: Shutdo
     return await Promise.race([close(), deadline]);
   } finally {
     clearTimeout(timer);
+    clearTimeout(settleTimer);
   }
 }
+
+/** How long before the shutdown deadline services settle: 1 s, or a quarter of a shorter deadline. */
+const settleMarginMs = (deadlineMs: number): number => Math.min(1_000, Math.floor(deadlineMs / 4));
 
 /** Exits on SIGINT/SIGTERM after draining and closing the given services (exit code 0), or at the deadline (code 1). */
 export function closeOnSignals(services: RunningService[], log = childLogger('process'), given?: ShutdownOptions): void {
