@@ -135,7 +135,8 @@ export function loadShutdownConfig(env: Record<string, string | undefined> = pro
  * first (drain) and keeps serving for `drainDelayMs`, then each closes. Resolves
  * `closed` when all did, `deadline` when `deadlineMs` (counted from the call)
  * ran out first; what is still open is then abandoned. Shortly before the
- * deadline each is asked to settle what still waits (RunningService.settle).
+ * deadline, or before Apollo's HTTP drain gives up on open connections if that
+ * comes first, each is asked to settle what still waits (RunningService.settle).
  */
 export async function shutDown(services: readonly RunningService[], opts: ShutdownOptions): Promise<'closed' | 'deadline'> {
   for (const s of services) s.drain?.();
@@ -144,10 +145,12 @@ export async function shutDown(services: readonly RunningService[], opts: Shutdo
     timer = setTimeout(() => resolve('deadline'), opts.deadlineMs);
     timer.unref?.();
   });
-  // Time for the answers settle() releases to reach the caller (and through a gateway, its client) before the exit.
+  // Settled before the exit, or before Apollo's HTTP drain cuts the connections still open, whichever comes
+  // first, with time for the answers to reach the caller (and through a gateway, its client).
+  const cutOffMs = Math.min(opts.deadlineMs, (opts.drainDelayMs ?? 0) + HTTP_DRAIN_GRACE_MS);
   const settleTimer = setTimeout(() => {
     for (const s of services) s.settle?.();
-  }, opts.deadlineMs - settleMarginMs(opts.deadlineMs));
+  }, cutOffMs - settleMarginMs(cutOffMs));
   settleTimer.unref?.();
   const close = async (): Promise<'closed'> => {
     if (opts.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, opts.drainDelayMs));
@@ -162,8 +165,14 @@ export async function shutDown(services: readonly RunningService[], opts: Shutdo
   }
 }
 
-/** How long before the shutdown deadline services settle: 1 s, or a quarter of a shorter deadline. */
-const settleMarginMs = (deadlineMs: number): number => Math.min(1_000, Math.floor(deadlineMs / 4));
+/**
+ * How long after it starts closing Apollo Server's HTTP drain (ApolloServerPluginDrainHttpServer,
+ * in lib/subgraph.ts and the gateway, at its default) closes the connections still open.
+ */
+const HTTP_DRAIN_GRACE_MS = 10_000;
+
+/** How long before the cut-off services settle: 1 s, or a quarter of a shorter one. */
+const settleMarginMs = (cutOffMs: number): number => Math.min(1_000, Math.floor(cutOffMs / 4));
 
 /** Exits on SIGINT/SIGTERM after draining and closing the given services (exit code 0), or at the deadline (code 1). */
 export function closeOnSignals(services: RunningService[], log = childLogger('process'), given?: ShutdownOptions): void {
