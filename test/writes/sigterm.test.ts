@@ -218,69 +218,76 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+interface Scenario {
+  customerId: string;
+  /** Starts the process SIGTERM will stop (and, the first time, whatever stays up beside it), ready to serve. */
+  start(first: boolean): Promise<Proc>;
+  latencyMs: number;
+  /** What the client may get. */
+  statuses: string[];
+  /** How the stopped process exits: 0 when everything closed, 1 past its deadline. */
+  exitCode: number;
+  /** Whether the create was cut off, so that the restart sends it again (expectExactlyOnce). */
+  resumed: boolean;
+}
+
+/** Places an order, SIGTERMs `start`'s process as the create reaches the ERP, checks the answer, restarts it, and checks the ERP holds the order once. */
+async function sigtermDuringPlaceOrder(sc: Scenario): Promise<void> {
+  const key = `sigterm-${randomUUID()}`;
+  const victim = await sc.start(true);
+  const ordersBefore = await salesOrderCount(erp, sc.customerId);
+  const createsBefore = await createsReceived();
+
+  const { answer, exitCode } = await placeDuringSigterm(victim, sc.customerId, key, sc.latencyMs);
+  expect(answer.body.errors, JSON.stringify(answer.body)).toBeUndefined();
+  const placed = answer.body.data?.placeOrder;
+  expect(sc.statuses).toContain(placed?.status);
+  expect(placed?.writeId).toMatch(/^order:w_/);
+  expect(exitCode, victim.output()).toBe(sc.exitCode);
+
+  await sc.start(false);
+  await expectExactlyOnce(sc.customerId, key, placed?.writeId as string, ordersBefore, createsBefore, sc.resumed);
+}
+
+/** The whole graph in one process, as `npm start` runs it. */
+async function startGraph(): Promise<Proc> {
+  const graph = spawnPart('scripts/graph.ts', {});
+  await ready(graph, base);
+  return graph;
+}
+
+/** The order subgraph in its own process (with `env`), and the first time a gateway in another. */
+function orderBehindGateway(env: Record<string, string>): (first: boolean) => Promise<Proc> {
+  return async (first) => {
+    const order = spawnPart('subgraphs/order/src/index.ts', env);
+    const started = [ready(order, base + subgraphEntry('order').port - 4000)];
+    if (first) {
+      const gateway = spawnPart('gateway/src/index.ts', {});
+      started.push(ready(gateway, base));
+    }
+    await Promise.all(started);
+    return order;
+  };
+}
+
 describe('SIGTERM during a write', () => {
   it('of the whole graph (npm start’s process): the client gets the outcome, and after a restart the ERP holds the order once', async () => {
-    const customerId = customers[0] as string;
-    const key = `sigterm-graph-${randomUUID()}`;
-    let graph = spawnPart('scripts/graph.ts', {});
-    await ready(graph, base);
-    const ordersBefore = await salesOrderCount(erp, customerId);
-    const createsBefore = await createsReceived();
-
-    const { answer, exitCode } = await placeDuringSigterm(graph, customerId, key, 1500);
-    expect(answer.body.errors, JSON.stringify(answer.body)).toBeUndefined();
-    const placed = answer.body.data?.placeOrder;
-    expect(['APPLIED', 'QUEUED']).toContain(placed?.status);
-    expect(placed?.writeId).toMatch(/^order:w_/);
-    expect(exitCode, graph.output()).toBe(0);
-
-    graph = spawnPart('scripts/graph.ts', {});
-    await ready(graph, base);
-    await expectExactlyOnce(customerId, key, placed?.writeId as string, ordersBefore, createsBefore);
+    await sigtermDuringPlaceOrder({ customerId: customers[0] as string, start: startGraph, latencyMs: 1500, statuses: ['APPLIED', 'QUEUED'], exitCode: 0, resumed: false });
   }, 240_000);
 
   it('of the order subgraph behind a gateway of its own: the gateway relays the outcome, and after a restart the ERP holds the order once', async () => {
-    const customerId = customers[1] as string;
-    const key = `sigterm-subgraph-${randomUUID()}`;
-    const orderPort = base + subgraphEntry('order').port - 4000;
-    let order = spawnPart('subgraphs/order/src/index.ts', {});
-    const gateway = spawnPart('gateway/src/index.ts', {});
-    await Promise.all([ready(order, orderPort), ready(gateway, base)]);
-    const ordersBefore = await salesOrderCount(erp, customerId);
-    const createsBefore = await createsReceived();
-
-    const { answer, exitCode } = await placeDuringSigterm(order, customerId, key, 1500);
-    expect(answer.body.errors, JSON.stringify(answer.body)).toBeUndefined();
-    const placed = answer.body.data?.placeOrder;
-    expect(['APPLIED', 'QUEUED']).toContain(placed?.status);
-    expect(placed?.writeId).toMatch(/^order:w_/);
-    expect(exitCode, order.output()).toBe(0);
-
-    order = spawnPart('subgraphs/order/src/index.ts', {});
-    await ready(order, orderPort);
-    await expectExactlyOnce(customerId, key, placed?.writeId as string, ordersBefore, createsBefore);
+    await sigtermDuringPlaceOrder({ customerId: customers[1] as string, start: orderBehindGateway({}), latencyMs: 1500, statuses: ['APPLIED', 'QUEUED'], exitCode: 0, resumed: false });
   }, 240_000);
 
   it('of the order subgraph while the ERP takes longer than the shutdown deadline: the client gets QUEUED, and after a restart the ERP holds the order once', async () => {
-    const customerId = customers[2] as string;
-    const key = `sigterm-deadline-${randomUUID()}`;
-    const orderPort = base + subgraphEntry('order').port - 4000;
-    let order = spawnPart('subgraphs/order/src/index.ts', { SHUTDOWN_DEADLINE_MS: '3000' });
-    const gateway = spawnPart('gateway/src/index.ts', {});
-    await Promise.all([ready(order, orderPort), ready(gateway, base)]);
-    const ordersBefore = await salesOrderCount(erp, customerId);
-    const createsBefore = await createsReceived();
-
-    const { answer, exitCode } = await placeDuringSigterm(order, customerId, key, 6000);
-    expect(answer.body.errors, JSON.stringify(answer.body)).toBeUndefined();
-    const placed = answer.body.data?.placeOrder;
-    expect(placed?.status).toBe('QUEUED');
-    expect(placed?.writeId).toMatch(/^order:w_/);
-    // It did not close within its deadline (the ERP still held the create): exit code 1, as documented.
-    expect(exitCode, order.output()).toBe(1);
-
-    order = spawnPart('subgraphs/order/src/index.ts', {});
-    await ready(order, orderPort);
-    await expectExactlyOnce(customerId, key, placed?.writeId as string, ordersBefore, createsBefore, true);
+    // It cannot close within its deadline (the ERP still holds the create): exit code 1, as documented.
+    await sigtermDuringPlaceOrder({
+      customerId: customers[2] as string,
+      start: orderBehindGateway({ SHUTDOWN_DEADLINE_MS: '3000' }),
+      latencyMs: 6000,
+      statuses: ['QUEUED'],
+      exitCode: 1,
+      resumed: true,
+    });
   }, 240_000);
 });
