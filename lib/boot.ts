@@ -186,7 +186,7 @@ async function openPlatform(
   name: string,
   env: Env,
   overrides: BootOverrides,
-): Promise<{ platform: SubgraphPlatform; health: () => HealthCheck[]; release: () => Promise<void> }> {
+): Promise<{ platform: SubgraphPlatform; health: () => HealthCheck[]; release: () => Promise<void>; settle: () => void }> {
   const log = childLogger(`subgraph:${name}`);
   const entry = subgraphEntry(name);
   const common = loadCommonConfig(env);
@@ -195,6 +195,8 @@ async function openPlatform(
   const healthConfig = loadHealthConfig(env);
   const systems = systemCallsTracker();
   const feeds = feedProgressTracker(healthConfig.feedMaxAgeMs);
+  // Aborted near the shutdown deadline: mutations still waiting on a write answer QUEUED (lib/writes coordinator `release`).
+  const stopping = new AbortController();
   const opened: Array<() => Promise<unknown>> = [];
   const release = async (): Promise<void> => {
     for (const close of opened.reverse()) await close().catch((err: unknown) => log.warn({ err }, 'a resource did not close cleanly'));
@@ -237,7 +239,7 @@ async function openPlatform(
       listen,
       cache: cache?.cache,
       bus,
-      writes: { store, options: coordinatorOptions(writesConfig) },
+      writes: { store, options: { ...coordinatorOptions(writesConfig), release: stopping.signal } },
       feedState: (feed, lease) =>
         feeds.track(
           feed,
@@ -264,7 +266,7 @@ async function openPlatform(
       ...systems.checks(),
       ...feeds.checks(),
     ];
-    return { platform, health, release };
+    return { platform, health, release, settle: () => stopping.abort() };
   } catch (e) {
     await release();
     throw e;
@@ -298,7 +300,7 @@ export async function bootSubgraph<M extends AnySubgraphModule>(
   env: Env = process.env,
   overrides: BootOverrides = {},
 ): Promise<BootedSubgraph<M>> {
-  const { platform, health, release } = await openPlatform(definition.name, env, overrides);
+  const { platform, health, release, settle } = await openPlatform(definition.name, env, overrides);
   let unlisten = (): void => undefined;
   try {
     if (overrides.onInvalidate) {
@@ -318,6 +320,7 @@ export async function bootSubgraph<M extends AnySubgraphModule>(
     return {
       ...served,
       module,
+      settle,
       async close() {
         // The module stops its feed and queue first; only then is what they use released.
         await served.close();

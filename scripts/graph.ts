@@ -84,6 +84,14 @@ export async function startInProcess<G extends RunningGateway>(parts: InProcessP
     url: running.url,
     gateway: running,
     subgraphs,
+    // Every part turns not ready at once, as each would in a process of its own.
+    drain() {
+      running.drain?.();
+      for (const s of subgraphs) s.drain?.();
+    },
+    settle() {
+      for (const s of subgraphs) s.settle?.();
+    },
     async close() {
       // The gateway first (its subscribers, its fetches in flight), then what it called.
       await running.close();

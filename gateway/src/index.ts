@@ -2,9 +2,10 @@
  * Starts the gateway alone, as it is deployed, or (`startGatewayFromEnv(env, hosting)`)
  * with the subgraphs a host runs in its process (scripts/graph.ts, the embedded
  * default). Configuration from the environment:
- * GATEWAY_PORT (4000), GATEWAY_HOST, GATEWAY_SUPERGRAPH (a file path, default
+ * GATEWAY_PORT (4000, or PORT_BASE), GATEWAY_HOST, GATEWAY_SUPERGRAPH (a file path, default
  * supergraph.graphql, or `introspect` to compose from the live subgraphs),
- * <NAME>_SUBGRAPH_URL to override a subgraph's URL, GATEWAY_CORS_ORIGINS; the
+ * <NAME>_SUBGRAPH_URL to override a subgraph's URL (else it follows <NAME>_SUBGRAPH_PORT
+ * and PORT_BASE when they are set), GATEWAY_CORS_ORIGINS; the
  * authentication settings (AUTH_*, see auth.ts), INTERNAL_AUTH_SECRET, and the
  * abuse limits GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS,
  * GATEWAY_MAX_COST, GATEWAY_BODY_LIMIT; GATEWAY_INTROSPECTION and
@@ -71,8 +72,10 @@ function loadLimits(env: NodeJS.ProcessEnv) {
 
 /**
  * Where the gateway finds each subgraph of the manifest: the URLs that override
- * the supergraph file's (`<NAME>_SUBGRAPH_URL`), and the list it introspects with
- * GATEWAY_SUPERGRAPH=introspect.
+ * the supergraph file's, and the list it introspects with GATEWAY_SUPERGRAPH=introspect.
+ * A subgraph's URL is `<NAME>_SUBGRAPH_URL` when set; otherwise it follows the
+ * subgraph's port when `<NAME>_SUBGRAPH_PORT` or `PORT_BASE` moved it, and is the
+ * supergraph file's when nothing did (a file composed for other hosts keeps its URLs).
  */
 export function subgraphRouting(
   env: NodeJS.ProcessEnv,
@@ -80,8 +83,9 @@ export function subgraphRouting(
 ): { subgraphUrls: Record<string, string>; introspect: Array<{ name: string; url: string }> } {
   const subgraphUrls: Record<string, string> = {};
   for (const entry of manifest) {
-    const v = env[`${settingsPrefix(entry)}_URL`];
-    if (v) subgraphUrls[entry.name] = v;
+    const prefix = settingsPrefix(entry);
+    const moved = Boolean(env[`${prefix}_PORT`] || env.PORT_BASE);
+    if (env[`${prefix}_URL`] || moved) subgraphUrls[entry.name] = subgraphUrl(entry, env);
   }
   return { subgraphUrls, introspect: manifest.map((entry) => ({ name: entry.name, url: subgraphUrl(entry, env) })) };
 }
