@@ -1,8 +1,11 @@
 /**
- * GraphQL Code Generator. Two kinds of output, both checked in:
+ * GraphQL Code Generator. Three kinds of output, all checked in:
  *
  * - typed documents for the example operations, against the client-facing API
  *   schema of the composed supergraph (`examples/__generated__/operations.ts`);
+ * - the trusted-documents manifest of those operations and the agent console's
+ *   (`trusted-documents/retail-supergraph/persisted-documents.json`), by the client
+ *   preset, which also writes typed documents that carry each document's hash;
  * - resolver types for each subgraph, from that subgraph's own SDL
  *   (`subgraphs/<name>/src/__generated__/resolvers-types.ts`), which its
  *   resolvers.ts is typed with.
@@ -11,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import type { ClientPresetConfig } from '@graphql-codegen/client-preset';
 import type { TypeScriptPluginConfig } from '@graphql-codegen/typescript';
 import type { TypeScriptResolversPluginConfig } from '@graphql-codegen/typescript-resolvers';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
@@ -21,6 +25,18 @@ import { SUBGRAPHS } from './lib/manifest.js';
 const apiSdl = printSchemaWithDirectives(apiSchemaOf(readFileSync('supergraph.graphql', 'utf8')));
 
 const scalars = { DateTime: 'string' };
+
+/**
+ * The documents of the trusted-documents manifest: the example operations and the
+ * agent console's, wherever the console keeps them (a pattern that matches no file
+ * adds none). The console's own generated code is not a source.
+ */
+const trustedDocumentSources = [
+  'examples/operations/*.graphql',
+  'console/src/**/*.{ts,tsx,graphql}',
+  '!console/src/**/__generated__/**',
+  '!console/src/gql/**',
+];
 
 /**
  * What each subgraph's resolvers return for each GraphQL object type, from its
@@ -69,6 +85,16 @@ const config: CodegenConfig = {
       documents: ['examples/operations/*.graphql'],
       plugins: ['typescript-operations', 'typed-document-node'],
       config: { scalars, useTypeImports: true, enumsAsTypes: true, avoidOptionals: { field: true } },
+    },
+    // The trusted-documents manifest (persisted-documents.json: sha256 -> document) that the gateway
+    // holds storefront callers to, with typed documents carrying each hash (docs/security.md).
+    'trusted-documents/retail-supergraph/': {
+      schema: apiSdl,
+      documents: trustedDocumentSources,
+      preset: 'client',
+      presetConfig: { persistedDocuments: { hashAlgorithm: 'sha256' }, fragmentMasking: false } satisfies ClientPresetConfig,
+      // `.js` in relative imports, as NodeNext resolution asks.
+      config: { scalars, useTypeImports: true, avoidOptionals: { field: true }, emitLegacyCommonJSImports: false },
     },
     ...Object.fromEntries(SUBGRAPHS.map(({ name }) => [`subgraphs/${name}/src/__generated__/resolvers-types.ts`, subgraphResolverTypes(name, subgraphTypes(name))])),
   },
