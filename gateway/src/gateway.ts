@@ -40,7 +40,7 @@ import { subscriptionSecurity, type SubscriptionIdentity } from './subscriptions
 import { createResponseCache, type ResponseCache, type ResponseCacheOptions } from './response-cache/index.js';
 import { GraphQLOverHttpPlugin, negotiateResultType } from './graphql-over-http.js';
 import { TrustedDocuments, TrustedDocumentsPlugin, documentRequestOf, type TrustedDocumentsOptions } from './trusted-documents.js';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { SandboxLandingPage } from './landing-page.js';
 
 const log = childLogger('gateway');
 
@@ -83,6 +83,12 @@ export interface GatewayOptions {
   introspection?: boolean;
   /** Serve Apollo Sandbox on GET /graphql from a browser. @default !production */
   landingPage?: boolean;
+  /**
+   * Where the landing page sends a browser when Apollo Sandbox cannot load its script
+   * from Apollo's CDN (offline, or behind a firewall), as an alternative to a GraphQL client.
+   * @default '/console/' (the agent console, where this deployment serves it)
+   */
+  consoleUrl?: string;
   /**
    * Trusted documents (gateway/src/trusted-documents.ts, docs/security.md): the folder of
    * manifests, and the roles that may run only their documents. Without it, every caller
@@ -247,9 +253,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       // First: every other plugin sees the document that runs.
       TrustedDocumentsPlugin<GatewayContext>(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      (opts.landingPage ?? !production)
-        ? ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: { initialState: { pollForSchemaUpdates: false } } })
-        : ApolloServerPluginLandingPageDisabled(),
+      (opts.landingPage ?? !production) ? SandboxLandingPage({ consoleUrl: opts.consoleUrl ?? '/console/' }) : ApolloServerPluginLandingPageDisabled(),
       // Status codes by media type, and the operations the gateway cannot run over HTTP (docs/errors.md).
       GraphQLOverHttpPlugin<GatewayContext>({ subscriptionsOverWebSocket: opts.subscriptions !== false }),
       QueryLimitsPlugin<GatewayContext>(opts.limits),
