@@ -1,11 +1,10 @@
 /**
- * GraphQL Code Generator. Three kinds of output, all checked in:
+ * GraphQL Code Generator. Two kinds of output, both checked in:
  *
- * - typed documents for the example operations, against the client-facing API
- *   schema of the composed supergraph (`examples/__generated__/operations.ts`);
- * - the trusted-documents manifest of those operations and the agent console's
- *   (`trusted-documents/retail-supergraph/persisted-documents.json`), by the client
- *   preset, which also writes typed documents that carry each document's hash;
+ * - for the example operations and the agent console's, against the client-facing
+ *   API schema of the composed supergraph, with the client preset: the
+ *   trusted-documents manifest (`trusted-documents/retail-supergraph/persisted-documents.json`)
+ *   and typed documents that carry each document's hash (`…/graphql.ts`);
  * - resolver types for each subgraph, from that subgraph's own SDL
  *   (`subgraphs/<name>/src/__generated__/resolvers-types.ts`), which its
  *   resolvers.ts is typed with.
@@ -80,12 +79,6 @@ function subgraphResolverTypes(name: string, types: SubgraphTypes): OutputConfig
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
-    'examples/__generated__/operations.ts': {
-      schema: apiSdl,
-      documents: ['examples/operations/*.graphql'],
-      plugins: ['typescript-operations', 'typed-document-node'],
-      config: { scalars, useTypeImports: true, enumsAsTypes: true, avoidOptionals: { field: true } },
-    },
     // The trusted-documents manifest (persisted-documents.json: sha256 -> document) that the gateway
     // holds storefront callers to, with typed documents carrying each hash (docs/security.md).
     'trusted-documents/retail-supergraph/': {
