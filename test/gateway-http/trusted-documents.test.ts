@@ -134,6 +134,8 @@ describe('a storefront caller', () => {
     // Apollo Client's persisted query link sends the text with the hash when it retries.
     const withText = await post({ query: MY_ORDERS, extensions: { persistedQuery }, variables: own() }, storefront());
     expect(withText.body.data).toEqual(byHash.body.data);
+    const viaGet = await get({ extensions: JSON.stringify({ persistedQuery }), variables: JSON.stringify(own()) }, storefront());
+    expect(viaGet.body.data).toEqual(byHash.body.data);
   });
 
   it('cannot register a document through APQ, and the hash stays unknown', async () => {
