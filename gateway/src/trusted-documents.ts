@@ -32,7 +32,7 @@ import { GraphQLError, parse } from 'graphql';
 import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ConfigError } from '../../lib/config.js';
-import { ErrorCode } from '../../lib/errors.js';
+import { ErrorCode, unreachable } from '../../lib/errors.js';
 import { childLogger } from '../../lib/log.js';
 import type { Caller, Role } from '../../lib/auth/index.js';
 
@@ -221,7 +221,7 @@ export class TrustedDocuments {
         if (document !== undefined && (query === undefined || query === document)) {
           return { phase: 'trusted', id: `sha256:${persisted.hex}`, document };
         }
-        // Outside the manifests, APQ is Apollo's: a lookup in its cache, or a registration.
+        // Otherwise APQ is Apollo's: a lookup in its cache, a registration, or its refusal of a text that is not the hash's.
         if (!required) return { phase: 'as-sent' };
         if (query === undefined) return this.named(persisted.hex, `sha256:${persisted.hex}`);
         throw refusal(
@@ -233,7 +233,7 @@ export class TrustedDocuments {
         );
       }
       default:
-        throw new Error(`unreachable: ${JSON.stringify(persisted satisfies never)}`);
+        return unreachable(persisted);
     }
   }
 
