@@ -11,15 +11,17 @@
  * GATEWAY_MAX_COST, GATEWAY_BODY_LIMIT; GATEWAY_INTROSPECTION and
  * GATEWAY_LANDING_PAGE (true/false) override the production defaults;
  * GATEWAY_RATE_LIMIT_PER_MINUTE (per caller, 0 turns it off; shared through
- * REDIS_URL when set); METRICS_PATH (/metrics, or `off`).
+ * REDIS_URL when set); METRICS_PATH (/metrics, or `off`); TRUSTED_DOCUMENTS_DIR and
+ * TRUSTED_DOCUMENTS_REQUIRED_ROLES (trusted-documents.ts).
  */
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { createClient, type RedisClientType } from 'redis';
 import { ConfigError, loadCommonConfig, loadMetricsConfig, loadServiceConfig } from '../../lib/config.js';
 import { loadOrgMapping, idFormat } from '../../lib/mapping.js';
-import { loadTrustOptions } from '../../lib/auth/index.js';
+import { ROLES, loadTrustOptions, type Role } from '../../lib/auth/index.js';
 import { projectRoot } from '../../lib/paths.js';
 import { createAuthenticator, loadAuthOptions } from './auth.js';
 import { closeOnSignals } from '../../lib/server.js';
@@ -28,6 +30,7 @@ import { logger } from '../../lib/log.js';
 import { redisCheck } from '../../lib/health.js';
 import { SUBGRAPHS, settingsPrefix, subgraphUrl, type SubgraphEntry } from '../../lib/manifest.js';
 import { startGateway, type RunningGateway, type SupergraphSource } from './gateway.js';
+import type { TrustedDocumentsOptions } from './trusted-documents.js';
 
 export { startGateway } from './gateway.js';
 export type { GatewayOptions, RunningGateway, SupergraphSource } from './gateway.js';
@@ -35,6 +38,8 @@ export { createAuthenticator, authenticateConnectionParams, loadAuthOptions, AUT
 export type { Authenticator, Authentication, AuthOptions, JwksSource } from './auth.js';
 export { QueryLimitsPlugin, DEFAULT_QUERY_LIMITS, measureOperation } from './limits.js';
 export type { QueryLimits } from './limits.js';
+export { TrustedDocuments, readManifests } from './trusted-documents.js';
+export type { TrustedDocumentsOptions, DocumentRequest, DocumentResolution } from './trusted-documents.js';
 
 const optionalBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional();
 const optionalInt = z.coerce.number().int().positive().optional();
@@ -68,6 +73,25 @@ function loadLimits(env: NodeJS.ProcessEnv) {
     ...(v.GATEWAY_LANDING_PAGE !== undefined ? { landingPage: v.GATEWAY_LANDING_PAGE } : {}),
     perMinute: v.GATEWAY_RATE_LIMIT_PER_MINUTE,
   };
+}
+
+/**
+ * Trusted documents from the environment: the folder of manifests
+ * (TRUSTED_DOCUMENTS_DIR, relative to the project root; default `trusted-documents`)
+ * and the roles held to them (TRUSTED_DOCUMENTS_REQUIRED_ROLES, comma-separated;
+ * default `storefront`; `none` for none). With no role held to them and no folder,
+ * there are none: documentId is then not understood, and APQ is Apollo's alone.
+ */
+export function loadTrustedDocumentsOptions(env: NodeJS.ProcessEnv): TrustedDocumentsOptions | false {
+  const raw = (env.TRUSTED_DOCUMENTS_REQUIRED_ROLES ?? 'storefront').trim();
+  const names = raw === 'none' ? [] : raw.split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = names.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length > 0 || names.length === 0 && raw !== 'none') {
+    throw new ConfigError(`invalid gateway configuration:\n  TRUSTED_DOCUMENTS_REQUIRED_ROLES: expected a comma-separated list of ${ROLES.join(', ')}, or none; got ${JSON.stringify(raw)}`);
+  }
+  const dir = resolve(projectRoot, env.TRUSTED_DOCUMENTS_DIR ?? 'trusted-documents');
+  if (names.length === 0 && !existsSync(dir)) return false;
+  return { dir, requiredRoles: names as Role[] };
 }
 
 /**
@@ -150,6 +174,7 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env, 
       common.redisUrl || hosting.responseCache === 'always' ? { redisUrl: common.redisUrl, namespace: common.namespace } : false,
     ...(hosting.localSubgraphs ? { localSubgraphs: hosting.localSubgraphs } : {}),
     metricsPath: metrics.path,
+    trustedDocuments: loadTrustedDocumentsOptions(env),
     // Without Redis the rate limit counts per replica: degraded, not unavailable.
     ...(redis ? { health: [redisCheck(redis, { required: false })] } : {}),
   });

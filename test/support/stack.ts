@@ -21,6 +21,7 @@ import { startInProcess, type InProcessHooks } from '../../scripts/graph.js';
 import type { BootedSubgraph } from '../../lib/boot.js';
 import { createAuthenticator } from '../../gateway/src/auth.js';
 import type { QueryLimits } from '../../gateway/src/limits.js';
+import type { TrustedDocumentsOptions } from '../../gateway/src/trusted-documents.js';
 import type { RateLimitOptions } from '../../gateway/src/limits-rate.js';
 import { createDevIssuer, type DevIssuer } from '../../lib/auth/dev.js';
 import { TEST_TRUST, signedHeaders } from './auth.js';
@@ -159,6 +160,8 @@ export async function startStack(
      * @default a fresh temporary directory, removed on close
      */
     dataDir?: string;
+    /** Trusted documents at the gateway (GatewayOptions.trustedDocuments). @default off: every caller may send any document */
+    trustedDocuments?: TrustedDocumentsOptions;
   } = {},
 ): Promise<Stack & StackIdentity & StackCache> {
   if (opts.responseCache && !opts.cache) opts = { ...opts, cache: {} };
@@ -272,6 +275,7 @@ export async function startStack(
         ...(opts.limits ? { limits: opts.limits } : {}),
         ...(opts.introspection !== undefined ? { introspection: opts.introspection } : {}),
         ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}),
+        ...(opts.trustedDocuments ? { trustedDocuments: opts.trustedDocuments } : {}),
         responseCache: opts.responseCache
           ? { ...(opts.responseCache === true ? {} : opts.responseCache), namespace: cacheNamespace, redisUrl: opts.cache?.redisUrl }
           : false,
