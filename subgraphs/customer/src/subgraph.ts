@@ -52,30 +52,12 @@ const customerResolvers = withStaleFreshness(resolvers, {
   entities: [['Customer', 'freshness', (p) => (p as CustomerParentLike).source?.record]],
 });
 
-
-/**
- * The engagement TTL factor now: the quota stretch, times `streamingFactor` while Change
- * Data Capture is streaming. While it streams, every change to an account reaches the cache
- * within a second, so the TTL only bounds what a lost event could leave behind and can be
- * longer; once the stream drops (the feed polls SystemModstamp instead, or is stopped),
- * entries older than the plain TTL are fresh no more, at the very next lookup.
- */
-export function engagementTtlFactor(quota: () => number, streaming: () => boolean, streamingFactor: number): () => number {
-  return () => quota() * (streaming() ? streamingFactor : 1);
-}
-
 export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubgraph {
   const directory = deps.directory ?? createCustomerDirectory(deps.salesforce, deps.mapping);
   const { cache } = deps;
-  // Set below, once the feed exists; the TTL factor reads its phase at each lookup.
-  const feedRef: { current?: CustomerFeed } = {};
   const reads = cache
     ? cachedCustomerReads(directory, cache, {
-        ttlFactor: engagementTtlFactor(
-          quotaTtlFactor(deps.salesforce, deps.budgetThreshold ?? 0.8, cache.config.salesforceBudgetTtlFactor),
-          () => feedRef.current?.status().phase === 'streaming',
-          cache.config.changeFeedTtlFactor,
-        ),
+        ttlFactor: quotaTtlFactor(deps.salesforce, deps.budgetThreshold ?? 0.8, cache.config.salesforceBudgetTtlFactor),
       })
     : directory;
   const bus = deps.bus ?? inProcessBus();
@@ -119,7 +101,10 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
       customerNumberField: deps.mapping.salesforce.account.customerNumber,
     });
   }
-  feedRef.current = feed;
+  // While Change Data Capture streams, every change to an account reaches the cache within a
+  // second; once the stream drops (the feed polls SystemModstamp instead, or is stopped), the
+  // plain TTL applies again at the next lookup. The stretch multiplies the quota's.
+  const uncover = feed ? cache?.coverByFeed(['engagement'], () => feed.status().phase === 'streaming') : undefined;
   return {
     name: 'customer',
     resolvers: customerResolvers,
@@ -134,6 +119,7 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
       void feed?.start().catch((err: unknown) => childLogger('subgraph:customer').error({ err }, 'the customer change feed failed to start'));
     },
     async close() {
+      uncover?.();
       await feed?.stop();
       await writes?.close();
       if (!deps.bus) await bus.close();

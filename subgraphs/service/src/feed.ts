@@ -33,6 +33,7 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../../../lib/events/bus.js';
 import type { FeedState, FeedStateStore } from '../../../lib/feeds/state.js';
 import { boundKnown } from '../../../lib/feeds/state.js';
+import { readRecently } from '../../../lib/feeds/poller.js';
 import { UpstreamError } from '../../../lib/errors.js';
 import { entityTag, listTag } from '../../../lib/cache/index.js';
 import { caseTags } from './writes.js';
@@ -140,6 +141,12 @@ export interface CaseFeed {
   announceWrite(change: CaseUpdatePayload & { orderId: string | null }): Promise<void>;
   /** Resolves once the webhook is registered and its secret read. */
   ready(): Promise<void>;
+  /**
+   * Whether the feed is keeping the cases' caches current: started, its webhook registered,
+   * and an export poll succeeded within HEALTHY_INTERVALS poll intervals (the export catches
+   * what a lost delivery dropped). Read at every cache lookup of the domains it covers.
+   */
+  healthy(): boolean;
 }
 
 interface PendingSequence {
@@ -228,6 +235,7 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
   let stopped = true;
   let pollTimer: NodeJS.Timeout | undefined;
   let polling: Promise<number> | undefined;
+  let lastExportAt: number | undefined;
   let readyResolve: (() => void) | undefined;
   const readyPromise = new Promise<void>((r) => (readyResolve = r));
   const pending = new Map<string, PendingSequence>();
@@ -467,6 +475,7 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
       await saveState();
       if (res.endOfStream || res.cases.length === 0) break;
     }
+    lastExportAt = Date.now();
     return published;
   };
 
@@ -515,5 +524,6 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
       await announce({ ...change, orderIds: change.orderId ? [change.orderId] : [] });
     },
     ready: () => readyPromise,
+    healthy: () => !stopped && secret !== undefined && readRecently(lastExportAt, pollInterval),
   };
 }
