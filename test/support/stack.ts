@@ -160,6 +160,8 @@ export async function startStack(
      * @default a fresh temporary directory, removed on close
      */
     dataDir?: string;
+    /** Subgraph settings that replace the test timings, e.g. `{ ORDER_FEED_INTERVAL_MS: '500' }`. @default none */
+    settings?: Record<string, string>;
   } = {},
 ): Promise<Stack & StackIdentity & StackCache> {
   if (opts.responseCache && !opts.cache) opts = { ...opts, cache: {} };
@@ -221,6 +223,7 @@ export async function startStack(
         cache: await newCache(),
         policy,
         ...(onInvalidate ? { onInvalidate } : {}),
+        ...(opts.settings ? { settings: opts.settings } : {}),
       });
       modules.set(name, booted.module);
       ports.set(name, port);

@@ -30,6 +30,8 @@ export interface TestBoot {
   feedsEnabled?: boolean;
   /** Told of the subgraph's invalidations (BootOverrides.onInvalidate), as scripts/graph.ts does. @default none */
   onInvalidate?: InvalidationListener;
+  /** Settings that replace the test timings (a feed interval a test depends on). @default none */
+  settings?: Record<string, string>;
 }
 
 /** Timings that keep tests quick; tests can also poll (`feed.pollOnce()`) or replay (`writes.runDue()`) at once. */
@@ -76,6 +78,7 @@ export async function bootForTest(name: string, t: TestBoot): Promise<BootedSubg
     ORDER_FEED_ENABLED: String(t.feedsEnabled ?? true),
     SERVICE_WEBHOOK_NAME: `rsg-service-${t.namespace}`,
     ...(t.redisUrl ? { REDIS_URL: t.redisUrl } : {}),
+    ...t.settings,
   };
   const booted = await bootSubgraph(await loadSubgraphDefinition(name), env, {
     listen: { host: '127.0.0.1', port: t.port },
