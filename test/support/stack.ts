@@ -162,6 +162,8 @@ export async function startStack(
     dataDir?: string;
     /** Trusted documents at the gateway (GatewayOptions.trustedDocuments). @default off: every caller may send any document */
     trustedDocuments?: TrustedDocumentsOptions;
+    /** Subgraph settings that replace the test timings, e.g. `{ ORDER_FEED_INTERVAL_MS: '500' }`. @default none */
+    settings?: Record<string, string>;
   } = {},
 ): Promise<Stack & StackIdentity & StackCache> {
   if (opts.responseCache && !opts.cache) opts = { ...opts, cache: {} };
@@ -223,6 +225,7 @@ export async function startStack(
         cache: await newCache(),
         policy,
         ...hooks,
+        ...(opts.settings ? { settings: opts.settings } : {}),
       });
       modules.set(name, booted.module);
       ports.set(name, port);

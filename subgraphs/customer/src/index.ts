@@ -9,7 +9,7 @@ import { loadSalesforceConfig } from '../../../lib/config.js';
 import { loadCustomerFeedConfig } from './config.js';
 import { createCustomerSubgraph } from './subgraph.js';
 
-export { createCustomerSubgraph, engagementTtlFactor, type CustomerSubgraph, type CustomerSubgraphDeps } from './subgraph.js';
+export { createCustomerSubgraph, type CustomerSubgraph, type CustomerSubgraphDeps } from './subgraph.js';
 export type { CustomerContext } from './resolvers.js';
 export type { CustomerDirectory, CustomerRecord } from './salesforce.js';
 export { CUSTOMER_CHANGED, type CustomerChangedPayload, type CustomerFeed, type FeedMode, type FeedPhase } from './feed.js';

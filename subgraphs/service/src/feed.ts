@@ -40,6 +40,7 @@ import type { FeedState, FeedStateStore } from '../../../lib/feeds/state.js';
 import { soleLease, type FeedLease } from '../../../lib/feeds/lease.js';
 import { boundKnown } from '../../../lib/feeds/state.js';
 import { inBackground } from '../../../lib/limits.js';
+import { readRecently } from '../../../lib/feeds/poller.js';
 import { UpstreamError } from '../../../lib/errors.js';
 import { entityTag, listTag } from '../../../lib/cache/index.js';
 import { caseTags } from './writes.js';
@@ -149,6 +150,12 @@ export interface CaseFeed {
   announceWrite(change: CaseUpdatePayload & { orderId: string | null }): Promise<void>;
   /** Resolves once the webhook is registered and its secret read. */
   ready(): Promise<void>;
+  /**
+   * Whether the feed is keeping the cases' caches current: started, its webhook registered,
+   * and an export poll succeeded within HEALTHY_INTERVALS poll intervals (the export catches
+   * what a lost delivery dropped). Read at every cache lookup of the domains it covers.
+   */
+  healthy(): boolean;
 }
 
 interface PendingSequence {
@@ -240,6 +247,7 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
   /** While this replica holds the lease: the export is read on a timer. */
   let exporting = false;
   let polling: Promise<number> | undefined;
+  let lastExportAt: number | undefined;
   let readyResolve: (() => void) | undefined;
   const readyPromise = new Promise<void>((r) => (readyResolve = r));
   const pending = new Map<string, PendingSequence>();
@@ -480,6 +488,7 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
       await saveState();
       if (res.endOfStream || res.cases.length === 0) break;
     }
+    lastExportAt = Date.now();
     return published;
   };
 
@@ -543,5 +552,6 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
       await announce({ ...change, orderIds: change.orderId ? [change.orderId] : [] });
     },
     ready: () => readyPromise,
+    healthy: () => !stopped && secret !== undefined && readRecently(lastExportAt, pollInterval),
   };
 }

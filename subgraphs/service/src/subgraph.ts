@@ -86,6 +86,10 @@ export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgrap
       })
     : undefined;
 
+  // While webhooks arrive and the export keeps up, every change to a case reaches its cached
+  // entries, comments and the lists it is on within seconds. The directory has no such feed.
+  const uncover = feed ? cache?.coverByFeed(['cases', 'caseLists', 'caseComments'], () => feed.healthy()) : undefined;
+
   const writes = deps.writes
     ? createWriteCoordinator({
         ...deps.writes.options,
@@ -121,6 +125,7 @@ export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgrap
       await feed?.start();
     },
     async close() {
+      uncover?.();
       await feed?.stop();
       await writes?.close();
       await deps.onClose?.();
