@@ -6,6 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { activeTraceparent } from './tracing.js';
 
 export interface RequestScope {
   correlationId: string;
@@ -41,9 +42,13 @@ export function childTraceparent(header: string | string[] | undefined): string 
   return `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
 }
 
-/** Headers every outbound call to a system of record or subgraph carries. */
+/**
+ * Headers every outbound call to a system of record or subgraph carries. With
+ * tracing on, the traceparent names the active span (the call's own), so the
+ * system's side of the call joins the trace; otherwise a child of the scope's.
+ */
 export function propagationHeaders(): Record<string, string> {
   const s = currentScope();
   if (!s) return {};
-  return { 'x-correlation-id': s.correlationId, traceparent: childTraceparent(s.traceparent) };
+  return { 'x-correlation-id': s.correlationId, traceparent: activeTraceparent() ?? childTraceparent(s.traceparent) };
 }

@@ -35,8 +35,9 @@ import {
 } from 'cockatiel';
 import { LimitTimeoutError, type Limiter } from './limits.js';
 import { UpstreamError, unreachable, type SystemOfRecord } from './errors.js';
-import { propagationHeaders } from './context.js';
+import { currentScope, propagationHeaders } from './context.js';
 import { childLogger } from './log.js';
+import { SpanKind, inSpan, routeTemplate, tracingOn, type Span } from './tracing.js';
 
 const log = childLogger('http');
 
@@ -146,6 +147,12 @@ export interface Attempt {
 
 export interface RunOptions {
   idempotent: boolean;
+  /**
+   * What the call is, for its trace span: the method and route template, e.g.
+   * `GET /services/data/{version}/query` (never a URL with ids or a query string).
+   * @default `<system> call`
+   */
+  route?: string;
   /** Maps what the library threw to an UpstreamError; undefined lets it through as is. */
   classify: (err: unknown) => UpstreamError | undefined;
 }
@@ -186,6 +193,27 @@ function phaseOf(state: CircuitState): BreakerPhase {
     default:
       return unreachable(state);
   }
+}
+
+/** What one call's span learns while the policy runs it (lib/tracing.ts). */
+interface CallNote {
+  span: Span;
+  /** Attempts started, the first included. */
+  attempts: number;
+  /** Time spent waiting for the limiter's permits, over every attempt. */
+  permitWaitMs: number;
+  /** The circuit's phase when it refused the call without trying. */
+  refusedBy?: BreakerPhase;
+}
+
+function describeRequest(req: SystemRequest): { method: string; template: string; server: URL } {
+  const url = new URL(req.url);
+  return { method: req.method, template: routeTemplate(url.pathname), server: url };
+}
+
+function describeRoute(route: string): { method: string; template: string } {
+  const space = route.indexOf(' ');
+  return space > 0 ? { method: route.slice(0, space), template: route.slice(space + 1) } : { method: 'GET', template: route };
 }
 
 // A retry that would start with less than this left of the deadline could only time out.
@@ -242,11 +270,44 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
     }
   }
 
+  /**
+   * One call's span (lib/tracing.ts), a CLIENT span named after its method and
+   * route template, with what the policy did: attempts, the wait for a limiter
+   * permit, each failed attempt as an event, and the circuit's phase when it refused.
+   */
+  function traced<T>(route: { method: string; template: string; server?: URL } | undefined, run: (note: CallNote | undefined) => Promise<T>): Promise<T> {
+    if (!tracingOn()) return run(undefined);
+    const name = route ? `${route.method} ${route.template}` : `${system} call`;
+    const correlationId = currentScope()?.correlationId;
+    const attributes = {
+      'rsg.system': system,
+      ...(correlationId ? { 'rsg.correlation_id': correlationId } : {}),
+      ...(route ? { 'http.request.method': route.method, 'url.template': route.template } : {}),
+      ...(route?.server ? { 'server.address': route.server.hostname, ...(route.server.port ? { 'server.port': Number(route.server.port) } : {}) } : {}),
+    };
+    return inSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const note: CallNote = { span: span!, attempts: 0, permitWaitMs: 0 };
+      try {
+        return await run(note);
+      } catch (e) {
+        if (e instanceof UpstreamError) {
+          span!.setAttribute('error.type', e.failure);
+          if (e.details.status !== undefined) span!.setAttribute('http.response.status_code', e.details.status);
+        }
+        throw e;
+      } finally {
+        span!.setAttributes({ 'rsg.attempts': note.attempts, 'http.request.resend_count': Math.max(0, note.attempts - 1), 'rsg.limiter.wait_ms': Math.round(note.permitWaitMs) });
+        if (note.refusedBy) span!.setAttribute('rsg.breaker.state', note.refusedBy);
+      }
+    });
+  }
+
   async function execute<T>(
     idempotent: boolean,
     retryable: (e: UpstreamError) => boolean,
     toUpstream: (e: unknown) => UpstreamError | undefined,
     fn: (attempt: Attempt) => Promise<T>,
+    note?: CallNote,
   ): Promise<T> {
     const deadlineAt = Date.now() + options.deadlineMs;
     const deadlineError = (cause?: unknown): UpstreamError =>
@@ -256,7 +317,12 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
         const n = attempt ?? 0;
         // cockatiel's retry does not watch the signal between attempts; the deadline's caller has gone.
         if (signal.aborted) throw deadlineError();
+        const waitFrom = note ? performance.now() : 0;
         const release = await permit(deadlineAt);
+        if (note) {
+          note.attempts = n + 1;
+          note.permitWaitMs += performance.now() - waitFrom;
+        }
         try {
           if (signal.aborted) throw deadlineError();
           const budget = Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now()));
@@ -273,6 +339,13 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
             if (Date.now() + delay + MIN_ATTEMPT_MS < deadlineAt) plannedDelay.set(err, delay);
           }
           log.warn({ system, attempt: n, failure: err.failure, retry: plannedDelay.has(err), err: err.message }, 'call failed');
+          note?.span.addEvent('attempt failed', {
+            'rsg.attempt': n,
+            'error.type': err.failure,
+            ...(err.details.status !== undefined ? { 'http.response.status_code': err.details.status } : {}),
+            ...(err.details.retryAfterSeconds !== undefined ? { 'rsg.retry_after_ms': err.details.retryAfterSeconds * 1000 } : {}),
+            ...(plannedDelay.has(err) ? { 'rsg.retry_in_ms': Math.round(plannedDelay.get(err)!) } : {}),
+          });
           throw err;
         } finally {
           release?.();
@@ -284,6 +357,7 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
       let err = e;
       if (e instanceof TaskCancelledError) err = deadlineError(e);
       else if (e instanceof BrokenCircuitError) {
+        if (note) note.refusedBy = breaker ? phaseOf(breaker.state) : 'open';
         const halfOpen = options.breaker ? `; one call is let through to test it ${options.breaker.halfOpenAfterMs} ms after it opened` : '';
         err = new UpstreamError(system, 'unavailable', `${system} is failing repeatedly, so calls to it fail at once for now${halfOpen}`, { cause: e });
       }
@@ -334,20 +408,28 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
   return {
     options,
     call: (req) =>
-      execute(
-        req.idempotent,
-        // Rate limits without a Retry-After (NetSuite's concurrency refusal) clear in moments: back off and retry.
-        (e) => e.failure !== 'error' && waitable(e),
-        (e) => (e instanceof UpstreamError ? e : undefined),
-        ({ signal }) => once(req, signal),
-      ),
+      traced(tracingOn() ? describeRequest(req) : undefined, async (note) => {
+        const res = await execute(
+          req.idempotent,
+          // Rate limits without a Retry-After (NetSuite's concurrency refusal) clear in moments: back off and retry.
+          (e) => e.failure !== 'error' && waitable(e),
+          (e) => (e instanceof UpstreamError ? e : undefined),
+          ({ signal }) => once(req, signal),
+          note,
+        );
+        note?.span.setAttribute('http.response.status_code', res.status);
+        return res;
+      }),
     run: (opts, fn) =>
-      execute(
-        opts.idempotent,
-        // A library's rate limit without a Retry-After (Salesforce's daily REQUEST_LIMIT_EXCEEDED) will not clear soon.
-        (e) => e.failure !== 'error' && (e.failure !== 'rate_limited' || (e.details.retryAfterSeconds !== undefined && waitable(e))),
-        (e) => (e instanceof UpstreamError ? e : opts.classify(e)),
-        fn,
+      traced(opts.route ? describeRoute(opts.route) : undefined, (note) =>
+        execute(
+          opts.idempotent,
+          // A library's rate limit without a Retry-After (Salesforce's daily REQUEST_LIMIT_EXCEEDED) will not clear soon.
+          (e) => e.failure !== 'error' && (e.failure !== 'rate_limited' || (e.details.retryAfterSeconds !== undefined && waitable(e))),
+          (e) => (e instanceof UpstreamError ? e : opts.classify(e)),
+          fn,
+          note,
+        ),
       ),
     breakerPhase: () => (breaker ? phaseOf(breaker.state) : 'closed'),
   };

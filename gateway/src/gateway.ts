@@ -40,6 +40,7 @@ import type { HubLimits } from './subscriptions/hub.js';
 import { subscriptionSecurity, type SubscriptionIdentity } from './subscriptions/security.js';
 import { createResponseCache, type ResponseCache, type ResponseCacheOptions } from './response-cache/index.js';
 import { GraphQLOverHttpPlugin, negotiateResultType } from './graphql-over-http.js';
+import { TracingPlugin, traceRequest } from './tracing.js';
 
 const log = childLogger('gateway');
 
@@ -243,6 +244,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       QueryLimitsPlugin<GatewayContext>(opts.limits),
       // After the limits: an answer is never served to a request they refuse.
       ...(responseCache ? [responseCache.plugin] : []),
+      TracingPlugin(),
     ],
   });
   await apollo.start();
@@ -277,7 +279,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       };
       res.setHeader('x-correlation-id', scope.correlationId);
       res.locals.scope = scope;
-      runInScope(scope, () => next());
+      traceRequest(req.headers, res, scope, () => runInScope(scope, () => next()));
     },
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
