@@ -286,18 +286,20 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
       ...(route?.server ? { 'server.address': route.server.hostname, ...(route.server.port ? { 'server.port': Number(route.server.port) } : {}) } : {}),
     };
     return inSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-      const note: CallNote = { span: span!, attempts: 0, permitWaitMs: 0 };
+      // No span: tracing stopped (the process is shutting down) since the check above.
+      if (!span) return run(undefined);
+      const note: CallNote = { span, attempts: 0, permitWaitMs: 0 };
       try {
         return await run(note);
       } catch (e) {
         if (e instanceof UpstreamError) {
-          span!.setAttribute('error.type', e.failure);
-          if (e.details.status !== undefined) span!.setAttribute('http.response.status_code', e.details.status);
+          span.setAttribute('error.type', e.failure);
+          if (e.details.status !== undefined) span.setAttribute('http.response.status_code', e.details.status);
         }
         throw e;
       } finally {
-        span!.setAttributes({ 'rsg.attempts': note.attempts, 'http.request.resend_count': Math.max(0, note.attempts - 1), 'rsg.limiter.wait_ms': Math.round(note.permitWaitMs) });
-        if (note.refusedBy) span!.setAttribute('rsg.breaker.state', note.refusedBy);
+        span.setAttributes({ 'rsg.attempts': note.attempts, 'http.request.resend_count': Math.max(0, note.attempts - 1), 'rsg.limiter.wait_ms': Math.round(note.permitWaitMs) });
+        if (note.refusedBy) span.setAttribute('rsg.breaker.state', note.refusedBy);
       }
     });
   }
