@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResults, GatewayOutcome, Measurement } from '../run.js';
+import type { GatewayId } from '../config.js';
 import { startOtlpSink, type OtlpSink } from '../otlp-sink.js';
 import { tracingSection } from '../report.js';
 import { targetRows } from '../targets.js';
@@ -46,9 +47,9 @@ describe('the OTLP sink', () => {
 });
 
 describe('tracing on and off in the report', () => {
-  const gateways = [
-    { id: 'ours-embedded-memory', layout: 'embedded' as const, redis: false },
-    { id: 'ours-embedded-memory-traced', layout: 'embedded' as const, redis: false, traces: { exports: 12, bytes: 3 * 2 ** 20 } },
+  const gateways: Array<Partial<GatewayOutcome> & { id: GatewayId }> = [
+    { id: 'ours-embedded-memory', layout: 'embedded', redis: false },
+    { id: 'ours-embedded-memory-traced', layout: 'embedded', redis: false, traces: { exports: 12, bytes: 3 * 2 ** 20 } },
   ];
   const measured = [measurement('ours-embedded-memory', 4, 2), measurement('ours-embedded-memory-traced', 5, 2.5)];
 
