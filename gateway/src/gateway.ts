@@ -279,7 +279,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       };
       res.setHeader('x-correlation-id', scope.correlationId);
       res.locals.scope = scope;
-      traceRequest(req.headers, res, scope, () => runInScope(scope, () => next()));
+      traceRequest(req, res, scope, () => runInScope(scope, () => next()));
     },
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {

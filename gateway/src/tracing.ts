@@ -7,7 +7,7 @@
  * `traceRequest` only runs the rest of the request and the plugin has no hooks.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context as otelContext } from '@opentelemetry/api';
 import type { RequestScope } from '../../lib/context.js';
 import { SpanKind, SpanStatusCode, activeTraceparent, contextFromHeaders, startSpan, tracingOn, type Span } from '../../lib/tracing.js';
@@ -21,12 +21,12 @@ const rootSpans = new WeakMap<RequestScope, Span>();
  * ends when the response is sent. The request scope's traceparent becomes that
  * span's, so what is forwarded downstream names it.
  */
-export function traceRequest(headers: IncomingHttpHeaders, res: ServerResponse, scope: RequestScope, next: () => void): void {
+export function traceRequest(req: IncomingMessage, res: ServerResponse, scope: RequestScope, next: () => void): void {
   const started = tracingOn()
     ? startSpan('graphql request', {
         kind: SpanKind.SERVER,
-        parent: contextFromHeaders(headers),
-        attributes: { 'http.request.method': 'POST', 'url.path': '/graphql', 'rsg.correlation_id': scope.correlationId },
+        parent: contextFromHeaders(req.headers),
+        attributes: { 'http.request.method': req.method ?? 'POST', 'url.path': '/graphql', 'rsg.correlation_id': scope.correlationId },
       })
     : undefined;
   if (!started) {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { routeTemplate, startTracing, tracingConfig, tracingOn } from '../../lib/tracing.js';
 
 describe('tracingConfig', () => {
-  it('is off with no OTEL_* variable, and startTracing then loads nothing', async () => {
+  it('is off with no OTEL_* variable, and startTracing then starts nothing', async () => {
     expect(tracingConfig({}, 'gateway')).toMatchObject({ phase: 'off' });
     expect(await startTracing({ serviceName: 'gateway', env: {} })).toBeUndefined();
     expect(tracingOn()).toBe(false);
