@@ -16,7 +16,8 @@
  * Connectors build one with `systemPolicy` and call `call` (plain HTTP: a Response
  * worth interpreting, 2xx or a 4xx refusal, or an UpstreamError) or `run` (a client
  * library that does its own HTTP, such as jsforce). The correlation id and
- * traceparent are forwarded on every attempt.
+ * traceparent are forwarded on every attempt. With tracing on, each call is a
+ * span (lib/call-span.ts) that the policy tells what it did.
  */
 import {
   BrokenCircuitError,
@@ -35,9 +36,9 @@ import {
 } from 'cockatiel';
 import { LimitTimeoutError, type Limiter } from './limits.js';
 import { UpstreamError, unreachable, type SystemOfRecord } from './errors.js';
-import { currentScope, propagationHeaders } from './context.js';
+import { propagationHeaders } from './context.js';
 import { childLogger } from './log.js';
-import { SpanKind, inSpan, routeTemplate, tracingOn, type Span } from './tracing.js';
+import { describeRequest, describeRoute, noteFailedAttempt, traceCall, type CallNote } from './call-span.js';
 
 const log = childLogger('http');
 
@@ -195,27 +196,6 @@ function phaseOf(state: CircuitState): BreakerPhase {
   }
 }
 
-/** What one call's span learns while the policy runs it (lib/tracing.ts). */
-interface CallNote {
-  span: Span;
-  /** Attempts started, the first included. */
-  attempts: number;
-  /** Time spent waiting for the limiter's permits, over every attempt. */
-  permitWaitMs: number;
-  /** The circuit's phase when it refused the call without trying. */
-  refusedBy?: BreakerPhase;
-}
-
-function describeRequest(req: SystemRequest): { method: string; template: string; server: URL } {
-  const url = new URL(req.url);
-  return { method: req.method, template: routeTemplate(url.pathname), server: url };
-}
-
-function describeRoute(route: string): { method: string; template: string } {
-  const space = route.indexOf(' ');
-  return space > 0 ? { method: route.slice(0, space), template: route.slice(space + 1) } : { method: 'GET', template: route };
-}
-
 // A retry that would start with less than this left of the deadline could only time out.
 const MIN_ATTEMPT_MS = 50;
 
@@ -270,40 +250,6 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
     }
   }
 
-  /**
-   * One call's span (lib/tracing.ts), a CLIENT span named after its method and
-   * route template, with what the policy did: attempts, the wait for a limiter
-   * permit, each failed attempt as an event, and the circuit's phase when it refused.
-   */
-  function traced<T>(route: { method: string; template: string; server?: URL } | undefined, run: (note: CallNote | undefined) => Promise<T>): Promise<T> {
-    if (!tracingOn()) return run(undefined);
-    const name = route ? `${route.method} ${route.template}` : `${system} call`;
-    const correlationId = currentScope()?.correlationId;
-    const attributes = {
-      'rsg.system': system,
-      ...(correlationId ? { 'rsg.correlation_id': correlationId } : {}),
-      ...(route ? { 'http.request.method': route.method, 'url.template': route.template } : {}),
-      ...(route?.server ? { 'server.address': route.server.hostname, ...(route.server.port ? { 'server.port': Number(route.server.port) } : {}) } : {}),
-    };
-    return inSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-      // No span: tracing stopped (the process is shutting down) since the check above.
-      if (!span) return run(undefined);
-      const note: CallNote = { span, attempts: 0, permitWaitMs: 0 };
-      try {
-        return await run(note);
-      } catch (e) {
-        if (e instanceof UpstreamError) {
-          span.setAttribute('error.type', e.failure);
-          if (e.details.status !== undefined) span.setAttribute('http.response.status_code', e.details.status);
-        }
-        throw e;
-      } finally {
-        span.setAttributes({ 'rsg.attempts': note.attempts, 'http.request.resend_count': Math.max(0, note.attempts - 1), 'rsg.limiter.wait_ms': Math.round(note.permitWaitMs) });
-        if (note.refusedBy) span.setAttribute('rsg.breaker.state', note.refusedBy);
-      }
-    });
-  }
-
   async function execute<T>(
     idempotent: boolean,
     retryable: (e: UpstreamError) => boolean,
@@ -341,13 +287,7 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
             if (Date.now() + delay + MIN_ATTEMPT_MS < deadlineAt) plannedDelay.set(err, delay);
           }
           log.warn({ system, attempt: n, failure: err.failure, retry: plannedDelay.has(err), err: err.message }, 'call failed');
-          note?.span.addEvent('attempt failed', {
-            'rsg.attempt': n,
-            'error.type': err.failure,
-            ...(err.details.status !== undefined ? { 'http.response.status_code': err.details.status } : {}),
-            ...(err.details.retryAfterSeconds !== undefined ? { 'rsg.retry_after_ms': err.details.retryAfterSeconds * 1000 } : {}),
-            ...(plannedDelay.has(err) ? { 'rsg.retry_in_ms': Math.round(plannedDelay.get(err)!) } : {}),
-          });
+          if (note) noteFailedAttempt(note, n, err, plannedDelay.get(err));
           throw err;
         } finally {
           release?.();
@@ -410,7 +350,7 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
   return {
     options,
     call: (req) =>
-      traced(tracingOn() ? describeRequest(req) : undefined, async (note) => {
+      traceCall(system, describeRequest(req), async (note) => {
         const res = await execute(
           req.idempotent,
           // Rate limits without a Retry-After (NetSuite's concurrency refusal) clear in moments: back off and retry.
@@ -423,7 +363,7 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
         return res;
       }),
     run: (opts, fn) =>
-      traced(opts.route ? describeRoute(opts.route) : undefined, (note) =>
+      traceCall(system, describeRoute(opts.route), (note) =>
         execute(
           opts.idempotent,
           // A library's rate limit without a Retry-After (Salesforce's daily REQUEST_LIMIT_EXCEEDED) will not clear soon.
