@@ -47,6 +47,7 @@ import { closeOnSignals } from './server.js';
 import { serveSubgraph, type ServedSubgraph, type SubgraphModule } from './subgraph.js';
 import { loadTrustOptions, type TrustOptions } from './auth/index.js';
 import { coordinatorOptions, loadWritesConfig, openWriteStore, type WriteQueueDeps } from './writes/index.js';
+import { closingTracing, startTracing } from './tracing.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -343,12 +344,15 @@ export async function bootSubgraph<M extends AnySubgraphModule>(
 export function runSubgraph(definition: SubgraphDefinition, moduleUrl: string): void {
   if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
   const log = childLogger(`subgraph:${definition.name}`);
-  bootSubgraph(definition).then(
-    (running) => closeOnSignals([running], log),
-    (err: unknown) => {
-      if (err instanceof ConfigError) console.error(err.message);
-      else log.fatal({ err }, `${definition.name} subgraph failed to start`);
-      process.exit(1);
-    },
-  );
+  // Tracing first (off unless OTEL_* ask for it, docs/operations.md), so the first request is traced.
+  startTracing({ serviceName: `subgraph-${definition.name}` })
+    .then(async (tracing) => closingTracing(await bootSubgraph(definition), tracing))
+    .then(
+      (running) => closeOnSignals([running], log),
+      (err: unknown) => {
+        if (err instanceof ConfigError) console.error(err.message);
+        else log.fatal({ err }, `${definition.name} subgraph failed to start`);
+        process.exit(1);
+      },
+    );
 }

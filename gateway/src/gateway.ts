@@ -41,6 +41,7 @@ import { createResponseCache, type ResponseCache, type ResponseCacheOptions } fr
 import { GraphQLOverHttpPlugin, negotiateResultType } from './graphql-over-http.js';
 import { TrustedDocuments, TrustedDocumentsPlugin, documentRequestOf, type TrustedDocumentsOptions } from './trusted-documents.js';
 import { SandboxLandingPage } from './landing-page.js';
+import { TracingPlugin, traceRequest } from './tracing.js';
 
 const log = childLogger('gateway');
 
@@ -259,6 +260,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       QueryLimitsPlugin<GatewayContext>(opts.limits),
       // After the limits: an answer is never served to a request they refuse.
       ...(responseCache ? [responseCache.plugin] : []),
+      TracingPlugin(),
     ],
   });
   await apollo.start();
@@ -293,7 +295,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       };
       res.setHeader('x-correlation-id', scope.correlationId);
       res.locals.scope = scope;
-      runInScope(scope, () => next());
+      traceRequest(req, res, scope, () => runInScope(scope, () => next()));
     },
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {

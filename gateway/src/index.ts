@@ -27,6 +27,7 @@ import { createAuthenticator, loadAuthOptions } from './auth.js';
 import { closeOnSignals } from '../../lib/server.js';
 import type { LocalSubgraph } from '../../lib/local-subgraph.js';
 import { logger } from '../../lib/log.js';
+import { closingTracing, startTracing } from '../../lib/tracing.js';
 import { redisCheck } from '../../lib/health.js';
 import { SUBGRAPHS, settingsPrefix, subgraphUrl, type SubgraphEntry } from '../../lib/manifest.js';
 import { startGateway, type RunningGateway, type SupergraphSource } from './gateway.js';
@@ -188,10 +189,12 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env, 
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  startGatewayFromEnv()
-    .then((g) => {
+  // Tracing first (off unless OTEL_* ask for it, docs/operations.md), so the first request is traced.
+  startTracing({ serviceName: 'gateway' })
+    .then(async (tracing) => {
+      const g = closingTracing(await startGatewayFromEnv(), tracing);
       closeOnSignals([g]);
-      logger.info({ url: g.url }, 'gateway ready');
+      logger.info({ url: g.url, tracing: tracing ? tracing.serviceName : 'off' }, 'gateway ready');
     })
     .catch((e: unknown) => {
       logger.fatal({ err: e }, 'gateway failed to start');

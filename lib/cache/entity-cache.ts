@@ -30,7 +30,7 @@ import { UpstreamError } from '../errors.js';
 import { childLogger } from '../log.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { FEED_DOMAINS, type CacheConfig, type FeedDomain, type TtlDomain } from './config.js';
-import { cacheDroppedWrites, cacheErrors, cacheLookups } from './metrics.js';
+import { cacheDroppedWrites, cacheErrors, countEntityLookup } from './metrics.js';
 
 /** One kind of cached entry: a record type, a part of one, or a list membership. */
 export interface EntryKind {
@@ -277,7 +277,7 @@ export class EntityCache {
     const out = new Map<string, Lookup<V>>();
     const joined: Array<Promise<void>> = [];
     const join = (id: string, f: InFlight): void => {
-      cacheLookups.inc({ kind: kind.name, result: 'coalesced' });
+      countEntityLookup(kind.name, 'coalesced');
       joined.push(f.promise.then((r) => void out.set(id, r as Lookup<V>)));
     };
 
@@ -301,7 +301,7 @@ export class EntityCache {
       if (current && !bypass && age < freshMs) {
         const value = this.decode<V>(env, kind);
         if (value !== undefined) {
-          cacheLookups.inc({ kind: kind.name, result: 'hit' });
+          countEntityLookup(kind.name, 'hit');
           out.set(id, { phase: 'fresh', value, fetchedAt: env.fetchedAt });
           continue;
         }
@@ -358,14 +358,14 @@ export class EntityCache {
         const fb = c.fallback.get(p.id);
         const value = fb && isTransientUpstream(r) ? this.decode<V>(fb, kind) : undefined;
         if (fb && value !== undefined && isTransientUpstream(r)) {
-          cacheLookups.inc({ kind: kind.name, result: 'stale' });
+          countEntityLookup(kind.name, 'stale');
           this.log.debug({ kind: kind.name, id: p.id, failure: r.failure }, 'serving a stale entry: the system of record failed');
           lookup = { phase: 'stale', value, fetchedAt: fb.fetchedAt, error: r };
         } else {
           lookup = { phase: 'failed', error: r };
         }
       } else {
-        cacheLookups.inc({ kind: kind.name, result: c.bypass ? 'bypass' : 'miss' });
+        countEntityLookup(kind.name, c.bypass ? 'bypass' : 'miss');
         lookup = { phase: 'fresh', value: r as V, fetchedAt: startedAt };
         if (p.rec.invalidated) {
           cacheDroppedWrites.inc({ kind: kind.name });
