@@ -27,6 +27,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist dist
 COPY config config
 COPY supergraph.graphql ./
+# The trusted-documents manifests the gateway holds storefront callers to (TRUSTED_DOCUMENTS_DIR).
+COPY trusted-documents trusted-documents
 COPY deploy/docker/entrypoint.sh deploy/docker/entrypoint.sh
 # Runtime data (.data/: the write journal and feed state without Redis; .dev/: the demo's identity) belongs to the user that runs.
 RUN mkdir -p .data .dev && chown node:node .data .dev

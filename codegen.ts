@@ -1,8 +1,10 @@
 /**
  * GraphQL Code Generator. Two kinds of output, both checked in:
  *
- * - typed documents for the example operations, against the client-facing API
- *   schema of the composed supergraph (`examples/__generated__/operations.ts`);
+ * - for the example operations and the agent console's, against the client-facing
+ *   API schema of the composed supergraph, with the client preset: the
+ *   trusted-documents manifest (`trusted-documents/retail-supergraph/persisted-documents.json`)
+ *   and typed documents that carry each document's hash (`…/graphql.ts`);
  * - resolver types for each subgraph, from that subgraph's own SDL
  *   (`subgraphs/<name>/src/__generated__/resolvers-types.ts`), which its
  *   resolvers.ts is typed with.
@@ -11,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import type { ClientPresetConfig } from '@graphql-codegen/client-preset';
 import type { TypeScriptPluginConfig } from '@graphql-codegen/typescript';
 import type { TypeScriptResolversPluginConfig } from '@graphql-codegen/typescript-resolvers';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
@@ -21,6 +24,18 @@ import { SUBGRAPHS } from './lib/manifest.js';
 const apiSdl = printSchemaWithDirectives(apiSchemaOf(readFileSync('supergraph.graphql', 'utf8')));
 
 const scalars = { DateTime: 'string' };
+
+/**
+ * The documents of the trusted-documents manifest: the example operations and the
+ * agent console's, wherever the console keeps them (a pattern that matches no file
+ * adds none). The console's own generated code is not a source.
+ */
+const trustedDocumentSources = [
+  'examples/operations/*.graphql',
+  'console/src/**/*.{ts,tsx,graphql}',
+  '!console/src/**/__generated__/**',
+  '!console/src/gql/**',
+];
 
 /**
  * What each subgraph's resolvers return for each GraphQL object type, from its
@@ -64,11 +79,15 @@ function subgraphResolverTypes(name: string, types: SubgraphTypes): OutputConfig
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
-    'examples/__generated__/operations.ts': {
+    // The trusted-documents manifest (persisted-documents.json: sha256 -> document) that the gateway
+    // holds storefront callers to, with typed documents carrying each hash (docs/security.md).
+    'trusted-documents/retail-supergraph/': {
       schema: apiSdl,
-      documents: ['examples/operations/*.graphql'],
-      plugins: ['typescript-operations', 'typed-document-node'],
-      config: { scalars, useTypeImports: true, enumsAsTypes: true, avoidOptionals: { field: true } },
+      documents: trustedDocumentSources,
+      preset: 'client',
+      presetConfig: { persistedDocuments: { hashAlgorithm: 'sha256' }, fragmentMasking: false } satisfies ClientPresetConfig,
+      // `.js` in relative imports, as NodeNext resolution asks.
+      config: { scalars, useTypeImports: true, avoidOptionals: { field: true }, emitLegacyCommonJSImports: false },
     },
     ...Object.fromEntries(SUBGRAPHS.map(({ name }) => [`subgraphs/${name}/src/__generated__/resolvers-types.ts`, subgraphResolverTypes(name, subgraphTypes(name))])),
   },

@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '**/__generated__/**', '.dev/**', 'bench/results/**', 'bench/.dist/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '**/__generated__/**', 'trusted-documents/**/*.ts', '.dev/**', 'bench/results/**', 'bench/.dist/**', 'examples/salesforce/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

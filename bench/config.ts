@@ -12,6 +12,7 @@ export type GatewayId =
   | 'ours-embedded'
   | 'ours-memory'
   | 'ours-embedded-memory'
+  | 'ours-embedded-memory-traced'
   | 'apollo-plain'
   | 'hive'
   | 'hive-router'
@@ -41,6 +42,12 @@ export interface GatewayDef {
   redis: 'inherit' | 'off';
   /** Ours (any layout) rather than a peer: the figures the targets compare with the peers. */
   ours: boolean;
+  /**
+   * The variant this one is with OpenTelemetry tracing on: it runs as `tracedFrom` does, exporting
+   * every trace over OTLP/HTTP to a sink in the bench's process (otlp-sink.ts), so tracing on and off
+   * compare in one run. Issue 19's targets judge the untraced variants only. @default untraced
+   */
+  tracedFrom?: GatewayId;
 }
 
 const OURS_SEPARATE = 'gateway/src/index.ts';
@@ -66,6 +73,15 @@ export const GATEWAYS: Record<GatewayId, GatewayDef> = {
     layout: 'embedded',
     redis: 'off',
     ours: true,
+  },
+  'ours-embedded-memory-traced': {
+    title: 'ours, embedded default, tracing on (every trace exported over OTLP)',
+    entry: EMBEDDED_ENTRY,
+    env: {},
+    layout: 'embedded',
+    redis: 'off',
+    ours: true,
+    tracedFrom: 'ours-embedded-memory',
   },
   'apollo-plain': { title: 'plain @apollo/gateway on @apollo/server', entry: 'bench/peers/apollo-plain.ts', env: {}, layout: 'separate', redis: 'inherit', ours: false },
   hive: { title: 'Hive Gateway', entry: 'bench/peers/hive.ts', env: {}, layout: 'separate', redis: 'inherit', ours: false },

@@ -66,7 +66,11 @@ export function launch(name: string, entry: string, env: Record<string, string |
   const [cmd, ...args] = pin ? [pin, '-c', cores!, ...node] : node;
   const merged: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
-  const proc = spawn(cmd!, args, { cwd: root, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  return watched(name, spawn(cmd!, args, { cwd: root, env: merged, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** A started process as a part: its last 40 lines of output are kept for the message when it dies. */
+export function watched(name: string, proc: ChildProcess): Launched {
   const lines: string[] = [];
   const keep = (c: Buffer): void => {
     lines.push(...c.toString('utf8').split('\n').filter(Boolean));

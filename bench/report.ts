@@ -12,6 +12,7 @@ import { SUBGRAPHS } from '../lib/manifest.js';
 import { entityTotals, hitRatio, type CacheLayers } from './metrics.js';
 import { subscriptionReport } from './subscriptions/index.js';
 import { targetRows } from './targets.js';
+import { GATEWAYS } from './config.js';
 import type { ProcessProfile } from './profile.js';
 
 const root = join(import.meta.dirname, '..');
@@ -181,6 +182,7 @@ function section(r: BenchResults): string {
     out.push('Plain `@apollo/gateway` executes no subscriptions; Hive Gateway\'s are not measured yet.', '');
   }
   if (r.soak) out.push(...soakSection(r.soak));
+  out.push(...tracingSection(r));
   out.push(...targetsSection(r));
   if (r.pending.length) {
     out.push('### Pending workloads', '');
@@ -188,6 +190,40 @@ function section(r: BenchResults): string {
     out.push('');
   }
   return out.join('\n');
+}
+
+/**
+ * Tracing on beside tracing off: each traced variant that ran (GatewayDef.tracedFrom)
+ * against the variant it traces, measured in the same run, at the first offered
+ * rate, which both were given.
+ */
+export function tracingSection(r: BenchResults): string[] {
+  const ok = new Set(r.gateways.filter((g) => g.status === 'ok').map((g) => g.id));
+  const traced = r.gateways.filter((g) => ok.has(g.id) && GATEWAYS[g.id]?.tracedFrom && ok.has(GATEWAYS[g.id]!.tracedFrom!));
+  if (traced.length === 0 || r.profiles) return [];
+  const out = [
+    '### Tracing on and off',
+    '',
+    'The same gateway with OpenTelemetry tracing on (every trace kept and exported over OTLP/HTTP, protobuf, in the SDK\'s default batches, to a sink in the bench\'s process that counts and discards it) beside tracing off, at the same offered rate.',
+    '',
+    '| traced gateway | workload | profile | p50 ms, off → on | p95 ms, off → on | gateway CPU ms/req, off → on | CPU on ÷ off |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  const notes: string[] = [];
+  for (const g of traced) {
+    const base = GATEWAYS[g.id]!.tracedFrom!;
+    for (const m of r.measurements.filter((x) => x.gateway === g.id)) {
+      const off = r.measurements.find((x) => x.gateway === base && x.workload === m.workload && x.latencyProfile === m.latencyProfile)?.steps[0];
+      const on = m.steps[0];
+      if (!on || !off) continue;
+      out.push(
+        `| ${g.id} | ${m.workload} | ${m.latencyProfile} | ${fmt(off.p50Ms.median)} → ${fmt(on.p50Ms.median)} | ${fmt(off.p95Ms.median)} → ${fmt(on.p95Ms.median)} | ${fmt(off.gatewayCpuMsPerRequest.median, 2)} → ${fmt(on.gatewayCpuMsPerRequest.median, 2)} | ${ratio(on.gatewayCpuMsPerRequest.median, off.gatewayCpuMsPerRequest.median)} |`,
+      );
+    }
+    if (g.traces) notes.push(`${g.id} exported ${g.traces.exports} batches, ${fmt(g.traces.bytes / 2 ** 20, 2)} MiB, while it was measured.`);
+  }
+  out.push('', ...notes, '');
+  return out;
 }
 
 /** Issue 19's targets that this run measured, each with its figure and whether it was met (bench/targets.ts). */

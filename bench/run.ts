@@ -42,6 +42,7 @@ import {
 } from './workloads.js';
 import { defaultGateways, GATEWAYS, LATENCY_PROFILES, PLANS, CACHE_TTLS_MS, SOAK, onRedis, type GatewayId, type LatencyProfileId, type Plan } from './config.js';
 import { writeReport } from './report.js';
+import { startOtlpSink, type OtlpSink, type OtlpSinkCounts } from './otlp-sink.js';
 import { subgraphHeaders } from './peers/supergraph.js';
 import { BenchStack, callsFromRequests, runLoadgen, sumCalls, SYSTEMS, type SandboxRequest, type SorCalls, type System } from './stack.js';
 import { fetchesBetween, layersBetween, type CacheLayers } from './metrics.js';
@@ -141,6 +142,8 @@ export interface GatewayOutcome {
   layout?: 'separate' | 'embedded';
   /** Ours only: whether our processes ran on Redis for this gateway; absent for peers and in older runs. */
   redis?: boolean;
+  /** A traced variant (GatewayDef.tracedFrom): what it exported to the bench's OTLP sink while it ran. */
+  traces?: OtlpSinkCounts;
 }
 
 /** One chunk of the soak: a minute of agent views. */
@@ -449,6 +452,8 @@ interface Context {
   profileDir: string | undefined;
   /** Under --profile: from the first to the last measured run of the gateway under test (warm-ups and start-up left out). */
   profileWindow?: ProfileWindow;
+  /** Where traced variants export, started with the first of them. */
+  otlpSink?: OtlpSink;
 }
 
 async function main(): Promise<void> {
@@ -513,6 +518,7 @@ async function main(): Promise<void> {
     else await plan(ctx, opts.plan, results);
   } finally {
     await stack.stopAll();
+    await ctx.otlpSink?.close();
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   }
 
@@ -550,6 +556,11 @@ async function startGatewayUnderTest(ctx: Context, gatewayId: GatewayId, namespa
     await ctx.stack.startSubgraphs(namespace, redis);
     env = { ...ctx.stack.gatewayEnv(namespace), ...(redis ? {} : { REDIS_URL: undefined }) };
   }
+  if (def.tracedFrom) {
+    ctx.otlpSink ??= await startOtlpSink();
+    // Every trace kept and exported, the SDK's defaults otherwise (batches of 512, protobuf over HTTP).
+    env = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: ctx.otlpSink.url, OTEL_TRACES_SAMPLER: 'always_on' };
+  }
   const gw = ctx.stack.launchGateway(gatewayId, def.entry, { ...env, ...def.env }, namespace);
   await waitReady(gw, () => graphqlReady(ctx.stack.gatewayUrl, ctx.headers), 120_000);
   return gw;
@@ -573,8 +584,13 @@ async function underTest(ctx: Context, gatewayId: GatewayId, results: BenchResul
   let gw: Launched | undefined;
   try {
     gw = await startGatewayUnderTest(ctx, gatewayId, namespace);
+    const exportedBefore = ctx.otlpSink?.counts();
     await measure(gw);
     outcome.peakRssMb = sampleProcess(gw.proc.pid)?.peakRssMb;
+    if (def.tracedFrom && ctx.otlpSink && exportedBefore) {
+      const now = ctx.otlpSink.counts();
+      outcome.traces = { exports: now.exports - exportedBefore.exports, bytes: now.bytes - exportedBefore.bytes };
+    }
   } catch (e) {
     outcome.status = e instanceof Unavailable ? 'unavailable' : 'failed';
     outcome.error = failure(e);

@@ -5,6 +5,7 @@
  * tests can pin it down; report.ts renders the rows.
  */
 import type { BenchResults, GatewayOutcome, Measurement } from './run.js';
+import { GATEWAYS } from './config.js';
 
 export interface TargetRow {
   /** What the issue asks, in its words. */
@@ -56,7 +57,8 @@ export function targetRows(r: BenchResults): TargetRow[] {
   if (r.profiles) return rows;
   const find = (gateway: string, workload: string, profile: string): Measurement | undefined =>
     r.measurements.find((m) => m.gateway === gateway && m.workload === workload && m.latencyProfile === profile);
-  const ours = r.gateways.filter((g) => g.id.startsWith('ours') && g.status === 'ok');
+  // The targets are the product's as shipped: a traced variant is compared with its untraced one instead (report.ts).
+  const ours = r.gateways.filter((g) => g.id.startsWith('ours') && g.status === 'ok' && !GATEWAYS[g.id]?.tracedFrom);
   const profiles = [...new Set(r.measurements.map((m) => m.latencyProfile))];
   const add = (target: string, g: GatewayOutcome, profile: string, value: number | null | undefined, bound: Bound): void => {
     if (value == null || !Number.isFinite(value)) return;

@@ -37,6 +37,7 @@ import { createEntityCache, type CacheHandle, type EntityCache, type Invalidatio
 import { inProcessBus, redisBus, type EventBus } from './events/bus.js';
 import { loadOutboundConfig, openOutbound } from './events/outbound/index.js';
 import { fileStateStore, redisStateStore, type FeedStateStore } from './feeds/state.js';
+import { fencedStateStore, loadFeedLeaseConfig, redisFeedLease, soleLease, type FeedLease } from './feeds/lease.js';
 import type { CallPolicy } from './http.js';
 import { childLogger } from './log.js';
 import { feedProgressTracker, loadHealthConfig, redisCheck, systemCallsTracker, writeQueueCheck, type HealthCheck } from './health.js';
@@ -47,6 +48,7 @@ import { closeOnSignals } from './server.js';
 import { serveSubgraph, type ServedSubgraph, type SubgraphModule } from './subgraph.js';
 import { loadTrustOptions, type TrustOptions } from './auth/index.js';
 import { coordinatorOptions, loadWritesConfig, openWriteStore, type WriteQueueDeps } from './writes/index.js';
+import { closingTracing, startTracing } from './tracing.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -83,6 +85,11 @@ export interface FeedDeps {
   state: FeedStateStore;
   /** Who the system says it is, read once at the feed's first load. @default asks the system */
   identity?: () => Promise<string>;
+  /**
+   * Which replica runs the feed (`SubgraphPlatform.feedLease`): the feed runs only while this
+   * replica holds it, and `state` should be fenced by it. @default soleLease: this process runs it
+   */
+  lease?: FeedLease;
 }
 
 /** What every subgraph is built from. Each field is opened once per process, by bootSubgraph. */
@@ -101,8 +108,16 @@ export interface SubgraphPlatform {
   readonly bus: EventBus;
   /** The write queue: its durable store (Redis, or the journal under WRITES_DIR/<name>) and the coordinator's settings. */
   readonly writes: WriteQueueDeps;
-  /** The durable state of one change feed: in Redis, or a file under FEEDS_DIR. */
-  feedState(feed: string): FeedStateStore;
+  /**
+   * The durable state of one change feed: in Redis, or a file under FEEDS_DIR. Given the
+   * feed's lease, only that lease's current leader may write it (fenced; lib/feeds/lease.ts).
+   */
+  feedState(feed: string, lease?: FeedLease): FeedStateStore;
+  /**
+   * Which replica runs a feed: with Redis, a lease of `FEED_LEASE_MS` under the namespace
+   * (one leader per deployment); without it, this process.
+   */
+  feedLease(feed: string): FeedLease;
   /** A Salesforce connection; closed by whoever it is given to (the subgraph). */
   salesforce(): SalesforceClient;
   /**
@@ -173,7 +188,7 @@ async function openPlatform(
   name: string,
   env: Env,
   overrides: BootOverrides,
-): Promise<{ platform: SubgraphPlatform; health: () => HealthCheck[]; release: () => Promise<void> }> {
+): Promise<{ platform: SubgraphPlatform; health: () => HealthCheck[]; release: () => Promise<void>; settle: () => void }> {
   const log = childLogger(`subgraph:${name}`);
   const entry = subgraphEntry(name);
   const common = loadCommonConfig(env);
@@ -182,6 +197,8 @@ async function openPlatform(
   const healthConfig = loadHealthConfig(env);
   const systems = systemCallsTracker();
   const feeds = feedProgressTracker(healthConfig.feedMaxAgeMs);
+  // Aborted near the shutdown deadline: mutations still waiting on a write answer QUEUED (lib/writes coordinator `release`).
+  const stopping = new AbortController();
   const opened: Array<() => Promise<unknown>> = [];
   const release = async (): Promise<void> => {
     for (const close of opened.reverse()) await close().catch((err: unknown) => log.warn({ err }, 'a resource did not close cleanly'));
@@ -204,11 +221,23 @@ async function openPlatform(
     let bus = redis ? await redisBus(redis, { namespace: common.namespace }) : inProcessBus();
     opened.push(() => bus.close());
     const feedsDir = loadFeedsDir(env);
-    // Canonical events for other systems, through an outbox, when a broker is configured.
+    const leaseConfig = once(() => loadFeedLeaseConfig(env));
+    // Canonical events for other systems, through an outbox, when a broker is configured. Every
+    // replica appends; the one holding the outbox's lease publishes, so replicas do not race.
     const outboundConfig = loadOutboundConfig(env);
     if (outboundConfig) {
-      const outbound = await openOutbound(outboundConfig, { name, namespace: common.namespace, bus, dir: feedsDir, ...(redis ? { redis } : {}) });
+      const lease = redis ? redisFeedLease({ redis, namespace: common.namespace, feed: `outbox-${name}`, ...leaseConfig() }) : soleLease(`outbox-${name}`);
+      const outbound = await openOutbound(outboundConfig, {
+        name,
+        namespace: common.namespace,
+        bus,
+        dir: feedsDir,
+        isLeader: () => lease.status().phase === 'leader',
+        ...(redis ? { redis } : {}),
+      });
       opened.push(() => outbound.close());
+      opened.push(() => lease.stop());
+      await lease.run({ start: async () => outbound.publisher.nudge(), stop: async () => undefined });
       bus = outbound.bus;
     }
     const writesConfig = loadWritesConfig(env);
@@ -230,8 +259,19 @@ async function openPlatform(
       listen,
       cache: cache?.cache,
       bus,
-      writes: { store, options: coordinatorOptions(writesConfig) },
-      feedState: (feed) => feeds.track(feed, redis ? redisStateStore(redis, common.namespace, feed) : fileStateStore(feedsDir, feed)),
+      writes: { store, options: { ...coordinatorOptions(writesConfig), release: stopping.signal } },
+      feedState: (feed, lease) =>
+        feeds.track(
+          feed,
+          redis ? (lease?.shared ? fencedStateStore(redis, common.namespace, feed, lease) : redisStateStore(redis, common.namespace, feed)) : fileStateStore(feedsDir, feed),
+          lease,
+        ),
+      feedLease: (feed) => {
+        const lease = redis ? redisFeedLease({ redis, namespace: common.namespace, feed, ...leaseConfig() }) : soleLease(feed);
+        // The module stops it first (with its feed); this only covers a module that did not.
+        opened.push(() => lease.stop());
+        return lease;
+      },
       salesforce: () => createSalesforceClient(loadSalesforceConfig(env), { policy }),
       netsuite: (opts = {}) => createNetSuiteClient(netsuiteConfig(), { limiter: netsuiteSlots(), policy: { ...policy, ...opts } }),
       zendesk: () => {
@@ -246,7 +286,7 @@ async function openPlatform(
       ...systems.checks(),
       ...feeds.checks(),
     ];
-    return { platform, health, release };
+    return { platform, health, release, settle: () => stopping.abort() };
   } catch (e) {
     await release();
     throw e;
@@ -280,7 +320,7 @@ export async function bootSubgraph<M extends AnySubgraphModule>(
   env: Env = process.env,
   overrides: BootOverrides = {},
 ): Promise<BootedSubgraph<M>> {
-  const { platform, health, release } = await openPlatform(definition.name, env, overrides);
+  const { platform, health, release, settle } = await openPlatform(definition.name, env, overrides);
   let unlisten = (): void => undefined;
   try {
     if (overrides.onInvalidate) {
@@ -300,6 +340,7 @@ export async function bootSubgraph<M extends AnySubgraphModule>(
     return {
       ...served,
       module,
+      settle,
       async close() {
         // The module stops its feed and queue first; only then is what they use released.
         await served.close();
@@ -322,12 +363,15 @@ export async function bootSubgraph<M extends AnySubgraphModule>(
 export function runSubgraph(definition: SubgraphDefinition, moduleUrl: string): void {
   if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
   const log = childLogger(`subgraph:${definition.name}`);
-  bootSubgraph(definition).then(
-    (running) => closeOnSignals([running], log),
-    (err: unknown) => {
-      if (err instanceof ConfigError) console.error(err.message);
-      else log.fatal({ err }, `${definition.name} subgraph failed to start`);
-      process.exit(1);
-    },
-  );
+  // Tracing first (off unless OTEL_* ask for it, docs/operations.md), so the first request is traced.
+  startTracing({ serviceName: `subgraph-${definition.name}` })
+    .then(async (tracing) => closingTracing(await bootSubgraph(definition), tracing))
+    .then(
+      (running) => closeOnSignals([running], log),
+      (err: unknown) => {
+        if (err instanceof ConfigError) console.error(err.message);
+        else log.fatal({ err }, `${definition.name} subgraph failed to start`);
+        process.exit(1);
+      },
+    );
 }

@@ -103,7 +103,7 @@ export function loadSalesforceConfig(env: Env = process.env) {
   const c = parseSettings(
     'Salesforce',
     z.object({
-      SALESFORCE_LOGIN_URL: url.default('http://localhost:4101'),
+      SALESFORCE_LOGIN_URL: url.default(sandboxUrl('SALESFORCE', env)),
       SALESFORCE_API_VERSION: apiVersion.default('62.0'),
       SALESFORCE_AUTH: z.enum(['password', 'client_credentials', 'jwt', 'token']).default('password'),
       SALESFORCE_CLIENT_ID: z.string().min(1).default('sandbox'),
@@ -159,7 +159,7 @@ export function loadNetSuiteConfig(env: Env = process.env) {
     'NetSuite',
     z.object({
       /** https://{accountId}.suitetalk.api.netsuite.com/services/rest for a real account. */
-      NETSUITE_BASE_URL: url.default('http://localhost:4102/services/rest'),
+      NETSUITE_BASE_URL: url.default(sandboxUrl('NETSUITE', env)),
       NETSUITE_ACCOUNT_ID: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected an account id such as 1234567 or 1234567_SB1').default('1234567_SB1'),
       NETSUITE_CONSUMER_KEY: z.string().min(1).default('sandbox-consumer-key'),
       NETSUITE_CONSUMER_SECRET: z.string().min(1).default('sandbox-consumer-secret'),
@@ -238,7 +238,7 @@ export function loadZendeskConfig(env: Env = process.env) {
     'Zendesk',
     z.object({
       /** https://{subdomain}.zendesk.com/api/v2 for a real instance. */
-      ZENDESK_BASE_URL: url.default('http://localhost:4103/api/v2'),
+      ZENDESK_BASE_URL: url.default(sandboxUrl('ZENDESK', env)),
       ZENDESK_EMAIL: z.string().min(1).default('agent@sandbox.example'),
       ZENDESK_API_TOKEN: z.string().min(1).optional(),
       ZENDESK_OAUTH_TOKEN: z.string().min(1).optional(),
@@ -259,16 +259,75 @@ export function loadZendeskConfig(env: Env = process.env) {
 }
 export type ZendeskConfig = ReturnType<typeof loadZendeskConfig>;
 
+/**
+ * Where the default layout counts ports from (CONTRACT.md): the gateway on 4000,
+ * each subgraph on its manifest port (config/subgraphs.json), the sandbox systems
+ * on 4101 … 4103. `PORT_BASE` moves the whole layout: every part keeps its offset
+ * from 4000, so PORT_BASE=5000 puts the gateway on 5000, the subgraphs on the
+ * ports just above it and the sandbox on 5101 … 5103. A part's own `…_PORT` still wins over the base.
+ */
+export const DEFAULT_PORT_BASE = 4000;
+
+/** The sandbox systems of record and their ports in the default layout. */
+export const SANDBOX_SYSTEMS = [
+  { system: 'SALESFORCE', port: 4101, path: '' },
+  { system: 'NETSUITE', port: 4102, path: '/services/rest' },
+  { system: 'ZENDESK', port: 4103, path: '/api/v2' },
+] as const;
+export type SandboxSystem = (typeof SANDBOX_SYSTEMS)[number]['system'];
+
+/** `PORT_BASE`, or 4000 when unset. */
+export function portBase(env: Env = process.env): number {
+  const raw = env.PORT_BASE;
+  if (raw === undefined || raw === '') return DEFAULT_PORT_BASE;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65_535) throw new ConfigError(`PORT_BASE=${JSON.stringify(raw)}: expected a port number such as 5000, from which every part keeps its offset (gateway +0, subgraphs +1 …, sandbox +101 … +103)`);
+  return n;
+}
+
+/** A part's port when its own variable is unset: its default-layout port, moved by PORT_BASE. */
+export function layoutPort(defaultPort: number, env: Env = process.env): number {
+  const port = portBase(env) + (defaultPort - DEFAULT_PORT_BASE);
+  if (port > 65_535) throw new ConfigError(`PORT_BASE=${env.PORT_BASE ?? ''} puts a part on port ${port}, past 65535: expected a base of at most ${65_535 - (defaultPort - DEFAULT_PORT_BASE)}`);
+  return port;
+}
+
+/** `<NAME>_PORT` when set (a port number), else `fallback`; a bad value throws a ConfigError naming the variable. */
+export function portSetting(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected a port number`);
+  return n;
+}
+
+/** The port a sandbox system serves on: `SANDBOX_<SYSTEM>_PORT`, else its layout port. */
+export function sandboxPort(system: SandboxSystem, env: Env = process.env): number {
+  const s = SANDBOX_SYSTEMS.find((x) => x.system === system) as (typeof SANDBOX_SYSTEMS)[number];
+  return portSetting(env, `SANDBOX_${system}_PORT`, layoutPort(s.port, env));
+}
+
+/**
+ * Where a connector reaches the embedded sandbox of its system when its base URL
+ * (`SALESFORCE_LOGIN_URL`, `NETSUITE_BASE_URL`, `ZENDESK_BASE_URL`) is unset: the
+ * sandbox's port, so moving the sandbox (PORT_BASE, `SANDBOX_<SYSTEM>_PORT`)
+ * moves the connectors with it.
+ */
+export function sandboxUrl(system: SandboxSystem, env: Env = process.env): string {
+  const s = SANDBOX_SYSTEMS.find((x) => x.system === system) as (typeof SANDBOX_SYSTEMS)[number];
+  return `http://localhost:${sandboxPort(system, env)}${s.path}`;
+}
+
 export interface ServiceConfig {
   port: number;
   host: string;
 }
 
-/** Listen address of one process; `name` is the env prefix (GATEWAY, CUSTOMER_SUBGRAPH, …). */
+/** Listen address of one process; `name` is the env prefix (GATEWAY, CUSTOMER_SUBGRAPH, …), `defaultPort` its default-layout port (PORT_BASE moves it). */
 export function loadServiceConfig(name: string, defaultPort: number, env: Env = process.env): ServiceConfig {
   const c = parseSettings(
     name,
-    z.object({ [`${name}_PORT`]: port.default(defaultPort), [`${name}_HOST`]: z.string().default('127.0.0.1') }),
+    z.object({ [`${name}_PORT`]: port.default(layoutPort(defaultPort, env)), [`${name}_HOST`]: z.string().default('127.0.0.1') }),
     env,
   ) as Record<string, unknown>;
   return { port: c[`${name}_PORT`] as number, host: c[`${name}_HOST`] as string };

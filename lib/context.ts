@@ -6,6 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { activeTraceparent } from './tracing.js';
 
 export interface RequestScope {
   correlationId: string;
@@ -41,9 +42,16 @@ export function childTraceparent(header: string | string[] | undefined): string 
   return `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
 }
 
-/** Headers every outbound call to a system of record or subgraph carries. */
+/**
+ * Headers every outbound call to a system of record or subgraph carries. With
+ * tracing on, the traceparent names the active span (the call's own), so the
+ * system's side of the call joins the trace; otherwise a child of the scope's,
+ * and none outside a request.
+ */
 export function propagationHeaders(): Record<string, string> {
   const s = currentScope();
-  if (!s) return {};
-  return { 'x-correlation-id': s.correlationId, traceparent: childTraceparent(s.traceparent) };
+  const traced = activeTraceparent();
+  // Background work (a feed's poll, a replayed write) has no request scope, but may have a span.
+  if (!s) return traced ? { traceparent: traced } : {};
+  return { 'x-correlation-id': s.correlationId, traceparent: traced ?? childTraceparent(s.traceparent) };
 }

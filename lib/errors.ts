@@ -26,6 +26,10 @@ export const ErrorCode = {
   ENRICHMENT_LIMIT_EXCEEDED: 'ENRICHMENT_LIMIT_EXCEEDED',
   /** The caller sent more operations per minute than the gateway allows it (not a system of record's limit). */
   RATE_LIMITED: 'RATE_LIMITED',
+  /** The caller's role may run only documents from a manifest, and the request sent another (an ad-hoc query, an APQ registration). */
+  TRUSTED_DOCUMENT_REQUIRED: 'TRUSTED_DOCUMENT_REQUIRED',
+  /** A documentId (or APQ hash, from a caller held to trusted documents) names no document in the gateway's manifests. */
+  TRUSTED_DOCUMENT_NOT_FOUND: 'TRUSTED_DOCUMENT_NOT_FOUND',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -23,6 +23,7 @@ import { z } from 'zod';
 import { parseSettings } from './config.js';
 import type { CallOutcome } from './http.js';
 import type { FeedState, FeedStateStore } from './feeds/state.js';
+import type { FeedLease } from './feeds/lease.js';
 import type { WriteStore } from './writes/index.js';
 
 type Env = Record<string, string | undefined>;
@@ -267,13 +268,23 @@ interface FeedProgress {
  * than `maxAgeMs` is retrying without progress (its system is down, or its
  * reads fail); a store that fails is degraded at once. A quiet push feed loads
  * once and waits, and is not lagging.
+ *
+ * With a lease (one replica runs each feed), the part says which replica leads
+ * (`role`, `leader`). A follower is healthy by design: it does not run the feed,
+ * and reports the shared watermark's age (when the watermark is a time) instead
+ * of progress of its own.
  */
-export function feedProgressTracker(maxAgeMs: number): { track: (feed: string, store: FeedStateStore) => FeedStateStore; checks: () => HealthCheck[] } {
+export function feedProgressTracker(maxAgeMs: number): {
+  track: (feed: string, store: FeedStateStore, lease?: FeedLease) => FeedStateStore;
+  checks: () => HealthCheck[];
+} {
   const byFeed = new Map<string, FeedProgress>();
+  const leases = new Map<string, { lease: FeedLease; store: FeedStateStore }>();
   return {
-    track(feed, store) {
+    track(feed, store, lease) {
       const p = byFeed.get(feed) ?? {};
       byFeed.set(feed, p);
+      if (lease) leases.set(feed, { lease, store });
       const fail = (e: unknown): never => {
         p.lastFailure = { at: Date.now(), message: e instanceof Error ? e.message : String(e) };
         throw e;
@@ -295,23 +306,51 @@ export function feedProgressTracker(maxAgeMs: number): { track: (feed: string, s
     checks: () =>
       [...byFeed.keys()].map((feed) => ({
         name: `feed:${feed}`,
-        check(): PartReport {
+        async check(): Promise<PartReport> {
           const p = byFeed.get(feed) ?? {};
+          const leased = leases.get(feed);
+          const role: Record<string, unknown> = leased ? await leaseDetails(leased.lease, leased.store) : {};
           const now = Date.now();
           const progressAt = p.lastSaveAt ?? p.firstLoadAt;
           const retryingFor = p.lastLoadAt !== undefined && progressAt !== undefined ? Math.max(0, p.lastLoadAt - progressAt) : 0;
           const reasons: string[] = [];
-          if (p.lastFailure) reasons.push(`its state store failed: ${p.lastFailure.message}`);
-          if (retryingFor > maxAgeMs) reasons.push(`no event or successful poll for ${Math.round((now - (progressAt ?? now)) / 1000)} s while it keeps trying`);
+          // A follower's saves are refused by design (it lost the lease mid-round); only the leader's count.
+          if (p.lastFailure && role.role !== 'follower') reasons.push(`its state store failed: ${p.lastFailure.message}`);
+          if (retryingFor > maxAgeMs && role.role !== 'follower') reasons.push(`no event or successful poll for ${Math.round((now - (progressAt ?? now)) / 1000)} s while it keeps trying`);
           return {
             name: `feed:${feed}`,
             status: reasons.length > 0 ? 'degraded' : 'ok',
             reasons,
-            details: { lastProgressAgeMs: age(p.lastSaveAt, now), lastAttemptAgeMs: age(p.lastLoadAt, now) },
+            details: { lastProgressAgeMs: age(p.lastSaveAt, now), lastAttemptAgeMs: age(p.lastLoadAt, now), ...role },
           };
         },
       })),
   };
+}
+
+/** Who leads a leased feed, and (for a follower) the age of the shared watermark when it is a time. */
+async function leaseDetails(lease: FeedLease, store: FeedStateStore): Promise<Record<string, unknown>> {
+  const s = lease.status();
+  switch (s.phase) {
+    case 'stopped':
+      return { role: 'stopped' };
+    case 'leader':
+      return { role: 'leader', leader: lease.owner, leaderSince: new Date(s.since).toISOString(), fencingToken: s.token };
+    case 'follower': {
+      const watermark = lease.shared ? (await store.load()).watermark : undefined;
+      const at = watermark !== undefined && /^\d{4}-\d\d-\d\dT/.test(watermark) ? Date.parse(watermark) : NaN;
+      return {
+        role: 'follower',
+        leader: s.leader?.owner ?? null,
+        ...(s.leader?.note ? { leaderNote: s.leader.note } : {}),
+        ...(Number.isNaN(at) ? {} : { sharedWatermarkAgeMs: Date.now() - at }),
+      };
+    }
+    default: {
+      const never: never = s;
+      throw new Error(`unknown lease phase ${String(never)}`);
+    }
+  }
 }
 
 /** The write queue: degraded when it holds dead letters (an operator must act) or more unsettled writes than `maxPending`. */

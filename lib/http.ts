@@ -16,7 +16,8 @@
  * Connectors build one with `systemPolicy` and call `call` (plain HTTP: a Response
  * worth interpreting, 2xx or a 4xx refusal, or an UpstreamError) or `run` (a client
  * library that does its own HTTP, such as jsforce). The correlation id and
- * traceparent are forwarded on every attempt.
+ * traceparent are forwarded on every attempt. With tracing on, each call is a
+ * span (lib/call-span.ts) that the policy tells what it did.
  */
 import {
   BrokenCircuitError,
@@ -37,6 +38,7 @@ import { LimitTimeoutError, type Limiter } from './limits.js';
 import { UpstreamError, unreachable, type SystemOfRecord } from './errors.js';
 import { propagationHeaders } from './context.js';
 import { childLogger } from './log.js';
+import { describeRequest, describeRoute, noteFailedAttempt, traceCall, type CallNote } from './call-span.js';
 
 const log = childLogger('http');
 
@@ -146,6 +148,12 @@ export interface Attempt {
 
 export interface RunOptions {
   idempotent: boolean;
+  /**
+   * What the call is, for its trace span: the method and route template, e.g.
+   * `GET /services/data/{version}/query` (never a URL with ids or a query string).
+   * @default `<system> call`
+   */
+  route?: string;
   /** Maps what the library threw to an UpstreamError; undefined lets it through as is. */
   classify: (err: unknown) => UpstreamError | undefined;
 }
@@ -247,6 +255,7 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
     retryable: (e: UpstreamError) => boolean,
     toUpstream: (e: unknown) => UpstreamError | undefined,
     fn: (attempt: Attempt) => Promise<T>,
+    note?: CallNote,
   ): Promise<T> {
     const deadlineAt = Date.now() + options.deadlineMs;
     const deadlineError = (cause?: unknown): UpstreamError =>
@@ -256,7 +265,12 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
         const n = attempt ?? 0;
         // cockatiel's retry does not watch the signal between attempts; the deadline's caller has gone.
         if (signal.aborted) throw deadlineError();
+        const waitFrom = note ? performance.now() : 0;
         const release = await permit(deadlineAt);
+        if (note) {
+          note.attempts = n + 1;
+          note.permitWaitMs += performance.now() - waitFrom;
+        }
         try {
           if (signal.aborted) throw deadlineError();
           const budget = Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now()));
@@ -273,6 +287,7 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
             if (Date.now() + delay + MIN_ATTEMPT_MS < deadlineAt) plannedDelay.set(err, delay);
           }
           log.warn({ system, attempt: n, failure: err.failure, retry: plannedDelay.has(err), err: err.message }, 'call failed');
+          if (note) noteFailedAttempt(note, n, err, plannedDelay.get(err));
           throw err;
         } finally {
           release?.();
@@ -284,6 +299,7 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
       let err = e;
       if (e instanceof TaskCancelledError) err = deadlineError(e);
       else if (e instanceof BrokenCircuitError) {
+        if (note) note.refusedBy = breaker ? phaseOf(breaker.state) : 'open';
         const halfOpen = options.breaker ? `; one call is let through to test it ${options.breaker.halfOpenAfterMs} ms after it opened` : '';
         err = new UpstreamError(system, 'unavailable', `${system} is failing repeatedly, so calls to it fail at once for now${halfOpen}`, { cause: e });
       }
@@ -334,20 +350,28 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
   return {
     options,
     call: (req) =>
-      execute(
-        req.idempotent,
-        // Rate limits without a Retry-After (NetSuite's concurrency refusal) clear in moments: back off and retry.
-        (e) => e.failure !== 'error' && waitable(e),
-        (e) => (e instanceof UpstreamError ? e : undefined),
-        ({ signal }) => once(req, signal),
-      ),
+      traceCall(system, describeRequest(req), async (note) => {
+        const res = await execute(
+          req.idempotent,
+          // Rate limits without a Retry-After (NetSuite's concurrency refusal) clear in moments: back off and retry.
+          (e) => e.failure !== 'error' && waitable(e),
+          (e) => (e instanceof UpstreamError ? e : undefined),
+          ({ signal }) => once(req, signal),
+          note,
+        );
+        note?.span.setAttribute('http.response.status_code', res.status);
+        return res;
+      }),
     run: (opts, fn) =>
-      execute(
-        opts.idempotent,
-        // A library's rate limit without a Retry-After (Salesforce's daily REQUEST_LIMIT_EXCEEDED) will not clear soon.
-        (e) => e.failure !== 'error' && (e.failure !== 'rate_limited' || (e.details.retryAfterSeconds !== undefined && waitable(e))),
-        (e) => (e instanceof UpstreamError ? e : opts.classify(e)),
-        fn,
+      traceCall(system, describeRoute(opts.route), (note) =>
+        execute(
+          opts.idempotent,
+          // A library's rate limit without a Retry-After (Salesforce's daily REQUEST_LIMIT_EXCEEDED) will not clear soon.
+          (e) => e.failure !== 'error' && (e.failure !== 'rate_limited' || (e.details.retryAfterSeconds !== undefined && waitable(e))),
+          (e) => (e instanceof UpstreamError ? e : opts.classify(e)),
+          fn,
+          note,
+        ),
       ),
     breakerPhase: () => (breaker ? phaseOf(breaker.state) : 'closed'),
   };

@@ -10,6 +10,7 @@
  */
 import { pino, type Logger } from 'pino';
 import { currentScope } from './context.js';
+import { logTraceFields } from './tracing.js';
 import { REDACT_PATHS } from './auth/redact.js';
 
 const destination = pino.destination({ dest: 1, sync: process.env.LOG_SYNC === 'true', minLength: 0 });
@@ -19,9 +20,12 @@ export const logger: Logger = pino({
   base: { service: process.env.SERVICE_NAME ?? 'retail-supergraph' },
   // Tokens and personal data never reach a log line (lib/auth/redact.ts).
   redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+  // With tracing on (lib/tracing.ts), each line names the span it was written in, so a trace leads to its logs.
   mixin() {
     const s = currentScope();
-    return s ? { correlationId: s.correlationId } : {};
+    const t = logTraceFields();
+    if (!s) return t ?? {};
+    return t ? { correlationId: s.correlationId, ...t } : { correlationId: s.correlationId };
   },
 }, destination);
 

@@ -4,13 +4,13 @@
  * composition (`npm run compose`) and the launcher (`npm start`) read this list,
  * so adding a subgraph means adding its folder and one entry here.
  *
- * Ports are defaults: `<NAME>_SUBGRAPH_PORT` moves a subgraph, and
- * `<NAME>_SUBGRAPH_URL` tells the gateway where one runs elsewhere.
+ * Ports are defaults: `PORT_BASE` moves every part together, `<NAME>_SUBGRAPH_PORT`
+ * moves one subgraph, and `<NAME>_SUBGRAPH_URL` tells the gateway where one runs elsewhere.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from './config.js';
+import { ConfigError, layoutPort } from './config.js';
 import { projectRoot } from './paths.js';
 
 /** Where the list lives. */
@@ -60,10 +60,10 @@ export function subgraphEntry(name: string, manifest: readonly SubgraphEntry[] =
 /** The prefix of a subgraph's own settings: `CUSTOMER_SUBGRAPH` (…_PORT, …_HOST, …_URL). */
 export const settingsPrefix = (entry: Pick<SubgraphEntry, 'name'>): string => `${entry.name.toUpperCase()}_SUBGRAPH`;
 
-/** The port a subgraph serves on: `<NAME>_SUBGRAPH_PORT`, else the manifest's. */
+/** The port a subgraph serves on: `<NAME>_SUBGRAPH_PORT`, else the manifest's, moved by PORT_BASE (lib/config.ts layoutPort). */
 export function subgraphPort(entry: SubgraphEntry, env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[`${settingsPrefix(entry)}_PORT`];
-  const port = raw === undefined || raw === '' ? entry.port : Number(raw);
+  const port = raw === undefined || raw === '' ? layoutPort(entry.port, env) : Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`${settingsPrefix(entry)}_PORT: expected a port number, got '${raw}'`);
   return port;
 }

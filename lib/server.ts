@@ -16,6 +16,13 @@ export interface RunningService {
   url: string;
   /** Turns readiness to 503 (lib/health.ts) while the service still serves, so load balancers stop sending before close(). @default nothing */
   drain?(): void;
+  /**
+   * Called shortly before the shutdown deadline: answers what still waits on work that
+   * cannot finish in time, as far as it can without losing it (a subgraph's writes in
+   * flight answer QUEUED), so that callers get an outcome rather than a dropped
+   * connection. @default nothing
+   */
+  settle?(): void;
   close(): Promise<void>;
 }
 
@@ -127,7 +134,9 @@ export function loadShutdownConfig(env: Record<string, string | undefined> = pro
  * Stops services in the order load balancers need: every one turns not ready
  * first (drain) and keeps serving for `drainDelayMs`, then each closes. Resolves
  * `closed` when all did, `deadline` when `deadlineMs` (counted from the call)
- * ran out first; what is still open is then abandoned.
+ * ran out first; what is still open is then abandoned. Shortly before the
+ * deadline, or before Apollo's HTTP drain gives up on open connections if that
+ * comes first, each is asked to settle what still waits (RunningService.settle).
  */
 export async function shutDown(services: readonly RunningService[], opts: ShutdownOptions): Promise<'closed' | 'deadline'> {
   for (const s of services) s.drain?.();
@@ -136,6 +145,13 @@ export async function shutDown(services: readonly RunningService[], opts: Shutdo
     timer = setTimeout(() => resolve('deadline'), opts.deadlineMs);
     timer.unref?.();
   });
+  // Settled before the exit, or before Apollo's HTTP drain cuts the connections still open, whichever comes
+  // first, with time for the answers to reach the caller (and through a gateway, its client).
+  const cutOffMs = Math.min(opts.deadlineMs, (opts.drainDelayMs ?? 0) + HTTP_DRAIN_GRACE_MS);
+  const settleTimer = setTimeout(() => {
+    for (const s of services) s.settle?.();
+  }, cutOffMs - settleMarginMs(cutOffMs));
+  settleTimer.unref?.();
   const close = async (): Promise<'closed'> => {
     if (opts.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, opts.drainDelayMs));
     await Promise.allSettled(services.map((s) => s.close()));
@@ -145,8 +161,18 @@ export async function shutDown(services: readonly RunningService[], opts: Shutdo
     return await Promise.race([close(), deadline]);
   } finally {
     clearTimeout(timer);
+    clearTimeout(settleTimer);
   }
 }
+
+/**
+ * How long after it starts closing Apollo Server's HTTP drain (ApolloServerPluginDrainHttpServer,
+ * in lib/subgraph.ts and the gateway, at its default) closes the connections still open.
+ */
+const HTTP_DRAIN_GRACE_MS = 10_000;
+
+/** How long before the cut-off services settle: 1 s, or a quarter of a shorter one. */
+const settleMarginMs = (cutOffMs: number): number => Math.min(1_000, Math.floor(cutOffMs / 4));
 
 /** Exits on SIGINT/SIGTERM after draining and closing the given services (exit code 0), or at the deadline (code 1). */
 export function closeOnSignals(services: RunningService[], log = childLogger('process'), given?: ShutdownOptions): void {

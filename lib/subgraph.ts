@@ -28,6 +28,7 @@ import { serveMetrics } from './metrics.js';
 import { SubgraphRequestsPlugin } from './subgraph-requests.js';
 import { Health, redisCheck, type HealthCheck } from './health.js';
 import { createAppServer, jsonErrorHandler, listenGraphQL, SUBGRAPH_BODY_LIMIT, type RunningService } from './server.js';
+import { SpanKind, activeTraceparent, contextFromHeaders, inSpan, tracingOn } from './tracing.js';
 
 export type { RunningService } from './server.js';
 import type { LocalSubgraph } from './local-subgraph.js';
@@ -244,10 +245,10 @@ export async function serveSubgraph<TContext extends BaseContext>(
    * the gateway verified, signed for this subgraph and this request body, once.
    * Anything else is refused before Apollo runs.
    */
-  const edge = async (req: EdgeRequest): Promise<HTTPGraphQLResponse> => {
+  const serve = async (req: EdgeRequest): Promise<HTTPGraphQLResponse> => {
     const scope: RequestScope = {
       correlationId: correlationIdFrom(req.headers['x-correlation-id']),
-      traceparent: childTraceparent(req.headers.traceparent),
+      traceparent: activeTraceparent() ?? childTraceparent(req.headers.traceparent),
     };
     const verdict = await verifyCaller(req.headers[CALLER_HEADER], {
       trust,
@@ -286,6 +287,30 @@ export async function serveSubgraph<TContext extends BaseContext>(
     );
     answer.headers.set('x-correlation-id', scope.correlationId);
     return answer;
+  };
+  /**
+   * With tracing on, each request is a SERVER span continued from the gateway's
+   * traceparent (over HTTP and in process alike), named after the operation the
+   * gateway sent; the entity cache's hits and misses and the system-of-record
+   * calls of its resolvers land on or under it.
+   */
+  const edge = (req: EdgeRequest): Promise<HTTPGraphQLResponse> => {
+    if (!tracingOn()) return serve(req);
+    const body = (req.body ?? {}) as { operationName?: unknown; query?: unknown };
+    const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
+    const type = typeof body.query === 'string' ? (/^\s*(query|mutation|subscription)\b/.exec(body.query)?.[1] ?? 'query') : 'query';
+    const correlationId = req.headers['x-correlation-id'];
+    const attributes = {
+      'subgraph.name': mod.name,
+      'graphql.operation.type': type,
+      ...(operationName ? { 'graphql.operation.name': operationName } : {}),
+      ...(typeof correlationId === 'string' ? { 'rsg.correlation_id': correlationId } : {}),
+    };
+    return inSpan(operationName ? `${type} ${operationName}` : `${type} (subgraph ${mod.name})`, { kind: SpanKind.SERVER, parent: contextFromHeaders(req.headers), attributes }, async (span) => {
+      const answer = await serve(req);
+      span?.setAttribute('http.response.status_code', answer.status ?? 200);
+      return answer;
+    });
   };
 
   app.use(

@@ -1,7 +1,9 @@
 /**
  * `npm run sandbox`: the three sandbox systems of record alone, over one seeded
  * dataset (SANDBOX_SEED, SANDBOX_CUSTOMERS, SANDBOX_AS_OF). Ports: SANDBOX_SALESFORCE_PORT
- * (4101), SANDBOX_NETSUITE_PORT (4102), SANDBOX_ZENDESK_PORT (4103); host SANDBOX_HOST (127.0.0.1).
+ * (4101), SANDBOX_NETSUITE_PORT (4102), SANDBOX_ZENDESK_PORT (4103), each moved with the rest of
+ * the layout by PORT_BASE (base + 101 … 103, as the product's lib/config.ts layoutPort counts);
+ * host SANDBOX_HOST (127.0.0.1).
  */
 import { pathToFileURL } from 'node:url';
 import { datasetOptionsFromEnv, generateDataset } from './dataset/generate.js';
@@ -14,9 +16,14 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
+/** `name` when set, else the default-layout port `fallback` moved by PORT_BASE (4000 unless set). */
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw === '') {
+    const base = env.PORT_BASE === undefined || env.PORT_BASE === '' ? 4000 : Number(env.PORT_BASE);
+    if (!Number.isInteger(base) || base < 1 || base + fallback - 4000 > 65535) throw new Error(`PORT_BASE must be a port number such as 5000, got '${env.PORT_BASE}'`);
+    return base + fallback - 4000;
+  }
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got '${raw}'`);
   return n;

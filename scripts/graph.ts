@@ -27,6 +27,7 @@ import type { LocalSubgraph } from '../lib/local-subgraph.js';
 import { childLogger } from '../lib/log.js';
 import { SUBGRAPHS } from '../lib/manifest.js';
 import { closeOnSignals, type RunningService } from '../lib/server.js';
+import { closingTracing, startTracing } from '../lib/tracing.js';
 import { startGatewayFromEnv, type RunningGateway } from '../gateway/src/index.js';
 
 /** The gateway and the subgraphs of one process. */
@@ -84,6 +85,14 @@ export async function startInProcess<G extends RunningGateway>(parts: InProcessP
     url: running.url,
     gateway: running,
     subgraphs,
+    // Every part turns not ready at once, as each would in a process of its own.
+    drain() {
+      running.drain?.();
+      for (const s of subgraphs) s.drain?.();
+    },
+    settle() {
+      for (const s of subgraphs) s.settle?.();
+    },
     async close() {
       // The gateway first (its subscribers, its fetches in flight), then what it called.
       await running.close();
@@ -103,15 +112,18 @@ export function startGraph(env: NodeJS.ProcessEnv = process.env): Promise<InProc
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const log = childLogger('graph');
-  startGraph().then(
-    (graph) => {
-      closeOnSignals([graph], log);
-      log.info({ url: graph.url, subgraphs: graph.subgraphs.map((s) => s.url) }, 'gateway and subgraphs ready in one process');
-    },
-    (err: unknown) => {
-      if (err instanceof ConfigError) console.error(err.message);
-      else log.fatal({ err }, 'the graph failed to start');
-      process.exit(1);
-    },
-  );
+  // One process, one service.name (OTEL_SERVICE_NAME, else retail-supergraph); spans name their subgraph.
+  startTracing({ serviceName: 'retail-supergraph' })
+    .then(async (tracing) => closingTracing(await startGraph(), tracing))
+    .then(
+      (graph) => {
+        closeOnSignals([graph], log);
+        log.info({ url: graph.url, subgraphs: graph.subgraphs.map((s) => s.url) }, 'gateway and subgraphs ready in one process');
+      },
+      (err: unknown) => {
+        if (err instanceof ConfigError) console.error(err.message);
+        else log.fatal({ err }, 'the graph failed to start');
+        process.exit(1);
+      },
+    );
 }

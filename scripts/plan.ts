@@ -11,17 +11,26 @@
  *
  * Either way every subgraph serves on its port and is waited for there.
  * Computed from the manifest and the environment, so a subgraph added to the
- * manifest is started, waited for and printed like the others, and
- * `<NAME>_SUBGRAPH_PORT` / `GATEWAY_PORT` move a part's readiness check and
- * banner line along with it.
+ * manifest is started, waited for and printed like the others. Every port
+ * variable (`GATEWAY_PORT`, `<NAME>_SUBGRAPH_PORT`, `SANDBOX_<SYSTEM>_PORT`, and
+ * `PORT_BASE`, which moves them all) moves a part's readiness check, its banner
+ * line, and whoever calls it: the gateway's route to a subgraph, a connector's
+ * base URL to its sandbox system (lib/config.ts sandboxUrl).
+ *
+ * Two copies side by side: a copy whose gateway is not on 4000 keeps its write
+ * journals and feed state under `.data/port-<gateway port>/`, and on Redis its
+ * keys under `rsg-<gateway port>`, unless WRITES_DIR, FEEDS_DIR or RSG_NAMESPACE
+ * say otherwise; the journal admits one process per directory, and each copy has
+ * a sandbox of its own. `ports` lists every port it needs, for start.ts to check
+ * before it starts anything.
  *
  * Compiled (`node dist/scripts/start.js`), each part runs on plain node from its
  * compiled module; under tsx (`npm run dev`), node runs its TypeScript through tsx.
  */
 import { join } from 'node:path';
-import { ConfigError } from '../lib/config.js';
+import { ConfigError, DEFAULT_PORT_BASE, layoutPort, portSetting, SANDBOX_SYSTEMS, sandboxPort } from '../lib/config.js';
 import { SUBGRAPHS, settingsPrefix, subgraphPort, type SubgraphEntry } from '../lib/manifest.js';
-import { codeRoot } from '../lib/paths.js';
+import { codeRoot, projectRoot } from '../lib/paths.js';
 
 /** Whether this is the compiled tree (dist/), whose parts run on plain node. */
 const compiled = import.meta.url.endsWith('.js');
@@ -49,11 +58,17 @@ export interface LaunchPlan {
   layout: Layout;
   /** Groups started one after the other; the parts of a group start together. */
   groups: Part[][];
-  /** Settings for every child: where the gateway finds each subgraph. */
+  /** Settings for every child: where the gateway finds each subgraph; a second copy's data directories and Redis namespace. */
   env: Record<string, string>;
   /** Where a developer reaches the gateway, and each subgraph, whatever process serves them. */
   gatewayUrl: string;
   subgraphs: Array<{ name: string; url: string }>;
+  /** The sandbox systems' base URLs, for the banner. */
+  sandbox: Array<{ name: string; url: string }>;
+  /** Where this copy's write journals and feed state live when they are its own (a gateway port other than 4000). */
+  dataDir?: string;
+  /** Every port a part listens on, with the variable that sets it, each once. */
+  ports: Array<{ variable: string; port: number }>;
 }
 
 /** START_MODE: `in-process` unless set; anything else is refused with the choices. */
@@ -65,30 +80,40 @@ export function launchLayout(env: NodeJS.ProcessEnv = process.env): Layout {
   return layout;
 }
 
-const portOf = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
-  const raw = env[name];
-  return raw === undefined || raw === '' ? fallback : Number(raw);
-};
+/** The sandbox systems as the banner names them. */
+const SANDBOX_NAMES: Record<(typeof SANDBOX_SYSTEMS)[number]['system'], string> = { SALESFORCE: 'Salesforce', NETSUITE: 'NetSuite', ZENDESK: 'Zendesk' };
 
 export function launchPlan(env: NodeJS.ProcessEnv = process.env, manifest: readonly SubgraphEntry[] = SUBGRAPHS, asCompiled = compiled): LaunchPlan {
   const args = (entry: string): string[] => (asCompiled ? [modulePath(entry, true)] : ['--import', 'tsx', modulePath(entry, false)]);
-  const sandboxPorts = [
-    portOf(env, 'SANDBOX_SALESFORCE_PORT', 4101),
-    portOf(env, 'SANDBOX_NETSUITE_PORT', 4102),
-    portOf(env, 'SANDBOX_ZENDESK_PORT', 4103),
-  ];
-  const gatewayPort = portOf(env, 'GATEWAY_PORT', 4000);
+  const sandboxPorts = SANDBOX_SYSTEMS.map((s) => ({ variable: `SANDBOX_${s.system}_PORT`, name: SANDBOX_NAMES[s.system], port: sandboxPort(s.system, env) }));
+  const gatewayPort = portSetting(env, 'GATEWAY_PORT', layoutPort(DEFAULT_PORT_BASE, env));
   const childEnv: Record<string, string> = {};
+  const ports: LaunchPlan['ports'] = [{ variable: 'GATEWAY_PORT', port: gatewayPort }];
   const subgraphs = manifest.map((entry): Part => {
     const port = subgraphPort(entry, env);
+    ports.push({ variable: `${settingsPrefix(entry)}_PORT`, port });
     // Unless the gateway was told otherwise, it routes to where this launcher starts the subgraph.
     const urlKey = `${settingsPrefix(entry)}_URL`;
     if (!env[urlKey]) childEnv[urlKey] = `http://127.0.0.1:${port}/graphql`;
     return { name: entry.name, entry: entry.entry, args: args(entry.entry), ready: [`http://127.0.0.1:${port}/health`], url: `http://localhost:${port}/graphql` };
   });
+  ports.push(...sandboxPorts.map(({ variable, port }) => ({ variable, port })));
+  for (const p of ports) {
+    const first = ports.find((q) => q.port === p.port);
+    if (first && first !== p) throw new ConfigError(`${p.variable} and ${first.variable} are both ${p.port}: every part needs a port of its own`);
+  }
+  // A second copy (another gateway port) keeps its state apart from the first's: one process per journal.
+  let dataDir: string | undefined;
+  if (gatewayPort !== DEFAULT_PORT_BASE) {
+    const data = join(projectRoot, '.data', `port-${gatewayPort}`);
+    if (!env.WRITES_DIR || !env.FEEDS_DIR) dataDir = data;
+    if (!env.WRITES_DIR) childEnv.WRITES_DIR = join(data, 'writes');
+    if (!env.FEEDS_DIR) childEnv.FEEDS_DIR = join(data, 'feeds');
+    if (!env.RSG_NAMESPACE) childEnv.RSG_NAMESPACE = `rsg-${gatewayPort}`;
+  }
   const gatewayUrl = `http://localhost:${gatewayPort}/graphql`;
   const gatewayReady = `http://127.0.0.1:${gatewayPort}/health`;
-  const sandbox: Part = { name: 'sandbox', entry: 'sandbox/main.ts', args: args('sandbox/main.ts'), ready: sandboxPorts.map((p) => `http://127.0.0.1:${p}/__sandbox/stats`) };
+  const sandbox: Part = { name: 'sandbox', entry: 'sandbox/main.ts', args: args('sandbox/main.ts'), ready: sandboxPorts.map((p) => `http://127.0.0.1:${p.port}/__sandbox/stats`) };
   const layout = launchLayout(env);
   const parts: Part[][] =
     layout === 'in-process'
@@ -100,12 +125,14 @@ export function launchPlan(env: NodeJS.ProcessEnv = process.env, manifest: reado
     env: childEnv,
     gatewayUrl,
     subgraphs: subgraphs.map((p) => ({ name: p.name, url: p.url ?? '' })),
+    sandbox: sandboxPorts.map((p) => ({ name: p.name, url: `http://localhost:${p.port}` })),
+    ...(dataDir ? { dataDir } : {}),
+    ports,
   };
 }
 
 /** The banner's lines for the layout, the gateway, subgraphs and sandbox. */
-export function bannerLines(plan: LaunchPlan, env: NodeJS.ProcessEnv = process.env): string[] {
-  const sandbox = (name: string, key: string, fallback: number): string => `${name} http://localhost:${portOf(env, key, fallback)}`;
+export function bannerLines(plan: LaunchPlan): string[] {
   const layout =
     plan.layout === 'in-process'
       ? 'one process for the gateway and the subgraphs, response cache in memory (START_MODE=processes: one process per part, as deployed)'
@@ -114,6 +141,7 @@ export function bannerLines(plan: LaunchPlan, env: NodeJS.ProcessEnv = process.e
     `  Layout     ${layout}`,
     `  Gateway (GraphQL, Apollo Sandbox)  ${plan.gatewayUrl}`,
     ...plan.subgraphs.map((p, i) => `  ${i === 0 ? 'Subgraphs ' : '          '} ${p.name.padEnd(9)}${p.url}`),
-    `  Sandbox    ${sandbox('Salesforce', 'SANDBOX_SALESFORCE_PORT', 4101)}   ${sandbox('NetSuite', 'SANDBOX_NETSUITE_PORT', 4102)}   ${sandbox('Zendesk', 'SANDBOX_ZENDESK_PORT', 4103)}`,
+    `  Sandbox    ${plan.sandbox.map((s) => `${s.name} ${s.url}`).join('   ')}`,
+    ...(plan.dataDir ? [`  Data       ${plan.dataDir} (this copy's write journals and feed state)`] : []),
   ];
 }

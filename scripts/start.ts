@@ -8,13 +8,18 @@
  * supervisor starts them in order, waits for each to answer, prints the URLs and
  * the layout, and on SIGINT/SIGTERM stops them all and waits for them to exit.
  *
+ * Before it starts anything it checks that every port of the plan is free, so
+ * that a second copy on the same ports stops at once with the variable to change
+ * instead of waiting for, and being answered by, the first copy's parts.
+ *
  * Identity in development: a local signing key under .dev/ (kept across runs),
  * its JWKS for the gateway, a fresh gateway-subgraph secret per run, and
  * ready-made tokens for each role, printed and written to .dev/tokens.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { loadOrCreateDevIssuer } from '../lib/auth/dev.js';
 import { projectRoot } from '../lib/paths.js';
@@ -97,6 +102,32 @@ async function stopAll(code: number): Promise<void> {
   process.exit(code);
 }
 
+/** Whether nothing listens on the port (on loopback, where every part of the plan can be reached). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ port, host: '127.0.0.1', exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
+/** Refuses to start when a port of the plan is taken, naming its variable and PORT_BASE. */
+async function checkPortsFree(): Promise<void> {
+  const taken: string[] = [];
+  for (const p of plan.ports) if (!(await portFree(p.port))) taken.push(`${p.port} (${p.variable})`);
+  if (taken.length === 0) return;
+  throw new Error(
+    `Port${taken.length > 1 ? 's' : ''} ${taken.join(', ')} already in use, perhaps by another copy of npm start. Set PORT_BASE (e.g. PORT_BASE=5000 puts the gateway on 5000, the subgraphs on 5001 and up, the sandbox on 5101 to 5103) or the variables named.`,
+  );
+}
+
+/** Replaces a file whole, so that a second copy starting at the same moment never reads half of it. */
+function writeWhole(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text, { mode: 0o600 });
+  renameSync(temp, file);
+}
+
 const STOREFRONT_CUSTOMER = 'C-000001';
 
 /**
@@ -118,7 +149,7 @@ async function devIdentity(): Promise<string> {
     operator: await issuer.token({ sub: 'dev-operator', roles: ['operator'] }),
     storefront: { customerId: STOREFRONT_CUSTOMER, token: await issuer.token({ sub: STOREFRONT_CUSTOMER, roles: ['storefront'] }) },
   };
-  writeFileSync(join(dir, 'tokens.json'), `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  writeWhole(join(dir, 'tokens.json'), `${JSON.stringify(tokens, null, 2)}\n`);
   const anonymous = process.env.GATEWAY_ALLOW_ANONYMOUS === 'true' || process.env.GATEWAY_ALLOW_ANONYMOUS === '1';
   return `Authentication (development tokens, valid 12 h; also in .dev/tokens.json):
   In Apollo Sandbox, open "Headers" and add   Authorization: Bearer <token>
@@ -135,6 +166,7 @@ async function devIdentity(): Promise<string> {
 async function main(): Promise<void> {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
+  await checkPortsFree();
   const identity = await devIdentity();
   for (const group of plan.groups) {
     for (const part of group) launch(part);

@@ -25,18 +25,20 @@ entry_of() {
   esac
 }
 
-# The URL readiness is asked on, from the same variables the part reads.
+# The URL readiness is asked on, from the same variables the part reads: its own port, else
+# its default-layout port moved by PORT_BASE (docs/configuration.md, "Ports").
+base="${PORT_BASE:-4000}"
 ready_url() {
   case "$1" in
-    gateway) echo "http://127.0.0.1:${GATEWAY_PORT:-4000}/health/ready" ;;
+    gateway) echo "http://127.0.0.1:${GATEWAY_PORT:-$base}/health/ready" ;;
     # The sandbox has no readiness of its own; its admin API answers once it listens.
-    sandbox) echo "http://127.0.0.1:${SANDBOX_SALESFORCE_PORT:-4101}/__sandbox/stats" ;;
+    sandbox) echo "http://127.0.0.1:${SANDBOX_SALESFORCE_PORT:-$((base + 101))}/__sandbox/stats" ;;
     *)
       node -e '
         const s = require("./config/subgraphs.json").subgraphs.find((x) => x.name === process.argv[1]);
-        const port = process.env[s.name.toUpperCase() + "_SUBGRAPH_PORT"] || s.port;
+        const port = process.env[s.name.toUpperCase() + "_SUBGRAPH_PORT"] || Number(process.argv[2]) + s.port - 4000;
         console.log("http://127.0.0.1:" + port + "/health/ready");
-      ' "$1"
+      ' "$1" "$base"
       ;;
   esac
 }

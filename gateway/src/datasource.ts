@@ -24,6 +24,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { Agent, fetch as undiciFetch } from 'undici';
 import { KEEP_ALIVE_TIMEOUT_MS } from '../../lib/server.js';
 import { childTraceparent } from '../../lib/context.js';
+import { SpanKind, activeTraceparent, inSpan, tracingOn } from '../../lib/tracing.js';
 import { CALLER_HEADER, GATEWAY_CALLER, isPreparedCaller, prepareCaller, sealCaller, type TrustOptions } from '../../lib/auth/index.js';
 import type { LocalSubgraph } from '../../lib/local-subgraph.js';
 import type { GatewayContext } from './context.js';
@@ -97,8 +98,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    * it can be, and only what it lacks is sent (response-cache/entities.ts).
    */
   override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
-    if (!this.subgraphCache) return super.process(options);
-    return this.subgraphCache.process(this.subgraph, options, (o) => super.process(o));
+    const send = (): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> =>
+      this.subgraphCache ? this.subgraphCache.process(this.subgraph, options, (o) => super.process(o)) : super.process(options);
+    if (!tracingOn()) return send();
+    // One CLIENT span per fetch, under Apollo's gateway.fetch: the subgraph's server span is its child
+    // (traceparent, willSendRequest), and the subgraph-response cache's verdict lands on it.
+    return inSpan(`subgraph ${this.subgraph}`, { kind: SpanKind.CLIENT, attributes: { 'subgraph.name': this.subgraph } }, async (span) => {
+      const response = await send();
+      if (response.errors?.length) span?.setAttribute('rsg.subgraph.errors', response.errors.length);
+      return response;
+    });
   }
 
   override didReceiveResponse(
@@ -127,7 +136,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     }
     const { scope, caller } = context;
     headers.set('x-correlation-id', scope.correlationId);
-    headers.set('traceparent', childTraceparent(scope.traceparent));
+    headers.set('traceparent', activeTraceparent() ?? childTraceparent(scope.traceparent));
     headers.set(CALLER_HEADER, prepareCaller(caller, { trust: this.trust, correlationId: scope.correlationId, audience: this.subgraph }));
   }
 }

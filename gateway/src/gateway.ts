@@ -1,8 +1,8 @@
 /**
  * The gateway: @apollo/gateway on Apollo Server 5 and Express, serving the
  * composed supergraph at /graphql, and its Prometheus metrics beside it
- * (/metrics by default). Features are plugins (drain, landing page, abuse
- * limits); the request scope (correlation id, traceparent) is set before
+ * (/metrics by default). Features are plugins (trusted documents, drain, landing
+ * page, abuse limits); the request scope (correlation id, traceparent) is set before
  * Apollo runs and forwarded to every subgraph, with the verified caller in a
  * signed header. docs/security.md describes the whole of identity and access.
  */
@@ -16,7 +16,6 @@ import { GraphQLError } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, IntrospectAndCompose, type ServiceEndpointDefinition, type ServiceMap } from '@apollo/gateway';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from '../../lib/context.js';
@@ -40,6 +39,9 @@ import type { HubLimits } from './subscriptions/hub.js';
 import { subscriptionSecurity, type SubscriptionIdentity } from './subscriptions/security.js';
 import { createResponseCache, type ResponseCache, type ResponseCacheOptions } from './response-cache/index.js';
 import { GraphQLOverHttpPlugin, negotiateResultType } from './graphql-over-http.js';
+import { TrustedDocuments, TrustedDocumentsPlugin, documentRequestOf, type TrustedDocumentsOptions } from './trusted-documents.js';
+import { SandboxLandingPage } from './landing-page.js';
+import { TracingPlugin, traceRequest } from './tracing.js';
 
 const log = childLogger('gateway');
 
@@ -82,6 +84,19 @@ export interface GatewayOptions {
   introspection?: boolean;
   /** Serve Apollo Sandbox on GET /graphql from a browser. @default !production */
   landingPage?: boolean;
+  /**
+   * Where the landing page sends a browser when Apollo Sandbox cannot load its script
+   * from Apollo's CDN (offline, or behind a firewall), as an alternative to a GraphQL client.
+   * @default '/console/' (the agent console, where this deployment serves it)
+   */
+  consoleUrl?: string;
+  /**
+   * Trusted documents (gateway/src/trusted-documents.ts, docs/security.md): the folder of
+   * manifests, and the roles that may run only their documents. Without it, every caller
+   * may send any document; the gateway started from the environment always has it.
+   * @default false
+   */
+  trustedDocuments?: TrustedDocumentsOptions | false;
   /** Subscriptions over graphql-ws on /graphql; `false` turns them off. @default on, with the limits in docs/subscriptions.md */
   subscriptions?: Partial<HubLimits & { perConnection: number }> | false;
   /**
@@ -172,6 +187,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const fetch = subgraphFetcher();
   // Where each subgraph of the loaded supergraph is reached, for readiness to ask it.
   const routed = new Map<string, string>();
+  // Before anything listens: a manifest that does not load stops the gateway here.
+  const trustedDocuments = opts.trustedDocuments ? TrustedDocuments.load(opts.trustedDocuments) : undefined;
   const responseCache = opts.responseCache ? await createResponseCache(opts.responseCache) : undefined;
   const buildService = ({ name, url }: ServiceEndpointDefinition): SubgraphDataSource => {
     const target = opts.subgraphUrls?.[name] ?? url;
@@ -234,15 +251,16 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // memory; with Redis the response cache shares it across replicas.
     ...(responseCache?.persistedQueries ? { persistedQueries: responseCache.persistedQueries } : {}),
     plugins: [
+      // First: every other plugin sees the document that runs.
+      TrustedDocumentsPlugin<GatewayContext>(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      (opts.landingPage ?? !production)
-        ? ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: { initialState: { pollForSchemaUpdates: false } } })
-        : ApolloServerPluginLandingPageDisabled(),
+      (opts.landingPage ?? !production) ? SandboxLandingPage({ consoleUrl: opts.consoleUrl ?? '/console/' }) : ApolloServerPluginLandingPageDisabled(),
       // Status codes by media type, and the operations the gateway cannot run over HTTP (docs/errors.md).
       GraphQLOverHttpPlugin<GatewayContext>({ subscriptionsOverWebSocket: opts.subscriptions !== false }),
       QueryLimitsPlugin<GatewayContext>(opts.limits),
       // After the limits: an answer is never served to a request they refuse.
       ...(responseCache ? [responseCache.plugin] : []),
+      TracingPlugin(),
     ],
   });
   await apollo.start();
@@ -277,7 +295,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       };
       res.setHeader('x-correlation-id', scope.correlationId);
       res.locals.scope = scope;
-      runInScope(scope, () => next());
+      traceRequest(req, res, scope, () => runInScope(scope, () => next()));
     },
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -287,7 +305,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           const d = await rateLimit.limiter.take(auth.caller);
           if (d.phase === 'limited') throw rateLimitedError(d.retryAfterSeconds, rateLimit.perMinute);
         }
-        return { scope: res.locals.scope as RequestScope, caller: auth.caller, responseMediaType: negotiateResultType(req) };
+        // After the rate limit, which counts refused requests too, and before Apollo reads the document.
+        const document = trustedDocuments?.resolve(documentRequestOf(req.method, req.body, req.query as Record<string, unknown>), auth.caller);
+        return {
+          scope: res.locals.scope as RequestScope,
+          caller: auth.caller,
+          responseMediaType: negotiateResultType(req),
+          ...(document?.phase === 'trusted' ? { trustedDocument: { id: document.id, document: document.document } } : {}),
+        };
       },
     }),
   );
@@ -321,7 +346,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       supergraphSdl: sdl,
       ...(opts.subgraphUrls ? { subgraphUrls: opts.subgraphUrls } : {}),
       serviceMap: () => serviceMap,
-      security: subscriptionSecurity(opts.auth, opts.trust),
+      security: subscriptionSecurity(opts.auth, opts.trust, trustedDocuments),
       // A subscription document is held to the limits of a query.
       ...(opts.limits ? { queryLimits: opts.limits } : {}),
       bodyLimit,
@@ -349,6 +374,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await apollo.stop();
       await responseCache?.close();
       await fetch.close();
+      trustedDocuments?.close();
     },
   };
 }

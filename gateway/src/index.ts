@@ -2,31 +2,36 @@
  * Starts the gateway alone, as it is deployed, or (`startGatewayFromEnv(env, hosting)`)
  * with the subgraphs a host runs in its process (scripts/graph.ts, the embedded
  * default). Configuration from the environment:
- * GATEWAY_PORT (4000), GATEWAY_HOST, GATEWAY_SUPERGRAPH (a file path, default
+ * GATEWAY_PORT (4000, or PORT_BASE), GATEWAY_HOST, GATEWAY_SUPERGRAPH (a file path, default
  * supergraph.graphql, or `introspect` to compose from the live subgraphs),
- * <NAME>_SUBGRAPH_URL to override a subgraph's URL, GATEWAY_CORS_ORIGINS; the
+ * <NAME>_SUBGRAPH_URL to override a subgraph's URL (else it follows <NAME>_SUBGRAPH_PORT
+ * and PORT_BASE when they are set), GATEWAY_CORS_ORIGINS; the
  * authentication settings (AUTH_*, see auth.ts), INTERNAL_AUTH_SECRET, and the
  * abuse limits GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS,
  * GATEWAY_MAX_COST, GATEWAY_BODY_LIMIT; GATEWAY_INTROSPECTION and
  * GATEWAY_LANDING_PAGE (true/false) override the production defaults;
  * GATEWAY_RATE_LIMIT_PER_MINUTE (per caller, 0 turns it off; shared through
- * REDIS_URL when set); METRICS_PATH (/metrics, or `off`).
+ * REDIS_URL when set); METRICS_PATH (/metrics, or `off`); TRUSTED_DOCUMENTS_DIR and
+ * TRUSTED_DOCUMENTS_REQUIRED_ROLES (trusted-documents.ts).
  */
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { createClient, type RedisClientType } from 'redis';
 import { ConfigError, loadCommonConfig, loadMetricsConfig, loadServiceConfig } from '../../lib/config.js';
 import { loadOrgMapping, idFormat } from '../../lib/mapping.js';
-import { loadTrustOptions } from '../../lib/auth/index.js';
+import { ROLES, loadTrustOptions, type Role } from '../../lib/auth/index.js';
 import { projectRoot } from '../../lib/paths.js';
 import { createAuthenticator, loadAuthOptions } from './auth.js';
 import { closeOnSignals } from '../../lib/server.js';
 import type { LocalSubgraph } from '../../lib/local-subgraph.js';
 import { logger } from '../../lib/log.js';
+import { closingTracing, startTracing } from '../../lib/tracing.js';
 import { redisCheck } from '../../lib/health.js';
 import { SUBGRAPHS, settingsPrefix, subgraphUrl, type SubgraphEntry } from '../../lib/manifest.js';
 import { startGateway, type RunningGateway, type SupergraphSource } from './gateway.js';
+import type { TrustedDocumentsOptions } from './trusted-documents.js';
 
 export { startGateway } from './gateway.js';
 export type { GatewayOptions, RunningGateway, SupergraphSource } from './gateway.js';
@@ -34,6 +39,8 @@ export { createAuthenticator, authenticateConnectionParams, loadAuthOptions, AUT
 export type { Authenticator, Authentication, AuthOptions, JwksSource } from './auth.js';
 export { QueryLimitsPlugin, DEFAULT_QUERY_LIMITS, measureOperation } from './limits.js';
 export type { QueryLimits } from './limits.js';
+export { TrustedDocuments, readManifests } from './trusted-documents.js';
+export type { TrustedDocumentsOptions, DocumentRequest, DocumentResolution } from './trusted-documents.js';
 
 const optionalBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional();
 const optionalInt = z.coerce.number().int().positive().optional();
@@ -70,9 +77,30 @@ function loadLimits(env: NodeJS.ProcessEnv) {
 }
 
 /**
+ * Trusted documents from the environment: the folder of manifests
+ * (TRUSTED_DOCUMENTS_DIR, relative to the project root; default `trusted-documents`)
+ * and the roles held to them (TRUSTED_DOCUMENTS_REQUIRED_ROLES, comma-separated;
+ * default `storefront`; `none` for none). With no role held to them and no folder,
+ * there are none: documentId is then not understood, and APQ is Apollo's alone.
+ */
+export function loadTrustedDocumentsOptions(env: NodeJS.ProcessEnv): TrustedDocumentsOptions | false {
+  const raw = (env.TRUSTED_DOCUMENTS_REQUIRED_ROLES ?? 'storefront').trim();
+  const names = raw === 'none' ? [] : raw.split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = names.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length > 0 || names.length === 0 && raw !== 'none') {
+    throw new ConfigError(`invalid gateway configuration:\n  TRUSTED_DOCUMENTS_REQUIRED_ROLES: expected a comma-separated list of ${ROLES.join(', ')}, or none; got ${JSON.stringify(raw)}`);
+  }
+  const dir = resolve(projectRoot, env.TRUSTED_DOCUMENTS_DIR ?? 'trusted-documents');
+  if (names.length === 0 && !existsSync(dir)) return false;
+  return { dir, requiredRoles: names as Role[] };
+}
+
+/**
  * Where the gateway finds each subgraph of the manifest: the URLs that override
- * the supergraph file's (`<NAME>_SUBGRAPH_URL`), and the list it introspects with
- * GATEWAY_SUPERGRAPH=introspect.
+ * the supergraph file's, and the list it introspects with GATEWAY_SUPERGRAPH=introspect.
+ * A subgraph's URL is `<NAME>_SUBGRAPH_URL` when set; otherwise it follows the
+ * subgraph's port when `<NAME>_SUBGRAPH_PORT` or `PORT_BASE` moved it, and is the
+ * supergraph file's when nothing did (a file composed for other hosts keeps its URLs).
  */
 export function subgraphRouting(
   env: NodeJS.ProcessEnv,
@@ -80,8 +108,9 @@ export function subgraphRouting(
 ): { subgraphUrls: Record<string, string>; introspect: Array<{ name: string; url: string }> } {
   const subgraphUrls: Record<string, string> = {};
   for (const entry of manifest) {
-    const v = env[`${settingsPrefix(entry)}_URL`];
-    if (v) subgraphUrls[entry.name] = v;
+    const prefix = settingsPrefix(entry);
+    const moved = Boolean(env[`${prefix}_PORT`] || env.PORT_BASE);
+    if (env[`${prefix}_URL`] || moved) subgraphUrls[entry.name] = subgraphUrl(entry, env);
   }
   return { subgraphUrls, introspect: manifest.map((entry) => ({ name: entry.name, url: subgraphUrl(entry, env) })) };
 }
@@ -146,6 +175,7 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env, 
       common.redisUrl || hosting.responseCache === 'always' ? { redisUrl: common.redisUrl, namespace: common.namespace } : false,
     ...(hosting.localSubgraphs ? { localSubgraphs: hosting.localSubgraphs } : {}),
     metricsPath: metrics.path,
+    trustedDocuments: loadTrustedDocumentsOptions(env),
     // Without Redis the rate limit counts per replica: degraded, not unavailable.
     ...(redis ? { health: [redisCheck(redis, { required: false })] } : {}),
   });
@@ -159,10 +189,12 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env, 
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  startGatewayFromEnv()
-    .then((g) => {
+  // Tracing first (off unless OTEL_* ask for it, docs/operations.md), so the first request is traced.
+  startTracing({ serviceName: 'gateway' })
+    .then(async (tracing) => {
+      const g = closingTracing(await startGatewayFromEnv(), tracing);
       closeOnSignals([g]);
-      logger.info({ url: g.url }, 'gateway ready');
+      logger.info({ url: g.url, tracing: tracing ? tracing.serviceName : 'off' }, 'gateway ready');
     })
     .catch((e: unknown) => {
       logger.fatal({ err: e }, 'gateway failed to start');

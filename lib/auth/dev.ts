@@ -4,7 +4,7 @@
  * verification production runs (jose, JWKS, iss, aud, exp) without an identity
  * provider. Never used by the gateway or the subgraphs themselves.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose';
@@ -56,16 +56,26 @@ export async function loadOrCreateDevIssuer(dir: string): Promise<DevIssuer & { 
   mkdirSync(dir, { recursive: true });
   const keyFile = join(dir, 'dev-signing-key.json');
   const jwksFile = join(dir, 'jwks.json');
-  let privateJwk: JWK & { kid: string };
-  if (existsSync(keyFile)) {
-    privateJwk = JSON.parse(readFileSync(keyFile, 'utf8')) as JWK & { kid: string };
-  } else {
+  if (!existsSync(keyFile)) {
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-    privateJwk = { ...(await exportJWK(privateKey)), kid: `dev-${randomBytes(4).toString('hex')}` };
-    writeFileSync(keyFile, JSON.stringify(privateJwk), { mode: 0o600 });
+    const created = { ...(await exportJWK(privateKey)), kid: `dev-${randomBytes(4).toString('hex')}` };
+    // Written aside and linked into place, which fails if the file exists: of two copies of
+    // npm start creating the key at once, one key wins, whole, and both use it.
+    const temp = `${keyFile}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(created), { mode: 0o600 });
+    try {
+      linkSync(temp, keyFile);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      unlinkSync(temp);
+    }
   }
+  const privateJwk = JSON.parse(readFileSync(keyFile, 'utf8')) as JWK & { kid: string };
   const { d: _private, ...publicJwk } = privateJwk;
   const issuer = issuerFrom((await importJWK(privateJwk, 'ES256')) as CryptoKey, publicJwk, privateJwk.kid);
-  writeFileSync(jwksFile, JSON.stringify(issuer.jwks, null, 2));
+  const jwksTemp = `${jwksFile}.${process.pid}.tmp`;
+  writeFileSync(jwksTemp, JSON.stringify(issuer.jwks, null, 2));
+  renameSync(jwksTemp, jwksFile);
   return { ...issuer, jwksFile };
 }

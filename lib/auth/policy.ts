@@ -24,6 +24,7 @@ export type Access = 'allow' | 'own' | 'own-or-null' | 'deny';
 export const OPERATIONS = {
   // Reads
   'Query.customer': { agent: 'allow', storefront: 'own' },
+  'Query.customerByIdentity': { agent: 'allow', storefront: 'own' },
   'Query.customers': { agent: 'allow', storefront: 'deny' },
   'Query.order': { agent: 'allow', storefront: 'own-or-null' },
   'Query.invoice': { agent: 'allow', storefront: 'own-or-null' },

@@ -50,9 +50,44 @@ export type TtlTable = Record<TtlDomain, number>;
 
 export const TTL_DOMAINS = Object.keys(DEFAULT_TTL_SECONDS) as TtlDomain[];
 
+const envWord = (domain: TtlDomain): string => domain.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
 /** `orderStatus` → `CACHE_TTL_ORDER_STATUS_SECONDS`. */
 export function ttlEnvName(domain: TtlDomain): string {
-  return `CACHE_TTL_${domain.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_SECONDS`;
+  return `CACHE_TTL_${envWord(domain)}_SECONDS`;
+}
+
+/**
+ * The domains a change feed keeps current, and so whose TTLs it may stretch while it is
+ * healthy (EntityCache#coverByFeed). Each is invalidated by its feed for every change the
+ * feed reads: Salesforce Change Data Capture for engagement; the ERP order feed for order
+ * headers, the lists they are on, lines and shipments (an item fulfillment modifies its
+ * order); the ERP invoice feed for invoices, their lists and payments (a payment moves the
+ * amount due); Zendesk webhooks backed by the incremental export for cases, their lists
+ * and comments. Not here, because no feed sees their changes: balances and credit hold
+ * (moved by credit memos, journal entries and credit decisions the invoice feed never
+ * reads), returns (an RMA made in NetSuite modifies no sales order), the service-desk
+ * directory and the catalog.
+ */
+export const FEED_DOMAINS = [
+  'engagement',
+  'orderStatus',
+  'orderLists',
+  'orderLines',
+  'shipments',
+  'invoices',
+  'invoiceLists',
+  'payments',
+  'cases',
+  'caseLists',
+  'caseComments',
+] as const satisfies readonly TtlDomain[];
+
+export type FeedDomain = (typeof FEED_DOMAINS)[number];
+
+/** `orderStatus` → `CACHE_ORDER_STATUS_FEED_TTL_FACTOR`. */
+export function feedFactorEnvName(domain: FeedDomain): string {
+  return `CACHE_${envWord(domain)}_FEED_TTL_FACTOR`;
 }
 
 export interface CacheConfig {
@@ -69,11 +104,13 @@ export interface CacheConfig {
   /** Multiplier on the engagement TTLs once Salesforce API usage passes SALESFORCE_BUDGET_THRESHOLD. */
   salesforceBudgetTtlFactor: number;
   /**
-   * Multiplier on the TTLs of a domain whose change feed is streaming (Salesforce CDC for
-   * engagement): while it streams, a change invalidates its entries within a second, so the
-   * TTL only bounds what a lost event could leave behind. 1 turns the stretch off.
+   * Multiplier on the TTLs of a domain while the change feed that covers it is healthy: a
+   * change then invalidates its entries within seconds, so the TTL only bounds what a lost
+   * event could leave behind. The default of every row of `feedTtlFactors`. 1 turns the stretch off.
    */
   changeFeedTtlFactor: number;
+  /** The stretch of each feed-covered domain (`CACHE_<DOMAIN>_FEED_TTL_FACTOR`). @default changeFeedTtlFactor for each */
+  feedTtlFactors: Record<FeedDomain, number>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -92,12 +129,16 @@ export function loadCacheConfig(env: Env = process.env): CacheConfig {
     return fallback;
   };
   const ttlSeconds = Object.fromEntries(TTL_DOMAINS.map((d) => [d, read(ttlEnvName(d), seconds, DEFAULT_TTL_SECONDS[d])])) as TtlTable;
+  const factor = z.coerce.number().min(1, 'expected a factor of 1 or more');
+  const changeFeedTtlFactor = read('CACHE_CHANGE_FEED_TTL_FACTOR', factor, 6);
+  const feedTtlFactors = Object.fromEntries(FEED_DOMAINS.map((d) => [d, read(feedFactorEnvName(d), factor, changeFeedTtlFactor)])) as Record<FeedDomain, number>;
   const config: CacheConfig = {
     ttlSeconds,
     maxStaleSeconds: read('CACHE_MAX_STALE_SECONDS', seconds, 3600),
     opTimeoutMs: read('CACHE_OP_TIMEOUT_MS', z.coerce.number().int().positive('expected a positive number of milliseconds'), 250),
-    salesforceBudgetTtlFactor: read('CACHE_SALESFORCE_BUDGET_TTL_FACTOR', z.coerce.number().min(1, 'expected a factor of 1 or more'), 4),
-    changeFeedTtlFactor: read('CACHE_CHANGE_FEED_TTL_FACTOR', z.coerce.number().min(1, 'expected a factor of 1 or more'), 6),
+    salesforceBudgetTtlFactor: read('CACHE_SALESFORCE_BUDGET_TTL_FACTOR', factor, 4),
+    changeFeedTtlFactor,
+    feedTtlFactors,
   };
   if (problems.length) throw new ConfigError(`invalid cache configuration:\n${problems.join('\n')}`);
   return config;

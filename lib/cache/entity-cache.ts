@@ -29,8 +29,8 @@ import type { Logger } from 'pino';
 import { UpstreamError } from '../errors.js';
 import { childLogger } from '../log.js';
 import { decodeValue, encodeValue } from './codec.js';
-import type { CacheConfig, TtlDomain } from './config.js';
-import { cacheDroppedWrites, cacheErrors, cacheLookups } from './metrics.js';
+import { FEED_DOMAINS, type CacheConfig, type FeedDomain, type TtlDomain } from './config.js';
+import { cacheDroppedWrites, cacheErrors, countEntityLookup } from './metrics.js';
 
 /** One kind of cached entry: a record type, a part of one, or a list membership. */
 export interface EntryKind {
@@ -70,8 +70,14 @@ export interface LoadOptions {
    * @default the domain's TTL
    */
   maxAgeSeconds?: number;
-  /** Multiplies the domain's TTL (quota pressure stretches it). @default 1 */
+  /** Multiplies the domain's TTL (quota pressure stretches it), on top of any feed stretch (coverByFeed). @default 1 */
   ttlFactor?: number;
+}
+
+/** What `peek` finds for one key: a value the cache holds whatever its age, and when it was read from its system. */
+export interface Peeked<V> {
+  value: V;
+  fetchedAt: number;
 }
 
 /** What the cache answers for one key. */
@@ -155,6 +161,8 @@ export class EntityCache {
   private readonly log: Logger;
   private readonly inflight = new Map<string, InFlight>();
   private readonly invalidationListeners = new Set<InvalidationListener>();
+  /** Per domain, the health of each change feed that keeps it current (coverByFeed). */
+  private readonly feeds = new Map<TtlDomain, Set<() => boolean>>();
   /** Tag versions outlive every entry that could carry an older one (see the class comment). */
   private readonly versionTtlMs: number;
   readonly now: () => number;
@@ -166,7 +174,8 @@ export class EntityCache {
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? childLogger('cache');
     const longestTtl = Math.max(...Object.values(opts.config.ttlSeconds));
-    const longestLifeMs = (longestTtl * opts.config.salesforceBudgetTtlFactor * opts.config.changeFeedTtlFactor + opts.config.maxStaleSeconds) * 1000;
+    const longestFeedFactor = Math.max(opts.config.changeFeedTtlFactor, ...Object.values(opts.config.feedTtlFactors));
+    const longestLifeMs = (longestTtl * opts.config.salesforceBudgetTtlFactor * longestFeedFactor + opts.config.maxStaleSeconds) * 1000;
     this.versionTtlMs = Math.max(7 * 24 * 3600 * 1000, 2 * longestLifeMs);
   }
 
@@ -194,9 +203,63 @@ export class EntityCache {
     return `${this.prefix}:tag:${tag}`;
   }
 
-  /** The domain's TTL in ms, stretched by `factor`. */
+  /**
+   * Declares that a change feed keeps `domains` current: while `healthy()` says so, their
+   * entries stay fresh `config.feedTtlFactors[domain]` times longer. `healthy` is asked at
+   * every lookup, and entries keep the time they were read, not a deadline: once the feed
+   * fails, an entry older than the plain TTL is fresh no more at the very next read, however
+   * long it was stretched when it was written. Several feeds may cover one domain; one
+   * healthy feed is enough.
+   * @returns removes the declaration (the feed's subgraph closes)
+   */
+  coverByFeed(domains: readonly FeedDomain[], healthy: () => boolean): () => void {
+    for (const d of domains) {
+      if (!(FEED_DOMAINS as readonly string[]).includes(d)) throw new Error(`no change feed can cover the ${d} domain`);
+      const set = this.feeds.get(d) ?? new Set();
+      set.add(healthy);
+      this.feeds.set(d, set);
+    }
+    return () => {
+      for (const d of domains) this.feeds.get(d)?.delete(healthy);
+    };
+  }
+
+  /** The stretch a healthy feed gives `domain` now: 1 without one. */
+  feedFactor(domain: TtlDomain): number {
+    const feeds = this.feeds.get(domain);
+    if (!feeds || feeds.size === 0) return 1;
+    for (const healthy of feeds) if (healthy()) return this.config.feedTtlFactors[domain as FeedDomain];
+    return 1;
+  }
+
+  /** The domain's TTL in ms, stretched by `factor` and by its feed while that is healthy. */
   ttlMs(domain: TtlDomain, factor = 1): number {
+    return this.plainTtlMs(domain, factor) * this.feedFactor(domain);
+  }
+
+  /**
+   * The domain's TTL in ms stretched by `factor` only, as if no feed covered it: how long
+   * a copy of an answer may be kept where this cache cannot tell it that the feed failed
+   * (the gateway's response caches, through the cache report).
+   */
+  plainTtlMs(domain: TtlDomain, factor = 1): number {
     return this.config.ttlSeconds[domain] * 1000 * factor;
+  }
+
+  /**
+   * The values the cache holds for `ids`, whatever their age, without asking the system:
+   * what the product last knew. Entries whose tag was invalidated since are left out, and
+   * so is everything when the store cannot be read.
+   */
+  async peek<V>(kind: EntryKind, ids: readonly string[], opts: Pick<LoadOptions, 'scope' | 'args'> = {}): Promise<Map<string, Peeked<V>>> {
+    const read = await this.read(kind, ids, opts);
+    const out = new Map<string, Peeked<V>>();
+    for (const [id, env] of read.entries) {
+      if (env.version !== (read.versions.get(kind.tag(id)) ?? INITIAL_VERSION)) continue;
+      const value = this.decode<V>(env, kind);
+      if (value !== undefined) out.set(id, { value, fetchedAt: env.fetchedAt });
+    }
+    return out;
   }
 
   /**
@@ -214,7 +277,7 @@ export class EntityCache {
     const out = new Map<string, Lookup<V>>();
     const joined: Array<Promise<void>> = [];
     const join = (id: string, f: InFlight): void => {
-      cacheLookups.inc({ kind: kind.name, result: 'coalesced' });
+      countEntityLookup(kind.name, 'coalesced');
       joined.push(f.promise.then((r) => void out.set(id, r as Lookup<V>)));
     };
 
@@ -238,7 +301,7 @@ export class EntityCache {
       if (current && !bypass && age < freshMs) {
         const value = this.decode<V>(env, kind);
         if (value !== undefined) {
-          cacheLookups.inc({ kind: kind.name, result: 'hit' });
+          countEntityLookup(kind.name, 'hit');
           out.set(id, { phase: 'fresh', value, fetchedAt: env.fetchedAt });
           continue;
         }
@@ -295,14 +358,14 @@ export class EntityCache {
         const fb = c.fallback.get(p.id);
         const value = fb && isTransientUpstream(r) ? this.decode<V>(fb, kind) : undefined;
         if (fb && value !== undefined && isTransientUpstream(r)) {
-          cacheLookups.inc({ kind: kind.name, result: 'stale' });
+          countEntityLookup(kind.name, 'stale');
           this.log.debug({ kind: kind.name, id: p.id, failure: r.failure }, 'serving a stale entry: the system of record failed');
           lookup = { phase: 'stale', value, fetchedAt: fb.fetchedAt, error: r };
         } else {
           lookup = { phase: 'failed', error: r };
         }
       } else {
-        cacheLookups.inc({ kind: kind.name, result: c.bypass ? 'bypass' : 'miss' });
+        countEntityLookup(kind.name, c.bypass ? 'bypass' : 'miss');
         lookup = { phase: 'fresh', value: r as V, fetchedAt: startedAt };
         if (p.rec.invalidated) {
           cacheDroppedWrites.inc({ kind: kind.name });

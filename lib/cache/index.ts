@@ -9,7 +9,18 @@ import type { EntityCache } from './entity-cache.js';
 import { createCacheStore, type CacheStore } from './store.js';
 import { ReportingEntityCache } from './tags-report.js';
 
-export { DEFAULT_TTL_SECONDS, TTL_DOMAINS, loadCacheConfig, ttlEnvName, type CacheConfig, type TtlDomain, type TtlTable } from './config.js';
+export {
+  DEFAULT_TTL_SECONDS,
+  FEED_DOMAINS,
+  TTL_DOMAINS,
+  feedFactorEnvName,
+  loadCacheConfig,
+  ttlEnvName,
+  type CacheConfig,
+  type FeedDomain,
+  type TtlDomain,
+  type TtlTable,
+} from './config.js';
 export {
   EntityCache,
   SHARED_SCOPE,
@@ -21,6 +32,7 @@ export {
   type InvalidationListener,
   type LoadOptions,
   type Lookup,
+  type Peeked,
 } from './entity-cache.js';
 export { loadLists, loadPages, loadParentLists, pageArgsKey, type FetchedList, type ListLoad, type Membership, type PageLoad } from './lists.js';
 export { isStale, lookupValue, markStale, withStaleFreshness, type StaleFreshnessSpec } from './freshness.js';

@@ -4,6 +4,7 @@
  * even when several caches (one per subgraph) live in it.
  */
 import { Counter, register } from 'prom-client';
+import { countOnSpan } from '../tracing.js';
 
 function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
   const existing = register.getSingleMetric(name);
@@ -13,6 +14,12 @@ function counter<L extends string>(name: string, help: string, labelNames: reado
 
 /** Lookups by kind of entry and outcome: hit, miss, stale (served past TTL because the system failed), bypass (maxAge 0). */
 export const cacheLookups = counter('rsg_cache_lookups_total', 'Entity cache lookups by kind and result', ['kind', 'result'] as const);
+
+/** Counts an entity cache lookup, and adds it to the subgraph request's span (`rsg.cache.entity.<result>`) when tracing is on. */
+export function countEntityLookup(kind: string, result: 'hit' | 'miss' | 'stale' | 'bypass' | 'coalesced'): void {
+  cacheLookups.inc({ kind, result });
+  countOnSpan(`rsg.cache.entity.${result}`);
+}
 
 /** Cache store failures (Redis down, timeouts). Each one fell back to the system of record. */
 export const cacheErrors = counter('rsg_cache_errors_total', 'Entity cache store operations that failed and were skipped', ['op'] as const);

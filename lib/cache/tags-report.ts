@@ -146,7 +146,8 @@ export class ReportingEntityCache extends EntityCache {
   override async load<V>(kind: EntryKind, ids: readonly string[], fetch: FetchMissing<V>, opts: LoadOptions = {}): Promise<Map<string, Lookup<V>>> {
     const out = await super.load(kind, ids, fetch, opts);
     if (!storage.getStore()) return out;
-    const ttlMs = this.ttlMs(kind.domain, opts.ttlFactor);
+    // The plain TTL, not a feed's stretch: the gateway keeps answers where it cannot learn that the feed failed.
+    const ttlMs = this.plainTtlMs(kind.domain, opts.ttlFactor);
     const freshMs = opts.maxAgeSeconds === undefined ? ttlMs : Math.min(ttlMs, opts.maxAgeSeconds * 1000);
     const now = this.now();
     let freshUntil = Infinity;
@@ -184,7 +185,7 @@ export class ReportingEntityCache extends EntityCache {
     // Records that came with a list are part of this answer, fresh from their fetch.
     noteCacheRead(
       items.map((i) => kind.tag(i.id)),
-      { freshUntil: fetchStartedAt + this.ttlMs(kind.domain, opts.ttlFactor) },
+      { freshUntil: fetchStartedAt + this.plainTtlMs(kind.domain, opts.ttlFactor) },
     );
     return super.put(kind, items, fetchStartedAt, opts);
   }

@@ -21,6 +21,7 @@ import { defaultPolicy, systemPolicy, type CallPolicy } from '../http.js';
 import { propagationHeaders } from '../context.js';
 import type { Limiter } from '../limits.js';
 import { childLogger } from '../log.js';
+import { noteOnSpan, routeTemplate, tracingOn } from '../tracing.js';
 import { openChangeStream, type ChangeStream, type ChangeStreamOptions } from './salesforce-streaming.js';
 
 export { ReplayIdUnavailableError, type ChangeEventMessage, type ChangeStream, type ChangeStreamOptions } from './salesforce-streaming.js';
@@ -364,11 +365,11 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
     return (await conn.request<T>(req, { transport, retry: { maxRetries: 0 }, timeout: timeoutMs })) as T;
   }
 
-  /** Runs one call under the policy, re-logging in once if the session was refused. */
-  async function call<T>(idempotent: boolean, build: (conn: Connection) => HttpRequest): Promise<T> {
+  /** Runs one call under the policy, re-logging in once if the session was refused. `route` names it in traces (its path as a template). */
+  async function call<T>(idempotent: boolean, route: { method: string; path: string }, build: (conn: Connection) => HttpRequest): Promise<T> {
     let lastStatus: number | undefined;
     return policy.run(
-      { idempotent, classify: (err) => classifySalesforceError(err, lastStatus) },
+      { idempotent, route: tracingOn() ? `${route.method} ${routeTemplate(route.path)}` : undefined, classify: (err) => classifySalesforceError(err, lastStatus) },
       async ({ timeoutMs }) => {
         lastStatus = undefined;
         let conn = await session();
@@ -377,6 +378,8 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
           try {
             const out = await send<T>(conn, build(conn), probe, timeoutMs);
             recordUsage(conn, probe);
+            // jsforce does the HTTP, so the call's span (lib/http.ts) learns the status from here.
+            if (probe.status !== undefined) noteOnSpan({ 'http.response.status_code': probe.status });
             return out;
           } catch (err) {
             recordUsage(conn, probe);
@@ -409,7 +412,7 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
         records: R[];
       }
       const records: R[] = [];
-      let page = await call<Page>(true, (conn) => ({
+      let page = await call<Page>(true, { method: 'GET', path: dataPath('/query') }, (conn) => ({
         method: 'GET',
         url: `${conn.instanceUrl}${dataPath(`/query?q=${encodeURIComponent(soql)}`)}`,
         headers: queryHeaders(),
@@ -418,7 +421,7 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
       records.push(...page.records);
       while (!page.done && page.nextRecordsUrl && records.length < max) {
         const next = page.nextRecordsUrl;
-        page = await call<Page>(true, (conn) => ({ method: 'GET', url: `${conn.instanceUrl}${next}`, headers: queryHeaders() }));
+        page = await call<Page>(true, { method: 'GET', path: next }, (conn) => ({ method: 'GET', url: `${conn.instanceUrl}${next}`, headers: queryHeaders() }));
         records.push(...page.records);
       }
       const truncated = records.length > max || !page.done;
@@ -426,7 +429,7 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
     },
 
     async request<T = unknown>(req: SalesforceRequest): Promise<T> {
-      return call<T>(req.idempotent, (conn) => ({
+      return call<T>(req.idempotent, { method: req.method, path: dataPath(req.path) }, (conn) => ({
         method: req.method,
         url: `${conn.instanceUrl}${dataPath(req.path)}`,
         headers: headers({ ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...req.headers }),

@@ -37,12 +37,32 @@ export interface PollerOptions<R extends ChangedRecord> {
   toEvents(record: R, previous: string | undefined): Array<NewEvent>;
   /** Called for every changed record before its events are published (cache invalidation). */
   onChange?(records: R[]): Promise<void> | void;
+  /**
+   * What the rest of the product last knew of records this feed has no value for yet
+   * (a cached read), by key: the `previous` of their first change. Asked before
+   * `onChange`, which drops those caches. It only informs an event, never suppresses
+   * one: a first sight is announced whatever it says. @default nothing is known
+   */
+  seedKnown?(records: R[]): Promise<Map<string, string>>;
   /** Where a first start begins. @default now: history is not replayed as events */
   startAt?: () => Date;
 }
 
+/** A feed is healthy while it runs and has read its system within this many of its intervals. */
+export const HEALTHY_INTERVALS = 3;
+
+/** True when a feed's last successful read (epoch ms) is within HEALTHY_INTERVALS of its interval before `now`. */
+export function readRecently(lastSuccessAt: number | undefined, intervalMs: number, now: number = Date.now()): boolean {
+  return lastSuccessAt !== undefined && now - lastSuccessAt <= HEALTHY_INTERVALS * intervalMs;
+}
+
 export interface Poller {
   start(): Promise<void>;
+  /**
+   * Whether the feed is keeping its caches current: started, and a poll succeeded within
+   * HEALTHY_INTERVALS intervals. Read at every cache lookup of the domains it covers, so cheap.
+   */
+  healthy(): boolean;
   /** Runs one poll now (also used by tests to avoid waiting for the interval). */
   pollOnce(): Promise<number>;
   stop(): Promise<void>;
@@ -55,12 +75,15 @@ export function createPoller<R extends ChangedRecord>(opts: PollerOptions<R>): P
   let stopped = true;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<number> | undefined;
+  let lastSuccessAt: number | undefined;
 
   const poll = async (): Promise<number> => {
     const state = await opts.store.load();
     const watermark = state.watermark ? new Date(state.watermark) : (opts.startAt?.() ?? new Date());
     const since = new Date(watermark.getTime() - overlap);
     const records = await opts.readChanges(since);
+    const unseen = records.filter((r) => state.known[r.key] === undefined);
+    const seeded = unseen.length > 0 && opts.seedKnown ? await opts.seedKnown(unseen) : new Map<string, string>();
     if (records.length > 0) await opts.onChange?.(records);
     let published = 0;
     let newest = watermark.getTime();
@@ -68,13 +91,14 @@ export function createPoller<R extends ChangedRecord>(opts: PollerOptions<R>): P
       // Only a changed value is news; a record re-read inside the overlap with the same value is not.
       const previous = state.known[r.key];
       if (previous !== r.value) {
-        for (const e of opts.toEvents(r, previous)) if ((await opts.bus.publish(e)) !== null) published += 1;
+        for (const e of opts.toEvents(r, previous ?? seeded.get(r.key))) if ((await opts.bus.publish(e)) !== null) published += 1;
         state.known[r.key] = r.value;
       }
       newest = Math.max(newest, Date.parse(r.modifiedAt));
     }
     // The watermark never passes "now minus nothing": records modified later still fall inside the next overlap.
     await opts.store.save({ watermark: new Date(newest).toISOString(), known: boundKnown(state.known, opts.knownLimit ?? 50_000) });
+    lastSuccessAt = Date.now();
     return published;
   };
 
@@ -110,6 +134,7 @@ export function createPoller<R extends ChangedRecord>(opts: PollerOptions<R>): P
       }
       schedule();
     },
+    healthy: () => !stopped && readRecently(lastSuccessAt, interval),
     pollOnce,
     async stop() {
       stopped = true;

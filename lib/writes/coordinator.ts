@@ -163,6 +163,15 @@ export interface WriteCoordinatorOptions {
   now?: () => number;
   /** Jitter source, for tests. @default Math.random */
   random?: () => number;
+  /**
+   * Aborted when the process stops waiting: its shutdown deadline is near (lib/server.ts
+   * shutDown). Every mutation still waiting on its write's first attempt, or on its turn,
+   * then answers at once with the write as it stands, QUEUED with its writeId, instead of
+   * a connection dropped at exit. The write is already durable in flight: the attempt's own
+   * end is still recorded if it comes first, and otherwise a restart (or, on Redis, another
+   * replica once the lease ends) carries it out through its dedupe. @default none: mutations wait
+   */
+  release?: AbortSignal;
 }
 
 /** The one rule for an idempotency key: 1 to 255 printable ASCII characters, no spaces. lib/arguments.ts checks it before a resolver runs. */
@@ -238,8 +247,8 @@ export interface OperatorWriteView extends WriteOutcome {
 export class WriteCoordinator {
   readonly store: WriteStore;
   private readonly appliers = new Map<string, Applier>();
-  private readonly o: Required<Omit<WriteCoordinatorOptions, 'invalidate' | 'publish' | 'onSettled' | 'store' | 'name'>> &
-    Pick<WriteCoordinatorOptions, 'invalidate' | 'publish' | 'onSettled'>;
+  private readonly o: Required<Omit<WriteCoordinatorOptions, 'invalidate' | 'publish' | 'onSettled' | 'store' | 'name' | 'release'>> &
+    Pick<WriteCoordinatorOptions, 'invalidate' | 'publish' | 'onSettled' | 'release'>;
   private readonly idPrefix: string;
   /** First attempts running in this process, so that a concurrent duplicate waits on them without polling. */
   private readonly firstAttempts = new Map<string, Promise<FirstAttempt>>();
@@ -270,6 +279,7 @@ export class WriteCoordinator {
       invalidate: opts.invalidate,
       publish: opts.publish,
       onSettled: opts.onSettled,
+      release: opts.release,
     };
   }
 
@@ -358,7 +368,24 @@ export class WriteCoordinator {
       void this.store.unlease(writeId, this.o.owner).catch(() => undefined);
     });
     this.firstAttempts.set(writeId, run);
-    return this.answer<R>(await run);
+    return this.answer<R>(await this.untilReleased(run, record));
+  }
+
+  /**
+   * The first attempt's end, or, once `release` aborts, the write as it stands then: in
+   * flight or waiting its turn, both QUEUED (statusOf). A snapshot, since the attempt
+   * goes on changing the record.
+   */
+  private untilReleased(run: Promise<FirstAttempt>, record: WriteRecord): Promise<FirstAttempt> {
+    const signal = this.o.release;
+    if (!signal) return run;
+    const asItStands = (): FirstAttempt => ({ w: structuredClone(record), busy: false });
+    if (signal.aborted) return Promise.resolve(asItStands());
+    return new Promise<FirstAttempt>((resolve, reject) => {
+      const onRelease = (): void => resolve(asItStands());
+      signal.addEventListener('abort', onRelease, { once: true });
+      run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onRelease));
+    });
   }
 
   /**

@@ -2,7 +2,7 @@
  * `npm start` runs the compiled JavaScript: the build (scripts/build.ts) emits a
  * tree that runs with plain node, away from the TypeScript sources. The build goes
  * into a project of its own in a temporary directory (dist/, package.json,
- * config/, supergraph.graphql, node_modules), whose launcher starts every part on
+ * config/, supergraph.graphql, trusted-documents/, node_modules), whose launcher starts every part on
  * free ports; the gateway then answers a query, each part is a `node` process on
  * its compiled module, and the runtime data lands in that project's root.
  *
@@ -52,7 +52,7 @@ describe('the compiled product', () => {
   beforeAll(async () => {
     project = mkdtempSync(join(tmpdir(), 'rsg-compiled-'));
     build({ outDir: join(project, 'dist'), noCheck: true });
-    for (const f of ['package.json', 'package-lock.json', 'config', 'supergraph.graphql']) cpSync(join(root, f), join(project, f), { recursive: true });
+    for (const f of ['package.json', 'package-lock.json', 'config', 'supergraph.graphql', 'trusted-documents']) cpSync(join(root, f), join(project, f), { recursive: true });
     if (productionInstall) {
       const ci = spawnSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: project, encoding: 'utf8' });
       if (ci.status !== 0) throw new Error(`npm ci failed:\n${ci.stdout}${ci.stderr}`);
@@ -142,7 +142,9 @@ describe('the compiled product', () => {
     expect(body.data?.customer.orders.edges.map((e) => e.node.id)).toEqual([expect.stringMatching(/^SO-\d+$/)]);
     expect(body.data?.customer.cases.totalCount).toBeGreaterThanOrEqual(0);
     expect(output).toContain('one process for the gateway and the subgraphs');
-    expect(readdirSync(join(project, '.data')).sort()).toEqual(['feeds', 'writes']);
+    // On a gateway port other than 4000 this is a copy beside the default one: its data is its own.
+    expect(readdirSync(join(project, '.data'))).toEqual([`port-${new URL(gatewayUrl).port}`]);
+    expect(readdirSync(join(project, '.data', `port-${new URL(gatewayUrl).port}`)).sort()).toEqual(['feeds', 'writes']);
     expect(existsSync(join(project, 'dist', '.dev'))).toBe(false);
     expect(existsSync(join(project, 'dist', '.data'))).toBe(false);
   });

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 import { customerWiring } from '../support/wiring.js';
-import { loadCacheConfig } from '../../lib/cache/index.js';
-import { engagementTtlFactor } from '../../subgraphs/customer/src/index.js';
+import Keyv from 'keyv';
+import { EntityCache, loadCacheConfig } from '../../lib/cache/index.js';
 
 const NAME = /* GraphQL */ `
   query Name($id: ID!) {
@@ -63,16 +63,15 @@ describe('engagement TTL while the change feed streams', () => {
   });
 
   it('multiplies the quota stretch by the streaming stretch, and only while streaming', () => {
-    let quota = 1;
+    const cache = new EntityCache({ keyv: new Keyv(), namespace: 'ns', config: loadCacheConfig({ CACHE_TTL_ENGAGEMENT_SECONDS: '1' }) });
     let streaming = false;
-    const factor = engagementTtlFactor(() => quota, () => streaming, 6);
-    expect(factor()).toBe(1);
+    cache.coverByFeed(['engagement'], () => streaming);
+    expect(cache.ttlMs('engagement', 1)).toBe(1000);
     streaming = true;
-    expect(factor()).toBe(6);
-    quota = 4;
-    expect(factor()).toBe(24);
+    expect(cache.ttlMs('engagement', 1)).toBe(6000);
+    expect(cache.ttlMs('engagement', 4)).toBe(24_000);
     streaming = false;
-    expect(factor()).toBe(4);
+    expect(cache.ttlMs('engagement', 4)).toBe(4000);
   });
 
   it('reads the streaming stretch from CACHE_CHANGE_FEED_TTL_FACTOR, 6 by default, and refuses a factor below 1', () => {

@@ -10,6 +10,11 @@ import { UpstreamError } from '../../lib/errors.js';
 import {
   DEFAULT_TTL_SECONDS,
   EntityCache,
+  FEED_DOMAINS,
+  ReportingEntityCache,
+  collectCacheReport,
+  currentCacheReport,
+  feedFactorEnvName,
   entityTag,
   isStale,
   listTag,
@@ -427,6 +432,101 @@ describe('quota awareness', () => {
     expect(sys.calls).toHaveLength(1);
     await cache.load(CUSTOMER, ['C-1'], sys.fetch);
     expect(sys.calls).toHaveLength(2);
+  });
+});
+
+describe('change feeds stretch TTLs', () => {
+  const TTL = DEFAULT_TTL_SECONDS.orderStatus * 1000;
+
+  it('keeps entries of a covered domain fresh six times longer while its feed is healthy, and only those', async () => {
+    const { cache, clock: c } = newCache();
+    const sys = system();
+    const BALANCES: EntryKind = { name: 'test/Customer.financials', domain: 'balances', tag: (id) => listTag('Customer', id, 'financials') };
+    cache.coverByFeed(['orderStatus'], () => true);
+    await cache.load(ORDER, ['SO-1'], sys.fetch);
+    await cache.load(BALANCES, ['C-1'], sys.fetch);
+    c.advance(TTL * 6 - 1);
+    await cache.load(ORDER, ['SO-1'], sys.fetch);
+    expect(sys.calls).toEqual([['SO-1'], ['C-1']]);
+    await cache.load(BALANCES, ['C-1'], sys.fetch);
+    expect(sys.calls).toEqual([['SO-1'], ['C-1'], ['C-1']]);
+    c.advance(1);
+    await cache.load(ORDER, ['SO-1'], sys.fetch);
+    expect(sys.calls).toEqual([['SO-1'], ['C-1'], ['C-1'], ['SO-1']]);
+  });
+
+  it('judges an entry written under a stretch by the plain TTL at the first read after the feed fails', async () => {
+    const { cache, clock: c } = newCache();
+    const sys = system();
+    let healthy = true;
+    cache.coverByFeed(['orderStatus'], () => healthy);
+    await cache.load(ORDER, ['SO-1', 'SO-2'], sys.fetch);
+    c.advance(TTL + 1);
+    await cache.load(ORDER, ['SO-1'], sys.fetch);
+    expect(sys.calls).toHaveLength(1);
+    healthy = false;
+    const next = await cache.load(ORDER, ['SO-1'], sys.fetch);
+    expect(sys.calls).toEqual([['SO-1', 'SO-2'], ['SO-1']]);
+    expect(next.get('SO-1')).toMatchObject({ phase: 'fresh', fetchedAt: c.now() });
+    // Past the plain TTL with its system failing: served as what it is, stale.
+    sys.fail(new UpstreamError('ERP', 'unavailable', 'down'));
+    expect((await cache.load(ORDER, ['SO-2'], sys.fetch)).get('SO-2')?.phase).toBe('stale');
+  });
+
+  it('is stretched while any one of the feeds covering a domain is healthy, and no more once they are removed', () => {
+    const { cache } = newCache();
+    let a = false;
+    const removeA = cache.coverByFeed(['orderStatus'], () => a);
+    const removeB = cache.coverByFeed(['orderStatus', 'orderLines'], () => false);
+    expect(cache.ttlMs('orderStatus')).toBe(TTL);
+    a = true;
+    expect(cache.ttlMs('orderStatus')).toBe(TTL * 6);
+    expect(cache.ttlMs('orderLines')).toBe(DEFAULT_TTL_SECONDS.orderLines * 1000);
+    removeA();
+    removeB();
+    expect(cache.ttlMs('orderStatus')).toBe(TTL);
+    expect(() => cache.coverByFeed(['balances' as never], () => true)).toThrow(/balances/);
+  });
+
+  it("reports the plain TTL to the gateway, which cannot learn that a feed failed", async () => {
+    const c = clock();
+    const cache = new ReportingEntityCache({ keyv: new Keyv({ useKeyPrefix: false }), namespace: 'report', config, now: c.now });
+    cache.coverByFeed(['orderStatus'], () => true);
+    const sys = system();
+    const report = await collectCacheReport(async () => {
+      await cache.load(ORDER, ['SO-1'], sys.fetch);
+      return currentCacheReport(c.now());
+    });
+    expect(report?.maxAgeMs).toBe(TTL);
+    c.advance(TTL + 1);
+    const later = await collectCacheReport(async () => {
+      await cache.load(ORDER, ['SO-1'], sys.fetch);
+      return currentCacheReport(c.now());
+    });
+    expect(sys.calls).toHaveLength(1);
+    expect(later?.maxAgeMs).toBe(0);
+  });
+
+  it('peeks at what the cache holds whatever its age, never at an invalidated entry, and never asks the system', async () => {
+    const { cache, clock: c } = newCache();
+    const sys = system();
+    await cache.load(ORDER, ['SO-1', 'SO-2'], sys.fetch);
+    const at = c.now();
+    c.advance(TTL * 10);
+    await cache.invalidate([entityTag('Order', 'SO-2')]);
+    const seen = await cache.peek<Rec>(ORDER, ['SO-1', 'SO-2', 'SO-3']);
+    expect([...seen.keys()]).toEqual(['SO-1']);
+    expect(seen.get('SO-1')).toMatchObject({ value: { id: 'SO-1', v: 1 }, fetchedAt: at });
+    expect(sys.calls).toHaveLength(1);
+  });
+
+  it('reads a factor per domain, CACHE_CHANGE_FEED_TTL_FACTOR by default, and refuses one below 1', () => {
+    expect(feedFactorEnvName('orderStatus')).toBe('CACHE_ORDER_STATUS_FEED_TTL_FACTOR');
+    const c = loadCacheConfig({ CACHE_CHANGE_FEED_TTL_FACTOR: '3', CACHE_CASES_FEED_TTL_FACTOR: '10' });
+    expect(c.feedTtlFactors.cases).toBe(10);
+    for (const d of FEED_DOMAINS.filter((x) => x !== 'cases')) expect(c.feedTtlFactors[d]).toBe(3);
+    expect(loadCacheConfig({}).feedTtlFactors.orderStatus).toBe(6);
+    expect(() => loadCacheConfig({ CACHE_INVOICES_FEED_TTL_FACTOR: '0.5' })).toThrow(/CACHE_INVOICES_FEED_TTL_FACTOR.*factor of 1 or more/);
   });
 });
 

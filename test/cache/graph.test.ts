@@ -150,9 +150,9 @@ describe('the entity cache through the gateway', () => {
 
 describe('stale-if-error through the gateway', () => {
   let stack: Stack & StackCache;
-  // TTLs of one second, so a test can let entries expire; a long maximum staleness.
+  // TTLs of one second, so a test can let entries expire, however healthy the feeds; a long maximum staleness.
   const config: CacheConfig = {
-    ...loadCacheConfig({}),
+    ...loadCacheConfig({ CACHE_CHANGE_FEED_TTL_FACTOR: '1' }),
     ttlSeconds: Object.fromEntries(TTL_DOMAINS.map((d) => [d, 1])) as CacheConfig['ttlSeconds'],
     maxStaleSeconds: 3600,
   };

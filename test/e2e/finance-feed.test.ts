@@ -191,6 +191,22 @@ describe('invoiceStatusChanged through the gateway', () => {
     expect(mine.events).toHaveLength(2);
   });
 
+  it('says what an invoice was before the first change the feed sees of it, when an earlier read cached it', async () => {
+    const { invoices: [invoice] } = takeInvoices(1);
+    if (!invoice) throw new Error('no invoice');
+    const read = await stack.query<{ invoice: { status: string } }>('query Status($id: ID!) { invoice(id: $id) { status } }', { id: invoice.id });
+    const before = read.body.data?.invoice.status;
+    expect(before).toMatch(/^(OPEN|PARTIALLY_PAID|OVERDUE)$/);
+    const sub = subscribe({ invoiceId: invoice.id }, stack.tokens.agent);
+    await established();
+    // The ERP stamps changes in whole seconds: a change in the second of the read could not be placed after it.
+    await sleep(500);
+    await payInvoice(invoice.id, '1.00');
+    const event = await until(() => sub.events[0], 'the payment event');
+    expect(event.previousStatus).toBe(before);
+    expect(event.amountDue.amount).toBe((invoice.remaining - 1).toFixed(2));
+  });
+
   it('filters by invoiceId, and a payment that settles the invoice reads PAID', async () => {
     const { invoices: [a, b] } = takeInvoices(2);
     if (!a || !b) throw new Error('no invoices');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inProcessBus, type DomainEvent } from '../../lib/events/bus.js';
 import { fileStateStore } from '../../lib/feeds/state.js';
-import { createPoller, type ChangedRecord } from '../../lib/feeds/poller.js';
+import { HEALTHY_INTERVALS, createPoller, readRecently, type ChangedRecord } from '../../lib/feeds/poller.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -31,7 +31,7 @@ function table() {
   };
 }
 
-async function setup(t: ReturnType<typeof table>, dir: string, start: string) {
+async function setup(t: ReturnType<typeof table>, dir: string, start: string, seed?: (records: ChangedRecord[]) => Promise<Map<string, string>>) {
   const bus = inProcessBus();
   const events: DomainEvent[] = [];
   const sub = bus.subscribe('order.status');
@@ -45,6 +45,7 @@ async function setup(t: ReturnType<typeof table>, dir: string, start: string) {
     overlapMs: 5000,
     readChanges: t.read,
     startAt: () => new Date(start),
+    ...(seed ? { seedKnown: seed } : {}),
     toEvents: (r, previous) => [
       { eventId: `${r.key}:${r.modifiedAt}:${r.value}`, topic: 'order.status', occurredAt: r.modifiedAt, payload: { key: r.key, status: r.value, previous: previous ?? null } },
     ],
@@ -91,5 +92,69 @@ describe('polling change feed', () => {
     await first.sub.return?.();
     await second.sub.return?.();
     await second.poller.stop();
+  });
+
+  it('takes the previous value of a record it has not seen from what the product knew, and still announces a first sight that knowledge matches', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feed-'));
+    dirs.push(dir);
+    const t = table();
+    const asked: string[][] = [];
+    const cached = new Map([['SO-1', 'BOOKED'], ['SO-3', 'SHIPPED']]);
+    const seed = async (records: ChangedRecord[]) => {
+      asked.push(records.map((r) => r.key));
+      return new Map([...cached].filter(([k]) => records.some((r) => r.key === k)));
+    };
+    const { poller, events, sub } = await setup(t, dir, '2026-11-20T10:00:00Z', seed);
+    t.set('SO-1', 'SHIPPED', '2026-11-20T10:00:05Z');
+    t.set('SO-2', 'SHIPPED', '2026-11-20T10:00:05Z');
+    t.set('SO-3', 'SHIPPED', '2026-11-20T10:00:05Z');
+    await poller.pollOnce();
+    t.set('SO-1', 'INVOICED', '2026-11-20T10:00:07Z');
+    await poller.pollOnce();
+    await flush();
+    expect(events.map((e) => e.payload)).toEqual([
+      { key: 'SO-1', status: 'SHIPPED', previous: 'BOOKED' },
+      { key: 'SO-2', status: 'SHIPPED', previous: null },
+      { key: 'SO-3', status: 'SHIPPED', previous: 'SHIPPED' },
+      // Known to the feed now: its own last value, not the seed.
+      { key: 'SO-1', status: 'INVOICED', previous: 'SHIPPED' },
+    ]);
+    // Only records the feed had no value for are looked up.
+    expect(asked).toEqual([['SO-1', 'SO-2', 'SO-3']]);
+    await sub.return?.();
+    await poller.stop();
+  });
+
+  it('is healthy while started and a poll succeeded within three intervals', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feed-'));
+    dirs.push(dir);
+    let failing = false;
+    const t = table();
+    const poller = createPoller({
+      name: 'orders',
+      bus: inProcessBus(),
+      store: fileStateStore(dir, 'orders'),
+      intervalMs: 60_000,
+      readChanges: async (since) => {
+        if (failing) throw new Error('the ERP is down');
+        return t.read(since);
+      },
+      toEvents: () => [],
+    });
+    expect(poller.healthy()).toBe(false);
+    await poller.start();
+    expect(poller.healthy()).toBe(false);
+    await poller.pollOnce();
+    expect(poller.healthy()).toBe(true);
+    failing = true;
+    await expect(poller.pollOnce()).rejects.toThrow(/down/);
+    // One failure is within the allowance; the clock decides (readRecently).
+    expect(poller.healthy()).toBe(true);
+    await poller.stop();
+    expect(poller.healthy()).toBe(false);
+    expect(HEALTHY_INTERVALS).toBe(3);
+    expect(readRecently(1000, 100, 1300)).toBe(true);
+    expect(readRecently(1000, 100, 1301)).toBe(false);
+    expect(readRecently(undefined, 100, 0)).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ import { Health, feedProgressTracker, redisCheck, writeQueueCheck, type ReadyRep
 import { createAppServer, listenGraphQL, loadShutdownConfig, shutDown, type RunningService } from '../../lib/server.js';
 import { ConfigError } from '../../lib/config.js';
 import type { FeedState } from '../../lib/feeds/state.js';
+import type { FeedLease, LeasePhase } from '../../lib/feeds/lease.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -157,5 +158,37 @@ describe('liveness and readiness', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('says which replica leads a leased feed; a follower is ok by design and reports the shared watermark', async () => {
+    const watermark = new Date(Date.now() - 4_000).toISOString();
+    const shared = { load: async (): Promise<FeedState> => ({ watermark, known: {} }), save: async () => undefined };
+    const leader: LeasePhase = { phase: 'leader', token: 7, since: Date.parse('2026-12-07T02:00:00Z') };
+    let follower: LeasePhase = { phase: 'follower', leader: { owner: 'host-a:11:ab', token: 7, note: null } };
+    const lease = (status: () => LeasePhase, owner: string): FeedLease => ({
+      feed: 'order-status',
+      owner,
+      shared: true,
+      status,
+      token: () => undefined,
+      run: async () => undefined,
+      stop: async () => undefined,
+    });
+    const onLeader = feedProgressTracker(60_000);
+    onLeader.track('order-status', shared, lease(() => leader, 'host-a:11:ab'));
+    const onFollower = feedProgressTracker(60_000);
+    const store = onFollower.track('order-status', { ...shared, save: async () => Promise.reject(new Error('expected fencing token 7 to be the newest')) }, lease(() => follower, 'host-b:12:cd'));
+
+    const lead = (await new Health('a', onLeader.checks).ready()).parts[0];
+    expect(lead?.details).toMatchObject({ role: 'leader', leader: 'host-a:11:ab', leaderSince: '2026-12-07T02:00:00.000Z', fencingToken: 7 });
+    // A follower whose last save was refused when it lost the lease (fenced), and which polls nothing: still ok.
+    await store.load();
+    await expect(store.save({ known: {} })).rejects.toThrow('fencing token');
+    const report = await new Health('b', onFollower.checks).ready();
+    expect(report.status).toBe('ok');
+    expect(report.parts[0]?.details).toMatchObject({ role: 'follower', leader: 'host-a:11:ab', lastProgressAgeMs: null });
+    expect(report.parts[0]?.details?.sharedWatermarkAgeMs).toBeGreaterThanOrEqual(4_000);
+    follower = { phase: 'follower', leader: { owner: 'host-a:11:ab', token: 7, note: 'streaming' } };
+    expect((await new Health('b', onFollower.checks).ready()).parts[0]?.details).toMatchObject({ leaderNote: 'streaming' });
   });
 });

@@ -293,8 +293,8 @@ describe.skipIf(!process.env.REDIS_URL)('subgraph-response cache on Redis (skipp
 });
 
 describe('subgraph-response cache and stale data', () => {
-  // Orders go stale after a second; a long maximum staleness, so they are then served stale while the ERP is down.
-  const config = { ...loadCacheConfig({ CACHE_TTL_ORDER_STATUS_SECONDS: '1', CACHE_TTL_ORDER_LISTS_SECONDS: '1' }), maxStaleSeconds: 3600 };
+  // Orders go stale after a second, even while the ERP feed is healthy; a long maximum staleness, so they are then served stale while the ERP is down.
+  const config = { ...loadCacheConfig({ CACHE_TTL_ORDER_STATUS_SECONDS: '1', CACHE_TTL_ORDER_LISTS_SECONDS: '1', CACHE_CHANGE_FEED_TTL_FACTOR: '1' }), maxStaleSeconds: 3600 };
   const suite = suiteStacks({ customers: 60, cache: { config }, responseCache: { minTtlSeconds: 0 } });
   let stack: Stack & StackCache;
   let wire: { sent: Sent[] };

@@ -164,8 +164,8 @@ describe('response cache, in process memory', () => {
 describe('response cache and stale data', () => {
   let stack: Stack & StackCache;
   beforeAll(async () => {
-    // Orders go stale after a second; a long maximum staleness, so they are then served stale while the ERP is down.
-    const config = { ...loadCacheConfig({ CACHE_TTL_ORDER_STATUS_SECONDS: '1', CACHE_TTL_ORDER_LISTS_SECONDS: '1' }), maxStaleSeconds: 3600 };
+    // Orders go stale after a second, even while the ERP feed is healthy; a long maximum staleness, so they are then served stale while the ERP is down.
+    const config = { ...loadCacheConfig({ CACHE_TTL_ORDER_STATUS_SECONDS: '1', CACHE_TTL_ORDER_LISTS_SECONDS: '1', CACHE_CHANGE_FEED_TTL_FACTOR: '1' }), maxStaleSeconds: 3600 };
     stack = await startStack({ customers: 60, cache: { config }, responseCache: { minTtlSeconds: 0 } });
   }, 60_000);
   afterAll(async () => {

@@ -21,6 +21,7 @@ import { startInProcess, type InProcessHooks } from '../../scripts/graph.js';
 import type { BootedSubgraph } from '../../lib/boot.js';
 import { createAuthenticator } from '../../gateway/src/auth.js';
 import type { QueryLimits } from '../../gateway/src/limits.js';
+import type { TrustedDocumentsOptions } from '../../gateway/src/trusted-documents.js';
 import type { RateLimitOptions } from '../../gateway/src/limits-rate.js';
 import { createDevIssuer, type DevIssuer } from '../../lib/auth/dev.js';
 import { TEST_TRUST, signedHeaders } from './auth.js';
@@ -159,6 +160,10 @@ export async function startStack(
      * @default a fresh temporary directory, removed on close
      */
     dataDir?: string;
+    /** Trusted documents at the gateway (GatewayOptions.trustedDocuments). @default off: every caller may send any document */
+    trustedDocuments?: TrustedDocumentsOptions;
+    /** Subgraph settings that replace the test timings, e.g. `{ ORDER_FEED_INTERVAL_MS: '500' }`. @default none */
+    settings?: Record<string, string>;
   } = {},
 ): Promise<Stack & StackIdentity & StackCache> {
   if (opts.responseCache && !opts.cache) opts = { ...opts, cache: {} };
@@ -220,6 +225,7 @@ export async function startStack(
         cache: await newCache(),
         policy,
         ...hooks,
+        ...(opts.settings ? { settings: opts.settings } : {}),
       });
       modules.set(name, booted.module);
       ports.set(name, port);
@@ -272,6 +278,7 @@ export async function startStack(
         ...(opts.limits ? { limits: opts.limits } : {}),
         ...(opts.introspection !== undefined ? { introspection: opts.introspection } : {}),
         ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}),
+        ...(opts.trustedDocuments ? { trustedDocuments: opts.trustedDocuments } : {}),
         responseCache: opts.responseCache
           ? { ...(opts.responseCache === true ? {} : opts.responseCache), namespace: cacheNamespace, redisUrl: opts.cache?.redisUrl }
           : false,

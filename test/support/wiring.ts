@@ -33,6 +33,8 @@ export interface TestBoot {
   onInvalidate?: InvalidationListener;
   /** Shared with the other subgraphs of the in-process layout (BootOverrides.processLimits). @default none */
   processLimits?: ProcessLimits;
+  /** Settings that replace the test timings (a feed interval a test depends on). @default none */
+  settings?: Record<string, string>;
 }
 
 /** Timings that keep tests quick; tests can also poll (`feed.pollOnce()`) or replay (`writes.runDue()`) at once. */
@@ -79,6 +81,7 @@ export async function bootForTest(name: string, t: TestBoot): Promise<BootedSubg
     ORDER_FEED_ENABLED: String(t.feedsEnabled ?? true),
     SERVICE_WEBHOOK_NAME: `rsg-service-${t.namespace}`,
     ...(t.redisUrl ? { REDIS_URL: t.redisUrl } : {}),
+    ...t.settings,
   };
   const booted = await bootSubgraph(await loadSubgraphDefinition(name), env, {
     listen: { host: '127.0.0.1', port: t.port },

@@ -85,6 +85,30 @@ function contract(title: string, factory: StoreFactory): void {
       expect(sys.applied).toHaveLength(1);
     });
 
+    it('once the host releases its mutations (shutdown deadline near), one waiting on its write in flight answers QUEUED with its writeId, and the attempt still settles it', async () => {
+      const stopping = new AbortController();
+      const held = new WriteCoordinator({ store: await factory.open(), now: () => t, random: () => 0.5, release: stopping.signal });
+      held.registerApplier('order.place', sys.apply, { dedupe: 'external-id' });
+      let open!: () => void;
+      sys.gate = new Promise((r) => (open = r));
+      const answer = held.submit<unknown, { id: string }>({ kind: 'order.place', entityKey: 'ERP:customer:C-000009', payload: { sku: 'SKU-9' }, scope: 'agent', idempotencyKey: 'k-release' });
+      while (sys.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
+      stopping.abort();
+      const out = await answer;
+      expect(out).toMatchObject({ status: 'QUEUED', phase: 'in_flight', attempts: 1, result: null });
+      expect(sys.applied).toHaveLength(0);
+      open();
+      await held.close();
+      expect(sys.applied).toEqual([{ dedupeKey: out.writeId, payload: { sku: 'SKU-9' } }]);
+      expect((await held.store.get(out.writeId))?.state.phase).toBe('applied');
+      // Released already: a mutation arriving now answers as its write stands, without waiting.
+      const late = new WriteCoordinator({ store: await factory.open(), now: () => t, release: stopping.signal });
+      late.registerApplier('order.place', sys.apply, { dedupe: 'external-id' });
+      sys.gate = new Promise(() => undefined);
+      const at = await late.submit({ kind: 'order.place', entityKey: 'ERP:customer:C-000010', payload: {}, scope: 'agent', idempotencyKey: 'k-late' });
+      expect(at.status).toBe('QUEUED');
+    });
+
     it('key order inside the payload does not matter', async () => {
       const a = await place('k-order', { qty: 1, sku: 'SKU-1', customerId: 'C-000001' });
       const b = await place('k-order', { customerId: 'C-000001', sku: 'SKU-1', qty: 1 });

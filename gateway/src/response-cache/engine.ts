@@ -24,7 +24,7 @@ import { mergeAuditedReads } from '../../../lib/auth/index.js';
 import { tagVersionTime, type AuditedRead } from '../../../lib/cache/index.js';
 import type { RequestCacheState } from './collector.js';
 import type { TagVersions } from './versions.js';
-import { responseCacheLookups, responseCacheStores } from './metrics.js';
+import { countResponseLookup, responseCacheStores } from './metrics.js';
 
 /** Why an answer was not stored (the `result` label of rsg_response_cache_stores_total, besides `stored`). */
 export type SkipReason =
@@ -182,17 +182,17 @@ export class ResponseCacheEngine {
       const raw = await this.timed(this.keyv.get<string>(key));
       const entry = typeof raw === 'string' ? decodeEntry(raw) : undefined;
       if (!entry) {
-        responseCacheLookups.inc({ result: 'miss' });
+        countResponseLookup('miss');
         return { phase: 'miss', reason: 'absent' };
       }
       const current = await this.readVersions(entry.tags);
       if (current.some((v, i) => v !== entry.versions[i])) {
-        responseCacheLookups.inc({ result: 'invalidated' });
+        countResponseLookup('invalidated');
         // Dead for good: its versions never come back. Not awaited: the answer does not depend on it.
         this.keyv.delete(key).catch(() => undefined);
         return { phase: 'miss', reason: 'invalidated' };
       }
-      responseCacheLookups.inc({ result: 'hit' });
+      countResponseLookup('hit');
       return {
         phase: 'hit',
         body: JSON.parse(entry.body) as Record<string, unknown>,
@@ -200,7 +200,7 @@ export class ResponseCacheEngine {
         reads: entry.reads,
       };
     } catch (err) {
-      responseCacheLookups.inc({ result: 'error' });
+      countResponseLookup('error');
       this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'response cache lookup failed; answering without it');
       return { phase: 'miss', reason: 'error' };
     }

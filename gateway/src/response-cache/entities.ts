@@ -34,7 +34,7 @@ import type { AuditedRead, CacheReport } from '../../../lib/cache/index.js';
 import type { GatewayContext } from '../context.js';
 import { fetchReportOf, noteServedReport, requestCacheState } from './collector.js';
 import { auditedReadsOf, canonicalJson, judgeAnswer, type ResponseCacheEngine, type StoreVerdict } from './engine.js';
-import { subgraphCacheLookups, subgraphCacheStores } from './metrics.js';
+import { countSubgraphLookup, subgraphCacheStores } from './metrics.js';
 
 type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
@@ -116,7 +116,7 @@ export class SubgraphResponseCache {
     const query = request.query === undefined ? null : anonymousQuery(request.query);
     // A query fetch inside a mutation request may follow the write it depends on: never from the cache.
     if (query === null || options.incomingRequestContext.operation?.operation !== 'query') {
-      subgraphCacheLookups.inc({ subgraph, result: 'uncacheable' });
+      countSubgraphLookup(subgraph, 'uncacheable');
       return send(options);
     }
 
@@ -128,7 +128,7 @@ export class SubgraphResponseCache {
 
     const found = await this.lookup(keys);
     if (found.phase === 'error') {
-      subgraphCacheLookups.inc({ subgraph, result: 'error' });
+      countSubgraphLookup(subgraph, 'error');
       return send(options);
     }
     const { entries } = found;
@@ -138,7 +138,7 @@ export class SubgraphResponseCache {
     });
     const served = entries.filter((e): e is Entry => e !== undefined);
     const result = missing.length === 0 ? 'hit' : served.length > 0 ? 'partial' : found.invalidated ? 'invalidated' : 'miss';
-    subgraphCacheLookups.inc({ subgraph, result });
+    countSubgraphLookup(subgraph, result);
     if (served.length > 0) noteServedReport(context, this.servedReport(served), this.now());
 
     if (missing.length === 0) {

@@ -3,6 +3,7 @@
  * (registered once per process, like lib/cache/metrics.ts).
  */
 import { Counter, register } from 'prom-client';
+import { noteOnSpan } from '../../../lib/tracing.js';
 
 function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
   const existing = register.getSingleMetric(name);
@@ -16,6 +17,12 @@ function counter<L extends string>(name: string, help: string, labelNames: reado
  * `uncacheable` (mutations, subscriptions).
  */
 export const responseCacheLookups = counter('rsg_response_cache_lookups_total', 'Gateway response cache lookups by result', ['result'] as const);
+
+/** Counts a response cache lookup, and notes its result on the request's span when tracing is on. */
+export function countResponseLookup(result: string): void {
+  responseCacheLookups.inc({ result });
+  noteOnSpan({ 'rsg.cache.response': result });
+}
 
 /** Answers considered for storing, by result: `stored`, or the reason it was not (see ResponseStoreVerdict). */
 export const responseCacheStores = counter('rsg_response_cache_stores_total', 'Gateway response cache store decisions by result', ['result'] as const);
@@ -32,6 +39,12 @@ export const subgraphFetches = counter('rsg_gateway_subgraph_fetches_total', 'Re
  * fetch, or any fetch of a mutation request).
  */
 export const subgraphCacheLookups = counter('rsg_subgraph_cache_lookups_total', 'Gateway subgraph-response cache lookups by subgraph and result', ['subgraph', 'result'] as const);
+
+/** Counts a subgraph-response cache lookup, and notes its result on the fetch's span when tracing is on. */
+export function countSubgraphLookup(subgraph: string, result: string): void {
+  subgraphCacheLookups.inc({ subgraph, result });
+  noteOnSpan({ 'rsg.cache.subgraph_response': result });
+}
 
 /** Subgraph answers considered for storing, by subgraph and result: `stored`, or why not (a SkipReason). */
 export const subgraphCacheStores = counter('rsg_subgraph_cache_stores_total', 'Gateway subgraph-response cache store decisions by subgraph and result', ['subgraph', 'result'] as const);

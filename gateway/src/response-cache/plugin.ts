@@ -20,7 +20,7 @@ import type { AuditedRead } from '../../../lib/cache/index.js';
 import type { GatewayContext } from '../context.js';
 import { attachRequestCacheState, type RequestCacheState } from './collector.js';
 import { judgeAnswer, responseKey, type ResponseCacheEngine } from './engine.js';
-import { responseCacheLookups } from './metrics.js';
+import { countResponseLookup } from './metrics.js';
 
 /** Where one request stands with the cache. */
 type RequestPhase =
@@ -41,7 +41,7 @@ export function ResponseCachePlugin(engine: ResponseCacheEngine, namespace: stri
       return {
         async responseForOperation(rc) {
           if (rc.operation.operation !== 'query') {
-            responseCacheLookups.inc({ result: 'uncacheable' });
+            countResponseLookup('uncacheable');
             current = { phase: 'uncacheable' };
             return null;
           }

@@ -5,7 +5,8 @@
  * token expires (its `exp` plus the clock tolerance HTTP allows); the role ×
  * operation matrix decides each subscribe (a storefront caller only for its own
  * customer; agent, finance and operator for any, with or without a filter); the
- * caller reaches the owning subgraph signed, as every gateway call does.
+ * caller reaches the owning subgraph signed, as every gateway call does; a
+ * caller held to trusted documents subscribes only with one from a manifest.
  */
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../../../lib/errors.js';
@@ -23,6 +24,7 @@ import {
 import { BIND_UPSTREAM_PAYLOAD } from './upstream.js';
 import { AUTH_CLOSE_CODES, authenticateConnectionParams, type Authenticator } from '../auth.js';
 import { CredentialsUnverifiableError, type SubscriptionCaller, type SubscriptionSecurity } from './server.js';
+import type { TrustedDocuments } from '../trusted-documents.js';
 
 export interface SubscriptionIdentity extends SubscriptionCaller {
   caller: Caller;
@@ -34,8 +36,17 @@ function isSubscriptionOperation(name: string): name is SubscriptionOperation {
   return name.startsWith('Subscription.') && name in OPERATIONS;
 }
 
-export function subscriptionSecurity(auth: Authenticator, trust: TrustOptions): SubscriptionSecurity<SubscriptionIdentity> {
+export function subscriptionSecurity(auth: Authenticator, trust: TrustOptions, documents?: TrustedDocuments): SubscriptionSecurity<SubscriptionIdentity> {
   return {
+    // The HTTP rule on the subscribe payload: a caller held to trusted documents names one by its id.
+    ...(documents
+      ? {
+          document(identity: SubscriptionIdentity, payload: { query: string; documentId?: unknown; extensions?: unknown }): string {
+            const resolved = documents.resolve(payload, identity.caller);
+            return resolved.phase === 'trusted' ? resolved.document : payload.query;
+          },
+        }
+      : {}),
     async authenticate(params) {
       const result = await authenticateConnectionParams(auth, params);
       if (result.phase === 'rejected') throw result.unverifiable ? new CredentialsUnverifiableError(result.message) : new Error(result.message);

@@ -57,6 +57,12 @@ export interface SubscriptionCaller {
 export interface SubscriptionSecurity<C extends SubscriptionCaller> {
   /** Authenticates the connection from its connection parameters; throw to refuse. */
   authenticate(connectionParams: Record<string, unknown> | undefined, request: IncomingMessage): Promise<C> | C;
+  /**
+   * The document a subscribe runs, before it is parsed: the payload's own `query`, or
+   * the trusted document the payload names (gateway/src/trusted-documents.ts). Throw a
+   * GraphQLError to refuse the subscribe. @default the payload's `query`
+   */
+  document?(caller: C, payload: { query: string; documentId?: unknown; extensions?: unknown }): string;
   /** Checks one subscribe: the root field and its arguments. Throw a GraphQLError (e.g. FORBIDDEN) to refuse. */
   authorize(caller: C, field: { name: string; args: Record<string, unknown> }): void;
   /** The context the gateway's data sources get when enriching this caller's events (its scope and verified caller). */
@@ -145,7 +151,7 @@ interface ConnectionState<C> {
 /** setTimeout's longest delay; a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** The limit error as the HTTP path sends it: Apollo Server takes `http` (the status) out of extensions there. */
+/** An error as the HTTP path sends it (a limit, a trusted-documents refusal): Apollo Server takes `http` (the status) out of extensions there. */
 function wireError(error: GraphQLError): GraphQLError {
   const { http: _http, ...extensions } = error.extensions;
   return new GraphQLError(error.message, { extensions: { ...extensions, code: extensions.code ?? ErrorCode.QUERY_TOO_COMPLEX } });
@@ -267,9 +273,18 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
         // The HTTP body limit, applied to what stands for the body here: before parsing.
         const size = Buffer.byteLength(JSON.stringify(payload));
         if (size > maxDocumentBytes) return [wireError(queryTooComplex('bodySize', `${size} bytes`, bodyLimit))];
+        let source = payload.query;
+        if (opts.security.document) {
+          try {
+            source = opts.security.document(caller, payload);
+          } catch (e) {
+            if (e instanceof GraphQLError) return [wireError(e)];
+            throw e;
+          }
+        }
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(source);
         } catch (e) {
           return [new GraphQLError((e as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         }

@@ -13,6 +13,12 @@ import type { CustomerDirectory, CustomerRecord } from './salesforce.js';
 
 export const CUSTOMER_CACHE_KINDS = {
   customer: { name: 'customer/Customer', domain: 'engagement', tag: (id) => entityTag('Customer', id) },
+  /**
+   * Account Id → customer number (the crosswalk `customerByIdentity(system: SALESFORCE)` reads). The
+   * customer itself stays under its number, so one change event or write drops it for both lookups;
+   * the crosswalk only ages out, since an Account's customer number, an External ID, does not move.
+   */
+  accountCustomerNumber: { name: 'customer/Account.customerNumber', domain: 'engagement', tag: (id) => entityTag('Account', id) },
 } as const satisfies Record<string, EntryKind>;
 
 export interface CachedCustomerOptions {
@@ -22,23 +28,60 @@ export interface CachedCustomerOptions {
 
 export function cachedCustomerReads(directory: CustomerDirectory, cache: EntityCache, opts: CachedCustomerOptions = {}): CustomerReads {
   const ttlFactor = opts.ttlFactor ?? (() => 1);
+  /**
+   * Customers by number through the cache; `inHand` holds records this lookup already read
+   * (by Account Id), which are stored instead of being read again.
+   */
+  async function byNumber(numbers: readonly string[], inHand = new Map<string, CustomerRecord>()): Promise<Array<CustomerRecord | null | Error>> {
+    const found = await cache.load<CustomerRecord>(
+      CUSTOMER_CACHE_KINDS.customer,
+      numbers,
+      async (missing) => {
+        const out = new Map<string, CustomerRecord>();
+        const toRead = missing.filter((n) => !inHand.has(n));
+        const got = toRead.length ? await directory.customersByNumber(toRead) : [];
+        toRead.forEach((n, i) => {
+          const r = got[i];
+          if (r) out.set(n, r);
+        });
+        for (const n of missing) {
+          const r = inHand.get(n);
+          if (r) out.set(n, r);
+        }
+        return out;
+      },
+      { ttlFactor: ttlFactor() },
+    );
+    return numbers.map((n) => lookupValue(found.get(n)));
+  }
+
   return {
-    async customersByNumber(numbers) {
-      const found = await cache.load<CustomerRecord>(
-        CUSTOMER_CACHE_KINDS.customer,
-        numbers,
+    customersByNumber: (numbers) => byNumber(numbers),
+
+    async customersByAccountId(accountIds) {
+      // A cold Account Id costs one query, which reads the whole customer; a warm one costs none.
+      const inHand = new Map<string, CustomerRecord>();
+      const crosswalk = await cache.load<string>(
+        CUSTOMER_CACHE_KINDS.accountCustomerNumber,
+        accountIds,
         async (missing) => {
-          const got = await directory.customersByNumber(missing);
-          const out = new Map<string, CustomerRecord>();
-          missing.forEach((n, i) => {
+          const got = await directory.customersByAccountId(missing);
+          const out = new Map<string, string>();
+          missing.forEach((id, i) => {
             const r = got[i];
-            if (r) out.set(n, r);
+            if (!r) return;
+            out.set(id, r.number);
+            inHand.set(r.number, r);
           });
           return out;
         },
         { ttlFactor: ttlFactor() },
       );
-      return numbers.map((n) => lookupValue(found.get(n)));
+      const numbers = accountIds.map((id) => lookupValue(crosswalk.get(id)));
+      const wanted = [...new Set(numbers.filter((n): n is string => typeof n === 'string'))];
+      const customers = new Map<string, CustomerRecord | null | Error>();
+      (await byNumber(wanted, inHand)).forEach((c, i) => customers.set(wanted[i] as string, c));
+      return numbers.map((n) => (typeof n === 'string' ? (customers.get(n) ?? null) : n));
     },
   };
 }

@@ -9,23 +9,26 @@ import { loadSalesforceConfig } from '../../../lib/config.js';
 import { loadCustomerFeedConfig } from './config.js';
 import { createCustomerSubgraph } from './subgraph.js';
 
-export { createCustomerSubgraph, engagementTtlFactor, type CustomerSubgraph, type CustomerSubgraphDeps } from './subgraph.js';
+export { createCustomerSubgraph, type CustomerSubgraph, type CustomerSubgraphDeps } from './subgraph.js';
 export type { CustomerContext } from './resolvers.js';
 export type { CustomerDirectory, CustomerRecord } from './salesforce.js';
 export { CUSTOMER_CHANGED, type CustomerChangedPayload, type CustomerFeed, type FeedMode, type FeedPhase } from './feed.js';
 
 export const subgraph = defineSubgraph({
   name: 'customer',
-  build: (p) =>
-    createCustomerSubgraph({
+  build: (p) => {
+    // One lease for the CDC subscription and its polling fallback: they are one feed.
+    const lease = p.feedLease('customer-cdc');
+    return createCustomerSubgraph({
       salesforce: p.salesforce(),
       mapping: p.mapping,
       cache: p.cache,
       budgetThreshold: loadSalesforceConfig(p.env).budgetThreshold,
       writes: p.writes,
       bus: p.bus,
-      feed: { state: p.feedState('customer-cdc'), pollState: p.feedState('customer-poll'), ...loadCustomerFeedConfig(p.env) },
-    }),
+      feed: { state: p.feedState('customer-cdc', lease), pollState: p.feedState('customer-poll', lease), lease, ...loadCustomerFeedConfig(p.env) },
+    });
+  },
 });
 
 runSubgraph(subgraph, import.meta.url);

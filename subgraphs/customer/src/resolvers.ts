@@ -12,6 +12,7 @@ import type { WriteCoordinator } from '../../../lib/writes/index.js';
 import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import type { CustomerDirectory, CustomerFilter, CustomerRecord, CustomerSearchKey } from './salesforce.js';
 import type { CustomerLoaders } from './loaders.js';
+import { toAccountId18 } from './account-id.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import {
   ENGAGEMENT_WRITE,
@@ -116,6 +117,30 @@ export const resolvers = {
       authorize(ctx.caller, 'Query.customer', { customerId: args.id });
       const source = await loadCustomer(ctx, args.id);
       return source.phase === 'absent' ? null : { id: args.id, source };
+    },
+
+    async customerByIdentity(_root, args, ctx): Promise<CustomerParent | null> {
+      let accountId: string;
+      switch (args.system) {
+        case 'SALESFORCE':
+          accountId = toAccountId18(args.id);
+          break;
+        default:
+          return unreachable(args.system);
+      }
+      // Staff callers are checked before any call. A storefront caller's rule needs the customer
+      // number, which only the lookup knows; an Account that is not its own (or none) is FORBIDDEN
+      // alike, so the answer tells it nothing about other customers.
+      if (!isStorefront(ctx.caller)) authorize(ctx.caller, 'Query.customerByIdentity');
+      let record: CustomerRecord | null;
+      try {
+        record = await ctx.loaders.customerByAccountId.load(accountId);
+      } catch (err) {
+        if (!(err instanceof DomainError && err.code === ErrorCode.NOT_FOUND)) throw err;
+        record = null;
+      }
+      authorize(ctx.caller, 'Query.customerByIdentity', { customerId: record?.number ?? null });
+      return record ? { id: record.number, source: { phase: 'found', record } } : null;
     },
 
     async customers(_root, args, ctx): Promise<CustomerConnectionParent> {

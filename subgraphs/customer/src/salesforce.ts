@@ -96,6 +96,11 @@ export interface CustomerDirectory {
    * numbers that do not match the format.
    */
   customersByNumber(numbers: readonly string[]): Promise<Array<CustomerRecord | null>>;
+  /**
+   * Customers by the Id of their Account (18 characters, see account-id.ts), in the order asked,
+   * null where Salesforce has no such Account or it has no customer number. One SOQL query per 200 ids.
+   */
+  customersByAccountId(accountIds: readonly string[]): Promise<Array<CustomerRecord | null>>;
   /** One page of customers matching the filter, ordered by name then number, after the given key. One query. */
   searchCustomers(filter: CustomerFilter, first: number, after?: CustomerSearchKey): Promise<CustomerPage>;
   /** How many customers match the filter. One query. */
@@ -190,27 +195,33 @@ export function createCustomerDirectory(client: SalesforceClient, mapping: OrgMa
     return where;
   }
 
+  /** The customers whose `field` is one of `values` (and `also` holds): one query per 200 distinct values, run together. */
+  async function customersWhere(field: string, values: readonly string[], also = ''): Promise<CustomerRecord[]> {
+    const results = await Promise.all(
+      chunks([...new Set(values)], MAX_NUMBERS_PER_QUERY).map(async (chunk) => {
+        const res = await client.query(`${select} WHERE ${field} IN (${chunk.map(soqlString).join(', ')})${also}`);
+        const fetchedAt = new Date();
+        return res.records.map((r) => toCustomer(r, fetchedAt));
+      }),
+    );
+    return results.flat();
+  }
+
   return {
     numberFormat,
 
     async customersByNumber(numbers) {
-      const wanted = [...new Set(numbers.filter((n) => numberFormat.test(n)))];
-      const byNumber = new Map<string, CustomerRecord>();
-      const results = await Promise.all(
-        chunks(wanted, MAX_NUMBERS_PER_QUERY).map(async (chunk) => {
-          const soql = `${select} WHERE ${f.customerNumber} IN (${chunk.map(soqlString).join(', ')})`;
-          const res = await client.query(soql);
-          return { fetchedAt: new Date(), records: res.records };
-        }),
-      );
-      for (const { fetchedAt, records } of results) {
-        for (const r of records) {
-          const c = toCustomer(r, fetchedAt);
-          // External ID fields match case-insensitively in Salesforce.
-          byNumber.set(c.number.toLowerCase(), c);
-        }
-      }
+      const found = await customersWhere(f.customerNumber, numbers.filter((n) => numberFormat.test(n)));
+      // External ID fields match case-insensitively in Salesforce.
+      const byNumber = new Map(found.map((c) => [c.number.toLowerCase(), c]));
       return numbers.map((n) => byNumber.get(n.toLowerCase()) ?? null);
+    },
+
+    async customersByAccountId(accountIds) {
+      // An Account without a customer number is no customer of this graph.
+      const found = await customersWhere('Id', accountIds, ` AND ${f.customerNumber} != null`);
+      const byId = new Map(found.map((c) => [c.salesforceId, c]));
+      return accountIds.map((id) => byId.get(id) ?? null);
     },
 
     async searchCustomers(filter, first, after) {

@@ -15,6 +15,7 @@ import { registerCustomerWrites } from './writes.js';
 import { CUSTOMER_CHANGED, createCustomerFeed, type CustomerChangedPayload, type CustomerFeed, type CustomerFeedOptions } from './feed.js';
 import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
 import { identityBoundStore, type FeedStateStore } from '../../../lib/feeds/state.js';
+import { soleLease } from '../../../lib/feeds/lease.js';
 import { salesforceIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator, type WriteCoordinator } from '../../../lib/writes/index.js';
 
@@ -52,30 +53,18 @@ const customerResolvers = withStaleFreshness(resolvers, {
   entities: [['Customer', 'freshness', (p) => (p as CustomerParentLike).source?.record]],
 });
 
-
-/**
- * The engagement TTL factor now: the quota stretch, times `streamingFactor` while Change
- * Data Capture is streaming. While it streams, every change to an account reaches the cache
- * within a second, so the TTL only bounds what a lost event could leave behind and can be
- * longer; once the stream drops (the feed polls SystemModstamp instead, or is stopped),
- * entries older than the plain TTL are fresh no more, at the very next lookup.
- */
-export function engagementTtlFactor(quota: () => number, streaming: () => boolean, streamingFactor: number): () => number {
-  return () => quota() * (streaming() ? streamingFactor : 1);
-}
-
 export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubgraph {
   const directory = deps.directory ?? createCustomerDirectory(deps.salesforce, deps.mapping);
   const { cache } = deps;
-  // Set below, once the feed exists; the TTL factor reads its phase at each lookup.
-  const feedRef: { current?: CustomerFeed } = {};
+  const lease = deps.feed?.lease ?? soleLease('customer-cdc');
+  // The replica that holds the lease streams; the others read the leader's phase, noted beside the lease.
+  const streaming = (): boolean => {
+    const s = lease.status();
+    return s.phase === 'leader' ? feed?.status().phase === 'streaming' : s.phase === 'follower' && s.leader?.note === 'streaming';
+  };
   const reads = cache
     ? cachedCustomerReads(directory, cache, {
-        ttlFactor: engagementTtlFactor(
-          quotaTtlFactor(deps.salesforce, deps.budgetThreshold ?? 0.8, cache.config.salesforceBudgetTtlFactor),
-          () => feedRef.current?.status().phase === 'streaming',
-          cache.config.changeFeedTtlFactor,
-        ),
+        ttlFactor: quotaTtlFactor(deps.salesforce, deps.budgetThreshold ?? 0.8, cache.config.salesforceBudgetTtlFactor),
       })
     : directory;
   const bus = deps.bus ?? inProcessBus();
@@ -106,7 +95,7 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
   // with the same FEEDS_DIR) starts afresh instead of resuming from ids it never issued.
   let feed: CustomerFeed | undefined;
   if (deps.feed) {
-    const { state, pollState, identity, ...options } = deps.feed;
+    const { state, pollState, identity, lease: _lease, ...options } = deps.feed;
     const orgIdentity = identity ?? (() => salesforceIdentity(deps.salesforce));
     feed = createCustomerFeed({
       ...options,
@@ -119,7 +108,11 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
       customerNumberField: deps.mapping.salesforce.account.customerNumber,
     });
   }
-  feedRef.current = feed;
+  // While Change Data Capture streams, every change to an account reaches the cache within a
+  // second; once the stream drops (the feed polls SystemModstamp instead, or is stopped), the
+  // plain TTL applies again at the next lookup. The stretch multiplies the quota's. A replica
+  // that does not hold the feed's lease follows the leader's phase.
+  const uncover = feed ? cache?.coverByFeed(['engagement'], streaming) : undefined;
   return {
     name: 'customer',
     resolvers: customerResolvers,
@@ -131,9 +124,15 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
     async start() {
       await writes?.start();
       // The feed must not hold up the subgraph's start: Salesforce may be down, and the feed retries on its own.
-      void feed?.start().catch((err: unknown) => childLogger('subgraph:customer').error({ err }, 'the customer change feed failed to start'));
+      const f = feed;
+      if (!f) return;
+      void lease
+        .run({ start: () => f.start(), stop: () => f.stop(), note: () => f.status().phase })
+        .catch((err: unknown) => childLogger('subgraph:customer').error({ err }, 'the customer change feed failed to start'));
     },
     async close() {
+      await lease.stop();
+      uncover?.();
       await feed?.stop();
       await writes?.close();
       if (!deps.bus) await bus.close();

@@ -5,8 +5,12 @@
  * amount due becomes one `invoice.status` event with a stable eventId; every change
  * read invalidates the cache entries it affects before its event is published, so a
  * subscriber that reads on sees the new state.
+ *
+ * The first change the feed sees of an invoice carries the status the product
+ * last knew, when it knew one: the invoice as cached by an earlier read, taken
+ * before the poll drops it, and only when it was read before the change.
  */
-import { entityTag, listTag } from '../../../lib/cache/index.js';
+import { entityTag, listTag, type Peeked } from '../../../lib/cache/index.js';
 import type { EventBus, NewEvent } from '../../../lib/events/bus.js';
 import { createPoller, type ChangedRecord, type Poller } from '../../../lib/feeds/poller.js';
 import type { FeedStateStore } from '../../../lib/feeds/state.js';
@@ -51,7 +55,7 @@ interface InvoiceChangeRecord extends ChangedRecord {
 }
 
 /** A change is news when the status or the amount due moved: a payment that leaves the status as it was still matters. */
-const valueOf = (c: InvoiceChange): string => `${c.status}|${c.amountDue.amount}`;
+const valueOf = (c: Pick<InvoiceChange, 'status' | 'amountDue'>): string => `${c.status}|${c.amountDue.amount}`;
 
 const statusOfValue = (value: string | undefined): InvoiceStatus | null => {
   const s = value?.split('|')[0];
@@ -65,6 +69,8 @@ export interface InvoiceFeedOptions {
   store: FeedStateStore;
   /** Drops cache entries by tag (the subgraph's entity cache). */
   invalidate(tags: string[]): Promise<unknown>;
+  /** The invoices the cache holds, whatever their age (EntityCache#peek). @default nothing is known */
+  lastKnown?: (invoiceNumbers: string[]) => Promise<Map<string, Peeked<InvoiceRecord>>>;
   /** Milliseconds between polls. @default 5000 */
   intervalMs?: number;
   /**
@@ -74,7 +80,7 @@ export interface InvoiceFeedOptions {
   overlapMs?: number;
 }
 
-export function createInvoiceFeed({ reader, invalidate, ...polling }: InvoiceFeedOptions): Poller {
+export function createInvoiceFeed({ reader, invalidate, lastKnown, ...polling }: InvoiceFeedOptions): Poller {
   // Records re-read inside the overlap were invalidated when first read; doing it again every
   // poll would empty the cache of the busiest invoices for nothing. Kept in memory only: after a
   // restart the first poll invalidates once more, which is harmless.
@@ -86,6 +92,17 @@ export function createInvoiceFeed({ reader, invalidate, ...polling }: InvoiceFee
     async readChanges(since) {
       const changes = await reader.invoiceChangesSince(since);
       return changes.map((change) => ({ key: change.number, modifiedAt: change.modifiedAt, value: valueOf(change), change }));
+    },
+    async seedKnown(records) {
+      const known = new Map<string, string>();
+      if (!lastKnown) return known;
+      const cached = await lastKnown(records.map((r) => r.key));
+      for (const r of records) {
+        const c = cached.get(r.key);
+        // Whole seconds: a read in the second of the change itself cannot be placed before it.
+        if (c && c.fetchedAt < Date.parse(r.modifiedAt)) known.set(r.key, valueOf({ status: c.value.status, amountDue: c.value.amountDue }));
+      }
+      return known;
     },
     async onChange(records) {
       const fresh = records.filter((r) => invalidatedAt.get(r.key) !== `${r.modifiedAt}|${r.value}`);

@@ -17,8 +17,9 @@ export type { FinanceChangeReader } from './netsuite-changes.js';
 
 export const subgraph = defineSubgraph({
   name: 'finance',
-  build: (p) =>
-    createFinanceSubgraph({
+  build: (p) => {
+    const lease = p.feedLease('finance-invoices');
+    return createFinanceSubgraph({
       netsuite: p.netsuite(),
       mapping: p.mapping,
       cache: p.cache,
@@ -26,8 +27,9 @@ export const subgraph = defineSubgraph({
       // No transport retries for a write: the queue retries through the applier's read-compare-write.
       billing: createNetSuiteBilling({ netsuite: p.netsuite({ retries: 0 }) }),
       writes: p.writes,
-      feed: { state: p.feedState('finance-invoices'), ...loadFinanceFeedConfig(p.env) },
-    }),
+      feed: { state: p.feedState('finance-invoices', lease), lease, ...loadFinanceFeedConfig(p.env) },
+    });
+  },
 });
 
 runSubgraph(subgraph, import.meta.url);

@@ -10,12 +10,13 @@ import { withStaleFreshness } from '../../../lib/cache/index.js';
 import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
 import type { Poller } from '../../../lib/feeds/poller.js';
 import { identityBoundStore } from '../../../lib/feeds/state.js';
+import { soleLease } from '../../../lib/feeds/lease.js';
 import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator, type WriteCoordinator } from '../../../lib/writes/index.js';
-import { cachedFinanceConnector } from './cached.js';
+import { FINANCE_CACHE_KINDS, cachedFinanceConnector } from './cached.js';
 import { createInvoiceFeed } from './feed.js';
 import { createFinanceLoaders } from './loaders.js';
-import { createNetSuiteFinance, type FinanceConnector } from './netsuite.js';
+import { createNetSuiteFinance, type FinanceConnector, type InvoiceRecord } from './netsuite.js';
 import { createNetSuiteBilling, type FinanceBillingConnector } from './netsuite-billing.js';
 import { createNetSuiteChangeReader, type FinanceChangeReader } from './netsuite-changes.js';
 import { createFinanceResolvers, type FinanceContext } from './resolvers.js';
@@ -89,10 +90,15 @@ export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgrap
         bus,
         store: identityBoundStore(deps.feed.state, { feed: 'finance-invoices', identity: deps.feed.identity ?? (() => netsuiteIdentity(deps.netsuite)) }),
         invalidate,
+        ...(cache ? { lastKnown: (ids: string[]) => cache.peek<InvoiceRecord>(FINANCE_CACHE_KINDS.invoice, ids) } : {}),
         ...(deps.feed.intervalMs !== undefined ? { intervalMs: deps.feed.intervalMs } : {}),
         ...(deps.feed.overlapMs !== undefined ? { overlapMs: deps.feed.overlapMs } : {}),
       })
     : undefined;
+  const lease = deps.feed?.lease ?? soleLease('finance-invoices');
+  // While the poll keeps up, every change to an invoice (a payment applied included) reaches its
+  // cached entries and lists within seconds. Balances and credit move by more than invoices.
+  const uncover = feed ? cache?.coverByFeed(['invoices', 'invoiceLists', 'payments'], () => feed.healthy()) : undefined;
 
   return {
     name: 'finance',
@@ -104,10 +110,12 @@ export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgrap
     invalidate,
     start: async () => {
       await writes?.start();
-      await feed?.start();
+      if (feed) await lease.run(feed);
     },
     close: async () => {
       // Feed first (it publishes), then the queue (it may still be applying), then what they use.
+      await lease.stop();
+      uncover?.();
       await feed?.stop();
       await writes?.close();
       if (!deps.bus) await bus.close();

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { parseSettings } from '../../../lib/config.js';
 
 export interface OrderFeedConfig {
-  /** Whether this process polls the ERP (one poller per deployment is enough; more are harmless). */
+  /** Whether this process may poll the ERP; with Redis, only the replica holding the feed's lease does (lib/feeds/lease.ts). */
   enabled: boolean;
   intervalMs: number;
   overlapMs: number;

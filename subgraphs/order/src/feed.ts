@@ -11,8 +11,13 @@
  * differs from the last one the feed knew becomes an `order.status` event whose
  * id is derived from (order, status, last-modified): the same change reported
  * by a write of this subgraph, or read twice in the overlap, is one event.
+ *
+ * The first change the feed sees of an order carries the status the product
+ * last knew, when it knew one: the order as cached by an earlier read (of the
+ * order, or of a list it was on), taken before the poll drops it, and only when
+ * it predates the change. Null only when nothing knew.
  */
-import { entityTag, listTag } from '../../../lib/cache/index.js';
+import { entityTag, listTag, type Peeked } from '../../../lib/cache/index.js';
 import type { EventBus, NewEvent } from '../../../lib/events/bus.js';
 import { createPoller, type ChangedRecord, type Poller } from '../../../lib/feeds/poller.js';
 import type { FeedStateStore } from '../../../lib/feeds/state.js';
@@ -33,6 +38,18 @@ interface ChangedOrder extends ChangedRecord {
   order: OrderRecord;
 }
 
+/**
+ * True when a cached order shows the ERP's state from before the change modified at `changedAt`:
+ * its own last-modified time (the ERP's clock, so ours need not agree) is earlier, or, when the ERP
+ * gave none, it was read before. NetSuite keeps whole seconds, so a read in the second of the
+ * change itself cannot be placed and is not used.
+ */
+function readBefore(c: Peeked<OrderRecord>, changedAt: string): boolean {
+  const at = Date.parse(changedAt);
+  const modified = c.value.lastModifiedAt ? Date.parse(c.value.lastModifiedAt) : NaN;
+  return Number.isNaN(modified) ? c.fetchedAt < at : modified < at;
+}
+
 const isOrderStatus = (v: string | undefined): v is OrderStatus => v !== undefined && (ORDER_STATUSES as readonly string[]).includes(v);
 
 export function createOrderFeed(deps: {
@@ -41,6 +58,8 @@ export function createOrderFeed(deps: {
   state: FeedStateStore;
   /** Drops cached entries by tag (the subgraph's entity cache). */
   invalidate: (tags: string[]) => Promise<unknown>;
+  /** The orders the cache holds, whatever their age (EntityCache#peek). @default nothing is known */
+  lastKnown?: (orderIds: string[]) => Promise<Map<string, Peeked<OrderRecord>>>;
   options?: OrderFeedOptions;
 }): Poller {
   const o = deps.options ?? {};
@@ -59,6 +78,16 @@ export function createOrderFeed(deps: {
         value: order.status ?? `erp:${order.erpStatus}`,
         order,
       }));
+    },
+    async seedKnown(records) {
+      const known = new Map<string, string>();
+      if (!deps.lastKnown) return known;
+      const cached = await deps.lastKnown(records.map((r) => r.key));
+      for (const r of records) {
+        const c = cached.get(r.key);
+        if (c?.value.status && readBefore(c, r.modifiedAt)) known.set(r.key, c.value.status);
+      }
+      return known;
     },
     async onChange(records) {
       const tags = records.flatMap((r) => [entityTag('Order', r.order.id), listTag('Customer', r.order.customerId, 'orders')]);

@@ -16,13 +16,14 @@ export const subgraph = defineSubgraph({
   name: 'order',
   build: (p) => {
     const { enabled, intervalMs, overlapMs } = loadOrderFeedConfig(p.env);
+    const lease = p.feedLease('order-status');
     return createOrderSubgraph({
       netsuite: p.netsuite(),
       mapping: p.mapping,
       cache: p.cache,
       bus: p.bus,
       writes: p.writes,
-      feed: { state: p.feedState('order-status'), enabled, intervalMs, overlapMs },
+      feed: { state: p.feedState('order-status', lease), lease, enabled, intervalMs, overlapMs },
     });
   },
 });

@@ -11,12 +11,13 @@ import { withStaleFreshness } from '../../../lib/cache/index.js';
 import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
 import type { Poller } from '../../../lib/feeds/poller.js';
 import { identityBoundStore } from '../../../lib/feeds/state.js';
+import { soleLease } from '../../../lib/feeds/lease.js';
 import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator, type PublishedWriteEvent, type WriteCoordinator, type WriteQueueDeps } from '../../../lib/writes/index.js';
-import { cachedOrderingReads, cachedOrderReads, directOrderingReads } from './cached.js';
+import { ORDER_CACHE_KINDS, cachedOrderingReads, cachedOrderReads, directOrderingReads } from './cached.js';
 import { createOrderFeed, type OrderFeedOptions } from './feed.js';
 import { createLoaders } from './loaders.js';
-import { createOrderConnector, type OrderConnector } from './netsuite.js';
+import { createOrderConnector, type OrderConnector, type OrderRecord } from './netsuite.js';
 import { resolvers, type OrderContext } from './resolvers.js';
 import { ORDER_RETURNS_TOPIC, ORDER_STATUS_TOPIC, registerOrderAppliers } from './writes.js';
 
@@ -27,7 +28,7 @@ export interface OrderSubgraphDeps extends SubgraphDeps {
   connector?: OrderConnector;
   /** Required: a write that is not durable before the mutation answers could be lost. */
   writes: WriteQueueDeps;
-  /** The order status feed; `enabled: false` leaves polling to another replica or process. */
+  /** The order status feed; `enabled: false` leaves polling to other replicas (so does a `lease` another replica holds). */
   feed: FeedDeps & OrderFeedOptions & { enabled?: boolean };
   /** Clock for the return window. @default Date.now */
   now?: () => number;
@@ -80,9 +81,19 @@ export function createOrderSubgraph(deps: OrderSubgraphDeps): OrderSubgraph {
   });
   const recheck = cache ? (tags: string[]) => cache.invalidate(tags) : undefined;
   registerOrderAppliers(writes, { erp: connector, reads: erp, ordering, returnWindowDays: deps.mapping.netsuite.returnWindowDays, now, invalidate: recheck });
-  const { state, enabled: feedEnabled = true, identity, ...feedOptions } = deps.feed;
+  const { state, enabled: feedEnabled = true, identity, lease = soleLease('order-status'), ...feedOptions } = deps.feed;
   const feedState = identityBoundStore(state, { feed: 'order-status', identity: identity ?? (() => netsuiteIdentity(deps.netsuite)) });
-  const feed = createOrderFeed({ erp: connector, bus, state: feedState, invalidate, options: feedOptions });
+  const feed = createOrderFeed({
+    erp: connector,
+    bus,
+    state: feedState,
+    invalidate,
+    ...(cache ? { lastKnown: (ids: string[]) => cache.peek<OrderRecord>(ORDER_CACHE_KINDS.order, ids) } : {}),
+    options: feedOptions,
+  });
+  // While this replica's poll keeps up, every change to an order reaches its cached header, lines,
+  // shipments and the lists it is on within seconds; returns are made apart from the order.
+  const uncover = cache?.coverByFeed(['orderStatus', 'orderLists', 'orderLines', 'shipments'], () => feed.healthy());
   return {
     name: 'order',
     resolvers: orderResolvers,
@@ -103,9 +114,11 @@ export function createOrderSubgraph(deps: OrderSubgraphDeps): OrderSubgraph {
     bus,
     async start() {
       await writes.start();
-      if (feedEnabled) await feed.start();
+      if (feedEnabled) await lease.run(feed);
     },
     close: async () => {
+      await lease.stop();
+      uncover?.();
       await feed.stop();
       await writes.close();
       if (ownBus) await bus.close();

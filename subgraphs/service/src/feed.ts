@@ -22,6 +22,11 @@
  * organization appears in Zendesk sees its cases at the next read. A lost one is
  * bounded by the short TTL of directory misses.
  *
+ * With replicas, every replica receives webhooks (Zendesk delivers to whichever
+ * the load balancer picks) and publishes what they announce; only the replica
+ * holding the feed's lease reads the export and writes the shared cursor and
+ * versions (lib/feeds/lease.ts), so the export is read once per deployment.
+ *
  * The eventId is the ticket id plus its updated_at, which names one change
  * whichever source saw it (and the write that made it); the bus drops repeats, and
  * the feed state remembers the last version seen per case, so the export does not
@@ -32,8 +37,10 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { EventBus } from '../../../lib/events/bus.js';
 import type { FeedState, FeedStateStore } from '../../../lib/feeds/state.js';
+import { soleLease, type FeedLease } from '../../../lib/feeds/lease.js';
 import { boundKnown } from '../../../lib/feeds/state.js';
 import { inBackground } from '../../../lib/limits.js';
+import { readRecently } from '../../../lib/feeds/poller.js';
 import { UpstreamError } from '../../../lib/errors.js';
 import { entityTag, listTag } from '../../../lib/cache/index.js';
 import { caseTags } from './writes.js';
@@ -127,6 +134,8 @@ export interface CaseFeedOptions {
   exportLagSeconds?: number;
   /** Last versions remembered (one per case). @default 50000 */
   knownLimit?: number;
+  /** Which replica reads the export and writes the state; webhooks are handled by every replica. @default soleLease: this process */
+  lease?: FeedLease;
 }
 
 export interface CaseFeed {
@@ -141,6 +150,12 @@ export interface CaseFeed {
   announceWrite(change: CaseUpdatePayload & { orderId: string | null }): Promise<void>;
   /** Resolves once the webhook is registered and its secret read. */
   ready(): Promise<void>;
+  /**
+   * Whether the feed is keeping the cases' caches current: started, its webhook registered,
+   * and an export poll succeeded within HEALTHY_INTERVALS poll intervals (the export catches
+   * what a lost delivery dropped). Read at every cache lookup of the domains it covers.
+   */
+  healthy(): boolean;
 }
 
 interface PendingSequence {
@@ -220,6 +235,7 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
   const pollInterval = opts.pollIntervalMs ?? 60_000;
   const lag = opts.exportLagSeconds ?? 90;
   const knownLimit = opts.knownLimit ?? 50_000;
+  const lease = opts.lease ?? soleLease('service-cases');
 
   let state: FeedState | undefined;
   let saving: Promise<void> = Promise.resolve();
@@ -228,7 +244,10 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
   let secretReadAt = 0;
   let stopped = true;
   let pollTimer: NodeJS.Timeout | undefined;
+  /** While this replica holds the lease: the export is read on a timer. */
+  let exporting = false;
   let polling: Promise<number> | undefined;
+  let lastExportAt: number | undefined;
   let readyResolve: (() => void) | undefined;
   const readyPromise = new Promise<void>((r) => (readyResolve = r));
   const pending = new Map<string, PendingSequence>();
@@ -240,7 +259,8 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
   const saveState = (): Promise<void> => {
     saving = saving
       .then(async () => {
-        if (state) await opts.state.save({ ...(state.watermark ? { watermark: state.watermark } : {}), known: boundKnown(state.known, knownLimit) });
+        // A follower's memory is its own: the leader's export records every change in the shared state.
+        if (state && (!lease.shared || lease.token() !== undefined)) await opts.state.save({ ...(state.watermark ? { watermark: state.watermark } : {}), known: boundKnown(state.known, knownLimit) });
       })
       .catch((e: unknown) => log.warn({ err: (e as Error).message }, 'could not persist the case feed state'));
     return saving;
@@ -468,6 +488,7 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
       await saveState();
       if (res.endOfStream || res.cases.length === 0) break;
     }
+    lastExportAt = Date.now();
     return published;
   };
 
@@ -478,7 +499,7 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
   };
 
   const schedule = (ms: number): void => {
-    if (stopped || pollInterval <= 0) return;
+    if (stopped || !exporting || pollInterval <= 0) return;
     pollTimer = setTimeout(() => {
       pollOnce()
         .then(() => schedule(pollInterval))
@@ -502,7 +523,19 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
       // Zendesk may be unreachable at boot (the state is tied to its identity): the first poll or delivery loads it then.
       await loadState().catch((e: unknown) => log.warn({ err: (e as Error).message }, 'could not load the case feed state at start; will retry'));
       void register();
-      schedule(pollInterval);
+      await lease.run({
+        start: async () => {
+          // Another replica may have moved the shared cursor since this one read it.
+          state = undefined;
+          exporting = true;
+          schedule(pollInterval);
+        },
+        stop: async () => {
+          exporting = false;
+          if (pollTimer) clearTimeout(pollTimer);
+          await polling?.catch(() => undefined);
+        },
+      });
     },
     async stop() {
       stopped = true;
@@ -511,11 +544,14 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
       await Promise.allSettled([...announcing]);
       await polling?.catch(() => undefined);
       await saving;
+      // Last: what was announced until now is saved while this replica still leads.
+      await lease.stop();
     },
     pollOnce,
     async announceWrite(change) {
       await announce({ ...change, orderIds: change.orderId ? [change.orderId] : [] });
     },
     ready: () => readyPromise,
+    healthy: () => !stopped && secret !== undefined && readRecently(lastExportAt, pollInterval),
   };
 }

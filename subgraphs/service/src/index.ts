@@ -17,8 +17,9 @@ export type { CaseFeed } from './feed.js';
 
 export const subgraph = defineSubgraph({
   name: 'service',
-  build: (p) =>
-    createServiceSubgraph({
+  build: (p) => {
+    const lease = p.feedLease('service-cases');
+    return createServiceSubgraph({
       zendesk: p.zendesk(),
       mapping: p.mapping,
       cache: p.cache,
@@ -26,8 +27,9 @@ export const subgraph = defineSubgraph({
       orderOwners: createNetSuiteOrderOwnership(p.netsuite()),
       writes: p.writes,
       bus: p.bus,
-      feed: { state: p.feedState('service-cases'), ...loadServiceFeedConfig(p.env, p.listen) },
-    }),
+      feed: { state: p.feedState('service-cases', lease), lease, ...loadServiceFeedConfig(p.env, p.listen) },
+    });
+  },
 });
 
 runSubgraph(subgraph, import.meta.url);

@@ -71,10 +71,11 @@ export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgrap
   };
   const caseCustomer = (c: Parameters<typeof customerOfCase>[0]): Promise<string | null> => customerOfCase(c, newLoaders());
 
-  const { state, identity, ...feedOptions } = deps.feed ?? {};
+  const { state, identity, lease, ...feedOptions } = deps.feed ?? {};
   const feed = deps.bus && state
     ? createCaseFeed({
         ...feedOptions,
+        ...(lease ? { lease } : {}),
         bus: deps.bus,
         desk: createServiceDeskFeed(deps.zendesk, deps.mapping),
         state: identityBoundStore(state, { feed: 'service-cases', identity: identity ?? (() => zendeskIdentity(deps.zendesk)) }),
@@ -84,6 +85,10 @@ export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgrap
         log,
       })
     : undefined;
+
+  // While webhooks arrive and the export keeps up, every change to a case reaches its cached
+  // entries, comments and the lists it is on within seconds. The directory has no such feed.
+  const uncover = feed ? cache?.coverByFeed(['cases', 'caseLists', 'caseComments'], () => feed.healthy()) : undefined;
 
   const writes = deps.writes
     ? createWriteCoordinator({
@@ -120,6 +125,7 @@ export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgrap
       await feed?.start();
     },
     async close() {
+      uncover?.();
       await feed?.stop();
       await writes?.close();
       await deps.onClose?.();

@@ -188,6 +188,14 @@ export type Freshness = {
   stale: Scalars['Boolean']['output'];
 };
 
+/**
+ * Systems whose ids can find a customer (Query.customerByIdentity). Values are added as systems are
+ * crosswalked to the customer number; the enum is input-only, so a new value breaks no client.
+ */
+export type IdentitySystem =
+  /** A Salesforce Account id (15 or 18 characters). */
+  | 'SALESFORCE';
+
 /** A customer's standing in the loyalty programme. */
 export type Loyalty = {
   __typename?: 'Loyalty';
@@ -302,6 +310,15 @@ export type Query = {
    */
   customer?: Maybe<Customer>;
   /**
+   * One customer by its id in another system: today the Salesforce Account id, as a Lightning record
+   * page has it (`recordId`), in its 15- or 18-character form. An id that is not an Account id, or whose
+   * 18-character suffix does not match, is BAD_USER_INPUT and costs no call; an Account Salesforce does not
+   * know, or one without a customer number, gives null. Storefront callers get their own customer only
+   * (FORBIDDEN otherwise, also for an unknown Account). When Salesforce cannot be reached and the Account
+   * is not cached, the answer is null with an error naming SALESFORCE: the customer number is not known.
+   */
+  customerByIdentity?: Maybe<Customer>;
+  /**
    * The outcome of a customer write by the writeId its mutation returned, e.g. "customer:w_…". Staff
    * may read any customer write. Null when the id is unknown or past retention, and, for a
    * storefront caller, also when the write is another customer's: the two read alike.
@@ -327,6 +344,13 @@ export type Query = {
 /** The customer subgraph's entry points: customers as Salesforce knows them. */
 export type QueryCustomerArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** The customer subgraph's entry points: customers as Salesforce knows them. */
+export type QueryCustomerByIdentityArgs = {
+  id: Scalars['ID']['input'];
+  system: IdentitySystem;
 };
 
 
@@ -606,6 +630,7 @@ export type ResolversTypes = {
   CustomerWriteResult: ResolverTypeWrapper<Omit<CustomerWriteResult, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
+  IdentitySystem: IdentitySystem;
   Loyalty: ResolverTypeWrapper<Loyalty>;
   LoyaltyTier: LoyaltyTier;
   Money: ResolverTypeWrapper<Money>;
@@ -751,6 +776,7 @@ export type PageInfoResolvers<ContextType = CustomerContext, ParentType extends 
 
 export type QueryResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
+  customerByIdentity?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerByIdentityArgs, 'id' | 'system'>>;
   customerWrite?: Resolver<Maybe<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryCustomerWriteArgs, 'writeId'>>;
   customerWriteQueue?: Resolver<Array<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryCustomerWriteQueueArgs, 'first' | 'status'>>;
   customerWrites?: Resolver<ResolversTypes['WriteQueueConnection'], ParentType, ContextType, RequireFields<QueryCustomerWritesArgs, 'first'>>;
