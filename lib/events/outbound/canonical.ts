@@ -68,7 +68,11 @@ export interface CaseUpdated {
 
 export interface CustomerChanged {
   customerNumber: string;
-  /** The canonical fields that changed (e.g. `loyalty.tier`, `email`), not their values. */
+  /** The Salesforce record that changed: `Account` or `Contact`. */
+  entity: string;
+  /** `CREATE`, `UPDATE`, `DELETE`, `UNDELETE`, or a `GAP_` kind when Salesforce could not say what changed. */
+  changeType: string;
+  /** Salesforce API names of the fields that changed, when Salesforce says (not their values); empty when it does not. */
   changedFields: string[];
   changedAt: string;
 }
@@ -76,7 +80,7 @@ export interface CustomerChanged {
 /** The schema a type's events declare in `dataschema`. */
 export const dataschemaOf = (type: CanonicalType): string => `urn:retail-supergraph:events:${type}:v${EVENTS_SCHEMA_VERSION}`;
 
-type Mapping = { type: CanonicalType; source: CloudEvent['source']; map(payload: Record<string, unknown>): { subject: string; data: object } | null };
+type Mapping = { type: CanonicalType; source: CloudEvent['source']; map(payload: Record<string, unknown>, occurredAt: string): { subject: string; data: object } | null };
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
@@ -124,12 +128,13 @@ const MAPPINGS: Record<string, Mapping> = {
   'customer.changed': {
     type: 'customer.changed',
     source: EVENT_SOURCES.SALESFORCE,
-    map(p) {
-      const customerNumber = str(p.customerNumber);
-      const changedAt = str(p.changedAt);
+    map(p, occurredAt) {
+      const customerNumber = str(p.customerId);
+      const entity = str(p.entity);
+      const changeType = str(p.changeType);
+      if (!customerNumber || !entity || !changeType) return null;
       const fields = Array.isArray(p.changedFields) ? p.changedFields.filter((f): f is string => typeof f === 'string') : [];
-      if (!customerNumber || !changedAt) return null;
-      const data: CustomerChanged = { customerNumber, changedFields: [...new Set(fields)].sort(), changedAt };
+      const data: CustomerChanged = { customerNumber, entity, changeType, changedFields: [...new Set(fields)].sort(), changedAt: occurredAt };
       return { subject: customerNumber, data };
     },
   },
@@ -146,7 +151,8 @@ export const OUTBOUND_TOPICS: readonly string[] = Object.keys(MAPPINGS);
 export function canonicalEvent(e: Pick<DomainEvent, 'eventId' | 'topic' | 'occurredAt' | 'payload'>): CloudEvent | null {
   const m = MAPPINGS[e.topic];
   if (!m || typeof e.payload !== 'object' || e.payload === null) return null;
-  const mapped = m.map(e.payload as Record<string, unknown>);
+  const time = new Date(e.occurredAt).toISOString();
+  const mapped = m.map(e.payload as Record<string, unknown>, time);
   if (!mapped) return null;
   return {
     specversion: '1.0',
@@ -154,7 +160,7 @@ export function canonicalEvent(e: Pick<DomainEvent, 'eventId' | 'topic' | 'occur
     source: m.source,
     type: m.type,
     subject: mapped.subject,
-    time: new Date(e.occurredAt).toISOString(),
+    time,
     datacontenttype: 'application/json',
     dataschema: dataschemaOf(m.type),
     data: mapped.data as Record<string, unknown>,
