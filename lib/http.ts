@@ -37,8 +37,52 @@ import { LimitTimeoutError, type Limiter } from './limits.js';
 import { UpstreamError, unreachable, type SystemOfRecord } from './errors.js';
 import { propagationHeaders } from './context.js';
 import { childLogger } from './log.js';
+import { boundedLabel, counterMetric, gaugeMetric, histogramMetric } from './metrics.js';
 
 const log = childLogger('http');
+
+/**
+ * The series every system-of-record call feeds, here in the one path all calls take.
+ * Routes are templates (`GET /record/v1/salesOrder/{id}`), never URLs or ids, and each
+ * system keeps at most MAX_ROUTES of them (later ones read `other`).
+ */
+const callDuration = histogramMetric(
+  'rsg_upstream_call_duration_seconds',
+  'System-of-record calls from start to end, retries, waits and backoffs included, by system, route template and outcome',
+  ['system', 'route', 'outcome'] as const,
+);
+const attempts = counterMetric(
+  'rsg_upstream_attempts_total',
+  'Attempts sent to (or refused before) a system of record, by system, route template and status: the HTTP status, or timeout, network, limiter (our own rate budget or concurrency slots) or ok/refused for client libraries',
+  ['system', 'route', 'status'] as const,
+);
+const breakerState = gaugeMetric('rsg_breaker_state', "A system's circuit: 0 closed, 1 half-open (testing), 2 open (calls fail at once), 3 isolated", ['system'] as const);
+const breakerTransitions = counterMetric('rsg_breaker_transitions_total', "Changes of a system's circuit, by the phase it entered", ['system', 'phase'] as const);
+const BREAKER_VALUE: Record<BreakerPhase, number> = { closed: 0, half_open: 1, open: 2, isolated: 3 };
+const MAX_ROUTES = 50;
+const routeLabels = new Map<string, (route: string) => string>();
+const routeLabel = (system: string, route: string): string => {
+  let bound = routeLabels.get(system);
+  if (!bound) routeLabels.set(system, (bound = boundedLabel(MAX_ROUTES)));
+  return bound(route);
+};
+
+/**
+ * A URL's route template: its path without the query, each segment that holds a
+ * digit (an id, a record number, an external id, a query locator) as `{id}`,
+ * versions (`v1`, `v62.0`) kept. `GET https://x/api/v2/tickets/123.json?include=users`
+ * is `GET /api/v2/tickets/{id}`.
+ */
+export function routeTemplate(method: string, url: string): string {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    path = url.split('?')[0] ?? '';
+  }
+  const segments = path.split('/').map((seg) => (/^v\d+(\.\d+)?$/.test(seg) || !/\d/.test(seg) ? seg : '{id}'));
+  return `${method} ${segments.join('/')}`;
+}
 
 /** When a system that keeps failing is given a rest. */
 export interface BreakerOptions {
@@ -94,7 +138,10 @@ export interface CallPolicy {
  * How one call ended for the system's health: `ok` when the system answered, a
  * refusal (a 4xx, `failure: 'error'`) included; otherwise the failure that ended it.
  */
-export type CallOutcome = { system: SystemOfRecord; ok: true } | { system: SystemOfRecord; ok: false; failure: 'unavailable' | 'timeout' | 'rate_limited'; message: string };
+export type CallOutcome =
+  | { system: SystemOfRecord; ok: true }
+  /** `circuitOpen`: refused at once by the open circuit, without reaching the system. */
+  | { system: SystemOfRecord; ok: false; failure: 'unavailable' | 'timeout' | 'rate_limited'; message: string; circuitOpen?: boolean };
 
 export const DEFAULT_DEADLINE_MS = 10_000;
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 5_000;
@@ -118,6 +165,8 @@ export interface SystemRequest {
   body?: unknown;
   /** Safe to send twice (reads, and writes the system deduplicates). Only these are retried. */
   idempotent: boolean;
+  /** The route template for metrics, e.g. `GET /record/v1/salesOrder/{id}`. @default routeTemplate(method, url) */
+  route?: string;
   /** Signs or otherwise authorises the request just before it is sent (each attempt). */
   authorize?: (req: { method: string; url: string; headers: Record<string, string> }) => Promise<void> | void;
   /**
@@ -146,6 +195,8 @@ export interface Attempt {
 
 export interface RunOptions {
   idempotent: boolean;
+  /** The route template for metrics, e.g. `GET /query`; never a URL with ids. @default 'call' */
+  route?: string;
   /** Maps what the library threw to an UpstreamError; undefined lets it through as is. */
   classify: (err: unknown) => UpstreamError | undefined;
 }
@@ -222,10 +273,15 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
       const phase = phaseOf(state);
       if (phase === 'open') log.warn({ system }, 'circuit opened: calls fail at once until the system is tested again');
       else if (phase === 'closed') log.info({ system }, 'circuit closed');
+      breakerState.set({ system }, BREAKER_VALUE[phase]);
+      breakerTransitions.inc({ system, phase });
       options.onBreakerChange?.({ system, phase });
     });
   }
   const composed = breaker ? wrap(deadline, breaker, retryPolicy) : wrap(deadline, retryPolicy);
+  if (breaker) breakerState.set({ system }, BREAKER_VALUE.closed);
+  // Refusals by our own limiter, told apart from a system's own rate limit in the attempt counter.
+  const limiterRefusals = new WeakSet<UpstreamError>();
 
   async function permit(deadlineAt: number): Promise<(() => void) | undefined> {
     if (!options.limiter) return undefined;
@@ -237,17 +293,35 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
       if (!(e instanceof LimitTimeoutError)) throw e;
       // A spent per-minute budget is the plan's limit, which the system would answer with a 429;
       // busy concurrency slots mean the calls holding them are slow, so the caller is timing out.
-      if (e.kind === 'rate') throw new UpstreamError(system, 'rate_limited', `${system} rate budget reached: ${e.message}`);
-      throw new UpstreamError(system, 'timeout', `${system} did not answer in time: no free concurrency slot within ${waitMs} ms (${e.message})`, { cause: e });
+      const refusal =
+        e.kind === 'rate'
+          ? new UpstreamError(system, 'rate_limited', `${system} rate budget reached: ${e.message}`)
+          : new UpstreamError(system, 'timeout', `${system} did not answer in time: no free concurrency slot within ${waitMs} ms (${e.message})`, { cause: e });
+      limiterRefusals.add(refusal);
+      throw refusal;
     }
+  }
+
+  /** An attempt's status label: what the system answered, or why nothing was answered. */
+  function failedAttemptStatus(err: UpstreamError): string {
+    if (limiterRefusals.has(err)) return 'limiter';
+    if (err.details.status !== undefined) return String(err.details.status);
+    if (err.failure === 'timeout') return 'timeout';
+    if (err.failure === 'unavailable') return 'network';
+    return err.failure === 'rate_limited' ? 'rate_limited' : 'refused';
   }
 
   async function execute<T>(
     idempotent: boolean,
+    route: string,
+    succeededStatus: (result: T) => string,
     retryable: (e: UpstreamError) => boolean,
     toUpstream: (e: unknown) => UpstreamError | undefined,
     fn: (attempt: Attempt) => Promise<T>,
   ): Promise<T> {
+    const routeName = routeLabel(system, route);
+    const startedAt = performance.now();
+    const ended = (outcome: string): void => callDuration.observe({ system, route: routeName, outcome }, (performance.now() - startedAt) / 1000);
     const deadlineAt = Date.now() + options.deadlineMs;
     const deadlineError = (cause?: unknown): UpstreamError =>
       new UpstreamError(system, 'timeout', `${system} did not answer within the call's deadline of ${options.deadlineMs} ms`, cause ? { cause } : {});
@@ -260,12 +334,15 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
         try {
           if (signal.aborted) throw deadlineError();
           const budget = Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now()));
-          return await attemptTimeout.execute(({ signal: attemptSignal }) => fn({ signal: attemptSignal, timeoutMs: budget, attempt: n }), signal);
+          const answer = await attemptTimeout.execute(({ signal: attemptSignal }) => fn({ signal: attemptSignal, timeoutMs: budget, attempt: n }), signal);
+          attempts.inc({ system, route: routeName, status: succeededStatus(answer) });
+          return answer;
         } catch (e) {
           const err =
             e instanceof TaskCancelledError
               ? new UpstreamError(system, 'timeout', `${system} did not answer within ${options.timeoutMs} ms`, { cause: e })
               : toUpstream(e);
+          attempts.inc({ system, route: routeName, status: err ? failedAttemptStatus(err) : 'refused' });
           if (!err) throw e;
           if (idempotent && n < options.retries && retryable(err)) {
             const asked = err.details.retryAfterSeconds;
@@ -279,15 +356,29 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
         }
       });
       options.onOutcome?.({ system, ok: true });
+      ended('ok');
       return result;
     } catch (e) {
       let err = e;
+      const circuitOpen = e instanceof BrokenCircuitError;
       if (e instanceof TaskCancelledError) err = deadlineError(e);
-      else if (e instanceof BrokenCircuitError) {
-        const halfOpen = options.breaker ? `; one call is let through to test it ${options.breaker.halfOpenAfterMs} ms after it opened` : '';
-        err = new UpstreamError(system, 'unavailable', `${system} is failing repeatedly, so calls to it fail at once for now${halfOpen}`, { cause: e });
+      else if (circuitOpen) {
+        const halfOpenMs = options.breaker ? options.breaker.halfOpenAfterMs : 0;
+        const halfOpen = options.breaker ? `; one call is let through to test it ${halfOpenMs} ms after it opened` : '';
+        // The Retry-After a client (and the write queue) should honour: nothing is tried before the test call.
+        err = new UpstreamError(system, 'unavailable', `${system} is failing repeatedly, so calls to it fail at once for now${halfOpen}`, {
+          cause: e,
+          circuitOpen: true,
+          retryAfterSeconds: Math.max(1, Math.ceil(halfOpenMs / 1000)),
+        });
+        attempts.inc({ system, route: routeName, status: 'circuit_open' });
       }
-      if (err instanceof UpstreamError) options.onOutcome?.(err.failure === 'error' ? { system, ok: true } : { system, ok: false, failure: err.failure, message: err.message });
+      if (err instanceof UpstreamError) {
+        options.onOutcome?.(
+          err.failure === 'error' ? { system, ok: true } : { system, ok: false, failure: err.failure, message: err.message, ...(circuitOpen ? { circuitOpen } : {}) },
+        );
+        ended(circuitOpen ? 'circuit_open' : err.failure === 'error' ? 'refused' : err.failure);
+      } else ended('error');
       throw err;
     }
   }
@@ -336,6 +427,8 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
     call: (req) =>
       execute(
         req.idempotent,
+        req.route ?? routeTemplate(req.method, req.url),
+        (res) => String(res.status),
         // Rate limits without a Retry-After (NetSuite's concurrency refusal) clear in moments: back off and retry.
         (e) => e.failure !== 'error' && waitable(e),
         (e) => (e instanceof UpstreamError ? e : undefined),
@@ -344,6 +437,8 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
     run: (opts, fn) =>
       execute(
         opts.idempotent,
+        opts.route ?? 'call',
+        () => 'ok',
         // A library's rate limit without a Retry-After (Salesforce's daily REQUEST_LIMIT_EXCEEDED) will not clear soon.
         (e) => e.failure !== 'error' && (e.failure !== 'rate_limited' || (e.details.retryAfterSeconds !== undefined && waitable(e))),
         (e) => (e instanceof UpstreamError ? e : opts.classify(e)),

@@ -27,6 +27,7 @@ import { logger } from '../../lib/log.js';
 import { redisCheck } from '../../lib/health.js';
 import { SUBGRAPHS, settingsPrefix, subgraphUrl, type SubgraphEntry } from '../../lib/manifest.js';
 import { startGateway, type RunningGateway, type SupergraphSource } from './gateway.js';
+import { knownOperationNames } from './metrics.js';
 
 export { startGateway } from './gateway.js';
 export type { GatewayOptions, RunningGateway, SupergraphSource } from './gateway.js';
@@ -146,6 +147,8 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env, 
       common.redisUrl || hosting.responseCache === 'always' ? { redisUrl: common.redisUrl, namespace: common.namespace } : false,
     ...(hosting.localSubgraphs ? { localSubgraphs: hosting.localSubgraphs } : {}),
     metricsPath: metrics.path,
+    ...(metrics.token ? { metricsToken: metrics.token } : {}),
+    knownOperations: knownOperationNames(env),
     // Without Redis the rate limit counts per replica: degraded, not unavailable.
     ...(redis ? { health: [redisCheck(redis, { required: false })] } : {}),
   });

@@ -17,7 +17,7 @@ import { Connection, type HttpRequest, type HttpResponse } from 'jsforce';
 import { SignJWT } from 'jose';
 import type { SalesforceAuth, SalesforceConfig } from '../config.js';
 import { UpstreamError, unreachable } from '../errors.js';
-import { defaultPolicy, systemPolicy, type CallPolicy } from '../http.js';
+import { defaultPolicy, routeTemplate, systemPolicy, type CallPolicy } from '../http.js';
 import { propagationHeaders } from '../context.js';
 import type { Limiter } from '../limits.js';
 import { childLogger } from '../log.js';
@@ -365,10 +365,10 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
   }
 
   /** Runs one call under the policy, re-logging in once if the session was refused. */
-  async function call<T>(idempotent: boolean, build: (conn: Connection) => HttpRequest): Promise<T> {
+  async function call<T>(idempotent: boolean, route: string, build: (conn: Connection) => HttpRequest): Promise<T> {
     let lastStatus: number | undefined;
     return policy.run(
-      { idempotent, classify: (err) => classifySalesforceError(err, lastStatus) },
+      { idempotent, route, classify: (err) => classifySalesforceError(err, lastStatus) },
       async ({ timeoutMs }) => {
         lastStatus = undefined;
         let conn = await session();
@@ -409,7 +409,7 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
         records: R[];
       }
       const records: R[] = [];
-      let page = await call<Page>(true, (conn) => ({
+      let page = await call<Page>(true, 'GET /query', (conn) => ({
         method: 'GET',
         url: `${conn.instanceUrl}${dataPath(`/query?q=${encodeURIComponent(soql)}`)}`,
         headers: queryHeaders(),
@@ -418,7 +418,7 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
       records.push(...page.records);
       while (!page.done && page.nextRecordsUrl && records.length < max) {
         const next = page.nextRecordsUrl;
-        page = await call<Page>(true, (conn) => ({ method: 'GET', url: `${conn.instanceUrl}${next}`, headers: queryHeaders() }));
+        page = await call<Page>(true, 'GET /query/{locator}', (conn) => ({ method: 'GET', url: `${conn.instanceUrl}${next}`, headers: queryHeaders() }));
         records.push(...page.records);
       }
       const truncated = records.length > max || !page.done;
@@ -426,7 +426,7 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
     },
 
     async request<T = unknown>(req: SalesforceRequest): Promise<T> {
-      return call<T>(req.idempotent, (conn) => ({
+      return call<T>(req.idempotent, routeTemplate(req.method, req.path), (conn) => ({
         method: req.method,
         url: `${conn.instanceUrl}${dataPath(req.path)}`,
         headers: headers({ ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...req.headers }),
@@ -438,11 +438,11 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
     authPhase: () => state.phase,
 
     async connect(): Promise<void> {
-      await policy.run({ idempotent: true, classify: (err) => classifySalesforceError(err) }, () => session());
+      await policy.run({ idempotent: true, route: 'session', classify: (err) => classifySalesforceError(err) }, () => session());
     },
 
     async orgId(): Promise<string> {
-      return policy.run({ idempotent: true, classify: (err) => classifySalesforceError(err) }, async () => {
+      return policy.run({ idempotent: true, route: 'identity', classify: (err) => classifySalesforceError(err) }, async () => {
         const conn = await session();
         // The OAuth grants return the identity URL (…/id/<orgId>/<userId>), which jsforce parses;
         // a session from a bare access token asks the identity service once.
@@ -457,7 +457,7 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
     },
 
     async streamChanges(opts: ChangeStreamOptions): Promise<ChangeStream> {
-      const conn = await policy.run({ idempotent: true, classify: (err) => classifySalesforceError(err) }, () => session());
+      const conn = await policy.run({ idempotent: true, route: 'session', classify: (err) => classifySalesforceError(err) }, () => session());
       return openChangeStream(conn, opts, () => invalidate(conn));
     },
 
