@@ -51,7 +51,13 @@ describe('call outcomes', () => {
     expect(hits).toBe(0);
     expect(outcomes).toEqual([
       { system: 'SERVICE_DESK', ok: false, failure: 'unavailable', message: 'SERVICE_DESK answered HTTP 502' },
-      { system: 'SERVICE_DESK', ok: false, failure: 'unavailable', message: expect.stringMatching(/^SERVICE_DESK is failing repeatedly, so calls to it fail at once/) },
+      {
+        system: 'SERVICE_DESK',
+        ok: false,
+        failure: 'unavailable',
+        message: expect.stringMatching(/^SERVICE_DESK is failing repeatedly, so calls to it fail at once/),
+        circuitOpen: true,
+      },
     ]);
   });
 });
