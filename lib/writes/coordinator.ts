@@ -528,15 +528,12 @@ export class WriteCoordinator {
 
   private async failed(w: WriteRecord, e: unknown): Promise<WriteRecord> {
     const { error, verdict } = classify(e);
-    // An attempt refused by an open circuit never reached the system, so it ends no write's budget;
-    // a system that stays down still ends in the dead letters at maxAgeMs, or when a test call fails.
-    const refusedByCircuit = e instanceof UpstreamError && e.details.circuitOpen === true;
     const now = this.o.now();
     w.lastError = error;
     w.updatedAt = now;
     if (verdict === 'refused') {
       w.state = { phase: 'rejected', rejectedAt: now, error };
-    } else if (w.attempts >= this.o.maxAttempts && !refusedByCircuit) {
+    } else if (w.attempts >= this.o.maxAttempts) {
       w.state = { phase: 'dead_lettered', deadAt: now, reason: `gave up after ${w.attempts} attempts: ${error.message}` };
     } else {
       w.state = { phase: 'queued', nextAttemptAt: now + this.backoff(w.attempts, error.retryAfterSeconds) };

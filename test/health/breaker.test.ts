@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 import { sample, scrape } from '../support/metrics.js';
 import { loadCacheConfig } from '../../lib/cache/index.js';
+import { loadSalesforceConfig } from '../../lib/config.js';
 import type { PartReport, ReadyReport } from '../../lib/health.js';
 
 const READ = /* GraphQL */ `
@@ -51,13 +52,25 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, ms: n
   }
 }
 
+/** What Salesforce's breaker is with no setting at all: on. */
+const PRODUCT_BREAKER = (() => {
+  const breaker = loadSalesforceConfig({}).breaker;
+  if (!breaker) throw new Error('the Salesforce breaker is off by default; this test is about the default');
+  return breaker;
+})();
+
 describe('the circuit breaker over the sandbox', () => {
   let stack: Stack;
   const metrics = (): Promise<string> => scrape(new URL(stack.subgraphUrls.customer).origin).then((s) => s.text);
 
   beforeAll(async () => {
     // A one-second engagement TTL, so that a cached customer is past it (and served stale) while Salesforce is down.
-    stack = await startStack({ customers: 40, cache: { config: loadCacheConfig({ CACHE_TTL_ENGAGEMENT_SECONDS: '1', CACHE_CHANGE_FEED_TTL_FACTOR: '1' }) } });
+    // The product's half-open wait, not the test stack's short one: long enough that no test call interrupts the checks below.
+    stack = await startStack({
+      customers: 40,
+      cache: { config: loadCacheConfig({ CACHE_TTL_ENGAGEMENT_SECONDS: '1', CACHE_CHANGE_FEED_TTL_FACTOR: '1' }) },
+      settings: { SALESFORCE_BREAKER_HALF_OPEN_MS: String(PRODUCT_BREAKER.halfOpenAfterMs) },
+    });
   }, 60_000);
   afterAll(async () => {
     await stack?.clearFaults().catch(() => undefined);
@@ -74,10 +87,10 @@ describe('the circuit breaker over the sandbox', () => {
     const transitionsBefore = sample(await metrics(), 'rsg_breaker_transitions_total', { system: 'SALESFORCE', phase: 'open' }) ?? 0;
 
     await stack.faults('salesforce', { down: true });
-    // Customers nobody read yet: each read needs Salesforce and fails. The circuit opens after five in a row.
+    // Customers nobody read yet: each read needs Salesforce and fails. The circuit opens after `threshold` in a row.
     let failedReads = 0;
     for (let n = 10; (await salesforcePart(stack.subgraphUrls.customer)).part?.details?.breaker !== 'open'; n++) {
-      expect(failedReads, 'reads before the circuit opened').toBeLessThan(5);
+      expect(failedReads, 'reads before the circuit opened').toBeLessThan(PRODUCT_BREAKER.threshold);
       const res = await stack.query<Read>(READ, { id: `C-0000${n}` });
       expect(res.body.data?.customer?.name ?? null).toBeNull();
       expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', system: 'SALESFORCE' });

@@ -160,6 +160,8 @@ export async function startStack(
      * @default a fresh temporary directory, removed on close
      */
     dataDir?: string;
+    /** Subgraph settings over the test timings (test/support/wiring.ts). @default none */
+    settings?: Record<string, string>;
   } = {},
 ): Promise<Stack & StackIdentity & StackCache> {
   if (opts.responseCache && !opts.cache) opts = { ...opts, cache: {} };
@@ -220,6 +222,7 @@ export async function startStack(
         redisUrl: opts.redisUrl,
         cache: await newCache(),
         policy,
+        ...(opts.settings ? { settings: opts.settings } : {}),
         ...(onInvalidate ? { onInvalidate } : {}),
       });
       modules.set(name, booted.module);

@@ -28,6 +28,8 @@ export interface TestBoot {
   policy: Partial<CallPolicy>;
   /** Whether this replica runs the order feed (a second replica may leave polling to the first). @default true */
   feedsEnabled?: boolean;
+  /** Settings over the test timings, e.g. the product's own breaker defaults for a test of the breaker. @default none */
+  settings?: Record<string, string>;
   /** Told of the subgraph's invalidations (BootOverrides.onInvalidate), as scripts/graph.ts does. @default none */
   onInvalidate?: InvalidationListener;
 }
@@ -51,6 +53,11 @@ const TEST_TIMINGS: Record<string, string> = {
   // Zendesk allows 10 export calls a minute; tests call feed.pollOnce() when they need it now.
   SERVICE_FEED_POLL_MS: '10000',
   SERVICE_FEED_SEQUENCE_WAIT_MS: '300',
+  // Breakers stay on (the product's default), with a half-open wait as short as the queue's backoff above, so that
+  // a test of queued writes and dead letters waits out an open circuit as quickly as it waits out the backoff.
+  SALESFORCE_BREAKER_HALF_OPEN_MS: '300',
+  NETSUITE_BREAKER_HALF_OPEN_MS: '300',
+  ZENDESK_BREAKER_HALF_OPEN_MS: '300',
 };
 
 /** Where a subgraph's tests count attempts to a dead letter. */
@@ -76,6 +83,7 @@ export async function bootForTest(name: string, t: TestBoot): Promise<BootedSubg
     ORDER_FEED_ENABLED: String(t.feedsEnabled ?? true),
     SERVICE_WEBHOOK_NAME: `rsg-service-${t.namespace}`,
     ...(t.redisUrl ? { REDIS_URL: t.redisUrl } : {}),
+    ...t.settings,
   };
   const booted = await bootSubgraph(await loadSubgraphDefinition(name), env, {
     listen: { host: '127.0.0.1', port: t.port },
