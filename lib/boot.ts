@@ -200,7 +200,16 @@ async function openPlatform(
     const store = await openWriteStore(writesConfig, { name, namespace: common.namespace, ...(redis ? { redis } : {}) });
     const feedsDir = loadFeedsDir(env);
     // Every system client reports how its calls end and where its circuit stands, for readiness.
-    const policy: Partial<CallPolicy> = { ...overrides.policy, onOutcome: systems.record, onBreakerChange: systems.breaker };
+    // A host's own observer of the circuit (traces, say) is told too, after readiness.
+    const observer = overrides.policy?.onBreakerChange;
+    const policy: Partial<CallPolicy> = {
+      ...overrides.policy,
+      onOutcome: systems.record,
+      onBreakerChange: (change) => {
+        systems.breaker(change);
+        observer?.(change);
+      },
+    };
     const system = entry.owns.join(',');
     const queueCount = (listing: 'pending' | 'dead_lettered') => async () => [{ labels: { subgraph: name, system }, value: await store.count({ listings: [listing] }) }];
     for (const unregister of [
