@@ -123,9 +123,10 @@ export interface CallPolicy {
   permitWaitMs?: number;
   limiter?: Limiter;
   /**
-   * The circuit breaker, or false for none. Off unless configured: while it is open, replays
-   * of the write queue fail at once and spend their attempts, so size WRITES_MAX_ATTEMPTS and
-   * its backoff to outlast `halfOpenAfterMs` before turning it on. @default false
+   * The circuit breaker, or false for none. The connectors take it from their config, where
+   * it is on (threshold 5, half-open after 5 s; docs/operations.md, "Circuit breakers"). While
+   * it is open, calls fail at once with `retryAfterSeconds` set to the half-open wait, which the
+   * write queue honours before its next replay. @default false, for a policy built by hand
    */
   breaker: BreakerOptions | false;
   /** Told of every change of the circuit's phase, e.g. to set a gauge. @default none */

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 import { sample, scrape } from '../support/metrics.js';
+import { until } from '../e2e/customer-feed-helpers.js';
 import { loadCacheConfig } from '../../lib/cache/index.js';
 import { loadSalesforceConfig } from '../../lib/config.js';
 import type { PartReport, ReadyReport } from '../../lib/health.js';
@@ -40,16 +41,6 @@ async function salesforcePart(url: string): Promise<{ httpStatus: number; report
   const res = await fetch(new URL('/health/ready', url));
   const report = (await res.json()) as ReadyReport;
   return { httpStatus: res.status, report, part: report.parts.find((p) => p.name === 'system:SALESFORCE') };
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** What Salesforce's breaker is with no setting at all: on. */
