@@ -281,8 +281,6 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
   }
   const composed = breaker ? wrap(deadline, breaker, retryPolicy) : wrap(deadline, retryPolicy);
   if (breaker) breakerState.set({ system }, BREAKER_VALUE.closed);
-  // Refusals by our own limiter, told apart from a system's own rate limit in the attempt counter.
-  const limiterRefusals = new WeakSet<UpstreamError>();
 
   async function permit(deadlineAt: number): Promise<(() => void) | undefined> {
     if (!options.limiter) return undefined;
@@ -294,18 +292,13 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
       if (!(e instanceof LimitTimeoutError)) throw e;
       // A spent per-minute budget is the plan's limit, which the system would answer with a 429;
       // busy concurrency slots mean the calls holding them are slow, so the caller is timing out.
-      const refusal =
-        e.kind === 'rate'
-          ? new UpstreamError(system, 'rate_limited', `${system} rate budget reached: ${e.message}`)
-          : new UpstreamError(system, 'timeout', `${system} did not answer in time: no free concurrency slot within ${waitMs} ms (${e.message})`, { cause: e });
-      limiterRefusals.add(refusal);
-      throw refusal;
+      if (e.kind === 'rate') throw new UpstreamError(system, 'rate_limited', `${system} rate budget reached: ${e.message}`);
+      throw new UpstreamError(system, 'timeout', `${system} did not answer in time: no free concurrency slot within ${waitMs} ms (${e.message})`, { cause: e });
     }
   }
 
   /** An attempt's status label: what the system answered, or why nothing was answered. */
   function failedAttemptStatus(err: UpstreamError): string {
-    if (limiterRefusals.has(err)) return 'limiter';
     if (err.details.status !== undefined) return String(err.details.status);
     if (err.failure === 'timeout') return 'timeout';
     if (err.failure === 'unavailable') return 'network';
@@ -331,7 +324,11 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
         const n = attempt ?? 0;
         // cockatiel's retry does not watch the signal between attempts; the deadline's caller has gone.
         if (signal.aborted) throw deadlineError();
-        const release = await permit(deadlineAt);
+        // A refusal by our own limiter (rate budget, concurrency slots) is an attempt that was never sent.
+        const release = await permit(deadlineAt).catch((e: unknown) => {
+          attempts.inc({ system, route: routeName, status: 'limiter' });
+          throw e;
+        });
         try {
           if (signal.aborted) throw deadlineError();
           const budget = Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now()));
