@@ -34,6 +34,9 @@ describe('operator metrics after a customer-360', () => {
     // A client's own operation name, which no one listed.
     const odd = await stack.query('query Zz9TotallyNewName($id: ID!) { customer(id: $id) { id name } }', { id: 'C-000004' });
     expect(odd.body.errors).toBeUndefined();
+    // The same operation asking for more orders than a page holds: BAD_USER_INPUT on that field.
+    const refused = await stack.query(CUSTOMER_360, { id: 'C-000004', orders: 101 });
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     text = (await scrape(originOf(stack.gatewayUrl))).text;
   }, 60_000);
   afterAll(async () => {
@@ -42,12 +45,14 @@ describe('operator metrics after a customer-360', () => {
 
   const count = (page: string, name: string, labels: Record<string, string>): number => sample(page, `${name}_count`, labels) ?? 0;
 
-  it('times the operation under its known name, and a name nobody listed under `other`', () => {
+  it('times the operation under its known name and outcome, and a name nobody listed under `other`', () => {
     const labels = { operation: 'AgentCustomer360', type: 'query', outcome: 'ok' };
     expect(count(text, 'rsg_gateway_operation_duration_seconds', labels) - count(before, 'rsg_gateway_operation_duration_seconds', labels)).toBe(1);
     expect(sample(text, 'rsg_gateway_operation_duration_seconds_sum', labels)).toBeGreaterThan(0);
     expect(count(text, 'rsg_gateway_operation_duration_seconds', { operation: 'other', type: 'query', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(text).not.toContain('Zz9TotallyNewName');
+    const refused = { operation: 'AgentCustomer360', type: 'query', outcome: 'BAD_USER_INPUT' };
+    expect(count(text, 'rsg_gateway_operation_duration_seconds', refused) - count(before, 'rsg_gateway_operation_duration_seconds', refused)).toBe(1);
   });
 
   it('times the fetches from every subgraph the customer-360 reached', () => {
