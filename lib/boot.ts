@@ -40,6 +40,7 @@ import { fileStateStore, redisStateStore, type FeedStateStore } from './feeds/st
 import { fencedStateStore, loadFeedLeaseConfig, redisFeedLease, soleLease, type FeedLease } from './feeds/lease.js';
 import type { CallPolicy } from './http.js';
 import { childLogger } from './log.js';
+import { reportDeadLetters, reportFeedLag, reportWriteQueueDepth } from './metrics.js';
 import { feedProgressTracker, loadHealthConfig, redisCheck, systemCallsTracker, writeQueueCheck, type HealthCheck } from './health.js';
 import { loadOrgMapping, type OrgMapping } from './mapping.js';
 import { codeRoot, projectRoot } from './paths.js';
@@ -242,8 +243,26 @@ async function openPlatform(
     }
     const writesConfig = loadWritesConfig(env);
     const store = await openWriteStore(writesConfig, { name, namespace: common.namespace, ...(redis ? { redis } : {}) });
-    // Every system client reports how its calls end, for readiness.
-    const policy: Partial<CallPolicy> = { ...overrides.policy, onOutcome: systems.record };
+    // Every system client reports how its calls end and where its circuit stands, for readiness.
+    // A host's own observer of the circuit (traces, say) is told too, after readiness.
+    const observer = overrides.policy?.onBreakerChange;
+    const policy: Partial<CallPolicy> = {
+      ...overrides.policy,
+      onOutcome: systems.record,
+      onBreakerChange: (change) => {
+        systems.breaker(change);
+        observer?.(change);
+      },
+    };
+    const system = entry.owns.join(',');
+    const queueCount = (listing: 'pending' | 'dead_lettered') => async () => [{ labels: { subgraph: name, system }, value: await store.count({ listings: [listing] }) }];
+    for (const unregister of [
+      reportWriteQueueDepth(queueCount('pending')),
+      reportDeadLetters(queueCount('dead_lettered')),
+      reportFeedLag(() => feeds.lags().map(({ feed, lagMs }) => ({ labels: { feed }, value: lagMs / 1000 }))),
+    ]) {
+      opened.push(async () => unregister());
+    }
     const netsuiteConfig = once(() => loadNetSuiteConfig(env));
     // One limiter per process and account, whatever number of clients share it.
     const netsuiteSlots = once(() => {
@@ -331,10 +350,12 @@ export async function bootSubgraph<M extends AnySubgraphModule>(
       };
     }
     const module = await definition.build(platform);
+    const metrics = loadMetricsConfig(env);
     const served = await serveSubgraph(module, platform.listen, {
       production: platform.common.env === 'production',
       trust: overrides.trust ?? loadTrustOptions(env),
-      metricsPath: loadMetricsConfig(env).path,
+      metricsPath: metrics.path,
+      ...(metrics.token ? { metricsToken: metrics.token } : {}),
       health,
     });
     return {

@@ -59,9 +59,16 @@ export interface UpstreamPolicyConfig {
   deadlineMs: number;
   /** `<PREFIX>_TIMEOUT_MS`: one attempt's budget; at most the deadline. @default per system, less than the deadline */
   timeoutMs: number;
-  /** `<PREFIX>_BREAKER_THRESHOLD` (0 for none) and `<PREFIX>_BREAKER_HALF_OPEN_MS`. @default false (threshold 0); 5000 ms once on */
+  /** `<PREFIX>_BREAKER_THRESHOLD` (0 for none) and `<PREFIX>_BREAKER_HALF_OPEN_MS`. @default threshold 5, half-open after 5000 ms */
   breaker: { threshold: number; halfOpenAfterMs: number } | false;
 }
+
+/**
+ * Consecutive troubled calls (each after its retries) before a system's circuit opens. On by
+ * default: without it, every request to a system that hangs waits out a whole deadline and its
+ * retries, and the change feeds keep hammering it; five in a row is past the odd blip.
+ */
+export const DEFAULT_BREAKER_THRESHOLD = 5;
 
 function loadUpstreamPolicy(prefix: string, section: string, attemptDefaultMs: number, env: Env): UpstreamPolicyConfig {
   const deadline = `${prefix}_DEADLINE_MS`;
@@ -74,7 +81,7 @@ function loadUpstreamPolicy(prefix: string, section: string, attemptDefaultMs: n
       .object({
         [deadline]: positiveInt.default(10_000),
         [attempt]: positiveInt.default(attemptDefaultMs),
-        [threshold]: z.coerce.number().int().min(0).default(0),
+        [threshold]: z.coerce.number().int().min(0).default(DEFAULT_BREAKER_THRESHOLD),
         [halfOpen]: positiveInt.default(5_000),
       })
       .superRefine((v, ctx) => {
@@ -347,11 +354,12 @@ export function metricsPathProblem(path: string): string | undefined {
 
 /**
  * Where a process (the gateway, each subgraph) serves its Prometheus metrics
- * (lib/metrics.ts): `METRICS_PATH`, `/metrics` by default, `off` for none. Not
+ * (lib/metrics.ts), and to whom: `METRICS_PATH`, `/metrics` by default, `off` for
+ * none; `METRICS_TOKEN`, the bearer token a scrape from another host needs. Not
  * an empty value for none: a template that leaves a variable empty when it
  * meant to leave it unset would then switch metrics off without a word.
  */
-export function loadMetricsConfig(env: Env = process.env): { path: string | false } {
+export function loadMetricsConfig(env: Env = process.env): { path: string | false; token: string | undefined } {
   const c = parseSettings(
     'metrics',
     z.object({
@@ -362,10 +370,12 @@ export function loadMetricsConfig(env: Env = process.env): { path: string | fals
           const problem = v === 'off' ? undefined : metricsPathProblem(v);
           if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
         }),
+      /** The bearer token a scrape must carry; unset, only a scraper on this host (loopback) is answered. */
+      METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters, e.g. from openssl rand -base64 32').optional(),
     }),
     env,
   );
-  return { path: c.METRICS_PATH === 'off' ? false : c.METRICS_PATH };
+  return { path: c.METRICS_PATH === 'off' ? false : c.METRICS_PATH, token: c.METRICS_TOKEN };
 }
 
 export { bool as envBool };

@@ -56,6 +56,8 @@ export class UpstreamError extends Error {
       retryAfterSeconds?: number;
       /** The system's own error code, e.g. MALFORMED_QUERY or INVALID_LOGIN. */
       upstreamCode?: string;
+      /** Refused at once by the system's open circuit (lib/http.ts): the call never reached the system. */
+      circuitOpen?: boolean;
       cause?: unknown;
     } = {},
   ) {

@@ -21,7 +21,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type express from 'express';
 import { z } from 'zod';
 import { parseSettings } from './config.js';
-import type { CallOutcome } from './http.js';
+import type { BreakerChange, BreakerPhase, CallOutcome } from './http.js';
 import type { FeedState, FeedStateStore } from './feeds/state.js';
 import type { FeedLease } from './feeds/lease.js';
 import type { WriteStore } from './writes/index.js';
@@ -215,6 +215,8 @@ export function redisCheck(client: RedisLike, opts: { required: boolean; name?: 
 interface SystemCalls {
   lastSuccessAt?: number;
   lastFailure?: { at: number; failure: string; message: string };
+  /** The circuit's phase, when the client has a breaker and it has changed since boot. */
+  breaker?: { phase: BreakerPhase; since: number };
 }
 
 /**
@@ -223,14 +225,23 @@ interface SystemCalls {
  * limited, or refused at once by an open circuit) reads degraded until a call
  * succeeds again. Readiness never calls a system itself: the quota is for customers.
  */
-export function systemCallsTracker(): { record: (o: CallOutcome) => void; checks: () => HealthCheck[] } {
+export function systemCallsTracker(): { record: (o: CallOutcome) => void; breaker: (change: BreakerChange) => void; checks: () => HealthCheck[] } {
   const bySystem = new Map<string, SystemCalls>();
+  const of = (system: string): SystemCalls => {
+    const s = bySystem.get(system) ?? {};
+    bySystem.set(system, s);
+    return s;
+  };
   return {
     record(o) {
-      const s = bySystem.get(o.system) ?? {};
-      bySystem.set(o.system, s);
+      const s = of(o.system);
       if (o.ok) s.lastSuccessAt = Date.now();
+      // A refusal by the open circuit says nothing new about the system: keep what it last said itself.
+      else if (o.circuitOpen && s.lastFailure) s.lastFailure.at = Date.now();
       else s.lastFailure = { at: Date.now(), failure: o.failure, message: o.message };
+    },
+    breaker(change) {
+      of(change.system).breaker = { phase: change.phase, since: Date.now() };
     },
     checks: () =>
       [...bySystem.keys()].map((system) => ({
@@ -239,14 +250,19 @@ export function systemCallsTracker(): { record: (o: CallOutcome) => void; checks
           const s = bySystem.get(system) ?? {};
           const now = Date.now();
           const failing = s.lastFailure !== undefined && (s.lastSuccessAt === undefined || s.lastFailure.at > s.lastSuccessAt);
+          const phase = s.breaker?.phase ?? 'closed';
+          const reasons: string[] = [];
+          if (failing && s.lastFailure) reasons.push(`the last call failed (${s.lastFailure.failure}): ${s.lastFailure.message}`);
+          if (phase !== 'closed') reasons.push(`circuit ${phase.replace('_', '-')} for ${system} since ${Math.round((now - (s.breaker?.since ?? now)) / 1000)} s: calls fail at once until a test call succeeds`);
           return {
             name: `system:${system}`,
-            status: failing ? 'degraded' : 'ok',
-            reasons: failing && s.lastFailure ? [`the last call failed (${s.lastFailure.failure}): ${s.lastFailure.message}`] : [],
+            status: reasons.length > 0 ? 'degraded' : 'ok',
+            reasons,
             details: {
               lastSuccessAgeMs: age(s.lastSuccessAt, now),
               lastFailureAgeMs: age(s.lastFailure?.at, now),
               ...(s.lastFailure ? { lastFailure: s.lastFailure.message } : {}),
+              breaker: phase,
             },
           };
         },
@@ -277,10 +293,18 @@ interface FeedProgress {
 export function feedProgressTracker(maxAgeMs: number): {
   track: (feed: string, store: FeedStateStore, lease?: FeedLease) => FeedStateStore;
   checks: () => HealthCheck[];
+  /** Per feed, ms since its last progress while it keeps trying (0 when its latest round made progress): the feed lag metric. */
+  lags: () => Array<{ feed: string; lagMs: number }>;
 } {
   const byFeed = new Map<string, FeedProgress>();
   const leases = new Map<string, { lease: FeedLease; store: FeedStateStore }>();
+  const progressAt = (p: FeedProgress): number | undefined => p.lastSaveAt ?? p.firstLoadAt;
   return {
+    lags: () =>
+      [...byFeed].map(([feed, p]) => {
+        const at = progressAt(p);
+        return { feed, lagMs: at !== undefined && p.lastLoadAt !== undefined && p.lastLoadAt > at ? Date.now() - at : 0 };
+      }),
     track(feed, store, lease) {
       const p = byFeed.get(feed) ?? {};
       byFeed.set(feed, p);
@@ -311,12 +335,12 @@ export function feedProgressTracker(maxAgeMs: number): {
           const leased = leases.get(feed);
           const role: Record<string, unknown> = leased ? await leaseDetails(leased.lease, leased.store) : {};
           const now = Date.now();
-          const progressAt = p.lastSaveAt ?? p.firstLoadAt;
-          const retryingFor = p.lastLoadAt !== undefined && progressAt !== undefined ? Math.max(0, p.lastLoadAt - progressAt) : 0;
+          const at = progressAt(p);
+          const retryingFor = p.lastLoadAt !== undefined && at !== undefined ? Math.max(0, p.lastLoadAt - at) : 0;
           const reasons: string[] = [];
           // A follower's saves are refused by design (it lost the lease mid-round); only the leader's count.
           if (p.lastFailure && role.role !== 'follower') reasons.push(`its state store failed: ${p.lastFailure.message}`);
-          if (retryingFor > maxAgeMs && role.role !== 'follower') reasons.push(`no event or successful poll for ${Math.round((now - (progressAt ?? now)) / 1000)} s while it keeps trying`);
+          if (retryingFor > maxAgeMs && role.role !== 'follower') reasons.push(`no event or successful poll for ${Math.round((now - (at ?? now)) / 1000)} s while it keeps trying`);
           return {
             name: `feed:${feed}`,
             status: reasons.length > 0 ? 'degraded' : 'ok',

@@ -39,8 +39,46 @@ import { UpstreamError, unreachable, type SystemOfRecord } from './errors.js';
 import { propagationHeaders } from './context.js';
 import { childLogger } from './log.js';
 import { describeRequest, describeRoute, noteFailedAttempt, traceCall, type CallNote } from './call-span.js';
+import { routeTemplate as pathTemplate } from './tracing.js';
+import { boundedLabel, counterMetric, gaugeMetric, histogramMetric } from './metrics.js';
 
 const log = childLogger('http');
+
+/**
+ * The series every system-of-record call feeds, here in the one path all calls take.
+ * Routes are templates (`GET /record/v1/salesOrder/{id}`), never URLs or ids, and each
+ * system keeps at most MAX_ROUTES of them (later ones read `other`).
+ */
+const callDuration = histogramMetric(
+  'rsg_upstream_call_duration_seconds',
+  'System-of-record calls from start to end, retries, waits and backoffs included, by system, route template and outcome',
+  ['system', 'route', 'outcome'] as const,
+);
+const attempts = counterMetric(
+  'rsg_upstream_attempts_total',
+  'Attempts sent to (or refused before) a system of record, by system, route template and status: the HTTP status, or timeout, network, limiter (our own rate budget or concurrency slots) or ok/refused for client libraries',
+  ['system', 'route', 'status'] as const,
+);
+const breakerState = gaugeMetric('rsg_breaker_state', "A system's circuit: 0 closed, 1 half-open (testing), 2 open (calls fail at once), 3 isolated", ['system'] as const);
+const breakerTransitions = counterMetric('rsg_breaker_transitions_total', "Changes of a system's circuit, by the phase it entered", ['system', 'phase'] as const);
+const BREAKER_VALUE: Record<BreakerPhase, number> = { closed: 0, half_open: 1, open: 2, isolated: 3 };
+const MAX_ROUTES = 50;
+const routeLabels = new Map<string, (route: string) => string>();
+const routeLabel = (system: string, route: string): string => {
+  let bound = routeLabels.get(system);
+  if (!bound) routeLabels.set(system, (bound = boundedLabel(MAX_ROUTES)));
+  return bound(route);
+};
+
+/**
+ * A call's route template, the method and the path as lib/tracing.ts templates it
+ * for spans (ids, record numbers and external ids as `{id}`, Salesforce's API
+ * version as `{version}`, no query): metrics and traces name a route alike.
+ * `GET https://x/api/v2/tickets/123.json?include=users` is `GET /api/v2/tickets/{id}.json`.
+ */
+export function routeTemplate(method: string, url: string): string {
+  return `${method} ${pathTemplate(url)}`;
+}
 
 /** When a system that keeps failing is given a rest. */
 export interface BreakerOptions {
@@ -81,9 +119,10 @@ export interface CallPolicy {
   permitWaitMs?: number;
   limiter?: Limiter;
   /**
-   * The circuit breaker, or false for none. Off unless configured: while it is open, replays
-   * of the write queue fail at once and spend their attempts, so size WRITES_MAX_ATTEMPTS and
-   * its backoff to outlast `halfOpenAfterMs` before turning it on. @default false
+   * The circuit breaker, or false for none. The connectors take it from their config, where
+   * it is on (threshold 5, half-open after 5 s; docs/operations.md, "Circuit breakers"). While
+   * it is open, calls fail at once with `retryAfterSeconds` set to the half-open wait, which the
+   * write queue honours before its next replay. @default false, for a policy built by hand
    */
   breaker: BreakerOptions | false;
   /** Told of every change of the circuit's phase, e.g. to set a gauge. @default none */
@@ -96,7 +135,10 @@ export interface CallPolicy {
  * How one call ended for the system's health: `ok` when the system answered, a
  * refusal (a 4xx, `failure: 'error'`) included; otherwise the failure that ended it.
  */
-export type CallOutcome = { system: SystemOfRecord; ok: true } | { system: SystemOfRecord; ok: false; failure: 'unavailable' | 'timeout' | 'rate_limited'; message: string };
+export type CallOutcome =
+  | { system: SystemOfRecord; ok: true }
+  /** `circuitOpen`: refused at once by the open circuit, without reaching the system. */
+  | { system: SystemOfRecord; ok: false; failure: 'unavailable' | 'timeout' | 'rate_limited'; message: string; circuitOpen?: boolean };
 
 export const DEFAULT_DEADLINE_MS = 10_000;
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 5_000;
@@ -120,6 +162,8 @@ export interface SystemRequest {
   body?: unknown;
   /** Safe to send twice (reads, and writes the system deduplicates). Only these are retried. */
   idempotent: boolean;
+  /** The route template for metrics, e.g. `GET /record/v1/salesOrder/{id}`. @default routeTemplate(method, url) */
+  route?: string;
   /** Signs or otherwise authorises the request just before it is sent (each attempt). */
   authorize?: (req: { method: string; url: string; headers: Record<string, string> }) => Promise<void> | void;
   /**
@@ -149,9 +193,9 @@ export interface Attempt {
 export interface RunOptions {
   idempotent: boolean;
   /**
-   * What the call is, for its trace span: the method and route template, e.g.
+   * What the call is, for its metrics and its trace span: the method and route template, e.g.
    * `GET /services/data/{version}/query` (never a URL with ids or a query string).
-   * @default `<system> call`
+   * @default `call` (metrics), `<system> call` (the span)
    */
   route?: string;
   /** Maps what the library threw to an UpstreamError; undefined lets it through as is. */
@@ -230,10 +274,13 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
       const phase = phaseOf(state);
       if (phase === 'open') log.warn({ system }, 'circuit opened: calls fail at once until the system is tested again');
       else if (phase === 'closed') log.info({ system }, 'circuit closed');
+      breakerState.set({ system }, BREAKER_VALUE[phase]);
+      breakerTransitions.inc({ system, phase });
       options.onBreakerChange?.({ system, phase });
     });
   }
   const composed = breaker ? wrap(deadline, breaker, retryPolicy) : wrap(deadline, retryPolicy);
+  if (breaker) breakerState.set({ system }, BREAKER_VALUE.closed);
 
   async function permit(deadlineAt: number): Promise<(() => void) | undefined> {
     if (!options.limiter) return undefined;
@@ -250,13 +297,26 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
     }
   }
 
+  /** An attempt's status label: what the system answered, or why nothing was answered. */
+  function failedAttemptStatus(err: UpstreamError): string {
+    if (err.details.status !== undefined) return String(err.details.status);
+    if (err.failure === 'timeout') return 'timeout';
+    if (err.failure === 'unavailable') return 'network';
+    return err.failure === 'rate_limited' ? 'rate_limited' : 'refused';
+  }
+
   async function execute<T>(
     idempotent: boolean,
+    route: string,
+    succeededStatus: (result: T) => string,
     retryable: (e: UpstreamError) => boolean,
     toUpstream: (e: unknown) => UpstreamError | undefined,
     fn: (attempt: Attempt) => Promise<T>,
     note?: CallNote,
   ): Promise<T> {
+    const routeName = routeLabel(system, route);
+    const startedAt = performance.now();
+    const ended = (outcome: string): void => callDuration.observe({ system, route: routeName, outcome }, (performance.now() - startedAt) / 1000);
     const deadlineAt = Date.now() + options.deadlineMs;
     const deadlineError = (cause?: unknown): UpstreamError =>
       new UpstreamError(system, 'timeout', `${system} did not answer within the call's deadline of ${options.deadlineMs} ms`, cause ? { cause } : {});
@@ -266,7 +326,11 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
         // cockatiel's retry does not watch the signal between attempts; the deadline's caller has gone.
         if (signal.aborted) throw deadlineError();
         const waitFrom = note ? performance.now() : 0;
-        const release = await permit(deadlineAt);
+        // A refusal by our own limiter (rate budget, concurrency slots) is an attempt that was never sent.
+        const release = await permit(deadlineAt).catch((e: unknown) => {
+          attempts.inc({ system, route: routeName, status: 'limiter' });
+          throw e;
+        });
         if (note) {
           note.attempts = n + 1;
           note.permitWaitMs += performance.now() - waitFrom;
@@ -274,12 +338,15 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
         try {
           if (signal.aborted) throw deadlineError();
           const budget = Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now()));
-          return await attemptTimeout.execute(({ signal: attemptSignal }) => fn({ signal: attemptSignal, timeoutMs: budget, attempt: n }), signal);
+          const answer = await attemptTimeout.execute(({ signal: attemptSignal }) => fn({ signal: attemptSignal, timeoutMs: budget, attempt: n }), signal);
+          attempts.inc({ system, route: routeName, status: succeededStatus(answer) });
+          return answer;
         } catch (e) {
           const err =
             e instanceof TaskCancelledError
               ? new UpstreamError(system, 'timeout', `${system} did not answer within ${options.timeoutMs} ms`, { cause: e })
               : toUpstream(e);
+          attempts.inc({ system, route: routeName, status: err ? failedAttemptStatus(err) : 'refused' });
           if (!err) throw e;
           if (idempotent && n < options.retries && retryable(err)) {
             const asked = err.details.retryAfterSeconds;
@@ -294,16 +361,30 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
         }
       });
       options.onOutcome?.({ system, ok: true });
+      ended('ok');
       return result;
     } catch (e) {
       let err = e;
+      const circuitOpen = e instanceof BrokenCircuitError;
       if (e instanceof TaskCancelledError) err = deadlineError(e);
-      else if (e instanceof BrokenCircuitError) {
+      else if (circuitOpen) {
         if (note) note.refusedBy = breaker ? phaseOf(breaker.state) : 'open';
-        const halfOpen = options.breaker ? `; one call is let through to test it ${options.breaker.halfOpenAfterMs} ms after it opened` : '';
-        err = new UpstreamError(system, 'unavailable', `${system} is failing repeatedly, so calls to it fail at once for now${halfOpen}`, { cause: e });
+        const halfOpenMs = options.breaker ? options.breaker.halfOpenAfterMs : 0;
+        const halfOpen = options.breaker ? `; one call is let through to test it ${halfOpenMs} ms after it opened` : '';
+        // The Retry-After a client (and the write queue) should honour: nothing is tried before the test call.
+        err = new UpstreamError(system, 'unavailable', `${system} is failing repeatedly, so calls to it fail at once for now${halfOpen}`, {
+          cause: e,
+          circuitOpen: true,
+          retryAfterSeconds: Math.max(1, Math.ceil(halfOpenMs / 1000)),
+        });
+        attempts.inc({ system, route: routeName, status: 'circuit_open' });
       }
-      if (err instanceof UpstreamError) options.onOutcome?.(err.failure === 'error' ? { system, ok: true } : { system, ok: false, failure: err.failure, message: err.message });
+      if (err instanceof UpstreamError) {
+        options.onOutcome?.(
+          err.failure === 'error' ? { system, ok: true } : { system, ok: false, failure: err.failure, message: err.message, ...(circuitOpen ? { circuitOpen } : {}) },
+        );
+        ended(circuitOpen ? 'circuit_open' : err.failure === 'error' ? 'refused' : err.failure);
+      } else ended('error');
       throw err;
     }
   }
@@ -351,8 +432,10 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
     options,
     call: (req) =>
       traceCall(system, describeRequest(req), async (note) => {
-        const res = await execute(
+        const res = await execute<SystemResponse>(
           req.idempotent,
+          req.route ?? routeTemplate(req.method, req.url),
+          (r) => String(r.status),
           // Rate limits without a Retry-After (NetSuite's concurrency refusal) clear in moments: back off and retry.
           (e) => e.failure !== 'error' && waitable(e),
           (e) => (e instanceof UpstreamError ? e : undefined),
@@ -366,6 +449,8 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
       traceCall(system, describeRoute(opts.route), (note) =>
         execute(
           opts.idempotent,
+          opts.route ?? 'call',
+          () => 'ok',
           // A library's rate limit without a Retry-After (Salesforce's daily REQUEST_LIMIT_EXCEEDED) will not clear soon.
           (e) => e.failure !== 'error' && (e.failure !== 'rate_limited' || (e.details.retryAfterSeconds !== undefined && waitable(e))),
           (e) => (e instanceof UpstreamError ? e : opts.classify(e)),

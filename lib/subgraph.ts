@@ -150,11 +150,13 @@ export async function serveSubgraph<TContext extends BaseContext>(
     /** The secret(s) the gateway signs the caller header with. @default from INTERNAL_AUTH_SECRET (boot fails without it) */
     trust?: TrustOptions;
     /**
-     * Where to serve Prometheus metrics, without credentials (keep it off the public
+     * Where to serve Prometheus metrics, to loopback peers or with metricsToken (keep it off the public
      * ingress); `false` serves none. Never under /graphql.
      * @default from METRICS_PATH ('/metrics' when unset, `off` for none)
      */
     metricsPath?: string | false;
+    /** The bearer token a scrape must carry (lib/metrics.ts). @default from METRICS_TOKEN; unset, only loopback peers are answered */
+    metricsToken?: string;
     /**
      * Remembers the ids of the caller headers already accepted, so a header is good
      * for one request. @default shared in Redis (REDIS_URL), so a header replayed to
@@ -169,6 +171,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
   const production = opts.production ?? process.env.NODE_ENV === 'production';
   const trust = opts.trust ?? loadTrustOptions(process.env);
   const metricsPath = opts.metricsPath ?? loadMetricsConfig(process.env).path;
+  const metricsToken = opts.metricsToken ?? loadMetricsConfig(process.env).token;
   let nonceRedis: RedisClientType | undefined;
   let nonces = opts.nonces;
   if (!nonces) {
@@ -200,7 +203,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
   const app = express();
   app.disable('x-powered-by');
   // First, so that a bad path fails before anything starts, and outside /graphql: a scrape carries no signed caller.
-  serveMetrics(app, metricsPath);
+  serveMetrics(app, metricsPath, metricsToken);
   const httpServer: Server = createAppServer(app);
   const apollo = new ApolloServer<TContext>({
     schema,

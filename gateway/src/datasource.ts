@@ -29,6 +29,7 @@ import { CALLER_HEADER, GATEWAY_CALLER, isPreparedCaller, prepareCaller, sealCal
 import type { LocalSubgraph } from '../../lib/local-subgraph.js';
 import type { GatewayContext } from './context.js';
 import { noteSubgraphFetch, subgraphFetches, takeSubgraphReport, type SubgraphResponseCache } from './response-cache/index.js';
+import { timedFetch } from './metrics.js';
 
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
 type FetcherInit = NonNullable<Parameters<Fetcher>[1]>;
@@ -74,7 +75,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.trust = config.trust;
     this.subgraph = config.name ?? 'unknown';
     this.subgraphCache = config.subgraphCache;
-    const send = this.fetcher;
+    const send = timedFetch(this.subgraph, this.fetcher);
     this.fetcher = (url, init) => send(url, init ? this.signFetch(init) : init);
   }
 

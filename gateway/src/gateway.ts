@@ -42,6 +42,7 @@ import { GraphQLOverHttpPlugin, negotiateResultType } from './graphql-over-http.
 import { TrustedDocuments, TrustedDocumentsPlugin, documentRequestOf, type TrustedDocumentsOptions } from './trusted-documents.js';
 import { SandboxLandingPage } from './landing-page.js';
 import { TracingPlugin, traceRequest } from './tracing.js';
+import { OperationMetricsPlugin, knownOperationNames } from './metrics.js';
 
 const log = childLogger('gateway');
 
@@ -108,11 +109,18 @@ export interface GatewayOptions {
    */
   responseCache?: ResponseCacheOptions | false;
   /**
-   * Where to serve Prometheus metrics (lib/metrics.ts). The route asks for no token, so keep
-   * it off the public ingress; `false` serves none. Never under /graphql.
+   * Where to serve Prometheus metrics (lib/metrics.ts): to loopback peers, or with `metricsToken`
+   * to whoever sends it. Keep it off the public ingress all the same; `false` serves none. Never under /graphql.
    * @default from METRICS_PATH ('/metrics' when unset, `off` for none)
    */
   metricsPath?: string | false;
+  /** The bearer token a scrape must carry (lib/metrics.ts). @default from METRICS_TOKEN; unset, only loopback peers are answered */
+  metricsToken?: string;
+  /**
+   * The operation names the duration metric labels by name; every other name reads `other`.
+   * @default knownOperationNames(process.env): examples/operations and METRICS_OPERATION_NAMES
+   */
+  knownOperations?: ReadonlySet<string>;
   /** What readiness asks besides the supergraph and the subgraphs' own readiness (lib/health.ts), e.g. the rate limit's Redis. @default none */
   health?: readonly HealthCheck[];
 }
@@ -183,7 +191,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   app.disable('x-powered-by');
   // First, so that a bad path fails before anything starts, and outside /graphql,
   // so that neither CORS nor authentication applies: Prometheus sends no token.
-  serveMetrics(app, opts.metricsPath ?? loadMetricsConfig(process.env).path);
+  serveMetrics(app, opts.metricsPath ?? loadMetricsConfig(process.env).path, opts.metricsToken ?? loadMetricsConfig(process.env).token);
   const fetch = subgraphFetcher();
   // Where each subgraph of the loaded supergraph is reached, for readiness to ask it.
   const routed = new Map<string, string>();
@@ -258,6 +266,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       // Status codes by media type, and the operations the gateway cannot run over HTTP (docs/errors.md).
       GraphQLOverHttpPlugin<GatewayContext>({ subscriptionsOverWebSocket: opts.subscriptions !== false }),
       QueryLimitsPlugin<GatewayContext>(opts.limits),
+      OperationMetricsPlugin<GatewayContext>(opts.knownOperations ?? knownOperationNames(process.env)),
       // After the limits: an answer is never served to a request they refuse.
       ...(responseCache ? [responseCache.plugin] : []),
       TracingPlugin(),

@@ -32,6 +32,7 @@ import { redisCheck } from '../../lib/health.js';
 import { SUBGRAPHS, settingsPrefix, subgraphUrl, type SubgraphEntry } from '../../lib/manifest.js';
 import { startGateway, type RunningGateway, type SupergraphSource } from './gateway.js';
 import type { TrustedDocumentsOptions } from './trusted-documents.js';
+import { knownOperationNames } from './metrics.js';
 
 export { startGateway } from './gateway.js';
 export type { GatewayOptions, RunningGateway, SupergraphSource } from './gateway.js';
@@ -176,6 +177,8 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env, 
     ...(hosting.localSubgraphs ? { localSubgraphs: hosting.localSubgraphs } : {}),
     metricsPath: metrics.path,
     trustedDocuments: loadTrustedDocumentsOptions(env),
+    ...(metrics.token ? { metricsToken: metrics.token } : {}),
+    knownOperations: knownOperationNames(env),
     // Without Redis the rate limit counts per replica: degraded, not unavailable.
     ...(redis ? { health: [redisCheck(redis, { required: false })] } : {}),
   });

@@ -21,7 +21,7 @@ import { defaultPolicy, systemPolicy, type CallPolicy } from '../http.js';
 import { propagationHeaders } from '../context.js';
 import type { Limiter } from '../limits.js';
 import { childLogger } from '../log.js';
-import { noteOnSpan, routeTemplate, tracingOn } from '../tracing.js';
+import { noteOnSpan, routeTemplate } from '../tracing.js';
 import { openChangeStream, type ChangeStream, type ChangeStreamOptions } from './salesforce-streaming.js';
 
 export { ReplayIdUnavailableError, type ChangeEventMessage, type ChangeStream, type ChangeStreamOptions } from './salesforce-streaming.js';
@@ -365,11 +365,11 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
     return (await conn.request<T>(req, { transport, retry: { maxRetries: 0 }, timeout: timeoutMs })) as T;
   }
 
-  /** Runs one call under the policy, re-logging in once if the session was refused. `route` names it in traces (its path as a template). */
+  /** Runs one call under the policy, re-logging in once if the session was refused. `route` names it in metrics and traces (its path as a template). */
   async function call<T>(idempotent: boolean, route: { method: string; path: string }, build: (conn: Connection) => HttpRequest): Promise<T> {
     let lastStatus: number | undefined;
     return policy.run(
-      { idempotent, route: tracingOn() ? `${route.method} ${routeTemplate(route.path)}` : undefined, classify: (err) => classifySalesforceError(err, lastStatus) },
+      { idempotent, route: `${route.method} ${routeTemplate(route.path)}`, classify: (err) => classifySalesforceError(err, lastStatus) },
       async ({ timeoutMs }) => {
         lastStatus = undefined;
         let conn = await session();
@@ -441,11 +441,11 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
     authPhase: () => state.phase,
 
     async connect(): Promise<void> {
-      await policy.run({ idempotent: true, classify: (err) => classifySalesforceError(err) }, () => session());
+      await policy.run({ idempotent: true, route: 'session', classify: (err) => classifySalesforceError(err) }, () => session());
     },
 
     async orgId(): Promise<string> {
-      return policy.run({ idempotent: true, classify: (err) => classifySalesforceError(err) }, async () => {
+      return policy.run({ idempotent: true, route: 'identity', classify: (err) => classifySalesforceError(err) }, async () => {
         const conn = await session();
         // The OAuth grants return the identity URL (…/id/<orgId>/<userId>), which jsforce parses;
         // a session from a bare access token asks the identity service once.
@@ -460,7 +460,7 @@ export function createSalesforceClient(config: SalesforceConfig, deps: Salesforc
     },
 
     async streamChanges(opts: ChangeStreamOptions): Promise<ChangeStream> {
-      const conn = await policy.run({ idempotent: true, classify: (err) => classifySalesforceError(err) }, () => session());
+      const conn = await policy.run({ idempotent: true, route: 'session', classify: (err) => classifySalesforceError(err) }, () => session());
       return openChangeStream(conn, opts, () => invalidate(conn));
     },
 

@@ -99,6 +99,11 @@ describe('operating the customer write queue', () => {
     } finally {
       await stack.clearFaults();
     }
+    // Salesforce's circuit opened while it was down; the first read after the half-open wait tests it and closes it.
+    await until(async () => {
+      const read = await stack.query<{ customer: { name: string | null } | null }>('query R($id: ID!) { customer(id: $id) { name } }', { id: 'C-000125' });
+      return Boolean(read.body.data?.customer?.name);
+    }, 'Salesforce to answer again');
   }, 60_000);
 
   afterAll(async () => {

@@ -212,8 +212,10 @@ describe('deadline settings', () => {
       expect(load({ [`${prefix}_DEADLINE_MS`]: '1000' })).toMatchObject({ deadlineMs: 1000, timeoutMs: 1000 });
       expect(() => load({ [`${prefix}_DEADLINE_MS`]: '1000', [`${prefix}_TIMEOUT_MS`]: '5000' })).toThrow(ConfigError);
       expect(() => load({ [`${prefix}_DEADLINE_MS`]: 'soon' })).toThrow(/_DEADLINE_MS/);
-      expect(defaults.breaker).toBe(false);
+      // On by default (docs/operations.md, "Circuit breakers"); 0 turns it off.
+      expect(defaults.breaker).toEqual({ threshold: 5, halfOpenAfterMs: 5000 });
       expect(load({ [`${prefix}_BREAKER_THRESHOLD`]: '4' }).breaker).toEqual({ threshold: 4, halfOpenAfterMs: 5000 });
+      expect(load({ [`${prefix}_BREAKER_THRESHOLD`]: '0' }).breaker).toBe(false);
     }
   });
 });

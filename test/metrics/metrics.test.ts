@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics over HTTP (lib/metrics.ts): the gateway and every subgraph
- * serve the process's registry at /metrics without credentials, and the counters
+ * serve the process's registry at /metrics to a scraper on the same host without credentials, and the counters
  * move as requests go through. The stack runs every service in this one process,
  * so each origin serves the same registry; values are compared before and after.
  */
@@ -11,45 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 import { ConfigError, loadMetricsConfig } from '../../lib/config.js';
 import { serveMetrics } from '../../lib/metrics.js';
+import { sample, scrape } from '../support/metrics.js';
 
 const NAME_ONLY = /* GraphQL */ `
   query Name($id: ID!) {
     customer(id: $id) { id name }
   }
 `;
-
-interface Scrape {
-  status: number;
-  contentType: string | null;
-  text: string;
-}
-
-/** Scrapes as Prometheus does: a plain GET, no token, no signed caller header. */
-async function scrape(origin: string, path = '/metrics'): Promise<Scrape> {
-  const res = await fetch(`${origin}${path}`);
-  return { status: res.status, contentType: res.headers.get('content-type'), text: await res.text() };
-}
-
-function parseLabels(raw: string | undefined): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const m of (raw ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[m[1] as string] = m[2] as string;
-  return labels;
-}
-
-/**
- * The value of one series in the text exposition format, or undefined when the
- * page has no such sample (prom-client prints a label set only once it was counted).
- */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([A-Za-z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const got = parseLabels(m[2]);
-    if (Object.keys(got).length !== Object.keys(labels).length) continue;
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
-  }
-  return undefined;
-}
 
 const originOf = (url: string): string => new URL(url).origin;
 

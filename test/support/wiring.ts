@@ -29,12 +29,12 @@ export interface TestBoot {
   policy: Partial<CallPolicy>;
   /** Whether this replica runs the order feed (a second replica may leave polling to the first). @default true */
   feedsEnabled?: boolean;
+  /** Settings over the test timings: the product's own breaker defaults for a test of the breaker, a feed interval a test depends on. @default none */
+  settings?: Record<string, string>;
   /** Told of the subgraph's invalidations (BootOverrides.onInvalidate), as scripts/graph.ts does. @default none */
   onInvalidate?: InvalidationListener;
   /** Shared with the other subgraphs of the in-process layout (BootOverrides.processLimits). @default none */
   processLimits?: ProcessLimits;
-  /** Settings that replace the test timings (a feed interval a test depends on). @default none */
-  settings?: Record<string, string>;
 }
 
 /** Timings that keep tests quick; tests can also poll (`feed.pollOnce()`) or replay (`writes.runDue()`) at once. */
@@ -56,6 +56,11 @@ const TEST_TIMINGS: Record<string, string> = {
   // Zendesk allows 10 export calls a minute; tests call feed.pollOnce() when they need it now.
   SERVICE_FEED_POLL_MS: '10000',
   SERVICE_FEED_SEQUENCE_WAIT_MS: '300',
+  // Breakers stay on (the product's default), with a half-open wait as short as the queue's backoff above, so that
+  // a test of queued writes and dead letters waits out an open circuit as quickly as it waits out the backoff.
+  SALESFORCE_BREAKER_HALF_OPEN_MS: '300',
+  NETSUITE_BREAKER_HALF_OPEN_MS: '300',
+  ZENDESK_BREAKER_HALF_OPEN_MS: '300',
 };
 
 /** Where a subgraph's tests count attempts to a dead letter. */
