@@ -3,6 +3,8 @@
  *
  * - typed documents for the example operations, against the client-facing API
  *   schema of the composed supergraph (`examples/__generated__/operations.ts`);
+ * - typed documents for the agent console (`console/src/__generated__/`, the
+ *   client preset), from the `graphql()` calls in its source;
  * - resolver types for each subgraph, from that subgraph's own SDL
  *   (`subgraphs/<name>/src/__generated__/resolvers-types.ts`), which its
  *   resolvers.ts is typed with.
@@ -69,6 +71,15 @@ const config: CodegenConfig = {
       documents: ['examples/operations/*.graphql'],
       plugins: ['typescript-operations', 'typed-document-node'],
       config: { scalars, useTypeImports: true, enumsAsTypes: true, avoidOptionals: { field: true } },
+    },
+    // The agent console's typed documents (docs/console.md): the client preset, with documents as
+    // strings so the bundle needs no GraphQL parser.
+    'console/src/__generated__/': {
+      schema: apiSdl,
+      documents: ['console/src/**/*.{ts,tsx}', '!console/src/__generated__/**'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { scalars, useTypeImports: true, enumsAsTypes: true, documentMode: 'string' },
     },
     ...Object.fromEntries(SUBGRAPHS.map(({ name }) => [`subgraphs/${name}/src/__generated__/resolvers-types.ts`, subgraphResolverTypes(name, subgraphTypes(name))])),
   },

@@ -14,9 +14,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadOrCreateDevIssuer } from '../lib/auth/dev.js';
+import { loadOrCreateDevIssuer, type DevIssuer } from '../lib/auth/dev.js';
+import { defaultConsoleDir, startConsoleServer } from '../console/server.js';
 import { projectRoot } from '../lib/paths.js';
 import { ConfigError } from '../lib/config.js';
 import { bannerLines, launchPlan, type LaunchPlan, type Part } from './plan.js';
@@ -99,6 +100,26 @@ async function stopAll(code: number): Promise<void> {
 
 const STOREFRONT_CUSTOMER = 'C-000001';
 
+/** The local issuer, when development identity is on: the console's role picker gets its tokens from it. */
+let devIssuer: DevIssuer | undefined;
+
+/** The agent console (docs/console.md) on CONSOLE_PORT; the gateway lets its origin call from the browser. */
+const consolePort = Number(process.env.CONSOLE_PORT || 4010);
+childEnv.GATEWAY_CORS_ORIGINS = process.env.GATEWAY_CORS_ORIGINS ?? `http://localhost:${consolePort},http://127.0.0.1:${consolePort}`;
+
+async function startConsole(): Promise<string> {
+  const dir = defaultConsoleDir();
+  if (!existsSync(join(dir, 'index.html'))) return `  Console    not built (npm run console:build -- --mode development, then start again)`;
+  const issuer = devIssuer;
+  const running = await startConsoleServer({
+    gatewayUrl: plan.gatewayUrl,
+    dir,
+    port: consolePort,
+    ...(issuer ? { devToken: (role) => issuer.token({ sub: `dev-${role}`, roles: [role] }) } : {}),
+  });
+  return `  Console    ${running.url}`;
+}
+
 /**
  * Prepares development identity and returns the text that tells a developer how
  * to authenticate. Settings already in the environment win: pointing AUTH_* at a
@@ -111,6 +132,7 @@ async function devIdentity(): Promise<string> {
   }
   const dir = join(projectRoot, '.dev');
   const issuer = await loadOrCreateDevIssuer(dir);
+  devIssuer = issuer;
   Object.assign(childEnv, { AUTH_JWKS_FILE: issuer.jwksFile, AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: issuer.audience });
   const tokens = {
     agent: await issuer.token({ sub: 'dev-agent', roles: ['agent'] }),
@@ -140,10 +162,12 @@ async function main(): Promise<void> {
     for (const part of group) launch(part);
     await Promise.all(group.flatMap((p) => p.ready.map((u) => waitFor(u, 60_000))));
   }
+  const consoleLine = await startConsole();
   console.log(`
 retail-supergraph is up.
 
 ${bannerLines(plan).join('\n')}
+${consoleLine}
 
 ${identity}
 

@@ -154,6 +154,8 @@ export async function startStack(
      * @default false: the gateway calls them over HTTP, as deployed
      */
     inProcess?: boolean;
+    /** Browser origins the gateway answers with CORS, e.g. the console's (GATEWAY_CORS_ORIGINS). @default none */
+    corsOrigins?: string[];
     /**
      * The subgraphs' data directory (write journals, feed state), kept when the stack closes, so that a
      * second stack given the same one starts where the first stopped, as a second `npm start` does.
@@ -273,6 +275,7 @@ export async function startStack(
         ...(opts.limits ? { limits: opts.limits } : {}),
         ...(opts.introspection !== undefined ? { introspection: opts.introspection } : {}),
         ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}),
+        ...(opts.corsOrigins ? { corsOrigins: opts.corsOrigins } : {}),
         responseCache: opts.responseCache
           ? { ...(opts.responseCache === true ? {} : opts.responseCache), namespace: cacheNamespace, redisUrl: opts.cache?.redisUrl }
           : false,
