@@ -4,10 +4,10 @@
  * is; a system that failed gets a banner while the other parts still show.
  * Order, invoice and case statuses follow the graph's subscriptions live.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { SYSTEM_LABEL, type Answer, type GraphClient, type GraphQLErrorOut } from './api';
 import { CaseUpdated, Customer360, InvoiceStatusChanged, OrderStatusChanged } from './documents';
-import { Freshness } from './freshness';
+import { Freshness, type FreshnessOut } from './freshness';
 import { Actions } from './actions';
 import type { ConsoleCustomer360Query } from './__generated__/graphql';
 
@@ -90,37 +90,51 @@ function useLive(client: GraphClient, customerId: string, apply: (p: Patch) => v
   return liveError;
 }
 
-function Profile({ c }: { c: Customer }) {
+/**
+ * One part of the 360: its title with its freshness, then its content, or
+ * "Not available." when its system failed and nothing could be served.
+ */
+function Part<T extends { freshness: FreshnessOut }>(props: { name: string; title: string; wide?: boolean; value: T | null | undefined; children: (value: T) => ReactNode }) {
+  const { name, title, wide, value, children } = props;
   return (
-    <section className="part" data-part="profile">
+    <section className={wide ? 'part wide' : 'part'} data-part={name}>
       <h3>
-        Profile <Freshness value={c.freshness} />
+        {title} <Freshness value={value?.freshness} />
       </h3>
-      <dl>
-        <dt>Customer</dt>
-        <dd>{c.id}</dd>
-        <dt>Name</dt>
-        <dd>{c.name ?? '—'}</dd>
-        <dt>E-mail</dt>
-        <dd>{c.email ?? '—'}</dd>
-        <dt>Phone</dt>
-        <dd>{c.phone ?? '—'}</dd>
-        <dt>Segment</dt>
-        <dd>{c.segment ?? '—'}</dd>
-        <dt>Loyalty</dt>
-        <dd>{c.loyalty ? `${c.loyalty.tier}, ${c.loyalty.points} points` : '—'}</dd>
-      </dl>
+      {value ? children(value) : <p className="missing">Not available.</p>}
     </section>
   );
 }
 
-function Financials({ f }: { f: Customer['financials'] }) {
+function Profile({ c }: { c: Customer }) {
+  // The customer keeps its id when Salesforce fails; its Salesforce part is then null fields without freshness.
+  const salesforce = c.freshness ? { ...c, freshness: c.freshness } : null;
   return (
-    <section className="part" data-part="financials">
-      <h3>
-        Financials <Freshness value={f?.freshness} />
-      </h3>
-      {f ? (
+    <Part name="profile" title="Profile" value={salesforce}>
+      {(p) => (
+        <dl>
+          <dt>Customer</dt>
+          <dd>{p.id}</dd>
+          <dt>Name</dt>
+          <dd>{p.name ?? '—'}</dd>
+          <dt>E-mail</dt>
+          <dd>{p.email ?? '—'}</dd>
+          <dt>Phone</dt>
+          <dd>{p.phone ?? '—'}</dd>
+          <dt>Segment</dt>
+          <dd>{p.segment ?? '—'}</dd>
+          <dt>Loyalty</dt>
+          <dd>{p.loyalty ? `${p.loyalty.tier}, ${p.loyalty.points} points` : '—'}</dd>
+        </dl>
+      )}
+    </Part>
+  );
+}
+
+function Financials({ financials }: { financials: Customer['financials'] }) {
+  return (
+    <Part name="financials" title="Financials" value={financials}>
+      {(f) => (
         <>
           {f.creditHold && <div className="banner warn">On credit hold: new orders are refused by the ERP.</div>}
           <dl>
@@ -134,80 +148,69 @@ function Financials({ f }: { f: Customer['financials'] }) {
             <dd>{f.paymentTerms ?? '—'}</dd>
           </dl>
         </>
-      ) : (
-        <p className="missing">Not available.</p>
       )}
-    </section>
+    </Part>
+  );
+}
+
+function Order({ o }: { o: OrderNode }) {
+  return (
+    <article className="order" data-order={o.id}>
+      <header>
+        <strong>{o.id}</strong> <span className="status" data-testid={`order-status-${o.id}`}>{o.status}</span> · {o.channel} · {o.placedAt.slice(0, 10)} · {money(o.total)}
+      </header>
+      <ul className="lines">
+        {o.lines.map((l) => (
+          <li key={l.lineNumber}>
+            {l.quantityShipped}/{l.quantity} × {l.sku} {l.description}
+          </li>
+        ))}
+      </ul>
+      {o.shipments.length > 0 && (
+        <p>
+          Shipments: {o.shipments.map((s) => `${s.id} ${s.status}${s.carrier ? ` (${s.carrier} ${s.trackingNumber ?? ''})` : ''}`).join('; ')}
+        </p>
+      )}
+      {o.invoices && o.invoices.length > 0 && (
+        <p>
+          Invoices:{' '}
+          {o.invoices.map((i) => (
+            <span key={i.id} className="invoice">
+              {i.id} <span className="status" data-testid={`invoice-status-${i.id}`}>{i.status}</span> due {money(i.amountDue)}{' '}
+            </span>
+          ))}
+        </p>
+      )}
+    </article>
   );
 }
 
 function Orders({ orders }: { orders: Customer['orders'] }) {
   return (
-    <section className="part wide" data-part="orders">
-      <h3>
-        Orders <Freshness value={orders?.freshness} />
-      </h3>
-      {!orders ? (
-        <p className="missing">Not available.</p>
-      ) : orders.nodes.length === 0 ? (
-        <p>No orders.</p>
-      ) : (
-        orders.nodes.map((o) => (
-          <article key={o.id} className="order" data-order={o.id}>
-            <header>
-              <strong>{o.id}</strong> <span className="status" data-testid={`order-status-${o.id}`}>{o.status}</span> · {o.channel} · {o.placedAt.slice(0, 10)} · {money(o.total)}
-            </header>
-            <ul className="lines">
-              {o.lines.map((l) => (
-                <li key={l.lineNumber}>
-                  {l.quantityShipped}/{l.quantity} × {l.sku} {l.description}
-                </li>
-              ))}
-            </ul>
-            {o.shipments.length > 0 && (
-              <p>
-                Shipments:{' '}
-                {o.shipments.map((s) => `${s.id} ${s.status}${s.carrier ? ` (${s.carrier} ${s.trackingNumber ?? ''})` : ''}`).join('; ')}
-              </p>
-            )}
-            {o.invoices && o.invoices.length > 0 && (
-              <p>
-                Invoices:{' '}
-                {o.invoices.map((i) => (
-                  <span key={i.id} className="invoice">
-                    {i.id} <span className="status" data-testid={`invoice-status-${i.id}`}>{i.status}</span> due {money(i.amountDue)}{' '}
-                  </span>
-                ))}
-              </p>
-            )}
-          </article>
-        ))
-      )}
-    </section>
+    <Part name="orders" title="Orders" wide value={orders}>
+      {({ nodes }) => (nodes.length === 0 ? <p>No orders.</p> : nodes.map((o) => <Order key={o.id} o={o} />))}
+    </Part>
   );
 }
 
 function Cases({ cases }: { cases: Customer['cases'] }) {
   return (
-    <section className="part" data-part="cases">
-      <h3>
-        Cases <Freshness value={cases?.freshness} />
-      </h3>
-      {!cases ? (
-        <p className="missing">Not available.</p>
-      ) : cases.nodes.length === 0 ? (
-        <p>No cases.</p>
-      ) : (
-        <ul>
-          {cases.nodes.map((k) => (
-            <li key={k.id} data-case={k.id}>
-              #{k.id} <span className="status" data-testid={`case-status-${k.id}`}>{k.status}</span> {k.priority} · {k.subject}
-              {k.order ? ` · ${k.order.id}` : ''}
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+    <Part name="cases" title="Cases" value={cases}>
+      {({ nodes }) =>
+        nodes.length === 0 ? (
+          <p>No cases.</p>
+        ) : (
+          <ul>
+            {nodes.map((k) => (
+              <li key={k.id} data-case={k.id}>
+                #{k.id} <span className="status" data-testid={`case-status-${k.id}`}>{k.status}</span> {k.priority} · {k.subject}
+                {k.order ? ` · ${k.order.id}` : ''}
+              </li>
+            ))}
+          </ul>
+        )
+      }
+    </Part>
   );
 }
 
@@ -238,7 +241,7 @@ export function Customer360View({ client, customerId }: { client: GraphClient; c
           <h2>{c.name ?? c.id}</h2>
           <div className="parts">
             <Profile c={c} />
-            <Financials f={c.financials} />
+            <Financials financials={c.financials} />
             <Cases cases={c.cases} />
             <Orders orders={c.orders} />
           </div>

@@ -17,6 +17,22 @@ export const FindCustomers = graphql(`
   }
 `);
 
+/** How fresh a part is (docs/caching.md): each part of the 360 shows it. */
+export const FreshnessFields = graphql(`
+  fragment ConsoleFreshness on Freshness {
+    source
+    fetchedAt
+    stale
+  }
+`);
+
+export const MoneyFields = graphql(`
+  fragment ConsoleMoney on Money {
+    amount
+    currency
+  }
+`);
+
 /** What the console shows of an order: in the 360, and again with each live status change. */
 export const OrderFields = graphql(`
   fragment ConsoleOrder on Order {
@@ -25,8 +41,7 @@ export const OrderFields = graphql(`
     channel
     placedAt
     total {
-      amount
-      currency
+      ...ConsoleMoney
     }
     lines {
       lineNumber
@@ -45,8 +60,7 @@ export const OrderFields = graphql(`
       id
       status
       amountDue {
-        amount
-        currency
+        ...ConsoleMoney
       }
     }
   }
@@ -76,36 +90,27 @@ export const Customer360 = graphql(`
         points
       }
       freshness {
-        source
-        fetchedAt
-        stale
+        ...ConsoleFreshness
       }
       financials {
         balance {
-          amount
-          currency
+          ...ConsoleMoney
         }
         overdueBalance {
-          amount
-          currency
+          ...ConsoleMoney
         }
         creditLimit {
-          amount
-          currency
+          ...ConsoleMoney
         }
         creditHold
         paymentTerms
         freshness {
-          source
-          fetchedAt
-          stale
+          ...ConsoleFreshness
         }
       }
       orders(first: 10) {
         freshness {
-          source
-          fetchedAt
-          stale
+          ...ConsoleFreshness
         }
         nodes {
           ...ConsoleOrder
@@ -113,9 +118,7 @@ export const Customer360 = graphql(`
       }
       cases(first: 10) {
         freshness {
-          source
-          fetchedAt
-          stale
+          ...ConsoleFreshness
         }
         nodes {
           id
@@ -153,8 +156,7 @@ export const InvoiceStatusChanged = graphql(`
         id
         status
         amountDue {
-          amount
-          currency
+          ...ConsoleMoney
         }
       }
     }

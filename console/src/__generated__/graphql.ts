@@ -199,6 +199,10 @@ export type ConsoleFindCustomersQueryVariables = Exact<{
 
 export type ConsoleFindCustomersQuery = { customers: { nodes: Array<{ id: string, name: string | null, email: string | null, phone: string | null }> } };
 
+export type ConsoleFreshnessFragment = { source: SystemOfRecord, fetchedAt: string, stale: boolean };
+
+export type ConsoleMoneyFragment = { amount: string, currency: string };
+
 export type ConsoleOrderFragment = { id: string, status: OrderStatus, channel: SalesChannel, placedAt: string, total: { amount: string, currency: string }, lines: Array<{ lineNumber: number, sku: string, description: string | null, quantity: number, quantityShipped: number }>, shipments: Array<{ id: string, carrier: string | null, trackingNumber: string | null, status: ShipmentStatus }>, invoices: Array<{ id: string, status: InvoiceStatus, amountDue: { amount: string, currency: string } }> | null };
 
 export type ConsoleCustomerByIdQueryVariables = Exact<{
@@ -279,6 +283,19 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const ConsoleFreshnessFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleFreshness on Freshness {
+  source
+  fetchedAt
+  stale
+}
+    `, {"fragmentName":"ConsoleFreshness"}) as unknown as TypedDocumentString<ConsoleFreshnessFragment, unknown>;
+export const ConsoleMoneyFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleMoney on Money {
+  amount
+  currency
+}
+    `, {"fragmentName":"ConsoleMoney"}) as unknown as TypedDocumentString<ConsoleMoneyFragment, unknown>;
 export const ConsoleOrderFragmentDoc = new TypedDocumentString(`
     fragment ConsoleOrder on Order {
   id
@@ -286,8 +303,7 @@ export const ConsoleOrderFragmentDoc = new TypedDocumentString(`
   channel
   placedAt
   total {
-    amount
-    currency
+    ...ConsoleMoney
   }
   lines {
     lineNumber
@@ -306,12 +322,14 @@ export const ConsoleOrderFragmentDoc = new TypedDocumentString(`
     id
     status
     amountDue {
-      amount
-      currency
+      ...ConsoleMoney
     }
   }
 }
-    `, {"fragmentName":"ConsoleOrder"}) as unknown as TypedDocumentString<ConsoleOrderFragment, unknown>;
+    fragment ConsoleMoney on Money {
+  amount
+  currency
+}`, {"fragmentName":"ConsoleOrder"}) as unknown as TypedDocumentString<ConsoleOrderFragment, unknown>;
 export const ConsoleFindCustomersDocument = new TypedDocumentString(`
     query ConsoleFindCustomers($filter: CustomerFilter, $first: Int = 10) {
   customers(filter: $filter, first: $first) {
@@ -347,36 +365,27 @@ export const ConsoleCustomer360Document = new TypedDocumentString(`
       points
     }
     freshness {
-      source
-      fetchedAt
-      stale
+      ...ConsoleFreshness
     }
     financials {
       balance {
-        amount
-        currency
+        ...ConsoleMoney
       }
       overdueBalance {
-        amount
-        currency
+        ...ConsoleMoney
       }
       creditLimit {
-        amount
-        currency
+        ...ConsoleMoney
       }
       creditHold
       paymentTerms
       freshness {
-        source
-        fetchedAt
-        stale
+        ...ConsoleFreshness
       }
     }
     orders(first: 10) {
       freshness {
-        source
-        fetchedAt
-        stale
+        ...ConsoleFreshness
       }
       nodes {
         ...ConsoleOrder
@@ -384,9 +393,7 @@ export const ConsoleCustomer360Document = new TypedDocumentString(`
     }
     cases(first: 10) {
       freshness {
-        source
-        fetchedAt
-        stale
+        ...ConsoleFreshness
       }
       nodes {
         id
@@ -401,14 +408,22 @@ export const ConsoleCustomer360Document = new TypedDocumentString(`
     }
   }
 }
-    fragment ConsoleOrder on Order {
+    fragment ConsoleFreshness on Freshness {
+  source
+  fetchedAt
+  stale
+}
+fragment ConsoleMoney on Money {
+  amount
+  currency
+}
+fragment ConsoleOrder on Order {
   id
   status
   channel
   placedAt
   total {
-    amount
-    currency
+    ...ConsoleMoney
   }
   lines {
     lineNumber
@@ -427,8 +442,7 @@ export const ConsoleCustomer360Document = new TypedDocumentString(`
     id
     status
     amountDue {
-      amount
-      currency
+      ...ConsoleMoney
     }
   }
 }`) as unknown as TypedDocumentString<ConsoleCustomer360Query, ConsoleCustomer360QueryVariables>;
@@ -442,14 +456,17 @@ export const ConsoleOrderStatusChangedDocument = new TypedDocumentString(`
     }
   }
 }
-    fragment ConsoleOrder on Order {
+    fragment ConsoleMoney on Money {
+  amount
+  currency
+}
+fragment ConsoleOrder on Order {
   id
   status
   channel
   placedAt
   total {
-    amount
-    currency
+    ...ConsoleMoney
   }
   lines {
     lineNumber
@@ -468,8 +485,7 @@ export const ConsoleOrderStatusChangedDocument = new TypedDocumentString(`
     id
     status
     amountDue {
-      amount
-      currency
+      ...ConsoleMoney
     }
   }
 }`) as unknown as TypedDocumentString<ConsoleOrderStatusChangedSubscription, ConsoleOrderStatusChangedSubscriptionVariables>;
@@ -482,13 +498,15 @@ export const ConsoleInvoiceStatusChangedDocument = new TypedDocumentString(`
       id
       status
       amountDue {
-        amount
-        currency
+        ...ConsoleMoney
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleInvoiceStatusChangedSubscription, ConsoleInvoiceStatusChangedSubscriptionVariables>;
+    fragment ConsoleMoney on Money {
+  amount
+  currency
+}`) as unknown as TypedDocumentString<ConsoleInvoiceStatusChangedSubscription, ConsoleInvoiceStatusChangedSubscriptionVariables>;
 export const ConsoleCaseUpdatedDocument = new TypedDocumentString(`
     subscription ConsoleCaseUpdated($customerId: ID!) {
   caseUpdated(customerId: $customerId) {
