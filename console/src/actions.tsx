@@ -2,12 +2,14 @@
  * Acting for the customer: open a case, comment on one, place a simple order.
  * Each write goes to its own system through the graph and shows what the graph
  * answered: APPLIED, or QUEUED (the system could not be reached; the write is
- * kept and applied later under its writeId, docs/writes.md).
+ * kept and applied later under its writeId, docs/writes.md). A QUEUED write is
+ * followed with its subgraph's write-settled subscription until its outcome
+ * (APPLIED, REJECTED or DEAD_LETTERED) is pushed.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { GraphClient, GraphQLErrorOut } from './api';
-import { AddCaseComment, OpenCase, PlaceOrder } from './documents';
-import type { ConsoleCustomer360Query } from './__generated__/graphql';
+import { AddCaseComment, OpenCase, OrderWriteSettled, PlaceOrder, ServiceWriteSettled } from './documents';
+import type { ConsoleCustomer360Query, ConsoleWriteOutcomeFragment } from './__generated__/graphql';
 
 type Customer = NonNullable<ConsoleCustomer360Query['customer']>;
 
@@ -17,6 +19,8 @@ interface Outcome {
   status: string;
   writeId?: string;
   detail?: string;
+  /** Answered QUEUED first; `status` is then what it settled as, when it has. */
+  queued?: boolean;
 }
 
 const refused = (label: string, errors: GraphQLErrorOut[]): Outcome => ({
@@ -25,8 +29,16 @@ const refused = (label: string, errors: GraphQLErrorOut[]): Outcome => ({
   detail: errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; '),
 });
 
+/** Follows one queued write of the order or the service subgraph (its writeId says which) until it settles. */
+function followWrite(client: GraphClient, writeId: string, onSettled: (o: ConsoleWriteOutcomeFragment) => void, onError: (message: string) => void): () => void {
+  if (writeId.startsWith('order:')) return client.subscribe(OrderWriteSettled, { writeId }, (a) => a.data && onSettled(a.data.orderWriteSettled), onError);
+  return client.subscribe(ServiceWriteSettled, { writeId }, (a) => a.data && onSettled(a.data.serviceWriteSettled), onError);
+}
+
 export function Actions({ client, customer, onApplied }: { client: GraphClient; customer: Customer; onApplied: () => void }) {
   const [outcomes, setOutcomes] = useState<Outcome[]>([]);
+  const follows = useRef<Array<() => void>>([]);
+  useEffect(() => () => follows.current.forEach((stop) => stop()), []);
   const [subject, setSubject] = useState('');
   const [description, setDescription] = useState('');
   const [caseId, setCaseId] = useState('');
@@ -34,9 +46,23 @@ export function Actions({ client, customer, onApplied }: { client: GraphClient; 
   const [sku, setSku] = useState('SKU-10001');
   const [quantity, setQuantity] = useState(1);
 
+  const update = (writeId: string, change: Partial<Outcome>) => setOutcomes((list) => list.map((o) => (o.writeId === writeId ? { ...o, ...change } : o)));
   const record = (o: Outcome) => {
     setOutcomes((list) => [o, ...list].slice(0, 10));
     if (o.status === 'APPLIED') onApplied();
+    const { writeId } = o;
+    if (o.status !== 'QUEUED' || !writeId) return;
+    follows.current.push(
+      followWrite(
+        client,
+        writeId,
+        (settled) => {
+          update(writeId, { status: settled.status, queued: true, detail: settled.lastError ? `${settled.lastError.code}: ${settled.lastError.message}` : `after ${settled.attempts} attempts` });
+          if (settled.status === 'APPLIED') onApplied();
+        },
+        (message) => update(writeId, { detail: `its outcome could not be followed: ${message}` }),
+      ),
+    );
   };
 
   const openCase = (e: FormEvent) => {
@@ -95,7 +121,8 @@ export function Actions({ client, customer, onApplied }: { client: GraphClient; 
       <ul className="outcomes">
         {outcomes.map((o, i) => (
           <li key={i} data-write={o.writeId}>
-            {o.label}: <strong className={`write ${o.status}`}>{o.status}</strong>
+            {o.label}: {o.queued ? 'QUEUED, then ' : ''}
+            <strong className={`write ${o.status}`}>{o.status}</strong>
             {o.detail ? ` · ${o.detail}` : ''}
             {o.writeId ? ` · ${o.writeId}` : ''}
           </li>

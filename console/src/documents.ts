@@ -211,3 +211,32 @@ export const PlaceOrder = graphql(`
     }
   }
 `);
+
+/** A write's outcome as the write-settled subscriptions push it (docs/writes.md). */
+export const WriteOutcomeFields = graphql(`
+  fragment ConsoleWriteOutcome on WriteOutcome {
+    writeId
+    status
+    attempts
+    lastError {
+      code
+      message
+    }
+  }
+`);
+
+export const ServiceWriteSettled = graphql(`
+  subscription ConsoleServiceWriteSettled($writeId: ID!) {
+    serviceWriteSettled(writeId: $writeId) {
+      ...ConsoleWriteOutcome
+    }
+  }
+`);
+
+export const OrderWriteSettled = graphql(`
+  subscription ConsoleOrderWriteSettled($writeId: ID!) {
+    orderWriteSettled(writeId: $writeId) {
+      ...ConsoleWriteOutcome
+    }
+  }
+`);

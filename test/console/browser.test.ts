@@ -113,6 +113,26 @@ describe.skipIf(!present)('agent console in headless Chromium', () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   }, 60_000);
 
+  it('shows a case opened while the service desk is down as QUEUED, then APPLIED once it is back, without a reload', async () => {
+    await stack.faults('zendesk', { down: true });
+    try {
+      const subject = `Console ${Date.now()}`;
+      await page.getByPlaceholder('Subject').fill(subject);
+      await page.getByPlaceholder('Description').fill('opened while the service desk is down');
+      await page.getByRole('button', { name: 'Open case' }).click();
+      const row = page.locator('.outcomes li', { hasText: subject });
+      await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/: QUEUED · service:w_/);
+      await stack.clearFaults();
+      // Pushed by serviceWriteSettled once the queue has replayed the write into the service desk.
+      await expect.poll(() => row.textContent(), { timeout: 20_000 }).toMatch(/QUEUED, then APPLIED/);
+      expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+      // The 360 reloads on APPLIED and lists the new case.
+      await expect.poll(() => page.locator('[data-part="cases"]').textContent(), { timeout: 10_000 }).toContain(subject);
+    } finally {
+      await stack.clearFaults();
+    }
+  }, 60_000);
+
   it('shows a banner for a system that is down while the other parts still show', async () => {
     await stack.faults('zendesk', { down: true });
     try {

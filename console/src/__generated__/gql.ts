@@ -27,6 +27,9 @@ type Documents = {
     "\n  mutation ConsoleOpenCase($input: OpenCaseInput!, $idempotencyKey: String!) {\n    openCase(input: $input, idempotencyKey: $idempotencyKey) {\n      status\n      writeId\n      supportCase {\n        id\n        subject\n        status\n      }\n    }\n  }\n": typeof types.ConsoleOpenCaseDocument,
     "\n  mutation ConsoleAddCaseComment($caseId: ID!, $body: String!, $idempotencyKey: String) {\n    addCaseComment(caseId: $caseId, body: $body, idempotencyKey: $idempotencyKey) {\n      status\n      writeId\n    }\n  }\n": typeof types.ConsoleAddCaseCommentDocument,
     "\n  mutation ConsolePlaceOrder($input: PlaceOrderInput!, $idempotencyKey: String!) {\n    placeOrder(input: $input, idempotencyKey: $idempotencyKey) {\n      status\n      writeId\n      order {\n        id\n        status\n      }\n    }\n  }\n": typeof types.ConsolePlaceOrderDocument,
+    "\n  fragment ConsoleWriteOutcome on WriteOutcome {\n    writeId\n    status\n    attempts\n    lastError {\n      code\n      message\n    }\n  }\n": typeof types.ConsoleWriteOutcomeFragmentDoc,
+    "\n  subscription ConsoleServiceWriteSettled($writeId: ID!) {\n    serviceWriteSettled(writeId: $writeId) {\n      ...ConsoleWriteOutcome\n    }\n  }\n": typeof types.ConsoleServiceWriteSettledDocument,
+    "\n  subscription ConsoleOrderWriteSettled($writeId: ID!) {\n    orderWriteSettled(writeId: $writeId) {\n      ...ConsoleWriteOutcome\n    }\n  }\n": typeof types.ConsoleOrderWriteSettledDocument,
 };
 const documents: Documents = {
     "\n  query ConsoleFindCustomers($filter: CustomerFilter, $first: Int = 10) {\n    customers(filter: $filter, first: $first) {\n      nodes {\n        id\n        name\n        email\n        phone\n      }\n    }\n  }\n": types.ConsoleFindCustomersDocument,
@@ -41,6 +44,9 @@ const documents: Documents = {
     "\n  mutation ConsoleOpenCase($input: OpenCaseInput!, $idempotencyKey: String!) {\n    openCase(input: $input, idempotencyKey: $idempotencyKey) {\n      status\n      writeId\n      supportCase {\n        id\n        subject\n        status\n      }\n    }\n  }\n": types.ConsoleOpenCaseDocument,
     "\n  mutation ConsoleAddCaseComment($caseId: ID!, $body: String!, $idempotencyKey: String) {\n    addCaseComment(caseId: $caseId, body: $body, idempotencyKey: $idempotencyKey) {\n      status\n      writeId\n    }\n  }\n": types.ConsoleAddCaseCommentDocument,
     "\n  mutation ConsolePlaceOrder($input: PlaceOrderInput!, $idempotencyKey: String!) {\n    placeOrder(input: $input, idempotencyKey: $idempotencyKey) {\n      status\n      writeId\n      order {\n        id\n        status\n      }\n    }\n  }\n": types.ConsolePlaceOrderDocument,
+    "\n  fragment ConsoleWriteOutcome on WriteOutcome {\n    writeId\n    status\n    attempts\n    lastError {\n      code\n      message\n    }\n  }\n": types.ConsoleWriteOutcomeFragmentDoc,
+    "\n  subscription ConsoleServiceWriteSettled($writeId: ID!) {\n    serviceWriteSettled(writeId: $writeId) {\n      ...ConsoleWriteOutcome\n    }\n  }\n": types.ConsoleServiceWriteSettledDocument,
+    "\n  subscription ConsoleOrderWriteSettled($writeId: ID!) {\n    orderWriteSettled(writeId: $writeId) {\n      ...ConsoleWriteOutcome\n    }\n  }\n": types.ConsoleOrderWriteSettledDocument,
 };
 
 /**
@@ -91,6 +97,18 @@ export function graphql(source: "\n  mutation ConsoleAddCaseComment($caseId: ID!
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConsolePlaceOrder($input: PlaceOrderInput!, $idempotencyKey: String!) {\n    placeOrder(input: $input, idempotencyKey: $idempotencyKey) {\n      status\n      writeId\n      order {\n        id\n        status\n      }\n    }\n  }\n"): typeof import('./graphql').ConsolePlaceOrderDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ConsoleWriteOutcome on WriteOutcome {\n    writeId\n    status\n    attempts\n    lastError {\n      code\n      message\n    }\n  }\n"): typeof import('./graphql').ConsoleWriteOutcomeFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConsoleServiceWriteSettled($writeId: ID!) {\n    serviceWriteSettled(writeId: $writeId) {\n      ...ConsoleWriteOutcome\n    }\n  }\n"): typeof import('./graphql').ConsoleServiceWriteSettledDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConsoleOrderWriteSettled($writeId: ID!) {\n    orderWriteSettled(writeId: $writeId) {\n      ...ConsoleWriteOutcome\n    }\n  }\n"): typeof import('./graphql').ConsoleOrderWriteSettledDocument;
 
 
 export function graphql(source: string) {

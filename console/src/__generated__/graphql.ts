@@ -265,6 +265,22 @@ export type ConsolePlaceOrderMutationVariables = Exact<{
 
 export type ConsolePlaceOrderMutation = { placeOrder: { status: WriteStatus, writeId: string, order: { id: string, status: OrderStatus } | null } };
 
+export type ConsoleWriteOutcomeFragment = { writeId: string, status: WriteStatus, attempts: number, lastError: { code: string, message: string } | null };
+
+export type ConsoleServiceWriteSettledSubscriptionVariables = Exact<{
+  writeId: string | number;
+}>;
+
+
+export type ConsoleServiceWriteSettledSubscription = { serviceWriteSettled: { writeId: string, status: WriteStatus, attempts: number, lastError: { code: string, message: string } | null } };
+
+export type ConsoleOrderWriteSettledSubscriptionVariables = Exact<{
+  writeId: string | number;
+}>;
+
+
+export type ConsoleOrderWriteSettledSubscription = { orderWriteSettled: { writeId: string, status: WriteStatus, attempts: number, lastError: { code: string, message: string } | null } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -330,6 +346,17 @@ export const ConsoleOrderFragmentDoc = new TypedDocumentString(`
   amount
   currency
 }`, {"fragmentName":"ConsoleOrder"}) as unknown as TypedDocumentString<ConsoleOrderFragment, unknown>;
+export const ConsoleWriteOutcomeFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleWriteOutcome on WriteOutcome {
+  writeId
+  status
+  attempts
+  lastError {
+    code
+    message
+  }
+}
+    `, {"fragmentName":"ConsoleWriteOutcome"}) as unknown as TypedDocumentString<ConsoleWriteOutcomeFragment, unknown>;
 export const ConsoleFindCustomersDocument = new TypedDocumentString(`
     query ConsoleFindCustomers($filter: CustomerFilter, $first: Int = 10) {
   customers(filter: $filter, first: $first) {
@@ -552,3 +579,33 @@ export const ConsolePlaceOrderDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsolePlaceOrderMutation, ConsolePlaceOrderMutationVariables>;
+export const ConsoleServiceWriteSettledDocument = new TypedDocumentString(`
+    subscription ConsoleServiceWriteSettled($writeId: ID!) {
+  serviceWriteSettled(writeId: $writeId) {
+    ...ConsoleWriteOutcome
+  }
+}
+    fragment ConsoleWriteOutcome on WriteOutcome {
+  writeId
+  status
+  attempts
+  lastError {
+    code
+    message
+  }
+}`) as unknown as TypedDocumentString<ConsoleServiceWriteSettledSubscription, ConsoleServiceWriteSettledSubscriptionVariables>;
+export const ConsoleOrderWriteSettledDocument = new TypedDocumentString(`
+    subscription ConsoleOrderWriteSettled($writeId: ID!) {
+  orderWriteSettled(writeId: $writeId) {
+    ...ConsoleWriteOutcome
+  }
+}
+    fragment ConsoleWriteOutcome on WriteOutcome {
+  writeId
+  status
+  attempts
+  lastError {
+    code
+    message
+  }
+}`) as unknown as TypedDocumentString<ConsoleOrderWriteSettledSubscription, ConsoleOrderWriteSettledSubscriptionVariables>;

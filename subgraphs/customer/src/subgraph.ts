@@ -17,6 +17,7 @@ import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
 import { identityBoundStore, type FeedStateStore } from '../../../lib/feeds/state.js';
 import { salesforceIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator, type WriteCoordinator } from '../../../lib/writes/index.js';
+import { announceSettled } from '../../../lib/writes/graph.js';
 
 export interface CustomerSubgraphDeps extends SubgraphDeps {
   /** The Salesforce transport; the subgraph closes it when it closes. */
@@ -85,6 +86,7 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
         ...deps.writes.options,
         store: deps.writes.store,
         name: 'customer',
+        onSettled: announceSettled(bus, 'customer'),
         invalidate: async (tags) => {
           await invalidate(tags);
         },
@@ -123,7 +125,7 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
   return {
     name: 'customer',
     resolvers: customerResolvers,
-    createContext: ({ caller }) => ({ directory, loaders: createLoaders(reads), caller, ...(writes ? { writes } : {}) }),
+    createContext: ({ caller }) => ({ directory, loaders: createLoaders(reads), caller, bus, ...(writes ? { writes } : {}) }),
     invalidate,
     bus,
     writes,

@@ -12,6 +12,7 @@ import type { Poller } from '../../../lib/feeds/poller.js';
 import { identityBoundStore } from '../../../lib/feeds/state.js';
 import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator, type WriteCoordinator } from '../../../lib/writes/index.js';
+import { announceSettled } from '../../../lib/writes/graph.js';
 import { cachedFinanceConnector } from './cached.js';
 import { createInvoiceFeed } from './feed.js';
 import { createFinanceLoaders } from './loaders.js';
@@ -72,6 +73,7 @@ export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgrap
       ...deps.writes.options,
       name: 'finance',
       store: deps.writes.store,
+      onSettled: announceSettled(bus, 'finance'),
       invalidate: async (tags) => {
         if (!(await invalidate(tags))) log.warn({ tags }, 'a billing write could not invalidate the shared cache; entries expire with their TTL');
       },
