@@ -46,18 +46,22 @@ interface Watch {
   ended: Promise<void>;
 }
 
-const layouts = [
-  ['the deployed layout (subgraphs over HTTP)', false],
-  ['the embedded default (subgraphs in the gateway process)', true],
-] as const;
+const redisUrl = process.env.REDIS_URL;
+if (!redisUrl) console.warn('test/e2e/write-settled.test.ts: REDIS_URL is unset, so the Redis Streams bus is not tested here');
 
-describe.each(layouts)('write outcomes pushed in %s', (_layout, inProcess) => {
+const layouts: Array<[string, { inProcess: boolean; redisUrl?: string }]> = [
+  ['the deployed layout (subgraphs over HTTP)', { inProcess: false }],
+  ['the embedded default (subgraphs in the gateway process)', { inProcess: true }],
+  ...(redisUrl ? [['the deployed layout on Redis (queue and bus in Redis Streams)', { inProcess: false, redisUrl }] as [string, { inProcess: boolean; redisUrl?: string }]] : []),
+];
+
+describe.each(layouts)('write outcomes pushed in %s', (_layout, { inProcess, redisUrl: redis }) => {
   let stack: Stack & StackIdentity;
   const clients: Client[] = [];
 
   beforeAll(async () => {
     // The embedded default has an entity cache, which the in-process wiring listens to.
-    stack = await startStack({ inProcess, cache: {} });
+    stack = await startStack({ inProcess, cache: {}, ...(redis ? { redisUrl: redis } : {}) });
   });
 
   afterAll(async () => {
