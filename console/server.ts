@@ -3,8 +3,8 @@
  * `vite build --config console/vite.config.ts`) and the two things the page asks
  * at run time:
  *
- * - `config.json`: where the gateway is (`gatewayUrl`), and whether development
- *   sign-in is on;
+ * - `config.json`: where the gateway is (`gatewayUrl`), whether development
+ *   sign-in is on, and the identity provider the console signs in with (`oidc`);
  * - `dev/token?role=agent`: a token for a development role, only when given a
  *   `devToken` minter (`npm start` passes its local issuer's; nothing else does).
  *   Without one the path is 404, so a deployment cannot hand out tokens.
@@ -22,11 +22,25 @@ import { projectRoot } from '../lib/paths.js';
 export const DEV_ROLES = ['agent', 'finance', 'operator'] as const;
 export type DevRole = (typeof DEV_ROLES)[number];
 
+/** Sign-in through the identity provider: OIDC authorization code with PKCE, the console a public client. */
+export interface ConsoleOidcSettings {
+  /** The issuer, whose /.well-known/openid-configuration the page reads. */
+  issuer: string;
+  /** The console's client id at the provider (a public client: no secret). */
+  clientId: string;
+  /** @default 'openid' */
+  scope?: string;
+  /** The resource (RFC 8707) whose access token the gateway accepts, e.g. its AUTH_AUDIENCE. @default none */
+  resource?: string;
+}
+
 export interface ConsoleServerOptions {
   /** The gateway's GraphQL URL as the browser reaches it, e.g. http://localhost:4000/graphql. */
   gatewayUrl: string;
   /** Mints a token for a development role. Absent: `dev/token` answers 404. @default absent */
   devToken?: (role: DevRole) => Promise<string>;
+  /** Sign-in through the identity provider; absent: only development sign-in, if any. @default absent */
+  oidc?: ConsoleOidcSettings;
   /** The built console. @default dist/console/app beside the compiled code's root */
   dir?: string;
   /** @default 0 (a free port) */
@@ -49,7 +63,8 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Ru
   const app = express();
   app.disable('x-powered-by');
   app.get('/config.json', (_req, res) => {
-    res.set('cache-control', 'no-store').json({ gatewayUrl: opts.gatewayUrl, devSignIn: opts.devToken !== undefined });
+    const oidc = opts.oidc ? { scope: 'openid', ...opts.oidc } : null;
+    res.set('cache-control', 'no-store').json({ gatewayUrl: opts.gatewayUrl, devSignIn: opts.devToken !== undefined, oidc });
   });
   const mint = opts.devToken;
   if (mint) {

@@ -115,6 +115,16 @@ async function startConsole(): Promise<string> {
     gatewayUrl: plan.gatewayUrl,
     dir,
     port: consolePort,
+    ...(process.env.CONSOLE_OIDC_ISSUER && process.env.CONSOLE_OIDC_CLIENT_ID
+      ? {
+          oidc: {
+            issuer: process.env.CONSOLE_OIDC_ISSUER,
+            clientId: process.env.CONSOLE_OIDC_CLIENT_ID,
+            ...(process.env.CONSOLE_OIDC_SCOPE ? { scope: process.env.CONSOLE_OIDC_SCOPE } : {}),
+            ...(process.env.CONSOLE_OIDC_RESOURCE ? { resource: process.env.CONSOLE_OIDC_RESOURCE } : {}),
+          },
+        }
+      : {}),
     ...(issuer ? { devToken: (role) => issuer.token({ sub: `dev-${role}`, roles: [role] }) } : {}),
   });
   return `  Console    ${running.url}`;

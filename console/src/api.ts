@@ -13,6 +13,8 @@ export interface ConsoleConfig {
   gatewayUrl: string;
   /** Whether a development token endpoint answers (./dev/token); only a development build asks it. */
   devSignIn: boolean;
+  /** The identity provider (OIDC authorization code with PKCE); null when not configured. */
+  oidc: { issuer: string; clientId: string; scope: string; resource?: string } | null;
 }
 
 export async function loadConfig(): Promise<ConsoleConfig> {

@@ -3,7 +3,7 @@
  * what was typed: a customer number (C-000042), an e-mail address, a phone
  * number, or else the start of a name.
  */
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { GraphClient, loadConfig, type ConsoleConfig, type GraphQLErrorOut } from './api';
 import { CustomerById, FindCustomers } from './documents';
 import { Customer360View } from './customer-360';
@@ -86,6 +86,8 @@ export function App() {
   const [config, setConfig] = useState<ConsoleConfig>();
   const [failure, setFailure] = useState<string>();
   const [session, setSession] = useState<{ token: string; who: string }>();
+  // Stable, so that the provider sign-in completes its return once.
+  const onToken = useCallback((token: string, who: string) => setSession({ token, who }), []);
   useEffect(() => {
     loadConfig().then(setConfig, (e: unknown) => setFailure(e instanceof Error ? e.message : String(e)));
   }, []);
@@ -93,7 +95,7 @@ export function App() {
     <main>
       <h1>Agent console</h1>
       {failure && <div className="banner error">{failure}</div>}
-      {config && !session && <SignIn config={config} onToken={(token, who) => setSession({ token, who })} />}
+      {config && !session && <SignIn config={config} onToken={onToken} />}
       {config && session && <Signed config={config} token={session.token} who={session.who} />}
     </main>
   );

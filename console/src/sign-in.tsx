@@ -3,9 +3,12 @@
  * tokens the server that hosts the console mints on request (./dev/token, only
  * when `npm start` runs its local issuer). In a production build the picker is
  * not there at all: `__DEV_SIGN_IN__` is false and the minifier removes it.
+ * Either build signs in through the identity provider when config.json names
+ * one (oidc.ts).
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ConsoleConfig } from './api';
+import { beginSignIn, completeSignIn } from './oidc';
 
 const DEV_ROLES = ['agent', 'finance', 'operator'] as const;
 
@@ -39,11 +42,36 @@ function DevRolePicker({ onToken }: { onToken: (token: string, who: string) => v
   );
 }
 
-export function SignIn({ config, onToken }: { config: ConsoleConfig; onToken: (token: string, who: string) => void }) {
-  if (__DEV_SIGN_IN__ && config.devSignIn) return <DevRolePicker onToken={onToken} />;
+/** Sign-in through the identity provider; completes the return from it when the page is that return. */
+function ProviderSignIn({ oidc, onToken }: { oidc: NonNullable<ConsoleConfig['oidc']>; onToken: (token: string, who: string) => void }) {
+  const [error, setError] = useState<string>();
+  const [returning, setReturning] = useState(true);
+  useEffect(() => {
+    completeSignIn(oidc).then(
+      (token) => (token ? onToken(token, `${new URL(oidc.issuer).host}`) : setReturning(false)),
+      (e: unknown) => {
+        setReturning(false);
+        setError(e instanceof Error ? e.message : String(e));
+      },
+    );
+  }, [oidc, onToken]);
+  if (returning && !error) return <p>Signing in…</p>;
   return (
     <div className="sign-in">
-      <p>Sign-in through the identity provider is not configured for this console (docs/console.md).</p>
+      <button type="button" onClick={() => beginSignIn(oidc).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))}>
+        Sign in with {new URL(oidc.issuer).host}
+      </button>
+      {error && <p className="banner error">Sign-in failed: {error}</p>}
     </div>
+  );
+}
+
+export function SignIn({ config, onToken }: { config: ConsoleConfig; onToken: (token: string, who: string) => void }) {
+  return (
+    <>
+      {__DEV_SIGN_IN__ && config.devSignIn && <DevRolePicker onToken={onToken} />}
+      {config.oidc && <ProviderSignIn oidc={config.oidc} onToken={onToken} />}
+      {!(__DEV_SIGN_IN__ && config.devSignIn) && !config.oidc && <p className="sign-in">No sign-in is configured for this console (docs/console.md).</p>}
+    </>
   );
 }

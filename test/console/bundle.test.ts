@@ -56,7 +56,7 @@ describe('console server', () => {
   it('says where the gateway is, and hands out no token without a minter', async () => {
     const s = await startConsoleServer({ gatewayUrl: 'http://gateway.test/graphql', dir: '/nonexistent' });
     servers.push(s);
-    expect(await (await fetch(new URL('config.json', s.url))).json()).toEqual({ gatewayUrl: 'http://gateway.test/graphql', devSignIn: false });
+    expect(await (await fetch(new URL('config.json', s.url))).json()).toEqual({ gatewayUrl: 'http://gateway.test/graphql', devSignIn: false, oidc: null });
     expect((await fetch(new URL('dev/token?role=agent', s.url))).status).toBe(404);
   });
 
