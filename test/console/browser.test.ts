@@ -9,21 +9,17 @@
  * Skipped, with a message, when /usr/bin/chromium is absent
  * (`apt-get install -y chromium`; .ci/run installs it).
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsoleServer, type RunningConsole } from '../../console/server.js';
 import { activeItems, action, orderableCustomers } from '../e2e/order-helpers.js';
 import { freePort } from '../support/ports.js';
 import { startStack, type Stack, type StackIdentity } from '../support/stack.js';
-import { buildConsole } from './support.js';
+import { buildConsole, chromiumPresent, launchChromium } from './support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present) console.warn(`test/console/browser.test.ts: ${CHROMIUM} is absent, so the browser test is skipped (apt-get install -y chromium).`);
+const present = chromiumPresent('test/console/browser.test.ts');
 
 /** The test stack's ERP poll interval (ORDER_FEED_INTERVAL_MS in test/support/wiring.ts). */
 const ERP_POLL_MS = 150;
@@ -43,14 +39,7 @@ describe.skipIf(!present)('agent console in headless Chromium', () => {
     stack = await startStack({ corsOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`] });
     const issuer = stack.issuer;
     consoleServer = await startConsoleServer({ gatewayUrl: stack.gatewayUrl, dir, port, devToken: (role) => issuer.token({ sub: `console-${role}`, roles: [role] }) });
-    const profile = await mkdtemp(join(tmpdir(), 'rsg-chromium-'));
-    temp.push(profile);
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 1000 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    context = await launchChromium();
     page = context.pages()[0] ?? (await context.newPage());
   }, 120_000);
 

@@ -7,23 +7,18 @@
  * when /usr/bin/chromium is absent.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsoleServer, type RunningConsole } from '../../console/server.js';
 import { freePort } from '../support/ports.js';
 import { startStack, type Stack, type StackIdentity } from '../support/stack.js';
-import { buildConsole } from './support.js';
+import { buildConsole, chromiumPresent, launchChromium } from './support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present) console.warn(`test/console/oidc.test.ts: ${CHROMIUM} is absent, so the sign-in test is skipped (apt-get install -y chromium).`);
+const present = chromiumPresent('test/console/oidc.test.ts');
 
 /** The gateway's audience, which the provider puts in the access tokens it issues for that resource. */
 const AUDIENCE = 'https://graph.retail.test';
@@ -74,13 +69,7 @@ describe.skipIf(!present)('console sign-in through the identity provider (OIDC, 
       identityProvider: { jwks: { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] }, issuer, audience: AUDIENCE },
     });
     consoleServer = await startConsoleServer({ gatewayUrl: stack.gatewayUrl, dir, port: consolePort, oidc: { issuer, clientId: 'agent-console', scope: 'openid', resource: AUDIENCE } });
-    const profile = await mkdtemp(join(tmpdir(), 'rsg-chromium-'));
-    temp.push(profile);
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    context = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
