@@ -1,10 +1,12 @@
 /**
- * GraphQL Code Generator. Two kinds of output, both checked in:
+ * GraphQL Code Generator. Its outputs, both checked in:
  *
  * - for the example operations and the agent console's, against the client-facing
  *   API schema of the composed supergraph, with the client preset: the
  *   trusted-documents manifest (`trusted-documents/retail-supergraph/persisted-documents.json`)
  *   and typed documents that carry each document's hash (`…/graphql.ts`);
+ * - typed documents for the agent console (`console/src/__generated__/`, the
+ *   client preset), from the `graphql()` calls in its source;
  * - resolver types for each subgraph, from that subgraph's own SDL
  *   (`subgraphs/<name>/src/__generated__/resolvers-types.ts`), which its
  *   resolvers.ts is typed with.
@@ -88,6 +90,15 @@ const config: CodegenConfig = {
       presetConfig: { persistedDocuments: { hashAlgorithm: 'sha256' }, fragmentMasking: false } satisfies ClientPresetConfig,
       // `.js` in relative imports, as NodeNext resolution asks.
       config: { scalars, useTypeImports: true, avoidOptionals: { field: true }, emitLegacyCommonJSImports: false },
+    },
+    // The agent console's typed documents (docs/console.md): the client preset, with documents as
+    // strings so the bundle needs no GraphQL parser.
+    'console/src/__generated__/': {
+      schema: apiSdl,
+      documents: ['console/src/**/*.{ts,tsx}', '!console/src/__generated__/**'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { scalars, useTypeImports: true, enumsAsTypes: true, documentMode: 'string' },
     },
     ...Object.fromEntries(SUBGRAPHS.map(({ name }) => [`subgraphs/${name}/src/__generated__/resolvers-types.ts`, subgraphResolverTypes(name, subgraphTypes(name))])),
   },

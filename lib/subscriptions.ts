@@ -10,7 +10,8 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { GraphQLError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { toGraphQLError } from './errors.js';
 import type { DomainEvent, EventBus } from './events/bus.js';
 
 /** What a subscription resolver finds in its context. */
@@ -82,7 +83,10 @@ export function serveSubgraphSubscriptions(opts: SubgraphSubscriptionOptions): {
       },
       onNext: (_ctx, _id, _payload, args, result) => {
         const last = (args.contextValue as SubscriptionContext | undefined)?.position?.last;
-        return last ? { ...result, extensions: { ...(result.extensions ?? {}), eventPosition: last } } : undefined;
+        // A refusal thrown by a subscribe resolver (BAD_USER_INPUT, NOT_FOUND…) keeps its code, as over HTTP.
+        const errors = result.errors?.map((e) => (e.originalError && !e.extensions.code ? withCode(e) : e));
+        if (!last && errors === undefined) return undefined;
+        return { ...result, ...(errors ? { errors } : {}), ...(last ? { extensions: { ...(result.extensions ?? {}), eventPosition: last } } : {}) };
       },
     },
     wss,
@@ -93,6 +97,12 @@ export function serveSubgraphSubscriptions(opts: SubgraphSubscriptionOptions): {
       await server.dispose();
     },
   };
+}
+
+/** A resolver's coded error (DomainError, UpstreamError) with its code, at its path. */
+function withCode(e: GraphQLError): GraphQLError {
+  const coded = toGraphQLError(e.originalError);
+  return new GraphQLError(coded.message, { path: e.path, extensions: coded.extensions });
 }
 
 /**

@@ -69,6 +69,8 @@ export interface LaunchPlan {
   dataDir?: string;
   /** Every port a part listens on, with the variable that sets it, each once. */
   ports: Array<{ variable: string; port: number }>;
+  /** Where the launcher serves the agent console (CONSOLE_PORT, else 4010 moved by PORT_BASE). */
+  consolePort: number;
 }
 
 /** START_MODE: `in-process` unless set; anything else is refused with the choices. */
@@ -98,6 +100,8 @@ export function launchPlan(env: NodeJS.ProcessEnv = process.env, manifest: reado
     return { name: entry.name, entry: entry.entry, args: args(entry.entry), ready: [`http://127.0.0.1:${port}/health`], url: `http://localhost:${port}/graphql` };
   });
   ports.push(...sandboxPorts.map(({ variable, port }) => ({ variable, port })));
+  const consolePort = portSetting(env, 'CONSOLE_PORT', layoutPort(DEFAULT_PORT_BASE + 10, env));
+  ports.push({ variable: 'CONSOLE_PORT', port: consolePort });
   for (const p of ports) {
     const first = ports.find((q) => q.port === p.port);
     if (first && first !== p) throw new ConfigError(`${p.variable} and ${first.variable} are both ${p.port}: every part needs a port of its own`);
@@ -128,6 +132,7 @@ export function launchPlan(env: NodeJS.ProcessEnv = process.env, manifest: reado
     sandbox: sandboxPorts.map((p) => ({ name: p.name, url: `http://localhost:${p.port}` })),
     ...(dataDir ? { dataDir } : {}),
     ports,
+    consolePort,
   };
 }
 

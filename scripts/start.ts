@@ -18,10 +18,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { loadOrCreateDevIssuer } from '../lib/auth/dev.js';
+import { loadOrCreateDevIssuer, type DevIssuer } from '../lib/auth/dev.js';
+import { defaultConsoleDir, startConsoleServer } from '../console/server.js';
 import { projectRoot } from '../lib/paths.js';
 import { ConfigError } from '../lib/config.js';
 import { bannerLines, launchPlan, type LaunchPlan, type Part } from './plan.js';
@@ -130,6 +131,36 @@ function writeWhole(file: string, text: string): void {
 
 const STOREFRONT_CUSTOMER = 'C-000001';
 
+/** The local issuer, when development identity is on: the console's role picker gets its tokens from it. */
+let devIssuer: DevIssuer | undefined;
+
+/** The agent console (docs/console.md) on CONSOLE_PORT (4010, moved by PORT_BASE); the gateway lets its origin call from the browser. */
+const consolePort = plan.consolePort;
+childEnv.GATEWAY_CORS_ORIGINS = process.env.GATEWAY_CORS_ORIGINS ?? `http://localhost:${consolePort},http://127.0.0.1:${consolePort}`;
+
+async function startConsole(): Promise<string> {
+  const dir = defaultConsoleDir();
+  if (!existsSync(join(dir, 'index.html'))) return `  Console    not built (npm run console:build -- --mode development, then start again)`;
+  const issuer = devIssuer;
+  const running = await startConsoleServer({
+    gatewayUrl: plan.gatewayUrl,
+    dir,
+    port: consolePort,
+    ...(process.env.CONSOLE_OIDC_ISSUER && process.env.CONSOLE_OIDC_CLIENT_ID
+      ? {
+          oidc: {
+            issuer: process.env.CONSOLE_OIDC_ISSUER,
+            clientId: process.env.CONSOLE_OIDC_CLIENT_ID,
+            ...(process.env.CONSOLE_OIDC_SCOPE ? { scope: process.env.CONSOLE_OIDC_SCOPE } : {}),
+            ...(process.env.CONSOLE_OIDC_RESOURCE ? { resource: process.env.CONSOLE_OIDC_RESOURCE } : {}),
+          },
+        }
+      : {}),
+    ...(issuer ? { devToken: (role) => issuer.token({ sub: `dev-${role}`, roles: [role] }) } : {}),
+  });
+  return `  Console    ${running.url}`;
+}
+
 /**
  * Prepares development identity and returns the text that tells a developer how
  * to authenticate. Settings already in the environment win: pointing AUTH_* at a
@@ -142,6 +173,7 @@ async function devIdentity(): Promise<string> {
   }
   const dir = join(projectRoot, '.dev');
   const issuer = await loadOrCreateDevIssuer(dir);
+  devIssuer = issuer;
   Object.assign(childEnv, { AUTH_JWKS_FILE: issuer.jwksFile, AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: issuer.audience });
   const tokens = {
     agent: await issuer.token({ sub: 'dev-agent', roles: ['agent'] }),
@@ -172,10 +204,12 @@ async function main(): Promise<void> {
     for (const part of group) launch(part);
     await Promise.all(group.flatMap((p) => p.ready.map((u) => waitFor(u, 60_000))));
   }
+  const consoleLine = await startConsole();
   console.log(`
 retail-supergraph is up.
 
 ${bannerLines(plan).join('\n')}
+${consoleLine}
 
 ${identity}
 

@@ -4,7 +4,8 @@
  * by the shared value types (shared.graphql).
  *
  * A template is a file next to this one that adds fields to root types the
- * subgraph already declares, written once for every subgraph that needs them
+ * subgraph already declares (or, for a template type with a description, the
+ * whole type where the subgraph has none), written once for every subgraph that needs them
  * (write-queue.graphql: `customerWrite`, `retryCustomerWrites`…). A schema file
  * includes one with a comment line, which GraphQL tools that read the file
  * alone pass over:
@@ -62,7 +63,12 @@ function expandIncludes(sdl: string, file: string): string {
 const objectTypes = (doc: DocumentNode): ObjectTypeDefinitionNode[] =>
   doc.definitions.filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION);
 
-/** Appends the fields of each type in `template` to the type of the same name in `sdl`, which must declare it. */
+/**
+ * Appends the fields of each type in `template` to the type of the same name in `sdl`.
+ * The schema must declare that type, unless the template's type has a description of
+ * its own: then a schema without it gets the whole type (write-queue.graphql's
+ * Subscription, for a subgraph with no subscriptions of its own).
+ */
 function addFields(sdl: string, template: string, where: string): string {
   const targets = objectTypes(parse(sdl));
   // From the last type in the file to the first, so that each insertion leaves the earlier offsets valid.
@@ -71,6 +77,7 @@ function addFields(sdl: string, template: string, where: string): string {
       const target = targets.find((d) => d.name.value === t.name.value);
       const first = t.fields?.[0]?.loc;
       const last = t.fields?.at(-1)?.loc;
+      if (!target && t.description?.loc && t.loc) return { at: sdl.length, text: `\n${template.slice(t.loc.start, t.loc.end)}\n` };
       if (!target?.loc || !first || !last) throw new Error(`${where}: the schema declares no type ${t.name.value} to add the template's fields to`);
       // The closing brace, and the template's fields from the start of the first one's line.
       return { at: target.loc.end - 1, text: `${template.slice(template.lastIndexOf('\n', first.start) + 1, last.end)}\n` };

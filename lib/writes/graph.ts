@@ -9,13 +9,14 @@
  * shared ones in lib/schema/shared.graphql.
  */
 import { type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import { badInput, type SystemOfRecord } from '../errors.js';
+import { badInput, DomainError, ErrorCode, notFound, type SystemOfRecord } from '../errors.js';
+import type { DomainEvent, EventBus } from '../events/bus.js';
 import { currentScope } from '../context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../pagination.js';
-import { audit, authorize, callerAccess, idempotencyScope, type Caller } from '../auth/index.js';
+import { audit, authorize, callerAccess, idempotencyScope, type Caller, type Operation } from '../auth/index.js';
 import type { BulkResult, WriteCoordinator, WriteRequest } from './coordinator.js';
 import type { WriteListing, WritePosition, WriteQuery } from './store.js';
-import { rejectionError, type WriteOutcome, type WriteStatus } from './types.js';
+import { isSettled, rejectionError, type WriteOutcome, type WriteStatus } from './types.js';
 
 /** The shared `WriteOutcome` type's value. */
 export interface WriteOutcomeNode {
@@ -193,6 +194,79 @@ export interface WriteQueueResolvers<N extends string, Ctx> {
     Record<`discard${Capitalize<N>}Write`, QueueResolver<Ctx, { writeId: string; reason: string }, WriteOutcomeNode>> &
     Record<`retry${Capitalize<N>}Writes`, QueueResolver<Ctx, { filter: WriteQueueFilterInput; max?: number | null }, BulkResult>> &
     Record<`discard${Capitalize<N>}Writes`, QueueResolver<Ctx, { filter: WriteQueueFilterInput; reason: string; max?: number | null }, BulkResult>>;
+  Subscription: Record<`${N}WriteSettled`, SettledResolver<Ctx>>;
+}
+
+/** A Subscription field's resolver: `subscribe` gives the events, `resolve` the field's value of each. */
+interface SettledResolver<Ctx> {
+  subscribe(root: unknown, args: { writeId: string }, ctx: Ctx): Promise<AsyncIterableIterator<WriteOutcome>>;
+  resolve(outcome: WriteOutcome): WriteOutcomeNode;
+}
+
+/** The bus topic on which a subgraph announces that one of its writes settled. */
+export const writeSettledTopic = (subgraph: string): string => `writes.${subgraph}.settled`;
+
+/**
+ * The coordinator's `onSettled` hook for a subgraph: announces each settlement on
+ * the bus (in process, or Redis Streams across replicas), for `<subgraph>WriteSettled`.
+ * The event names the write only; subscribers read its outcome from the store.
+ */
+export function announceSettled(bus: EventBus, subgraph: string): (outcome: WriteOutcome) => Promise<void> {
+  return async (o) => {
+    await bus.publish<{ writeId: string }>({ eventId: `${o.writeId}@${o.updatedAt}`, topic: writeSettledTopic(subgraph), occurredAt: o.updatedAt, payload: { writeId: o.writeId } });
+  };
+}
+
+/**
+ * How long a subscriber waits on the bus before it reads the outcome again. A
+ * Redis bus starts reading a moment after it is subscribed to, so an event
+ * published in that moment could pass unseen; a fresh read bounds the wait.
+ */
+const SETTLED_RECHECK_MS = 5000;
+
+/**
+ * The outcome of one write once it settles, then done. `first` is the outcome read
+ * after `source` was opened, so a settlement in between is in one or the other.
+ */
+function settledOutcome(
+  writes: WriteCoordinator,
+  writeId: string,
+  first: WriteOutcome,
+  source: AsyncIterableIterator<DomainEvent<{ writeId: string }>>,
+): AsyncIterableIterator<WriteOutcome> {
+  let done = false;
+  let pending: Promise<IteratorResult<DomainEvent<{ writeId: string }>>> | undefined;
+  const finish = async (): Promise<IteratorResult<WriteOutcome>> => {
+    done = true;
+    await source.return?.();
+    return { value: undefined, done: true };
+  };
+  const iterator: AsyncIterableIterator<WriteOutcome> = {
+    async next() {
+      if (done) return { value: undefined, done: true };
+      let outcome: WriteOutcome | undefined = first;
+      while (outcome && !isSettled(outcome.phase)) {
+        pending ??= source.next();
+        let timer: NodeJS.Timeout | undefined;
+        const woke = await Promise.race([pending, new Promise<'recheck'>((r) => (timer = setTimeout(() => r('recheck'), SETTLED_RECHECK_MS)))]);
+        clearTimeout(timer);
+        if (woke !== 'recheck') {
+          pending = undefined;
+          if (woke.done || done) return finish();
+          if (woke.value.payload.writeId !== writeId) continue;
+        }
+        outcome = await writes.outcome(writeId);
+      }
+      await finish();
+      // Past retention between two reads: the last outcome seen is all there is to tell.
+      return { value: outcome ?? first, done: false };
+    },
+    return: finish,
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
 
 /**
@@ -207,6 +281,8 @@ export function writeQueueResolvers<N extends string, Ctx extends { caller: Call
   subgraph: N,
   system: SystemOfRecord,
   writesOf: (ctx: Ctx) => WriteCoordinator,
+  /** The bus the subgraph's coordinator announces settlements on (announceSettled). */
+  busOf: (ctx: Ctx) => EventBus | undefined,
 ): WriteQueueResolvers<N, Ctx> {
   const Name = subgraph.charAt(0).toUpperCase() + subgraph.slice(1);
   const node = (o: WriteOutcome): WriteOutcomeNode => outcomeNode(o, system);
@@ -265,8 +341,29 @@ export function writeQueueResolvers<N extends string, Ctx extends { caller: Call
       bulk(ctx, `retry${Name}Writes`, { filter: args.filter, max: args.max }),
     [`discard${Name}Writes`]: (_root: unknown, args: BulkArgs & { reason: string }, ctx: Ctx) => bulk(ctx, `discard${Name}Writes`, args),
   };
+  const settled: SettledResolver<Ctx> = {
+    /** Staff only; the bus is subscribed to before the outcome is read, so no settlement falls between. */
+    async subscribe(_root, args, ctx) {
+      const writeId = checkWriteId(subgraph, args.writeId);
+      authorize(ctx.caller, `Subscription.${subgraph}WriteSettled` as Operation);
+      const writes = writesOf(ctx);
+      const bus = busOf(ctx);
+      if (!bus) throw new DomainError(ErrorCode.INTERNAL_SERVER_ERROR, `this ${subgraph} subgraph was started without an event bus, so it has no subscriptions`);
+      const source = bus.subscribe<{ writeId: string }>(writeSettledTopic(subgraph));
+      const first = await writes.outcome(writeId).catch(async (e: unknown) => {
+        await source.return?.();
+        throw e;
+      });
+      if (!first) {
+        await source.return?.();
+        throw notFound(`no ${subgraph} write ${writeId}: unknown, or past retention`, { argumentName: 'writeId' });
+      }
+      return settledOutcome(writes, writeId, first, source);
+    },
+    resolve: node,
+  };
   // The keys are built from the name, which TypeScript cannot follow; the interface above states them.
-  return { Query: query, Mutation: mutation } as unknown as WriteQueueResolvers<N, Ctx>;
+  return { Query: query, Mutation: mutation, Subscription: { [`${subgraph}WriteSettled`]: settled } } as unknown as WriteQueueResolvers<N, Ctx>;
 }
 
 /**

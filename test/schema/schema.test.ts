@@ -84,6 +84,8 @@ describe('schema templates (#include)', () => {
     expect(rootFields(own, 'Query')).not.toContain(`${name}Write`);
     expect(rootFields(full, 'Query')).toEqual([...rootFields(own, 'Query'), `${name}Write`, `${name}Writes`, `${name}WriteQueue`]);
     expect(rootFields(full, 'Mutation')).toEqual([...rootFields(own, 'Mutation'), `retry${N}Write`, `discard${N}Write`, `retry${N}Writes`, `discard${N}Writes`]);
+    // The customer subgraph has no subscriptions of its own: it gets the template's whole Subscription type.
+    expect(rootFields(full, 'Subscription')).toEqual([...(/^type Subscription /m.test(own) ? rootFields(own, 'Subscription') : []), `${name}WriteSettled`]);
   });
 
   it('substitutes every parameter, capitalised where the template says {{Name}}', () => {

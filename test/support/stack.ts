@@ -27,6 +27,7 @@ import { createDevIssuer, type DevIssuer } from '../../lib/auth/dev.js';
 import { TEST_TRUST, signedHeaders } from './auth.js';
 import { freePort } from './ports.js';
 import { createEntityCache, loadCacheConfig, type CacheConfig, type CacheHandle } from '../../lib/cache/index.js';
+import type { JSONWebKeySet } from 'jose';
 import type { ResponseCache, ResponseCacheOptions } from '../../gateway/src/response-cache/index.js';
 import { connectOnce, deleteNamespace } from './redis-keys.js';
 
@@ -154,6 +155,10 @@ export async function startStack(
      * @default false: the gateway calls them over HTTP, as deployed
      */
     inProcess?: boolean;
+    /** Browser origins the gateway answers with CORS, e.g. the console's (GATEWAY_CORS_ORIGINS). @default none */
+    corsOrigins?: string[];
+    /** The identity provider the gateway trusts instead of the stack's development issuer (whose tokens `tokens` still holds). @default the development issuer */
+    identityProvider?: { jwks: JSONWebKeySet; issuer: string; audience: string };
     /**
      * The subgraphs' data directory (write journals, feed state), kept when the stack closes, so that a
      * second stack given the same one starts where the first stopped, as a second `npm start` does.
@@ -268,9 +273,9 @@ export async function startStack(
         host: '127.0.0.1',
         production,
         auth: createAuthenticator({
-          jwks: { phase: 'keys', jwks: issuer.jwks },
-          issuer: issuer.issuer,
-          audience: issuer.audience,
+          jwks: { phase: 'keys', jwks: opts.identityProvider?.jwks ?? issuer.jwks },
+          issuer: opts.identityProvider?.issuer ?? issuer.issuer,
+          audience: opts.identityProvider?.audience ?? issuer.audience,
           production,
           allowAnonymous: opts.allowAnonymous ?? false,
         }),
@@ -279,6 +284,7 @@ export async function startStack(
         ...(opts.introspection !== undefined ? { introspection: opts.introspection } : {}),
         ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}),
         ...(opts.trustedDocuments ? { trustedDocuments: opts.trustedDocuments } : {}),
+        ...(opts.corsOrigins ? { corsOrigins: opts.corsOrigins } : {}),
         responseCache: opts.responseCache
           ? { ...(opts.responseCache === true ? {} : opts.responseCache), namespace: cacheNamespace, redisUrl: opts.cache?.redisUrl }
           : false,

@@ -9,6 +9,7 @@ import { DomainError, ErrorCode, UpstreamError, badInput, notFound, unreachable 
 import { connection, decodeCursor, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
 import { authorize, isStorefront, type Caller } from '../../../lib/auth/index.js';
 import type { WriteCoordinator } from '../../../lib/writes/index.js';
+import type { EventBus } from '../../../lib/events/bus.js';
 import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import type { CustomerDirectory, CustomerFilter, CustomerRecord, CustomerSearchKey } from './salesforce.js';
 import type { CustomerLoaders } from './loaders.js';
@@ -31,6 +32,8 @@ export interface CustomerContext {
   caller: Caller;
   /** The write coordinator; without one the subgraph is read-only and mutations answer UPSTREAM_UNAVAILABLE. */
   writes?: WriteCoordinator;
+  /** Where the write coordinator announces settlements (customerWriteSettled). */
+  bus: EventBus;
 }
 
 /** What Salesforce said about one customer, or why this caller may not see it. */
@@ -100,7 +103,7 @@ function coordinator(ctx: CustomerContext): WriteCoordinator {
   return ctx.writes;
 }
 
-const writeQueue = writeQueueResolvers('customer', 'SALESFORCE', coordinator);
+const writeQueue = writeQueueResolvers('customer', 'SALESFORCE', coordinator, (ctx) => ctx.bus);
 
 /**
  * Checked against the resolver types generated from this subgraph's SDL
@@ -199,6 +202,10 @@ export const resolvers = {
     },
 
     ...writeQueue.Mutation,
+  },
+
+  Subscription: {
+    ...writeQueue.Subscription,
   },
 
   CustomerConnection: {

@@ -18,6 +18,7 @@ import { identityBoundStore, type FeedStateStore } from '../../../lib/feeds/stat
 import { soleLease } from '../../../lib/feeds/lease.js';
 import { salesforceIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator, type WriteCoordinator } from '../../../lib/writes/index.js';
+import { announceSettled } from '../../../lib/writes/graph.js';
 
 export interface CustomerSubgraphDeps extends SubgraphDeps {
   /** The Salesforce transport; the subgraph closes it when it closes. */
@@ -74,6 +75,7 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
         ...deps.writes.options,
         store: deps.writes.store,
         name: 'customer',
+        onSettled: announceSettled(bus, 'customer'),
         invalidate: async (tags) => {
           await invalidate(tags);
         },
@@ -116,7 +118,7 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
   return {
     name: 'customer',
     resolvers: customerResolvers,
-    createContext: ({ caller }) => ({ directory, loaders: createLoaders(reads), caller, ...(writes ? { writes } : {}) }),
+    createContext: ({ caller }) => ({ directory, loaders: createLoaders(reads), caller, bus, ...(writes ? { writes } : {}) }),
     invalidate,
     bus,
     writes,

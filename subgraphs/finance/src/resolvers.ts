@@ -104,7 +104,7 @@ export function createFinanceResolvers(mapping: OrgMapping) {
     return ctx.writes;
   };
 
-  const writeQueue = writeQueueResolvers('finance', 'ERP', writesOf);
+  const writeQueue = writeQueueResolvers('finance', 'ERP', writesOf, (ctx) => ctx.bus);
 
   /**
    * The business check before a billing write: the customer must exist in the ERP. Read
@@ -170,6 +170,7 @@ export function createFinanceResolvers(mapping: OrgMapping) {
     },
 
     Subscription: {
+      ...writeQueue.Subscription,
       invoiceStatusChanged: {
         subscribe: (_, args, financeCtx) => {
           // lib/subscriptions.ts merges the resume position into every subscription's context.

@@ -13,6 +13,7 @@ import { identityBoundStore } from '../../../lib/feeds/state.js';
 import { soleLease } from '../../../lib/feeds/lease.js';
 import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator, type WriteCoordinator } from '../../../lib/writes/index.js';
+import { announceSettled } from '../../../lib/writes/graph.js';
 import { FINANCE_CACHE_KINDS, cachedFinanceConnector } from './cached.js';
 import { createInvoiceFeed } from './feed.js';
 import { createFinanceLoaders } from './loaders.js';
@@ -73,6 +74,7 @@ export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgrap
       ...deps.writes.options,
       name: 'finance',
       store: deps.writes.store,
+      onSettled: announceSettled(bus, 'finance'),
       invalidate: async (tags) => {
         if (!(await invalidate(tags))) log.warn({ tags }, 'a billing write could not invalidate the shared cache; entries expire with their TTL');
       },

@@ -95,7 +95,7 @@ function unmapped(what: string, code: string, id: string): UpstreamError {
   });
 }
 
-const writeQueue = writeQueueResolvers('order', 'ERP', (ctx: OrderContext) => ctx.writes);
+const writeQueue = writeQueueResolvers('order', 'ERP', (ctx: OrderContext) => ctx.writes, (ctx) => ctx.bus);
 
 /** Forgets what this request's loaders read of an order, so that the next read sees a write just applied. */
 function forget(ctx: OrderContext, orderId: string): void {
@@ -277,6 +277,7 @@ export const resolvers = {
   },
 
   Subscription: {
+    ...writeQueue.Subscription,
     orderStatusChanged: {
       subscribe(_, args, ctx) {
         if (args.customerId != null && !ctx.ids.customer.test(args.customerId)) {

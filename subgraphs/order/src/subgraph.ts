@@ -14,6 +14,7 @@ import { identityBoundStore } from '../../../lib/feeds/state.js';
 import { soleLease } from '../../../lib/feeds/lease.js';
 import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator, type PublishedWriteEvent, type WriteCoordinator, type WriteQueueDeps } from '../../../lib/writes/index.js';
+import { announceSettled } from '../../../lib/writes/graph.js';
 import { ORDER_CACHE_KINDS, cachedOrderingReads, cachedOrderReads, directOrderingReads } from './cached.js';
 import { createOrderFeed, type OrderFeedOptions } from './feed.js';
 import { createLoaders } from './loaders.js';
@@ -74,6 +75,7 @@ export function createOrderSubgraph(deps: OrderSubgraphDeps): OrderSubgraph {
     ...deps.writes.options,
     name: 'order',
     store: deps.writes.store,
+    onSettled: announceSettled(bus, 'order'),
     invalidate: async (tags) => {
       if (!(await invalidate(tags))) log.warn({ tags }, 'a shared cache did not record an invalidation after a write');
     },

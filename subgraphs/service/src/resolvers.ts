@@ -112,7 +112,7 @@ function writesOf(ctx: ServiceContext): WriteCoordinator {
   return ctx.runtime.writes;
 }
 
-const writeQueue = writeQueueResolvers('service', 'SERVICE_DESK', writesOf);
+const writeQueue = writeQueueResolvers('service', 'SERVICE_DESK', writesOf, (ctx) => ctx.runtime.bus);
 
 /** A business check's read that failed transiently is not a refusal: the write is queued and checked again when applied. */
 async function unlessUnavailable<T>(read: () => Promise<T>): Promise<T | undefined> {
@@ -278,6 +278,7 @@ export const resolvers = {
   },
 
   Subscription: {
+    ...writeQueue.Subscription,
     caseUpdated: {
       subscribe(_root, args, ctx) {
         const customerId = args.customerId == null ? null : checkFormat(ctx.formats.customerNumber, args.customerId, 'customerId');

@@ -13,6 +13,7 @@ import type { EventBus } from '../../../lib/events/bus.js';
 import { identityBoundStore } from '../../../lib/feeds/state.js';
 import { zendeskIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator } from '../../../lib/writes/index.js';
+import { announceSettled } from '../../../lib/writes/graph.js';
 import { SERVICE_CACHE_KINDS, cachedDirectory, cachedLookup, cachedServiceReads } from './cached.js';
 import type { OrderOwnership } from './order-ownership.js';
 import { createCaseFeed, type CaseFeed, type CaseFeedOptions } from './feed.js';
@@ -95,6 +96,8 @@ export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgrap
         ...deps.writes.options,
         name: 'service',
         store: deps.writes.store,
+        // Without a bus there are no subscriptions to tell.
+        ...(deps.bus ? { onSettled: announceSettled(deps.bus, 'service') } : {}),
         invalidate: async (tags) => {
           await invalidate(tags);
         },

@@ -382,6 +382,25 @@ export type QueryCustomersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Pushes from the customer subgraph: its writes' outcomes once they settle. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * One customer write's outcome once it settles: APPLIED, REJECTED (refused by Salesforce,
+   * or discarded by an operator) or DEAD_LETTERED. One event, then the subscription completes;
+   * a write that has settled already answers at once, so subscribing after a QUEUED answer
+   * misses nothing. Staff only (a storefront reads `customerWrite`). An unknown id, or one
+   * past retention, is NOT_FOUND; a malformed id is BAD_USER_INPUT.
+   */
+  customerWriteSettled: WriteOutcome;
+};
+
+
+/** Pushes from the customer subgraph: its writes' outcomes once they settle. */
+export type SubscriptionCustomerWriteSettledArgs = {
+  writeId: Scalars['ID']['input'];
+};
+
 /** The system of record that owns a piece of data. */
 export type SystemOfRecord =
   /** The ERP (NetSuite): orders, shipments, returns, invoices, payments, credit. */
@@ -637,6 +656,7 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SystemOfRecord: SystemOfRecord;
   WriteError: ResolverTypeWrapper<WriteError>;
   WriteOutcome: ResolverTypeWrapper<WriteOutcome>;
@@ -673,6 +693,7 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
   WriteError: WriteError;
   WriteOutcome: WriteOutcome;
   WriteQueueBulkFailure: WriteQueueBulkFailure;
@@ -783,6 +804,10 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
 };
 
+export type SubscriptionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  customerWriteSettled?: SubscriptionResolver<ResolversTypes['WriteOutcome'], "customerWriteSettled", ParentType, ContextType, RequireFields<SubscriptionCustomerWriteSettledArgs, 'writeId'>>;
+};
+
 export type WriteErrorResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['WriteError'] = ResolversParentTypes['WriteError']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -841,6 +866,7 @@ export type Resolvers<ContextType = CustomerContext> = {
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   WriteError?: WriteErrorResolvers<ContextType>;
   WriteOutcome?: WriteOutcomeResolvers<ContextType>;
   WriteQueueBulkFailure?: WriteQueueBulkFailureResolvers<ContextType>;

@@ -428,10 +428,24 @@ export type QueryInvoiceArgs = {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
+   * One finance write's outcome once it settles: APPLIED, REJECTED (refused by the ERP,
+   * or discarded by an operator) or DEAD_LETTERED. One event, then the subscription completes;
+   * a write that has settled already answers at once, so subscribing after a QUEUED answer
+   * misses nothing. Staff only (a storefront reads `financeWrite`). An unknown id, or one
+   * past retention, is NOT_FOUND; a malformed id is BAD_USER_INPUT.
+   */
+  financeWriteSettled: WriteOutcome;
+  /**
    * Invoice status and payment changes, filtered by customer and/or invoice. A storefront caller
    * must pass its own customerId; without customerId the agent role is needed.
    */
   invoiceStatusChanged: InvoiceStatusChange;
+};
+
+
+/** Live changes from the finance subgraph, over graphql-ws through the gateway. */
+export type SubscriptionFinanceWriteSettledArgs = {
+  writeId: Scalars['ID']['input'];
 };
 
 
@@ -869,6 +883,7 @@ export type QueryResolvers<ContextType = FinanceContext, ParentType extends Reso
 };
 
 export type SubscriptionResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  financeWriteSettled?: SubscriptionResolver<ResolversTypes['WriteOutcome'], "financeWriteSettled", ParentType, ContextType, RequireFields<SubscriptionFinanceWriteSettledArgs, 'writeId'>>;
   invoiceStatusChanged?: SubscriptionResolver<ResolversTypes['InvoiceStatusChange'], "invoiceStatusChanged", ParentType, ContextType, Partial<SubscriptionInvoiceStatusChangedArgs>>;
 };
 

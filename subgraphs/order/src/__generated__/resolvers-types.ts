@@ -532,12 +532,25 @@ export type Subscription = {
    * subscription needs a staff role.
    */
   orderStatusChanged: OrderStatusChange;
+  /**
+   * One order write's outcome once it settles: APPLIED, REJECTED (refused by the ERP,
+   * or discarded by an operator) or DEAD_LETTERED. One event, then the subscription completes;
+   * a write that has settled already answers at once, so subscribing after a QUEUED answer
+   * misses nothing. Staff only (a storefront reads `orderWrite`). An unknown id, or one
+   * past retention, is NOT_FOUND; a malformed id is BAD_USER_INPUT.
+   */
+  orderWriteSettled: WriteOutcome;
 };
 
 
 export type SubscriptionOrderStatusChangedArgs = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   orderId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type SubscriptionOrderWriteSettledArgs = {
+  writeId: Scalars['ID']['input'];
 };
 
 /** The system of record that owns a piece of data. */
@@ -998,6 +1011,7 @@ export type ShipmentResolvers<ContextType = OrderContext, ParentType extends Res
 
 export type SubscriptionResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   orderStatusChanged?: SubscriptionResolver<ResolversTypes['OrderStatusChange'], "orderStatusChanged", ParentType, ContextType, Partial<SubscriptionOrderStatusChangedArgs>>;
+  orderWriteSettled?: SubscriptionResolver<ResolversTypes['WriteOutcome'], "orderWriteSettled", ParentType, ContextType, RequireFields<SubscriptionOrderWriteSettledArgs, 'writeId'>>;
 };
 
 export type WriteErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['WriteError'] = ResolversParentTypes['WriteError']> = {

@@ -361,6 +361,14 @@ export type Subscription = {
    * the agent role is needed, and a storefront caller must pass its own customerId.
    */
   caseUpdated: CaseUpdate;
+  /**
+   * One service write's outcome once it settles: APPLIED, REJECTED (refused by the service desk,
+   * or discarded by an operator) or DEAD_LETTERED. One event, then the subscription completes;
+   * a write that has settled already answers at once, so subscribing after a QUEUED answer
+   * misses nothing. Staff only (a storefront reads `serviceWrite`). An unknown id, or one
+   * past retention, is NOT_FOUND; a malformed id is BAD_USER_INPUT.
+   */
+  serviceWriteSettled: WriteOutcome;
 };
 
 
@@ -368,6 +376,12 @@ export type Subscription = {
 export type SubscriptionCaseUpdatedArgs = {
   caseId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/** Live changes from the service subgraph. */
+export type SubscriptionServiceWriteSettledArgs = {
+  writeId: Scalars['ID']['input'];
 };
 
 /**
@@ -839,6 +853,7 @@ export type QueryResolvers<ContextType = ServiceContext, ParentType extends Reso
 
 export type SubscriptionResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   caseUpdated?: SubscriptionResolver<ResolversTypes['CaseUpdate'], "caseUpdated", ParentType, ContextType, Partial<SubscriptionCaseUpdatedArgs>>;
+  serviceWriteSettled?: SubscriptionResolver<ResolversTypes['WriteOutcome'], "serviceWriteSettled", ParentType, ContextType, RequireFields<SubscriptionServiceWriteSettledArgs, 'writeId'>>;
 };
 
 export type SupportCaseResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['SupportCase'] = ResolversParentTypes['SupportCase'], FederationReferenceType extends FederationReferenceTypes['SupportCase'] = FederationReferenceTypes['SupportCase']> = {
