@@ -21,6 +21,8 @@ export const ErrorCode = {
   CREDIT_HOLD: 'CREDIT_HOLD',
   RETURN_WINDOW_EXPIRED: 'RETURN_WINDOW_EXPIRED',
   INVALID_STATUS_TRANSITION: 'INVALID_STATUS_TRANSITION',
+  /** Personal data the caller's role may not see (lib/auth/pii.ts); the field is null, the rest of the answer stands. */
+  PII_HIDDEN: 'PII_HIDDEN',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   /** One subscription event's enrichment took longer or fetched more than the gateway allows; the subscription goes on. */
   ENRICHMENT_LIMIT_EXCEEDED: 'ENRICHMENT_LIMIT_EXCEEDED',
