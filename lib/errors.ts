@@ -126,6 +126,17 @@ export function toGraphQLError(err: unknown): GraphQLError {
   });
 }
 
+/**
+ * A resolver's error with the code of the domain or upstream error it wraps, at
+ * the same path: what `formatError` does for HTTP answers, for transports that
+ * send GraphQLErrors as they are (a subgraph's graphql-ws events).
+ */
+export function withCode(error: GraphQLError): GraphQLError {
+  const original = error.originalError;
+  if (!(original instanceof UpstreamError || original instanceof DomainError)) return error;
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: original, extensions: codedExtensions(original) });
+}
+
 /** Exhaustiveness check for switches over unions. */
 export function unreachable(value: never): never {
   throw new Error(`unreachable case: ${JSON.stringify(value)}`);

@@ -12,6 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { DomainEvent, EventBus } from './events/bus.js';
+import { withCode } from './errors.js';
 
 /** What a subscription resolver finds in its context. */
 export interface SubscriptionContext {
@@ -82,7 +83,10 @@ export function serveSubgraphSubscriptions(opts: SubgraphSubscriptionOptions): {
       },
       onNext: (_ctx, _id, _payload, args, result) => {
         const last = (args.contextValue as SubscriptionContext | undefined)?.position?.last;
-        return last ? { ...result, extensions: { ...(result.extensions ?? {}), eventPosition: last } } : undefined;
+        // An event's field errors carry their codes (PII_HIDDEN, UPSTREAM_UNAVAILABLE…), as an HTTP answer's do.
+        const errors = result.errors?.map(withCode);
+        if (!last && !errors) return undefined;
+        return { ...result, ...(errors ? { errors } : {}), ...(last ? { extensions: { ...(result.extensions ?? {}), eventPosition: last } } : {}) };
       },
     },
     wss,

@@ -2,11 +2,20 @@
  * Personal data by role, through the gateway against the sandbox systems: what
  * each role receives of one customer-360, and that neither gateway cache
  * (whole answers, subgraph responses) serves one role's answer to a role that
- * may see less of it.
+ * may see less of it; subscribers of different roles do not share an event's
+ * enrichment; and the change events carry no personal data.
  */
+import { randomUUID } from 'node:crypto';
+import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startStack, type GraphQLResponse, type Stack, type StackCache } from '../support/stack.js';
+import { customerWiring, financeWiring } from '../support/wiring.js';
 import { fetchesSoFar } from '../response-cache/support.js';
+import { eventually } from '../e2e/order-helpers.js';
+import type { DomainEvent, EventBus } from '../../lib/events/bus.js';
+import { CUSTOMER_CHANGED } from '../../subgraphs/customer/src/feed.js';
+import { BILLING_EVENT_TOPIC } from '../../subgraphs/finance/src/writes.js';
 
 const PII_VIEW = /* GraphQL */ `
   query PiiView($id: ID!) {
@@ -62,7 +71,9 @@ describe('personal data by role, through the gateway and its caches', () => {
     );
     id = candidate?.Customer_Number__c ?? '';
   }, 60_000);
+  const clients: Client[] = [];
   afterAll(async () => {
+    for (const c of clients) await c.dispose();
     await stack?.close();
   });
 
@@ -158,5 +169,87 @@ describe('personal data by role, through the gateway and its caches', () => {
     expect(ag.fetches).toBeGreaterThan(0);
     expect(ag.res.body.data).toEqual(op1.res.body.data);
     expect((await read(stack.tokens.agent, q)).fetches).toBe(0);
+  });
+
+  it('an agent and an operator subscribed to the same document each get their own view of an event', async () => {
+    // A customer of this dataset with an open invoice, and an e-mail and a billing address to show.
+    const ns = stack.dataset.netsuite;
+    const invoice = ns.transactions.find(
+      (t) =>
+        t.type === 'CustInvc' &&
+        t.status === 'A' &&
+        Number(t.foreignamountremaining) > 5 &&
+        ns.customers.some((c) => c.id === t.entity && c.billaddress !== null && c.externalid !== id && c.externalid !== stack.tokens.storefront.customerId),
+    );
+    const customerId = ns.customers.find((c) => c.id === invoice?.entity)?.externalid ?? '';
+    expect(customerId).toMatch(/^C-/);
+    const query = 'subscription Paid($c: ID) { invoiceStatusChanged(customerId: $c) { status invoice { id customer { id email financials { billingAddress { city } } } } } }';
+    type Event = { invoice: { id: string; customer: { id: string; email: string | null; financials: { billingAddress: { city: string } | null } | null } } };
+    const subscribe = (token: string): { events: Event[]; errors: Errors } => {
+      const got: { events: Event[]; errors: Errors } = { events: [], errors: [] };
+      const client = createClient({ url: stack.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+      clients.push(client);
+      client.subscribe<{ invoiceStatusChanged: Event }>(
+        { query, variables: { c: customerId } },
+        {
+          next: (m) => {
+            if (m.errors) got.errors.push(...(m.errors as Errors));
+            if (m.data?.invoiceStatusChanged) got.events.push(m.data.invoiceStatusChanged);
+          },
+          error: (e) => got.errors.push({ message: String(e) }),
+          complete: () => undefined,
+        },
+      );
+      return got;
+    };
+    const agent = subscribe(stack.tokens.agent);
+    const operator = subscribe(stack.tokens.operator);
+    // graphql-ws does not acknowledge a subscribe: give both time to reach the finance subgraph.
+    await new Promise((r) => setTimeout(r, 600));
+    await stack.action('netsuite', 'pay-invoice', { invoiceId: invoice?.tranid, amount: '1.00' });
+    const [a, o] = await eventually(async () => (agent.events[0] && operator.events[0] ? [agent.events[0], operator.events[0]] : undefined), 8000, 'the payment event for both');
+    expect(agent.errors).toEqual([]);
+    expect(a.invoice.customer.email).toMatch(/@/);
+    expect(a.invoice.customer.financials?.billingAddress?.city).toBeTruthy();
+    expect(o.invoice).toEqual({ id: a.invoice.id, customer: { id: customerId, email: null, financials: { billingAddress: null } } });
+    expect(operator.errors.map((e) => [e.path?.join('.'), e.extensions?.code]).sort()).toEqual([
+      ['invoiceStatusChanged.invoice.customer.email', 'PII_HIDDEN'],
+      ['invoiceStatusChanged.invoice.customer.financials.billingAddress', 'PII_HIDDEN'],
+    ]);
+  });
+
+  it('the change events of a contact-data write and a billing-address write carry the customer number and field names, not the values', async () => {
+    const customerId = stack.dataset.salesforce.accounts.map((a) => a.Customer_Number__c).find((n) => n !== id && n !== stack.tokens.storefront.customerId && n > 'C-000020') ?? '';
+    const email = `pii.${randomUUID().slice(0, 8)}@example.com`;
+    const line1 = `${Math.floor(Math.random() * 900 + 100)} Privacy Road`;
+    const seen: DomainEvent[] = [];
+    const watch = async (bus: EventBus | undefined, topic: string, eventId: () => string | undefined): Promise<void> => {
+      const sub = bus?.subscribe<unknown>(topic, { after: '0-0' });
+      if (!sub) throw new Error(`no bus for ${topic}`);
+      for (;;) {
+        const n = await sub.next();
+        if (n.done) throw new Error('the bus ended');
+        if ((n.value.payload as { customerId?: string }).customerId === customerId) seen.push(n.value);
+        if (n.value.eventId === eventId()) break;
+      }
+      await sub.return?.();
+    };
+    const engagement = await stack.query<{ updateCustomerEngagement: { status: string; writeId: string } }>(
+      'mutation($id: ID!, $email: String!) { updateCustomerEngagement(id: $id, input: { email: $email, phone: "+1 415-555-0199" }) { status writeId } }',
+      { id: customerId, email },
+    );
+    expect(engagement.body.data?.updateCustomerEngagement.status).toBe('APPLIED');
+    const billing = await stack.query<{ updateBillingAddress: { status: string; writeId: string } }>(
+      'mutation($id: ID!, $line1: String!) { updateBillingAddress(customerId: $id, address: { line1: $line1, city: "Springfield", postalCode: "12345", country: "US" }) { status writeId } }',
+      { id: customerId, line1 },
+      { token: stack.tokens.finance },
+    );
+    expect(billing.body.data?.updateBillingAddress.status).toBe('APPLIED');
+    await watch(customerWiring.current?.bus, CUSTOMER_CHANGED, () => `write:${engagement.body.data?.updateCustomerEngagement.writeId}`);
+    await watch(financeWiring.current?.bus, BILLING_EVENT_TOPIC, () => billing.body.data?.updateBillingAddress.writeId);
+    expect(seen.find((e) => e.eventId.startsWith('write:'))?.payload).toMatchObject({ customerId, changedFields: ['email', 'phone'] });
+    expect(seen.find((e) => e.topic === BILLING_EVENT_TOPIC)?.payload).toEqual({ type: 'BillingAddressChanged', customerId });
+    const text = JSON.stringify(seen);
+    for (const value of [email, '555-0199', line1, 'Springfield', '12345']) expect(text).not.toContain(value);
   });
 });
