@@ -7,12 +7,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// The audit records are written at info level.
+vi.hoisted(() => {
+  process.env.LOG_LEVEL = 'info';
+});
+
 import WebSocket from 'ws';
 import { startStack, type GraphQLResponse, type Stack, type StackCache } from '../support/stack.js';
 import { customerWiring, financeWiring } from '../support/wiring.js';
 import { fetchesSoFar } from '../response-cache/support.js';
 import { eventually } from '../e2e/order-helpers.js';
+import { captureLogLines } from '../support/logs.js';
 import type { DomainEvent, EventBus } from '../../lib/events/bus.js';
 import { CUSTOMER_CHANGED } from '../../subgraphs/customer/src/feed.js';
 import { BILLING_EVENT_TOPIC } from '../../subgraphs/finance/src/writes.js';
@@ -46,6 +53,8 @@ interface View {
 }
 
 type Errors = NonNullable<GraphQLResponse['body']['errors']>;
+
+const lines = captureLogLines();
 
 /** The PII_HIDDEN errors of an answer, as `path → field`. */
 function hidden(errors: Errors | undefined): Record<string, unknown> {
@@ -251,5 +260,18 @@ describe('personal data by role, through the gateway and its caches', () => {
     expect(seen.find((e) => e.topic === BILLING_EVENT_TOPIC)?.payload).toEqual({ type: 'BillingAddressChanged', customerId });
     const text = JSON.stringify(seen);
     for (const value of [email, '555-0199', line1, 'Springfield', '12345']) expect(text).not.toContain(value);
+  });
+
+  it('a hidden field is not audited as read: the audit names what the caller was given', async () => {
+    const groups = async (token: string): Promise<string[]> => {
+      const { res } = await read(token, PII_VIEW, 'C-000012');
+      const records = lines
+        .map((l) => JSON.parse(l) as { audit?: boolean; action?: string; correlationId?: string; fieldGroups?: string[] })
+        .filter((r) => r.audit === true && r.action === 'read' && r.correlationId === res.correlationId);
+      return [...new Set(records.flatMap((r) => r.fieldGroups ?? []))].sort();
+    };
+    expect(await groups(stack.tokens.agent)).toEqual(['consent', 'contact', 'contacts', 'financials', 'identity']);
+    expect(await groups(stack.tokens.finance)).toEqual(['contact', 'contacts', 'financials', 'identity']);
+    expect(await groups(stack.tokens.operator)).toEqual(['contacts', 'financials', 'identity']);
   });
 });
