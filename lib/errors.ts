@@ -21,6 +21,8 @@ export const ErrorCode = {
   CREDIT_HOLD: 'CREDIT_HOLD',
   RETURN_WINDOW_EXPIRED: 'RETURN_WINDOW_EXPIRED',
   INVALID_STATUS_TRANSITION: 'INVALID_STATUS_TRANSITION',
+  /** Personal data the caller's role may not see (lib/auth/pii.ts); the field is null, the rest of the answer stands. */
+  PII_HIDDEN: 'PII_HIDDEN',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   /** One subscription event's enrichment took longer or fetched more than the gateway allows; the subscription goes on. */
   ENRICHMENT_LIMIT_EXCEEDED: 'ENRICHMENT_LIMIT_EXCEEDED',
@@ -124,6 +126,17 @@ export function toGraphQLError(err: unknown): GraphQLError {
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     originalError: err instanceof Error ? err : new Error(String(err)),
   });
+}
+
+/**
+ * A resolver's error with the code of the domain or upstream error it wraps, at
+ * the same path: what `formatError` does for HTTP answers, for transports that
+ * send GraphQLErrors as they are (a subgraph's graphql-ws events).
+ */
+export function withCode(error: GraphQLError): GraphQLError {
+  const original = error.originalError;
+  if (!(original instanceof UpstreamError || original instanceof DomainError)) return error;
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: original, extensions: codedExtensions(original) });
 }
 
 /** Exhaustiveness check for switches over unions. */

@@ -37,8 +37,10 @@ import { CACHE_REPORT_EXTENSION, collectCacheReport, currentCacheReport, instrum
 import {
   CALLER_HEADER,
   beginAudit,
+  bindPiiCaller,
   flushAuditReads,
   instrumentAudit,
+  instrumentPii,
   loadTrustOptions,
   memoryNonceStore,
   redisNonceStore,
@@ -199,6 +201,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
   const audience = mod.name;
   const schema = buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(mod.schemaFile ?? schemaFileOf(mod.name)), resolvers: mod.resolvers }]);
   instrumentAudit(schema);
+  // After the audit, so that it wraps it: a field hidden from the caller is not audited as read.
+  instrumentPii(schema);
   instrumentCacheReport(schema);
   const app = express();
   app.disable('x-powered-by');
@@ -283,6 +287,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
           context: async () => {
             const ctx = await mod.createContext({ scope, headers: req.headers, caller });
             beginAudit(ctx, caller, scope.correlationId);
+            bindPiiCaller(ctx, caller);
             return ctx;
           },
         }),
@@ -405,7 +410,9 @@ export async function serveSubgraph<TContext extends BaseContext>(
           if (!caller) throw new Error('a subscribe reached its context without a verified caller');
           const correlationId = typeof base.extensions.correlationId === 'string' ? base.extensions.correlationId : correlationIdFrom(undefined);
           const scope: RequestScope = { correlationId, traceparent: childTraceparent(undefined) };
-          return (await mod.createContext({ scope, headers: base.headers, caller })) as Record<string, unknown>;
+          const ctx = (await mod.createContext({ scope, headers: base.headers, caller })) as Record<string, unknown>;
+          bindPiiCaller(ctx, caller);
+          return ctx;
         },
       })
     : undefined;

@@ -13,6 +13,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { toGraphQLError } from './errors.js';
 import type { DomainEvent, EventBus } from './events/bus.js';
+import { withCode } from './errors.js';
 
 /** What a subscription resolver finds in its context. */
 export interface SubscriptionContext {
@@ -83,7 +84,8 @@ export function serveSubgraphSubscriptions(opts: SubgraphSubscriptionOptions): {
       },
       onNext: (_ctx, _id, _payload, args, result) => {
         const last = (args.contextValue as SubscriptionContext | undefined)?.position?.last;
-        // A refusal thrown by a subscribe resolver (BAD_USER_INPUT, NOT_FOUND…) keeps its code, as over HTTP.
+        // A refusal thrown by a subscribe resolver (BAD_USER_INPUT, NOT_FOUND…) and an event's field
+        // errors (PII_HIDDEN, UPSTREAM_UNAVAILABLE…) keep their codes, as over HTTP.
         const errors = result.errors?.map((e) => (e.originalError && !e.extensions.code ? withCode(e) : e));
         if (!last && errors === undefined) return undefined;
         return { ...result, ...(errors ? { errors } : {}), ...(last ? { extensions: { ...(result.extensions ?? {}), eventPosition: last } } : {}) };

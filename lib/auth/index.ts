@@ -50,3 +50,5 @@ export {
 } from './audit.js';
 export type { AuditRecord, FieldGroup } from './audit.js';
 export { REDACT_PATHS } from './redact.js';
+export { PII_POLICY, piiLevel, hiddenFields, piiHidden, bindPiiCaller, instrumentPii, piiPolicyMarkdown } from './pii.js';
+export type { PiiLevel, PiiField } from './pii.js';

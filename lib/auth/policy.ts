@@ -11,6 +11,7 @@
  */
 import { DomainError, ErrorCode } from '../errors.js';
 import { effectiveRoles, hasRole, isStorefront, type Caller, type Role } from './caller.js';
+import { hiddenFields } from './pii.js';
 
 /**
  * - `allow`: any target.
@@ -203,11 +204,22 @@ export function requirePublicComment(caller: Caller, isPublic: boolean): void {
 
 /**
  * The part of a cache key that depends on who is asking. Every staff role reads
- * the same data (test/auth/policy.test.ts keeps that true: a read row that
- * differs between staff roles must come with a finer scope here), so staff
- * share one scope; a storefront caller's scope is its customer.
+ * the same records (test/auth/policy.test.ts keeps that true: a read row that
+ * differs between staff roles must come with a finer scope here), but not the
+ * same personal data (lib/auth/pii.ts): staff who see all of it share `staff`;
+ * staff with fields hidden share `staff;hidden=<fields>` with those who hide the
+ * same fields, so an answer is never served to a role that may see less of it.
+ * A storefront caller's scope is its customer (it sees all of its own data).
  */
 export function scopeOf(caller: Caller): string {
+  const records = recordScope(caller);
+  if (records !== 'staff') return records;
+  const hidden = hiddenFields(caller);
+  return hidden.length === 0 ? records : `${records};hidden=${hidden.join(',')}`;
+}
+
+/** Which records a caller reaches: `customer:<number>` for a storefront caller, `staff` for staff, `none` otherwise. */
+function recordScope(caller: Caller): string {
   if (isStorefront(caller)) return `customer:${caller.customerId}`;
   if (hasRole(caller, 'agent')) return 'staff';
   return 'none';
@@ -215,13 +227,13 @@ export function scopeOf(caller: Caller): string {
 
 /**
  * The key space of a caller's idempotency keys: one per person. A storefront
- * customer is `customer:<number>`; anyone else is `<scopeOf>:<subject>` (for
- * staff `staff:<subject>`), so two agents who happen to send the same key make
- * two writes, and neither can read the other's outcome through it. Every
- * subgraph's mutations use this one formula.
+ * customer is `customer:<number>`; anyone else is `<records it reaches>:<subject>`
+ * (for staff `staff:<subject>`, whatever personal data its role sees), so two
+ * agents who happen to send the same key make two writes, and neither can read
+ * the other's outcome through it. Every subgraph's mutations use this one formula.
  */
 export function idempotencyScope(caller: Caller): string {
-  return isStorefront(caller) ? scopeOf(caller) : `${scopeOf(caller)}:${caller.subject}`;
+  return isStorefront(caller) ? recordScope(caller) : `${recordScope(caller)}:${caller.subject}`;
 }
 
 function describeRoles(caller: Caller): string {
