@@ -10,8 +10,8 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { toGraphQLError } from './errors.js';
+import type { GraphQLError} from 'graphql';
+import { type GraphQLSchema } from 'graphql';
 import type { DomainEvent, EventBus } from './events/bus.js';
 import { withCode } from './errors.js';
 
@@ -86,7 +86,7 @@ export function serveSubgraphSubscriptions(opts: SubgraphSubscriptionOptions): {
         const last = (args.contextValue as SubscriptionContext | undefined)?.position?.last;
         // A refusal thrown by a subscribe resolver (BAD_USER_INPUT, NOT_FOUND…) and an event's field
         // errors (PII_HIDDEN, UPSTREAM_UNAVAILABLE…) keep their codes, as over HTTP.
-        const errors = result.errors?.map((e) => (e.originalError && !e.extensions.code ? withCode(e) : e));
+        const errors = result.errors?.map(withCode);
         if (!last && errors === undefined) return undefined;
         return { ...result, ...(errors ? { errors } : {}), ...(last ? { extensions: { ...(result.extensions ?? {}), eventPosition: last } } : {}) };
       },
@@ -99,12 +99,6 @@ export function serveSubgraphSubscriptions(opts: SubgraphSubscriptionOptions): {
       await server.dispose();
     },
   };
-}
-
-/** A resolver's coded error (DomainError, UpstreamError) with its code, at its path. */
-function withCode(e: GraphQLError): GraphQLError {
-  const coded = toGraphQLError(e.originalError);
-  return new GraphQLError(coded.message, { path: e.path, extensions: coded.extensions });
 }
 
 /**
