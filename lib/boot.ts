@@ -36,6 +36,7 @@ import { createZendeskClient, zendeskLimiter, type ZendeskClient } from './clien
 import { createEntityCache, type CacheHandle, type EntityCache, type InvalidationListener } from './cache/index.js';
 import { inProcessBus, redisBus, type EventBus } from './events/bus.js';
 import { loadOutboundConfig, openOutbound } from './events/outbound/index.js';
+import { loadWebhooksConfig, openWebhooks } from './events/webhooks/index.js';
 import { fileStateStore, redisStateStore, type FeedStateStore } from './feeds/state.js';
 import type { CallPolicy } from './http.js';
 import { childLogger } from './log.js';
@@ -210,6 +211,13 @@ async function openPlatform(
       const outbound = await openOutbound(outboundConfig, { name, namespace: common.namespace, bus, dir: feedsDir, ...(redis ? { redis } : {}) });
       opened.push(() => outbound.close());
       bus = outbound.bus;
+    }
+    // Signed webhooks for consumers without a broker, each from its own queue.
+    const webhooksConfig = loadWebhooksConfig(env);
+    if (webhooksConfig && webhooksConfig.consumers.length > 0) {
+      const webhooks = openWebhooks(webhooksConfig, { name, namespace: common.namespace, bus, dir: feedsDir, ...(redis ? { redis } : {}) });
+      opened.push(() => webhooks.close());
+      bus = webhooks.bus;
     }
     const writesConfig = loadWritesConfig(env);
     const store = await openWriteStore(writesConfig, { name, namespace: common.namespace, ...(redis ? { redis } : {}) });
