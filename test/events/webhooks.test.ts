@@ -7,6 +7,8 @@
  * it is a dead letter (an entity's later events held behind it); the operator
  * command replays dead letters and ranges once the receiver works; and the SSRF
  * guard refuses internal addresses in production, at boot and at connection.
+ * End to end, an order shipped inside the ERP sandbox reaches a consumer
+ * through the order subgraph's change feed, as booted with EVENTS_WEBHOOKS_FILE.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,11 @@ import {
 } from '../../lib/events/webhooks/index.js';
 import { main as webhooksCommand } from '../../scripts/webhooks.js';
 import { deleteNamespace } from '../support/redis-keys.js';
+import { generateDataset } from '../../sandbox/dataset/generate.js';
+import { createNetSuiteSandbox } from '../../sandbox/netsuite/index.js';
+import type { BootedSubgraph } from '../../lib/boot.js';
+import { bootForTest } from '../support/wiring.js';
+import { freePort } from '../support/ports.js';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
@@ -239,6 +246,52 @@ for (const store of stores) {
     });
   });
 }
+
+describe('webhooks from a booted order subgraph', () => {
+  it('delivers the order.statusChanged of an order shipped inside the ERP, once, signed', async () => {
+    const dataset = generateDataset({ seed: 42, customers: 40, asOf: new Date('2026-11-20T00:00:00Z') });
+    const order = dataset.netsuite.transactions.find((t) => t.type === 'SalesOrd' && t.status === 'B');
+    if (!order) throw new Error('the dataset has no order pending fulfilment');
+    const erp = await createNetSuiteSandbox({ dataset });
+    const r = await receiver();
+    const dataDir = mkdtempSync(join(tmpdir(), 'rsg-webhooks-e2e-'));
+    let booted: BootedSubgraph | undefined;
+    try {
+      const erpUrl = await erp.listen(0);
+      const file = join(dataDir, 'webhooks.json');
+      writeFileSync(file, JSON.stringify({ consumers: [{ name: 'warehouse', url: r.url, secret: SECRET, types: ['order.statusChanged'] }] }));
+      booted = await bootForTest('order', {
+        env: {
+          NODE_ENV: 'test',
+          ORG_MAPPING_FILE: join(import.meta.dirname, '..', '..', 'config', 'org-mapping.json'),
+          NETSUITE_BASE_URL: `${erpUrl}/services/rest`,
+          EVENTS_WEBHOOKS_FILE: file,
+        },
+        port: await freePort(),
+        dataDir,
+        namespace: `test-webhooks-e2e-${randomUUID().slice(0, 8)}`,
+        cache: undefined,
+        policy: { retries: 1, backoffMs: 20 },
+      });
+      // The feed's first poll takes the ERP as it is; the shipment after it is a change.
+      await new Promise((res) => setTimeout(res, 1000));
+      const shipped = await fetch(`${erpUrl}/__sandbox/actions/ship-order`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId: order.tranid }) });
+      expect(shipped.status).toBe(200);
+      await until(() => r.got.some((g) => g.event.subject === order.tranid), 10_000);
+      await new Promise((res) => setTimeout(res, 600));
+      const mine = r.got.filter((g) => g.event.subject === order.tranid);
+      expect(mine).toHaveLength(1);
+      expect(mine[0]?.verified).toBe(true);
+      expect(mine[0]?.event).toMatchObject({ type: 'order.statusChanged', data: { orderId: order.tranid, status: 'SHIPPED' } });
+      expect(mine[0]?.headers['webhook-id']).toBe(mine[0]?.event.id);
+    } finally {
+      await booted?.close();
+      await r.close();
+      await erp.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
 
 describe('the SSRF guard', () => {
   it('refuses internal addresses, http and localhost in production, and allows http to localhost only in development and test', () => {
