@@ -26,6 +26,7 @@ import {
   guardedLookup,
   loadWebhooksConfig,
   openWebhooks,
+  redisWebhookQueue,
   webhookAgent,
   type WebhookConsumer,
   type Webhooks,
@@ -228,6 +229,19 @@ for (const store of stores) {
       expect(flaky.got.map((g) => g.event.id)).toEqual([b1.eventId, a1.eventId, a2.eventId]);
       expect(flaky.got.every((g) => g.verified && g.headers['webhook-id'] === g.event.id)).toBe(true);
       expect(await loyalty?.queue.deadLetters()).toEqual([]);
+    });
+
+    it.skipIf(!store.redis)('lets one replica at a time deliver a shared queue, and another take over when its lease lapses', async () => {
+      const config = loadWebhooksConfig(env);
+      if (!config || !redis) throw new Error('expected webhooks on Redis');
+      const a = redisWebhookQueue(redis, namespace, 'finance', 'warehouse', config);
+      const b = redisWebhookQueue(redis, namespace, 'finance', 'warehouse', config);
+      expect(await a.lease('replica-a', 300)).toBe(true);
+      expect(await b.lease('replica-b', 300)).toBe(false);
+      expect(await a.lease('replica-a', 300)).toBe(true);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await b.lease('replica-b', 300)).toBe(true);
+      expect(await a.lease('replica-a', 300)).toBe(false);
     });
 
     it('replays a range of time to one consumer, with the same webhook-ids', async () => {

@@ -12,6 +12,7 @@
  * the dead-letter list, marked as held behind it, and a replay sends them again
  * in their order. Other entities' events go on.
  */
+import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { childLogger } from '../../log.js';
 import type { CloudEvent } from '../outbound/canonical.js';
@@ -115,6 +116,9 @@ export function startDeliverer(
       stopNow = done;
     });
   const entityOf = (e: CloudEvent): string => `${e.type}:${e.subject}`;
+  // One replica delivers a shared queue at a time; the lease outlasts an attempt, and is renewed before each.
+  const owner = randomUUID();
+  const leaseMs = 2 * config.timeoutMs + 5_000;
 
   const attempt = async (entry: QueuedEvent): Promise<number> => {
     const blocker = (await queue.deadLetters()).find((d) => entityOf(d.event) === entityOf(entry.event));
@@ -148,6 +152,10 @@ export function startDeliverer(
         continue;
       }
       try {
+        if (!(await queue.lease(owner, leaseMs))) {
+          await sleep(idleMs, false);
+          continue;
+        }
         const entry = await queue.next();
         storeFailures = 0;
         if (!entry) {

@@ -55,6 +55,12 @@ export interface WebhookQueue {
   replayRange(fromMs: number, toMs: number): Promise<number>;
   /** Entries waiting. */
   depth(): Promise<number>;
+  /**
+   * Whether `owner` delivers this queue for the next `ttlMs`: taken when free or
+   * already its own, and renewed. With Redis, replicas share a queue and one of
+   * them delivers it at a time; a file queue belongs to its one process.
+   */
+  lease(owner: string, ttlMs: number): Promise<boolean>;
 }
 
 export interface QueueOptions {
@@ -189,6 +195,7 @@ export function fileWebhookQueue(dir: string, subgraph: string, consumer: string
         return replay.length;
       }),
     depth: () => change((s) => s.entries.filter((e) => e.seq > s.cursor).length, false),
+    lease: async () => true,
   };
 }
 
@@ -203,6 +210,7 @@ export function redisWebhookQueue(redis: RedisClientType, namespace: string, sub
   const stream = `${namespace}:webhooks:${subgraph}:${consumer}`;
   const cursorKey = `${stream}:cursor`;
   const headKey = `${stream}:head`;
+  const leaseKey = `${stream}:lease`;
   const deadKey = `${stream}:dead`;
   const cursor = async (): Promise<string | null> => redis.get(cursorKey);
   const entry = (e: { id: string; message: Record<string, string> }): { position: string; event: CloudEvent; at: number } => ({
@@ -282,6 +290,13 @@ export function redisWebhookQueue(redis: RedisClientType, namespace: string, sub
       // Exact, at the cost of reading the waiting entries: the operator command asks, the delivery loop does not.
       const waiting = await redis.xRange(stream, c ? `(${c}` : '-', '+');
       return waiting.length;
+    },
+    async lease(owner, ttlMs) {
+      const held = await redis.eval(
+        "local v = redis.call('GET', KEYS[1]) if v == false or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end return 0",
+        { keys: [leaseKey], arguments: [owner, String(ttlMs)] },
+      );
+      return held === 1;
     },
   };
 }
