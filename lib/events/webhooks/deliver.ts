@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { childLogger } from '../../log.js';
+import { workerWait } from '../worker-wait.js';
 import type { CloudEvent } from '../outbound/canonical.js';
 import type { WebhookConsumer, WebhooksConfig } from './config.js';
 import type { QueuedEvent, WebhookQueue } from './queue.js';
@@ -100,21 +101,8 @@ export function startDeliverer(
 ): Deliverer {
   const idleMs = deps.idleMs ?? 1000;
   let stopped = false;
-  let wake: (() => void) | undefined;
-  let stopNow: (() => void) | undefined;
-  const idleWaiters: Array<() => void> = [];
-  const sleep = (ms: number, nudged: boolean): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        wake = undefined;
-        stopNow = undefined;
-        resolve();
-      }
-      if (nudged) wake = done;
-      stopNow = done;
-    });
+  const wait = workerWait();
+  const sleep = wait.sleep;
   const entityOf = (e: CloudEvent): string => `${e.type}:${e.subject}`;
   // One replica delivers a shared queue at a time; the lease outlasts an attempt, and is renewed before each.
   const owner = randomUUID();
@@ -128,9 +116,6 @@ export function startDeliverer(
     }
     try {
       await deliverOnce(consumer, entry.event, deps.agent, config.timeoutMs);
-      await queue.delivered(entry.position);
-      if (entry.attempts > 0) log.info({ consumer: consumer.name, eventId: entry.event.id, afterFailures: entry.attempts }, 'webhook delivered after failures');
-      return 0;
     } catch (e) {
       const error = e instanceof DeliveryError ? e : new DeliveryError((e as Error).message);
       const attempts = await queue.failed(entry.position, error.message);
@@ -142,6 +127,10 @@ export function startDeliverer(
       if (attempts === 1) log.warn({ consumer: consumer.name, eventId: entry.event.id, err: error.message }, 'webhook delivery failed; retrying with backoff');
       return Math.max(backoffDelay(attempts, config.backoffMs, config.maxBackoffMs), Math.min(error.retryAfterMs ?? 0, config.maxBackoffMs));
     }
+    // Outside the try: a store that fails here is not the consumer's failure (the loop retries; the event may go twice).
+    await queue.delivered(entry.position);
+    if (entry.attempts > 0) log.info({ consumer: consumer.name, eventId: entry.event.id, afterFailures: entry.attempts }, 'webhook delivered after failures');
+    return 0;
   };
 
   const loop = async (): Promise<void> => {
@@ -159,12 +148,12 @@ export function startDeliverer(
         const entry = await queue.next();
         storeFailures = 0;
         if (!entry) {
-          for (const w of idleWaiters.splice(0)) w();
+          wait.drained();
           await sleep(idleMs, true);
           continue;
         }
-        const wait = await attempt(entry);
-        if (wait > 0) await sleep(wait, false);
+        const backoff = await attempt(entry);
+        if (backoff > 0) await sleep(backoff, false);
       } catch (e) {
         // The queue's store failed (Redis away, a full disk): nothing moved, so try again later.
         log.warn({ consumer: consumer.name, err: (e as Error).message }, 'could not read or update the webhook queue; trying again');
@@ -174,20 +163,13 @@ export function startDeliverer(
   };
   const running = loop().catch((e: unknown) => log.error({ consumer: consumer.name, err: (e as Error).message }, 'the webhook deliverer stopped'));
   return {
-    nudge() {
-      wake?.();
-    },
-    idle() {
-      return new Promise((resolve) => {
-        idleWaiters.push(resolve);
-        wake?.();
-      });
-    },
+    nudge: wait.nudge,
+    idle: wait.idle,
     async stop() {
       stopped = true;
-      stopNow?.();
+      wait.stop();
       await running;
-      for (const w of idleWaiters.splice(0)) w();
+      wait.drained();
     },
   };
 }

@@ -226,11 +226,15 @@ export function redisWebhookQueue(redis: RedisClientType, namespace: string, sub
     const keepFrom = `${Math.max(0, Date.now() - opts.retentionMs)}-0`;
     await redis.xTrim(stream, 'MINID', compareIds(keepFrom, position) < 0 ? keepFrom : position);
   };
-  const appendAll = async (events: readonly CloudEvent[]): Promise<void> => {
-    if (events.length === 0) return;
+  /** Appends entries' events again at the tail and takes them off the dead letters, in one transaction; returns how many. */
+  const requeue = async (entries: ReadonlyArray<{ position?: string; event: CloudEvent }>): Promise<number> => {
+    if (entries.length === 0) return 0;
     const multi = redis.multi();
-    for (const event of events) multi.xAdd(stream, '*', { event: JSON.stringify(event) });
+    for (const e of entries) multi.xAdd(stream, '*', { event: JSON.stringify(e.event) });
+    const positions = entries.flatMap((e) => (e.position ? [e.position] : []));
+    if (positions.length > 0) multi.hDel(deadKey, positions);
     await multi.exec();
+    return entries.length;
   };
   const deadLetters = async (): Promise<DeadLetter[]> => {
     const all = await redis.hGetAll(deadKey);
@@ -239,7 +243,7 @@ export function redisWebhookQueue(redis: RedisClientType, namespace: string, sub
       .sort((a, b) => compareIds(a.position, b.position));
   };
   return {
-    append: appendAll,
+    append: async (events) => void (await requeue(events.map((event) => ({ event })))),
     async next() {
       const c = await cursor();
       const [first] = await redis.xRange(stream, c ? `(${c}` : '-', '+', { COUNT: 1 });
@@ -265,25 +269,13 @@ export function redisWebhookQueue(redis: RedisClientType, namespace: string, sub
     deadLetters,
     async replayDeadLetters(positions) {
       const chosen = positions ? new Set(positions) : null;
-      const replay = (await deadLetters()).filter((d) => !chosen || chosen.has(d.position));
-      if (replay.length === 0) return 0;
-      const multi = redis.multi();
-      for (const d of replay) multi.xAdd(stream, '*', { event: JSON.stringify(d.event) });
-      multi.hDel(deadKey, replay.map((d) => d.position));
-      await multi.exec();
-      return replay.length;
+      return requeue((await deadLetters()).filter((d) => !chosen || chosen.has(d.position)));
     },
     async replayRange(fromMs, toMs) {
       const c = await cursor();
       if (!c) return 0;
       const upTo = compareIds(c, `${toMs}-${Number.MAX_SAFE_INTEGER}`) < 0 ? c : `${toMs}-${Number.MAX_SAFE_INTEGER}`;
-      const replay = (await redis.xRange(stream, `${fromMs}-0`, upTo)).map(entry);
-      if (replay.length === 0) return 0;
-      const multi = redis.multi();
-      for (const e of replay) multi.xAdd(stream, '*', { event: JSON.stringify(e.event) });
-      multi.hDel(deadKey, replay.map((e) => e.position));
-      await multi.exec();
-      return replay.length;
+      return requeue((await redis.xRange(stream, `${fromMs}-0`, upTo)).map(entry));
     },
     async depth() {
       const c = await cursor();
