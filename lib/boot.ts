@@ -36,7 +36,7 @@ import { createZendeskClient, zendeskLimiter, type ZendeskClient } from './clien
 import { createEntityCache, type CacheHandle, type EntityCache, type InvalidationListener } from './cache/index.js';
 import { inProcessBus, redisBus, type EventBus } from './events/bus.js';
 import { loadOutboundConfig, openOutbound } from './events/outbound/index.js';
-import { loadWebhooksConfig, openWebhooks } from './events/webhooks/index.js';
+import { loadWebhooksConfig, openWebhooks, type Webhooks } from './events/webhooks/index.js';
 import { fileStateStore, redisStateStore, type FeedStateStore } from './feeds/state.js';
 import type { CallPolicy } from './http.js';
 import { childLogger } from './log.js';
@@ -214,9 +214,11 @@ async function openPlatform(
     }
     // Signed webhooks for consumers without a broker, each from its own queue.
     const webhooksConfig = loadWebhooksConfig(env);
+    let webhooks: Webhooks | undefined;
     if (webhooksConfig && webhooksConfig.consumers.length > 0) {
-      const webhooks = openWebhooks(webhooksConfig, { name, namespace: common.namespace, bus, dir: feedsDir, ...(redis ? { redis } : {}) });
-      opened.push(() => webhooks.close());
+      webhooks = openWebhooks(webhooksConfig, { name, namespace: common.namespace, bus, dir: feedsDir, ...(redis ? { redis } : {}) });
+      const opening = webhooks;
+      opened.push(() => opening.close());
       bus = webhooks.bus;
     }
     const writesConfig = loadWritesConfig(env);
@@ -253,6 +255,7 @@ async function openPlatform(
       writeQueueCheck(store, healthConfig.writesMaxPending),
       ...systems.checks(),
       ...feeds.checks(),
+      ...(webhooks?.checks() ?? []),
     ];
     return { platform, health, release };
   } catch (e) {

@@ -209,6 +209,11 @@ for (const store of stores) {
       expect(flaky.attempts() - before).toBe(3);
       const [dead] = (await command('dead-letters', '--consumer', 'loyalty', '--subgraph', 'order')) as Array<{ eventId: string; attempts: number; lastError: string }>;
       expect(dead).toMatchObject({ eventId: a1.eventId, attempts: 3, lastError: 'HTTP 503' });
+      const readiness = async () => Promise.all(webhooks.checks().map((c) => c.check()));
+      expect(await readiness()).toEqual([
+        { name: 'webhooks:warehouse', status: 'ok', reasons: [], details: { deadLettered: 0 } },
+        expect.objectContaining({ name: 'webhooks:loyalty', status: 'degraded', details: { deadLettered: 1 } }),
+      ]);
 
       // The receiver works again: a later change to the same order waits behind the dead letter; another order's goes through.
       flaky.status = 204;
@@ -229,6 +234,7 @@ for (const store of stores) {
       expect(flaky.got.map((g) => g.event.id)).toEqual([b1.eventId, a1.eventId, a2.eventId]);
       expect(flaky.got.every((g) => g.verified && g.headers['webhook-id'] === g.event.id)).toBe(true);
       expect(await loyalty?.queue.deadLetters()).toEqual([]);
+      expect((await readiness()).map((p) => p.status)).toEqual(['ok', 'ok']);
     });
 
     it.skipIf(!store.redis)('lets one replica at a time deliver a shared queue, and another take over when its lease lapses', async () => {

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import type { RedisClientType } from 'redis';
+import type { HealthCheck } from '../../health.js';
 import type { EventBus } from '../bus.js';
 import { canonicalEvent } from '../outbound/canonical.js';
 import type { WebhookConsumer, WebhooksConfig } from './config.js';
@@ -57,6 +58,8 @@ export function withWebhooks(bus: EventBus, queues: ReadonlyArray<{ consumer: We
 export interface Webhooks {
   bus: EventBus;
   consumers: ReadonlyArray<{ consumer: WebhookConsumer; queue: WebhookQueue; deliverer: Deliverer }>;
+  /** Readiness: one part per consumer, `webhooks:<name>`, degraded while it has dead letters. */
+  checks(): HealthCheck[];
   close(): Promise<void>;
 }
 
@@ -78,6 +81,15 @@ export function openWebhooks(
   return {
     bus: withWebhooks(deps.bus, consumers),
     consumers,
+    checks: () =>
+      consumers.map(({ consumer, queue }) => ({
+        name: `webhooks:${consumer.name}`,
+        async check() {
+          const deadLettered = await queue.deadLetterCount();
+          const reasons = deadLettered > 0 ? [`${deadLettered} events for ${consumer.name} are dead-lettered: replay them once it works (docs/events.md#operating-webhooks)`] : [];
+          return { name: `webhooks:${consumer.name}`, status: deadLettered > 0 ? 'degraded' : 'ok', reasons, details: { deadLettered } };
+        },
+      })),
     async close() {
       await Promise.all(consumers.map((c) => c.deliverer.stop()));
       await agent.close();

@@ -49,6 +49,8 @@ export interface WebhookQueue {
   deadLetter(position: string, error: string): Promise<void>;
   /** Dead letters, oldest first. */
   deadLetters(): Promise<DeadLetter[]>;
+  /** How many dead letters wait for an operator (readiness asks). */
+  deadLetterCount(): Promise<number>;
   /** Appends the dead letters at `positions` (all when omitted) again, and removes them from the list; returns how many. */
   replayDeadLetters(positions?: readonly string[]): Promise<number>;
   /** Appends again every entry appended between `fromMs` and `toMs` (inclusive) that is no longer waiting; returns how many. */
@@ -177,6 +179,7 @@ export function fileWebhookQueue(dir: string, subgraph: string, consumer: string
       }),
     deadLetters: () =>
       change((s) => s.dead.map((d) => ({ position: String(d.seq), event: d.event, at: d.at, attempts: d.attempts, lastError: d.lastError, deadAt: d.deadAt })), false),
+    deadLetterCount: () => change((s) => s.dead.length, false),
     replayDeadLetters: (positions) =>
       change((s) => {
         const chosen = positions ? new Set(positions.map(Number)) : null;
@@ -267,6 +270,7 @@ export function redisWebhookQueue(redis: RedisClientType, namespace: string, sub
       await moveCursor(position);
     },
     deadLetters,
+    deadLetterCount: () => redis.hLen(deadKey),
     async replayDeadLetters(positions) {
       const chosen = positions ? new Set(positions) : null;
       return requeue((await deadLetters()).filter((d) => !chosen || chosen.has(d.position)));

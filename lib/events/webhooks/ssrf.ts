@@ -76,7 +76,7 @@ export function checkWebhookUrl(raw: string, mode: WebhookMode): string | undefi
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
   const isLoopbackName = LOOPBACK_NAMES.has(host) || host.endsWith('.localhost');
   const literal = isIP(host) !== 0;
-  const local = isLoopbackName || (literal && addressProblem(host, 'production') !== undefined && addressProblem(host, 'development') === undefined);
+  const local = isLoopbackName || (literal && loopback.check(host, isIP(host) === 4 ? 'ipv4' : 'ipv6'));
   if (url.protocol === 'http:') {
     if (mode === 'production') return `expected https in production, got ${raw}`;
     if (!local) return `http is allowed only to localhost (in development and test), got ${raw}; use https`;
