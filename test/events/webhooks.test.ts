@@ -348,6 +348,8 @@ describe('the SSRF guard', () => {
       expect(() => loadWebhooksConfig({ NODE_ENV: 'production', EVENTS_WEBHOOKS_FILE: file })).toThrow(/consumers\.0 \(metadata\)\.url: 169\.254\.169\.254 is a private/);
       writeFileSync(file, JSON.stringify({ consumers: [{ url: 'https://hooks.example.com/x', secret: 'not-a-secret', types: ['order.shipped'] }] }));
       expect(() => loadWebhooksConfig({ NODE_ENV: 'production', EVENTS_WEBHOOKS_FILE: file })).toThrow(/expected whsec_[\s\S]*types\.0/);
+      writeFileSync(file, JSON.stringify({ consumers: [{ url: 'https://hooks.example.com/x', secret: 'whsec_c2hvcnQ=', types: ['order.statusChanged'] }] }));
+      expect(() => loadWebhooksConfig({ NODE_ENV: 'production', EVENTS_WEBHOOKS_FILE: file })).toThrow(/expected 24 to 64 random bytes after whsec_, got 5/);
       expect(loadWebhooksConfig({ NODE_ENV: 'production' })).toBeNull();
     } finally {
       rmSync(dir, { recursive: true, force: true });

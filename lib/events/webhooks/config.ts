@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { ConfigError, parseSettings } from '../../config.js';
 import { projectRoot } from '../../paths.js';
 import { CANONICAL_TYPES, type CanonicalType } from '../outbound/canonical.js';
-import { SECRET_PATTERN } from './sign.js';
+import { SECRET_PATTERN, secretKey } from './sign.js';
 import { checkWebhookUrl, type WebhookMode } from './ssrf.js';
 
 export interface WebhookConsumer {
@@ -96,6 +96,8 @@ export function loadWebhooksConfig(env: Record<string, string | undefined>): Web
     const secret = entry.secret ?? (entry.secretEnv ? env[entry.secretEnv] : undefined);
     if (!secret || !SECRET_PATTERN.test(secret))
       return void problems.push(`  ${at}.secret: expected "secret" or "secretEnv" naming a variable that holds whsec_ followed by base64`);
+    const keyBytes = secretKey(secret).length;
+    if (keyBytes < 24 || keyBytes > 64) return void problems.push(`  ${at}.secret: expected 24 to 64 random bytes after whsec_, got ${keyBytes}`);
     const name = entry.name ?? nameOf(entry.url);
     if (consumers.some((k) => k.name === name)) return void problems.push(`  ${at}.name: '${name}' names two consumers; give each its own name`);
     consumers.push({ name, url: entry.url, secret, types: [...new Set(entry.types)] });
