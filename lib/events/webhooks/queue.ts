@@ -221,10 +221,13 @@ export function redisWebhookQueue(redis: RedisClientType, namespace: string, sub
     event: JSON.parse(e.message.event as string) as CloudEvent,
     at: Number(e.id.split('-')[0]),
   });
-  const moveCursor = async (position: string): Promise<void> => {
+  /** Moves the cursor past `position`, with a dead letter in the same transaction when given: a crash leaves both or neither. */
+  const moveCursor = async (position: string, dead?: DeadLetter): Promise<void> => {
     const c = await cursor();
     if (c && compareIds(c, position) >= 0) return;
-    await redis.multi().set(cursorKey, position).del(headKey).exec();
+    const multi = redis.multi();
+    if (dead) multi.hSet(deadKey, position, JSON.stringify(dead));
+    await multi.set(cursorKey, position).del(headKey).exec();
     // Kept for replays by time: what is newer than the retention, and everything from the cursor on.
     const keepFrom = `${Math.max(0, Date.now() - opts.retentionMs)}-0`;
     await redis.xTrim(stream, 'MINID', compareIds(keepFrom, position) < 0 ? keepFrom : position);
@@ -254,7 +257,7 @@ export function redisWebhookQueue(redis: RedisClientType, namespace: string, sub
       const head = await redis.hGetAll(headKey);
       return { ...entry(first), attempts: head.position === first.id ? Number(head.attempts ?? 0) : 0 };
     },
-    delivered: moveCursor,
+    delivered: (position) => moveCursor(position),
     async failed(position, error) {
       const head = await redis.hGetAll(headKey);
       const attempts = (head.position === position ? Number(head.attempts ?? 0) : 0) + 1;
@@ -266,8 +269,7 @@ export function redisWebhookQueue(redis: RedisClientType, namespace: string, sub
       if (!found) return;
       const head = await redis.hGetAll(headKey);
       const dead: DeadLetter = { ...entry(found), attempts: head.position === position ? Number(head.attempts ?? 0) : 0, lastError: error, deadAt: Date.now() };
-      await redis.hSet(deadKey, position, JSON.stringify(dead));
-      await moveCursor(position);
+      await moveCursor(position, dead);
     },
     deadLetters,
     deadLetterCount: () => redis.hLen(deadKey),
