@@ -36,6 +36,7 @@ import { createZendeskClient, zendeskLimiter, type ZendeskClient } from './clien
 import { createEntityCache, type CacheHandle, type EntityCache, type InvalidationListener } from './cache/index.js';
 import { inProcessBus, redisBus, type EventBus } from './events/bus.js';
 import { loadOutboundConfig, openOutbound } from './events/outbound/index.js';
+import { loadWebhooksConfig, openWebhooks, type Webhooks } from './events/webhooks/index.js';
 import { fileStateStore, redisStateStore, type FeedStateStore } from './feeds/state.js';
 import { fencedStateStore, loadFeedLeaseConfig, redisFeedLease, soleLease, type FeedLease } from './feeds/lease.js';
 import type { CallPolicy } from './http.js';
@@ -241,6 +242,15 @@ async function openPlatform(
       await lease.run({ start: async () => outbound.publisher.nudge(), stop: async () => undefined });
       bus = outbound.bus;
     }
+    // Signed webhooks for consumers without a broker, each from its own queue.
+    const webhooksConfig = loadWebhooksConfig(env);
+    let webhooks: Webhooks | undefined;
+    if (webhooksConfig && webhooksConfig.consumers.length > 0) {
+      webhooks = openWebhooks(webhooksConfig, { name, namespace: common.namespace, bus, dir: feedsDir, ...(redis ? { redis } : {}) });
+      const opening = webhooks;
+      opened.push(() => opening.close());
+      bus = webhooks.bus;
+    }
     const writesConfig = loadWritesConfig(env);
     const store = await openWriteStore(writesConfig, { name, namespace: common.namespace, ...(redis ? { redis } : {}) });
     // Every system client reports how its calls end and where its circuit stands, for readiness.
@@ -304,6 +314,7 @@ async function openPlatform(
       writeQueueCheck(store, healthConfig.writesMaxPending),
       ...systems.checks(),
       ...feeds.checks(),
+      ...(webhooks?.checks() ?? []),
     ];
     return { platform, health, release, settle: () => stopping.abort() };
   } catch (e) {

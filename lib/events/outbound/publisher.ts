@@ -10,6 +10,7 @@
 import { childLogger } from '../../log.js';
 import type { CloudEvent } from './canonical.js';
 import type { Outbox } from './outbox.js';
+import { workerWait } from '../worker-wait.js';
 
 const log = childLogger('events:outbound');
 
@@ -49,22 +50,9 @@ export function startPublisher(opts: PublisherOptions): Publisher {
   const maxBackoff = opts.maxBackoffMs ?? 10_000;
   const idleMs = opts.idleMs ?? 1000;
   let stopped = false;
-  let wake: (() => void) | undefined;
-  const idleWaiters: Array<() => void> = [];
-  let stopNow: (() => void) | undefined;
   // An idle wait ends early on a nudge; a backoff only on stop, so appends while the broker is down do not hammer it.
-  const sleep = (ms: number, nudged: boolean): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        wake = undefined;
-        stopNow = undefined;
-        resolve();
-      }
-      if (nudged) wake = done;
-      stopNow = done;
-    });
+  const wait = workerWait();
+  const sleep = wait.sleep;
 
   const loop = async (): Promise<void> => {
     let failures = 0;
@@ -82,7 +70,7 @@ export function startPublisher(opts: PublisherOptions): Publisher {
         continue;
       }
       if (batch.length === 0) {
-        for (const w of idleWaiters.splice(0)) w();
+        wait.drained();
         await sleep(idleMs, true);
         continue;
       }
@@ -106,20 +94,12 @@ export function startPublisher(opts: PublisherOptions): Publisher {
   const running = loop().catch((e: unknown) => log.error({ err: (e as Error).message }, 'the event publisher stopped'));
 
   return {
-    nudge() {
-      wake?.();
-    },
-    idle() {
-      return new Promise((resolve) => {
-        idleWaiters.push(resolve);
-        wake?.();
-      });
-    },
+    nudge: wait.nudge,
+    idle: wait.idle,
     async stop() {
       stopped = true;
-      stopNow?.();
+      wait.stop();
       await running;
-      for (const w of idleWaiters.splice(0)) w();
     },
   };
 }
