@@ -23,7 +23,9 @@ describe('the port layout', () => {
       { variable: 'SANDBOX_SALESFORCE_PORT', port: 4101 },
       { variable: 'SANDBOX_NETSUITE_PORT', port: 4102 },
       { variable: 'SANDBOX_ZENDESK_PORT', port: 4103 },
+      { variable: 'CONSOLE_PORT', port: 4010 },
     ]);
+    expect(plan.consolePort).toBe(4010);
     expect(plan.dataDir).toBeUndefined();
     expect(plan.env).toEqual(Object.fromEntries(SUBGRAPHS.map((s) => [`${settingsPrefix(s)}_URL`, `http://127.0.0.1:${s.port}/graphql`])));
     expect(loadSalesforceConfig({}).loginUrl).toBe('http://localhost:4101');
@@ -37,7 +39,8 @@ describe('the port layout', () => {
   it('moves every part with PORT_BASE, and everything that calls them: readiness, banner, gateway routes, connectors, listen ports', () => {
     const env = { PORT_BASE: '5200' };
     const plan = launchPlan(env);
-    expect(plan.ports.map((p) => p.port)).toEqual([5200, ...SUBGRAPHS.map((s) => s.port + 1200), 5301, 5302, 5303]);
+    expect(plan.ports.map((p) => p.port)).toEqual([5200, ...SUBGRAPHS.map((s) => s.port + 1200), 5301, 5302, 5303, 5210]);
+    expect(plan.consolePort).toBe(5210);
     const ready = plan.groups.flat().flatMap((p) => p.ready);
     expect(ready).toEqual([
       'http://127.0.0.1:5301/__sandbox/stats',
