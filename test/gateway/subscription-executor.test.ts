@@ -283,6 +283,40 @@ describe('federated subscription executor', () => {
     await waitFor(() => subs.hub.stats().subscribers === 0 && subs.hub.stats().upstreams === 0);
   });
 
+  it('widens a shared subscription for a subscriber who selects more, without a lost or repeated event for the others', async () => {
+    const first = client();
+    const later = client();
+    const got: Record<'first' | 'later', unknown[]> = { first: [], later: [] };
+    first.subscribe(
+      { query: 'subscription($c: ID) { orderStatusChanged(customerId: $c) { status order { customer { name } } } }', variables: { c: 'C-000070' } },
+      { next: (v) => got.first.push(v), error: (e) => got.first.push({ error: e }), complete: () => undefined },
+    );
+    await waitFor(() => subs.hub.stats().upstreams === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    events.emit('change', { eventId: '71', status: 'SHIPPED', customerId: 'C-000070' });
+    await waitFor(() => got.first.length === 1);
+    // The newcomer selects a field of the event the union did not have (eventId) and another subgraph field (email).
+    later.subscribe(
+      { query: 'subscription($c: ID) { orderStatusChanged(customerId: $c) { eventId order { customer { email } } } }', variables: { c: 'C-000070' } },
+      { next: (v) => got.later.push(v), error: (e) => got.later.push({ error: e }), complete: () => undefined },
+    );
+    await waitFor(() => subs.hub.stats().subscribers === 2);
+    expect(subs.hub.stats().upstreams).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    const before = customerRequests.length;
+    events.emit('change', { eventId: '72', status: 'INVOICED', customerId: 'C-000070' });
+    await waitFor(() => got.first.length === 2 && got.later.length === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got.first).toEqual([
+      { data: { orderStatusChanged: { status: 'SHIPPED', order: { customer: { name: 'Name of C-000070' } } } } },
+      { data: { orderStatusChanged: { status: 'INVOICED', order: { customer: { name: 'Name of C-000070' } } } } },
+    ]);
+    expect(got.later).toEqual([{ data: { orderStatusChanged: { eventId: '72', order: { customer: { email: 'C-000070@example.test' } } } } }]);
+    expect(customerRequests.length - before).toBe(1);
+    await Promise.all([first.dispose(), later.dispose()]);
+    await waitFor(() => subs.hub.stats().subscribers === 0 && subs.hub.stats().upstreams === 0);
+  });
+
   it('fetches separately for a storefront and an agent on the same change, and neither sees the other\'s fields', async () => {
     const storefront = client('Bearer storefront');
     const agent = client();
