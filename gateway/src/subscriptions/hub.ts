@@ -116,6 +116,10 @@ class Subscriber implements AsyncIterableIterator<ExecutionResult> {
     this.queue.push(result);
   }
 
+  get finished(): boolean {
+    return this.done;
+  }
+
   finish(): void {
     if (this.done) return;
     this.done = true;
@@ -239,6 +243,8 @@ class SharedSubscription {
   }
 
   private remove(gone: Subscriber): void {
+    const member = this.members.get(gone);
+    if (member) this.generation?.covered.delete(member);
     this.members.delete(gone);
     if (this.members.size === 0) {
       this.stop();
@@ -275,7 +281,21 @@ class SharedSubscription {
       this.generation.covered = covered;
       return;
     }
-    const prepared = merging.prepare(document);
+    let prepared: PreparedSubscription;
+    try {
+      prepared = merging.prepare(document);
+    } catch (e) {
+      // Not expected (each selection was planned on its own), and not to be left pending: those the
+      // current plan does not serve are told, and their subscriptions end.
+      log.error({ err: e instanceof Error ? e.message : e }, 'planning the union of subscription selections failed');
+      const refused = { data: null, errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
+      for (const m of [...this.members.values()]) {
+        if (this.generation?.covered.has(m)) continue;
+        m.subscriber.push(refused);
+        m.subscriber.finish();
+      }
+      return;
+    }
     this.generation = { prepared, variables: {}, covered, source };
     if (this.upstream?.primary !== prepared.primary.operation) this.subscribeUpstream(prepared, {});
   }
@@ -434,6 +454,8 @@ export class SubscriptionHub {
       this.shared.set(key, shared);
     }
     const subscriber = shared.add(req, selection, req.onOverflow, this.limits.bufferPerSubscriber);
+    // Ended already (its union could not be planned): it has told its client, and holds nothing.
+    if (subscriber.finished) return subscriber;
     this.total += 1;
     const release = subscriber.finish.bind(subscriber);
     let counted = true;

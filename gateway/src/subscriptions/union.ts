@@ -268,10 +268,12 @@ export class UnionResult {
    * `pathless` decides which errors without a path concern this subscriber.
    */
   shape(schema: GraphQLSchema, document: DocumentNode, operationName: string | null, variables: Record<string, unknown>, pathless: (service: string | undefined) => boolean): ExecutionResult {
-    if (!this.data) {
-      return { data: null, errors: this.errors.filter((e) => e.path?.length || pathless(this.pathless.find((p) => p.error === e)?.service)) };
-    }
     const errors: GraphQLError[] = [];
+    if (!this.data) {
+      for (const list of this.byPath.values()) errors.push(...list);
+      for (const { error, service } of this.pathless) if (pathless(service)) errors.push(error);
+      return { data: null, ...(errors.length ? { errors } : {}) };
+    }
     const seen = new Set<GraphQLError>();
     const hasPathErrors = this.byPath.size > 0;
     const relocate = (error: GraphQLError, path: ReadonlyArray<string | number>): void => {
