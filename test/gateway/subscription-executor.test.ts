@@ -2,7 +2,8 @@
  * The gateway's federated subscription executor at the protocol level, over two
  * small subgraphs: the owner of the event and a second one that contributes a
  * field to it. Asserts the graphql-ws messages a client receives, that each
- * event is enriched once per shared (document, variables, scope), and how a
+ * event is enriched once per root field, arguments and scope, whatever each
+ * subscriber selects, with each message shaped to its own selection, and how a
  * slow subscriber is cut off.
  */
 import { createServer, type Server } from 'node:http';
@@ -13,7 +14,7 @@ import { WebSocketServer } from 'ws';
 import WebSocket from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { createClient, type Client } from 'graphql-ws';
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -106,6 +107,11 @@ beforeAll(async () => {
         return { id: ref.id, name: `Name of ${ref.id}`, email: `${ref.id}@example.test`, tier: 'GOLD' };
       },
       note: (c: { id: string }, args: { prefix?: string }) => `${args.prefix ?? ''}${c.id}`,
+      // One customer whose tier the system cannot give: an error on one field of the entity.
+      tier: (c: { id: string; tier?: string }) => {
+        if (c.id === 'C-000080') throw new GraphQLError('the loyalty system did not answer', { extensions: { code: 'UPSTREAM_UNAVAILABLE', system: 'SALESFORCE' } });
+        return c.tier;
+      },
     },
   }, (req) => {
     const body = req.body as { query?: string } | undefined;
@@ -314,6 +320,32 @@ describe('federated subscription executor', () => {
     expect(got.later).toEqual([{ data: { orderStatusChanged: { eventId: '72', order: { customer: { email: 'C-000070@example.test' } } } } }]);
     expect(customerRequests.length - before).toBe(1);
     await Promise.all([first.dispose(), later.dispose()]);
+    await waitFor(() => subs.hub.stats().subscribers === 0 && subs.hub.stats().upstreams === 0);
+  });
+
+  it('gives a field error from the shared fetch to the subscribers who selected that field, at their own path', async () => {
+    const c = client();
+    const got: Record<'withTier' | 'nameOnly', Array<{ data?: unknown; errors?: Array<{ path?: unknown; extensions?: Record<string, unknown> }> }>> = { withTier: [], nameOnly: [] };
+    c.subscribe(
+      { query: 'subscription($c: ID) { orderStatusChanged(customerId: $c) { status order { customer { name level: tier } } } }', variables: { c: 'C-000080' } },
+      { next: (v) => got.withTier.push(v as never), error: () => undefined, complete: () => undefined },
+    );
+    c.subscribe(
+      { query: 'subscription($c: ID) { orderStatusChanged(customerId: $c) { status order { customer { who: name } } } }', variables: { c: 'C-000080' } },
+      { next: (v) => got.nameOnly.push(v as never), error: () => undefined, complete: () => undefined },
+    );
+    await waitFor(() => subs.hub.stats().subscribers === 2);
+    expect(subs.hub.stats().upstreams).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    const before = customerRequests.length;
+    events.emit('change', { eventId: '80', status: 'SHIPPED', customerId: 'C-000080' });
+    await waitFor(() => got.withTier.length === 1 && got.nameOnly.length === 1);
+    expect(customerRequests.length - before).toBe(1);
+    expect(got.withTier[0]?.data).toEqual({ orderStatusChanged: { status: 'SHIPPED', order: { customer: { name: 'Name of C-000080', level: null } } } });
+    expect(got.withTier[0]?.errors).toHaveLength(1);
+    expect(got.withTier[0]?.errors?.[0]).toMatchObject({ path: ['orderStatusChanged', 'order', 'customer', 'level'], extensions: { code: 'UPSTREAM_UNAVAILABLE', system: 'SALESFORCE' } });
+    expect(got.nameOnly).toEqual([{ data: { orderStatusChanged: { status: 'SHIPPED', order: { customer: { who: 'Name of C-000080' } } } } }]);
+    await c.dispose();
     await waitFor(() => subs.hub.stats().subscribers === 0 && subs.hub.stats().upstreams === 0);
   });
 
