@@ -179,8 +179,10 @@ class SharedSubscription {
   readonly members = new Map<Subscriber, Member>();
   private upstream: UpstreamHandle | undefined;
   private generation: Generation | undefined;
-  /** The union of the members' selections, while it merges. */
+  /** The union of the members' selections, while it merges, including those of members not yet planned for. */
   private union: UnionSelection | undefined;
+  /** The union the current generation was planned from. */
+  private planned: UnionSelection | undefined;
   private rebuildTimer: NodeJS.Timeout | undefined;
   /** The position of the last event the owning subgraph sent. */
   private lastPosition: string | undefined;
@@ -232,7 +234,8 @@ class SharedSubscription {
       mergeSelection(this.union, member.selection);
       // The first subscriber is served at once, as before any merging.
       this.rebuild();
-    } else if (this.generation && covers(this.union, member.selection) && this.generation.source !== undefined) {
+    } else if (this.generation && this.planned && covers(this.planned, member.selection)) {
+      // What is planned already serves it; the union may hold more, of members still waiting for their plan.
       this.generation.covered.add(member);
     } else {
       mergeSelection(this.union, member.selection);
@@ -273,12 +276,15 @@ class SharedSubscription {
     if (!merging) return;
     const union: UnionSelection = new Map();
     for (const m of this.members.values()) if (m.selection) mergeSelection(union, m.selection);
-    this.union = union;
+    // A copy: members joining later grow `union`, never what a generation was planned from.
+    this.union = new Map();
+    mergeSelection(this.union, union);
     const document = this.documentOf(union);
     const source = print(document);
     const covered = new Set(this.members.values());
     if (this.generation?.source === source) {
       this.generation.covered = covered;
+      this.planned = union;
       return;
     }
     let prepared: PreparedSubscription;
@@ -297,6 +303,7 @@ class SharedSubscription {
       return;
     }
     this.generation = { prepared, variables: {}, covered, source };
+    this.planned = union;
     if (this.upstream?.primary !== prepared.primary.operation) this.subscribeUpstream(prepared, {});
   }
 
