@@ -657,6 +657,7 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
                 customerIds: ids,
                 ...(ctx.otherCores ? { clientCores: ctx.otherCores } : {}),
                 plan: plan.id,
+                metrics: () => stack.metrics(),
                 feedIntervalsMs: {
                   order: Number(process.env.ORDER_FEED_INTERVAL_MS ?? 5000),
                   finance: Number(process.env.FINANCE_FEED_INTERVAL_MS ?? 5000),

@@ -1,7 +1,9 @@
 /**
  * B. Fan-out of one change to 1,000 subscribers, sharing one selection or each
- * with its own, with the gateway's CPU and memory (read from /proc) around it.
+ * with its own, with the gateway's CPU and memory (read from /proc) and the
+ * subgraph fetches (their own `rsg_subgraph_requests_total`) around it.
  */
+import { fetchesBetween } from '../metrics.js';
 import { sampleProcess } from '../processes.js';
 import type { SubscriptionSpec } from '../subclients.js';
 import { errorText, now, SETTLE_MS, sleep, summarise, type Sample } from './common.js';
@@ -18,7 +20,7 @@ export async function measureFanout(ctx: SubscriptionBenchContext, plan: Subscri
   const docFor = (i: number): string =>
     kind === 'shared'
       ? 'subscription BenchFanout { orderStatusChanged { eventId status previousStatus order { id customer { name } } } }'
-      : `subscription BenchFanout { orderStatusChanged { eventId status previousStatus order { id customer { ${alias(i)}: name } } } }`;
+      : `subscription BenchFanout { orderStatusChanged { eventId status previousStatus order { id customer { ${alias(i)}: name } ${extrasOf(i)} } } }`;
   const specs: SubscriptionSpec[] = Array.from({ length: n }, (_, i) => ({
     id: `s${i}`,
     query: docFor(i),
@@ -33,7 +35,10 @@ export async function measureFanout(ctx: SubscriptionBenchContext, plan: Subscri
     status: 'measured',
     reason: null,
     document: docFor(0),
-    variation: kind === 'shared' ? null : `each subscriber aliases customer.name differently (${alias(0)} … ${alias(n - 1)})`,
+    variation:
+      kind === 'shared'
+        ? null
+        : `each subscriber aliases customer.name differently (${alias(0)} … ${alias(n - 1)}) and adds its own subset (the bits of its number) of ${OPTIONAL.length} selections on the order from the customer, finance, service and order subgraphs (${OPTIONAL.map((o) => `\`${o}\``).join(', ')})`,
     filter: 'no filter (agent role): every order status change',
     subscribers: n,
     subscribed: 0,
@@ -53,6 +58,7 @@ export async function measureFanout(ctx: SubscriptionBenchContext, plan: Subscri
     deadlineMs,
     latencyMs: summarise([]),
     spreadMs: summarise([]),
+    subgraphFetches: null,
     gateway: {
       openCpuMs: null,
       openSettledMs: null,
@@ -102,6 +108,7 @@ export async function measureFanout(ctx: SubscriptionBenchContext, plan: Subscri
     result.gateway.idleCpuShare = share(cpuBetween(g1, g2), result.gateway.idleWindowMs);
     result.gateway.rssMbSubscribed = g2?.rssMb ?? null;
 
+    const m0 = ctx.metrics ? await ctx.metrics() : null;
     const windowStart = now();
     for (let i = 0; i < orders.length; i++) {
       await sleep(windowStart + i * spacing - now());
@@ -116,6 +123,12 @@ export async function measureFanout(ctx: SubscriptionBenchContext, plan: Subscri
     result.gateway.eventsWindowMs = now() - windowStart;
     result.gateway.eventsCpuMs = cpuBetween(g2, g3);
     result.gateway.rssMbAfterEvents = g3?.rssMb ?? null;
+    const m1 = ctx.metrics ? await ctx.metrics() : null;
+    const fetches = m0 && m1 ? fetchesBetween(m0, m1) : null;
+    if (fetches) {
+      const total = Object.values(fetches).reduce((a, b) => a + b, 0);
+      result.subgraphFetches = { total, bySubgraph: fetches, perChange: samples.some((s) => !s.error) ? total / samples.filter((s) => !s.error).length : null };
+    }
 
     const latencies: number[] = [];
     const spreads: number[] = [];
@@ -172,6 +185,24 @@ export async function measureFanout(ctx: SubscriptionBenchContext, plan: Subscri
 }
 
 const alias = (i: number): string => `n${String(i).padStart(4, '0')}`;
+
+/** Selections on the order a distinct subscriber may add, one bit of its number each: 1,024 subsets, from every subgraph. */
+const OPTIONAL = [
+  'customer { email }',
+  'customer { loyalty { tier } }',
+  'customer { phone }',
+  'customer { segment }',
+  'invoices { id status }',
+  'invoices { amountDue { amount } }',
+  'cases { id status }',
+  'cases { subject priority }',
+  'total { amount currency }',
+  'channel placedAt',
+];
+
+function extrasOf(i: number): string {
+  return OPTIONAL.filter((_, bit) => (i >> bit) & 1).join(' ');
+}
 
 function cpuBetween(a: { cpuMs: number } | null, b: { cpuMs: number } | null): number | null {
   return a && b ? b.cpuMs - a.cpuMs : null;

@@ -3,6 +3,7 @@
  * sample counts) and what it answers: the results written to bench/results/ and
  * read back by the report.
  */
+import type { MetricsSnapshot } from '../metrics.js';
 
 export interface SubscriptionBenchContext {
   /** The gateway's GraphQL URL, e.g. http://127.0.0.1:5000/graphql; graphql-ws is served on the same path. */
@@ -19,6 +20,8 @@ export interface SubscriptionBenchContext {
   clientCores?: string;
   /** quick: small sample counts, well under two minutes with 5 s ERP polls; full: larger. */
   plan: 'quick' | 'full';
+  /** /metrics of the gateway and the subgraphs, to count subgraph fetches around a fan-out; absent when they are not scraped. */
+  metrics?: () => Promise<MetricsSnapshot>;
   /** The intervals the subgraphs run with (ORDER_FEED_INTERVAL_MS, FINANCE_FEED_INTERVAL_MS, SERVICE_FEED_POLL_MS), reported beside the figures. */
   feedIntervalsMs: { order: number; finance: number; servicePoll: number };
 }
@@ -136,6 +139,12 @@ export interface FanoutResult {
   actionFailures: number;
   /** Time between consecutive actions, ms: more than the order poll interval, so each change arrives in a poll of its own. */
   eventSpacingMs: number;
+  /**
+   * Operations the subgraphs executed while the changes were delivered (their own
+   * `rsg_subgraph_requests_total`): the enrichment fetches, total, by subgraph and
+   * per change. Null when the metrics were not scraped; absent in older runs.
+   */
+  subgraphFetches?: { total: number; bySubgraph: Record<string, number>; perChange: number | null } | null;
   /** events × subscribers. */
   deliveriesExpected: number;
   /** (subscriber, change) pairs with a message within the deadline. */

@@ -80,6 +80,13 @@ export function subscriptionReport(r: SubscriptionResults): string[] {
   out.push(row('latency action → message, p50 / p99 (ms)', (f) => `${ms(f.latencyMs.p50)} / ${ms(f.latencyMs.p99)}`));
   out.push(row('first → last subscriber per change, p50 (max) ms', (f) => `${ms(f.spreadMs.p50)} (${ms(f.spreadMs.max)})`));
   out.push(row('gateway CPU per change (ms)', (f) => ms(f.gateway.cpuMsPerEvent)));
+  out.push(
+    row('subgraph fetches per change (by subgraph, over all changes)', (f) =>
+      f.subgraphFetches?.perChange != null
+        ? `${f.subgraphFetches.perChange.toFixed(1)} (${Object.entries(f.subgraphFetches.bySubgraph).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`
+        : '–',
+    ),
+  );
   out.push(row('gateway CPU share during the changes (idle, subscribers open)', (f) => `${pct(f.gateway.cpuShare)} (${pct(f.gateway.idleCpuShare)})`));
   out.push(row('gateway CPU to open the subscriptions, ms (wall ms until quiet)', (f) => `${ms(f.gateway.openCpuMs)} (${ms(f.gateway.openSettledMs)})`));
   out.push(row('gateway RSS before → subscribed → after the changes (MB)', (f) => `${mb(f.gateway.rssMbBefore)} → ${mb(f.gateway.rssMbSubscribed)} → ${mb(f.gateway.rssMbAfterEvents)}`));
@@ -93,8 +100,9 @@ export function subscriptionReport(r: SubscriptionResults): string[] {
   const shared = fs.find((f) => f.kind === 'shared');
   const distinct = fs.find((f) => f.kind === 'distinct');
   out.push(
-    `- **Subscribers:** one client process opens the connections (${fs[0]!.subscriptionsPerConnection} subscriptions each, under the gateway's limit of 50 per connection) with the agent token and ${fs[0]!.filter}. Shared: every subscriber sends \`${shared?.document ?? ''}\` with the same variables, so the gateway holds one upstream subscription and enriches each change once. Distinct: ${distinct?.variation ?? ''}, so no two documents are equal and each is subscribed upstream and enriched on its own.`,
+    `- **Subscribers:** one client process opens the connections (${fs[0]!.subscriptionsPerConnection} subscriptions each, under the gateway's limit of 50 per connection) with the agent token and ${fs[0]!.filter}. Shared: every subscriber sends \`${shared?.document ?? ''}\` with the same variables, so the gateway holds one upstream subscription and enriches each change once. Distinct: ${distinct?.variation ?? ''}, so no two documents are equal; since they share the root field, its arguments and the caller's scope, the gateway subscribes upstream and enriches each change once with the union of their selections, and shapes each subscriber's message from it.`,
     '- **Changes:** `ship-order` on a different order each time, spaced more than one ERP poll apart so each change arrives in a poll of its own. A delivery is a subscriber\'s first message about that order; latency is measured as above, over every delivery; first → last is, per change, the time between the first and the last subscriber receiving it (it includes the client process reading 1,000 messages on one event loop).',
+    '- **Subgraph fetches** are the operations the subgraphs themselves counted (`rsg_subgraph_requests_total`) from just before the first change to the last delivery, divided by the changes; the owning subgraph\'s event reaches the gateway over its open WebSocket and is not counted.',
     '- **Gateway CPU and memory** are read from /proc (user + system clock ticks, usually 10 ms; VmRSS). CPU per change is the CPU from just before the first action to the last delivery, divided by the changes; it includes the gateway\'s idle cost between polls, which the idle share (one second with every subscriber open and nothing changing) shows. Opening costs the CPU from before the first connection until the gateway is quiet again (under 5% of a core over half a second), which is also when the changes start. RSS growth is after the changes minus before the connections were opened; RSS holds garbage V8 has not collected yet, so it moves with garbage collection and can even shrink. At the end every connection is closed by the client (1000 is a normal close) and the gateway must still answer `{ __typename }`.',
     '',
   );

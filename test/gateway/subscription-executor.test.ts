@@ -2,7 +2,8 @@
  * The gateway's federated subscription executor at the protocol level, over two
  * small subgraphs: the owner of the event and a second one that contributes a
  * field to it. Asserts the graphql-ws messages a client receives, that each
- * event is enriched once per shared (document, variables, scope), and how a
+ * event is enriched once per root field, arguments and scope, whatever each
+ * subscriber selects, with each message shaped to its own selection, and how a
  * slow subscriber is cut off.
  */
 import { createServer, type Server } from 'node:http';
@@ -13,7 +14,7 @@ import { WebSocketServer } from 'ws';
 import WebSocket from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { createClient, type Client } from 'graphql-ws';
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -32,7 +33,7 @@ const ORDER_SDL = `
 `;
 const CUSTOMER_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
-  type Customer @key(fields: "id") { id: ID! name: String }
+  type Customer @key(fields: "id") { id: ID! name: String email: String tier: String note(prefix: String): String }
   type Query { customer(id: ID!): Customer }
 `;
 
@@ -44,11 +45,20 @@ interface Change {
 
 const events = new EventEmitter();
 let customerEntityCalls = 0;
+/** Each operation the customer subgraph received over HTTP: the scope it was fetched under and its document. */
+const customerRequests: Array<{ scope: string; query: string }> = [];
 const closers: Array<() => Promise<void> | void> = [];
 let gatewayUrl = '';
 let subs: RunningSubscriptionServer;
 /** The gateway's data sources; a test swaps one to take a subgraph away. */
 let serviceMap: Record<string, RemoteGraphQLDataSource>;
+
+/** Sends the caller's scope with each fetch, as the gateway's data sources sign the caller. */
+class ScopedDataSource extends RemoteGraphQLDataSource<{ scope?: string }> {
+  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<{ scope?: string }>['willSendRequest']>>[0]): void {
+    if (context.scope) request.http?.headers.set('x-scope', context.scope);
+  }
+}
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -56,13 +66,16 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/graphql`;
 }
 
-async function startSubgraph(sdl: string, resolvers: Record<string, unknown>): Promise<string> {
+async function startSubgraph(sdl: string, resolvers: Record<string, unknown>, onRequest?: (req: express.Request) => void): Promise<string> {
   const schema = buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: resolvers as never }]);
   const app = express();
   const server = createServer(app);
   const apollo = new ApolloServer({ schema });
   await apollo.start();
-  app.use('/graphql', express.json(), expressMiddleware(apollo));
+  app.use('/graphql', express.json(), (req, _res, next) => {
+    onRequest?.(req);
+    next();
+  }, expressMiddleware(apollo));
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const ws = useServer({ schema }, wss);
   const url = await listen(server);
@@ -91,16 +104,25 @@ beforeAll(async () => {
     Customer: {
       __resolveReference: (ref: { id: string }) => {
         customerEntityCalls += 1;
-        return { id: ref.id, name: `Name of ${ref.id}` };
+        return { id: ref.id, name: `Name of ${ref.id}`, email: `${ref.id}@example.test`, tier: 'GOLD' };
+      },
+      note: (c: { id: string }, args: { prefix?: string }) => `${args.prefix ?? ''}${c.id}`,
+      // One customer whose tier the system cannot give: an error on one field of the entity.
+      tier: (c: { id: string; tier?: string }) => {
+        if (c.id === 'C-000080') throw new GraphQLError('the loyalty system did not answer', { extensions: { code: 'UPSTREAM_UNAVAILABLE', system: 'SALESFORCE' } });
+        return c.tier;
       },
     },
+  }, (req) => {
+    const body = req.body as { query?: string } | undefined;
+    if (body?.query) customerRequests.push({ scope: req.header('x-scope') ?? '', query: body.query });
   });
   const composed = composeServices([
     { name: 'order', typeDefs: parse(ORDER_SDL), url: orderUrl },
     { name: 'customer', typeDefs: parse(CUSTOMER_SDL), url: customerUrl },
   ]);
   if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
-  serviceMap = { order: new RemoteGraphQLDataSource({ url: orderUrl }), customer: new RemoteGraphQLDataSource({ url: customerUrl }) };
+  serviceMap = { order: new ScopedDataSource({ url: orderUrl }), customer: new ScopedDataSource({ url: customerUrl }) };
 
   const gatewayServer = createServer((_req, res) => res.end());
   gatewayUrl = await listen(gatewayServer);
@@ -112,11 +134,13 @@ beforeAll(async () => {
     serviceMap: () => serviceMap,
     security: {
       authenticate: (params) => {
+        // A second identity, for the scope tests: a storefront customer.
+        if (params?.authorization === 'Bearer storefront') return { scope: 'customer:C-000050' };
         if (params?.authorization !== 'Bearer good') throw new Error('bad token');
         return { scope: 'agent' };
       },
       authorize: () => undefined,
-      dataSourceContext: () => ({}),
+      dataSourceContext: (caller) => ({ scope: caller.scope }),
       upstreamExtensions: () => ({}),
       expiredCloseCode: 4401,
     },
@@ -213,6 +237,149 @@ describe('federated subscription executor', () => {
     expect(customerEntityCalls - before).toBe(1);
     await Promise.all(clients.map((c) => c.dispose()));
     await waitFor(() => subs.hub.stats().subscribers === 0);
+  });
+
+  it('enriches a change with one fetch for 50 subscribers on distinct selections, each shaped to its own selection', async () => {
+    // Each subscriber picks its own aliases and its own subset of the customer's fields, some
+    // through a fragment, some switched by a variable, two of them with arguments.
+    const docFor = (i: number): string => {
+      const fields = [`n${i}: name`];
+      if ((i >> 1) & 1) fields.push(i % 5 === 0 ? '...Contact' : 'email');
+      if ((i >> 2) & 1) fields.push('tier @include(if: $withTier)');
+      if ((i >> 3) & 1) fields.push('note(prefix: "a-")');
+      if ((i >> 4) & 1) fields.push(`other${i}: note(prefix: "b-")`);
+      const fragment = i % 5 === 0 && (i >> 1) & 1 ? ' fragment Contact on Customer { email }' : '';
+      const tierVariable = (i >> 2) & 1 ? ', $withTier: Boolean!' : '';
+      return `subscription S${i}($c: ID${tierVariable}) { orderStatusChanged(customerId: $c) { ${i % 2 ? 'eventId ' : ''}s${i}: status order { id customer { ${fields.join(' ')} } } } }${fragment}`;
+    };
+    const expected = (i: number, eventId: string, customerId: string): unknown => {
+      const customer: Record<string, unknown> = { [`n${i}`]: `Name of ${customerId}` };
+      if ((i >> 1) & 1) customer.email = `${customerId}@example.test`;
+      if ((i >> 2) & 1 && i % 3 !== 0) customer.tier = 'GOLD';
+      if ((i >> 3) & 1) customer.note = `a-${customerId}`;
+      if ((i >> 4) & 1) customer[`other${i}`] = `b-${customerId}`;
+      return { data: { orderStatusChanged: { ...(i % 2 ? { eventId } : {}), [`s${i}`]: 'SHIPPED', order: { id: `SO-${eventId}`, customer } } } };
+    };
+    const n = 50;
+    const received: unknown[][] = Array.from({ length: n }, () => []);
+    // 10 subscriptions on each of 5 connections, under the per-connection limit.
+    const clients = Array.from({ length: 5 }, () => client());
+    for (let i = 0; i < n; i++) {
+      clients[i % 5]!.subscribe(
+        { query: docFor(i), variables: { c: 'C-000060', withTier: i % 3 !== 0 } },
+        { next: (v) => received[i]!.push(v), error: (e) => received[i]!.push({ error: e }), complete: () => undefined },
+      );
+    }
+    await waitFor(() => subs.hub.stats().subscribers === n);
+    // Every subscriber receives the same events: one upstream subscription serves them all.
+    expect(subs.hub.stats().upstreams).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    const before = customerRequests.length;
+    events.emit('change', { eventId: '60', status: 'SHIPPED', customerId: 'C-000060' });
+    await waitFor(() => received.every((r) => r.length === 1));
+    for (let i = 0; i < n; i++) expect(received[i]).toEqual([expected(i, '60', 'C-000060')]);
+    // One entity fetch for the 50 of them, carrying the union of what they selected.
+    const fetches = customerRequests.slice(before);
+    expect(fetches).toHaveLength(1);
+    expect(fetches[0]!.query).toMatch(/\bemail\b/);
+    expect(fetches[0]!.query).toMatch(/\btier\b/);
+    expect(fetches[0]!.query).toContain('"a-"');
+    expect(fetches[0]!.query).toContain('"b-"');
+    await Promise.all(clients.map((c) => c.dispose()));
+    await waitFor(() => subs.hub.stats().subscribers === 0 && subs.hub.stats().upstreams === 0);
+  });
+
+  it('widens a shared subscription for a subscriber who selects more, without a lost or repeated event for the others', async () => {
+    const first = client();
+    const later = client();
+    const got: Record<'first' | 'later', unknown[]> = { first: [], later: [] };
+    first.subscribe(
+      { query: 'subscription($c: ID) { orderStatusChanged(customerId: $c) { status order { customer { name } } } }', variables: { c: 'C-000070' } },
+      { next: (v) => got.first.push(v), error: (e) => got.first.push({ error: e }), complete: () => undefined },
+    );
+    await waitFor(() => subs.hub.stats().upstreams === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    events.emit('change', { eventId: '71', status: 'SHIPPED', customerId: 'C-000070' });
+    await waitFor(() => got.first.length === 1);
+    // The newcomer selects a field of the event the union did not have (eventId) and another subgraph field (email).
+    later.subscribe(
+      { query: 'subscription($c: ID) { orderStatusChanged(customerId: $c) { eventId order { customer { email } } } }', variables: { c: 'C-000070' } },
+      { next: (v) => got.later.push(v), error: (e) => got.later.push({ error: e }), complete: () => undefined },
+    );
+    await waitFor(() => subs.hub.stats().subscribers === 2);
+    expect(subs.hub.stats().upstreams).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    const before = customerRequests.length;
+    events.emit('change', { eventId: '72', status: 'INVOICED', customerId: 'C-000070' });
+    await waitFor(() => got.first.length === 2 && got.later.length === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got.first).toEqual([
+      { data: { orderStatusChanged: { status: 'SHIPPED', order: { customer: { name: 'Name of C-000070' } } } } },
+      { data: { orderStatusChanged: { status: 'INVOICED', order: { customer: { name: 'Name of C-000070' } } } } },
+    ]);
+    expect(got.later).toEqual([{ data: { orderStatusChanged: { eventId: '72', order: { customer: { email: 'C-000070@example.test' } } } } }]);
+    expect(customerRequests.length - before).toBe(1);
+    await Promise.all([first.dispose(), later.dispose()]);
+    await waitFor(() => subs.hub.stats().subscribers === 0 && subs.hub.stats().upstreams === 0);
+  });
+
+  it('gives a field error from the shared fetch to the subscribers who selected that field, at their own path', async () => {
+    const c = client();
+    const got: Record<'withTier' | 'nameOnly', Array<{ data?: unknown; errors?: Array<{ path?: unknown; extensions?: Record<string, unknown> }> }>> = { withTier: [], nameOnly: [] };
+    c.subscribe(
+      { query: 'subscription($c: ID) { orderStatusChanged(customerId: $c) { status order { customer { name level: tier } } } }', variables: { c: 'C-000080' } },
+      { next: (v) => got.withTier.push(v as never), error: () => undefined, complete: () => undefined },
+    );
+    c.subscribe(
+      { query: 'subscription($c: ID) { orderStatusChanged(customerId: $c) { status order { customer { who: name } } } }', variables: { c: 'C-000080' } },
+      { next: (v) => got.nameOnly.push(v as never), error: () => undefined, complete: () => undefined },
+    );
+    await waitFor(() => subs.hub.stats().subscribers === 2);
+    expect(subs.hub.stats().upstreams).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    const before = customerRequests.length;
+    events.emit('change', { eventId: '80', status: 'SHIPPED', customerId: 'C-000080' });
+    await waitFor(() => got.withTier.length === 1 && got.nameOnly.length === 1);
+    expect(customerRequests.length - before).toBe(1);
+    expect(got.withTier[0]?.data).toEqual({ orderStatusChanged: { status: 'SHIPPED', order: { customer: { name: 'Name of C-000080', level: null } } } });
+    expect(got.withTier[0]?.errors).toHaveLength(1);
+    expect(got.withTier[0]?.errors?.[0]).toMatchObject({ path: ['orderStatusChanged', 'order', 'customer', 'level'], extensions: { code: 'UPSTREAM_UNAVAILABLE', system: 'SALESFORCE' } });
+    expect(got.nameOnly).toEqual([{ data: { orderStatusChanged: { status: 'SHIPPED', order: { customer: { who: 'Name of C-000080' } } } } }]);
+    await c.dispose();
+    await waitFor(() => subs.hub.stats().subscribers === 0 && subs.hub.stats().upstreams === 0);
+  });
+
+  it('fetches separately for a storefront and an agent on the same change, and neither sees the other\'s fields', async () => {
+    const storefront = client('Bearer storefront');
+    const agent = client();
+    const got: Record<'storefront' | 'agent', unknown[]> = { storefront: [], agent: [] };
+    storefront.subscribe(
+      { query: 'subscription($c: ID) { orderStatusChanged(customerId: $c) { status order { customer { name } } } }', variables: { c: 'C-000050' } },
+      { next: (v) => got.storefront.push(v), error: (e) => got.storefront.push({ error: e }), complete: () => undefined },
+    );
+    agent.subscribe(
+      { query: 'subscription($c: ID) { orderStatusChanged(customerId: $c) { status order { customer { email tier } } } }', variables: { c: 'C-000050' } },
+      { next: (v) => got.agent.push(v), error: (e) => got.agent.push({ error: e }), complete: () => undefined },
+    );
+    await waitFor(() => subs.hub.stats().subscribers === 2);
+    // One per scope: the same root field and arguments, but never one enrichment for both.
+    expect(subs.hub.stats().upstreams).toBe(2);
+    await new Promise((r) => setTimeout(r, 100));
+    const before = customerRequests.length;
+    events.emit('change', { eventId: '50', status: 'SHIPPED', customerId: 'C-000050' });
+    await waitFor(() => got.storefront.length === 1 && got.agent.length === 1);
+    expect(got.storefront).toEqual([{ data: { orderStatusChanged: { status: 'SHIPPED', order: { customer: { name: 'Name of C-000050' } } } } }]);
+    expect(got.agent).toEqual([{ data: { orderStatusChanged: { status: 'SHIPPED', order: { customer: { email: 'C-000050@example.test', tier: 'GOLD' } } } } }]);
+    const fetches = customerRequests.slice(before);
+    expect(fetches.map((f) => f.scope).sort()).toEqual(['agent', 'customer:C-000050']);
+    const asStorefront = fetches.find((f) => f.scope === 'customer:C-000050')!;
+    const asAgent = fetches.find((f) => f.scope === 'agent')!;
+    expect(asStorefront.query).toMatch(/\bname\b/);
+    expect(asStorefront.query).not.toMatch(/\bemail\b|\btier\b/);
+    expect(asAgent.query).toMatch(/\bemail\b/);
+    expect(asAgent.query).not.toMatch(/\bname\b/);
+    await Promise.all([storefront.dispose(), agent.dispose()]);
+    await waitFor(() => subs.hub.stats().subscribers === 0 && subs.hub.stats().upstreams === 0);
   });
 
   it('closes a connection with 4429 when a burst of subscribes passes the per-connection limit', async () => {

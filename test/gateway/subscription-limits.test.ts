@@ -4,7 +4,8 @@
  * message with QUERY_TOO_COMPLEX before anything is subscribed upstream, and the
  * connection goes on; an event whose enrichment takes too long or fetches too
  * much is answered with ENRICHMENT_LIMIT_EXCEEDED, its fetches are abandoned, and
- * later events still flow.
+ * later events still flow; the union of selections that subscribers share is
+ * held to the cost limit of one query.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawSocket, startFixture, waitFor, type Fixture } from './fixture.js';
@@ -59,6 +60,35 @@ describe('abuse limits at subscribe time', () => {
     fx.emit({ eventId: 'L1', status: 'SHIPPED', customerId: 'C-100' });
     const next = await sock.next('next', 'ok');
     expect(next.payload).toEqual({ data: { orderStatusChanged: { eventId: 'L1', status: 'SHIPPED', order: { id: 'SO-L1', customer: { id: 'C-100', name: 'Name of C-100' } } } } });
+    sock.ws.close(1000);
+    await waitFor(() => fx.subs.hub.stats().upstreams === 0);
+  });
+
+  it('starts another shared subscription for a selection that would take the union past the cost limit', async () => {
+    // Each costs about 20,000 alone, within the limit of 25,000; their union would cost about 40,000.
+    const costly = (inner: number): string =>
+      `subscription($c: ID) { orderStatusChanged(customerId: $c) { eventId order { customer { orders(first: 100) { customer { orders(first: ${inner}) { id } } } } } } }`;
+    const sock = await rawSocket(fx.wsUrl, { authorization: 'Bearer good' });
+    await sock.next('connection_ack');
+    sock.send({ id: 'a', type: 'subscribe', payload: { query: costly(100), variables: { c: 'C-300' } } });
+    await waitFor(() => fx.subs.hub.stats().upstreams === 1);
+    sock.send({ id: 'b', type: 'subscribe', payload: { query: costly(99), variables: { c: 'C-300' } } });
+    await waitFor(() => fx.subs.hub.stats().subscribers === 2);
+    expect(fx.subs.hub.stats().upstreams).toBe(2);
+    // A third that the first union already covers joins it.
+    sock.send({ id: 'c', type: 'subscribe', payload: { query: costly(100).replace('eventId', 'e: eventId'), variables: { c: 'C-300' } } });
+    await waitFor(() => fx.subs.hub.stats().subscribers === 3);
+    expect(fx.subs.hub.stats().upstreams).toBe(2);
+    await new Promise((r) => setTimeout(r, 100));
+    fx.emit({ eventId: 'U1', status: 'SHIPPED', customerId: 'C-300' });
+    const lengths = async (id: string): Promise<number[]> => {
+      const m = await sock.next('next', id);
+      const orders = (m.payload as { data: { orderStatusChanged: { order: { customer: { orders: Array<{ customer: { orders: unknown[] } }> } } } } }).data.orderStatusChanged.order.customer.orders;
+      return [orders.length, orders[0]!.customer.orders.length];
+    };
+    expect(await lengths('a')).toEqual([100, 100]);
+    expect(await lengths('b')).toEqual([100, 99]);
+    expect(await lengths('c')).toEqual([100, 100]);
     sock.ws.close(1000);
     await waitFor(() => fx.subs.hub.stats().upstreams === 0);
   });

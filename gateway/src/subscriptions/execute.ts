@@ -7,7 +7,7 @@
  * shaping exactly as it does for queries, through the same subgraph data sources
  * (with their signed headers and correlation ids).
  */
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import { executeQueryPlan, type GraphQLDataSource, type RemoteGraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
 
@@ -25,6 +25,32 @@ function eventSource(payload: ExecutionResult): GraphQLDataSource {
     async process() {
       return { data: payload.data ?? null, ...(payload.errors ? { errors: payload.errors as GraphQLError[] } : {}) } as never;
     },
+  };
+}
+
+/** The subgraph whose data source threw each error (a transport failure carries no `serviceName` of its own). */
+const failedIn = new WeakMap<object, string>();
+
+/**
+ * The subgraph an error of an enrichment came from: the `serviceName` that
+ * @apollo/gateway adds to the errors a subgraph answered with, or the data source
+ * that threw it. Undefined for errors of the event itself and of the executor.
+ */
+export function serviceOfError(error: unknown): string | undefined {
+  if (error instanceof GraphQLError && typeof error.extensions.serviceName === 'string') {
+    return error.extensions.serviceName === EVENT_SOURCE ? undefined : error.extensions.serviceName;
+  }
+  return error !== null && typeof error === 'object' ? failedIn.get(error) : undefined;
+}
+
+function taggingFailures(name: string, source: GraphQLDataSource): GraphQLDataSource {
+  // executeQueryPlan calls nothing but process() on a data source.
+  return {
+    process: (options) =>
+      source.process(options).catch((e: unknown) => {
+        if (e !== null && typeof e === 'object') failedIn.set(e, name);
+        throw e;
+      }),
   };
 }
 
@@ -147,7 +173,8 @@ async function runPlan<TContext extends Record<string, unknown>>(opts: EnrichOpt
   const primary: FetchNode = { ...prepared.primary, serviceName: EVENT_SOURCE };
   const node: PlanNode = prepared.rest ? { kind: 'Sequence', nodes: [primary, prepared.rest] } : primary;
   const plan: QueryPlan = { kind: 'QueryPlan', node };
-  const serviceMap: ServiceMap = { ...sources, [EVENT_SOURCE]: eventSource(opts.payload) };
+  const serviceMap: ServiceMap = { [EVENT_SOURCE]: eventSource(opts.payload) };
+  for (const [name, source] of Object.entries(sources)) serviceMap[name] = taggingFailures(name, source);
   // executeQueryPlan reads only these members of the request context.
   const requestContext = {
     request: { variables: opts.variables },

@@ -85,3 +85,29 @@ export class SubscriptionPlanner {
 export function operationKinds(document: DocumentNode): string[] {
   return document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).map((d) => (d.kind === Kind.OPERATION_DEFINITION ? d.operation : ''));
 }
+
+/** The subgraphs a plan fetches from. */
+export function fetchedServices(node: PlanNode | undefined, into = new Set<string>()): Set<string> {
+  if (!node) return into;
+  switch (node.kind) {
+    case 'Fetch':
+      into.add(node.serviceName);
+      break;
+    case 'Sequence':
+    case 'Parallel':
+      for (const n of node.nodes) fetchedServices(n, into);
+      break;
+    case 'Flatten':
+      fetchedServices(node.node, into);
+      break;
+    case 'Condition':
+      fetchedServices(node.ifClause, into);
+      fetchedServices(node.elseClause, into);
+      break;
+    case 'Defer':
+      fetchedServices(node.primary.node, into);
+      for (const d of node.deferred) fetchedServices(d.node, into);
+      break;
+  }
+  return into;
+}

@@ -16,10 +16,10 @@ import { GraphQLError, Kind, parse, validate, type DocumentNode, type ExecutionA
 import { childTraceparent } from '../../../lib/context.js';
 import { childLogger } from '../../../lib/log.js';
 import { ErrorCode } from '../../../lib/errors.js';
-import { checkOperationLimits, parseByteSize, queryTooComplex, type QueryLimits } from '../limits.js';
+import { DEFAULT_QUERY_LIMITS, checkOperationLimits, measureOperation, parseByteSize, queryTooComplex, type QueryLimits } from '../limits.js';
 import { SubscriptionHub, HubFullError, type HubLimits } from './hub.js';
 import { SubscriptionPlanner } from './plan.js';
-import { enrichEvent } from './execute.js';
+import { enrichEvent, serviceOfError } from './execute.js';
 import { Upstreams } from './upstream.js';
 import { loadSubscriptionConfig } from './config.js';
 import type { ServiceMap } from '@apollo/gateway';
@@ -169,11 +169,24 @@ export function attachSubscriptionServer<C extends SubscriptionCaller>(opts: Sub
   const maxDocumentBytes = parseByteSize(bodyLimit);
   const reverifyIntervalMs = opts.reverifyIntervalMs ?? env.reverifyIntervalMs;
   const rejectedCloseCode = opts.security.rejectedCloseCode ?? CloseCodes.Unauthorized;
+  const queryLimits = { ...DEFAULT_QUERY_LIMITS, ...opts.queryLimits };
   const hub = new SubscriptionHub(
     {
       openUpstream: (serviceName, payload, sink) => upstreams.subscribe(serviceName, payload, sink),
       enrich: (prepared, payload, variables, context, limits) =>
         enrichEvent({ planner, prepared, payload, variables, serviceMap: opts.serviceMap(), context, limits }),
+      // Subscribers on one root field, arguments and scope share one enrichment of the union of their
+      // selections, which is held to the cost limit of a single query.
+      merging: {
+        schema: planner.apiSchema,
+        prepare: (document) => planner.prepare(document, null),
+        cost: (document) => {
+          const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+          return operation ? measureOperation(planner.apiSchema, operation, {}, {}, queryLimits.listSize).cost : 0;
+        },
+        maxCost: queryLimits.maxCost,
+        serviceOfError,
+      },
     },
     {
       bufferPerSubscriber: opts.limits?.bufferPerSubscriber ?? 256,
