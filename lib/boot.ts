@@ -228,7 +228,7 @@ async function openPlatform(
     const netsuiteConfig = once(() => loadNetSuiteConfig(env));
     // One limiter per process and account, whatever number of clients share it.
     const netsuiteSlots = once(() => {
-      const consumer = NETSUITE_CONSUMERS.find((c) => c === name);
+      const consumer = name === 'customer' ? name : NETSUITE_CONSUMERS.find((c) => c === name);
       if (!consumer) throw new ConfigError(`the ${name} subgraph has no share of NetSuite's concurrency: add it to NETSUITE_CONSUMERS in lib/config.ts`);
       return netsuiteLimiter(common, netsuiteConfig(), redis, consumer, overrides.processLimits);
     });

@@ -34,6 +34,8 @@ export const OPERATIONS = {
   'Customer.orders': { agent: 'allow', storefront: 'own' },
   'Customer.invoices': { agent: 'allow', storefront: 'own' },
   'Customer.cases': { agent: 'allow', storefront: 'own' },
+  /** Each system's record ids for a customer, and the matching rule's candidates: staff only. */
+  'Customer.identities': { agent: 'allow', storefront: 'deny' },
   /** Storefront callers get the public comments only (see visibleComments). */
   'SupportCase.comments': { agent: 'allow', storefront: 'own' },
   /** A write's outcome by writeId: another customer's write reads as null, like an unknown id. */

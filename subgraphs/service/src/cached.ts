@@ -212,6 +212,9 @@ export function cachedServiceReads(inner: ServiceDesk, cache: EntityCache): Serv
       return ids.map((id) => lookupValue(found.get(id)) ?? []);
     },
 
+    // The lookup case lists make: a view that lists cases too costs nothing more.
+    organizationsByCustomer: organizations,
+
     async customerNumbersByOrganization(orgIds) {
       const keys = orgIds.map(String);
       const found = await cache.load<string>(SERVICE_CACHE_KINDS.organization, keys, (missing) =>

@@ -11,6 +11,7 @@ import { connection, decodeCursor, pageSize, type Connection } from '../../../li
 import { audit, authorize, authorizeSubscription, isStorefront, requirePublicComment, visibleComments, type Caller } from '../../../lib/auth/index.js';
 import type { DomainEvent, EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
+import { sharedKeyIdentity, type IdentityRecord } from '../../../lib/identity.js';
 import type { WriteCoordinator, WriteOutcome } from '../../../lib/writes/index.js';
 import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import { CASE_UPDATED_TOPIC, type CaseUpdatePayload } from './feed.js';
@@ -368,6 +369,12 @@ export const resolvers = {
         totalCount: page.totalCount,
         freshness: { source: 'SERVICE_DESK', fetchedAt: page.fetchedAt, stale: false },
       });
+    },
+    async serviceDeskIdentities(customer, _args, ctx): Promise<IdentityRecord[]> {
+      const id = checkFormat(ctx.formats.customerNumber, customer.id, 'id');
+      authorize(ctx.caller, 'Customer.identities', { customerId: id });
+      const org = await ctx.loaders.organizationByCustomer.load(id);
+      return org ? [sharedKeyIdentity('ZENDESK_ORGANIZATION', org.organizationId)] : [];
     },
   },
 

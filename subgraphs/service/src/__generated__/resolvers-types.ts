@@ -137,6 +137,12 @@ export type Customer = {
   cases?: Maybe<SupportCaseConnection>;
   /** The enterprise customer number, e.g. "C-000042". */
   id: Scalars['ID']['output'];
+  /**
+   * The service desk's records of this customer (docs/identity.md): the Zendesk organization whose
+   * external id is the customer number, the same lookup `cases` makes, cached. Staff roles only.
+   * Null with an error naming SERVICE_DESK when the service desk cannot be reached.
+   */
+  serviceDeskIdentities?: Maybe<Array<CustomerIdentity>>;
 };
 
 
@@ -150,6 +156,26 @@ export type CustomerCasesArgs = {
   status?: InputMaybe<Array<CaseStatus>>;
 };
 
+/** One system's record of a customer (docs/identity.md). */
+export type CustomerIdentity = {
+  __typename?: 'CustomerIdentity';
+  /** How sure the link is, from 0 to 1: 1 for SHARED_KEY, the matching rule's score for MATCHED. */
+  confidence: Scalars['Float']['output'];
+  /** How the record is linked to the customer. */
+  linkedBy: IdentityLink;
+  /**
+   * What matched, for MATCHED links: any of \"email\", \"phone\", \"name+postcode\" (the rule's
+   * attributes, strongest first). Empty for SHARED_KEY links.
+   */
+  matchedOn: Array<Scalars['String']['output']>;
+  /** The record's id in its system. */
+  recordId: Scalars['ID']['output'];
+  /** What kind of record it is. */
+  recordType: IdentityRecordType;
+  /** The system that holds the record. */
+  system: IdentitySystem;
+};
+
 /** How fresh a piece of data is, and where it came from. */
 export type Freshness = {
   __typename?: 'Freshness';
@@ -160,6 +186,41 @@ export type Freshness = {
   /** True when the system could not be reached and this is the last known value, older than its normal time to live. */
   stale: Scalars['Boolean']['output'];
 };
+
+/** How a system's record is linked to the customer. */
+export type IdentityLink =
+  /**
+   * The record does not hold the customer number, but the matching rule (docs/identity.md) found it
+   * likely to be this customer: a candidate, whose data is not shown as the customer's until confirmed.
+   */
+  | 'MATCHED'
+  /** The record holds the customer number in its external-id field: a confirmed link, held by that system. */
+  | 'SHARED_KEY';
+
+/** The kind of record an identity is, in its system. */
+export type IdentityRecordType =
+  /** A NetSuite customer record. */
+  | 'NETSUITE_CUSTOMER'
+  /** A Salesforce Account. */
+  | 'SALESFORCE_ACCOUNT'
+  /** A Salesforce Contact at the account. */
+  | 'SALESFORCE_CONTACT'
+  /** A Zendesk organization. */
+  | 'ZENDESK_ORGANIZATION'
+  /** A Zendesk user (an end user, e.g. a requester known by e-mail only). */
+  | 'ZENDESK_USER';
+
+/**
+ * A system whose records can be linked to a customer (Customer.identities) and whose ids can find
+ * one (Query.customerByIdentity).
+ */
+export type IdentitySystem =
+  /** NetSuite: a customer record's internal id, e.g. "647". */
+  | 'NETSUITE'
+  /** Salesforce: an Account id (15 or 18 characters) or a Contact id. */
+  | 'SALESFORCE'
+  /** Zendesk: an organization's or a user's numeric id, e.g. "360001234". */
+  | 'ZENDESK';
 
 /** An amount of money. The amount is a decimal string so that no client rounds it through a binary float. */
 export type Money = {
@@ -693,8 +754,13 @@ export type ResolversTypes = {
   CaseWriteResult: ResolverTypeWrapper<Omit<CaseWriteResult, 'supportCase'> & { supportCase?: Maybe<ResolversTypes['SupportCase']> }>;
   Customer: ResolverTypeWrapper<EntityRef>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CustomerIdentity: ResolverTypeWrapper<CustomerIdentity>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
+  IdentityLink: IdentityLink;
+  IdentityRecordType: IdentityRecordType;
+  IdentitySystem: IdentitySystem;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OpenCaseInput: OpenCaseInput;
@@ -730,6 +796,8 @@ export type ResolversParentTypes = {
   CaseWriteResult: Omit<CaseWriteResult, 'supportCase'> & { supportCase?: Maybe<ResolversParentTypes['SupportCase']> };
   Customer: EntityRef;
   Int: Scalars['Int']['output'];
+  CustomerIdentity: CustomerIdentity;
+  Float: Scalars['Float']['output'];
   DateTime: Scalars['DateTime']['output'];
   Freshness: FreshnessValue;
   Money: Money;
@@ -792,6 +860,16 @@ export type CustomerResolvers<ContextType = ServiceContext, ParentType extends R
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   cases?: Resolver<Maybe<ResolversTypes['SupportCaseConnection']>, ParentType, ContextType, RequireFields<CustomerCasesArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  serviceDeskIdentities?: Resolver<Maybe<Array<ResolversTypes['CustomerIdentity']>>, ParentType, ContextType>;
+};
+
+export type CustomerIdentityResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CustomerIdentity'] = ResolversParentTypes['CustomerIdentity']> = {
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  linkedBy?: Resolver<ResolversTypes['IdentityLink'], ParentType, ContextType>;
+  matchedOn?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordType?: Resolver<ResolversTypes['IdentityRecordType'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['IdentitySystem'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -920,6 +998,7 @@ export type Resolvers<ContextType = ServiceContext> = {
   CaseUpdate?: CaseUpdateResolvers<ContextType>;
   CaseWriteResult?: CaseWriteResultResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
+  CustomerIdentity?: CustomerIdentityResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Freshness?: FreshnessResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
