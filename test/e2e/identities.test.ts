@@ -188,3 +188,128 @@ describe('customerByIdentity(system: NETSUITE | ZENDESK)', () => {
     expect(JSON.stringify(res.body)).not.toContain(other.number);
   });
 });
+
+const ZD_AUTH = `Basic ${Buffer.from('agent@sandbox.example/token:sandbox').toString('base64')}`;
+
+/** A change made in Zendesk itself, as an administrator would make it (no correlation id: not counted). */
+async function zendeskPut(path: string, body: unknown): Promise<number> {
+  const res = await fetch(`${stack.sandboxUrls.zendesk}/api/v2/${path}`, {
+    method: 'PUT',
+    headers: { authorization: ZD_AUTH, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await res.text();
+  return res.status;
+}
+
+/**
+ * A consumer customer (not the storefront's, not used above) whose Zendesk end user has the
+ * Account's e-mail and belongs to its organization, which holds some of its tickets.
+ */
+function unlinkable(skip: readonly string[]): { number: string; organizationId: string; tickets: number } {
+  const d = stack.dataset;
+  for (const a of d.salesforce.accounts.slice(20)) {
+    const number = a.Customer_Number__c;
+    if (skip.includes(number) || a.Segment__c !== 'Consumer' || !a.Email__c) continue;
+    const org = d.zendesk.organizations.find((o) => o.external_id === number);
+    const user = d.zendesk.users.find((u) => u.role === 'end-user' && u.organization_id === org?.id && u.email.toLowerCase() === a.Email__c?.toLowerCase());
+    const tickets = d.zendesk.tickets.filter((t) => t.organization_id === org?.id).length;
+    if (org && user && tickets > 0) return { number, organizationId: String(org.id), tickets };
+  }
+  throw new Error('the dataset has no customer to unlink');
+}
+
+const VIEW = `query View($id: ID!) { customer(id: $id) { id identities { system recordType recordId linkedBy matchedOn confidence } cases(first: 100) { totalCount } } }`;
+const CONFIRM = `mutation Confirm($customerId: ID!, $recordId: ID!, $key: String) {
+  confirmServiceDeskIdentity(customerId: $customerId, recordType: ZENDESK_ORGANIZATION, recordId: $recordId, idempotencyKey: $key) {
+    status writeId identity { system recordType recordId linkedBy confidence }
+  }
+}`;
+const REJECT = `mutation Reject($customerId: ID!, $recordId: ID!) { rejectServiceDeskIdentity(customerId: $customerId, recordType: ZENDESK_ORGANIZATION, recordId: $recordId) }`;
+
+interface View {
+  customer: { identities: Identity[] | null; cases: { totalCount: number } | null };
+}
+
+const zendeskEntries = (v: View | null | undefined): Identity[] => (v?.customer.identities ?? []).filter((i) => i.system === 'ZENDESK');
+
+describe('candidates where the service desk lacks the customer number', () => {
+  const used: string[] = [];
+
+  it('lists the organization as a MATCHED candidate, without its cases; confirming writes the external id once, and the cases follow', async () => {
+    const c = unlinkable(used);
+    used.push(c.number);
+    expect(await zendeskPut(`organizations/${c.organizationId}.json`, { organization: { external_id: null } })).toBe(200);
+
+    const before = await stack.query<View>(VIEW, { id: c.number });
+    expect(before.body.errors).toBeUndefined();
+    const [candidate, ...others] = zendeskEntries(before.body.data);
+    expect(others).toEqual([]);
+    expect(candidate).toMatchObject({ recordType: 'ZENDESK_ORGANIZATION', recordId: c.organizationId, linkedBy: 'MATCHED' });
+    expect(candidate?.matchedOn[0]).toBe('email');
+    expect(candidate?.confidence).toBeGreaterThanOrEqual(0.9);
+    expect(candidate?.confidence).toBeLessThan(1);
+    // Not merged: the candidate's cases are not the customer's until it is confirmed.
+    expect(before.body.data?.customer.cases?.totalCount).toBe(0);
+
+    // The candidate search is cached: a second view does not search again.
+    const again = await stack.query<View>(VIEW, { id: c.number });
+    expect(zendeskEntries(again.body.data)).toEqual([candidate]);
+    expect((await stack.stats('zendesk', again.correlationId)).calls['GET /api/v2/users/search']).toBeUndefined();
+
+    const confirmed = await stack.query<{ confirmServiceDeskIdentity: { status: string; identity: unknown } }>(CONFIRM, {
+      customerId: c.number,
+      recordId: c.organizationId,
+      key: `confirm-${c.number}`,
+    });
+    expect(confirmed.body.errors).toBeUndefined();
+    expect(confirmed.body.data?.confirmServiceDeskIdentity).toMatchObject({
+      status: 'APPLIED',
+      identity: { system: 'ZENDESK', recordType: 'ZENDESK_ORGANIZATION', recordId: c.organizationId, linkedBy: 'SHARED_KEY', confidence: 1 },
+    });
+    expect((await stack.stats('zendesk', confirmed.correlationId)).calls['PUT /api/v2/organizations/:organization_id']).toBe(1);
+
+    // Confirming again, even under another key, finds the number already there and writes nothing.
+    const repeat = await stack.query<{ confirmServiceDeskIdentity: { status: string } }>(CONFIRM, { customerId: c.number, recordId: c.organizationId, key: `again-${c.number}` });
+    expect(repeat.body.data?.confirmServiceDeskIdentity.status).toBe('APPLIED');
+    expect((await stack.stats('zendesk', repeat.correlationId)).calls['PUT /api/v2/organizations/:organization_id']).toBeUndefined();
+
+    const after = await stack.query<View>(VIEW, { id: c.number });
+    expect(after.body.errors).toBeUndefined();
+    expect(zendeskEntries(after.body.data)).toEqual([
+      { system: 'ZENDESK', recordType: 'ZENDESK_ORGANIZATION', recordId: c.organizationId, linkedBy: 'SHARED_KEY', matchedOn: [], confidence: 1 },
+    ]);
+    expect(after.body.data?.customer.cases?.totalCount).toBe(c.tickets);
+  });
+
+  it('does not suggest a rejected candidate again', async () => {
+    const c = unlinkable(used);
+    used.push(c.number);
+    expect(await zendeskPut(`organizations/${c.organizationId}.json`, { organization: { external_id: null } })).toBe(200);
+    const before = await stack.query<View>(VIEW, { id: c.number });
+    expect(zendeskEntries(before.body.data).map((i) => [i.recordId, i.linkedBy])).toEqual([[c.organizationId, 'MATCHED']]);
+
+    const rejected = await stack.query<{ rejectServiceDeskIdentity: boolean }>(REJECT, { customerId: c.number, recordId: c.organizationId });
+    expect(rejected.body.errors).toBeUndefined();
+    expect(rejected.body.data?.rejectServiceDeskIdentity).toBe(true);
+    expect((await stack.allStats(rejected.correlationId)).zendesk.total).toBe(0);
+
+    const after = await stack.query<View>(VIEW, { id: c.number });
+    expect(after.body.errors).toBeUndefined();
+    expect(zendeskEntries(after.body.data)).toEqual([]);
+    expect(after.body.data?.customer.cases?.totalCount).toBe(0);
+  });
+
+  it('refuses storefront callers and records that are not organization ids, before any call', async () => {
+    const own = stack.tokens.storefront;
+    const forbidden = await stack.query(CONFIRM, { customerId: own.customerId, recordId: '5' }, { token: own.token });
+    expect(forbidden.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    for (const recordId of ['0', 'abc', '5,6', '1'.repeat(17)]) {
+      const res = await stack.query(CONFIRM, { customerId: customer(4).number, recordId });
+      expect(res.body.errors?.[0]?.extensions?.code, recordId).toBe('BAD_USER_INPUT');
+      expect((await stack.allStats(res.correlationId)).zendesk.total, recordId).toBe(0);
+    }
+    const user = await stack.query(`mutation { confirmServiceDeskIdentity(customerId: "${customer(4).number}", recordType: ZENDESK_USER, recordId: "5") { status } }`);
+    expect(user.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});

@@ -4,7 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import { DomainError, ErrorCode } from '../../../lib/errors.js';
-import type { CasePage, CasePageArgs, CaseCommentRecord, CustomerOrganization, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
+import type { CasePage, CasePageArgs, CaseCommentRecord, CustomerOrganization, EndUserRecord, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
 
 export interface LoaderOptions {
   /**
@@ -30,6 +30,8 @@ export interface ServiceReads {
   /** The organization holding each customer number as its external id (the one its cases are listed by), or null. */
   organizationsByCustomer(customerNumbers: readonly string[]): Promise<Array<CustomerOrganization | null | Error>>;
   usersById(ids: readonly string[]): Promise<Array<ServiceDeskUser | null | Error>>;
+  /** End users by e-mail address (lower-case), for the matching rule. */
+  endUsersByEmail(emails: readonly string[]): Promise<Array<EndUserRecord[] | Error>>;
 }
 
 export interface ServiceLoaders {
@@ -42,6 +44,8 @@ export interface ServiceLoaders {
   /** The customer's organization, the service desk's record in Customer.serviceDeskIdentities. */
   organizationByCustomer: DataLoader<string, CustomerOrganization | null>;
   userById: DataLoader<string, ServiceDeskUser | null>;
+  /** End users by lower-case e-mail address: where identity candidates come from. */
+  endUsersByEmail: DataLoader<string, EndUserRecord[]>;
 }
 
 /**
@@ -79,6 +83,7 @@ export function deskReads(desk: ServiceDesk): ServiceReads {
     customerNumbersByOrganization: (orgIds) => desk.customerNumbersByOrganization(orgIds),
     organizationsByCustomer: (customerNumbers) => desk.organizationsByCustomer(customerNumbers),
     usersById: (ids) => desk.usersById(ids),
+    endUsersByEmail: (emails) => desk.endUsersByEmail(emails),
   };
 }
 
@@ -133,5 +138,7 @@ export function createLoaders(desk: ServiceReads, opts: LoaderOptions = {}): Ser
 
   const organizationByCustomer = new DataLoader<string, CustomerOrganization | null>((c) => desk.organizationsByCustomer(c), { maxBatchSize: 100 });
 
-  return { caseById, casePages, casesByOrder, commentsByCase, customerNumberByOrg, organizationByCustomer, userById };
+  const endUsersByEmail = new DataLoader<string, EndUserRecord[]>((emails) => desk.endUsersByEmail(emails));
+
+  return { caseById, casePages, casesByOrder, commentsByCase, customerNumberByOrg, organizationByCustomer, userById, endUsersByEmail };
 }

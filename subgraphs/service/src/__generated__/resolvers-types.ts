@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { EntityRef, SupportCaseConnectionParent, ServiceContext } from '../resolvers.js';
+import type { CustomerRef, EntityRef, SupportCaseConnectionParent, ServiceContext } from '../resolvers.js';
 import type { SupportCaseRecord, CaseCommentRecord } from '../zendesk.js';
 import type { Freshness as FreshnessValue } from '../../../../lib/pagination.js';
 export type Maybe<T> = T | null;
@@ -135,12 +135,21 @@ export type Customer = {
    * the service desk cannot be reached. An unknown customer has no cases.
    */
   cases?: Maybe<SupportCaseConnection>;
+  /** The customer's e-mail address, from Salesforce: what the matching rule compares end users with. */
+  email?: Maybe<Scalars['String']['output']>;
   /** The enterprise customer number, e.g. "C-000042". */
   id: Scalars['ID']['output'];
+  /** The customer's name, from Salesforce. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** The customer's phone number, from Salesforce. */
+  phone?: Maybe<Scalars['String']['output']>;
   /**
    * The service desk's records of this customer (docs/identity.md): the Zendesk organization whose
-   * external id is the customer number, the same lookup `cases` makes, cached. Staff roles only.
-   * Null with an error naming SERVICE_DESK when the service desk cannot be reached.
+   * external id is the customer number (SHARED_KEY), the same lookup `cases` makes, cached. When no
+   * organization holds it, candidates (MATCHED): organizations of end users whose e-mail is the
+   * customer's, scored by the matching rule, above its show threshold, and not rejected. Their cases
+   * are not shown as the customer's until a candidate is confirmed (confirmServiceDeskIdentity).
+   * Staff roles only. Null with an error naming SERVICE_DESK when the service desk cannot be reached.
    */
   serviceDeskIdentities?: Maybe<Array<CustomerIdentity>>;
 };
@@ -197,6 +206,17 @@ export type IdentityLink =
   /** The record holds the customer number in its external-id field: a confirmed link, held by that system. */
   | 'SHARED_KEY';
 
+/** The outcome of confirming an identity candidate. */
+export type IdentityLinkResult = {
+  __typename?: 'IdentityLinkResult';
+  /** The link as the service desk now holds it (SHARED_KEY); null unless APPLIED. */
+  identity?: Maybe<CustomerIdentity>;
+  /** APPLIED, QUEUED, REJECTED or DEAD_LETTERED. */
+  status: WriteStatus;
+  /** The write's identity ("service:w_…"); ask `serviceWrite(writeId:)` for its outcome later. */
+  writeId: Scalars['ID']['output'];
+};
+
 /** The kind of record an identity is, in its system. */
 export type IdentityRecordType =
   /** A NetSuite customer record. */
@@ -239,6 +259,14 @@ export type Mutation = {
    * cases, written as the customer. A closed case takes no comments (INVALID_STATUS_TRANSITION).
    */
   addCaseComment: CaseWriteResult;
+  /**
+   * Confirms a candidate (docs/identity.md): writes the customer number into the Zendesk
+   * organization's external id, so that the link is held by the service desk. Routed, idempotent
+   * and queued like every write: QUEUED when Zendesk cannot be reached, APPLIED once it holds the
+   * number (confirming again changes nothing), CONFLICT when the organization holds another
+   * customer's number. Staff roles only.
+   */
+  confirmServiceDeskIdentity: IdentityLinkResult;
   /** Operator role: gives up on a queued or dead-lettered service write for good; its outcome becomes REJECTED with lastError.code DISCARDED. */
   discardServiceWrite: WriteOutcome;
   /**
@@ -252,6 +280,11 @@ export type Mutation = {
    * a second case; the same key with other input is IDEMPOTENCY_KEY_REUSED.
    */
   openCase: CaseWriteResult;
+  /**
+   * Rejects a candidate: it is remembered (Redis, or a file under FEEDS_DIR) and never suggested for
+   * this customer again. Nothing is written to the service desk. Staff roles only.
+   */
+  rejectServiceDeskIdentity: Scalars['Boolean']['output'];
   /** Operator role: retries a dead-lettered service write with a fresh attempt budget, or brings a queued one's next attempt forward to now. */
   retryServiceWrite: WriteOutcome;
   /**
@@ -278,6 +311,15 @@ export type MutationAddCaseCommentArgs = {
 
 
 /** Writes of the service subgraph. Each goes to the service desk only. */
+export type MutationConfirmServiceDeskIdentityArgs = {
+  customerId: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  recordId: Scalars['ID']['input'];
+  recordType: IdentityRecordType;
+};
+
+
+/** Writes of the service subgraph. Each goes to the service desk only. */
 export type MutationDiscardServiceWriteArgs = {
   reason: Scalars['String']['input'];
   writeId: Scalars['ID']['input'];
@@ -296,6 +338,14 @@ export type MutationDiscardServiceWritesArgs = {
 export type MutationOpenCaseArgs = {
   idempotencyKey: Scalars['String']['input'];
   input: OpenCaseInput;
+};
+
+
+/** Writes of the service subgraph. Each goes to the service desk only. */
+export type MutationRejectServiceDeskIdentityArgs = {
+  customerId: Scalars['ID']['input'];
+  recordId: Scalars['ID']['input'];
+  recordType: IdentityRecordType;
 };
 
 
@@ -728,7 +778,9 @@ export type FederationTypes = {
 export type FederationReferenceTypes = {
   Customer:
     ( { __typename: 'Customer' }
-    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}> );
+    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Customer'], {"email":true,"name":true,"phone":true}> ) );
   Order:
     ( { __typename: 'Order' }
     & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
@@ -752,13 +804,14 @@ export type ResolversTypes = {
   CaseStatus: CaseStatus;
   CaseUpdate: ResolverTypeWrapper<Omit<CaseUpdate, 'case'> & { case: ResolversTypes['SupportCase'] }>;
   CaseWriteResult: ResolverTypeWrapper<Omit<CaseWriteResult, 'supportCase'> & { supportCase?: Maybe<ResolversTypes['SupportCase']> }>;
-  Customer: ResolverTypeWrapper<EntityRef>;
+  Customer: ResolverTypeWrapper<CustomerRef>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CustomerIdentity: ResolverTypeWrapper<CustomerIdentity>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
   IdentityLink: IdentityLink;
+  IdentityLinkResult: ResolverTypeWrapper<IdentityLinkResult>;
   IdentityRecordType: IdentityRecordType;
   IdentitySystem: IdentitySystem;
   Money: ResolverTypeWrapper<Money>;
@@ -794,12 +847,13 @@ export type ResolversParentTypes = {
   CaseCommentAuthor: EntityRef;
   CaseUpdate: Omit<CaseUpdate, 'case'> & { case: ResolversParentTypes['SupportCase'] };
   CaseWriteResult: Omit<CaseWriteResult, 'supportCase'> & { supportCase?: Maybe<ResolversParentTypes['SupportCase']> };
-  Customer: EntityRef;
+  Customer: CustomerRef;
   Int: Scalars['Int']['output'];
   CustomerIdentity: CustomerIdentity;
   Float: Scalars['Float']['output'];
   DateTime: Scalars['DateTime']['output'];
   Freshness: FreshnessValue;
+  IdentityLinkResult: IdentityLinkResult;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   OpenCaseInput: OpenCaseInput;
@@ -882,6 +936,12 @@ export type FreshnessResolvers<ContextType = ServiceContext, ParentType extends 
   stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type IdentityLinkResultResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['IdentityLinkResult'] = ResolversParentTypes['IdentityLinkResult']> = {
+  identity?: Resolver<Maybe<ResolversTypes['CustomerIdentity']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type MoneyResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -889,9 +949,11 @@ export type MoneyResolvers<ContextType = ServiceContext, ParentType extends Reso
 
 export type MutationResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addCaseComment?: Resolver<ResolversTypes['CaseWriteResult'], ParentType, ContextType, RequireFields<MutationAddCaseCommentArgs, 'body' | 'caseId' | 'public'>>;
+  confirmServiceDeskIdentity?: Resolver<ResolversTypes['IdentityLinkResult'], ParentType, ContextType, RequireFields<MutationConfirmServiceDeskIdentityArgs, 'customerId' | 'recordId' | 'recordType'>>;
   discardServiceWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationDiscardServiceWriteArgs, 'reason' | 'writeId'>>;
   discardServiceWrites?: Resolver<ResolversTypes['WriteQueueBulkResult'], ParentType, ContextType, RequireFields<MutationDiscardServiceWritesArgs, 'filter' | 'max' | 'reason'>>;
   openCase?: Resolver<ResolversTypes['CaseWriteResult'], ParentType, ContextType, RequireFields<MutationOpenCaseArgs, 'idempotencyKey' | 'input'>>;
+  rejectServiceDeskIdentity?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRejectServiceDeskIdentityArgs, 'customerId' | 'recordId' | 'recordType'>>;
   retryServiceWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationRetryServiceWriteArgs, 'writeId'>>;
   retryServiceWrites?: Resolver<ResolversTypes['WriteQueueBulkResult'], ParentType, ContextType, RequireFields<MutationRetryServiceWritesArgs, 'filter' | 'max'>>;
   updateCaseStatus?: Resolver<ResolversTypes['CaseWriteResult'], ParentType, ContextType, RequireFields<MutationUpdateCaseStatusArgs, 'caseId' | 'status'>>;
@@ -1001,6 +1063,7 @@ export type Resolvers<ContextType = ServiceContext> = {
   CustomerIdentity?: CustomerIdentityResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Freshness?: FreshnessResolvers<ContextType>;
+  IdentityLinkResult?: IdentityLinkResultResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
