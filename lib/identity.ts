@@ -24,6 +24,8 @@ export interface IdentityRecord {
   matchedOn: string[];
   /** 1 for a shared key; the rule's score for a candidate. */
   confidence: number;
+  /** A candidate at or above the rule's suggest threshold. */
+  suggested: boolean;
 }
 
 const SYSTEM_OF: Record<IdentityRecordType, IdentitySystem> = {
@@ -36,5 +38,5 @@ const SYSTEM_OF: Record<IdentityRecordType, IdentitySystem> = {
 
 /** A record that holds the customer number in its external-id field: a confirmed link. */
 export function sharedKeyIdentity(recordType: IdentityRecordType, recordId: string | number): IdentityRecord {
-  return { system: SYSTEM_OF[recordType], recordType, recordId: String(recordId), linkedBy: 'SHARED_KEY', matchedOn: [], confidence: 1 };
+  return { system: SYSTEM_OF[recordType], recordType, recordId: String(recordId), linkedBy: 'SHARED_KEY', matchedOn: [], confidence: 1, suggested: false };
 }

@@ -16,9 +16,10 @@ interface Identity {
   linkedBy: string;
   matchedOn: string[];
   confidence: number;
+  suggested: boolean;
 }
 
-const IDENTITIES = `query Ids($id: ID!) { customer(id: $id) { id identities { system recordType recordId linkedBy matchedOn confidence } } }`;
+const IDENTITIES = `query Ids($id: ID!) { customer(id: $id) { id identities { system recordType recordId linkedBy matchedOn confidence suggested } } }`;
 const BY_IDENTITY = `query By($system: IdentitySystem!, $id: ID!) { customerByIdentity(system: $system, id: $id) { id name } }`;
 
 /** The nth customer of the dataset, with its record in each system. */
@@ -59,7 +60,7 @@ describe('Customer.identities', () => {
     const res = await stack.query<{ customer: { id: string; identities: Identity[] } }>(IDENTITIES, { id: c.number });
     expect(res.body.errors).toBeUndefined();
     const ids = res.body.data?.customer.identities ?? [];
-    const shared = { linkedBy: 'SHARED_KEY', matchedOn: [], confidence: 1 };
+    const shared = { linkedBy: 'SHARED_KEY', matchedOn: [], confidence: 1, suggested: false };
     expect(ids).toEqual([
       { system: 'SALESFORCE', recordType: 'SALESFORCE_ACCOUNT', recordId: c.accountId, ...shared },
       ...c.contactIds.map((id) => ({ system: 'SALESFORCE', recordType: 'SALESFORCE_CONTACT', recordId: id, ...shared })),
@@ -219,7 +220,7 @@ function unlinkable(skip: readonly string[]): { number: string; organizationId: 
   throw new Error('the dataset has no customer to unlink');
 }
 
-const VIEW = `query View($id: ID!) { customer(id: $id) { id identities { system recordType recordId linkedBy matchedOn confidence } cases(first: 100) { totalCount } } }`;
+const VIEW = `query View($id: ID!) { customer(id: $id) { id identities { system recordType recordId linkedBy matchedOn confidence suggested } cases(first: 100) { totalCount } } }`;
 const CONFIRM = `mutation Confirm($customerId: ID!, $recordId: ID!, $key: String) {
   confirmServiceDeskIdentity(customerId: $customerId, recordType: ZENDESK_ORGANIZATION, recordId: $recordId, idempotencyKey: $key) {
     status writeId identity { system recordType recordId linkedBy confidence }
@@ -245,7 +246,8 @@ describe('candidates where the service desk lacks the customer number', () => {
     expect(before.body.errors).toBeUndefined();
     const [candidate, ...others] = zendeskEntries(before.body.data);
     expect(others).toEqual([]);
-    expect(candidate).toMatchObject({ recordType: 'ZENDESK_ORGANIZATION', recordId: c.organizationId, linkedBy: 'MATCHED' });
+    // The e-mail agrees: 0.9 or more, which the default suggest threshold (0.85) prompts to confirm.
+    expect(candidate).toMatchObject({ recordType: 'ZENDESK_ORGANIZATION', recordId: c.organizationId, linkedBy: 'MATCHED', suggested: true });
     expect(candidate?.matchedOn[0]).toBe('email');
     expect(candidate?.confidence).toBeGreaterThanOrEqual(0.9);
     expect(candidate?.confidence).toBeLessThan(1);
@@ -277,7 +279,7 @@ describe('candidates where the service desk lacks the customer number', () => {
     const after = await stack.query<View>(VIEW, { id: c.number });
     expect(after.body.errors).toBeUndefined();
     expect(zendeskEntries(after.body.data)).toEqual([
-      { system: 'ZENDESK', recordType: 'ZENDESK_ORGANIZATION', recordId: c.organizationId, linkedBy: 'SHARED_KEY', matchedOn: [], confidence: 1 },
+      { system: 'ZENDESK', recordType: 'ZENDESK_ORGANIZATION', recordId: c.organizationId, linkedBy: 'SHARED_KEY', matchedOn: [], confidence: 1, suggested: false },
     ]);
     expect(after.body.data?.customer.cases?.totalCount).toBe(c.tickets);
   });

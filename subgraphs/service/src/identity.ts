@@ -87,6 +87,7 @@ export function serviceDeskCandidates(
       linkedBy: 'MATCHED',
       matchedOn: score.matchedOn,
       confidence: score.confidence,
+      suggested: score.confidence >= rule.suggestThreshold,
     });
   }
   return [...best.values()].sort((a, b) => b.confidence - a.confidence || Number(a.recordId) - Number(b.recordId));

@@ -182,6 +182,11 @@ export type CustomerIdentity = {
   recordId: Scalars['ID']['output'];
   /** What kind of record it is. */
   recordType: IdentityRecordType;
+  /**
+   * True for a MATCHED candidate whose confidence reaches the rule's suggest threshold: one an agent
+   * should be prompted to confirm. False for SHARED_KEY links and weaker candidates.
+   */
+  suggested: Scalars['Boolean']['output'];
   /** The system that holds the record. */
   system: IdentitySystem;
 };
@@ -667,7 +672,7 @@ export type FederationReferenceTypes = {
     ( { __typename: 'Customer' }
     & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Customer'], {"erpIdentities":{"system":true,"recordType":true,"recordId":true,"linkedBy":true,"matchedOn":true,"confidence":true},"serviceDeskIdentities":{"system":true,"recordType":true,"recordId":true,"linkedBy":true,"matchedOn":true,"confidence":true}}> ) );
+        | GraphQLRecursivePick<FederationTypes['Customer'], {"erpIdentities":{"system":true,"recordType":true,"recordId":true,"linkedBy":true,"matchedOn":true,"confidence":true,"suggested":true},"serviceDeskIdentities":{"system":true,"recordType":true,"recordId":true,"linkedBy":true,"matchedOn":true,"confidence":true,"suggested":true}}> ) );
 };
 
 
@@ -808,6 +813,7 @@ export type CustomerIdentityResolvers<ContextType = CustomerContext, ParentType 
   matchedOn?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   recordType?: Resolver<ResolversTypes['IdentityRecordType'], ParentType, ContextType>;
+  suggested?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   system?: Resolver<ResolversTypes['IdentitySystem'], ParentType, ContextType>;
 };
 

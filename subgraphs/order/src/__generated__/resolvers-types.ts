@@ -81,6 +81,11 @@ export type CustomerIdentity = {
   recordId: Scalars['ID']['output'];
   /** What kind of record it is. */
   recordType: IdentityRecordType;
+  /**
+   * True for a MATCHED candidate whose confidence reaches the rule's suggest threshold: one an agent
+   * should be prompted to confirm. False for SHARED_KEY links and weaker candidates.
+   */
+  suggested: Scalars['Boolean']['output'];
   /** The system that holds the record. */
   system: IdentitySystem;
 };
@@ -837,9 +842,9 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CustomerIdentity: ResolverTypeWrapper<CustomerIdentity>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   IdentityLink: IdentityLink;
   IdentityRecordType: IdentityRecordType;
   IdentitySystem: IdentitySystem;
@@ -890,9 +895,9 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   CustomerIdentity: CustomerIdentity;
   Float: Scalars['Float']['output'];
+  Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
   Freshness: FreshnessValue;
-  Boolean: Scalars['Boolean']['output'];
   Money: MoneyValue;
   Mutation: Record<PropertyKey, never>;
   Order: OrderRecord;
@@ -943,6 +948,7 @@ export type CustomerIdentityResolvers<ContextType = OrderContext, ParentType ext
   matchedOn?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   recordType?: Resolver<ResolversTypes['IdentityRecordType'], ParentType, ContextType>;
+  suggested?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   system?: Resolver<ResolversTypes['IdentitySystem'], ParentType, ContextType>;
 };
 

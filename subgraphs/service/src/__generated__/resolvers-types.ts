@@ -181,6 +181,11 @@ export type CustomerIdentity = {
   recordId: Scalars['ID']['output'];
   /** What kind of record it is. */
   recordType: IdentityRecordType;
+  /**
+   * True for a MATCHED candidate whose confidence reaches the rule's suggest threshold: one an agent
+   * should be prompted to confirm. False for SHARED_KEY links and weaker candidates.
+   */
+  suggested: Scalars['Boolean']['output'];
   /** The system that holds the record. */
   system: IdentitySystem;
 };
@@ -923,6 +928,7 @@ export type CustomerIdentityResolvers<ContextType = ServiceContext, ParentType e
   matchedOn?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   recordType?: Resolver<ResolversTypes['IdentityRecordType'], ParentType, ContextType>;
+  suggested?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   system?: Resolver<ResolversTypes['IdentitySystem'], ParentType, ContextType>;
 };
 
