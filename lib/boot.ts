@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BaseContext } from '@apollo/server';
 import { createClient, type RedisClientType } from 'redis';
+import { fileRejections, redisRejections, type IdentityRejections } from './identity-rejections.js';
 import { z } from 'zod';
 import {
   ConfigError,
@@ -120,6 +121,8 @@ export interface SubgraphPlatform {
    * (one leader per deployment); without it, this process.
    */
   feedLease(feed: string): FeedLease;
+  /** Identity candidates agents rejected (docs/identity.md): in Redis, or a file under FEEDS_DIR. */
+  identityRejections(): IdentityRejections;
   /** A Salesforce connection; closed by whoever it is given to (the subgraph). */
   salesforce(): SalesforceClient;
   /**
@@ -276,7 +279,7 @@ async function openPlatform(
     const netsuiteConfig = once(() => loadNetSuiteConfig(env));
     // One limiter per process and account, whatever number of clients share it.
     const netsuiteSlots = once(() => {
-      const consumer = NETSUITE_CONSUMERS.find((c) => c === name);
+      const consumer = name === 'customer' ? name : NETSUITE_CONSUMERS.find((c) => c === name);
       if (!consumer) throw new ConfigError(`the ${name} subgraph has no share of NetSuite's concurrency: add it to NETSUITE_CONSUMERS in lib/config.ts`);
       return netsuiteLimiter(common, netsuiteConfig(), redis, consumer, overrides.processLimits);
     });
@@ -301,6 +304,7 @@ async function openPlatform(
         opened.push(() => lease.stop());
         return lease;
       },
+      identityRejections: () => (redis ? redisRejections(redis, common.namespace) : fileRejections(feedsDir)),
       salesforce: () => createSalesforceClient(loadSalesforceConfig(env), { policy }),
       netsuite: (opts = {}) => createNetSuiteClient(netsuiteConfig(), { limiter: netsuiteSlots(), policy: { ...policy, ...opts } }),
       zendesk: () => {

@@ -181,6 +181,11 @@ export function loadNetSuiteConfig(env: Env = process.env) {
       NETSUITE_SHARE_ORDER: positiveInt.optional(),
       NETSUITE_SHARE_FINANCE: positiveInt.optional(),
       NETSUITE_SHARE_SERVICE: positiveInt.optional(),
+      /**
+       * The customer subgraph's identity lookups (customerByIdentity(system: NETSUITE)). Never
+       * given by default: without Redis or a shared process, those lookups need a slot set aside.
+       */
+      NETSUITE_SHARE_CUSTOMER: positiveInt.optional(),
       /** SuiteQL page size (NetSuite's maximum is 1000). */
       NETSUITE_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
     }),
@@ -196,14 +201,15 @@ export function loadNetSuiteConfig(env: Env = process.env) {
     maxConcurrent: c.NETSUITE_MAX_CONCURRENT,
     ...loadUpstreamPolicy('NETSUITE', 'NetSuite', 8_000, env),
     pageSize: c.NETSUITE_PAGE_SIZE,
-    shares: { order: c.NETSUITE_SHARE_ORDER, finance: c.NETSUITE_SHARE_FINANCE, service: c.NETSUITE_SHARE_SERVICE } as Partial<Record<NetSuiteConsumer, number>>,
+    shares: { order: c.NETSUITE_SHARE_ORDER, finance: c.NETSUITE_SHARE_FINANCE, service: c.NETSUITE_SHARE_SERVICE, customer: c.NETSUITE_SHARE_CUSTOMER } as Partial<Record<NetSuiteConsumer, number>>,
   };
 }
 export type NetSuiteConfig = ReturnType<typeof loadNetSuiteConfig>;
 
 /** The subgraphs that call NetSuite, each a separate process in production. */
-export type NetSuiteConsumer = 'order' | 'finance' | 'service';
-export const NETSUITE_CONSUMERS: readonly NetSuiteConsumer[] = ['order', 'finance', 'service'];
+export type NetSuiteConsumer = 'order' | 'finance' | 'service' | 'customer';
+/** The subgraphs that always get a share; the customer subgraph's identity lookups get one only when NETSUITE_SHARE_CUSTOMER sets it. */
+export const NETSUITE_CONSUMERS: ReadonlyArray<Exclude<NetSuiteConsumer, 'customer'>> = ['order', 'finance', 'service'];
 
 /**
  * How the account's concurrency limit is split between the subgraphs when each
@@ -213,19 +219,22 @@ export const NETSUITE_CONSUMERS: readonly NetSuiteConsumer[] = ['order', 'financ
  * finance 2, service 1). Throws a ConfigError when the shares add up to more than
  * the account allows (NetSuite would refuse the excess) or leave a subgraph none.
  */
-export function netsuiteShares(config: Pick<NetSuiteConfig, 'maxConcurrent' | 'shares'>): Record<NetSuiteConsumer, number> {
+export function netsuiteShares(
+  config: Pick<NetSuiteConfig, 'maxConcurrent' | 'shares'>,
+): Record<Exclude<NetSuiteConsumer, 'customer'>, number> & { customer?: number } {
   const max = config.maxConcurrent;
   const given = config.shares;
-  const taken = NETSUITE_CONSUMERS.reduce((n, k) => n + (given[k] ?? 0), 0);
+  // A customer share, when set, is set aside first: it is never derived.
+  const taken = NETSUITE_CONSUMERS.reduce((n, k) => n + (given[k] ?? 0), given.customer ?? 0);
   let left = max - taken;
   const service = given.service ?? Math.min(1, Math.max(0, left));
   if (given.service === undefined) left -= service;
   const unsetPair = (given.order === undefined ? 1 : 0) + (given.finance === undefined ? 1 : 0);
   const order = given.order ?? (unsetPair === 2 ? Math.ceil(Math.max(0, left) / 2) : Math.max(0, left));
   const finance = given.finance ?? (unsetPair === 2 ? Math.floor(Math.max(0, left) / 2) : Math.max(0, left));
-  const shares = { order, finance, service };
-  const sum = order + finance + service;
-  const named = NETSUITE_CONSUMERS.map((k) => `${k} ${shares[k]}`).join(', ');
+  const shares = { order, finance, service, ...(given.customer !== undefined ? { customer: given.customer } : {}) };
+  const sum = order + finance + service + (given.customer ?? 0);
+  const named = [...NETSUITE_CONSUMERS.map((k) => `${k} ${shares[k]}`), ...(given.customer !== undefined ? [`customer ${given.customer}`] : [])].join(', ');
   if (sum > max) {
     throw new ConfigError(
       `NetSuite concurrency shares (${named}) add up to ${sum}, more than NETSUITE_MAX_CONCURRENT=${max}: NetSuite would refuse the excess. Lower NETSUITE_SHARE_ORDER / _FINANCE / _SERVICE, or set REDIS_URL so the subgraphs share one count.`,

@@ -35,6 +35,8 @@ export const OPERATIONS = {
   'Customer.orders': { agent: 'allow', storefront: 'own' },
   'Customer.invoices': { agent: 'allow', storefront: 'own' },
   'Customer.cases': { agent: 'allow', storefront: 'own' },
+  /** Each system's record ids for a customer, and the matching rule's candidates: staff only. */
+  'Customer.identities': { agent: 'allow', storefront: 'deny' },
   /** Storefront callers get the public comments only (see visibleComments). */
   'SupportCase.comments': { agent: 'allow', storefront: 'own' },
   /** A write's outcome by writeId: another customer's write reads as null, like an unknown id. */
@@ -49,6 +51,9 @@ export const OPERATIONS = {
   /** Storefront callers add public comments only (see requirePublicComment). */
   'Mutation.addCaseComment': { agent: 'allow', storefront: 'own' },
   'Mutation.updateCaseStatus': { agent: 'allow', storefront: 'deny' },
+  /** Confirming or rejecting an identity candidate (docs/identity.md): staff only. */
+  'Mutation.confirmIdentity': { agent: 'allow', storefront: 'deny' },
+  'Mutation.rejectIdentity': { agent: 'allow', storefront: 'deny' },
   /** The write queue's operations: list and page, retry and discard (one write or in bulk). */
   'queue.operate': { agent: 'deny', operator: 'allow', storefront: 'deny' },
   // Subscriptions: storefront callers must filter on their own customerId (see authorizeSubscription).

@@ -7,7 +7,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { RedisClientType } from 'redis';
-import { netsuiteShares, type CommonConfig, type NetSuiteConfig, type NetSuiteConsumer } from '../config.js';
+import { ConfigError, netsuiteShares, type CommonConfig, type NetSuiteConfig, type NetSuiteConsumer } from '../config.js';
 import { UpstreamError } from '../errors.js';
 import { defaultPolicy, systemPolicy, type CallPolicy, type SystemResponse } from '../http.js';
 import { localLimiter, redisLimiter, type Limiter, type ProcessLimits } from '../limits.js';
@@ -304,5 +304,11 @@ export function netsuiteLimiter(
   if (redis) return redisLimiter(redis, `${common.namespace}:limits:netsuite:${config.accountId}`, { maxConcurrent: config.maxConcurrent });
   // Subgraphs in one process count together, so the whole limit is theirs to share.
   if (processLimits) return processLimits.for(`netsuite:${config.accountId}`, () => localLimiter({ maxConcurrent: config.maxConcurrent }));
-  return localLimiter({ maxConcurrent: netsuiteShares(config)[consumer] });
+  const share = netsuiteShares(config)[consumer];
+  if (share === undefined) {
+    throw new ConfigError(
+      `the ${consumer} subgraph has no NetSuite concurrency slot of its own: set NETSUITE_SHARE_${consumer.toUpperCase()} (and lower the others to fit NETSUITE_MAX_CONCURRENT), or set REDIS_URL so the subgraphs share one count`,
+    );
+  }
+  return localLimiter({ maxConcurrent: share });
 }

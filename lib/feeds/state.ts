@@ -44,6 +44,20 @@ function fromJson(raw: string): FeedState {
 }
 
 /** A JSON file replaced atomically (write, fsync, rename), so a crash leaves the old or the new state. */
+/** Replaces a file whole: written beside it, synced, then renamed into place, so a crash leaves the old or the new. */
+export async function writeFileDurably(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  const fh = await open(tmp, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
+}
+
 export function fileStateStore(dir: string, feed: string): FeedStateStore {
   const path = join(dir, `${feed.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
   return {
@@ -56,16 +70,7 @@ export function fileStateStore(dir: string, feed: string): FeedStateStore {
       }
     },
     async save(state) {
-      await mkdir(dirname(path), { recursive: true });
-      const tmp = `${path}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(state));
-      const fh = await open(tmp, 'r');
-      try {
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, path);
+      await writeFileDurably(path, JSON.stringify(state));
     },
   };
 }

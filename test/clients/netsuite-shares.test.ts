@@ -33,6 +33,15 @@ describe('shares of the account limit without Redis', () => {
     expect(() => netsuiteShares(loadNetSuiteConfig({ NETSUITE_MAX_CONCURRENT: '2' }))).toThrow(/no concurrency slot for finance/);
   });
 
+  it("set the customer subgraph's identity lookups a slot aside only when NETSUITE_SHARE_CUSTOMER asks, counted with the others", () => {
+    const common = loadCommonConfig({});
+    // Without a share the customer subgraph has no limiter of its own: its NetSuite lookups say why.
+    expect(() => netsuiteLimiter(common, loadNetSuiteConfig({}), undefined, 'customer')).toThrow(/NETSUITE_SHARE_CUSTOMER/);
+    expect(netsuiteShares(loadNetSuiteConfig({ NETSUITE_MAX_CONCURRENT: '6', NETSUITE_SHARE_CUSTOMER: '1' }))).toEqual({ order: 2, finance: 2, service: 1, customer: 1 });
+    const over = loadNetSuiteConfig({ NETSUITE_SHARE_ORDER: '2', NETSUITE_SHARE_FINANCE: '2', NETSUITE_SHARE_CUSTOMER: '2' });
+    expect(() => netsuiteShares(over)).toThrow(/customer 2\) add up to 6, more than NETSUITE_MAX_CONCURRENT=5/);
+  });
+
   it('limit each subgraph to its own share', async () => {
     const config = loadNetSuiteConfig({});
     const order = netsuiteLimiter(loadCommonConfig({}), config, undefined, 'order');

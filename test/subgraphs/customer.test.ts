@@ -341,7 +341,11 @@ describe('schema', () => {
       if (def.kind === Kind.ENUM_TYPE_DEFINITION) for (const v of def.values ?? []) if (!v.description) missing.push(`${name}.${v.name.value}`);
     }
     expect(missing).toEqual([]);
-    const result = composeServices([{ name: 'customer', url: 'http://customer.invalid/graphql', typeDefs: parse(subgraphSdl(file)) }]);
+    // Customer.identities @requires fields the finance and service subgraphs contribute, so the
+    // customer subgraph composes together with those two.
+    const result = composeServices(
+      ['customer', 'finance', 'service'].map((name) => ({ name, url: `http://${name}.invalid/graphql`, typeDefs: parse(subgraphSdl(`subgraphs/${name}/schema.graphql`)) })),
+    );
     expect(result.errors ?? []).toEqual([]);
   });
 });

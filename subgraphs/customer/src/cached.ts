@@ -9,6 +9,7 @@
  */
 import { entityTag, lookupValue, type EntityCache, type EntryKind } from '../../../lib/cache/index.js';
 import type { CustomerReads } from './loaders.js';
+import type { ForeignRecordKey, IdentityLookups } from './identity-lookups.js';
 import type { CustomerDirectory, CustomerRecord } from './salesforce.js';
 
 export const CUSTOMER_CACHE_KINDS = {
@@ -19,6 +20,12 @@ export const CUSTOMER_CACHE_KINDS = {
    * the crosswalk only ages out, since an Account's customer number, an External ID, does not move.
    */
   accountCustomerNumber: { name: 'customer/Account.customerNumber', domain: 'engagement', tag: (id) => entityTag('Account', id) },
+  /**
+   * A NetSuite or Zendesk record → the customer number in its external-id field
+   * (`customerByIdentity(system: NETSUITE | ZENDESK)`). Only found numbers are kept, so a record
+   * linked later (a confirmed match writes its external id) is found at the next lookup.
+   */
+  recordCustomerNumber: { name: 'customer/Record.customerNumber', domain: 'engagement', tag: (key) => entityTag('Record', key) },
 } as const satisfies Record<string, EntryKind>;
 
 export interface CachedCustomerOptions {
@@ -82,6 +89,28 @@ export function cachedCustomerReads(directory: CustomerDirectory, cache: EntityC
       const customers = new Map<string, CustomerRecord | null | Error>();
       (await byNumber(wanted, inHand)).forEach((c, i) => customers.set(wanted[i] as string, c));
       return numbers.map((n) => (typeof n === 'string' ? (customers.get(n) ?? null) : n));
+    },
+  };
+}
+
+/** The crosswalk from NetSuite and Zendesk records behind the cache: a warm lookup costs no call. */
+export function cachedIdentityLookups(lookups: IdentityLookups, cache: EntityCache): IdentityLookups {
+  return {
+    async customerNumbersByRecord(keys) {
+      const found = await cache.load<string>(CUSTOMER_CACHE_KINDS.recordCustomerNumber, keys, async (missing) => {
+        const got = await lookups.customerNumbersByRecord(missing as ForeignRecordKey[]);
+        const out = new Map<string, string>();
+        missing.forEach((k, i) => {
+          const n = got[i];
+          if (n) out.set(k, n);
+        });
+        return out;
+      });
+      return keys.map((k) => {
+        const v = lookupValue(found.get(k));
+        if (v instanceof Error) throw v;
+        return v;
+      });
     },
   };
 }

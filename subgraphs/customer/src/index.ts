@@ -8,6 +8,7 @@ import { defineSubgraph, runSubgraph } from '../../../lib/boot.js';
 import { loadSalesforceConfig } from '../../../lib/config.js';
 import { loadCustomerFeedConfig } from './config.js';
 import { createCustomerSubgraph } from './subgraph.js';
+import { createIdentityLookups } from './identity-lookups.js';
 
 export { createCustomerSubgraph, type CustomerSubgraph, type CustomerSubgraphDeps } from './subgraph.js';
 export type { CustomerContext } from './resolvers.js';
@@ -24,6 +25,8 @@ export const subgraph = defineSubgraph({
       mapping: p.mapping,
       cache: p.cache,
       budgetThreshold: loadSalesforceConfig(p.env).budgetThreshold,
+      // customerByIdentity(system: NETSUITE | ZENDESK) reads the record's external id; clients are made at the first such lookup.
+      identityLookups: createIdentityLookups({ netsuite: () => p.netsuite(), zendesk: () => p.zendesk() }),
       writes: p.writes,
       bus: p.bus,
       feed: { state: p.feedState('customer-cdc', lease), pollState: p.feedState('customer-poll', lease), lease, ...loadCustomerFeedConfig(p.env) },

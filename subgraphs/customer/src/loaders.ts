@@ -4,8 +4,9 @@
  * plan step (a `_entities` call, a page of references) costs one Salesforce query.
  */
 import DataLoader from 'dataloader';
-import { notFound } from '../../../lib/errors.js';
+import { UpstreamError, notFound } from '../../../lib/errors.js';
 import type { CustomerDirectory, CustomerRecord } from './salesforce.js';
+import type { ForeignRecordKey, IdentityLookups } from './identity-lookups.js';
 
 /**
  * The lookup the loader needs, one result per number in order: the record, null
@@ -23,6 +24,8 @@ export interface CustomerLoaders {
   customerByNumber: DataLoader<string, CustomerRecord>;
   /** Customer by 18-character Account Id; rejects with NOT_FOUND for an Account Salesforce does not know as a customer. */
   customerByAccountId: DataLoader<string, CustomerRecord>;
+  /** The customer number a NetSuite or Zendesk record holds, or null; rejects when no lookup is configured. */
+  customerNumberByRecord: DataLoader<ForeignRecordKey, string | null>;
 }
 
 /** One result per key: the record, or the batch's failure, or NOT_FOUND in the words of `missing`. */
@@ -40,7 +43,7 @@ function batch(read: (keys: readonly string[]) => Promise<Array<CustomerRecord |
   };
 }
 
-export function createLoaders(directory: CustomerReads | CustomerDirectory): CustomerLoaders {
+export function createLoaders(directory: CustomerReads | CustomerDirectory, lookups?: IdentityLookups): CustomerLoaders {
   // Keep a request's keys in one batch however large; the directory splits very large batches itself.
   const customerByNumber = new DataLoader<string, CustomerRecord>(
     batch(
@@ -61,5 +64,12 @@ export function createLoaders(directory: CustomerReads | CustomerDirectory): Cus
     },
     { maxBatchSize: Infinity },
   );
-  return { customerByNumber, customerByAccountId };
+  const customerNumberByRecord = new DataLoader<ForeignRecordKey, string | null>(
+    async (keys) => {
+      if (!lookups) return keys.map((k) => new UpstreamError(k.startsWith('NETSUITE') ? 'ERP' : 'SERVICE_DESK', 'unavailable', 'this customer subgraph was started without NetSuite and Zendesk lookups'));
+      return lookups.customerNumbersByRecord(keys);
+    },
+    { maxBatchSize: Infinity },
+  );
+  return { customerByNumber, customerByAccountId, customerNumberByRecord };
 }

@@ -14,6 +14,8 @@ import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import type { CustomerDirectory, CustomerFilter, CustomerRecord, CustomerSearchKey } from './salesforce.js';
 import type { CustomerLoaders } from './loaders.js';
 import { toAccountId18 } from './account-id.js';
+import { parseIdentityId } from './identity-lookups.js';
+import { sharedKeyIdentity, type IdentityRecord } from '../../../lib/identity.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import {
   ENGAGEMENT_WRITE,
@@ -47,6 +49,11 @@ export type CustomerSource =
 export interface CustomerParent {
   id: string;
   source: CustomerSource;
+  /**
+   * The other systems' records of this customer, as their subgraphs answered for
+   * `identities` (its @requires): undefined when not asked for, null when that system failed.
+   */
+  linked?: { erp: IdentityRecord[] | null | undefined; serviceDesk: IdentityRecord[] | null | undefined };
 }
 
 /** What Query.customers resolves to: a page, and the filter that totalCount counts again. */
@@ -123,14 +130,18 @@ export const resolvers = {
     },
 
     async customerByIdentity(_root, args, ctx): Promise<CustomerParent | null> {
-      let accountId: string;
-      switch (args.system) {
-        case 'SALESFORCE':
-          accountId = toAccountId18(args.id);
-          break;
-        default:
-          return unreachable(args.system);
+      if (args.system !== 'SALESFORCE') {
+        // Checked before any call: only digits reach SuiteQL or Zendesk.
+        const key = parseIdentityId(args.system, args.id);
+        if (!isStorefront(ctx.caller)) authorize(ctx.caller, 'Query.customerByIdentity');
+        const number = await ctx.loaders.customerNumberByRecord.load(key);
+        authorize(ctx.caller, 'Query.customerByIdentity', { customerId: number });
+        // An external id that is not a customer number links the record to no customer.
+        if (number === null || !ctx.directory.numberFormat.test(number)) return null;
+        // A customer the other system knows but Salesforce does not still resolves, as a reference does.
+        return { id: number, source: await loadCustomer(ctx, number) };
       }
+      const accountId = toAccountId18(args.id);
       // Staff callers are checked before any call. A storefront caller's rule needs the customer
       // number, which only the lookup knows; an Account that is not its own (or none) is FORBIDDEN
       // alike, so the answer tells it nothing about other customers.
@@ -227,7 +238,11 @@ export const resolvers = {
         }
       }
       // A customer Salesforce does not know still resolves: other systems may know it, and its Salesforce fields are null.
-      return { id: ref.id, source: await loadCustomer(ctx, ref.id) };
+      const parent: CustomerParent = { id: ref.id, source: await loadCustomer(ctx, ref.id) };
+      if ('erpIdentities' in ref || 'serviceDeskIdentities' in ref) {
+        parent.linked = { erp: ref.erpIdentities as IdentityRecord[] | null | undefined, serviceDesk: ref.serviceDeskIdentities as IdentityRecord[] | null | undefined };
+      }
+      return parent;
     },
     id: (parent) => parent.id,
     salesforceId: salesforceField((r) => r.salesforceId),
@@ -245,5 +260,19 @@ export const resolvers = {
     },
     freshness: salesforceField((r) => freshness(r.fetchedAt)),
     version: salesforceField((r) => r.version),
+    identities: (parent, _args, ctx): IdentityRecord[] | null => {
+      authorize(ctx.caller, 'Customer.identities', { customerId: parent.id });
+      // Complete or null: a list silently missing one system's record would read as "not linked".
+      const linked = parent.linked;
+      if (linked?.erp === null) throw new UpstreamError('ERP', 'unavailable', `the ERP's records of customer ${parent.id} could not be read; see erpIdentities`);
+      if (linked?.serviceDesk === null) {
+        throw new UpstreamError('SERVICE_DESK', 'unavailable', `the service desk's records of customer ${parent.id} could not be read; see serviceDeskIdentities`);
+      }
+      const own = salesforceField((r): IdentityRecord[] => [
+        ...(r.salesforceId ? [sharedKeyIdentity('SALESFORCE_ACCOUNT', r.salesforceId)] : []),
+        ...r.contacts.map((c) => sharedKeyIdentity('SALESFORCE_CONTACT', c.id)),
+      ])(parent);
+      return [...(own ?? []), ...(linked?.erp ?? []), ...(linked?.serviceDesk ?? [])];
+    },
   },
 } satisfies Resolvers;

@@ -8,7 +8,8 @@ import type { SalesforceClient } from '../../../lib/clients/salesforce.js';
 import { childLogger } from '../../../lib/log.js';
 import { createCustomerDirectory, type CustomerDirectory } from './salesforce.js';
 import { quotaTtlFactor, withStaleFreshness } from '../../../lib/cache/index.js';
-import { cachedCustomerReads } from './cached.js';
+import { cachedCustomerReads, cachedIdentityLookups } from './cached.js';
+import type { IdentityLookups } from './identity-lookups.js';
 import { createLoaders } from './loaders.js';
 import { resolvers, type CustomerContext } from './resolvers.js';
 import { registerCustomerWrites } from './writes.js';
@@ -31,6 +32,11 @@ export interface CustomerSubgraphDeps extends SubgraphDeps {
    * @default 0.8 (SALESFORCE_BUDGET_THRESHOLD)
    */
   budgetThreshold?: number;
+  /**
+   * Finds the customer number held by a NetSuite or Zendesk record, for
+   * customerByIdentity(system: NETSUITE | ZENDESK). Without it those systems' ids answer UPSTREAM_UNAVAILABLE.
+   */
+  identityLookups?: IdentityLookups;
   /**
    * The change feed (CDC with a polling fallback): replay ids in `state`, the poll watermark
    * in `pollState`. Without it, cached entries change only by this subgraph's writes or their TTL.
@@ -68,6 +74,7 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
         ttlFactor: quotaTtlFactor(deps.salesforce, deps.budgetThreshold ?? 0.8, cache.config.salesforceBudgetTtlFactor),
       })
     : directory;
+  const lookups = deps.identityLookups && cache ? cachedIdentityLookups(deps.identityLookups, cache) : deps.identityLookups;
   const bus = deps.bus ?? inProcessBus();
   const invalidate = async (tags: readonly string[]): Promise<boolean> => (cache ? cache.invalidate(tags) : true);
   const writes = deps.writes
@@ -118,7 +125,7 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
   return {
     name: 'customer',
     resolvers: customerResolvers,
-    createContext: ({ caller }) => ({ directory, loaders: createLoaders(reads), caller, bus, ...(writes ? { writes } : {}) }),
+    createContext: ({ caller }) => ({ directory, loaders: createLoaders(reads, lookups), caller, bus, ...(writes ? { writes } : {}) }),
     invalidate,
     bus,
     writes,

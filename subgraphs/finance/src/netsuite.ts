@@ -75,6 +75,11 @@ export interface FinancialsRecord {
    * version a billing update passes as expectedVersion; null when the ERP gave none.
    */
   version: string | null;
+  /**
+   * The NetSuite customer record's internal id (its identity in Customer.erpIdentities); null
+   * in entries cached before it was read.
+   */
+  internalId?: string | null;
   fetchedAt: Date;
 }
 
@@ -264,6 +269,7 @@ ORDER BY inv.tranid, p.trandate, p.id`,
       const fetchedAt = new Date();
       type Row = SuiteQLRow & {
         customernumber?: string;
+        internalid?: string | number;
         creditlimit?: string;
         creditholdoverride?: string;
         terms?: string;
@@ -287,6 +293,7 @@ ORDER BY inv.tranid, p.trandate, p.id`,
       // customer's figures repeated: a single call answers every customer of the batch.
       const { items } = await netsuite.suiteql<Row>(
         `SELECT c.externalid AS customernumber,
+  c.id AS internalid,
   c.creditlimit AS creditlimit,
   c.creditholdoverride AS creditholdoverride,
   BUILTIN.DF(c.terms) AS terms,
@@ -347,6 +354,7 @@ ORDER BY c.externalid, ab.internalid`,
           billingAddress: acc.billing,
           shippingAddresses: [...acc.shipping.filter((s) => s.isDefault), ...acc.shipping.filter((s) => !s.isDefault)].map((s) => s.address),
           version: row.lastmodified ? `${row.lastmodified}Z` : null,
+          internalId: row.internalid == null ? null : String(row.internalid),
           fetchedAt,
         };
       });

@@ -12,6 +12,7 @@ import { audit, authorize, authorizeSubscription, type Caller } from '../../../l
 import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import type { Money } from '../../../lib/money.js';
+import { sharedKeyIdentity, type IdentityRecord } from '../../../lib/identity.js';
 import type { WriteCoordinator } from '../../../lib/writes/index.js';
 import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import { INVOICE_STATUS_TOPIC, invoiceFromSnapshot, type InvoiceStatusEvent } from './feed.js';
@@ -226,6 +227,13 @@ export function createFinanceResolvers(mapping: OrgMapping) {
           throw badInput(`expected maxAgeSeconds to be 0 or more, got ${maxAge}`, { argumentName: 'maxAgeSeconds' });
         }
         return loadOrNull(ctx.loaders.financials, maxAge == null ? { customerNumber: id } : { customerNumber: id, maxAgeSeconds: maxAge });
+      },
+      erpIdentities: async (parent, _args, ctx): Promise<IdentityRecord[]> => {
+        const id = checkId(customerNumber, parent.id, 'id');
+        authorize(ctx.caller, 'Customer.identities', { customerId: id });
+        // The same loader key as financials without maxAgeSeconds: asked together, they cost one read.
+        const record = await loadOrNull(ctx.loaders.financials, { customerNumber: id });
+        return record?.internalId ? [sharedKeyIdentity('NETSUITE_CUSTOMER', record.internalId)] : [];
       },
       invoices: async (parent, args, ctx): Promise<InvoiceConnectionParent> => {
         const id = checkId(customerNumber, parent.id, 'id');

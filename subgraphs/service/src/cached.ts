@@ -6,7 +6,7 @@
  */
 import { entityTag, listTag, loadPages, loadParentLists, lookupValue, pageArgsKey, type EntityCache, type EntryKind, type Lookup } from '../../../lib/cache/index.js';
 import { casePagesViaOrganizations, type ServiceReads } from './loaders.js';
-import type { CaseCommentRecord, CustomerOrganization, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
+import type { CaseCommentRecord, CustomerOrganization, EndUserRecord, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
 import type { CustomerDirectoryEntry } from './zendesk-writes.js';
 
 export const SERVICE_CACHE_KINDS = {
@@ -32,6 +32,11 @@ export const SERVICE_CACHE_KINDS = {
   customerDirectory: { name: 'service/Customer.directoryEntry', domain: 'directory', tag: (id) => listTag('Customer', id, 'serviceDirectory') },
   /** A directory entry missing its organization or its end user: kept for the short miss TTL. */
   customerDirectoryMiss: { name: 'service/Customer.directoryEntry.miss', domain: 'directoryMiss', tag: (id) => listTag('Customer', id, 'serviceDirectory') },
+  /**
+   * End users by e-mail address, where identity candidates come from (docs/identity.md): kept for
+   * the short miss TTL, so a user added or moved in Zendesk is seen soon. Keyed by the address.
+   */
+  endUsersByEmail: { name: 'service/EndUser.byEmail', domain: 'directoryMiss', tag: (email) => entityTag('EndUserEmail', email) },
   /** The customer an ERP order belongs to, read to validate openCase; an order never changes hands. */
   orderOwner: { name: 'service/Order.customer', domain: 'directory', tag: (id) => listTag('Order', id, 'owner') },
 } as const satisfies Record<string, EntryKind>;
@@ -212,6 +217,9 @@ export function cachedServiceReads(inner: ServiceDesk, cache: EntityCache): Serv
       return ids.map((id) => lookupValue(found.get(id)) ?? []);
     },
 
+    // The lookup case lists make: a view that lists cases too costs nothing more.
+    organizationsByCustomer: organizations,
+
     async customerNumbersByOrganization(orgIds) {
       const keys = orgIds.map(String);
       const found = await cache.load<string>(SERVICE_CACHE_KINDS.organization, keys, (missing) =>
@@ -222,6 +230,11 @@ export function cachedServiceReads(inner: ServiceDesk, cache: EntityCache): Serv
 
     async usersById(ids) {
       return inOrder(ids, await cache.load<ServiceDeskUser>(SERVICE_CACHE_KINDS.user, ids, (missing) => asMap(missing, (k) => inner.usersById(k))));
+    },
+
+    async endUsersByEmail(emails) {
+      const found = await cache.load<EndUserRecord[]>(SERVICE_CACHE_KINDS.endUsersByEmail, emails, (missing) => asMap(missing, (k) => inner.endUsersByEmail(k)));
+      return emails.map((e) => lookupValue(found.get(e)) ?? []);
     },
   };
 }

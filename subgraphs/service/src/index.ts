@@ -9,6 +9,7 @@ import { defineSubgraph, runSubgraph } from '../../../lib/boot.js';
 import { loadServiceFeedConfig } from './config.js';
 import { createNetSuiteOrderOwnership } from './netsuite.js';
 import { createServiceSubgraph } from './subgraph.js';
+import { loadMatchRule } from '../../../lib/identity-match.js';
 
 export { createServiceSubgraph, type ServiceSubgraph, type ServiceSubgraphDeps } from './subgraph.js';
 export type { ServiceContext } from './resolvers.js';
@@ -25,6 +26,7 @@ export const subgraph = defineSubgraph({
       cache: p.cache,
       // Who owns an order, for openCase's check: federation gives a mutation no way to ask the order subgraph (docs/service.md).
       orderOwners: createNetSuiteOrderOwnership(p.netsuite()),
+      identity: { rule: loadMatchRule(p.env), rejections: p.identityRejections() },
       writes: p.writes,
       bus: p.bus,
       feed: { state: p.feedState('service-cases', lease), lease, ...loadServiceFeedConfig(p.env, p.listen) },

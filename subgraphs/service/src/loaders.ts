@@ -4,7 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import { DomainError, ErrorCode } from '../../../lib/errors.js';
-import type { CasePage, CasePageArgs, CaseCommentRecord, CustomerOrganization, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
+import type { CasePage, CasePageArgs, CaseCommentRecord, CustomerOrganization, EndUserRecord, ServiceDesk, ServiceDeskUser, SupportCaseRecord } from './zendesk.js';
 
 export interface LoaderOptions {
   /**
@@ -27,7 +27,11 @@ export interface ServiceReads {
   casesByOrderNumber(orderNumbers: readonly string[]): Promise<Array<SupportCaseRecord[] | Error>>;
   commentsByCase(ids: readonly string[]): Promise<Array<CaseCommentRecord[] | Error>>;
   customerNumbersByOrganization(orgIds: readonly number[]): Promise<Array<string | null | Error>>;
+  /** The organization holding each customer number as its external id (the one its cases are listed by), or null. */
+  organizationsByCustomer(customerNumbers: readonly string[]): Promise<Array<CustomerOrganization | null | Error>>;
   usersById(ids: readonly string[]): Promise<Array<ServiceDeskUser | null | Error>>;
+  /** End users by e-mail address (lower-case), for the matching rule. */
+  endUsersByEmail(emails: readonly string[]): Promise<Array<EndUserRecord[] | Error>>;
 }
 
 export interface ServiceLoaders {
@@ -37,7 +41,11 @@ export interface ServiceLoaders {
   casesByOrder: DataLoader<string, SupportCaseRecord[]>;
   commentsByCase: DataLoader<string, CaseCommentRecord[]>;
   customerNumberByOrg: DataLoader<number, string | null>;
+  /** The customer's organization, the service desk's record in Customer.serviceDeskIdentities. */
+  organizationByCustomer: DataLoader<string, CustomerOrganization | null>;
   userById: DataLoader<string, ServiceDeskUser | null>;
+  /** End users by lower-case e-mail address: where identity candidates come from. */
+  endUsersByEmail: DataLoader<string, EndUserRecord[]>;
 }
 
 /**
@@ -73,7 +81,9 @@ export function deskReads(desk: ServiceDesk): ServiceReads {
     casesByOrderNumber: (orderNumbers) => desk.casesByOrderNumber(orderNumbers),
     commentsByCase: (ids) => desk.commentsByCase(ids),
     customerNumbersByOrganization: (orgIds) => desk.customerNumbersByOrganization(orgIds),
+    organizationsByCustomer: (customerNumbers) => desk.organizationsByCustomer(customerNumbers),
     usersById: (ids) => desk.usersById(ids),
+    endUsersByEmail: (emails) => desk.endUsersByEmail(emails),
   };
 }
 
@@ -126,5 +136,9 @@ export function createLoaders(desk: ServiceReads, opts: LoaderOptions = {}): Ser
   const customerNumberByOrg = new DataLoader<number, string | null>((ids) => desk.customerNumbersByOrganization(ids), { maxBatchSize: 100 });
   const userById = new DataLoader<string, ServiceDeskUser | null>((ids) => desk.usersById(ids), { maxBatchSize: 100 });
 
-  return { caseById, casePages, casesByOrder, commentsByCase, customerNumberByOrg, userById };
+  const organizationByCustomer = new DataLoader<string, CustomerOrganization | null>((c) => desk.organizationsByCustomer(c), { maxBatchSize: 100 });
+
+  const endUsersByEmail = new DataLoader<string, EndUserRecord[]>((emails) => desk.endUsersByEmail(emails));
+
+  return { caseById, casePages, casesByOrder, commentsByCase, customerNumberByOrg, organizationByCustomer, userById, endUsersByEmail };
 }

@@ -11,6 +11,15 @@ import { connection, decodeCursor, pageSize, type Connection } from '../../../li
 import { audit, authorize, authorizeSubscription, isStorefront, requirePublicComment, visibleComments, type Caller } from '../../../lib/auth/index.js';
 import type { DomainEvent, EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
+import { sharedKeyIdentity, type IdentityRecord } from '../../../lib/identity.js';
+import {
+  IDENTITY_LINK_WRITE,
+  candidateEmail,
+  checkServiceDeskRecord,
+  serviceDeskCandidates,
+  type IdentityLinkPayload,
+  type IdentityMatching,
+} from './identity.js';
 import type { WriteCoordinator, WriteOutcome } from '../../../lib/writes/index.js';
 import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import { CASE_UPDATED_TOPIC, type CaseUpdatePayload } from './feed.js';
@@ -30,6 +39,8 @@ export interface ServiceRuntime {
   orderOwner(orderId: string): Promise<string | null>;
   /** Where a customer's new cases go in the service desk, through the cache. */
   directory(customerId: string): Promise<CustomerDirectoryEntry>;
+  /** The matching rule and remembered rejections; without them only shared-key links are listed. */
+  identity?: IdentityMatching;
 }
 
 export interface ServiceContext {
@@ -71,6 +82,13 @@ const isCaseCursor = (v: unknown): v is CaseCursor =>
 /** A Customer, an Order or a comment's author here: only its id; the rest is resolved from it. */
 export interface EntityRef {
   id: string;
+}
+
+/** A Customer here: its id, and the Salesforce attributes serviceDeskIdentities requires when it is asked for. */
+export interface CustomerRef extends EntityRef {
+  email?: string | null;
+  name?: string | null;
+  phone?: string | null;
 }
 
 /** What Customer.cases resolves to; codegen.ts maps SupportCaseConnection to it. */
@@ -189,6 +207,35 @@ export const resolvers = {
   },
 
   Mutation: {
+    async confirmServiceDeskIdentity(_root, args, ctx) {
+      const customerId = checkFormat(ctx.formats.customerNumber, args.customerId, 'customerId');
+      authorize(ctx.caller, 'Mutation.confirmIdentity', { customerId });
+      const { organizationId } = checkServiceDeskRecord(args.recordType, args.recordId);
+      const outcome = await submitFor<IdentityLinkPayload, IdentityLinkPayload>(writesOf(ctx), ctx.caller, {
+        kind: IDENTITY_LINK_WRITE,
+        // One organization's writes in order: two customers confirming it cannot both win.
+        entityKey: `SERVICE_DESK:organization:${organizationId}`,
+        payload: { customerId, organizationId },
+        customerId,
+        idempotencyKey: args.idempotencyKey ?? null,
+      });
+      return {
+        status: outcome.status,
+        writeId: outcome.writeId,
+        identity: outcome.status === 'APPLIED' ? sharedKeyIdentity('ZENDESK_ORGANIZATION', organizationId) : null,
+      };
+    },
+
+    async rejectServiceDeskIdentity(_root, args, ctx) {
+      const customerId = checkFormat(ctx.formats.customerNumber, args.customerId, 'customerId');
+      authorize(ctx.caller, 'Mutation.rejectIdentity', { customerId });
+      const { key } = checkServiceDeskRecord(args.recordType, args.recordId);
+      const matching = ctx.runtime.identity;
+      if (!matching) throw new UpstreamError('SERVICE_DESK', 'unavailable', 'this service subgraph was started without a store for rejected candidates');
+      await matching.rejections.reject(customerId, key, ctx.caller.subject);
+      return true;
+    },
+
     async openCase(_root, args, ctx) {
       const input = args.input;
       const customerId = checkFormat(ctx.formats.customerNumber, input.customerId, 'customerId');
@@ -353,8 +400,9 @@ export const resolvers = {
   },
 
   Customer: {
-    __resolveReference(ref): EntityRef {
-      return { id: ref.id };
+    __resolveReference(ref): CustomerRef {
+      const r = ref as CustomerRef;
+      return { id: r.id, ...('email' in r ? { email: r.email ?? null, name: r.name ?? null, phone: r.phone ?? null } : {}) };
     },
     async cases(customer, args, ctx): Promise<SupportCaseConnectionParent> {
       const id = checkFormat(ctx.formats.customerNumber, customer.id, 'id');
@@ -369,6 +417,19 @@ export const resolvers = {
         totalCount: page.totalCount,
         freshness: { source: 'SERVICE_DESK', fetchedAt: page.fetchedAt, stale: false },
       });
+    },
+    async serviceDeskIdentities(customer, _args, ctx): Promise<IdentityRecord[]> {
+      const id = checkFormat(ctx.formats.customerNumber, customer.id, 'id');
+      authorize(ctx.caller, 'Customer.identities', { customerId: id });
+      const org = await ctx.loaders.organizationByCustomer.load(id);
+      if (org) return [sharedKeyIdentity('ZENDESK_ORGANIZATION', org.organizationId)];
+      // No organization holds the number: candidates, lazily (one search, cached) and only with an e-mail to search by.
+      const matching = ctx.runtime.identity;
+      const attributes = { email: customer.email ?? null, name: customer.name ?? null, phone: customer.phone ?? null };
+      const email = candidateEmail(attributes);
+      if (!matching || !email) return [];
+      const [users, rejected] = await Promise.all([ctx.loaders.endUsersByEmail.load(email), matching.rejections.rejected(id)]);
+      return serviceDeskCandidates(matching.rule, id, attributes, users, rejected);
     },
   },
 

@@ -11,6 +11,7 @@ import { childLogger } from '../../../lib/log.js';
 import { withStaleFreshness } from '../../../lib/cache/index.js';
 import type { EventBus } from '../../../lib/events/bus.js';
 import { identityBoundStore } from '../../../lib/feeds/state.js';
+import { registerIdentityLinkApplier, type IdentityMatching } from './identity.js';
 import { zendeskIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator } from '../../../lib/writes/index.js';
 import { announceSettled } from '../../../lib/writes/graph.js';
@@ -25,6 +26,8 @@ import { createServiceDeskFeed } from './zendesk-feed.js';
 import { createServiceDeskWrites, type CustomerDirectoryEntry } from './zendesk-writes.js';
 
 export interface ServiceSubgraphDeps extends SubgraphDeps {
+  /** The matching rule and the rejected candidates (docs/identity.md); without it only shared-key links are listed. */
+  identity?: IdentityMatching;
   zendesk: ZendeskClient;
   /** Cases whose comments one request may read (one Zendesk call each). @default 25 */
   maxCommentCasesPerRequest?: number;
@@ -111,8 +114,15 @@ export function createServiceSubgraph(deps: ServiceSubgraphDeps): ServiceSubgrap
       })
     : undefined;
   if (writes) registerServiceAppliers(writes, { desk: deskWrites, directory, customerOfCase: caseCustomer });
+  if (writes) registerIdentityLinkApplier(writes, deskWrites);
 
-  const runtime: ServiceRuntime = { ...(writes ? { writes } : {}), ...(deps.bus ? { bus: deps.bus } : {}), orderOwner, directory };
+  const runtime: ServiceRuntime = {
+    ...(writes ? { writes } : {}),
+    ...(deps.bus ? { bus: deps.bus } : {}),
+    ...(deps.identity ? { identity: deps.identity } : {}),
+    orderOwner,
+    directory,
+  };
 
   return {
     name: 'service',

@@ -62,6 +62,10 @@ export interface ServiceDeskWrites {
    * ticket changed after that version.
    */
   setStatus(caseId: string, status: CaseStatus, updatedStamp: string | undefined): Promise<ConditionalResult>;
+  /** The organization's external id as Zendesk holds it now (null: none); undefined when there is no such organization. */
+  organizationExternalId(organizationId: string): Promise<string | null | undefined>;
+  /** Writes the customer number into the organization's external id (one PUT of an absolute value). */
+  setOrganizationExternalId(organizationId: string, customerNumber: string): Promise<void>;
 }
 
 interface ZdAudit {
@@ -94,6 +98,15 @@ export function createServiceDeskWrites(client: ZendeskClient, mapping: OrgMappi
       const org = (orgs?.organizations ?? []).find((o) => o.external_id?.toLowerCase() === lower);
       const user = (users?.users ?? []).find((u) => u.external_id?.toLowerCase() === lower && u.role === 'end-user');
       return { organizationId: org?.id ?? null, requesterId: user?.id ?? null };
+    },
+
+    async organizationExternalId(organizationId) {
+      const res = await client.get<{ organization: ZdOrganization }>(`organizations/${encodeURIComponent(organizationId)}.json`, {}, { notFound: 'null' });
+      return res ? (res.organization.external_id ?? null) : undefined;
+    },
+
+    async setOrganizationExternalId(organizationId, customerNumber) {
+      await client.send('PUT', `organizations/${encodeURIComponent(organizationId)}.json`, { organization: { external_id: customerNumber } });
     },
 
     async caseNow(id) {

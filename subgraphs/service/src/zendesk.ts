@@ -104,6 +104,19 @@ export interface ServiceDesk {
   customerNumbersByOrganization(orgIds: readonly number[]): Promise<Array<string | null>>;
   /** Users by id, for comment authors and requesters; null for an unknown user. */
   usersById(ids: readonly string[]): Promise<Array<ServiceDeskUser | null>>;
+  /** End users with each e-mail address, in order (one search per address): the matching rule's candidates. */
+  endUsersByEmail(emails: readonly string[]): Promise<EndUserRecord[][]>;
+}
+
+/** An end user as the matching rule compares it with a customer. */
+export interface EndUserRecord {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  organizationId: string | null;
+  /** The customer number the user holds, if any. */
+  externalId: string | null;
 }
 
 const SHOW_MANY_MAX = 100;
@@ -288,6 +301,26 @@ export function createServiceDesk(client: ZendeskClient, mapping: OrgMapping): S
         for (const o of res?.organizations ?? []) found.set(o.id, o.external_id ?? null);
       }
       return orgIds.map((o) => found.get(o) ?? null);
+    },
+
+    async endUsersByEmail(emails) {
+      return Promise.all(
+        emails.map(async (email) => {
+          const res = await client.get<{ users: Array<ZdUser & { email?: string | null; phone?: string | null; organization_id?: number | null }> }>('users/search.json', {
+            query: `email:${searchPhrase(email)}`,
+          });
+          return (res?.users ?? [])
+            .filter((u) => u.role === 'end-user')
+            .map((u) => ({
+              id: String(u.id),
+              name: u.name,
+              email: u.email ?? null,
+              phone: u.phone ?? null,
+              organizationId: u.organization_id != null ? String(u.organization_id) : null,
+              externalId: u.external_id ?? null,
+            }));
+        }),
+      );
     },
 
     async usersById(ids) {

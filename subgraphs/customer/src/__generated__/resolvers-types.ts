@@ -84,10 +84,20 @@ export type Customer = {
   contacts?: Maybe<Array<Contact>>;
   /** The customer's e-mail address, as Salesforce holds it. */
   email?: Maybe<Scalars['String']['output']>;
+  /** The ERP's records of this customer, contributed by the finance subgraph. */
+  erpIdentities?: Maybe<Array<CustomerIdentity>>;
   /** How fresh the Salesforce part of this customer is. */
   freshness?: Maybe<Freshness>;
   /** The enterprise customer number, e.g. "C-000042". Stored in Salesforce as an External ID on Account. */
   id: Scalars['ID']['output'];
+  /**
+   * Every system's record of this customer (docs/identity.md): the Salesforce Account, the NetSuite
+   * customer and the Zendesk organization that hold the customer number (SHARED_KEY, confidence 1).
+   * Staff roles only; storefront callers get FORBIDDEN. Each system's entries come from the subgraph
+   * that wraps it, so a system that cannot answer leaves out only its own entries, and its error
+   * names it.
+   */
+  identities?: Maybe<Array<CustomerIdentity>>;
   /** Loyalty programme standing; null when the customer has no tier. */
   loyalty?: Maybe<Loyalty>;
   /** The account's name: a person's full name or a company name. */
@@ -100,6 +110,8 @@ export type Customer = {
   salesforceId?: Maybe<Scalars['ID']['output']>;
   /** Whether the customer is a consumer or a business; null if Salesforce holds a value this graph does not know. */
   segment?: Maybe<CustomerSegment>;
+  /** The service desk's records of this customer, contributed by the service subgraph. */
+  serviceDeskIdentities?: Maybe<Array<CustomerIdentity>>;
   /**
    * The Salesforce Account's LastModifiedDate (ISO-8601 UTC, millisecond precision), which changes with
    * every change to the account. Pass it as `expectedVersion` to `updateCustomerEngagement` so that the
@@ -154,6 +166,31 @@ export type CustomerFilter = {
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** One system's record of a customer (docs/identity.md). */
+export type CustomerIdentity = {
+  __typename?: 'CustomerIdentity';
+  /** How sure the link is, from 0 to 1: 1 for SHARED_KEY, the matching rule's score for MATCHED. */
+  confidence: Scalars['Float']['output'];
+  /** How the record is linked to the customer. */
+  linkedBy: IdentityLink;
+  /**
+   * What matched, for MATCHED links: any of \"email\", \"phone\", \"name+postcode\" (the rule's
+   * attributes, strongest first). Empty for SHARED_KEY links.
+   */
+  matchedOn: Array<Scalars['String']['output']>;
+  /** The record's id in its system. */
+  recordId: Scalars['ID']['output'];
+  /** What kind of record it is. */
+  recordType: IdentityRecordType;
+  /**
+   * True for a MATCHED candidate whose confidence reaches the rule's suggest threshold: one an agent
+   * should be prompted to confirm. False for SHARED_KEY links and weaker candidates.
+   */
+  suggested: Scalars['Boolean']['output'];
+  /** The system that holds the record. */
+  system: IdentitySystem;
+};
+
 /** Whether a customer buys as a person or as a business. */
 export type CustomerSegment =
   /** A company buying on account. */
@@ -188,13 +225,40 @@ export type Freshness = {
   stale: Scalars['Boolean']['output'];
 };
 
+/** How a system's record is linked to the customer. */
+export type IdentityLink =
+  /**
+   * The record does not hold the customer number, but the matching rule (docs/identity.md) found it
+   * likely to be this customer: a candidate, whose data is not shown as the customer's until confirmed.
+   */
+  | 'MATCHED'
+  /** The record holds the customer number in its external-id field: a confirmed link, held by that system. */
+  | 'SHARED_KEY';
+
+/** The kind of record an identity is, in its system. */
+export type IdentityRecordType =
+  /** A NetSuite customer record. */
+  | 'NETSUITE_CUSTOMER'
+  /** A Salesforce Account. */
+  | 'SALESFORCE_ACCOUNT'
+  /** A Salesforce Contact at the account. */
+  | 'SALESFORCE_CONTACT'
+  /** A Zendesk organization. */
+  | 'ZENDESK_ORGANIZATION'
+  /** A Zendesk user (an end user, e.g. a requester known by e-mail only). */
+  | 'ZENDESK_USER';
+
 /**
- * Systems whose ids can find a customer (Query.customerByIdentity). Values are added as systems are
- * crosswalked to the customer number; the enum is input-only, so a new value breaks no client.
+ * A system whose records can be linked to a customer (Customer.identities) and whose ids can find
+ * one (Query.customerByIdentity).
  */
 export type IdentitySystem =
-  /** A Salesforce Account id (15 or 18 characters). */
-  | 'SALESFORCE';
+  /** NetSuite: a customer record's internal id, e.g. "647". */
+  | 'NETSUITE'
+  /** Salesforce: an Account id (15 or 18 characters) or a Contact id. */
+  | 'SALESFORCE'
+  /** Zendesk: an organization's or a user's numeric id, e.g. "360001234". */
+  | 'ZENDESK';
 
 /** A customer's standing in the loyalty programme. */
 export type Loyalty = {
@@ -625,7 +689,9 @@ export type FederationTypes = {
 export type FederationReferenceTypes = {
   Customer:
     ( { __typename: 'Customer' }
-    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}> );
+    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Customer'], {"erpIdentities":{"system":true,"recordType":true,"recordId":true,"linkedBy":true,"matchedOn":true,"confidence":true,"suggested":true},"serviceDeskIdentities":{"system":true,"recordType":true,"recordId":true,"linkedBy":true,"matchedOn":true,"confidence":true,"suggested":true}}> ) );
 };
 
 
@@ -645,10 +711,14 @@ export type ResolversTypes = {
   CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
   CustomerEngagementInput: CustomerEngagementInput;
   CustomerFilter: CustomerFilter;
+  CustomerIdentity: ResolverTypeWrapper<CustomerIdentity>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CustomerSegment: CustomerSegment;
   CustomerWriteResult: ResolverTypeWrapper<Omit<CustomerWriteResult, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
+  IdentityLink: IdentityLink;
+  IdentityRecordType: IdentityRecordType;
   IdentitySystem: IdentitySystem;
   Loyalty: ResolverTypeWrapper<Loyalty>;
   LoyaltyTier: LoyaltyTier;
@@ -685,6 +755,8 @@ export type ResolversParentTypes = {
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
   CustomerEngagementInput: CustomerEngagementInput;
   CustomerFilter: CustomerFilter;
+  CustomerIdentity: CustomerIdentity;
+  Float: Scalars['Float']['output'];
   CustomerWriteResult: Omit<CustomerWriteResult, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> };
   DateTime: Scalars['DateTime']['output'];
   Freshness: FreshnessValue;
@@ -733,6 +805,7 @@ export type CustomerResolvers<ContextType = CustomerContext, ParentType extends 
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   freshness?: Resolver<Maybe<ResolversTypes['Freshness']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  identities?: Resolver<Maybe<Array<ResolversTypes['CustomerIdentity']>>, ParentType, ContextType>;
   loyalty?: Resolver<Maybe<ResolversTypes['Loyalty']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -753,6 +826,16 @@ export type CustomerConnectionResolvers<ContextType = CustomerContext, ParentTyp
 export type CustomerEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['CustomerEdge'] = ResolversParentTypes['CustomerEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+};
+
+export type CustomerIdentityResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['CustomerIdentity'] = ResolversParentTypes['CustomerIdentity']> = {
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  linkedBy?: Resolver<ResolversTypes['IdentityLink'], ParentType, ContextType>;
+  matchedOn?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordType?: Resolver<ResolversTypes['IdentityRecordType'], ParentType, ContextType>;
+  suggested?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['IdentitySystem'], ParentType, ContextType>;
 };
 
 export type CustomerWriteResultResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['CustomerWriteResult'] = ResolversParentTypes['CustomerWriteResult']> = {
@@ -858,6 +941,7 @@ export type Resolvers<ContextType = CustomerContext> = {
   Customer?: CustomerResolvers<ContextType>;
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
+  CustomerIdentity?: CustomerIdentityResolvers<ContextType>;
   CustomerWriteResult?: CustomerWriteResultResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Freshness?: FreshnessResolvers<ContextType>;

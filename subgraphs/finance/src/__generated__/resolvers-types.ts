@@ -83,6 +83,13 @@ export type BillingWriteResult = {
 export type Customer = {
   __typename?: 'Customer';
   /**
+   * The ERP's records of this customer (docs/identity.md): the NetSuite customer whose external id
+   * is the customer number. Read with the customer's financial standing, so it costs no call when
+   * `financials` is asked too or cached. Staff roles only. Null with an error naming ERP when the
+   * ERP cannot be reached.
+   */
+  erpIdentities?: Maybe<Array<CustomerIdentity>>;
+  /**
    * The customer's financial standing as the ERP reports it: balances, credit and
    * addresses. Null when the ERP has no customer with this number, or when the ERP
    * could not be reached (the error then says so). Read-only: credit is governed by the ERP.
@@ -157,6 +164,31 @@ export type CustomerFinancials = {
   version?: Maybe<Scalars['String']['output']>;
 };
 
+/** One system's record of a customer (docs/identity.md). */
+export type CustomerIdentity = {
+  __typename?: 'CustomerIdentity';
+  /** How sure the link is, from 0 to 1: 1 for SHARED_KEY, the matching rule's score for MATCHED. */
+  confidence: Scalars['Float']['output'];
+  /** How the record is linked to the customer. */
+  linkedBy: IdentityLink;
+  /**
+   * What matched, for MATCHED links: any of \"email\", \"phone\", \"name+postcode\" (the rule's
+   * attributes, strongest first). Empty for SHARED_KEY links.
+   */
+  matchedOn: Array<Scalars['String']['output']>;
+  /** The record's id in its system. */
+  recordId: Scalars['ID']['output'];
+  /** What kind of record it is. */
+  recordType: IdentityRecordType;
+  /**
+   * True for a MATCHED candidate whose confidence reaches the rule's suggest threshold: one an agent
+   * should be prompted to confirm. False for SHARED_KEY links and weaker candidates.
+   */
+  suggested: Scalars['Boolean']['output'];
+  /** The system that holds the record. */
+  system: IdentitySystem;
+};
+
 /** How fresh a piece of data is, and where it came from. */
 export type Freshness = {
   __typename?: 'Freshness';
@@ -167,6 +199,41 @@ export type Freshness = {
   /** True when the system could not be reached and this is the last known value, older than its normal time to live. */
   stale: Scalars['Boolean']['output'];
 };
+
+/** How a system's record is linked to the customer. */
+export type IdentityLink =
+  /**
+   * The record does not hold the customer number, but the matching rule (docs/identity.md) found it
+   * likely to be this customer: a candidate, whose data is not shown as the customer's until confirmed.
+   */
+  | 'MATCHED'
+  /** The record holds the customer number in its external-id field: a confirmed link, held by that system. */
+  | 'SHARED_KEY';
+
+/** The kind of record an identity is, in its system. */
+export type IdentityRecordType =
+  /** A NetSuite customer record. */
+  | 'NETSUITE_CUSTOMER'
+  /** A Salesforce Account. */
+  | 'SALESFORCE_ACCOUNT'
+  /** A Salesforce Contact at the account. */
+  | 'SALESFORCE_CONTACT'
+  /** A Zendesk organization. */
+  | 'ZENDESK_ORGANIZATION'
+  /** A Zendesk user (an end user, e.g. a requester known by e-mail only). */
+  | 'ZENDESK_USER';
+
+/**
+ * A system whose records can be linked to a customer (Customer.identities) and whose ids can find
+ * one (Query.customerByIdentity).
+ */
+export type IdentitySystem =
+  /** NetSuite: a customer record's internal id, e.g. "647". */
+  | 'NETSUITE'
+  /** Salesforce: an Account id (15 or 18 characters) or a Contact id. */
+  | 'SALESFORCE'
+  /** Zendesk: an organization's or a user's numeric id, e.g. "360001234". */
+  | 'ZENDESK';
 
 /**
  * An invoice (NetSuite transaction type CustInvc). Invoices are read-only in the
@@ -703,8 +770,13 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CustomerFinancials: ResolverTypeWrapper<FinancialsRecord>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CustomerIdentity: ResolverTypeWrapper<CustomerIdentity>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
+  IdentityLink: IdentityLink;
+  IdentityRecordType: IdentityRecordType;
+  IdentitySystem: IdentitySystem;
   Invoice: ResolverTypeWrapper<InvoiceRecord>;
   InvoiceConnection: ResolverTypeWrapper<InvoiceConnectionParent>;
   InvoiceEdge: ResolverTypeWrapper<Omit<InvoiceEdge, 'node'> & { node: ResolversTypes['Invoice'] }>;
@@ -741,6 +813,8 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   CustomerFinancials: FinancialsRecord;
   Boolean: Scalars['Boolean']['output'];
+  CustomerIdentity: CustomerIdentity;
+  Float: Scalars['Float']['output'];
   DateTime: Scalars['DateTime']['output'];
   Freshness: FreshnessValue;
   Invoice: InvoiceRecord;
@@ -781,6 +855,7 @@ export type BillingWriteResultResolvers<ContextType = FinanceContext, ParentType
 
 export type CustomerResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  erpIdentities?: Resolver<Maybe<Array<ResolversTypes['CustomerIdentity']>>, ParentType, ContextType>;
   financials?: Resolver<Maybe<ResolversTypes['CustomerFinancials']>, ParentType, ContextType, Partial<CustomerFinancialsArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   invoices?: Resolver<Maybe<ResolversTypes['InvoiceConnection']>, ParentType, ContextType, RequireFields<CustomerInvoicesArgs, 'first'>>;
@@ -796,6 +871,16 @@ export type CustomerFinancialsResolvers<ContextType = FinanceContext, ParentType
   paymentTerms?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   shippingAddresses?: Resolver<Array<ResolversTypes['Address']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CustomerIdentityResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['CustomerIdentity'] = ResolversParentTypes['CustomerIdentity']> = {
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  linkedBy?: Resolver<ResolversTypes['IdentityLink'], ParentType, ContextType>;
+  matchedOn?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordType?: Resolver<ResolversTypes['IdentityRecordType'], ParentType, ContextType>;
+  suggested?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['IdentitySystem'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -935,6 +1020,7 @@ export type Resolvers<ContextType = FinanceContext> = {
   BillingWriteResult?: BillingWriteResultResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   CustomerFinancials?: CustomerFinancialsResolvers<ContextType>;
+  CustomerIdentity?: CustomerIdentityResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Freshness?: FreshnessResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;

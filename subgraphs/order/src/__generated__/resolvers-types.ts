@@ -65,6 +65,31 @@ export type CustomerOrdersArgs = {
   status?: InputMaybe<Array<OrderStatus>>;
 };
 
+/** One system's record of a customer (docs/identity.md). */
+export type CustomerIdentity = {
+  __typename?: 'CustomerIdentity';
+  /** How sure the link is, from 0 to 1: 1 for SHARED_KEY, the matching rule's score for MATCHED. */
+  confidence: Scalars['Float']['output'];
+  /** How the record is linked to the customer. */
+  linkedBy: IdentityLink;
+  /**
+   * What matched, for MATCHED links: any of \"email\", \"phone\", \"name+postcode\" (the rule's
+   * attributes, strongest first). Empty for SHARED_KEY links.
+   */
+  matchedOn: Array<Scalars['String']['output']>;
+  /** The record's id in its system. */
+  recordId: Scalars['ID']['output'];
+  /** What kind of record it is. */
+  recordType: IdentityRecordType;
+  /**
+   * True for a MATCHED candidate whose confidence reaches the rule's suggest threshold: one an agent
+   * should be prompted to confirm. False for SHARED_KEY links and weaker candidates.
+   */
+  suggested: Scalars['Boolean']['output'];
+  /** The system that holds the record. */
+  system: IdentitySystem;
+};
+
 /** How fresh a piece of data is, and where it came from. */
 export type Freshness = {
   __typename?: 'Freshness';
@@ -75,6 +100,41 @@ export type Freshness = {
   /** True when the system could not be reached and this is the last known value, older than its normal time to live. */
   stale: Scalars['Boolean']['output'];
 };
+
+/** How a system's record is linked to the customer. */
+export type IdentityLink =
+  /**
+   * The record does not hold the customer number, but the matching rule (docs/identity.md) found it
+   * likely to be this customer: a candidate, whose data is not shown as the customer's until confirmed.
+   */
+  | 'MATCHED'
+  /** The record holds the customer number in its external-id field: a confirmed link, held by that system. */
+  | 'SHARED_KEY';
+
+/** The kind of record an identity is, in its system. */
+export type IdentityRecordType =
+  /** A NetSuite customer record. */
+  | 'NETSUITE_CUSTOMER'
+  /** A Salesforce Account. */
+  | 'SALESFORCE_ACCOUNT'
+  /** A Salesforce Contact at the account. */
+  | 'SALESFORCE_CONTACT'
+  /** A Zendesk organization. */
+  | 'ZENDESK_ORGANIZATION'
+  /** A Zendesk user (an end user, e.g. a requester known by e-mail only). */
+  | 'ZENDESK_USER';
+
+/**
+ * A system whose records can be linked to a customer (Customer.identities) and whose ids can find
+ * one (Query.customerByIdentity).
+ */
+export type IdentitySystem =
+  /** NetSuite: a customer record's internal id, e.g. "647". */
+  | 'NETSUITE'
+  /** Salesforce: an Account id (15 or 18 characters) or a Contact id. */
+  | 'SALESFORCE'
+  /** Zendesk: an organization's or a user's numeric id, e.g. "360001234". */
+  | 'ZENDESK';
 
 /** An amount of money. The amount is a decimal string so that no client rounds it through a binary float. */
 export type Money = {
@@ -793,9 +853,14 @@ export type ResolversTypes = {
   Customer: ResolverTypeWrapper<CustomerRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CustomerIdentity: ResolverTypeWrapper<CustomerIdentity>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  IdentityLink: IdentityLink;
+  IdentityRecordType: IdentityRecordType;
+  IdentitySystem: IdentitySystem;
   Money: ResolverTypeWrapper<MoneyValue>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderRecord>;
@@ -841,9 +906,11 @@ export type ResolversParentTypes = {
   Customer: CustomerRef;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  CustomerIdentity: CustomerIdentity;
+  Float: Scalars['Float']['output'];
+  Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
   Freshness: FreshnessValue;
-  Boolean: Scalars['Boolean']['output'];
   Money: MoneyValue;
   Mutation: Record<PropertyKey, never>;
   Order: OrderRecord;
@@ -886,6 +953,16 @@ export type CustomerResolvers<ContextType = OrderContext, ParentType extends Res
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
+};
+
+export type CustomerIdentityResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['CustomerIdentity'] = ResolversParentTypes['CustomerIdentity']> = {
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  linkedBy?: Resolver<ResolversTypes['IdentityLink'], ParentType, ContextType>;
+  matchedOn?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordType?: Resolver<ResolversTypes['IdentityRecordType'], ParentType, ContextType>;
+  suggested?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['IdentitySystem'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1060,6 +1137,7 @@ export type WriteQueueEdgeResolvers<ContextType = OrderContext, ParentType exten
 export type Resolvers<ContextType = OrderContext> = {
   Address?: AddressResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
+  CustomerIdentity?: CustomerIdentityResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Freshness?: FreshnessResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;

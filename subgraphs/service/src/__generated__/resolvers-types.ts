@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { EntityRef, SupportCaseConnectionParent, ServiceContext } from '../resolvers.js';
+import type { CustomerRef, EntityRef, SupportCaseConnectionParent, ServiceContext } from '../resolvers.js';
 import type { SupportCaseRecord, CaseCommentRecord } from '../zendesk.js';
 import type { Freshness as FreshnessValue } from '../../../../lib/pagination.js';
 export type Maybe<T> = T | null;
@@ -135,8 +135,23 @@ export type Customer = {
    * the service desk cannot be reached. An unknown customer has no cases.
    */
   cases?: Maybe<SupportCaseConnection>;
+  /** The customer's e-mail address, from Salesforce: what the matching rule compares end users with. */
+  email?: Maybe<Scalars['String']['output']>;
   /** The enterprise customer number, e.g. "C-000042". */
   id: Scalars['ID']['output'];
+  /** The customer's name, from Salesforce. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** The customer's phone number, from Salesforce. */
+  phone?: Maybe<Scalars['String']['output']>;
+  /**
+   * The service desk's records of this customer (docs/identity.md): the Zendesk organization whose
+   * external id is the customer number (SHARED_KEY), the same lookup `cases` makes, cached. When no
+   * organization holds it, candidates (MATCHED): organizations of end users whose e-mail is the
+   * customer's, scored by the matching rule, above its show threshold, and not rejected. Their cases
+   * are not shown as the customer's until a candidate is confirmed (confirmServiceDeskIdentity).
+   * Staff roles only. Null with an error naming SERVICE_DESK when the service desk cannot be reached.
+   */
+  serviceDeskIdentities?: Maybe<Array<CustomerIdentity>>;
 };
 
 
@@ -150,6 +165,31 @@ export type CustomerCasesArgs = {
   status?: InputMaybe<Array<CaseStatus>>;
 };
 
+/** One system's record of a customer (docs/identity.md). */
+export type CustomerIdentity = {
+  __typename?: 'CustomerIdentity';
+  /** How sure the link is, from 0 to 1: 1 for SHARED_KEY, the matching rule's score for MATCHED. */
+  confidence: Scalars['Float']['output'];
+  /** How the record is linked to the customer. */
+  linkedBy: IdentityLink;
+  /**
+   * What matched, for MATCHED links: any of \"email\", \"phone\", \"name+postcode\" (the rule's
+   * attributes, strongest first). Empty for SHARED_KEY links.
+   */
+  matchedOn: Array<Scalars['String']['output']>;
+  /** The record's id in its system. */
+  recordId: Scalars['ID']['output'];
+  /** What kind of record it is. */
+  recordType: IdentityRecordType;
+  /**
+   * True for a MATCHED candidate whose confidence reaches the rule's suggest threshold: one an agent
+   * should be prompted to confirm. False for SHARED_KEY links and weaker candidates.
+   */
+  suggested: Scalars['Boolean']['output'];
+  /** The system that holds the record. */
+  system: IdentitySystem;
+};
+
 /** How fresh a piece of data is, and where it came from. */
 export type Freshness = {
   __typename?: 'Freshness';
@@ -160,6 +200,52 @@ export type Freshness = {
   /** True when the system could not be reached and this is the last known value, older than its normal time to live. */
   stale: Scalars['Boolean']['output'];
 };
+
+/** How a system's record is linked to the customer. */
+export type IdentityLink =
+  /**
+   * The record does not hold the customer number, but the matching rule (docs/identity.md) found it
+   * likely to be this customer: a candidate, whose data is not shown as the customer's until confirmed.
+   */
+  | 'MATCHED'
+  /** The record holds the customer number in its external-id field: a confirmed link, held by that system. */
+  | 'SHARED_KEY';
+
+/** The outcome of confirming an identity candidate. */
+export type IdentityLinkResult = {
+  __typename?: 'IdentityLinkResult';
+  /** The link as the service desk now holds it (SHARED_KEY); null unless APPLIED. */
+  identity?: Maybe<CustomerIdentity>;
+  /** APPLIED, QUEUED, REJECTED or DEAD_LETTERED. */
+  status: WriteStatus;
+  /** The write's identity ("service:w_…"); ask `serviceWrite(writeId:)` for its outcome later. */
+  writeId: Scalars['ID']['output'];
+};
+
+/** The kind of record an identity is, in its system. */
+export type IdentityRecordType =
+  /** A NetSuite customer record. */
+  | 'NETSUITE_CUSTOMER'
+  /** A Salesforce Account. */
+  | 'SALESFORCE_ACCOUNT'
+  /** A Salesforce Contact at the account. */
+  | 'SALESFORCE_CONTACT'
+  /** A Zendesk organization. */
+  | 'ZENDESK_ORGANIZATION'
+  /** A Zendesk user (an end user, e.g. a requester known by e-mail only). */
+  | 'ZENDESK_USER';
+
+/**
+ * A system whose records can be linked to a customer (Customer.identities) and whose ids can find
+ * one (Query.customerByIdentity).
+ */
+export type IdentitySystem =
+  /** NetSuite: a customer record's internal id, e.g. "647". */
+  | 'NETSUITE'
+  /** Salesforce: an Account id (15 or 18 characters) or a Contact id. */
+  | 'SALESFORCE'
+  /** Zendesk: an organization's or a user's numeric id, e.g. "360001234". */
+  | 'ZENDESK';
 
 /** An amount of money. The amount is a decimal string so that no client rounds it through a binary float. */
 export type Money = {
@@ -178,6 +264,14 @@ export type Mutation = {
    * cases, written as the customer. A closed case takes no comments (INVALID_STATUS_TRANSITION).
    */
   addCaseComment: CaseWriteResult;
+  /**
+   * Confirms a candidate (docs/identity.md): writes the customer number into the Zendesk
+   * organization's external id, so that the link is held by the service desk. Routed, idempotent
+   * and queued like every write: QUEUED when Zendesk cannot be reached, APPLIED once it holds the
+   * number (confirming again changes nothing), CONFLICT when the organization holds another
+   * customer's number. Staff roles only.
+   */
+  confirmServiceDeskIdentity: IdentityLinkResult;
   /** Operator role: gives up on a queued or dead-lettered service write for good; its outcome becomes REJECTED with lastError.code DISCARDED. */
   discardServiceWrite: WriteOutcome;
   /**
@@ -191,6 +285,11 @@ export type Mutation = {
    * a second case; the same key with other input is IDEMPOTENCY_KEY_REUSED.
    */
   openCase: CaseWriteResult;
+  /**
+   * Rejects a candidate: it is remembered (Redis, or a file under FEEDS_DIR) and never suggested for
+   * this customer again. Nothing is written to the service desk. Staff roles only.
+   */
+  rejectServiceDeskIdentity: Scalars['Boolean']['output'];
   /** Operator role: retries a dead-lettered service write with a fresh attempt budget, or brings a queued one's next attempt forward to now. */
   retryServiceWrite: WriteOutcome;
   /**
@@ -217,6 +316,15 @@ export type MutationAddCaseCommentArgs = {
 
 
 /** Writes of the service subgraph. Each goes to the service desk only. */
+export type MutationConfirmServiceDeskIdentityArgs = {
+  customerId: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  recordId: Scalars['ID']['input'];
+  recordType: IdentityRecordType;
+};
+
+
+/** Writes of the service subgraph. Each goes to the service desk only. */
 export type MutationDiscardServiceWriteArgs = {
   reason: Scalars['String']['input'];
   writeId: Scalars['ID']['input'];
@@ -235,6 +343,14 @@ export type MutationDiscardServiceWritesArgs = {
 export type MutationOpenCaseArgs = {
   idempotencyKey: Scalars['String']['input'];
   input: OpenCaseInput;
+};
+
+
+/** Writes of the service subgraph. Each goes to the service desk only. */
+export type MutationRejectServiceDeskIdentityArgs = {
+  customerId: Scalars['ID']['input'];
+  recordId: Scalars['ID']['input'];
+  recordType: IdentityRecordType;
 };
 
 
@@ -681,7 +797,9 @@ export type FederationTypes = {
 export type FederationReferenceTypes = {
   Customer:
     ( { __typename: 'Customer' }
-    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}> );
+    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Customer'], {"email":true,"name":true,"phone":true}> ) );
   Order:
     ( { __typename: 'Order' }
     & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
@@ -705,10 +823,16 @@ export type ResolversTypes = {
   CaseStatus: CaseStatus;
   CaseUpdate: ResolverTypeWrapper<Omit<CaseUpdate, 'case'> & { case: ResolversTypes['SupportCase'] }>;
   CaseWriteResult: ResolverTypeWrapper<Omit<CaseWriteResult, 'supportCase'> & { supportCase?: Maybe<ResolversTypes['SupportCase']> }>;
-  Customer: ResolverTypeWrapper<EntityRef>;
+  Customer: ResolverTypeWrapper<CustomerRef>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CustomerIdentity: ResolverTypeWrapper<CustomerIdentity>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
+  IdentityLink: IdentityLink;
+  IdentityLinkResult: ResolverTypeWrapper<IdentityLinkResult>;
+  IdentityRecordType: IdentityRecordType;
+  IdentitySystem: IdentitySystem;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OpenCaseInput: OpenCaseInput;
@@ -742,10 +866,13 @@ export type ResolversParentTypes = {
   CaseCommentAuthor: EntityRef;
   CaseUpdate: Omit<CaseUpdate, 'case'> & { case: ResolversParentTypes['SupportCase'] };
   CaseWriteResult: Omit<CaseWriteResult, 'supportCase'> & { supportCase?: Maybe<ResolversParentTypes['SupportCase']> };
-  Customer: EntityRef;
+  Customer: CustomerRef;
   Int: Scalars['Int']['output'];
+  CustomerIdentity: CustomerIdentity;
+  Float: Scalars['Float']['output'];
   DateTime: Scalars['DateTime']['output'];
   Freshness: FreshnessValue;
+  IdentityLinkResult: IdentityLinkResult;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   OpenCaseInput: OpenCaseInput;
@@ -806,6 +933,17 @@ export type CustomerResolvers<ContextType = ServiceContext, ParentType extends R
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   cases?: Resolver<Maybe<ResolversTypes['SupportCaseConnection']>, ParentType, ContextType, RequireFields<CustomerCasesArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  serviceDeskIdentities?: Resolver<Maybe<Array<ResolversTypes['CustomerIdentity']>>, ParentType, ContextType>;
+};
+
+export type CustomerIdentityResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['CustomerIdentity'] = ResolversParentTypes['CustomerIdentity']> = {
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  linkedBy?: Resolver<ResolversTypes['IdentityLink'], ParentType, ContextType>;
+  matchedOn?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordType?: Resolver<ResolversTypes['IdentityRecordType'], ParentType, ContextType>;
+  suggested?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['IdentitySystem'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -818,6 +956,12 @@ export type FreshnessResolvers<ContextType = ServiceContext, ParentType extends 
   stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type IdentityLinkResultResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['IdentityLinkResult'] = ResolversParentTypes['IdentityLinkResult']> = {
+  identity?: Resolver<Maybe<ResolversTypes['CustomerIdentity']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type MoneyResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -825,9 +969,11 @@ export type MoneyResolvers<ContextType = ServiceContext, ParentType extends Reso
 
 export type MutationResolvers<ContextType = ServiceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addCaseComment?: Resolver<ResolversTypes['CaseWriteResult'], ParentType, ContextType, RequireFields<MutationAddCaseCommentArgs, 'body' | 'caseId' | 'public'>>;
+  confirmServiceDeskIdentity?: Resolver<ResolversTypes['IdentityLinkResult'], ParentType, ContextType, RequireFields<MutationConfirmServiceDeskIdentityArgs, 'customerId' | 'recordId' | 'recordType'>>;
   discardServiceWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationDiscardServiceWriteArgs, 'reason' | 'writeId'>>;
   discardServiceWrites?: Resolver<ResolversTypes['WriteQueueBulkResult'], ParentType, ContextType, RequireFields<MutationDiscardServiceWritesArgs, 'filter' | 'max' | 'reason'>>;
   openCase?: Resolver<ResolversTypes['CaseWriteResult'], ParentType, ContextType, RequireFields<MutationOpenCaseArgs, 'idempotencyKey' | 'input'>>;
+  rejectServiceDeskIdentity?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRejectServiceDeskIdentityArgs, 'customerId' | 'recordId' | 'recordType'>>;
   retryServiceWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationRetryServiceWriteArgs, 'writeId'>>;
   retryServiceWrites?: Resolver<ResolversTypes['WriteQueueBulkResult'], ParentType, ContextType, RequireFields<MutationRetryServiceWritesArgs, 'filter' | 'max'>>;
   updateCaseStatus?: Resolver<ResolversTypes['CaseWriteResult'], ParentType, ContextType, RequireFields<MutationUpdateCaseStatusArgs, 'caseId' | 'status'>>;
@@ -935,8 +1081,10 @@ export type Resolvers<ContextType = ServiceContext> = {
   CaseUpdate?: CaseUpdateResolvers<ContextType>;
   CaseWriteResult?: CaseWriteResultResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
+  CustomerIdentity?: CustomerIdentityResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Freshness?: FreshnessResolvers<ContextType>;
+  IdentityLinkResult?: IdentityLinkResultResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
