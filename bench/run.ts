@@ -726,7 +726,8 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
           const stepCalls: SorCalls[] = [];
           const measureStep = async (rate: number): Promise<StepResult> => {
             const runs: RunSample[] = [];
-            const stepId = `${correlationId}@${rate}`;
+            // Within what a correlation id may hold (lib/context.ts), or the gateway would replace it.
+            const stepId = `${correlationId}:at-${rate}`;
             let stepRequests = 0;
             const runMs = cold ? (plan.coldRequests * 1000) / rate : plan.runMs;
             for (let r = 0; r < plan.runs; r++) {
