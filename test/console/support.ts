@@ -28,7 +28,10 @@ export async function launchChromium(viewport = { width: 1280, height: 1000 }): 
     viewport,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  context.on('close', () => void rm(profile, { recursive: true, force: true }));
+  // Chromium's helpers may still write to the profile just after the context closes: retry, as rm does for ENOTEMPTY.
+  context.on('close', () => {
+    rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }).catch((e: unknown) => console.warn(`could not remove ${profile}: ${String(e)}`));
+  });
   return context;
 }
 
