@@ -38,7 +38,7 @@ export interface TestBoot {
 }
 
 /** Timings that keep tests quick; tests can also poll (`feed.pollOnce()`) or replay (`writes.runDue()`) at once. */
-const TEST_TIMINGS: Record<string, string> = {
+export const TEST_TIMINGS: Record<string, string> = {
   WRITES_POLL_MS: '100',
   WRITES_BACKOFF_MS: '100',
   WRITES_MAX_BACKOFF_MS: '1000',
