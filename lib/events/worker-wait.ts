@@ -17,6 +17,12 @@ export interface WorkerWait {
   stop(): void;
 }
 
+/** The wait before attempt `attempts + 1`: base × 2^(attempts−1), capped, with equal jitter (between half and all of it). */
+export function backoffDelay(attempts: number, base: number, max: number, random: () => number = Math.random): number {
+  const step = Math.min(max, base * 2 ** Math.max(0, attempts - 1));
+  return Math.round(step / 2 + (random() * step) / 2);
+}
+
 export function workerWait(): WorkerWait {
   let wake: (() => void) | undefined;
   let stopNow: (() => void) | undefined;

@@ -84,47 +84,34 @@ type Mapping = { type: CanonicalType; source: CloudEvent['source']; map(payload:
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
+/**
+ * A status change of one entity (order, invoice, case): its id under `idField`, the
+ * customer number (required or not), the previous and new status and when it changed.
+ * Whatever else the internal payload carries stays internal.
+ */
+function statusChange(type: CanonicalType, source: CloudEvent['source'], idField: 'orderId' | 'invoiceId' | 'caseId', customerRequired: boolean): Mapping {
+  return {
+    type,
+    source,
+    map(p) {
+      const id = str(p[idField]);
+      const customerNumber = str(p.customerId);
+      const status = str(p.status);
+      const changedAt = str(p.changedAt);
+      if (!id || (customerRequired && !customerNumber) || !status || !changedAt) return null;
+      // The shape of OrderStatusChanged, InvoiceStatusChanged or CaseUpdated, by idField.
+      return { subject: id, data: { [idField]: id, customerNumber, previousStatus: str(p.previousStatus), status, changedAt } };
+    },
+  };
+}
+
 /** Internal bus topics that other systems hear of, and how each becomes canonical. */
 const MAPPINGS: Record<string, Mapping> = {
-  'order.status': {
-    type: 'order.statusChanged',
-    source: EVENT_SOURCES.ERP,
-    map(p) {
-      const orderId = str(p.orderId);
-      const customerNumber = str(p.customerId);
-      const status = str(p.status);
-      const changedAt = str(p.changedAt);
-      if (!orderId || !customerNumber || !status || !changedAt) return null;
-      const data: OrderStatusChanged = { orderId, customerNumber, previousStatus: str(p.previousStatus), status, changedAt };
-      return { subject: orderId, data };
-    },
-  },
-  'invoice.status': {
-    type: 'invoice.statusChanged',
-    source: EVENT_SOURCES.ERP,
-    map(p) {
-      const invoiceId = str(p.invoiceId);
-      const customerNumber = str(p.customerId);
-      const status = str(p.status);
-      const changedAt = str(p.changedAt);
-      if (!invoiceId || !customerNumber || !status || !changedAt) return null;
-      // The internal event carries the invoice as read; other systems get the change, not the document.
-      const data: InvoiceStatusChanged = { invoiceId, customerNumber, previousStatus: str(p.previousStatus), status, changedAt };
-      return { subject: invoiceId, data };
-    },
-  },
-  'case.updated': {
-    type: 'case.updated',
-    source: EVENT_SOURCES.SERVICE_DESK,
-    map(p) {
-      const caseId = str(p.caseId);
-      const status = str(p.status);
-      const changedAt = str(p.changedAt);
-      if (!caseId || !status || !changedAt) return null;
-      const data: CaseUpdated = { caseId, customerNumber: str(p.customerId), previousStatus: str(p.previousStatus), status, changedAt };
-      return { subject: caseId, data };
-    },
-  },
+  'order.status': statusChange('order.statusChanged', EVENT_SOURCES.ERP, 'orderId', true),
+  // The internal event carries the invoice as read; other systems get the change, not the document.
+  'invoice.status': statusChange('invoice.statusChanged', EVENT_SOURCES.ERP, 'invoiceId', true),
+  // A case's customer is null when the service desk could not say whose it is.
+  'case.updated': statusChange('case.updated', EVENT_SOURCES.SERVICE_DESK, 'caseId', false),
   'customer.changed': {
     type: 'customer.changed',
     source: EVENT_SOURCES.SALESFORCE,

@@ -10,7 +10,7 @@
 import { childLogger } from '../../log.js';
 import type { CloudEvent } from './canonical.js';
 import type { Outbox } from './outbox.js';
-import { workerWait } from '../worker-wait.js';
+import { backoffDelay, workerWait } from '../worker-wait.js';
 
 const log = childLogger('events:outbound');
 
@@ -66,7 +66,7 @@ export function startPublisher(opts: PublisherOptions): Publisher {
         batch = await opts.outbox.pending(100);
       } catch (e) {
         log.warn({ err: (e as Error).message }, 'could not read the outbox; trying again');
-        await sleep(Math.min(maxBackoff, backoff * 2 ** failures++), false);
+        await sleep(backoffDelay(++failures, backoff, maxBackoff), false);
         continue;
       }
       if (batch.length === 0) {
@@ -82,10 +82,8 @@ export function startPublisher(opts: PublisherOptions): Publisher {
           if (failures > 0) log.info({ eventId: entry.event.id, afterFailures: failures }, 'the broker takes events again');
           failures = 0;
         } catch (e) {
-          const wait = Math.min(maxBackoff, backoff * 2 ** failures);
           if (failures === 0) log.warn({ err: (e as Error).message, eventId: entry.event.id }, 'could not publish; events wait in the outbox and are tried again');
-          failures += 1;
-          await sleep(wait * (0.5 + Math.random() / 2), false);
+          await sleep(backoffDelay(++failures, backoff, maxBackoff), false);
           break;
         }
       }

@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { childLogger } from '../../log.js';
-import { workerWait } from '../worker-wait.js';
+import { backoffDelay, workerWait } from '../worker-wait.js';
 import type { CloudEvent } from '../outbound/canonical.js';
 import type { WebhookConsumer, WebhooksConfig } from './config.js';
 import type { QueuedEvent, WebhookQueue } from './queue.js';
@@ -78,12 +78,6 @@ export async function deliverOnce(consumer: WebhookConsumer, event: CloudEvent, 
   if (res.statusCode >= 300 && res.statusCode < 400)
     throw new DeliveryError(`HTTP ${res.statusCode}: redirects are not followed (to ${String(res.headers.location ?? 'nowhere')}); configure the final URL`);
   throw new DeliveryError(`HTTP ${res.statusCode}`, retryAfter(res.headers['retry-after']));
-}
-
-/** The wait before attempt `attempts + 1`: base × 2^(attempts−1), capped, with equal jitter (between half and all of it). */
-export function backoffDelay(attempts: number, base: number, max: number, random: () => number = Math.random): number {
-  const step = Math.min(max, base * 2 ** Math.max(0, attempts - 1));
-  return Math.round(step / 2 + (random() * step) / 2);
 }
 
 export interface Deliverer {

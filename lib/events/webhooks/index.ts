@@ -15,7 +15,8 @@ import { startDeliverer, webhookAgent, type Deliverer } from './deliver.js';
 import { fileWebhookQueue, redisWebhookQueue, type WebhookQueue } from './queue.js';
 
 export { loadWebhooksConfig, type WebhookConsumer, type WebhooksConfig } from './config.js';
-export { backoffDelay, deliverOnce, startDeliverer, webhookAgent, DeliveryError, type Deliverer } from './deliver.js';
+export { backoffDelay } from '../worker-wait.js';
+export { deliverOnce, startDeliverer, webhookAgent, DeliveryError, type Deliverer } from './deliver.js';
 export { fileWebhookQueue, redisWebhookQueue, type DeadLetter, type QueuedEvent, type WebhookQueue } from './queue.js';
 export { signWebhook, verifyWebhook, type VerifyResult } from './sign.js';
 export { addressProblem, checkWebhookUrl, guardedLookup, type WebhookMode } from './ssrf.js';
