@@ -2,7 +2,7 @@
  * The landing page (gateway/src/landing-page.ts): Apollo Sandbox as Apollo Server
  * embeds it, and, where its CDN script cannot load, a page that says so and
  * points to the agent console and to GraphQL clients. No browser here: the
- * served page's scripts run in a bare VM context, with a stub DOM, once as if
+ * served page's scripts run in a bare VM context, with a minimal stand-in DOM, once as if
  * the CDN script had loaded and once as if it had not.
  */
 import { join } from 'node:path';
@@ -49,7 +49,7 @@ interface StubElement {
   style: Record<string, string>;
 }
 
-/** Runs the page's inline scripts against a stub DOM; `sandbox` is what the CDN script would have defined. */
+/** Runs the page's inline scripts against a minimal stand-in DOM; `sandbox` is what the CDN script would have defined. */
 function runPage(page: string, sandbox: unknown): { elements: Map<string, StubElement>; errors: string[] } {
   const elements = new Map<string, StubElement>();
   const element = (id: string): StubElement => {
