@@ -11,7 +11,8 @@
  * from every results file.
  *
  * Options: --quick | --full | --soak, --gateways=a,b, --profiles=a,b,
- * --workloads=a,b, --customers=N, --minutes=N (soak), --token=JWT (or
+ * --workloads=a,b, --customers=N, --minutes=N (soak), --peer-minutes=N (soak,
+ * each peer gateway's share; 3), --token=JWT (or
  * BENCH_TOKEN; else an agent token of the bench's own development issuer),
  * --no-report. With REDIS_URL in the environment, our gateway runs as it is
  * deployed at scale: entity caches, response cache, bus and write queue on Redis.
@@ -154,6 +155,11 @@ export interface SoakChunk {
   p50Ms: number;
   p95Ms: number;
   sorCalls: SorCalls;
+  /**
+   * Every call the systems received in the minute, whoever made it: the views' calls plus the
+   * feeds' polls, export reads and anything else running. Absent in older runs.
+   */
+  allCalls?: SorCalls;
   cacheLayers: CacheLayers;
   gatewayCpuShare: number;
   gatewayRssMb: number;
@@ -199,6 +205,8 @@ export interface BenchResults {
   /** The subscription workload, on our gateway (the peers' plain @apollo/gateway executes no subscriptions). */
   subscriptions?: { profile: LatencyProfileId; results: SubscriptionResults } | { profile: LatencyProfileId; error: string };
   soak?: SoakResults;
+  /** The same soak through each peer gateway (`--gateways=ours,apollo-plain,…`), for `--peer-minutes`. */
+  soakPeers?: SoakResults[];
   /** `--profile`: where each product process spent its CPU under the warm workload (V8's CPU profiler). */
   profiles?: ProcessProfile[];
 }
@@ -210,6 +218,8 @@ interface Options {
   workloads: WorkloadId[];
   customers: number;
   minutes: number;
+  /** The soak's length for a peer gateway: enough to compare the cold start and the first minutes. */
+  peerMinutes: number;
   token: string | undefined;
   report: boolean;
   /** Run the product processes under V8's CPU profiler and record where their time goes. */
@@ -225,7 +235,7 @@ function parseArgs(argv: string[]): Options {
     if (!m) throw new Error(`expected options like --quick or --gateways=ours,apollo-plain, got '${a}'`);
     kv.set(m[1]!, m[2] ?? 'true');
   }
-  const known = new Set(['quick', 'full', 'soak', 'profile', 'smoke', 'gateways', 'profiles', 'workloads', 'customers', 'minutes', 'token', 'no-report']);
+  const known = new Set(['quick', 'full', 'soak', 'profile', 'smoke', 'gateways', 'profiles', 'workloads', 'customers', 'minutes', 'peer-minutes', 'token', 'no-report']);
   for (const k of kv.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}; expected one of ${[...known].map((x) => `--${x}`).join(', ')}`);
   const soak = kv.has('soak');
   const profile = kv.has('profile');
@@ -245,6 +255,8 @@ function parseArgs(argv: string[]): Options {
   if (!Number.isInteger(customers) || customers < 200) throw new Error(`--customers: expected a whole number of at least 200, got '${kv.get('customers')}'`);
   const minutes = Number(kv.get('minutes') ?? SOAK.minutes);
   if (!Number.isInteger(minutes) || minutes < 1) throw new Error(`--minutes: expected a whole number of at least 1, got '${kv.get('minutes')}'`);
+  const peerMinutes = Number(kv.get('peer-minutes') ?? 3);
+  if (!Number.isInteger(peerMinutes) || peerMinutes < 1) throw new Error(`--peer-minutes: expected a whole number of at least 1, got '${kv.get('peer-minutes')}'`);
   const allGateways = Object.keys(GATEWAYS) as GatewayId[];
   return {
     plan,
@@ -253,6 +265,7 @@ function parseArgs(argv: string[]): Options {
     workloads: list('workloads', WORKLOADS.map((w) => w.id), profile ? ['customer360-warm-zipf'] : WORKLOADS.map((w) => w.id)),
     customers,
     minutes,
+    peerMinutes,
     token: kv.get('token') ?? process.env.BENCH_TOKEN,
     report: !kv.has('no-report') && !smoke,
     profile,
@@ -824,23 +837,28 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
  * The soak: agent customer-360 views at SOAK.ratePerSec for --minutes, Zipf(1.1)
  * over every customer of the dataset, at the product's default TTLs, one chunk
  * per SOAK.chunkSeconds so that cost and latency can be followed over time.
+ * A peer gateway runs the same sequence's first --peer-minutes, over freshly
+ * started subgraphs, so the cold start and the first minutes compare.
  */
 async function soak(ctx: Context, results: BenchResults): Promise<void> {
   const { opts, stack, headers } = ctx;
   const profileId = opts.profiles[0]!;
   const ids = customerIds(opts.customers);
-  const chunks = Math.ceil((opts.minutes * 60) / SOAK.chunkSeconds);
+  const minutesOf = (id: GatewayId): number => (GATEWAYS[id].ours ? opts.minutes : Math.min(opts.minutes, opts.peerMinutes));
   const perChunk = SOAK.ratePerSec * SOAK.chunkSeconds;
+  const chunksOf = (id: GatewayId): number => Math.ceil((minutesOf(id) * 60) / SOAK.chunkSeconds);
   // One sequence for the whole soak, so popularity carries over from chunk to chunk.
-  const bodies = zipfBodies(CUSTOMER_360, ids, 'id', perChunk * chunks, 11);
+  const bodies = zipfBodies(CUSTOMER_360, ids, 'id', perChunk * Math.max(...opts.gateways.map(chunksOf)), 11);
   for (const gatewayId of opts.gateways) {
-    await underTest(ctx, gatewayId, results, (def) => `soak, ${def.title}, ${SOAK.ratePerSec} views/s for ${opts.minutes} min, profile ${profileId}`, async (gw) => {
+    const chunks = chunksOf(gatewayId);
+    await underTest(ctx, gatewayId, results, (def) => `soak, ${def.title}, ${SOAK.ratePerSec} views/s for ${minutesOf(gatewayId)} min, profile ${profileId}`, async (gw) => {
       await stack.setProfile(profileId);
       const all: number[] = [];
       const out: SoakChunk[] = [];
       for (let c = 0; c < chunks; c++) {
         const correlationId = `bench-${ctx.runId}-soak-${gatewayId}-${c}`;
         const before = await stack.metrics();
+        const allBefore = await stack.callsTotal();
         const cpuBefore = sampleProcess(gw.proc.pid);
         const t0 = performance.now();
         const result = await runLoadgen(
@@ -859,6 +877,7 @@ async function soak(ctx: Context, results: BenchResults): Promise<void> {
         const wall = performance.now() - t0;
         const cpuAfter = sampleProcess(gw.proc.pid);
         const after = await stack.metrics();
+        const allAfter = await stack.callsTotal();
         all.push(...(result.latencies ?? []));
         const chunk: SoakChunk = {
           startSecond: c * SOAK.chunkSeconds,
@@ -867,6 +886,7 @@ async function soak(ctx: Context, results: BenchResults): Promise<void> {
           p50Ms: result.latencyMs.p50,
           p95Ms: result.latencyMs.p95,
           sorCalls: await stack.callsFor(correlationId),
+          allCalls: callsBetween(allBefore, allAfter),
           cacheLayers: layersBetween(before, after),
           gatewayCpuShare: cpuBefore && cpuAfter ? (cpuAfter.cpuMs - cpuBefore.cpuMs) / wall : Number.NaN,
           gatewayRssMb: cpuAfter?.rssMb ?? Number.NaN,
@@ -878,18 +898,37 @@ async function soak(ctx: Context, results: BenchResults): Promise<void> {
         );
       }
       all.sort((a, b) => a - b);
-      results.soak = {
+      const run: SoakResults = {
         gateway: gatewayId,
         ratePerSec: SOAK.ratePerSec,
-        minutes: opts.minutes,
+        minutes: minutesOf(gatewayId),
         profile: profileId,
         steadyAfterSeconds: SOAK.steadyAfterSeconds,
         chunks: out,
         p50Ms: percentile(all, 50),
         p95Ms: percentile(all, 95),
       };
+      if (!results.soak && GATEWAYS[gatewayId].ours) results.soak = run;
+      else (results.soakPeers ??= []).push(run);
     });
   }
+}
+
+/** The calls made between two readings of the sandboxes' cumulative counts. */
+function callsBetween(before: SorCalls, after: SorCalls): SorCalls {
+  const routes = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
+    Object.fromEntries(Object.entries(b).map(([k, v]) => [k, v - (a[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
+  return {
+    salesforce: after.salesforce - before.salesforce,
+    netsuite: after.netsuite - before.netsuite,
+    zendesk: after.zendesk - before.zendesk,
+    total: after.total - before.total,
+    byRoute: {
+      salesforce: routes(before.byRoute.salesforce, after.byRoute.salesforce),
+      netsuite: routes(before.byRoute.netsuite, after.byRoute.netsuite),
+      zendesk: routes(before.byRoute.zendesk, after.byRoute.zendesk),
+    },
+  };
 }
 
 main().catch((e: unknown) => {

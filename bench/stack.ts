@@ -241,9 +241,16 @@ export class BenchStack {
   }
 
   async callsFor(correlationId: string): Promise<SorCalls> {
-    const stats = await Promise.all(
-      SYSTEMS.map((s) => this.admin<{ total: number; calls: Record<string, number> }>(s, `stats?correlationId=${encodeURIComponent(correlationId)}`)),
-    );
+    return this.stats(`stats?correlationId=${encodeURIComponent(correlationId)}`);
+  }
+
+  /** Every call each system has received since its counts were last reset, whoever made it (cumulative). */
+  async callsTotal(): Promise<SorCalls> {
+    return this.stats('stats');
+  }
+
+  private async stats(path: string): Promise<SorCalls> {
+    const stats = await Promise.all(SYSTEMS.map((s) => this.admin<{ total: number; calls: Record<string, number> }>(s, path)));
     const [sf, ns, zd] = stats as [(typeof stats)[number], (typeof stats)[number], (typeof stats)[number]];
     return {
       salesforce: sf.total,
