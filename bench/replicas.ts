@@ -38,6 +38,9 @@ interface Counts {
 }
 
 export interface ReplicasReport {
+  /** When the counted window started, and the command line that ran it. */
+  startedAt?: string;
+  command?: string;
   replicas: number;
   seconds: number;
   subgraphs: Polling[];
@@ -147,6 +150,7 @@ export async function runReplicas(argv: string[]): Promise<ReplicasReport> {
     // Counted from here: every replica is up and has campaigned for its leases.
     await fetch(`${nsUrl}/__sandbox/stats/reset`, { method: 'POST' });
     await fetch(`${zdUrl}/__sandbox/stats/reset`, { method: 'POST' });
+    const startedAt = new Date().toISOString();
     await new Promise((r) => setTimeout(r, o.seconds * 1000));
     const [ns, zd] = await Promise.all([stats(nsUrl), stats(zdUrl)]);
     const leaders: Record<string, string | null> = {};
@@ -157,6 +161,8 @@ export async function runReplicas(argv: string[]): Promise<ReplicasReport> {
     const erpFeeds = o.subgraphs.filter((s) => s !== 'service').length;
     const window = o.seconds * 1000;
     return {
+      startedAt,
+      command: ['npx tsx bench/replicas.ts', ...argv].join(' '),
       replicas: o.replicas,
       seconds: o.seconds,
       subgraphs: o.subgraphs,

@@ -14,6 +14,7 @@ import { subscriptionReport } from './subscriptions/index.js';
 import { targetRows } from './targets.js';
 import { GATEWAYS } from './config.js';
 import type { ProcessProfile } from './profile.js';
+import type { ReplicasReport } from './replicas.js';
 
 const root = join(import.meta.dirname, '..');
 const resultsDir = join(root, 'bench', 'results');
@@ -371,6 +372,35 @@ function soakSection(soak: SoakResults): string[] {
   return out;
 }
 
+/**
+ * Issue 16's "three replicas for two minutes": the newest `bench/replicas.ts --save` run, with
+ * the ERP polls and export reads the sandboxes counted against one replica's worth.
+ */
+function replicasSection(dir = resultsDir): string[] {
+  const newest = readdirSync(dir)
+    .filter((f) => /^\d{4}-\d{2}-\d{2}-replicas\.json$/.test(f))
+    .sort()
+    .at(-1);
+  if (!newest) return [];
+  const r = JSON.parse(readFileSync(join(dir, newest), 'utf8')) as ReplicasReport;
+  const judge = (n: number, one: number): string => (n <= one ? 'met' : `missed by ${n - one}`);
+  return [
+    '## Replicas: one poller per feed',
+    '',
+    `Command: \`${r.command ?? 'npx tsx bench/replicas.ts --save'}\`${r.startedAt ? `  \nRun: ${r.startedAt}` : ''}`,
+    '',
+    `${r.replicas} replicas of each of the ${r.subgraphs.join(', ')} subgraphs on one Redis namespace for ${r.seconds} s, against the sandbox ERP and service desk, with the feeds at ${r.erpIntervalMs / 1000} s (ERP polls) and ${r.exportIntervalMs / 1000} s (Zendesk incremental export). A fenced lease in Redis picks one replica per feed (docs/operations.md). Counted by the sandboxes, from the moment every replica was ready.`,
+    '',
+    '| calls | counted | one replica\'s worth at most | target: one replica\'s worth | verdict |',
+    '|---|---|---|---|---|',
+    `| ERP polls (SuiteQL) | ${r.erpPolls} | ${r.erpPollsOneReplica} | ≤ ${r.erpPollsOneReplica} | ${judge(r.erpPolls, r.erpPollsOneReplica)} |`,
+    `| Zendesk export reads | ${r.exportReads} | ${r.exportReadsOneReplica} | ≤ ${r.exportReadsOneReplica} | ${judge(r.exportReads, r.exportReadsOneReplica)} |`,
+    '',
+    `Leaders at the end: ${Object.entries(r.leaders).map(([feed, who]) => `${feed} ${who ?? 'none'}`).join(', ')}. Without the lease, each replica polls: ${r.replicas}× these figures. The takeover after SIGKILL of the leader (within one lease period, no change missed or delivered twice) is asserted in \`npm test\` (\`test/e2e/feed-lease-replicas.test.ts\`).`,
+    '',
+  ];
+}
+
 /** A gateway's title as the run recorded it; our own gateway is "our gateway". */
 function titleOf(r: BenchResults, id: string): string {
   return id === 'ours' ? 'our gateway' : (r.gateways.find((g) => g.id === id)?.title ?? id);
@@ -489,6 +519,7 @@ export function writeReport(): string[] {
         }
     }
   }
+  md.push(...replicasSection());
   md.push(...whereTimeGoes(all));
   md.push('## Where we stand', '', ...standing(all), '');
   md.push(
