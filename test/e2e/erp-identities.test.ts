@@ -51,13 +51,16 @@ afterAll(async () => {
 
 const used: string[] = [];
 
-/** A customer not used yet whose NetSuite record has the Account's e-mail (unique in the ERP) and some invoices. */
-function unlinkable(): { number: string; netsuiteId: string; invoices: number } {
+/**
+ * A customer not used yet (among `among`, by default past the first 60) whose NetSuite record has
+ * the Account's e-mail (unique in the ERP) and some invoices.
+ */
+function unlinkable(among?: readonly string[]): { number: string; netsuiteId: string; invoices: number } {
   const d = stack.dataset;
-  for (const a of d.salesforce.accounts.slice(60)) {
+  for (const a of among ? d.salesforce.accounts : d.salesforce.accounts.slice(60)) {
     const number = a.Customer_Number__c;
     const email = a.Email__c?.toLowerCase();
-    if (used.includes(number) || !email) continue;
+    if (used.includes(number) || !email || (among && !among.includes(number))) continue;
     const ns = d.netsuite.customers.find((c) => c.externalid === number);
     if (!ns || ns.email?.toLowerCase() !== email || d.netsuite.customers.filter((c) => c.email?.toLowerCase() === email).length !== 1) continue;
     const invoices = d.netsuite.transactions.filter((t) => t.type === 'CustInvc' && t.entity === ns.id).length;
@@ -145,6 +148,23 @@ describe('candidates where the ERP lacks the customer number', () => {
     expect(after.body.data?.customer.financials?.balance.amount).toMatch(/^\d+\.\d{2}$/);
     expect(after.body.data?.customer.invoices?.totalCount).toBe(c.invoices);
     expect(await candidateSearches(after.correlationId)).toBe(0);
+  });
+
+  it('searches the candidates of every unlinked customer of a list in one query', async () => {
+    const PAGE = `{ customers(first: 50) { nodes { id erpIdentities { recordId linkedBy } } } }`;
+    const ids = (await stack.query<{ customers: { nodes: Array<{ id: string }> } }>(`{ customers(first: 50) { nodes { id } } }`)).body.data?.customers.nodes.map((n) => n.id) ?? [];
+    const [a, b] = [unlinkable(ids), unlinkable(ids)];
+    await unlink(a.netsuiteId);
+    await unlink(b.netsuiteId);
+    const res = await stack.query<{ customers: { nodes: Array<{ id: string; erpIdentities: Array<{ recordId: string; linkedBy: string }> }> } }>(PAGE);
+    expect(res.body.errors).toBeUndefined();
+    const matched = (res.body.data?.customers.nodes ?? []).filter((n) => n.erpIdentities.some((i) => i.linkedBy === 'MATCHED'));
+    expect(matched.map((n) => [n.id, n.erpIdentities])).toEqual(
+      [a, b].sort((x, y) => ids.indexOf(x.number) - ids.indexOf(y.number)).map((c) => [c.number, [{ recordId: c.netsuiteId, linkedBy: 'MATCHED' }]]),
+    );
+    // The financial-standing read for all 50, then one candidate search for both addresses.
+    expect(await candidateSearches(res.correlationId)).toBe(1);
+    expect((await stack.stats('netsuite', res.correlationId)).total).toBe(2);
   });
 
   it('does not suggest a rejected candidate again', async () => {
