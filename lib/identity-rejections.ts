@@ -41,8 +41,19 @@ export function redisRejections(redis: RedisClientType, namespace: string): Iden
 
 type RejectionFile = Record<string, Record<string, Rejection>>;
 
+/** One store per file in a process: subgraphs sharing a process (`npm start`) share its write queue. */
+const fileStores = new Map<string, IdentityRejections>();
+
 export function fileRejections(dir: string): IdentityRejections {
   const path = join(dir, 'identity-rejections.json');
+  const known = fileStores.get(path);
+  if (known) return known;
+  const store = newFileRejections(path);
+  fileStores.set(path, store);
+  return store;
+}
+
+function newFileRejections(path: string): IdentityRejections {
   // Writes in this process one at a time, so none is lost to another's read-modify-write.
   let queue: Promise<unknown> = Promise.resolve();
   const read = async (): Promise<RejectionFile> => {

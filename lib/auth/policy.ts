@@ -51,7 +51,7 @@ export const OPERATIONS = {
   /** Storefront callers add public comments only (see requirePublicComment). */
   'Mutation.addCaseComment': { agent: 'allow', storefront: 'own' },
   'Mutation.updateCaseStatus': { agent: 'allow', storefront: 'deny' },
-  /** Confirming or rejecting an identity candidate (docs/identity.md): staff only. */
+  /** Confirming or rejecting an identity candidate (docs/identity.md), from the service desk or the ERP: staff only. */
   'Mutation.confirmIdentity': { agent: 'allow', storefront: 'deny' },
   'Mutation.rejectIdentity': { agent: 'allow', storefront: 'deny' },
   /** The write queue's operations: list and page, retry and discard (one write or in bulk). */

@@ -262,6 +262,9 @@ function writeCustomer(ops: Ops, b: Json, existing: Row | undefined, forcedExter
     const clash = queryOne(db, 'SELECT id FROM customer WHERE externalid = ?', [ext]);
     if (clash && (!existing || clash.id !== existing.id)) throw duplicateRecord();
     sets.externalid = ext;
+  } else if (ext === null && existing) {
+    // null clears a field in a PATCH, the external id too.
+    sets.externalid = null;
   }
   if (sets.terms != null && !queryOne(db, 'SELECT id FROM term WHERE id = ?', [sets.terms])) {
     throw userError(`Error while accessing a resource. You have entered an Invalid Field Value ${String(sets.terms)} for the following field: terms`, { 'o:errorPath': 'terms' });

@@ -221,6 +221,17 @@ describe('record API', () => {
     expect(dup.body['o:errorDetails'][0]['o:errorCode']).toBe('DUP_RCRD');
   });
 
+  it("clears a customer's externalId on PATCH null, and a SuiteQL IS NULL then finds the customer by its lower-cased e-mail", async () => {
+    const r = await ns.request('POST', '/services/rest/record/v1/customer', { externalId: 'C-900002', companyName: 'Unlinked Test', email: 'Unlinked@Example.com' });
+    const id = /(\d+)$/.exec(r.headers.get('location') ?? '')?.[1];
+    expect((await ns.request('PATCH', `/services/rest/record/v1/customer/${id}`, { externalId: null })).status).toBe(204);
+    const got = await ns.request('GET', `/services/rest/record/v1/customer/${id}`);
+    expect(got.body.externalId).toBeUndefined();
+    expect((await ns.request('GET', '/services/rest/record/v1/customer/eid:C-900002')).status).toBe(404);
+    const q = await ns.suiteql("SELECT c.id AS id FROM customer c WHERE c.externalid IS NULL AND LOWER(c.email) IN ('unlinked@example.com')");
+    expect(q.body.items.map((row: { id: string }) => row.id)).toEqual([id]);
+  });
+
   it('creates a sales order, validates items and credit hold, and closing lines cancels it', async () => {
     const c = ds.netsuite.customers.find((x) => x.externalid === 'C-000002');
     const item = ds.netsuite.items.find((i) => i.isinactive === 'F');

@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { generateDataset } from '../../sandbox/dataset/generate.js';
 import type { NsCustomer, NsTransaction, RetailDataset } from '../../sandbox/dataset/model.js';
 import { createNetSuiteSandbox, type NetSuiteSandbox } from '../../sandbox/netsuite/index.js';
-import { createNetSuiteClient } from '../../lib/clients/netsuite.js';
+import { createNetSuiteClient, type SuiteQLRow } from '../../lib/clients/netsuite.js';
 import { loadNetSuiteConfig } from '../../lib/config.js';
 import { loadOrgMapping } from '../../lib/mapping.js';
 import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
@@ -430,6 +430,29 @@ describe('the connector', () => {
     expect(fin[0]).toBeInstanceOf(Error);
     const pages = await connector.invoicePagesByCustomer(["C-0' OR 1=1 --"], { first: 10 });
     expect(pages[0]).toMatchObject({ invoices: [], totalCount: 0 });
+  });
+
+  it('searches identity candidates by hostile e-mail addresses as literals only, and sends none that is not an address', async () => {
+    const client = createNetSuiteClient(loadNetSuiteConfig({ NETSUITE_BASE_URL: `${erpUrl}/services/rest` }));
+    const sent: string[] = [];
+    const connector = createNetSuiteFinance({
+      netsuite: { ...client, suiteql: <Row extends SuiteQLRow>(q: string, opts?: { maxRows?: number }) => (sent.push(q), client.suiteql<Row>(q, opts)) },
+      mapping: loadOrgMapping('config/org-mapping.json'),
+    });
+    // An unlinked customer with a quote in its address, as an injection would try to use one.
+    const victim = dataset.netsuite.customers[7] as NsCustomer;
+    const quoted = "o'hara||'x@example.com";
+    expect(await connector.customersByEmail(["a@b.c');drop--", "' or 1=1 --@x.com", 'x@y.com) OR (1=1'])).toEqual([[], [], []]);
+    expect(sent).toEqual([]);
+
+    await client.updateRecord('customer', String(victim.id), { externalId: null, email: quoted });
+    const got = await connector.customersByEmail([quoted, "x'or'1'='1@example.com", 'not-searchable@'.repeat(3)]);
+    expect(got[0]).toEqual([expect.objectContaining({ internalId: String(victim.id), email: quoted })]);
+    expect(got.slice(1)).toEqual([[], []]);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toContain("'o''hara||''x@example.com'");
+    expect(sent[0]).toContain("'x''or''1''=''1@example.com'");
+    expect(sent[0]).not.toContain('not-searchable');
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { entityTag, listTag, loadPages, loadParentLists, lookupValue, pageArgsKey, type EntityCache, type EntryKind, type Lookup } from '../../../lib/cache/index.js';
 import type { FinanceConnector, FinancialsRecord, InvoiceRecord, PaymentRecord } from './netsuite.js';
+import type { ErpCustomerRecord } from './netsuite-identity.js';
 
 export const FINANCE_CACHE_KINDS = {
   invoice: { name: 'finance/Invoice', domain: 'invoices', tag: (id) => entityTag('Invoice', id) },
@@ -12,6 +13,11 @@ export const FINANCE_CACHE_KINDS = {
   customerInvoices: { name: 'finance/Customer.invoices', domain: 'invoiceLists', tag: (id) => listTag('Customer', id, 'invoices') },
   orderInvoices: { name: 'finance/Order.invoices', domain: 'invoiceLists', tag: (id) => listTag('Order', id, 'invoices') },
   financials: { name: 'finance/Customer.financials', domain: 'balances', tag: (id) => listTag('Customer', id, 'financials') },
+  /**
+   * NetSuite customers without an external id by e-mail address, where identity candidates come
+   * from (docs/identity.md): kept for the balances TTL, keyed by the address.
+   */
+  customersByEmail: { name: 'finance/ErpCustomer.byEmail', domain: 'balances', tag: (email) => entityTag('ErpCustomerEmail', email) },
 } as const satisfies Record<string, EntryKind>;
 
 /** The connector answers arrays in key order; the cache speaks maps. */
@@ -66,6 +72,11 @@ export function cachedFinanceConnector(inner: FinanceConnector, cache: EntityCac
         opts.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: opts.maxAgeSeconds },
       );
       return inOrder(customerNumbers, found, noAnswer('financials'));
+    },
+
+    async customersByEmail(emails) {
+      const found = await cache.load<ErpCustomerRecord[]>(FINANCE_CACHE_KINDS.customersByEmail, emails, (missing) => asMap(missing, (k) => inner.customersByEmail(k)));
+      return inOrder(emails, found, () => []);
     },
   };
 }

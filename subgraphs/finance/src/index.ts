@@ -7,6 +7,8 @@
 import { defineSubgraph, runSubgraph } from '../../../lib/boot.js';
 import { loadFinanceFeedConfig } from './config.js';
 import { createNetSuiteBilling } from './netsuite-billing.js';
+import { netsuiteExternalIds } from './netsuite-identity.js';
+import { loadMatchRule } from '../../../lib/identity-match.js';
 import { createFinanceSubgraph } from './subgraph.js';
 
 export { createFinanceSubgraph, type FinanceSubgraph, type FinanceSubgraphDeps } from './subgraph.js';
@@ -19,13 +21,16 @@ export const subgraph = defineSubgraph({
   name: 'finance',
   build: (p) => {
     const lease = p.feedLease('finance-invoices');
+    // No transport retries for a write: the queue retries through the applier's read-compare-write.
+    const writeClient = p.netsuite({ retries: 0 });
     return createFinanceSubgraph({
       netsuite: p.netsuite(),
       mapping: p.mapping,
       cache: p.cache,
       bus: p.bus,
-      // No transport retries for a write: the queue retries through the applier's read-compare-write.
-      billing: createNetSuiteBilling({ netsuite: p.netsuite({ retries: 0 }) }),
+      billing: createNetSuiteBilling({ netsuite: writeClient }),
+      externalIds: netsuiteExternalIds(writeClient),
+      identity: { rule: loadMatchRule(p.env), rejections: p.identityRejections() },
       writes: p.writes,
       feed: { state: p.feedState('finance-invoices', lease), lease, ...loadFinanceFeedConfig(p.env) },
     });

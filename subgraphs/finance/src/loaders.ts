@@ -12,6 +12,7 @@ import type {
   InvoiceRecord,
   PaymentRecord,
 } from './netsuite.js';
+import type { ErpCustomerRecord } from './netsuite-identity.js';
 
 /**
  * Keys per connector call. Large enough that any page of a plan step fits in one
@@ -35,6 +36,8 @@ export interface FinanceLoaders {
   paymentsByInvoice: DataLoader<string, PaymentRecord[]>;
   invoicePage: DataLoader<InvoicePageKey, InvoicePage, string>;
   financials: DataLoader<FinancialsKey, FinancialsRecord, string>;
+  /** NetSuite customers without an external id, by lower-case e-mail address: where identity candidates come from. */
+  customersByEmail: DataLoader<string, ErpCustomerRecord[]>;
 }
 
 /**
@@ -124,5 +127,7 @@ export function createFinanceLoaders(connector: FinanceConnector): FinanceLoader
     { maxBatchSize: MAX_BATCH, cacheKeyFn: (k) => `${k.customerNumber}|${k.maxAgeSeconds ?? ''}` },
   );
 
-  return { invoice, invoicesByOrder, paymentsByInvoice, invoicePage, financials };
+  const customersByEmail = new DataLoader<string, ErpCustomerRecord[]>((emails) => connector.customersByEmail(emails), { maxBatchSize: MAX_BATCH });
+
+  return { invoice, invoicesByOrder, paymentsByInvoice, invoicePage, financials, customersByEmail };
 }

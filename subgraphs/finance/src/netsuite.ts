@@ -21,6 +21,7 @@ import type { OrgMapping } from '../../../lib/mapping.js';
 import { creditHold } from '../../../lib/erp/credit.js';
 import { inList } from '../../../lib/erp/suiteql.js';
 import { money, moneyOf, toCents, type Money } from '../../../lib/money.js';
+import { erpCustomersByEmail, type ErpCustomerRecord } from './netsuite-identity.js';
 import { INVOICE_COLUMNS, INVOICE_FROM, STATUS_SQL, invoiceFromRow, isInvoiceStatus, selectList, unique, type InvoiceRow, type InvoiceStatus } from './netsuite-invoices.js';
 
 export type { InvoiceStatus } from './netsuite-invoices.js';
@@ -124,6 +125,8 @@ export interface FinanceConnector {
   invoicesByOrderNumber(orderNumbers: readonly string[]): Promise<Array<InvoiceRecord[] | Error>>;
   paymentsByInvoice(invoiceNumbers: readonly string[]): Promise<Array<PaymentRecord[] | Error>>;
   financialsByCustomer(customerNumbers: readonly string[], opts?: ReadOptions): Promise<Array<FinancialsRecord | Error>>;
+  /** NetSuite customers without an external id, by lower-case e-mail address: where identity candidates come from. */
+  customersByEmail(emails: readonly string[]): Promise<Array<ErpCustomerRecord[] | Error>>;
 }
 
 export interface NetSuiteFinanceDeps {
@@ -262,6 +265,8 @@ ORDER BY inv.tranid, p.trandate, p.id`,
       }
       return invoiceNumbers.map((n) => byInvoice.get(n) ?? []);
     },
+
+    customersByEmail: (emails) => erpCustomersByEmail(netsuite, emails),
 
     async financialsByCustomer(customerNumbers, _opts = {}) {
       const keys = unique(customerNumbers);

@@ -13,12 +13,21 @@ import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import type { Money } from '../../../lib/money.js';
 import { sharedKeyIdentity, type IdentityRecord } from '../../../lib/identity.js';
+import { candidateEmail, checkLinkRecord, rankCandidates, rejectCandidate, submitIdentityLink, type IdentityMatching } from '../../../lib/identity-link.js';
 import type { WriteCoordinator } from '../../../lib/writes/index.js';
 import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import { INVOICE_STATUS_TOPIC, invoiceFromSnapshot, type InvoiceStatusEvent } from './feed.js';
 import type { FinanceLoaders } from './loaders.js';
 import type { AddressRecord, FinancialsRecord, InvoiceCursor, InvoiceRecord, InvoiceStatus, PaymentRecord } from './netsuite.js';
-import { BILLING_ADDRESS_KIND, validateAddress, validateVersion, type BillingAddressPayload, type BillingAddressResult } from './writes.js';
+import {
+  BILLING_ADDRESS_KIND,
+  IDENTITY_LINK_KIND,
+  validateAddress,
+  validateVersion,
+  type BillingAddressPayload,
+  type BillingAddressResult,
+  type ErpIdentityLinkPayload,
+} from './writes.js';
 import type { ResolversTypes, Resolvers } from './__generated__/resolvers-types.js';
 
 export interface FinanceContext {
@@ -37,6 +46,13 @@ type FinanceSubscriptionContext = FinanceContext & SubscriptionContext;
 /** A Customer or an Order here: only its id, the key other subgraphs resolve it by. */
 export interface EntityRef {
   id: string;
+}
+
+/** A Customer here: its id, and the Salesforce attributes erpIdentities requires when it is asked for. */
+export interface CustomerRef extends EntityRef {
+  email?: string | null;
+  name?: string | null;
+  phone?: string | null;
 }
 
 /** What Customer.invoices resolves to; codegen.ts maps InvoiceConnection to it. */
@@ -84,7 +100,7 @@ async function loadOrNull<K, V, C>(loader: DataLoader<K, V, C>, key: K): Promise
  * lib/subgraph.ts accepts: the generated `__resolveReference` signature
  * (reference, context, info) is not a GraphQLFieldResolver.
  */
-export function createFinanceResolvers(mapping: OrgMapping) {
+export function createFinanceResolvers(mapping: OrgMapping, matching?: IdentityMatching) {
   const customerNumber = idFormat('a customer number', mapping.customerNumber);
   const orderNumber = idFormat('an order number', mapping.netsuite.orderNumber);
   const invoiceNumber = idFormat('an invoice number', mapping.netsuite.invoiceNumber);
@@ -167,6 +183,28 @@ export function createFinanceResolvers(mapping: OrgMapping) {
         };
       },
 
+      confirmErpIdentity: async (_, args, ctx) => {
+        const customerId = checkId(customerNumber, args.customerId, 'customerId');
+        authorize(ctx.caller, 'Mutation.confirmIdentity', { customerId });
+        const { recordId: internalId } = checkLinkRecord('NETSUITE_CUSTOMER', args.recordType, args.recordId);
+        return submitIdentityLink<ErpIdentityLinkPayload>(writesOf(ctx), ctx.caller, {
+          kind: IDENTITY_LINK_KIND,
+          // One record's writes in order: two customers confirming it cannot both win.
+          entityKey: `ERP:customerRecord:${internalId}`,
+          payload: { customerId, internalId },
+          recordType: 'NETSUITE_CUSTOMER',
+          recordId: internalId,
+          idempotencyKey: args.idempotencyKey,
+        });
+      },
+
+      rejectErpIdentity: async (_, args, ctx) => {
+        const customerId = checkId(customerNumber, args.customerId, 'customerId');
+        authorize(ctx.caller, 'Mutation.rejectIdentity', { customerId });
+        const { key } = checkLinkRecord('NETSUITE_CUSTOMER', args.recordType, args.recordId);
+        return rejectCandidate(matching, 'ERP', customerId, key, ctx.caller);
+      },
+
       ...writeQueue.Mutation,
     },
 
@@ -217,7 +255,11 @@ export function createFinanceResolvers(mapping: OrgMapping) {
     },
 
     Customer: {
-      __resolveReference: (ref): EntityRef => ({ id: ref.id }),
+      // The Salesforce attributes come along only when the gateway resolves erpIdentities' @requires.
+      __resolveReference: (ref): CustomerRef => ({
+        id: ref.id,
+        ...('email' in ref || 'name' in ref || 'phone' in ref ? { email: ref.email ?? null, name: ref.name ?? null, phone: ref.phone ?? null } : {}),
+      }),
       financials: (parent, args, ctx): Promise<FinancialsRecord | null> => {
         const id = checkId(customerNumber, parent.id, 'id');
         // Before any call: a storefront caller reaching another customer costs the ERP nothing.
@@ -233,7 +275,16 @@ export function createFinanceResolvers(mapping: OrgMapping) {
         authorize(ctx.caller, 'Customer.identities', { customerId: id });
         // The same loader key as financials without maxAgeSeconds: asked together, they cost one read.
         const record = await loadOrNull(ctx.loaders.financials, { customerNumber: id });
-        return record?.internalId ? [sharedKeyIdentity('NETSUITE_CUSTOMER', record.internalId)] : [];
+        if (record?.internalId) return [sharedKeyIdentity('NETSUITE_CUSTOMER', record.internalId)];
+        if (record) return [];
+        // No customer record holds the number: candidates, lazily (one query for the view's
+        // addresses, cached by address) and only with an e-mail to search by.
+        const attributes = { email: parent.email ?? null, name: parent.name ?? null, phone: parent.phone ?? null };
+        const email = candidateEmail(attributes);
+        if (!matching || !email) return [];
+        const [records, rejected] = await Promise.all([ctx.loaders.customersByEmail.load(email), matching.rejections.rejected(id)]);
+        const sources = records.map((r) => ({ recordId: r.internalId, holds: null, attributes: { email: r.email, name: r.name, phone: r.phone } }));
+        return rankCandidates(matching.rule, 'NETSUITE_CUSTOMER', id, attributes, sources, rejected);
       },
       invoices: async (parent, args, ctx): Promise<InvoiceConnectionParent> => {
         const id = checkId(customerNumber, parent.id, 'id');

@@ -21,7 +21,9 @@ import { createNetSuiteFinance, type FinanceConnector, type InvoiceRecord } from
 import { createNetSuiteBilling, type FinanceBillingConnector } from './netsuite-billing.js';
 import { createNetSuiteChangeReader, type FinanceChangeReader } from './netsuite-changes.js';
 import { createFinanceResolvers, type FinanceContext } from './resolvers.js';
-import { BILLING_EVENT_TOPIC, registerBillingWrites } from './writes.js';
+import { BILLING_EVENT_TOPIC, registerBillingWrites, registerIdentityLinkWrites } from './writes.js';
+import { netsuiteExternalIds } from './netsuite-identity.js';
+import type { ExternalIdField, IdentityMatching } from '../../../lib/identity-link.js';
 
 export interface FinanceSubgraphDeps extends SubgraphDeps {
   /** The NetSuite transport the connector reads through. */
@@ -40,6 +42,13 @@ export interface FinanceSubgraphDeps extends SubgraphDeps {
   billing?: FinanceBillingConnector;
   /** The ERP change reader of the feed. @default createNetSuiteChangeReader({ netsuite, mapping }) */
   changes?: FinanceChangeReader;
+  /**
+   * The NetSuite customer record's external id, which confirmErpIdentity sets. Give it the same
+   * client without transport retries as `billing`. @default netsuiteExternalIds(netsuite)
+   */
+  externalIds?: ExternalIdField;
+  /** The matching rule and the rejected candidates (docs/identity.md); without it only shared-key links are listed. */
+  identity?: IdentityMatching;
 }
 
 /** The finance subgraph, plus the cache hook that writes and change events call. */
@@ -58,7 +67,7 @@ export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgrap
   const { cache } = deps;
   const connector = cache ? cachedFinanceConnector(erp, cache) : erp;
   // Cached values served past their TTL report stale: true (lib/cache/freshness.ts).
-  const resolvers = withStaleFreshness(createFinanceResolvers(deps.mapping), {
+  const resolvers = withStaleFreshness(createFinanceResolvers(deps.mapping, deps.identity), {
     entities: [
       ['Invoice', 'freshness'],
       ['CustomerFinancials', 'freshness'],
@@ -84,6 +93,7 @@ export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgrap
     });
     // Registered before start(): a write queued by an earlier run is replayed by this applier.
     registerBillingWrites(writes, deps.billing ?? createNetSuiteBilling({ netsuite: deps.netsuite }));
+    registerIdentityLinkWrites(writes, deps.externalIds ?? netsuiteExternalIds(deps.netsuite));
   }
 
   const feed = deps.feed

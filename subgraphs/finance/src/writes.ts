@@ -1,12 +1,15 @@
 /**
- * The finance subgraph's one write: a customer's default billing address, which the
- * ERP owns. Shape checks here cost no calls; the applier reads the customer record,
- * compares, and writes once. Credit, balances, terms, invoices and payments are the
- * ERP's business and have no write kind (the ownership manifest checks the schema).
+ * The finance subgraph's writes: a customer's default billing address, which the ERP
+ * owns, and the customer number in a NetSuite customer record's external id, which
+ * confirms an identity candidate (netsuite-identity.ts). Shape checks here cost no
+ * calls; each applier reads the customer record, compares, and writes once. Credit,
+ * balances, terms, invoices and payments are the ERP's business and have no write
+ * kind (the ownership manifest checks the schema).
  */
 import { listTag } from '../../../lib/cache/index.js';
 import { badInput, notFound } from '../../../lib/errors.js';
 import type { PostalAddress } from '../../../lib/erp/address.js';
+import { registerIdentityLinkApplier, type ExternalIdField } from '../../../lib/identity-link.js';
 import type { WriteCoordinator } from '../../../lib/writes/index.js';
 import type { AddressRecord } from './netsuite.js';
 import { normalizeVersion, type FinanceBillingConnector } from './netsuite-billing.js';
@@ -149,4 +152,29 @@ export function registerBillingWrites(writes: WriteCoordinator, erp: FinanceBill
       event: (p, r) => (r.changed ? { type: 'BillingAddressChanged', data: { customerId: p.customerId } } : undefined),
     },
   );
+}
+
+/** The write kind of confirmErpIdentity. */
+export const IDENTITY_LINK_KIND = 'finance.identity.link';
+
+/** What confirming an ERP candidate stores and replays. */
+export interface ErpIdentityLinkPayload {
+  customerId: string;
+  /** The NetSuite customer record's internal id. */
+  internalId: string;
+}
+
+/**
+ * Registers the applier that confirms an ERP candidate (lib/identity-link.ts). Applied, it drops
+ * the customer's financials, invoice and order lists from the cache, which were read (and found
+ * nothing) by the customer number the record now holds.
+ */
+export function registerIdentityLinkWrites(writes: WriteCoordinator, externalIds: ExternalIdField): void {
+  registerIdentityLinkApplier<ErpIdentityLinkPayload>(writes, IDENTITY_LINK_KIND, {
+    system: 'the ERP',
+    noun: 'customer record',
+    recordId: (p) => p.internalId,
+    field: externalIds,
+    invalidates: (p) => [listTag('Customer', p.customerId, 'financials'), listTag('Customer', p.customerId, 'invoices'), listTag('Customer', p.customerId, 'orders')],
+  });
 }

@@ -12,14 +12,8 @@ import { audit, authorize, authorizeSubscription, isStorefront, requirePublicCom
 import type { DomainEvent, EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import { sharedKeyIdentity, type IdentityRecord } from '../../../lib/identity.js';
-import {
-  IDENTITY_LINK_WRITE,
-  candidateEmail,
-  checkServiceDeskRecord,
-  serviceDeskCandidates,
-  type IdentityLinkPayload,
-  type IdentityMatching,
-} from './identity.js';
+import { candidateEmail, rejectCandidate, submitIdentityLink, type IdentityMatching } from '../../../lib/identity-link.js';
+import { IDENTITY_LINK_WRITE, checkServiceDeskRecord, serviceDeskCandidates, type IdentityLinkPayload } from './identity.js';
 import type { WriteCoordinator, WriteOutcome } from '../../../lib/writes/index.js';
 import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import { CASE_UPDATED_TOPIC, type CaseUpdatePayload } from './feed.js';
@@ -211,29 +205,22 @@ export const resolvers = {
       const customerId = checkFormat(ctx.formats.customerNumber, args.customerId, 'customerId');
       authorize(ctx.caller, 'Mutation.confirmIdentity', { customerId });
       const { organizationId } = checkServiceDeskRecord(args.recordType, args.recordId);
-      const outcome = await submitFor<IdentityLinkPayload, IdentityLinkPayload>(writesOf(ctx), ctx.caller, {
+      return submitIdentityLink<IdentityLinkPayload>(writesOf(ctx), ctx.caller, {
         kind: IDENTITY_LINK_WRITE,
         // One organization's writes in order: two customers confirming it cannot both win.
         entityKey: `SERVICE_DESK:organization:${organizationId}`,
         payload: { customerId, organizationId },
-        customerId,
-        idempotencyKey: args.idempotencyKey ?? null,
+        recordType: 'ZENDESK_ORGANIZATION',
+        recordId: organizationId,
+        idempotencyKey: args.idempotencyKey,
       });
-      return {
-        status: outcome.status,
-        writeId: outcome.writeId,
-        identity: outcome.status === 'APPLIED' ? sharedKeyIdentity('ZENDESK_ORGANIZATION', organizationId) : null,
-      };
     },
 
     async rejectServiceDeskIdentity(_root, args, ctx) {
       const customerId = checkFormat(ctx.formats.customerNumber, args.customerId, 'customerId');
       authorize(ctx.caller, 'Mutation.rejectIdentity', { customerId });
       const { key } = checkServiceDeskRecord(args.recordType, args.recordId);
-      const matching = ctx.runtime.identity;
-      if (!matching) throw new UpstreamError('SERVICE_DESK', 'unavailable', 'this service subgraph was started without a store for rejected candidates');
-      await matching.rejections.reject(customerId, key, ctx.caller.subject);
-      return true;
+      return rejectCandidate(ctx.runtime.identity, 'SERVICE_DESK', customerId, key, ctx.caller);
     },
 
     async openCase(_root, args, ctx) {

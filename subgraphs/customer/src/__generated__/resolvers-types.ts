@@ -235,6 +235,20 @@ export type IdentityLink =
   /** The record holds the customer number in its external-id field: a confirmed link, held by that system. */
   | 'SHARED_KEY';
 
+/** The outcome of confirming an identity candidate (confirmServiceDeskIdentity, confirmErpIdentity). */
+export type IdentityLinkResult = {
+  __typename?: 'IdentityLinkResult';
+  /** The link as the system of record now holds it (SHARED_KEY); null unless APPLIED. */
+  identity?: Maybe<CustomerIdentity>;
+  /** APPLIED, QUEUED, REJECTED or DEAD_LETTERED. */
+  status: WriteStatus;
+  /**
+   * The write's identity ("service:w_…" or "finance:w_…"); ask `serviceWrite(writeId:)` or
+   * `financeWrite(writeId:)` for its outcome later.
+   */
+  writeId: Scalars['ID']['output'];
+};
+
 /** The kind of record an identity is, in its system. */
 export type IdentityRecordType =
   /** A NetSuite customer record. */
@@ -718,6 +732,7 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
   IdentityLink: IdentityLink;
+  IdentityLinkResult: ResolverTypeWrapper<IdentityLinkResult>;
   IdentityRecordType: IdentityRecordType;
   IdentitySystem: IdentitySystem;
   Loyalty: ResolverTypeWrapper<Loyalty>;
@@ -760,6 +775,7 @@ export type ResolversParentTypes = {
   CustomerWriteResult: Omit<CustomerWriteResult, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> };
   DateTime: Scalars['DateTime']['output'];
   Freshness: FreshnessValue;
+  IdentityLinkResult: IdentityLinkResult;
   Loyalty: Loyalty;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
@@ -855,6 +871,12 @@ export type FreshnessResolvers<ContextType = CustomerContext, ParentType extends
   stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type IdentityLinkResultResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['IdentityLinkResult'] = ResolversParentTypes['IdentityLinkResult']> = {
+  identity?: Resolver<Maybe<ResolversTypes['CustomerIdentity']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type LoyaltyResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Loyalty'] = ResolversParentTypes['Loyalty']> = {
   points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   tier?: Resolver<ResolversTypes['LoyaltyTier'], ParentType, ContextType>;
@@ -945,6 +967,7 @@ export type Resolvers<ContextType = CustomerContext> = {
   CustomerWriteResult?: CustomerWriteResultResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Freshness?: FreshnessResolvers<ContextType>;
+  IdentityLinkResult?: IdentityLinkResultResolvers<ContextType>;
   Loyalty?: LoyaltyResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { EntityRef, InvoiceConnectionParent, FinanceContext } from '../resolvers.js';
+import type { CustomerRef, EntityRef, InvoiceConnectionParent, FinanceContext } from '../resolvers.js';
 import type { InvoiceRecord, PaymentRecord, FinancialsRecord, AddressRecord } from '../netsuite.js';
 import type { Money as MoneyValue } from '../../../../lib/money.js';
 import type { Freshness as FreshnessValue } from '../../../../lib/pagination.js';
@@ -82,11 +82,17 @@ export type BillingWriteResult = {
  */
 export type Customer = {
   __typename?: 'Customer';
+  /** The customer's e-mail address, from Salesforce: what the matching rule compares ERP customers with. */
+  email?: Maybe<Scalars['String']['output']>;
   /**
    * The ERP's records of this customer (docs/identity.md): the NetSuite customer whose external id
-   * is the customer number. Read with the customer's financial standing, so it costs no call when
-   * `financials` is asked too or cached. Staff roles only. Null with an error naming ERP when the
-   * ERP cannot be reached.
+   * is the customer number (SHARED_KEY). Read with the customer's financial standing, so it costs no
+   * call when `financials` is asked too or cached. When no NetSuite customer holds the number,
+   * candidates (MATCHED): NetSuite customers without an external id whose e-mail is the customer's,
+   * scored by the matching rule, above its show threshold, and not rejected; one SuiteQL query for
+   * the view's customers, cached by address. Their financials and invoices are not shown as the
+   * customer's until a candidate is confirmed (confirmErpIdentity). Staff roles only. Null with an
+   * error naming ERP when the ERP cannot be reached.
    */
   erpIdentities?: Maybe<Array<CustomerIdentity>>;
   /**
@@ -102,6 +108,10 @@ export type Customer = {
    * An unknown customer has an empty list. Null only when the ERP could not be reached.
    */
   invoices?: Maybe<InvoiceConnection>;
+  /** The customer's name, from Salesforce. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** The customer's phone number, from Salesforce. */
+  phone?: Maybe<Scalars['String']['output']>;
 };
 
 
@@ -209,6 +219,20 @@ export type IdentityLink =
   | 'MATCHED'
   /** The record holds the customer number in its external-id field: a confirmed link, held by that system. */
   | 'SHARED_KEY';
+
+/** The outcome of confirming an identity candidate (confirmServiceDeskIdentity, confirmErpIdentity). */
+export type IdentityLinkResult = {
+  __typename?: 'IdentityLinkResult';
+  /** The link as the system of record now holds it (SHARED_KEY); null unless APPLIED. */
+  identity?: Maybe<CustomerIdentity>;
+  /** APPLIED, QUEUED, REJECTED or DEAD_LETTERED. */
+  status: WriteStatus;
+  /**
+   * The write's identity ("service:w_…" or "finance:w_…"); ask `serviceWrite(writeId:)` or
+   * `financeWrite(writeId:)` for its outcome later.
+   */
+  writeId: Scalars['ID']['output'];
+};
 
 /** The kind of record an identity is, in its system. */
 export type IdentityRecordType =
@@ -338,6 +362,15 @@ export type Money = {
 /** The finance subgraph's writes. Credit, balances, terms, invoices and payments are governed by the ERP and have no mutations. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Confirms a candidate (docs/identity.md): writes the customer number into the NetSuite customer
+   * record's external id, so that the link is held by the ERP, and the customer's financials and
+   * invoices are read from that record from then on. Routed, idempotent and queued like every write:
+   * QUEUED when the ERP cannot be reached, APPLIED once it holds the number (confirming again
+   * changes nothing), CONFLICT when the record holds another customer's number or another record
+   * holds this one. Staff roles only.
+   */
+  confirmErpIdentity: IdentityLinkResult;
   /** Operator role: gives up on a queued or dead-lettered finance write for good; its outcome becomes REJECTED with lastError.code DISCARDED. */
   discardFinanceWrite: WriteOutcome;
   /**
@@ -345,6 +378,11 @@ export type Mutation = {
    * matches the filter, oldest first, at most `max`. Each ends REJECTED with code DISCARDED. Audited.
    */
   discardFinanceWrites: WriteQueueBulkResult;
+  /**
+   * Rejects a candidate: it is remembered (Redis, or a file under FEEDS_DIR) and never suggested for
+   * this customer again. Nothing is written to the ERP. Staff roles only.
+   */
+  rejectErpIdentity: Scalars['Boolean']['output'];
   /** Operator role: retries a dead-lettered finance write with a fresh attempt budget, or brings a queued one's next attempt forward to now. */
   retryFinanceWrite: WriteOutcome;
   /**
@@ -364,6 +402,15 @@ export type Mutation = {
 
 
 /** The finance subgraph's writes. Credit, balances, terms, invoices and payments are governed by the ERP and have no mutations. */
+export type MutationConfirmErpIdentityArgs = {
+  customerId: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  recordId: Scalars['ID']['input'];
+  recordType: IdentityRecordType;
+};
+
+
+/** The finance subgraph's writes. Credit, balances, terms, invoices and payments are governed by the ERP and have no mutations. */
 export type MutationDiscardFinanceWriteArgs = {
   reason: Scalars['String']['input'];
   writeId: Scalars['ID']['input'];
@@ -375,6 +422,14 @@ export type MutationDiscardFinanceWritesArgs = {
   filter: WriteQueueFilter;
   max?: InputMaybe<Scalars['Int']['input']>;
   reason: Scalars['String']['input'];
+};
+
+
+/** The finance subgraph's writes. Credit, balances, terms, invoices and payments are governed by the ERP and have no mutations. */
+export type MutationRejectErpIdentityArgs = {
+  customerId: Scalars['ID']['input'];
+  recordId: Scalars['ID']['input'];
+  recordType: IdentityRecordType;
 };
 
 
@@ -748,7 +803,9 @@ export type FederationTypes = {
 export type FederationReferenceTypes = {
   Customer:
     ( { __typename: 'Customer' }
-    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}> );
+    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Customer'], {"email":true,"name":true,"phone":true}> ) );
   Invoice:
     ( { __typename: 'Invoice' }
     & GraphQLRecursivePick<FederationTypes['Invoice'], {"id":true}> );
@@ -766,7 +823,7 @@ export type ResolversTypes = {
   AddressInput: AddressInput;
   BillingWriteResult: ResolverTypeWrapper<Omit<BillingWriteResult, 'financials'> & { financials?: Maybe<ResolversTypes['CustomerFinancials']> }>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Customer: ResolverTypeWrapper<EntityRef>;
+  Customer: ResolverTypeWrapper<CustomerRef>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CustomerFinancials: ResolverTypeWrapper<FinancialsRecord>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -775,6 +832,7 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
   IdentityLink: IdentityLink;
+  IdentityLinkResult: ResolverTypeWrapper<IdentityLinkResult>;
   IdentityRecordType: IdentityRecordType;
   IdentitySystem: IdentitySystem;
   Invoice: ResolverTypeWrapper<InvoiceRecord>;
@@ -809,7 +867,7 @@ export type ResolversParentTypes = {
   AddressInput: AddressInput;
   BillingWriteResult: Omit<BillingWriteResult, 'financials'> & { financials?: Maybe<ResolversParentTypes['CustomerFinancials']> };
   ID: Scalars['ID']['output'];
-  Customer: EntityRef;
+  Customer: CustomerRef;
   Int: Scalars['Int']['output'];
   CustomerFinancials: FinancialsRecord;
   Boolean: Scalars['Boolean']['output'];
@@ -817,6 +875,7 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   DateTime: Scalars['DateTime']['output'];
   Freshness: FreshnessValue;
+  IdentityLinkResult: IdentityLinkResult;
   Invoice: InvoiceRecord;
   InvoiceConnection: InvoiceConnectionParent;
   InvoiceEdge: Omit<InvoiceEdge, 'node'> & { node: ResolversParentTypes['Invoice'] };
@@ -893,6 +952,12 @@ export type FreshnessResolvers<ContextType = FinanceContext, ParentType extends 
   stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type IdentityLinkResultResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['IdentityLinkResult'] = ResolversParentTypes['IdentityLinkResult']> = {
+  identity?: Resolver<Maybe<ResolversTypes['CustomerIdentity']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type InvoiceResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice'], FederationReferenceType extends FederationReferenceTypes['Invoice'] = FederationReferenceTypes['Invoice']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Invoice']> | FederationReferenceType, FederationReferenceType, ContextType>;
   amountDue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -935,8 +1000,10 @@ export type MoneyResolvers<ContextType = FinanceContext, ParentType extends Reso
 };
 
 export type MutationResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  confirmErpIdentity?: Resolver<ResolversTypes['IdentityLinkResult'], ParentType, ContextType, RequireFields<MutationConfirmErpIdentityArgs, 'customerId' | 'recordId' | 'recordType'>>;
   discardFinanceWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationDiscardFinanceWriteArgs, 'reason' | 'writeId'>>;
   discardFinanceWrites?: Resolver<ResolversTypes['WriteQueueBulkResult'], ParentType, ContextType, RequireFields<MutationDiscardFinanceWritesArgs, 'filter' | 'max' | 'reason'>>;
+  rejectErpIdentity?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRejectErpIdentityArgs, 'customerId' | 'recordId' | 'recordType'>>;
   retryFinanceWrite?: Resolver<ResolversTypes['WriteOutcome'], ParentType, ContextType, RequireFields<MutationRetryFinanceWriteArgs, 'writeId'>>;
   retryFinanceWrites?: Resolver<ResolversTypes['WriteQueueBulkResult'], ParentType, ContextType, RequireFields<MutationRetryFinanceWritesArgs, 'filter' | 'max'>>;
   updateBillingAddress?: Resolver<ResolversTypes['BillingWriteResult'], ParentType, ContextType, RequireFields<MutationUpdateBillingAddressArgs, 'address' | 'customerId'>>;
@@ -1023,6 +1090,7 @@ export type Resolvers<ContextType = FinanceContext> = {
   CustomerIdentity?: CustomerIdentityResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Freshness?: FreshnessResolvers<ContextType>;
+  IdentityLinkResult?: IdentityLinkResultResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;
   InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
   InvoiceEdge?: InvoiceEdgeResolvers<ContextType>;

@@ -111,6 +111,20 @@ export type IdentityLink =
   /** The record holds the customer number in its external-id field: a confirmed link, held by that system. */
   | 'SHARED_KEY';
 
+/** The outcome of confirming an identity candidate (confirmServiceDeskIdentity, confirmErpIdentity). */
+export type IdentityLinkResult = {
+  __typename?: 'IdentityLinkResult';
+  /** The link as the system of record now holds it (SHARED_KEY); null unless APPLIED. */
+  identity?: Maybe<CustomerIdentity>;
+  /** APPLIED, QUEUED, REJECTED or DEAD_LETTERED. */
+  status: WriteStatus;
+  /**
+   * The write's identity ("service:w_…" or "finance:w_…"); ask `serviceWrite(writeId:)` or
+   * `financeWrite(writeId:)` for its outcome later.
+   */
+  writeId: Scalars['ID']['output'];
+};
+
 /** The kind of record an identity is, in its system. */
 export type IdentityRecordType =
   /** A NetSuite customer record. */
@@ -859,6 +873,7 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
   IdentityLink: IdentityLink;
+  IdentityLinkResult: ResolverTypeWrapper<IdentityLinkResult>;
   IdentityRecordType: IdentityRecordType;
   IdentitySystem: IdentitySystem;
   Money: ResolverTypeWrapper<MoneyValue>;
@@ -911,6 +926,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
   Freshness: FreshnessValue;
+  IdentityLinkResult: IdentityLinkResult;
   Money: MoneyValue;
   Mutation: Record<PropertyKey, never>;
   Order: OrderRecord;
@@ -973,6 +989,12 @@ export type FreshnessResolvers<ContextType = OrderContext, ParentType extends Re
   fetchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['SystemOfRecord'], ParentType, ContextType>;
   stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type IdentityLinkResultResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['IdentityLinkResult'] = ResolversParentTypes['IdentityLinkResult']> = {
+  identity?: Resolver<Maybe<ResolversTypes['CustomerIdentity']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
+  writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type MoneyResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
@@ -1140,6 +1162,7 @@ export type Resolvers<ContextType = OrderContext> = {
   CustomerIdentity?: CustomerIdentityResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Freshness?: FreshnessResolvers<ContextType>;
+  IdentityLinkResult?: IdentityLinkResultResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;

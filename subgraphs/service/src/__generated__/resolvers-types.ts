@@ -211,14 +211,17 @@ export type IdentityLink =
   /** The record holds the customer number in its external-id field: a confirmed link, held by that system. */
   | 'SHARED_KEY';
 
-/** The outcome of confirming an identity candidate. */
+/** The outcome of confirming an identity candidate (confirmServiceDeskIdentity, confirmErpIdentity). */
 export type IdentityLinkResult = {
   __typename?: 'IdentityLinkResult';
-  /** The link as the service desk now holds it (SHARED_KEY); null unless APPLIED. */
+  /** The link as the system of record now holds it (SHARED_KEY); null unless APPLIED. */
   identity?: Maybe<CustomerIdentity>;
   /** APPLIED, QUEUED, REJECTED or DEAD_LETTERED. */
   status: WriteStatus;
-  /** The write's identity ("service:w_…"); ask `serviceWrite(writeId:)` for its outcome later. */
+  /**
+   * The write's identity ("service:w_…" or "finance:w_…"); ask `serviceWrite(writeId:)` or
+   * `financeWrite(writeId:)` for its outcome later.
+   */
   writeId: Scalars['ID']['output'];
 };
 
