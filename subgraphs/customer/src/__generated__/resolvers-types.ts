@@ -235,6 +235,41 @@ export type IdentityLink =
   /** The record holds the customer number in its external-id field: a confirmed link, held by that system. */
   | 'SHARED_KEY';
 
+/** A NetSuite customer or Zendesk organization that no Salesforce Account points at (docs/identity.md). */
+export type IdentityOrphan = {
+  __typename?: 'IdentityOrphan';
+  /** The record's external-id field as its system holds it; null when empty. */
+  externalId?: Maybe<Scalars['String']['output']>;
+  /** The record's name in its system: the company name, or a person's first and last name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Why no Account points at it. */
+  reason: IdentityOrphanReason;
+  /** The record's id in its system: a NetSuite internal id or a Zendesk organization id. */
+  recordId: Scalars['ID']['output'];
+  /** NETSUITE_CUSTOMER or ZENDESK_ORGANIZATION. */
+  recordType: IdentityRecordType;
+  /** NETSUITE or ZENDESK. */
+  system: IdentitySystem;
+};
+
+/** One page of the orphan list. */
+export type IdentityOrphanConnection = {
+  __typename?: 'IdentityOrphanConnection';
+  /** The orphans among the records read for this page, by record id ascending; may be fewer than `first`, or none, while more pages follow. */
+  nodes: Array<IdentityOrphan>;
+  /** Where this page ends and whether more records follow. */
+  pageInfo: PageInfo;
+  /** How many records were read for this page, orphans or not: `first`, except on the last page. */
+  scanned: Scalars['Int']['output'];
+};
+
+/** Why a record is on the orphan list. */
+export type IdentityOrphanReason =
+  /** The record's external-id field is empty: it names no customer. */
+  | 'NO_EXTERNAL_ID'
+  /** The record's external id is not the customer number of any Salesforce Account. */
+  | 'UNKNOWN_CUSTOMER_NUMBER';
+
 /** The kind of record an identity is, in its system. */
 export type IdentityRecordType =
   /** A NetSuite customer record. */
@@ -402,6 +437,16 @@ export type Query = {
   customerWrites: WriteQueueConnection;
   /** Customers matching a filter, ordered by name and then customer number. */
   customers: CustomerConnection;
+  /**
+   * The operator's list of orphans: NetSuite customers (`system: NETSUITE`) or Zendesk organizations
+   * (`ZENDESK`) that no Salesforce Account points at, with the reason. Each page reads `first` records
+   * of that system (one SuiteQL query, or one Zendesk page) and asks Salesforce once which customer
+   * numbers among them exist; the orphans among them are listed. Operator role only (FORBIDDEN
+   * otherwise). `system: SALESFORCE`, a `first` outside 1 to 100, and a cursor not from this list for
+   * this system are BAD_USER_INPUT and cost no call. Creating customers for orphans is not offered:
+   * the system of record creates customers.
+   */
+  identityOrphans: IdentityOrphanConnection;
 };
 
 
@@ -444,6 +489,14 @@ export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CustomerFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The customer subgraph's entry points: customers as Salesforce knows them. */
+export type QueryIdentityOrphansArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  system: IdentitySystem;
 };
 
 /** Pushes from the customer subgraph: its writes' outcomes once they settle. */
@@ -718,6 +771,9 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessValue>;
   IdentityLink: IdentityLink;
+  IdentityOrphan: ResolverTypeWrapper<IdentityOrphan>;
+  IdentityOrphanConnection: ResolverTypeWrapper<IdentityOrphanConnection>;
+  IdentityOrphanReason: IdentityOrphanReason;
   IdentityRecordType: IdentityRecordType;
   IdentitySystem: IdentitySystem;
   Loyalty: ResolverTypeWrapper<Loyalty>;
@@ -760,6 +816,8 @@ export type ResolversParentTypes = {
   CustomerWriteResult: Omit<CustomerWriteResult, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> };
   DateTime: Scalars['DateTime']['output'];
   Freshness: FreshnessValue;
+  IdentityOrphan: IdentityOrphan;
+  IdentityOrphanConnection: IdentityOrphanConnection;
   Loyalty: Loyalty;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
@@ -855,6 +913,21 @@ export type FreshnessResolvers<ContextType = CustomerContext, ParentType extends
   stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type IdentityOrphanResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['IdentityOrphan'] = ResolversParentTypes['IdentityOrphan']> = {
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['IdentityOrphanReason'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordType?: Resolver<ResolversTypes['IdentityRecordType'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['IdentitySystem'], ParentType, ContextType>;
+};
+
+export type IdentityOrphanConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['IdentityOrphanConnection'] = ResolversParentTypes['IdentityOrphanConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['IdentityOrphan']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  scanned?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type LoyaltyResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Loyalty'] = ResolversParentTypes['Loyalty']> = {
   points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   tier?: Resolver<ResolversTypes['LoyaltyTier'], ParentType, ContextType>;
@@ -885,6 +958,7 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   customerWriteQueue?: Resolver<Array<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryCustomerWriteQueueArgs, 'first' | 'status'>>;
   customerWrites?: Resolver<ResolversTypes['WriteQueueConnection'], ParentType, ContextType, RequireFields<QueryCustomerWritesArgs, 'first'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
+  identityOrphans?: Resolver<ResolversTypes['IdentityOrphanConnection'], ParentType, ContextType, RequireFields<QueryIdentityOrphansArgs, 'first' | 'system'>>;
 };
 
 export type SubscriptionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -945,6 +1019,8 @@ export type Resolvers<ContextType = CustomerContext> = {
   CustomerWriteResult?: CustomerWriteResultResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Freshness?: FreshnessResolvers<ContextType>;
+  IdentityOrphan?: IdentityOrphanResolvers<ContextType>;
+  IdentityOrphanConnection?: IdentityOrphanConnectionResolvers<ContextType>;
   Loyalty?: LoyaltyResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
