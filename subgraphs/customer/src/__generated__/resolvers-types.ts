@@ -91,11 +91,12 @@ export type Customer = {
   /** The enterprise customer number, e.g. "C-000042". Stored in Salesforce as an External ID on Account. */
   id: Scalars['ID']['output'];
   /**
-   * Every system's record of this customer (docs/identity.md): the Salesforce Account, the NetSuite
-   * customer and the Zendesk organization that hold the customer number (SHARED_KEY, confidence 1).
-   * Staff roles only; storefront callers get FORBIDDEN. Each system's entries come from the subgraph
-   * that wraps it, so a system that cannot answer leaves out only its own entries, and its error
-   * names it.
+   * Every system's record of this customer (docs/identity.md): the Salesforce Account and its
+   * Contacts, the NetSuite customer, the Zendesk organization and the Zendesk end users that hold the
+   * customer number (SHARED_KEY, confidence 1), in that order, and the service desk's candidates
+   * (MATCHED) when no organization holds it. Staff roles only; storefront callers get FORBIDDEN.
+   * Each system's entries come from the subgraph that wraps it; when a system cannot answer, the
+   * list is null with an error naming that system, rather than leaving out its entries.
    */
   identities?: Maybe<Array<CustomerIdentity>>;
   /** Loyalty programme standing; null when the customer has no tier. */
