@@ -54,6 +54,11 @@ export const OPERATIONS = {
   /** Confirming or rejecting an identity candidate (docs/identity.md), from the service desk or the ERP: staff only. */
   'Mutation.confirmIdentity': { agent: 'allow', storefront: 'deny' },
   'Mutation.rejectIdentity': { agent: 'allow', storefront: 'deny' },
+  /**
+   * Query.identityOrphans, NetSuite and Zendesk records no Salesforce Account points at (docs/identity.md):
+   * an operator's report. Never cached, so it needs no cache scope of its own (scopeOf).
+   */
+  'report.identityOrphans': { agent: 'deny', operator: 'allow', storefront: 'deny' },
   /** The write queue's operations: list and page, retry and discard (one write or in bulk). */
   'queue.operate': { agent: 'deny', operator: 'allow', storefront: 'deny' },
   // Subscriptions: storefront callers must filter on their own customerId (see authorizeSubscription).

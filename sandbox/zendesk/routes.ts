@@ -283,6 +283,13 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       .map((s) => map.get(Number(s)))
       .filter((x): x is T => x !== undefined);
 
+  // Every organization, by id ascending: offset or cursor pagination, as Zendesk's List Organizations.
+  app.get('/api/v2/organizations', async (req, reply) => {
+    const base = baseUrl(req);
+    const sort: SortSpec<Organization> = { keys: { id: (o) => o.id }, defaultKey: 'id', defaultDesc: false, id: (o) => o.id };
+    return handlePagination(reply, () => paginate(req, [...store.organizations.values()], sort, 'organizations', (o) => organizationJson(o, base)));
+  });
+
   app.get('/api/v2/organizations/show_many', async (req, reply) => {
     const query = req.query as Query;
     const ext = q1(query, 'external_ids');

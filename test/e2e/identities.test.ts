@@ -40,7 +40,11 @@ function customer(n: number): { number: string; accountId: string; contactIds: s
       .map((c) => c.Id),
     netsuiteId: String(ns.id),
     organizationId: String(org.id),
-    userIds: d.zendesk.users.filter((u) => u.external_id === number).map((u) => String(u.id)),
+    userIds: d.zendesk.users
+      .filter((u) => u.external_id?.toLowerCase() === number.toLowerCase())
+      .map((u) => u.id)
+      .sort((x, y) => x - y)
+      .map(String),
   };
 }
 
@@ -54,8 +58,50 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** Customers the page test listed (and so cached), which the candidate tests leave alone. */
+const listed: string[] = [];
+const ZENDESK_COLD = { 'GET /api/v2/organizations/show_many': 1, 'GET /api/v2/users/show_many': 1 };
+
 describe('Customer.identities', () => {
-  it("lists each system's record by the shared key: one call per system cold, none warm", async () => {
+  it("lists a page of customers' service-desk records with one batched Zendesk call per kind of record, and none warm", async () => {
+    // A name prefix whose customers no other test here reads: a page of them is one entity batch for the service subgraph.
+    const accounts = stack.dataset.salesforce.accounts;
+    const late = (a: (typeof accounts)[number]): boolean => accounts.indexOf(a) >= 150;
+    const prefix = accounts
+      .slice(150)
+      .map((a) => a.Name.slice(0, 2))
+      .find((p) => {
+        // As namePrefix matches: the name, or one of its words, starts with the prefix.
+        const matching = accounts.filter((a) => ` ${a.Name.toLowerCase()}`.includes(` ${p.toLowerCase()}`));
+        return matching.length >= 3 && matching.length <= 20 && matching.every(late);
+      });
+    if (!prefix) throw new Error('the dataset has no name prefix of late customers only');
+    const PAGE = `query Page($prefix: String!) { customers(first: 20, filter: { namePrefix: $prefix }) { nodes { id identities { system recordType recordId } } } }`;
+    type Paged = { customers: { nodes: Array<{ id: string; identities: Array<Pick<Identity, 'system' | 'recordType' | 'recordId'>> }> } };
+    const res = await stack.query<Paged>(PAGE, { prefix });
+    expect(res.body.errors).toBeUndefined();
+    const nodes = res.body.data?.customers.nodes ?? [];
+    expect(nodes.length).toBeGreaterThanOrEqual(3);
+    for (const n of nodes) {
+      listed.push(n.id);
+      const c = customer(accounts.findIndex((a) => a.Customer_Number__c === n.id) + 1);
+      expect(c.userIds.length, n.id).toBeGreaterThan(0);
+      expect(
+        n.identities.filter((x) => x.system === 'ZENDESK'),
+        n.id,
+      ).toEqual([
+        { system: 'ZENDESK', recordType: 'ZENDESK_ORGANIZATION', recordId: c.organizationId },
+        ...c.userIds.map((id) => ({ system: 'ZENDESK', recordType: 'ZENDESK_USER', recordId: id })),
+      ]);
+    }
+    expect((await stack.stats('zendesk', res.correlationId)).calls).toEqual(ZENDESK_COLD);
+
+    const again = await stack.query<Paged>(PAGE, { prefix });
+    expect(again.body.data).toEqual(res.body.data);
+    expect((await stack.stats('zendesk', again.correlationId)).total).toBe(0);
+  });
+
+  it("lists each system's record by the shared key: one call per system and kind cold, none warm", async () => {
     const c = customer(5);
     const res = await stack.query<{ customer: { id: string; identities: Identity[] } }>(IDENTITIES, { id: c.number });
     expect(res.body.errors).toBeUndefined();
@@ -66,11 +112,13 @@ describe('Customer.identities', () => {
       ...c.contactIds.map((id) => ({ system: 'SALESFORCE', recordType: 'SALESFORCE_CONTACT', recordId: id, ...shared })),
       { system: 'NETSUITE', recordType: 'NETSUITE_CUSTOMER', recordId: c.netsuiteId, ...shared },
       { system: 'ZENDESK', recordType: 'ZENDESK_ORGANIZATION', recordId: c.organizationId, ...shared },
+      ...c.userIds.map((id) => ({ system: 'ZENDESK', recordType: 'ZENDESK_USER', recordId: id, ...shared })),
     ]);
+    expect(c.userIds.length).toBeGreaterThan(0);
     const cold = await stack.allStats(res.correlationId);
     expect(cold.salesforce.total).toBe(1);
     expect(cold.netsuite.total).toBe(1);
-    expect(cold.zendesk.total).toBe(1);
+    expect(cold.zendesk.calls).toEqual(ZENDESK_COLD);
 
     const again = await stack.query<{ customer: { identities: Identity[] } }>(IDENTITIES, { id: c.number });
     expect(again.body.data?.customer.identities).toEqual(ids);
@@ -207,7 +255,7 @@ async function zendeskPut(path: string, body: unknown): Promise<number> {
  * A consumer customer (not the storefront's, not used above) whose Zendesk end user has the
  * Account's e-mail and belongs to its organization, which holds some of its tickets.
  */
-function unlinkable(skip: readonly string[]): { number: string; organizationId: string; tickets: number } {
+function unlinkable(skip: readonly string[]): { number: string; organizationId: string; tickets: number; userIds: string[] } {
   const d = stack.dataset;
   for (const a of d.salesforce.accounts.slice(20)) {
     const number = a.Customer_Number__c;
@@ -215,7 +263,7 @@ function unlinkable(skip: readonly string[]): { number: string; organizationId: 
     const org = d.zendesk.organizations.find((o) => o.external_id === number);
     const user = d.zendesk.users.find((u) => u.role === 'end-user' && u.organization_id === org?.id && u.email.toLowerCase() === a.Email__c?.toLowerCase());
     const tickets = d.zendesk.tickets.filter((t) => t.organization_id === org?.id).length;
-    if (org && user && tickets > 0) return { number, organizationId: String(org.id), tickets };
+    if (org && user && tickets > 0) return { number, organizationId: String(org.id), tickets, userIds: customer(d.salesforce.accounts.indexOf(a) + 1).userIds };
   }
   throw new Error('the dataset has no customer to unlink');
 }
@@ -232,18 +280,25 @@ interface View {
   customer: { identities: Identity[] | null; cases: { totalCount: number } | null };
 }
 
-const zendeskEntries = (v: View | null | undefined): Identity[] => (v?.customer.identities ?? []).filter((i) => i.system === 'ZENDESK');
+/** The service desk's organizations in a view: linked or candidates. */
+const zendeskEntries = (v: View | null | undefined): Identity[] => (v?.customer.identities ?? []).filter((i) => i.recordType === 'ZENDESK_ORGANIZATION');
+/** The end users holding the customer number, listed whether an organization holds it or not. */
+const zendeskUsers = (v: View | null | undefined): string[] =>
+  (v?.customer.identities ?? []).filter((i) => i.recordType === 'ZENDESK_USER' && i.linkedBy === 'SHARED_KEY').map((i) => i.recordId);
 
 describe('candidates where the service desk lacks the customer number', () => {
   const used: string[] = [];
 
   it('lists the organization as a MATCHED candidate, without its cases; confirming writes the external id once, and the cases follow', async () => {
-    const c = unlinkable(used);
+    const c = unlinkable([...used, ...listed]);
     used.push(c.number);
     expect(await zendeskPut(`organizations/${c.organizationId}.json`, { organization: { external_id: null } })).toBe(200);
 
     const before = await stack.query<View>(VIEW, { id: c.number });
     expect(before.body.errors).toBeUndefined();
+    // The end user still holds the number: a shared key, listed before the candidate.
+    expect(zendeskUsers(before.body.data)).toEqual(c.userIds);
+    expect(before.body.data?.customer.identities?.find((i) => i.system === 'ZENDESK')?.recordType).toBe('ZENDESK_USER');
     const [candidate, ...others] = zendeskEntries(before.body.data);
     expect(others).toEqual([]);
     // The e-mail agrees: 0.9 or more, which the default suggest threshold (0.85) prompts to confirm.
@@ -285,7 +340,7 @@ describe('candidates where the service desk lacks the customer number', () => {
   });
 
   it('does not suggest a rejected candidate again', async () => {
-    const c = unlinkable(used);
+    const c = unlinkable([...used, ...listed]);
     used.push(c.number);
     expect(await zendeskPut(`organizations/${c.organizationId}.json`, { organization: { external_id: null } })).toBe(200);
     const before = await stack.query<View>(VIEW, { id: c.number });

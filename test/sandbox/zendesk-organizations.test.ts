@@ -2,7 +2,8 @@
  * Organizations written through the sandbox's Support API as an admin would
  * (POST /api/v2/organizations, PUT /api/v2/organizations/:id), with Zendesk's
  * request and answer shapes and validation, and the organization events those
- * writes deliver to subscribed webhooks, signed like every other delivery.
+ * writes deliver to subscribed webhooks, signed like every other delivery; the
+ * organization list by cursor pages, and users by external id.
  */
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { createHmac } from 'node:crypto';
@@ -173,5 +174,42 @@ describe('PUT /api/v2/organizations/:id', () => {
     const clash = await api('PUT', `/api/v2/organizations/${a.id}`, { organization: { external_id: b.external_id } });
     expect(clash.status).toBe(422);
     expect(clash.body).toMatchObject({ error: 'RecordInvalid', details: { external_id: [{ error: 'DuplicateValue' }] } });
+  });
+});
+
+describe('GET /api/v2/organizations', () => {
+  it('lists every organization by id, by cursor pages as Zendesk does', async () => {
+    const ids: number[] = [];
+    let next: string | null = '/api/v2/organizations.json?page[size]=7';
+    let pages = 0;
+    while (next) {
+      const res = await api('GET', next.replace(base, ''));
+      expect(res.status).toBe(200);
+      const orgs = res.body.organizations as Array<{ id: number; external_id: string | null }>;
+      expect(orgs.length).toBeLessThanOrEqual(7);
+      ids.push(...orgs.map((o) => o.id));
+      const meta = res.body.meta as { has_more: boolean; after_cursor: string | null };
+      const links = res.body.links as { next: string | null };
+      next = meta.has_more ? links.next : null;
+      if (++pages > 100) throw new Error('the list does not end');
+    }
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThanOrEqual(dataset.zendesk.organizations.length);
+  });
+
+  it('refuses a page size above 100', async () => {
+    expect((await api('GET', '/api/v2/organizations.json?page[size]=101')).status).toBe(400);
+  });
+});
+
+describe('GET /api/v2/users/show_many', () => {
+  it('finds users by external id without case, and refuses more than 100 ids', async () => {
+    const user = dataset.zendesk.users.find((u) => u.external_id);
+    if (!user?.external_id) throw new Error('the dataset has no user with an external id');
+    const res = await api('GET', `/api/v2/users/show_many.json?external_ids=${user.external_id.toLowerCase()},nobody`);
+    expect((res.body.users as Array<{ id: number }>).map((u) => u.id)).toContain(user.id);
+    const many = Array.from({ length: 101 }, (_, i) => `X-${i}`).join(',');
+    expect((await api('GET', `/api/v2/users/show_many.json?external_ids=${many}`)).status).toBe(400);
   });
 });

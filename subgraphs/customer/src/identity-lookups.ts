@@ -12,6 +12,7 @@ import { chunks } from '../../../lib/chunks.js';
 import { UpstreamError, badInput } from '../../../lib/errors.js';
 import { ConfigError } from '../../../lib/config.js';
 import type { IdentitySystem } from '../../../lib/identity.js';
+import { inBackground } from '../../../lib/limits.js';
 
 /** Another system's record, by the key the lookup reads it with. */
 export type ForeignRecordKey = `NETSUITE:${string}` | `ZENDESK:organization:${string}` | `ZENDESK:user:${string}`;
@@ -19,6 +20,32 @@ export type ForeignRecordKey = `NETSUITE:${string}` | `ZENDESK:organization:${st
 export interface IdentityLookups {
   /** The customer number each record holds (one per key, in order), or null for a record unknown or without one. */
   customerNumbersByRecord(keys: readonly ForeignRecordKey[]): Promise<Array<string | null>>;
+}
+
+/** One NetSuite customer or Zendesk organization as the orphan list shows it. */
+export interface ForeignRecord {
+  recordId: string;
+  name: string | null;
+  /** The record's external-id field as its system holds it; null when empty. */
+  externalId: string | null;
+}
+
+/** A page of one system's records, by id ascending, and where the next one starts (null after the last). */
+export interface ForeignRecordPage {
+  records: ForeignRecord[];
+  next: string | null;
+}
+
+/**
+ * Every NetSuite customer and Zendesk organization, a page at a time, for the operator's orphan
+ * list (identity-orphans.ts). Each page is one call, made as background work (lib/limits.ts), so
+ * a report never takes the NetSuite slot kept for views.
+ */
+export interface ForeignRecordPages {
+  /** Customers with an internal id above `afterId` (all when null): one SuiteQL query. `next` is the last id read. */
+  netsuiteCustomers(afterId: string | null, size: number): Promise<ForeignRecordPage>;
+  /** Organizations after Zendesk's own cursor (from the start when null): one cursor-paged request. `next` is Zendesk's after_cursor. */
+  zendeskOrganizations(after: string | null, size: number): Promise<ForeignRecordPage>;
 }
 
 const NETSUITE_ID = /^[1-9][0-9]{0,11}$/;
@@ -54,6 +81,7 @@ export function parseIdentityId(system: Exclude<IdentitySystem, 'SALESFORCE'>, r
 
 interface ZdOrganization {
   id: number;
+  name?: string | null;
   external_id?: string | null;
 }
 interface ZdUser {
@@ -62,8 +90,18 @@ interface ZdUser {
   organization_id?: number | null;
 }
 
+type NsCustomerRow = {
+  id?: string;
+  externalid?: string;
+  companyname?: string;
+  firstname?: string;
+  lastname?: string;
+};
+
+const personName = (r: NsCustomerRow): string | null => r.companyname || [r.firstname, r.lastname].filter(Boolean).join(' ') || null;
+
 /** The lookups against NetSuite and Zendesk through the shared clients. */
-export function createIdentityLookups(deps: { netsuite: () => NetSuiteClient; zendesk: () => ZendeskClient }): IdentityLookups {
+export function createIdentityLookups(deps: { netsuite: () => NetSuiteClient; zendesk: () => ZendeskClient }): IdentityLookups & ForeignRecordPages {
   let netsuiteClient: NetSuiteClient | undefined;
   let zendeskClient: ZendeskClient | undefined;
   /** Clients are made at the first lookup that needs one; a deployment that cannot give one answers with the reason. */
@@ -118,6 +156,33 @@ export function createIdentityLookups(deps: { netsuite: () => NetSuiteClient; ze
   }
 
   return {
+    async netsuiteCustomers(afterId, size) {
+      // afterId is digits (checked by the caller's cursor), so it needs no quoting.
+      if (afterId !== null && !NETSUITE_ID.test(afterId)) throw new Error(`not a NetSuite internal id: ${afterId}`);
+      const where = afterId === null ? '' : ` WHERE c.id > ${afterId}`;
+      const res = await inBackground(() =>
+        netsuite().suiteql<NsCustomerRow>(
+          `SELECT c.id AS id, c.externalid AS externalid, c.companyname AS companyname, c.firstname AS firstname, c.lastname AS lastname FROM customer c${where} ORDER BY c.id`,
+          { maxRows: size + 1 },
+        ),
+      );
+      const rows = res.items.filter((r) => r.id !== undefined).slice(0, size);
+      const records = rows.map((r) => ({ recordId: String(r.id), name: personName(r), externalId: r.externalid || null }));
+      return { records, next: res.items.length > size ? (records[records.length - 1]?.recordId ?? null) : null };
+    },
+
+    async zendeskOrganizations(after, size) {
+      const res = await inBackground(() =>
+        zendesk().get<{ organizations?: ZdOrganization[]; meta?: { has_more?: boolean; after_cursor?: string | null } }>('organizations.json', {
+          'page[size]': size,
+          'page[after]': after ?? undefined,
+        }),
+      );
+      const records = (res?.organizations ?? []).map((o) => ({ recordId: String(o.id), name: o.name ?? null, externalId: o.external_id || null }));
+      const next = res?.meta?.has_more === true && res.meta.after_cursor ? res.meta.after_cursor : null;
+      return { records, next };
+    },
+
     async customerNumbersByRecord(keys) {
       const of = (prefix: string): string[] => [...new Set(keys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)))];
       const [netsuite, orgs, users] = await Promise.all([

@@ -20,13 +20,16 @@ export const subgraph = defineSubgraph({
   build: (p) => {
     // One lease for the CDC subscription and its polling fallback: they are one feed.
     const lease = p.feedLease('customer-cdc');
+    // customerByIdentity(system: NETSUITE | ZENDESK) reads the record's external id, identityOrphans pages
+    // through the records; clients are made at the first such read.
+    const identity = createIdentityLookups({ netsuite: () => p.netsuite(), zendesk: () => p.zendesk() });
     return createCustomerSubgraph({
       salesforce: p.salesforce(),
       mapping: p.mapping,
       cache: p.cache,
       budgetThreshold: loadSalesforceConfig(p.env).budgetThreshold,
-      // customerByIdentity(system: NETSUITE | ZENDESK) reads the record's external id; clients are made at the first such lookup.
-      identityLookups: createIdentityLookups({ netsuite: () => p.netsuite(), zendesk: () => p.zendesk() }),
+      identityLookups: identity,
+      identityRecords: identity,
       writes: p.writes,
       bus: p.bus,
       feed: { state: p.feedState('customer-cdc', lease), pollState: p.feedState('customer-poll', lease), lease, ...loadCustomerFeedConfig(p.env) },

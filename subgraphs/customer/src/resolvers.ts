@@ -14,7 +14,8 @@ import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import type { CustomerDirectory, CustomerFilter, CustomerRecord, CustomerSearchKey } from './salesforce.js';
 import type { CustomerLoaders } from './loaders.js';
 import { toAccountId18 } from './account-id.js';
-import { parseIdentityId } from './identity-lookups.js';
+import { parseIdentityId, type ForeignRecordPages } from './identity-lookups.js';
+import { identityOrphanPage, orphanPageArgs, orphanSystem, type IdentityOrphanPage } from './identity-orphans.js';
 import { sharedKeyIdentity, type IdentityRecord } from '../../../lib/identity.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import {
@@ -36,6 +37,8 @@ export interface CustomerContext {
   writes?: WriteCoordinator;
   /** Where the write coordinator announces settlements (customerWriteSettled). */
   bus: EventBus;
+  /** NetSuite customers and Zendesk organizations a page at a time, for identityOrphans; without it that list answers UPSTREAM_UNAVAILABLE. */
+  identityRecords?: ForeignRecordPages;
 }
 
 /** What Salesforce said about one customer, or why this caller may not see it. */
@@ -155,6 +158,16 @@ export const resolvers = {
       }
       authorize(ctx.caller, 'Query.customerByIdentity', { customerId: record?.number ?? null });
       return record ? { id: record.number, source: { phase: 'found', record } } : null;
+    },
+
+    async identityOrphans(_root, args, ctx): Promise<IdentityOrphanPage> {
+      // Everything is checked before any call: the role, the system, the page size and the cursor.
+      authorize(ctx.caller, 'report.identityOrphans');
+      const system = orphanSystem(args.system);
+      const page = orphanPageArgs(system, args.first, args.after);
+      const records = ctx.identityRecords;
+      if (!records) throw new UpstreamError(system === 'NETSUITE' ? 'ERP' : 'SERVICE_DESK', 'unavailable', 'this customer subgraph was started without NetSuite and Zendesk clients');
+      return identityOrphanPage({ records, knownCustomerNumbers: (n) => ctx.directory.knownCustomerNumbers(n) }, system, page);
     },
 
     async customers(_root, args, ctx): Promise<CustomerConnectionParent> {

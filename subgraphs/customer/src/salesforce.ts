@@ -118,6 +118,11 @@ export interface CustomerDirectory {
   customerNumbersOfContacts(contactIds: readonly string[]): Promise<Map<string, string | null>>;
   /** Accounts and Contacts whose SystemModstamp is at or after `since`, oldest first. Two queries (more past 2,000 records). */
   changedSince(since: Date): Promise<ChangedRecord[]>;
+  /**
+   * Which of these customer numbers an Account holds, upper-cased (Salesforce compares text without
+   * case). One query per 200 numbers; numbers that do not match the format once upper-cased are never sent.
+   */
+  knownCustomerNumbers(numbers: readonly string[]): Promise<Set<string>>;
 }
 
 /** The client id Salesforce records as the changeOrigin of our writes (Sforce-Call-Options), so CDC events name their source. */
@@ -276,6 +281,19 @@ export function createCustomerDirectory(client: SalesforceClient, mapping: OrgMa
         for (const r of res.records) out.set(String(r.Id), str(r[f.customerNumber]));
       }
       return out;
+    },
+
+    async knownCustomerNumbers(numbers) {
+      const known = new Set<string>();
+      const wanted = [...new Set(numbers.map((n) => n.toUpperCase()).filter((n) => numberFormat.test(n)))];
+      for (const chunk of chunks(wanted, MAX_NUMBERS_PER_QUERY)) {
+        const res = await client.query(`SELECT ${f.customerNumber} FROM Account WHERE ${f.customerNumber} IN (${chunk.map(soqlString).join(', ')})`);
+        for (const r of res.records) {
+          const n = str(r[f.customerNumber]);
+          if (n) known.add(n.toUpperCase());
+        }
+      }
+      return known;
     },
 
     async customerNumbersOfContacts(contactIds) {

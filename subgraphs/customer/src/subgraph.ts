@@ -9,7 +9,7 @@ import { childLogger } from '../../../lib/log.js';
 import { createCustomerDirectory, type CustomerDirectory } from './salesforce.js';
 import { quotaTtlFactor, withStaleFreshness } from '../../../lib/cache/index.js';
 import { cachedCustomerReads, cachedIdentityLookups } from './cached.js';
-import type { IdentityLookups } from './identity-lookups.js';
+import type { ForeignRecordPages, IdentityLookups } from './identity-lookups.js';
 import { createLoaders } from './loaders.js';
 import { resolvers, type CustomerContext } from './resolvers.js';
 import { registerCustomerWrites } from './writes.js';
@@ -37,6 +37,8 @@ export interface CustomerSubgraphDeps extends SubgraphDeps {
    * customerByIdentity(system: NETSUITE | ZENDESK). Without it those systems' ids answer UPSTREAM_UNAVAILABLE.
    */
   identityLookups?: IdentityLookups;
+  /** NetSuite customers and Zendesk organizations a page at a time, for the operator's identityOrphans. Without it that list answers UPSTREAM_UNAVAILABLE. */
+  identityRecords?: ForeignRecordPages;
   /**
    * The change feed (CDC with a polling fallback): replay ids in `state`, the poll watermark
    * in `pollState`. Without it, cached entries change only by this subgraph's writes or their TTL.
@@ -125,7 +127,14 @@ export function createCustomerSubgraph(deps: CustomerSubgraphDeps): CustomerSubg
   return {
     name: 'customer',
     resolvers: customerResolvers,
-    createContext: ({ caller }) => ({ directory, loaders: createLoaders(reads, lookups), caller, bus, ...(writes ? { writes } : {}) }),
+    createContext: ({ caller }) => ({
+      directory,
+      loaders: createLoaders(reads, lookups),
+      caller,
+      bus,
+      ...(writes ? { writes } : {}),
+      ...(deps.identityRecords ? { identityRecords: deps.identityRecords } : {}),
+    }),
     invalidate,
     bus,
     writes,

@@ -25,6 +25,13 @@ export const SERVICE_CACHE_KINDS = {
    */
   customerOrganization: { name: 'service/Customer.organization', domain: 'directory', tag: (id) => listTag('Customer', id, 'serviceDirectory') },
   /**
+   * The end users holding a customer's number (Customer.serviceDeskIdentities), beside the
+   * organization and under its tag, for the same directory TTL. Kept when empty too, so a warm
+   * view costs no call; a user given the number later is listed once the entry expires or the
+   * customer's organization changes.
+   */
+  customerEndUsers: { name: 'service/Customer.endUsers', domain: 'directory', tag: (id) => listTag('Customer', id, 'serviceDirectory') },
+  /**
    * Where a customer's new cases go (organization and requester), read by openCase: kept for the
    * directory TTL when both were found. (Named apart from the earlier `service/Customer.directory`,
    * which also kept entries that found nothing for the whole directory TTL.)
@@ -230,6 +237,11 @@ export function cachedServiceReads(inner: ServiceDesk, cache: EntityCache): Serv
 
     async usersById(ids) {
       return inOrder(ids, await cache.load<ServiceDeskUser>(SERVICE_CACHE_KINDS.user, ids, (missing) => asMap(missing, (k) => inner.usersById(k))));
+    },
+
+    async endUsersByCustomer(customerNumbers) {
+      const found = await cache.load<string[]>(SERVICE_CACHE_KINDS.customerEndUsers, customerNumbers, (missing) => asMap(missing, (k) => inner.endUsersByCustomer(k)));
+      return inOrder(customerNumbers, found).map((v) => v ?? []);
     },
 
     async endUsersByEmail(emails) {

@@ -30,6 +30,8 @@ export interface ServiceReads {
   /** The organization holding each customer number as its external id (the one its cases are listed by), or null. */
   organizationsByCustomer(customerNumbers: readonly string[]): Promise<Array<CustomerOrganization | null | Error>>;
   usersById(ids: readonly string[]): Promise<Array<ServiceDeskUser | null | Error>>;
+  /** The ids of the users holding each customer number, by id ascending (Customer.serviceDeskIdentities). */
+  endUsersByCustomer(customerNumbers: readonly string[]): Promise<Array<string[] | Error>>;
   /** End users by e-mail address (lower-case), for the matching rule. */
   endUsersByEmail(emails: readonly string[]): Promise<Array<EndUserRecord[] | Error>>;
 }
@@ -44,6 +46,8 @@ export interface ServiceLoaders {
   /** The customer's organization, the service desk's record in Customer.serviceDeskIdentities. */
   organizationByCustomer: DataLoader<string, CustomerOrganization | null>;
   userById: DataLoader<string, ServiceDeskUser | null>;
+  /** The ids of the users holding the customer number, the service desk's other records in Customer.serviceDeskIdentities. */
+  endUsersByCustomer: DataLoader<string, string[]>;
   /** End users by lower-case e-mail address: where identity candidates come from. */
   endUsersByEmail: DataLoader<string, EndUserRecord[]>;
 }
@@ -83,6 +87,7 @@ export function deskReads(desk: ServiceDesk): ServiceReads {
     customerNumbersByOrganization: (orgIds) => desk.customerNumbersByOrganization(orgIds),
     organizationsByCustomer: (customerNumbers) => desk.organizationsByCustomer(customerNumbers),
     usersById: (ids) => desk.usersById(ids),
+    endUsersByCustomer: (customerNumbers) => desk.endUsersByCustomer(customerNumbers),
     endUsersByEmail: (emails) => desk.endUsersByEmail(emails),
   };
 }
@@ -138,7 +143,8 @@ export function createLoaders(desk: ServiceReads, opts: LoaderOptions = {}): Ser
 
   const organizationByCustomer = new DataLoader<string, CustomerOrganization | null>((c) => desk.organizationsByCustomer(c), { maxBatchSize: 100 });
 
+  const endUsersByCustomer = new DataLoader<string, string[]>((c) => desk.endUsersByCustomer(c), { maxBatchSize: 100 });
   const endUsersByEmail = new DataLoader<string, EndUserRecord[]>((emails) => desk.endUsersByEmail(emails));
 
-  return { caseById, casePages, casesByOrder, commentsByCase, customerNumberByOrg, organizationByCustomer, userById, endUsersByEmail };
+  return { caseById, casePages, casesByOrder, commentsByCase, customerNumberByOrg, organizationByCustomer, userById, endUsersByCustomer, endUsersByEmail };
 }

@@ -408,15 +408,17 @@ export const resolvers = {
     async serviceDeskIdentities(customer, _args, ctx): Promise<IdentityRecord[]> {
       const id = checkFormat(ctx.formats.customerNumber, customer.id, 'id');
       authorize(ctx.caller, 'Customer.identities', { customerId: id });
-      const org = await ctx.loaders.organizationByCustomer.load(id);
-      if (org) return [sharedKeyIdentity('ZENDESK_ORGANIZATION', org.organizationId)];
+      // The organization and the end users holding the number: one batched call each, read together.
+      const [org, userIds] = await Promise.all([ctx.loaders.organizationByCustomer.load(id), ctx.loaders.endUsersByCustomer.load(id)]);
+      const users = userIds.map((u) => sharedKeyIdentity('ZENDESK_USER', u));
+      if (org) return [sharedKeyIdentity('ZENDESK_ORGANIZATION', org.organizationId), ...users];
       // No organization holds the number: candidates, lazily (one search, cached) and only with an e-mail to search by.
       const matching = ctx.runtime.identity;
       const attributes = { email: customer.email ?? null, name: customer.name ?? null, phone: customer.phone ?? null };
       const email = candidateEmail(attributes);
-      if (!matching || !email) return [];
-      const [users, rejected] = await Promise.all([ctx.loaders.endUsersByEmail.load(email), matching.rejections.rejected(id)]);
-      return serviceDeskCandidates(matching.rule, id, attributes, users, rejected);
+      if (!matching || !email) return users;
+      const [found, rejected] = await Promise.all([ctx.loaders.endUsersByEmail.load(email), matching.rejections.rejected(id)]);
+      return [...users, ...serviceDeskCandidates(matching.rule, id, attributes, found, rejected)];
     },
   },
 

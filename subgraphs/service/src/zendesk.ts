@@ -20,6 +20,7 @@
  * - commentsByCase: one request per case (Zendesk lists comments per ticket and
  *   has no multi-ticket comment read outside the rate-limited incremental export),
  *   plus one per further 100 comments of a case.
+ * - endUsersByCustomer: ceil(customers / 100) (users/show_many by external id).
  * - customerNumbersByOrganization, usersById: ceil(ids / 100).
  */
 import type { ZendeskClient } from '../../../lib/clients/zendesk.js';
@@ -100,6 +101,11 @@ export interface ServiceDesk {
   casesByOrderNumber(orderNumbers: readonly string[]): Promise<SupportCaseRecord[][]>;
   /** Each case's comments, oldest first; an Error in place of a case whose comments could not be read. */
   commentsByCase(ids: readonly string[]): Promise<Array<CaseCommentRecord[] | Error>>;
+  /**
+   * The ids of the users holding each customer number as their external id, in order, each list
+   * by id ascending; empty for a customer no user holds the number of.
+   */
+  endUsersByCustomer(customerNumbers: readonly string[]): Promise<string[][]>;
   /** The customer number held by each organization, or null. */
   customerNumbersByOrganization(orgIds: readonly number[]): Promise<Array<string | null>>;
   /** Users by id, for comment authors and requesters; null for an unknown user. */
@@ -180,6 +186,22 @@ export function createServiceDesk(client: ZendeskClient, mapping: OrgMapping): S
         }
       }
       return customerNumbers.map((c) => byCustomer.get(c.toLowerCase()) ?? null);
+    },
+
+    async endUsersByCustomer(customerNumbers) {
+      // Matched case-insensitively, as Zendesk matches external_id.
+      const byCustomer = new Map<string, number[]>();
+      for (const chunk of chunks([...new Set(customerNumbers.map((c) => c.toLowerCase()))], SHOW_MANY_MAX)) {
+        const res = await client.get<{ users: ZdUser[] }>('users/show_many.json', { external_ids: chunk.join(',') });
+        for (const u of res?.users ?? []) {
+          const key = u.external_id?.toLowerCase();
+          if (!key) continue;
+          const ids = byCustomer.get(key) ?? [];
+          if (!ids.includes(u.id)) ids.push(u.id);
+          byCustomer.set(key, ids);
+        }
+      }
+      return customerNumbers.map((c) => (byCustomer.get(c.toLowerCase()) ?? []).sort((a, b) => a - b).map(String));
     },
 
     async casePagesByOrganization(orgs, args) {

@@ -91,11 +91,12 @@ export type Customer = {
   /** The enterprise customer number, e.g. "C-000042". Stored in Salesforce as an External ID on Account. */
   id: Scalars['ID']['output'];
   /**
-   * Every system's record of this customer (docs/identity.md): the Salesforce Account, the NetSuite
-   * customer and the Zendesk organization that hold the customer number (SHARED_KEY, confidence 1).
-   * Staff roles only; storefront callers get FORBIDDEN. Each system's entries come from the subgraph
-   * that wraps it, so a system that cannot answer leaves out only its own entries, and its error
-   * names it.
+   * Every system's record of this customer (docs/identity.md): the Salesforce Account and its
+   * Contacts, the NetSuite customer, the Zendesk organization and the Zendesk end users that hold the
+   * customer number (SHARED_KEY, confidence 1), in that order, and the service desk's candidates
+   * (MATCHED) when no organization holds it. Staff roles only; storefront callers get FORBIDDEN.
+   * Each system's entries come from the subgraph that wraps it; when a system cannot answer, the
+   * list is null with an error naming that system, rather than leaving out its entries.
    */
   identities?: Maybe<Array<CustomerIdentity>>;
   /** Loyalty programme standing; null when the customer has no tier. */
@@ -248,6 +249,41 @@ export type IdentityLinkResult = {
    */
   writeId: Scalars['ID']['output'];
 };
+
+/** A NetSuite customer or Zendesk organization that no Salesforce Account points at (docs/identity.md). */
+export type IdentityOrphan = {
+  __typename?: 'IdentityOrphan';
+  /** The record's external-id field as its system holds it; null when empty. */
+  externalId?: Maybe<Scalars['String']['output']>;
+  /** The record's name in its system: the company name, or a person's first and last name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Why no Account points at it. */
+  reason: IdentityOrphanReason;
+  /** The record's id in its system: a NetSuite internal id or a Zendesk organization id. */
+  recordId: Scalars['ID']['output'];
+  /** NETSUITE_CUSTOMER or ZENDESK_ORGANIZATION. */
+  recordType: IdentityRecordType;
+  /** NETSUITE or ZENDESK. */
+  system: IdentitySystem;
+};
+
+/** One page of the orphan list. */
+export type IdentityOrphanConnection = {
+  __typename?: 'IdentityOrphanConnection';
+  /** The orphans among the records read for this page, by record id ascending; may be fewer than `first`, or none, while more pages follow. */
+  nodes: Array<IdentityOrphan>;
+  /** Where this page ends and whether more records follow. */
+  pageInfo: PageInfo;
+  /** How many records were read for this page, orphans or not: `first`, except on the last page. */
+  scanned: Scalars['Int']['output'];
+};
+
+/** Why a record is on the orphan list. */
+export type IdentityOrphanReason =
+  /** The record's external-id field is empty: it names no customer. */
+  | 'NO_EXTERNAL_ID'
+  /** The record's external id is not the customer number of any Salesforce Account. */
+  | 'UNKNOWN_CUSTOMER_NUMBER';
 
 /** The kind of record an identity is, in its system. */
 export type IdentityRecordType =
@@ -416,6 +452,16 @@ export type Query = {
   customerWrites: WriteQueueConnection;
   /** Customers matching a filter, ordered by name and then customer number. */
   customers: CustomerConnection;
+  /**
+   * The operator's list of orphans: NetSuite customers (`system: NETSUITE`) or Zendesk organizations
+   * (`ZENDESK`) that no Salesforce Account points at, with the reason. Each page reads `first` records
+   * of that system (one SuiteQL query, or one Zendesk page) and asks Salesforce once which customer
+   * numbers among them exist; the orphans among them are listed. Operator role only (FORBIDDEN
+   * otherwise). `system: SALESFORCE`, a `first` outside 1 to 100, and a cursor not from this list for
+   * this system are BAD_USER_INPUT and cost no call. Creating customers for orphans is not offered:
+   * the system of record creates customers.
+   */
+  identityOrphans: IdentityOrphanConnection;
 };
 
 
@@ -458,6 +504,14 @@ export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CustomerFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The customer subgraph's entry points: customers as Salesforce knows them. */
+export type QueryIdentityOrphansArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  system: IdentitySystem;
 };
 
 /** Pushes from the customer subgraph: its writes' outcomes once they settle. */
@@ -733,6 +787,9 @@ export type ResolversTypes = {
   Freshness: ResolverTypeWrapper<FreshnessValue>;
   IdentityLink: IdentityLink;
   IdentityLinkResult: ResolverTypeWrapper<IdentityLinkResult>;
+  IdentityOrphan: ResolverTypeWrapper<IdentityOrphan>;
+  IdentityOrphanConnection: ResolverTypeWrapper<IdentityOrphanConnection>;
+  IdentityOrphanReason: IdentityOrphanReason;
   IdentityRecordType: IdentityRecordType;
   IdentitySystem: IdentitySystem;
   Loyalty: ResolverTypeWrapper<Loyalty>;
@@ -776,6 +833,8 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Freshness: FreshnessValue;
   IdentityLinkResult: IdentityLinkResult;
+  IdentityOrphan: IdentityOrphan;
+  IdentityOrphanConnection: IdentityOrphanConnection;
   Loyalty: Loyalty;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
@@ -877,6 +936,21 @@ export type IdentityLinkResultResolvers<ContextType = CustomerContext, ParentTyp
   writeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type IdentityOrphanResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['IdentityOrphan'] = ResolversParentTypes['IdentityOrphan']> = {
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['IdentityOrphanReason'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordType?: Resolver<ResolversTypes['IdentityRecordType'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['IdentitySystem'], ParentType, ContextType>;
+};
+
+export type IdentityOrphanConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['IdentityOrphanConnection'] = ResolversParentTypes['IdentityOrphanConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['IdentityOrphan']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  scanned?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type LoyaltyResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Loyalty'] = ResolversParentTypes['Loyalty']> = {
   points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   tier?: Resolver<ResolversTypes['LoyaltyTier'], ParentType, ContextType>;
@@ -907,6 +981,7 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   customerWriteQueue?: Resolver<Array<ResolversTypes['WriteOutcome']>, ParentType, ContextType, RequireFields<QueryCustomerWriteQueueArgs, 'first' | 'status'>>;
   customerWrites?: Resolver<ResolversTypes['WriteQueueConnection'], ParentType, ContextType, RequireFields<QueryCustomerWritesArgs, 'first'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
+  identityOrphans?: Resolver<ResolversTypes['IdentityOrphanConnection'], ParentType, ContextType, RequireFields<QueryIdentityOrphansArgs, 'first' | 'system'>>;
 };
 
 export type SubscriptionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -968,6 +1043,8 @@ export type Resolvers<ContextType = CustomerContext> = {
   DateTime?: GraphQLScalarType;
   Freshness?: FreshnessResolvers<ContextType>;
   IdentityLinkResult?: IdentityLinkResultResolvers<ContextType>;
+  IdentityOrphan?: IdentityOrphanResolvers<ContextType>;
+  IdentityOrphanConnection?: IdentityOrphanConnectionResolvers<ContextType>;
   Loyalty?: LoyaltyResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

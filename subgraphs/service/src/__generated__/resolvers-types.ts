@@ -145,11 +145,13 @@ export type Customer = {
   phone?: Maybe<Scalars['String']['output']>;
   /**
    * The service desk's records of this customer (docs/identity.md): the Zendesk organization whose
-   * external id is the customer number (SHARED_KEY), the same lookup `cases` makes, cached. When no
-   * organization holds it, candidates (MATCHED): organizations of end users whose e-mail is the
-   * customer's, scored by the matching rule, above its show threshold, and not rejected. Their cases
-   * are not shown as the customer's until a candidate is confirmed (confirmServiceDeskIdentity).
-   * Staff roles only. Null with an error naming SERVICE_DESK when the service desk cannot be reached.
+   * external id is the customer number (SHARED_KEY), the same lookup `cases` makes, cached, then the
+   * end users whose external id is the customer number (ZENDESK_USER, SHARED_KEY, by id), cached
+   * alike. When no organization holds it, the end users are followed by candidates (MATCHED):
+   * organizations of end users whose e-mail is the customer's, scored by the matching rule, above its
+   * show threshold, and not rejected, best first. Their cases are not shown as the customer's until a
+   * candidate is confirmed (confirmServiceDeskIdentity). Staff roles only. Null with an error naming
+   * SERVICE_DESK when the service desk cannot be reached.
    */
   serviceDeskIdentities?: Maybe<Array<CustomerIdentity>>;
 };
