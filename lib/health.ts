@@ -352,7 +352,11 @@ export function feedProgressTracker(maxAgeMs: number): {
   };
 }
 
-/** Who leads a leased feed, and (for a follower) the age of the shared watermark when it is a time. */
+/**
+ * Who leads a leased feed, and for a follower the age of the shared watermark when it is a time,
+ * and the leader's last successful read (what the follower's feed-aware TTLs go by): when it was,
+ * and how much longer it keeps the feed healthy (0 when no record is in force).
+ */
 async function leaseDetails(lease: FeedLease, store: FeedStateStore): Promise<Record<string, unknown>> {
   const s = lease.status();
   switch (s.phase) {
@@ -363,11 +367,14 @@ async function leaseDetails(lease: FeedLease, store: FeedStateStore): Promise<Re
     case 'follower': {
       const watermark = lease.shared ? (await store.load()).watermark : undefined;
       const at = watermark !== undefined && /^\d{4}-\d\d-\d\dT/.test(watermark) ? Date.parse(watermark) : NaN;
+      // Unreadable is left out: the state's own read above reports a Redis that does not answer.
+      const success = lease.shared ? await lease.leaderSuccess().catch(() => undefined) : undefined;
       return {
         role: 'follower',
         leader: s.leader?.owner ?? null,
         ...(s.leader?.note ? { leaderNote: s.leader.note } : {}),
         ...(Number.isNaN(at) ? {} : { sharedWatermarkAgeMs: Date.now() - at }),
+        ...(success === undefined ? {} : { leaderLastSuccess: success ? new Date(success.at).toISOString() : null, leaderHealthyForMs: success?.remainingMs ?? 0 }),
       };
     }
     default: {
