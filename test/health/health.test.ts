@@ -195,6 +195,9 @@ describe('liveness and readiness', () => {
     expect(report.parts[0]?.details).toMatchObject({ leaderLastSuccess: null, leaderHealthyForMs: 0 });
     success = { at: Date.parse('2026-12-07T02:00:05Z'), intervalMs: 5_000, remainingMs: 12_000 };
     expect((await new Health('b', onFollower.checks).ready()).parts[0]?.details).toMatchObject({ leaderLastSuccess: '2026-12-07T02:00:05.000Z', leaderHealthyForMs: 12_000 });
+    // A replica that never runs the feed (ORDER_FEED_ENABLED=false) goes by the same record.
+    follower = { phase: 'stopped' };
+    expect((await new Health('b', onFollower.checks).ready()).parts[0]?.details).toMatchObject({ role: 'stopped', leaderHealthyForMs: 12_000 });
     follower = { phase: 'follower', leader: { owner: 'host-a:11:ab', token: 7, note: 'streaming' } };
     expect((await new Health('b', onFollower.checks).ready()).parts[0]?.details).toMatchObject({ leaderNote: 'streaming' });
   });
