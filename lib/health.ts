@@ -352,12 +352,26 @@ export function feedProgressTracker(maxAgeMs: number): {
   };
 }
 
-/** Who leads a leased feed, and (for a follower) the age of the shared watermark when it is a time. */
+/**
+ * The leader's last successful read as a replica that does not run the feed reads it (what its
+ * feed-aware TTLs go by): when it was, and how much longer it keeps the feed healthy (0 when no
+ * record is in force). Nothing without shared state, or while Redis does not answer (the `redis`
+ * part says so).
+ */
+async function leaderSuccessDetails(lease: FeedLease): Promise<Record<string, unknown>> {
+  const success = lease.shared ? await lease.leaderSuccess().catch(() => undefined) : undefined;
+  return success === undefined ? {} : { leaderLastSuccess: success ? new Date(success.at).toISOString() : null, leaderHealthyForMs: success?.remainingMs ?? 0 };
+}
+
+/**
+ * Who leads a leased feed; for a follower the age of the shared watermark when it is a time; and
+ * for a replica that does not run the feed, the leader's last successful read.
+ */
 async function leaseDetails(lease: FeedLease, store: FeedStateStore): Promise<Record<string, unknown>> {
   const s = lease.status();
   switch (s.phase) {
     case 'stopped':
-      return { role: 'stopped' };
+      return { role: 'stopped', ...(await leaderSuccessDetails(lease)) };
     case 'leader':
       return { role: 'leader', leader: lease.owner, leaderSince: new Date(s.since).toISOString(), fencingToken: s.token };
     case 'follower': {
@@ -368,6 +382,7 @@ async function leaseDetails(lease: FeedLease, store: FeedStateStore): Promise<Re
         leader: s.leader?.owner ?? null,
         ...(s.leader?.note ? { leaderNote: s.leader.note } : {}),
         ...(Number.isNaN(at) ? {} : { sharedWatermarkAgeMs: Date.now() - at }),
+        ...(await leaderSuccessDetails(lease)),
       };
     }
     default: {

@@ -59,12 +59,13 @@ export function ttlEnvName(domain: TtlDomain): string {
 
 /**
  * The domains a change feed keeps current, and so whose TTLs it may stretch while it is
- * healthy (EntityCache#coverByFeed). Each is invalidated by its feed for every change the
- * feed reads: Salesforce Change Data Capture for engagement; the ERP order feed for order
- * headers, the lists they are on, lines and shipments (an item fulfillment modifies its
- * order); the ERP invoice feed for invoices, their lists and payments (a payment moves the
- * amount due); Zendesk webhooks backed by the incremental export for cases, their lists
- * and comments. Not here, because no feed sees their changes: balances and credit hold
+ * healthy (EntityCache#coverByFeed; healthy is the feed's, judged alike on every replica
+ * whether it runs the feed or not: lib/feeds/shared-health.ts). Each is invalidated by its
+ * feed for every change the feed reads: Salesforce Change Data Capture for engagement; the
+ * ERP order feed for order headers, the lists they are on, lines and shipments (an item
+ * fulfillment modifies its order); the ERP invoice feed for invoices, their lists and
+ * payments (a payment moves the amount due); Zendesk webhooks backed by the incremental
+ * export for cases, their lists and comments. Not here, because no feed sees their changes: balances and credit hold
  * (moved by credit memos, journal entries and credit decisions the invoice feed never
  * reads), returns (an RMA made in NetSuite modifies no sales order), the service-desk
  * directory and the catalog.

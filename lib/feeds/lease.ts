@@ -20,9 +20,17 @@
  *   watermark behind or past the new one. Events it published meanwhile carry
  *   the same eventIds as the new leader's and are dropped by the bus.
  *
+ * - **Health for every replica**: after each successful read of its system the
+ *   leader records it (`recordSuccess`: when, and the feed's interval) beside the
+ *   feed's watermark, fenced like it, expiring HEALTHY_INTERVALS intervals later.
+ *   Followers read it (`leaderSuccess`) to judge the feed's health as the leader
+ *   does (lib/feeds/shared-health.ts): a leader that dies or stops reading
+ *   stops refreshing it, and the record runs out on its own.
+ *
  * Keys live under the deployment's namespace (`RSG_NAMESPACE`), so two
- * deployments on one Redis never share a leader: `<ns>:lease:<feed>` (expires)
- * and `<ns>:lease:<feed>:token` (the fencing counter, kept like the feed state).
+ * deployments on one Redis never share a leader: `<ns>:lease:<feed>` (expires),
+ * `<ns>:lease:<feed>:token` (the fencing counter, kept like the feed state) and
+ * `<ns>:feeds:<feed>:health` (the leader's last successful read; expires).
  *
  * Without Redis there is one process, and `soleLease` makes it the leader.
  */
@@ -32,6 +40,7 @@ import type { RedisClientType } from 'redis';
 import { z } from 'zod';
 import { parseSettings } from '../config.js';
 import { childLogger } from '../log.js';
+import { HEALTHY_INTERVALS } from './poller.js';
 import { redisStateStore, type FeedStateStore } from './state.js';
 
 /** Who holds a feed's lease, as Redis says. */
@@ -48,6 +57,19 @@ export type LeasePhase =
   | { phase: 'stopped' }
   | { phase: 'follower'; leader: LeaseHolder | null }
   | { phase: 'leader'; token: number; since: number };
+
+/** The leader's last successful read of its system, as a replica reads it from the shared state. */
+export interface RecordedSuccess {
+  /** When the leader read its system, by the leader's clock (epoch ms). */
+  at: number;
+  /** The feed's interval between reads, ms. */
+  intervalMs: number;
+  /**
+   * How long the record lasts from the moment Redis answered, by Redis's own count (ms): the
+   * feed is healthy that much longer, whatever the difference between the replicas' clocks.
+   */
+  remainingMs: number;
+}
 
 /** What runs while this replica leads: the feed's own start and stop. */
 export interface LeaderWork {
@@ -75,6 +97,15 @@ export interface FeedLease {
   run(work: LeaderWork): Promise<void>;
   /** Stops campaigning; a leader stops its work and releases the lease, so a follower takes over at once. */
   stop(): Promise<void>;
+  /**
+   * While this replica leads: records in the shared state that its feed has just read its
+   * system, for the followers' judgement of the feed's health. The record lasts
+   * HEALTHY_INTERVALS × `intervalMs`. Resolves false when nothing was recorded: this replica
+   * does not lead (or a newer leader took over), or nothing is shared (`soleLease`).
+   */
+  recordSuccess(intervalMs: number): Promise<boolean>;
+  /** The leader's latest record (`recordSuccess`); null when there is none in force, or nothing is shared. */
+  leaderSuccess(): Promise<RecordedSuccess | null>;
 }
 
 export interface FeedLeaseOptions {
@@ -118,6 +149,8 @@ export function loadFeedLeaseConfig(env: Record<string, string | undefined> = pr
 
 export const leaseKey = (namespace: string, feed: string): string => `${namespace}:lease:${feed}`;
 export const tokenKey = (namespace: string, feed: string): string => `${leaseKey(namespace, feed)}:token`;
+/** Beside the feed's state (`<ns>:feeds:<feed>`, its watermark). */
+export const healthKey = (namespace: string, feed: string): string => `${namespace}:feeds:${feed}:health`;
 
 // KEYS: lease, token counter, note. ARGV: owner, ttl ms, note ('' for none).
 // Returns {1, token} when acquired, else {0, holder value, remaining ms, note}.
@@ -140,10 +173,11 @@ if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2]) else re
 return 1
 `;
 
-// KEYS: lease, note. ARGV: holder value. Deletes the lease only if this replica holds it.
+// KEYS: lease, note, health. ARGV: holder value. Deletes the lease only if this replica holds it;
+// its feed stops with it, so its record of success goes too.
 const RELEASE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return 1
 `;
 
@@ -153,6 +187,28 @@ if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 return 1
 `;
+
+// KEYS: health, token counter. ARGV: writer's token, record JSON, ttl ms. 1 when written; 0 when a newer token was issued.
+const RECORD_SUCCESS = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+`;
+
+// KEYS: health. Returns {record or '', remaining ms}.
+const READ_SUCCESS = `
+return {redis.call('GET', KEYS[1]) or '', redis.call('PTTL', KEYS[1])}
+`;
+
+function parseSuccess(raw: string, remainingMs: number): RecordedSuccess | null {
+  if (raw === '' || !(remainingMs > 0)) return null;
+  try {
+    const v = JSON.parse(raw) as { at?: unknown; intervalMs?: unknown };
+    return typeof v.at === 'number' && typeof v.intervalMs === 'number' ? { at: v.at, intervalMs: v.intervalMs, remainingMs } : null;
+  } catch {
+    return null;
+  }
+}
 
 /** A write of a feed's state by a replica that no longer leads it, refused. */
 export class StaleLeaderError extends Error {
@@ -201,7 +257,12 @@ export function redisFeedLease(opts: FeedLeaseOptions): FeedLease {
   const renewMs = opts.renewMs ?? Math.max(1, Math.floor(ttl / 3));
   if (!(renewMs < ttl)) throw new RangeError(`expected the lease renewal interval (${renewMs} ms) to be shorter than the lease (${ttl} ms)`);
   const owner = opts.owner ?? defaultOwner();
-  const keys = { lease: leaseKey(opts.namespace, opts.feed), token: tokenKey(opts.namespace, opts.feed), note: `${leaseKey(opts.namespace, opts.feed)}:note` };
+  const keys = {
+    lease: leaseKey(opts.namespace, opts.feed),
+    token: tokenKey(opts.namespace, opts.feed),
+    note: `${leaseKey(opts.namespace, opts.feed)}:note`,
+    health: healthKey(opts.namespace, opts.feed),
+  };
   const log = childLogger(`lease:${opts.feed}`);
   let phase: LeasePhase = { phase: 'stopped' };
   // The lease may have run out in Redis by this time (measured from before the call that set it).
@@ -281,15 +342,28 @@ export function redisFeedLease(opts: FeedLeaseOptions): FeedLease {
   };
 
   const release = async (token: number): Promise<void> => {
-    await opts.redis.eval(RELEASE, { keys: [keys.lease, keys.note], arguments: [`${owner}|${token}`] }).catch(() => undefined);
+    await opts.redis.eval(RELEASE, { keys: [keys.lease, keys.note, keys.health], arguments: [`${owner}|${token}`] }).catch(() => undefined);
   };
+
+  const currentToken = (): number | undefined => (phase.phase === 'leader' && Date.now() < validUntil ? phase.token : undefined);
 
   return {
     feed: opts.feed,
     owner,
     shared: true,
     status: () => phase,
-    token: () => (phase.phase === 'leader' && Date.now() < validUntil ? phase.token : undefined),
+    token: currentToken,
+    async recordSuccess(intervalMs) {
+      const t = currentToken();
+      if (t === undefined) return false;
+      const record = JSON.stringify({ at: Date.now(), intervalMs });
+      const ttlMs = String(Math.max(1, Math.round(HEALTHY_INTERVALS * intervalMs)));
+      return (await opts.redis.eval(RECORD_SUCCESS, { keys: [keys.health, keys.token], arguments: [String(t), record, ttlMs] })) === 1;
+    },
+    async leaderSuccess() {
+      const [raw, remaining] = (await opts.redis.eval(READ_SUCCESS, { keys: [keys.health] })) as [string, number];
+      return parseSuccess(String(raw), Number(remaining));
+    },
     async run(w) {
       if (!stopped()) throw new Error(`the ${opts.feed} lease is already running`);
       work = w;
@@ -333,6 +407,9 @@ export function soleLease(feed: string): FeedLease {
       phase = { phase: 'stopped' };
       await work?.stop();
     },
+    // One process: there is nobody to tell.
+    recordSuccess: async () => false,
+    leaderSuccess: async () => null,
   };
 }
 

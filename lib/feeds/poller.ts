@@ -46,6 +46,8 @@ export interface PollerOptions<R extends ChangedRecord> {
   seedKnown?(records: R[]): Promise<Map<string, string>>;
   /** Where a first start begins. @default now: history is not replayed as events */
   startAt?: () => Date;
+  /** Told after each successful poll (the other replicas' judgement of the feed's health; lib/feeds/shared-health.ts). @default nothing */
+  onSuccess?: () => void;
 }
 
 /** A feed is healthy while it runs and has read its system within this many of its intervals. */
@@ -57,6 +59,8 @@ export function readRecently(lastSuccessAt: number | undefined, intervalMs: numb
 }
 
 export interface Poller {
+  /** Milliseconds between polls. */
+  readonly intervalMs: number;
   start(): Promise<void>;
   /**
    * Whether the feed is keeping its caches current: started, and a poll succeeded within
@@ -99,6 +103,7 @@ export function createPoller<R extends ChangedRecord>(opts: PollerOptions<R>): P
     // The watermark never passes "now minus nothing": records modified later still fall inside the next overlap.
     await opts.store.save({ watermark: new Date(newest).toISOString(), known: boundKnown(state.known, opts.knownLimit ?? 50_000) });
     lastSuccessAt = Date.now();
+    opts.onSuccess?.();
     return published;
   };
 
@@ -121,6 +126,7 @@ export function createPoller<R extends ChangedRecord>(opts: PollerOptions<R>): P
   };
 
   return {
+    intervalMs: interval,
     async start() {
       if (!stopped) return;
       stopped = false;

@@ -14,6 +14,7 @@ import { ORDER_STATUS_TOPIC, type OrderStatusEvent } from '../../subgraphs/order
 import { startStack, type Stack, type StackCache, type SystemName } from '../support/stack.js';
 import { runningModules } from '../support/wiring.js';
 import { action, eventually } from '../e2e/order-helpers.js';
+import { untilTrue, warmPastPlainTtl, type CountedRead, type Freshness } from '../support/feed-ttl.js';
 
 const TTL_SECONDS = 1;
 /** Past the plain TTL, well inside the stretched one (30 s). */
@@ -33,14 +34,8 @@ const CASE = /* GraphQL */ `
   }
 `;
 
-interface Freshness {
-  fetchedAt: string;
-  stale: boolean;
-}
-interface Read {
+interface Read extends CountedRead {
   status: string;
-  freshness: Freshness;
-  calls: number;
 }
 
 let stack: Stack & StackCache;
@@ -59,22 +54,6 @@ async function read(query: string, field: 'order' | 'supportCase', id: string, s
 
 const readOrder = (id: string): Promise<Read> => read(ORDER, 'order', id, 'netsuite');
 const readCase = (id: string): Promise<Read> => read(CASE, 'supportCase', id, 'zendesk');
-
-/** A cold read, then one past the plain TTL that the stretch answers from the cache: no call, the same read time. Answers the cold read. */
-async function warmPastPlainTtl(readOne: (id: string) => Promise<Read>, id: string): Promise<Read> {
-  const cold = await readOne(id);
-  expect(cold.calls).toBeGreaterThan(0);
-  await sleep(PAST_PLAIN_TTL_MS);
-  const warm = await readOne(id);
-  expect(warm.calls).toBe(0);
-  // Honest freshness: the time the system was read, not the time it was served.
-  expect(warm.freshness).toEqual(cold.freshness);
-  return cold;
-}
-
-async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  await eventually(async () => (check() ? true : undefined), ms, what);
-}
 
 /** Sales orders the ERP can still ship, in dataset order; each test takes its own. */
 let shippable: string[] = [];
@@ -98,8 +77,8 @@ beforeAll(async () => {
   caseIds = stack.dataset.zendesk.tickets.map((t) => String(t.id));
   await serviceModule().feed?.ready();
   await serviceModule().feed?.pollOnce();
-  await until(() => orderModule().feed.healthy(), 'a successful ERP poll');
-  await until(() => serviceModule().feed?.healthy() === true, 'the Zendesk webhook and a successful export poll');
+  await untilTrue(() => orderModule().feed.healthy(), 'a successful ERP poll');
+  await untilTrue(() => serviceModule().feed?.healthy() === true, 'the Zendesk webhook and a successful export poll');
 }, 60_000);
 
 afterAll(async () => {
@@ -110,7 +89,7 @@ afterAll(async () => {
 describe('order TTLs while the ERP feed is healthy', () => {
   it('reads an order past its plain TTL without an ERP call, reporting when it was read', async () => {
     const id = shippable[0] as string;
-    const cold = await warmPastPlainTtl(readOrder, id);
+    const cold = await warmPastPlainTtl(readOrder, id, PAST_PLAIN_TTL_MS);
     await sleep(PAST_PLAIN_TTL_MS);
     const again = await readOrder(id);
     expect(again.calls).toBe(0);
@@ -119,22 +98,22 @@ describe('order TTLs while the ERP feed is healthy', () => {
 
   it('once the ERP is down and its polls fail, the next read past the plain TTL asks the ERP, and serves the cached order stale', async () => {
     const id = shippable[1] as string;
-    const cold = await warmPastPlainTtl(readOrder, id);
+    const cold = await warmPastPlainTtl(readOrder, id, PAST_PLAIN_TTL_MS);
     await stack.faults('netsuite', { down: true });
     try {
-      await until(() => !orderModule().feed.healthy(), 'the ERP feed to fail');
+      await untilTrue(() => !orderModule().feed.healthy(), 'the ERP feed to fail');
       const next = await readOrder(id);
       expect(next.calls).toBeGreaterThan(0);
       expect(next.freshness).toEqual({ fetchedAt: cold.freshness.fetchedAt, stale: true });
     } finally {
       await stack.clearFaults();
     }
-    await until(() => orderModule().feed.healthy(), 'the ERP feed to recover');
+    await untilTrue(() => orderModule().feed.healthy(), 'the ERP feed to recover');
   });
 
   it('once the poller stops, the next read past the plain TTL costs what a cold read does, and answers fresh', async () => {
     const id = shippable[2] as string;
-    const cold = await warmPastPlainTtl(readOrder, id);
+    const cold = await warmPastPlainTtl(readOrder, id, PAST_PLAIN_TTL_MS);
     const feed = orderModule().feed;
     await feed.stop();
     try {
@@ -146,18 +125,18 @@ describe('order TTLs while the ERP feed is healthy', () => {
     } finally {
       await feed.start();
     }
-    await until(() => feed.healthy(), 'the ERP feed to poll again');
+    await untilTrue(() => feed.healthy(), 'the ERP feed to poll again');
   });
 });
 
 describe('case TTLs while the Zendesk feed is healthy', () => {
   it('reads a case past its plain TTL without a Zendesk call; once Zendesk is down, the next read asks it and serves the case stale', { timeout: 60_000 }, async () => {
     const id = caseIds[0] as string;
-    const cold = await warmPastPlainTtl(readCase, id);
+    const cold = await warmPastPlainTtl(readCase, id, PAST_PLAIN_TTL_MS);
 
     await stack.faults('zendesk', { down: true });
     try {
-      await until(() => serviceModule().feed?.healthy() === false, 'the export polls to fail', 4 * CASE_EXPORT_INTERVAL_MS);
+      await untilTrue(() => serviceModule().feed?.healthy() === false, 'the export polls to fail', 4 * CASE_EXPORT_INTERVAL_MS);
       const next = await readCase(id);
       expect(next.calls).toBeGreaterThan(0);
       expect(next.freshness).toEqual({ fetchedAt: cold.freshness.fetchedAt, stale: true });
@@ -172,7 +151,7 @@ describe('case TTLs while the Zendesk feed is healthy', () => {
 
   it('once the case feed stops, the next read past the plain TTL asks Zendesk again and answers fresh', async () => {
     const id = caseIds[1] as string;
-    const cold = await warmPastPlainTtl(readCase, id);
+    const cold = await warmPastPlainTtl(readCase, id, PAST_PLAIN_TTL_MS);
     const feed = serviceModule().feed;
     await feed?.stop();
     try {
@@ -185,7 +164,7 @@ describe('case TTLs while the Zendesk feed is healthy', () => {
     } finally {
       await feed?.start();
     }
-    await until(() => feed?.healthy() === true, 'the case feed to run again');
+    await untilTrue(() => feed?.healthy() === true, 'the case feed to run again');
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Three replicas of the order subgraph, each its own process as deployed, on
  * one Redis and one ERP sandbox, with a 2 s feed lease: the ERP is polled by one
- * of them only (counted at the sandbox), a leader killed with SIGKILL is
+ * of them only (counted at the sandbox) while the other two read its recorded
+ * polls (what their feed-aware TTLs go by), a leader killed with SIGKILL is
  * replaced within one lease period, and a change made in the ERP after the kill
  * reaches a bus consumer exactly once. Needs Redis: set REDIS_URL.
  */
@@ -34,7 +35,7 @@ interface Replica {
 
 interface FeedPart {
   name: string;
-  details?: { role?: string; leader?: string | null; leaderSince?: string; fencingToken?: number };
+  details?: { role?: string; leader?: string | null; leaderSince?: string; fencingToken?: number; leaderHealthyForMs?: number };
 }
 
 describe.skipIf(!REDIS_URL)('one ERP poller among three order replicas (REDIS_URL)', () => {
@@ -143,7 +144,12 @@ describe.skipIf(!REDIS_URL)('one ERP poller among three order replicas (REDIS_UR
     expect(polls).toBeLessThanOrEqual(onePollerAtMost);
     // Nothing but the feed talks to the ERP here.
     expect(stats.total).toBe(polls);
-    expect((await roles()).filter((p) => p?.details?.role === 'leader')).toHaveLength(1);
+    const parts = await roles();
+    expect(parts.filter((p) => p?.details?.role === 'leader')).toHaveLength(1);
+    // The two that do not poll see the leader's recorded polls in force: their feed-aware TTLs go by them.
+    const followers = parts.filter((p) => p?.details?.role === 'follower');
+    expect(followers).toHaveLength(2);
+    for (const f of followers) expect(f?.details?.leaderHealthyForMs).toBeGreaterThan(0);
   }, 30_000);
 
   it('after SIGKILL of the leader, another replica takes over within one lease period and delivers a change made meanwhile, once', async () => {

@@ -1,13 +1,15 @@
 /**
  * The feed lease: one leader per feed and deployment, a leader that cannot renew
  * stops its feed at once, a follower takes over when the lease runs out, and the
- * fencing token keeps a stale leader from writing the shared feed state.
+ * fencing token keeps a stale leader from writing the shared feed state or its
+ * record of success, which followers read and which runs out on its own.
  * Needs Redis: set REDIS_URL.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type RedisClientType } from 'redis';
-import { fencedStateStore, leaseKey, redisFeedLease, soleLease, StaleLeaderError, type FeedLease, type LeaderWork } from '../../lib/feeds/lease.js';
+import { fencedStateStore, healthKey, leaseKey, redisFeedLease, soleLease, StaleLeaderError, type FeedLease, type LeaderWork } from '../../lib/feeds/lease.js';
+import { waitUntil } from '../support/leases.js';
 import { deleteNamespace } from '../support/redis-keys.js';
 
 const REDIS_URL = process.env.REDIS_URL;
@@ -33,14 +35,6 @@ function work(): LeaderWork & { running: boolean; starts: number; stops: number;
   return w;
 }
 
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`expected ${what} within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('soleLease (no Redis)', () => {
   it('makes the one process the leader at once, and stops its feed on stop', async () => {
     const lease = soleLease('order-status');
@@ -50,6 +44,14 @@ describe('soleLease (no Redis)', () => {
     expect(lease.status().phase).toBe('leader');
     await lease.stop();
     expect(w.running).toBe(false);
+  });
+
+  it('has nobody to tell of a successful read, and no leader to ask about', async () => {
+    const lease = soleLease('order-status');
+    await lease.run(work());
+    expect(await lease.recordSuccess(500)).toBe(false);
+    expect(await lease.leaderSuccess()).toBeNull();
+    await lease.stop();
   });
 });
 
@@ -69,7 +71,7 @@ describe('a leader whose Redis stops answering', () => {
     await lease.run(w);
     expect(w.running).toBe(true);
     expect(lease.token()).toBe(1);
-    await until(() => !w.running, 1_000, 'the feed to stop once its lease ran out unrenewed');
+    await waitUntil(() => !w.running, 1_000, 'the feed to stop once its lease ran out unrenewed');
     expect(lease.token()).toBeUndefined();
     expect(lease.status().phase).toBe('follower');
     await lease.stop();
@@ -140,9 +142,9 @@ describe.skipIf(!REDIS_URL)('feed lease on Redis (REDIS_URL)', () => {
     // The leader's connection dies: it cannot renew. It must stop its feed itself, without waiting for anyone.
     const diedAt = Date.now();
     await doomed.disconnect();
-    await until(() => !wa.running, 1_000, 'the leader to stop its feed once a renewal failed');
+    await waitUntil(() => !wa.running, 1_000, 'the leader to stop its feed once a renewal failed');
     expect(a.token()).toBeUndefined();
-    await until(() => wb.running, 2_000, 'the follower to take over');
+    await waitUntil(() => wb.running, 2_000, 'the follower to take over');
     // Its lease was last renewed before the death, so it ran out at most one lease (600 ms) after it.
     expect((wb.startedAt[0] as number) - diedAt).toBeLessThanOrEqual(600 + 150);
     expect(b.token()).toBeGreaterThan(tokenA);
@@ -171,7 +173,7 @@ describe.skipIf(!REDIS_URL)('feed lease on Redis (REDIS_URL)', () => {
     await expect(stale).rejects.toThrow(/newer leader took over/);
     expect(await storeA.load()).toEqual({ watermark: '2026-12-01T10:05:00.000Z', known: { 'SO-1': 'SHIPPED' } });
     // And A's next renewal tells it: it stops leading.
-    await until(() => a.status().phase === 'follower', 1_000, 'the stale leader to notice its lease is gone');
+    await waitUntil(() => a.status().phase === 'follower', 1_000, 'the stale leader to notice its lease is gone');
   });
 
   it('keeps deployments apart: one leader per namespace on the same Redis', async () => {
@@ -184,6 +186,54 @@ describe.skipIf(!REDIS_URL)('feed lease on Redis (REDIS_URL)', () => {
     expect(two.status().phase).toBe('leader');
   });
 
+  it("records the leader's successful reads for the followers, fenced, and lets the record run out three intervals later", async () => {
+    const feed = `success-${randomUUID()}`;
+    const a = lease(redis, feed, namespace, 5_000);
+    const b = lease(redis, feed, namespace, 5_000);
+    await a.run(work());
+    await b.run(work());
+    expect(await b.leaderSuccess()).toBeNull();
+    // A follower records nothing.
+    expect(await b.recordSuccess(100)).toBe(false);
+    expect(await redis.exists(healthKey(namespace, feed))).toBe(0);
+    const before = Date.now();
+    expect(await a.recordSuccess(100)).toBe(true);
+    const seen = await b.leaderSuccess();
+    expect(seen).toMatchObject({ intervalMs: 100 });
+    expect(seen?.at).toBeGreaterThanOrEqual(before);
+    expect(seen?.remainingMs).toBeGreaterThan(0);
+    expect(seen?.remainingMs).toBeLessThanOrEqual(300);
+    // Beside the watermark, under the deployment's namespace.
+    expect(healthKey(namespace, feed)).toBe(`${namespace}:feeds:${feed}:health`);
+    // Not refreshed (the leader died, or stopped reading): gone three intervals later.
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await b.leaderSuccess()).toBeNull();
+
+    // A stale leader (its lease expired during a pause, C took over) cannot claim the feed is healthy.
+    await b.stop();
+    await redis.del(leaseKey(namespace, feed));
+    const c = lease(redis, feed, namespace, 5_000);
+    await c.run(work());
+    expect(c.status().phase).toBe('leader');
+    expect(a.status().phase).toBe('leader');
+    expect(a.token()).toBeDefined();
+    expect(await a.recordSuccess(1_000)).toBe(false);
+    expect(await c.leaderSuccess()).toBeNull();
+    expect(await c.recordSuccess(1_000)).toBe(true);
+  });
+
+  it("takes the leader's record with it when the leader stops cleanly", async () => {
+    const feed = `success-release-${randomUUID()}`;
+    const a = lease(redis, feed, namespace, 5_000);
+    const b = lease(redis, feed, namespace, 5_000);
+    await a.run(work());
+    await b.run(work());
+    expect(await a.recordSuccess(10_000)).toBe(true);
+    expect(await b.leaderSuccess()).not.toBeNull();
+    await a.stop();
+    expect(await b.leaderSuccess()).toBeNull();
+  });
+
   it('hands the lease on at once when the leader stops cleanly', async () => {
     const feed = `handoff-${randomUUID()}`;
     const a = lease(redis, feed, namespace, 5_000);
@@ -193,6 +243,6 @@ describe.skipIf(!REDIS_URL)('feed lease on Redis (REDIS_URL)', () => {
     await b.run(wb);
     await a.stop();
     // Released, not expired: the follower's next look (every 200 ms) finds it free, well before 5 s.
-    await until(() => wb.running, 1_000, 'the follower to take over a released lease');
+    await waitUntil(() => wb.running, 1_000, 'the follower to take over a released lease');
   });
 });

@@ -12,7 +12,7 @@ import { Health, feedProgressTracker, redisCheck, writeQueueCheck, type ReadyRep
 import { createAppServer, listenGraphQL, loadShutdownConfig, shutDown, type RunningService } from '../../lib/server.js';
 import { ConfigError } from '../../lib/config.js';
 import type { FeedState } from '../../lib/feeds/state.js';
-import type { FeedLease, LeasePhase } from '../../lib/feeds/lease.js';
+import type { FeedLease, LeasePhase, RecordedSuccess } from '../../lib/feeds/lease.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -165,6 +165,7 @@ describe('liveness and readiness', () => {
     const shared = { load: async (): Promise<FeedState> => ({ watermark, known: {} }), save: async () => undefined };
     const leader: LeasePhase = { phase: 'leader', token: 7, since: Date.parse('2026-12-07T02:00:00Z') };
     let follower: LeasePhase = { phase: 'follower', leader: { owner: 'host-a:11:ab', token: 7, note: null } };
+    let success: RecordedSuccess | null = null;
     const lease = (status: () => LeasePhase, owner: string): FeedLease => ({
       feed: 'order-status',
       owner,
@@ -173,6 +174,8 @@ describe('liveness and readiness', () => {
       token: () => undefined,
       run: async () => undefined,
       stop: async () => undefined,
+      recordSuccess: async () => false,
+      leaderSuccess: async () => success,
     });
     const onLeader = feedProgressTracker(60_000);
     onLeader.track('order-status', shared, lease(() => leader, 'host-a:11:ab'));
@@ -188,6 +191,13 @@ describe('liveness and readiness', () => {
     expect(report.status).toBe('ok');
     expect(report.parts[0]?.details).toMatchObject({ role: 'follower', leader: 'host-a:11:ab', lastProgressAgeMs: null });
     expect(report.parts[0]?.details?.sharedWatermarkAgeMs).toBeGreaterThanOrEqual(4_000);
+    // No successful read recorded by the leader in force: its feed-aware TTLs are off on this replica.
+    expect(report.parts[0]?.details).toMatchObject({ leaderLastSuccess: null, leaderHealthyForMs: 0 });
+    success = { at: Date.parse('2026-12-07T02:00:05Z'), intervalMs: 5_000, remainingMs: 12_000 };
+    expect((await new Health('b', onFollower.checks).ready()).parts[0]?.details).toMatchObject({ leaderLastSuccess: '2026-12-07T02:00:05.000Z', leaderHealthyForMs: 12_000 });
+    // A replica that never runs the feed (ORDER_FEED_ENABLED=false) goes by the same record.
+    follower = { phase: 'stopped' };
+    expect((await new Health('b', onFollower.checks).ready()).parts[0]?.details).toMatchObject({ role: 'stopped', leaderHealthyForMs: 12_000 });
     follower = { phase: 'follower', leader: { owner: 'host-a:11:ab', token: 7, note: 'streaming' } };
     expect((await new Health('b', onFollower.checks).ready()).parts[0]?.details).toMatchObject({ leaderNote: 'streaming' });
   });

@@ -78,6 +78,8 @@ export interface InvoiceFeedOptions {
    * ERP's commit delay and any clock difference between us and the ERP. @default 10000
    */
   overlapMs?: number;
+  /** Told after each successful poll. @default nothing */
+  onSuccess?: () => void;
 }
 
 export function createInvoiceFeed({ reader, invalidate, lastKnown, ...polling }: InvoiceFeedOptions): Poller {
@@ -87,7 +89,7 @@ export function createInvoiceFeed({ reader, invalidate, lastKnown, ...polling }:
   const invalidatedAt = new Map<string, string>();
   return createPoller<InvoiceChangeRecord>({
     name: 'finance-invoices',
-    // bus, store, and the poller's own intervalMs and overlapMs.
+    // bus, store, and the poller's own intervalMs, overlapMs and onSuccess.
     ...polling,
     async readChanges(since) {
       const changes = await reader.invoiceChangesSince(since);

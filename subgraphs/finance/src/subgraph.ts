@@ -11,6 +11,7 @@ import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
 import type { Poller } from '../../../lib/feeds/poller.js';
 import { identityBoundStore } from '../../../lib/feeds/state.js';
 import { soleLease } from '../../../lib/feeds/lease.js';
+import { sharedFeedHealth } from '../../../lib/feeds/shared-health.js';
 import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator, type WriteCoordinator } from '../../../lib/writes/index.js';
 import { announceSettled } from '../../../lib/writes/graph.js';
@@ -105,12 +106,15 @@ export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgrap
         ...(cache ? { lastKnown: (ids: string[]) => cache.peek<InvoiceRecord>(FINANCE_CACHE_KINDS.invoice, ids) } : {}),
         ...(deps.feed.intervalMs !== undefined ? { intervalMs: deps.feed.intervalMs } : {}),
         ...(deps.feed.overlapMs !== undefined ? { overlapMs: deps.feed.overlapMs } : {}),
+        onSuccess: () => health?.succeeded(),
       })
     : undefined;
   const lease = deps.feed?.lease ?? soleLease('finance-invoices');
+  // The feed's health, not this replica's: a replica that does not poll follows the leader's record.
+  const health = feed ? sharedFeedHealth({ lease, intervalMs: feed.intervalMs, local: () => feed.healthy() }) : undefined;
   // While the poll keeps up, every change to an invoice (a payment applied included) reaches its
   // cached entries and lists within seconds. Balances and credit move by more than invoices.
-  const uncover = feed ? cache?.coverByFeed(['invoices', 'invoiceLists', 'payments'], () => feed.healthy()) : undefined;
+  const uncover = health ? cache?.coverByFeed(['invoices', 'invoiceLists', 'payments'], health.healthy) : undefined;
 
   return {
     name: 'finance',
@@ -122,11 +126,13 @@ export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgrap
     invalidate,
     start: async () => {
       await writes?.start();
+      health?.start();
       if (feed) await lease.run(feed);
     },
     close: async () => {
       // Feed first (it publishes), then the queue (it may still be applying), then what they use.
       await lease.stop();
+      health?.stop();
       uncover?.();
       await feed?.stop();
       await writes?.close();

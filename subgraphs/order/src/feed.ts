@@ -60,6 +60,8 @@ export function createOrderFeed(deps: {
   invalidate: (tags: string[]) => Promise<unknown>;
   /** The orders the cache holds, whatever their age (EntityCache#peek). @default nothing is known */
   lastKnown?: (orderIds: string[]) => Promise<Map<string, Peeked<OrderRecord>>>;
+  /** Told after each successful poll. @default nothing */
+  onSuccess?: () => void;
   options?: OrderFeedOptions;
 }): Poller {
   const o = deps.options ?? {};
@@ -69,6 +71,7 @@ export function createOrderFeed(deps: {
     store: deps.state,
     intervalMs: o.intervalMs,
     overlapMs: o.overlapMs,
+    onSuccess: deps.onSuccess,
     async readChanges(since) {
       const orders = await deps.erp.changedOrders(since, { maxRows: o.maxRowsPerPoll ?? 10_000 });
       return orders.map((order) => ({

@@ -12,6 +12,7 @@ import { inProcessBus, type EventBus } from '../../../lib/events/bus.js';
 import type { Poller } from '../../../lib/feeds/poller.js';
 import { identityBoundStore } from '../../../lib/feeds/state.js';
 import { soleLease } from '../../../lib/feeds/lease.js';
+import { sharedFeedHealth } from '../../../lib/feeds/shared-health.js';
 import { netsuiteIdentity } from '../../../lib/feeds/identity.js';
 import { createWriteCoordinator, type PublishedWriteEvent, type WriteCoordinator, type WriteQueueDeps } from '../../../lib/writes/index.js';
 import { announceSettled } from '../../../lib/writes/graph.js';
@@ -91,11 +92,14 @@ export function createOrderSubgraph(deps: OrderSubgraphDeps): OrderSubgraph {
     state: feedState,
     invalidate,
     ...(cache ? { lastKnown: (ids: string[]) => cache.peek<OrderRecord>(ORDER_CACHE_KINDS.order, ids) } : {}),
+    onSuccess: () => health.succeeded(),
     options: feedOptions,
   });
-  // While this replica's poll keeps up, every change to an order reaches its cached header, lines,
+  // The feed's health, not this replica's: a replica that does not poll follows the leader's record.
+  const health = sharedFeedHealth({ lease, intervalMs: feed.intervalMs, local: () => feed.healthy() });
+  // While the ERP poll keeps up, every change to an order reaches its cached header, lines,
   // shipments and the lists it is on within seconds; returns are made apart from the order.
-  const uncover = cache?.coverByFeed(['orderStatus', 'orderLists', 'orderLines', 'shipments'], () => feed.healthy());
+  const uncover = cache?.coverByFeed(['orderStatus', 'orderLists', 'orderLines', 'shipments'], health.healthy);
   return {
     name: 'order',
     resolvers: orderResolvers,
@@ -116,10 +120,12 @@ export function createOrderSubgraph(deps: OrderSubgraphDeps): OrderSubgraph {
     bus,
     async start() {
       await writes.start();
+      health.start();
       if (feedEnabled) await lease.run(feed);
     },
     close: async () => {
       await lease.stop();
+      health.stop();
       uncover?.();
       await feed.stop();
       await writes.close();

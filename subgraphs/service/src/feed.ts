@@ -41,6 +41,7 @@ import { soleLease, type FeedLease } from '../../../lib/feeds/lease.js';
 import { boundKnown } from '../../../lib/feeds/state.js';
 import { inBackground } from '../../../lib/limits.js';
 import { readRecently } from '../../../lib/feeds/poller.js';
+import { sharedFeedHealth } from '../../../lib/feeds/shared-health.js';
 import { UpstreamError } from '../../../lib/errors.js';
 import { entityTag, listTag } from '../../../lib/cache/index.js';
 import { caseTags } from './writes.js';
@@ -236,6 +237,8 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
   const lag = opts.exportLagSeconds ?? 90;
   const knownLimit = opts.knownLimit ?? 50_000;
   const lease = opts.lease ?? soleLease('service-cases');
+  // The export's health, not this replica's: a replica that does not read the export follows the leader's record.
+  const exportHealth = sharedFeedHealth({ lease, intervalMs: pollInterval, local: () => readRecently(lastExportAt, pollInterval) });
 
   let state: FeedState | undefined;
   let saving: Promise<void> = Promise.resolve();
@@ -489,6 +492,7 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
       if (res.endOfStream || res.cases.length === 0) break;
     }
     lastExportAt = Date.now();
+    exportHealth.succeeded();
     return published;
   };
 
@@ -520,6 +524,7 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
     },
     async start() {
       stopped = false;
+      exportHealth.start();
       // Zendesk may be unreachable at boot (the state is tied to its identity): the first poll or delivery loads it then.
       await loadState().catch((e: unknown) => log.warn({ err: (e as Error).message }, 'could not load the case feed state at start; will retry'));
       void register();
@@ -546,12 +551,14 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
       await saving;
       // Last: what was announced until now is saved while this replica still leads.
       await lease.stop();
+      exportHealth.stop();
     },
     pollOnce,
     async announceWrite(change) {
       await announce({ ...change, orderIds: change.orderId ? [change.orderId] : [] });
     },
     ready: () => readyPromise,
-    healthy: () => !stopped && secret !== undefined && readRecently(lastExportAt, pollInterval),
+    // This replica's webhook registration (deliveries reach every replica), and the export's health, whoever reads it.
+    healthy: () => !stopped && secret !== undefined && exportHealth.healthy(),
   };
 }
