@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type CallStats, type Stack, type StackCache } from '../support/stack.js';
+import { circuitPhase, startStack, type CallStats, type Stack, type StackCache } from '../support/stack.js';
 import type { PostalAddress } from '../../lib/erp/address.js';
 
 let stack: Stack & StackCache;
@@ -107,12 +107,7 @@ const readFinancials = async (id: string): Promise<NonNullable<NonNullable<Finan
   return f;
 };
 
-/** Where the ERP's circuit stands, as a subgraph's readiness reports it (its `system:ERP` part). */
-async function erpBreaker(subgraph: 'finance' | 'order'): Promise<unknown> {
-  const res = await fetch(stack.subgraphUrls[subgraph].replace(/\/graphql$/, '/health/ready'));
-  const report = (await res.json()) as { parts: Array<{ name: string; details?: { breaker?: unknown } }> };
-  return report.parts.find((p) => p.name === 'system:ERP')?.details?.breaker;
-}
+const erpBreaker = (subgraph: 'finance' | 'order'): Promise<unknown> => circuitPhase(stack, subgraph, 'ERP');
 
 const address = (tag: string): Address => ({ line1: `${tag} Harbour Road`, line2: null, city: 'Portland', region: 'OR', postalCode: '97201', country: 'US' });
 

@@ -373,3 +373,10 @@ export async function startStack(
     throw e;
   }
 }
+
+/** Where a system's circuit stands, as a subgraph's readiness reports it (`details.breaker` of its `system:<SYSTEM>` part). */
+export async function circuitPhase(stack: Pick<Stack, 'subgraphUrls'>, subgraph: SubgraphKey, system: 'SALESFORCE' | 'ERP' | 'SERVICE_DESK'): Promise<unknown> {
+  const res = await fetch(stack.subgraphUrls[subgraph].replace(/\/graphql$/, '/health/ready'));
+  const report = (await res.json()) as { parts: Array<{ name: string; details?: { breaker?: unknown } }> };
+  return report.parts.find((p) => p.name === `system:${system}`)?.details?.breaker;
+}
