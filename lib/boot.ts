@@ -7,7 +7,8 @@
  *   default from config/subgraphs.json);
  * - Redis when REDIS_URL is set, and on it (or in process without it) the entity
  *   cache, the event bus, the write queue's store and the change feeds' state;
- * - a client per system of record, sharing this process's limiter for it;
+ * - a client per system of record, sharing this process's limiter and circuit
+ *   breaker for it;
  *
  * builds the subgraph's module on them, serves it (lib/subgraph.ts), and on close
  * stops the module first, then releases what it opened. `main()` of every
@@ -40,7 +41,7 @@ import { loadOutboundConfig, openOutbound } from './events/outbound/index.js';
 import { loadWebhooksConfig, openWebhooks, type Webhooks } from './events/webhooks/index.js';
 import { fileStateStore, redisStateStore, type FeedStateStore } from './feeds/state.js';
 import { fencedStateStore, loadFeedLeaseConfig, redisFeedLease, soleLease, type FeedLease } from './feeds/lease.js';
-import type { CallPolicy } from './http.js';
+import { processCircuits, type CallPolicy, type SystemCircuits } from './http.js';
 import { childLogger } from './log.js';
 import { reportDeadLetters, reportFeedLag, reportWriteQueueDepth } from './metrics.js';
 import { feedProgressTracker, loadHealthConfig, redisCheck, systemCallsTracker, writeQueueCheck, type HealthCheck } from './health.js';
@@ -128,6 +129,7 @@ export interface SubgraphPlatform {
   /**
    * A NetSuite client drawing on this subgraph's share of the account's concurrency.
    * `retries: 0` for non-idempotent writes, which the write queue retries after a check instead.
+   * Every client of a system, whatever its retries, goes through the system's one circuit.
    */
   netsuite(opts?: { retries?: 0 }): NetSuiteClient;
   /** A Zendesk client drawing on the account's per-minute budget. */
@@ -174,6 +176,13 @@ export interface BootOverrides {
    * @default each subgraph counts its own calls
    */
   processLimits?: ProcessLimits;
+  /**
+   * Where the systems' circuits are kept: every client of a system sharing one `SystemCircuits`
+   * goes through one circuit. Give the subgraphs of one stand-in process the same one (a test
+   * stack). @default processCircuits: one circuit per system for the whole process, whatever
+   * number of subgraphs it runs (scripts/graph.ts)
+   */
+  circuits?: SystemCircuits;
 }
 
 /** A served subgraph (its URL, and its in-process entry), and the module behind it. */
@@ -200,7 +209,8 @@ async function openPlatform(
   const mapping = loadOrgMapping(common.orgMappingFile);
   const listen = overrides.listen ?? loadServiceConfig(settingsPrefix(entry), entry.port, env);
   const healthConfig = loadHealthConfig(env);
-  const systems = systemCallsTracker();
+  const circuits = overrides.circuits ?? processCircuits;
+  const systems = systemCallsTracker(circuits);
   const feeds = feedProgressTracker(healthConfig.feedMaxAgeMs);
   // Aborted near the shutdown deadline: mutations still waiting on a write answer QUEUED (lib/writes coordinator `release`).
   const stopping = new AbortController();
@@ -256,17 +266,15 @@ async function openPlatform(
     }
     const writesConfig = loadWritesConfig(env);
     const store = await openWriteStore(writesConfig, { name, namespace: common.namespace, ...(redis ? { redis } : {}) });
-    // Every system client reports how its calls end and where its circuit stands, for readiness.
-    // A host's own observer of the circuit (traces, say) is told too, after readiness.
-    const observer = overrides.policy?.onBreakerChange;
-    const policy: Partial<CallPolicy> = {
-      ...overrides.policy,
-      onOutcome: systems.record,
-      onBreakerChange: (change) => {
-        systems.breaker(change);
-        observer?.(change);
-      },
-    };
+    // Every system client reports how its calls end, for readiness, and goes through its system's
+    // one circuit, which readiness reads. A host's own observer of the circuits (traces, say) is
+    // subscribed once, for as long as the subgraph runs, however many clients it makes.
+    const { onBreakerChange: observer, ...hostPolicy } = overrides.policy ?? {};
+    if (observer) {
+      const unsubscribe = circuits.onChange(observer);
+      opened.push(async () => unsubscribe());
+    }
+    const policy: Partial<CallPolicy> = { ...hostPolicy, circuits, onOutcome: systems.record };
     const system = entry.owns.join(',');
     const queueCount = (listing: 'pending' | 'dead_lettered') => async () => [{ labels: { subgraph: name, system }, value: await store.count({ listings: [listing] }) }];
     for (const unregister of [

@@ -21,7 +21,8 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type express from 'express';
 import { z } from 'zod';
 import { parseSettings } from './config.js';
-import type { BreakerChange, BreakerPhase, CallOutcome } from './http.js';
+import type { BreakerPhase, CallOutcome } from './http.js';
+import type { SystemOfRecord } from './errors.js';
 import type { FeedState, FeedStateStore } from './feeds/state.js';
 import type { FeedLease } from './feeds/lease.js';
 import type { WriteStore } from './writes/index.js';
@@ -215,19 +216,25 @@ export function redisCheck(client: RedisLike, opts: { required: boolean; name?: 
 interface SystemCalls {
   lastSuccessAt?: number;
   lastFailure?: { at: number; failure: string; message: string };
-  /** The circuit's phase, when the client has a breaker and it has changed since boot. */
-  breaker?: { phase: BreakerPhase; since: number };
+}
+
+/** Where a system's circuit stands, as readiness reads it (lib/http.ts SystemCircuits). */
+export interface CircuitsView {
+  get(system: SystemOfRecord): { phase: BreakerPhase; since: number } | undefined;
 }
 
 /**
  * What each system of record's last calls said, fed by the clients' `onOutcome`
  * (lib/http.ts). A system whose latest call failed (unreachable, timed out, rate
  * limited, or refused at once by an open circuit) reads degraded until a call
- * succeeds again. Readiness never calls a system itself: the quota is for customers.
+ * succeeds again, as does one whose circuit is not closed. The circuit is read
+ * from `circuits`, the one every client of the system in the process shares, so
+ * every subgraph of a process reports the same phase. Readiness never calls a
+ * system itself: the quota is for customers.
  */
-export function systemCallsTracker(): { record: (o: CallOutcome) => void; breaker: (change: BreakerChange) => void; checks: () => HealthCheck[] } {
-  const bySystem = new Map<string, SystemCalls>();
-  const of = (system: string): SystemCalls => {
+export function systemCallsTracker(circuits?: CircuitsView): { record: (o: CallOutcome) => void; checks: () => HealthCheck[] } {
+  const bySystem = new Map<SystemOfRecord, SystemCalls>();
+  const of = (system: SystemOfRecord): SystemCalls => {
     const s = bySystem.get(system) ?? {};
     bySystem.set(system, s);
     return s;
@@ -240,9 +247,6 @@ export function systemCallsTracker(): { record: (o: CallOutcome) => void; breake
       else if (o.circuitOpen && s.lastFailure) s.lastFailure.at = Date.now();
       else s.lastFailure = { at: Date.now(), failure: o.failure, message: o.message };
     },
-    breaker(change) {
-      of(change.system).breaker = { phase: change.phase, since: Date.now() };
-    },
     checks: () =>
       [...bySystem.keys()].map((system) => ({
         name: `system:${system}`,
@@ -250,10 +254,11 @@ export function systemCallsTracker(): { record: (o: CallOutcome) => void; breake
           const s = bySystem.get(system) ?? {};
           const now = Date.now();
           const failing = s.lastFailure !== undefined && (s.lastSuccessAt === undefined || s.lastFailure.at > s.lastSuccessAt);
-          const phase = s.breaker?.phase ?? 'closed';
+          const circuit = circuits?.get(system);
+          const phase = circuit?.phase ?? 'closed';
           const reasons: string[] = [];
           if (failing && s.lastFailure) reasons.push(`the last call failed (${s.lastFailure.failure}): ${s.lastFailure.message}`);
-          if (phase !== 'closed') reasons.push(`circuit ${phase.replace('_', '-')} for ${system} since ${Math.round((now - (s.breaker?.since ?? now)) / 1000)} s: calls fail at once until a test call succeeds`);
+          if (phase !== 'closed') reasons.push(`circuit ${phase.replace('_', '-')} for ${system} since ${Math.round((now - (circuit?.since ?? now)) / 1000)} s: calls fail at once until a test call succeeds`);
           return {
             name: `system:${system}`,
             status: reasons.length > 0 ? 'degraded' : 'ok',

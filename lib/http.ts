@@ -1,6 +1,6 @@
 /**
  * The policy every call to a system of record goes through, composed from
- * cockatiel once per system client:
+ * cockatiel once per system client around the system's one circuit:
  *
  *   deadline (one per call, shared by its retries, its waits for a slot and its backoffs)
  *     └ circuit breaker (fails fast while the system keeps failing)
@@ -12,6 +12,11 @@
  * wait in line for NetSuite's concurrency slot is not the system being slow on
  * this attempt, but it is time the caller spends, so it counts against the
  * deadline and not against the attempt.
+ *
+ * The circuit is the system's, not the client's: every client of a system given
+ * the same `SystemCircuits` (boot gives each process's clients `processCircuits`)
+ * goes through one breaker, whatever its retries and deadlines, so that a system
+ * is open or closed for the whole process, as its gauge and readiness say.
  *
  * Connectors build one with `systemPolicy` and call `call` (plain HTTP: a Response
  * worth interpreting, 2xx or a 4xx refusal, or an UpstreamError) or `run` (a client
@@ -36,6 +41,7 @@ import {
 } from 'cockatiel';
 import { LimitTimeoutError, type Limiter } from './limits.js';
 import { UpstreamError, unreachable, type SystemOfRecord } from './errors.js';
+import { ConfigError } from './config.js';
 import { propagationHeaders } from './context.js';
 import { childLogger } from './log.js';
 import { describeRequest, describeRoute, noteFailedAttempt, traceCall, type CallNote } from './call-span.js';
@@ -125,7 +131,18 @@ export interface CallPolicy {
    * write queue honours before its next replay. @default false, for a policy built by hand
    */
   breaker: BreakerOptions | false;
-  /** Told of every change of the circuit's phase, e.g. to set a gauge. @default none */
+  /**
+   * Where the system's circuit is kept: policies given the same SystemCircuits share one
+   * circuit per system (boot gives every client of a process `processCircuits`), so a
+   * failure counted, an open circuit and a successful test call are the system's for all
+   * of them. @default a circuit of this policy's own
+   */
+  circuits?: SystemCircuits;
+  /**
+   * Told of every change of the circuit's phase, e.g. to set a gauge. On a shared circuit it
+   * hears the changes other clients' calls cause too, and stays subscribed for the circuit's
+   * life: a host observing many clients subscribes once, with `SystemCircuits.onChange`. @default none
+   */
   onBreakerChange?: (change: BreakerChange) => void;
   /** Told how each call ended, after its retries, e.g. for readiness (lib/health.ts). @default none */
   onOutcome?: (outcome: CallOutcome) => void;
@@ -246,6 +263,106 @@ const MIN_ATTEMPT_MS = 50;
 /** Failures that say the system is in trouble, as opposed to busy (rate limited) or refusing (error). */
 const troubled = (e: unknown): boolean => e instanceof UpstreamError && (e.failure === 'unavailable' || e.failure === 'timeout');
 
+/**
+ * One system's circuit: a cockatiel ConsecutiveBreaker and what it tells of its changes
+ * (a log line, `rsg_breaker_state`, `rsg_breaker_transitions_total`, the listeners), once
+ * per change whatever number of clients share it.
+ */
+export class SystemCircuit {
+  /** The breaker every sharing client wraps its calls in. */
+  readonly breaker: CircuitBreakerPolicy;
+  private changedAt = Date.now();
+  private readonly listeners = new Set<(change: BreakerChange) => void>();
+
+  constructor(
+    readonly system: SystemOfRecord,
+    readonly options: Readonly<BreakerOptions>,
+  ) {
+    this.breaker = circuitBreaker(handleWhen(troubled), {
+      halfOpenAfter: options.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.threshold),
+    });
+    this.breaker.onStateChange((state) => {
+      const phase = phaseOf(state);
+      this.changedAt = Date.now();
+      if (phase === 'open') log.warn({ system }, 'circuit opened: calls fail at once until the system is tested again');
+      else if (phase === 'closed') log.info({ system }, 'circuit closed');
+      breakerState.set({ system }, BREAKER_VALUE[phase]);
+      breakerTransitions.inc({ system, phase });
+      for (const listener of [...this.listeners]) listener({ system, phase });
+    });
+    breakerState.set({ system }, BREAKER_VALUE.closed);
+  }
+
+  /** Where it stands now. */
+  get phase(): BreakerPhase {
+    return phaseOf(this.breaker.state);
+  }
+
+  /** When it entered its phase (ms since the epoch); its creation while it has not changed. */
+  get since(): number {
+    return this.changedAt;
+  }
+
+  /** Tells `listener` of every change from now on; returns how to stop. */
+  onChange(listener: (change: BreakerChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+}
+
+/**
+ * The circuits of the clients that share them, one per system, made at the first
+ * client's request. A system has one breaker setting: a client asking for another
+ * is a configuration error, since two settings cannot hold for one circuit.
+ */
+export class SystemCircuits {
+  private readonly bySystem = new Map<SystemOfRecord, SystemCircuit>();
+  private readonly listeners = new Set<(change: BreakerChange) => void>();
+
+  /** The circuit of `system`, made with `options` the first time it is asked for. */
+  for(system: SystemOfRecord, options: BreakerOptions): SystemCircuit {
+    const known = this.bySystem.get(system);
+    if (known) {
+      if (known.options.threshold !== options.threshold || known.options.halfOpenAfterMs !== options.halfOpenAfterMs) {
+        throw new ConfigError(
+          `${system} has one circuit per process, already set to a threshold of ${known.options.threshold} and a half-open wait of ${known.options.halfOpenAfterMs} ms; ` +
+            `a client asked for ${options.threshold} and ${options.halfOpenAfterMs} ms: give every subgraph of the process the same breaker settings`,
+        );
+      }
+      return known;
+    }
+    const circuit = new SystemCircuit(system, options);
+    circuit.onChange((change) => {
+      for (const listener of [...this.listeners]) listener(change);
+    });
+    this.bySystem.set(system, circuit);
+    return circuit;
+  }
+
+  /** The circuit of `system`, if a client made it. */
+  get(system: SystemOfRecord): SystemCircuit | undefined {
+    return this.bySystem.get(system);
+  }
+
+  /** Tells `listener` of every change of every circuit here, those made later included; returns how to stop. */
+  onChange(listener: (change: BreakerChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+}
+
+/**
+ * The circuits of this process: what boot gives every system client unless its host gives
+ * its own (a test stack standing for a process of its own). The subgraphs of the
+ * one-process layout (scripts/graph.ts) therefore share one circuit per system.
+ */
+export const processCircuits = new SystemCircuits();
+
 export function systemPolicy(options: CallPolicy): SystemPolicy {
   const { system } = options;
   // The retry policy is shared by every call of this client, so each failure carries
@@ -264,23 +381,10 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
   // attempt has nothing left to cancel (its body is read); a timeout still aborts it.
   const attemptTimeout = timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   const deadline = timeout(options.deadlineMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
-  let breaker: CircuitBreakerPolicy | undefined;
-  if (options.breaker) {
-    breaker = circuitBreaker(handleWhen(troubled), {
-      halfOpenAfter: options.breaker.halfOpenAfterMs,
-      breaker: new ConsecutiveBreaker(options.breaker.threshold),
-    });
-    breaker.onStateChange((state) => {
-      const phase = phaseOf(state);
-      if (phase === 'open') log.warn({ system }, 'circuit opened: calls fail at once until the system is tested again');
-      else if (phase === 'closed') log.info({ system }, 'circuit closed');
-      breakerState.set({ system }, BREAKER_VALUE[phase]);
-      breakerTransitions.inc({ system, phase });
-      options.onBreakerChange?.({ system, phase });
-    });
-  }
+  const circuit = options.breaker ? (options.circuits?.for(system, options.breaker) ?? new SystemCircuit(system, options.breaker)) : undefined;
+  if (circuit && options.onBreakerChange) circuit.onChange(options.onBreakerChange);
+  const breaker = circuit?.breaker;
   const composed = breaker ? wrap(deadline, breaker, retryPolicy) : wrap(deadline, retryPolicy);
-  if (breaker) breakerState.set({ system }, BREAKER_VALUE.closed);
 
   async function permit(deadlineAt: number): Promise<(() => void) | undefined> {
     if (!options.limiter) return undefined;
@@ -368,9 +472,9 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
       const circuitOpen = e instanceof BrokenCircuitError;
       if (e instanceof TaskCancelledError) err = deadlineError(e);
       else if (circuitOpen) {
-        if (note) note.refusedBy = breaker ? phaseOf(breaker.state) : 'open';
-        const halfOpenMs = options.breaker ? options.breaker.halfOpenAfterMs : 0;
-        const halfOpen = options.breaker ? `; one call is let through to test it ${halfOpenMs} ms after it opened` : '';
+        if (note) note.refusedBy = circuit ? circuit.phase : 'open';
+        const halfOpenMs = circuit ? circuit.options.halfOpenAfterMs : 0;
+        const halfOpen = circuit ? `; one call is let through to test it ${halfOpenMs} ms after it opened` : '';
         // The Retry-After a client (and the write queue) should honour: nothing is tried before the test call.
         err = new UpstreamError(system, 'unavailable', `${system} is failing repeatedly, so calls to it fail at once for now${halfOpen}`, {
           cause: e,
@@ -458,6 +562,6 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
           note,
         ),
       ),
-    breakerPhase: () => (breaker ? phaseOf(breaker.state) : 'closed'),
+    breakerPhase: () => circuit?.phase ?? 'closed',
   };
 }

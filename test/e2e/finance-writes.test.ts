@@ -5,9 +5,8 @@
  * down, conflicts on replay, dead letters and the operator's fields.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type CallStats, type Stack, type StackCache } from '../support/stack.js';
-import { TEST_TIMINGS } from '../support/wiring.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { circuitPhase, startStack, type CallStats, type Stack, type StackCache } from '../support/stack.js';
 import type { PostalAddress } from '../../lib/erp/address.js';
 
 let stack: Stack & StackCache;
@@ -108,13 +107,7 @@ const readFinancials = async (id: string): Promise<NonNullable<NonNullable<Finan
   return f;
 };
 
-// A test that took the ERP down leaves the finance subgraph's ERP circuits (its reads' and its billing
-// writes') open for their half-open wait. The next test starts after that wait, once a read reaches the
-// ERP again, so that it meets the ERP as a client would after an outage, not a refusal meant for the last.
-afterEach(async () => {
-  await new Promise((r) => setTimeout(r, Number(TEST_TIMINGS.NETSUITE_BREAKER_HALF_OPEN_MS) + 50));
-  await until(async () => ((await stack.query<FinancialsResult>(FINANCIALS, { id: 'C-000001', maxAge: 0 })).body.errors ? undefined : true), 'the ERP to answer again');
-});
+const erpBreaker = (subgraph: 'finance' | 'order'): Promise<unknown> => circuitPhase(stack, subgraph, 'ERP');
 
 const address = (tag: string): Address => ({ line1: `${tag} Harbour Road`, line2: null, city: 'Portland', region: 'OR', postalCode: '97201', country: 'US' });
 
@@ -234,6 +227,44 @@ describe('the finance write queue', () => {
     expect((await readFinancials(id)).billingAddress?.line1).toBe('90 Harbour Road');
   });
 
+  it("queues at once while the ERP's circuit is open, without a call, and applies the write once when the ERP is back", async () => {
+    const id = 'C-000020';
+    const before = await readFinancials(id);
+    await stack.faults('netsuite', { down: true });
+    let writeId: string;
+    let correlationId: string;
+    try {
+      // Reads of customers nobody read yet fail, as do the change feeds' polls, until the circuit opens.
+      for (let n = 40; (await erpBreaker('finance')) !== 'open'; n++) {
+        expect(n, 'reads before the circuit opened').toBeLessThan(60);
+        await stack.query<FinancialsResult>(FINANCIALS, { id: `C-0000${n}`, maxAge: 0 });
+      }
+      // One circuit per system in the process: the order subgraph's ERP calls meet the same open circuit.
+      await until(async () => ((await erpBreaker('order')) === 'open' ? true : undefined), "the order subgraph to report the ERP's circuit open");
+      const res = await stack.query<UpdateResult>(UPDATE, { customerId: id, address: address('24'), key: `k-${randomUUID()}` }, { token: stack.tokens.finance });
+      correlationId = res.correlationId;
+      expect(res.body.errors).toBeUndefined();
+      const r = res.body.data?.updateBillingAddress;
+      expect(r?.status).toBe('QUEUED');
+      expect(r?.writeId).toMatch(/^finance:w_/);
+      expect(r?.errors[0]?.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect(r?.errors[0]?.message).toMatch(/failing repeatedly/);
+      // Refused by the circuit: the ERP saw nothing of this request.
+      expect((await stack.allStats(correlationId)).netsuite.total).toBe(0);
+      writeId = r?.writeId ?? '';
+    } finally {
+      await stack.clearFaults();
+    }
+    const done = await settled(writeId, 'APPLIED');
+    expect(done.attempts).toBeGreaterThanOrEqual(2);
+    expect(await erpBreaker('finance')).toBe('closed');
+    const after = await readFinancials(id);
+    expect(after.billingAddress?.line1).toBe('24 Harbour Road');
+    expect(after.version).not.toBe(before.version);
+    // The replays carry the write's correlation id: one PATCH in all, however many replays the circuit refused.
+    expect(writeCalls((await stack.allStats(correlationId)).netsuite)).toEqual({ 'PATCH /services/rest/record/v1/customer/:id': 1 });
+  });
+
   it('applies a write whose response was lost after the ERP committed it exactly once', async () => {
     const id = 'C-000019';
     await readFinancials(id);
@@ -339,11 +370,12 @@ describe('the finance write queue', () => {
 
   it('lets an operator discard a queued write, which then reads REJECTED with DISCARDED', async () => {
     const id = 'C-000018';
-    await readFinancials(id);
+    const before = await readFinancials(id);
     await stack.faults('netsuite', { down: true });
+    let writeId = '';
     try {
       const res = await stack.query<UpdateResult>(UPDATE, { customerId: id, address: address('15'), key: `k-${randomUUID()}` }, { token: stack.tokens.finance });
-      const writeId = res.body.data?.updateBillingAddress?.writeId ?? '';
+      writeId = res.body.data?.updateBillingAddress?.writeId ?? '';
       // Dead-lettered first: a queued write may be in flight at the moment we ask, which discard refuses.
       await settled(writeId, 'DEAD_LETTERED');
       const DISCARD = /* GraphQL */ `mutation D($id: ID!) { discardFinanceWrite(writeId: $id, reason: "customer called back") { status lastError { code } } }`;
@@ -353,6 +385,11 @@ describe('the finance write queue', () => {
     } finally {
       await stack.clearFaults();
     }
+    // Once a call gets through again (a feed's poll or a read: its test call closes the ERP's one circuit,
+    // for writes too), the discarded write has not reached the ERP, and stays discarded.
+    await until(async () => ((await erpBreaker('finance')) === 'closed' ? true : undefined), "the ERP's circuit to close");
+    expect((await readFinancials(id)).billingAddress).toEqual(before.billingAddress);
+    expect((await outcomeOf(writeId)).status).toBe('REJECTED');
   });
 
   it("answers a storefront caller alike for another customer's write and an unknown id (null), and shows it its own customer's", async () => {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NetSuiteClient } from '../../lib/clients/netsuite.js';
 import type { NsCustomer } from '../../sandbox/dataset/model.js';
-import { startStack, type Stack, type StackCache } from '../support/stack.js';
+import { circuitPhase, startStack, type Stack, type StackCache } from '../support/stack.js';
 import {
   ORDER_WRITE,
   PLACE_ORDER,
@@ -232,6 +232,32 @@ describe('placeOrder', () => {
     expect(done.body.data?.placeOrder.status).toBe('APPLIED');
     expect(done.body.data?.placeOrder.order?.customer.id).toBe(customerId);
     expect(await salesOrderCount(erp, customerId)).toBe(before + 1);
+  });
+
+  it("answers QUEUED at once while the ERP's circuit is open, without a call, then applies the order once", async () => {
+    const customerId = nextCustomer();
+    const before = await salesOrderCount(erp, customerId);
+    const circuit = (): Promise<unknown> => circuitPhase(stack, 'order', 'ERP');
+    await stack.faults('netsuite', { down: true });
+    // The change feeds' polls fail until the ERP's circuit opens.
+    await eventually(async () => ((await circuit()) === 'open' ? true : undefined), 10_000, "the ERP's circuit to open");
+    const r = await place(customerId);
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data?.placeOrder).toMatchObject({ status: 'QUEUED', order: null });
+    // Refused by the circuit: neither the checks' reads nor the create reached the ERP.
+    expect((await stack.allStats(r.correlationId)).netsuite.total).toBe(0);
+    const writeId = r.body.data?.placeOrder.writeId as string;
+    const queued = await stack.query<OrderWriteResultOut>(ORDER_WRITE, { id: writeId });
+    expect(queued.body.data?.orderWrite?.lastError?.code).toBe('UPSTREAM_UNAVAILABLE');
+
+    await stack.clearFaults();
+    await eventually(async () => {
+      const o = await stack.query<OrderWriteResultOut>(ORDER_WRITE, { id: writeId });
+      return o.body.data?.orderWrite?.status === 'APPLIED' ? o.body.data.orderWrite : undefined;
+    }, 10_000, 'the queued order to apply');
+    expect(await salesOrderCount(erp, customerId)).toBe(before + 1);
+    // The replays carry the write's correlation id: one create in all.
+    expect(await writesEverywhere(stack, r.correlationId)).toEqual({ salesforce: 0, netsuite: 1, zendesk: 0 });
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack, type StackCache } from '../support/stack.js';
+import { circuitPhase, startStack, type Stack, type StackCache } from '../support/stack.js';
 
 let stack: Stack & StackCache;
 
@@ -218,6 +218,33 @@ describe('openCase', () => {
     await stack.clearFaults();
     expect((await settled(writeId)).status).toBe('APPLIED');
     expect(await ticketsWithSubject(subject)).toHaveLength(1);
+  });
+
+  it("answers QUEUED at once while Zendesk's circuit is open, without a call, and applies the write once when it is back", async () => {
+    const { customerId } = customerWithOrder();
+    const subject = `Circuit open ${randomUUID().slice(0, 8)}`;
+    const circuit = (): Promise<unknown> => circuitPhase(stack, 'service', 'SERVICE_DESK');
+    await stack.faults('zendesk', { down: true });
+    try {
+      // Reads of cases nobody read yet fail until the circuit opens.
+      const unread = stack.dataset.zendesk.tickets.slice(-20).map((t) => String(t.id));
+      for (const id of unread) {
+        if ((await circuit()) === 'open') break;
+        await stack.query(READ_CASE, { id });
+      }
+      expect(await circuit()).toBe('open');
+      const res = await stack.query<{ openCase: WriteResult }>(OPEN, { input: { customerId, subject, description: 'Queued at once' }, key: randomUUID() });
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data?.openCase).toMatchObject({ status: 'QUEUED', supportCase: null });
+      expect(await totalCalls(res.correlationId)).toBe(0);
+      const writeId = res.body.data?.openCase.writeId ?? '';
+      expect((await outcome(writeId))?.lastError?.code).toBe('UPSTREAM_UNAVAILABLE');
+      await stack.clearFaults();
+      expect((await settled(writeId)).status).toBe('APPLIED');
+      expect(await ticketsWithSubject(subject)).toHaveLength(1);
+    } finally {
+      await stack.clearFaults();
+    }
   });
 
   it.each([

@@ -26,6 +26,7 @@ import type { RateLimitOptions } from '../../gateway/src/limits-rate.js';
 import { createDevIssuer, type DevIssuer } from '../../lib/auth/dev.js';
 import { TEST_TRUST, signedHeaders } from './auth.js';
 import { freePort } from './ports.js';
+import { SystemCircuits } from '../../lib/http.js';
 import { createEntityCache, loadCacheConfig, type CacheConfig, type CacheHandle } from '../../lib/cache/index.js';
 import type { JSONWebKeySet } from 'jose';
 import type { ResponseCache, ResponseCacheOptions } from '../../gateway/src/response-cache/index.js';
@@ -197,6 +198,9 @@ export async function startStack(
     };
     // Tests of failure modes should not wait out retries; one retry still shows they happen.
     const policy = { retries: 1, backoffMs: 20 };
+    // The stack stands for one process: its subgraphs share one circuit per system, as they would
+    // in it, and none with an earlier stack of this test file.
+    const circuits = new SystemCircuits();
 
     // A fresh namespace per stack keeps tests independent: every stack starts cold unless told to share.
     const cacheNamespace = opts.cache?.namespace ?? `test-${randomUUID()}`;
@@ -229,6 +233,7 @@ export async function startStack(
         redisUrl: opts.redisUrl,
         cache: await newCache(),
         policy,
+        circuits,
         ...hooks,
         ...(opts.settings ? { settings: opts.settings } : {}),
       });
@@ -367,4 +372,11 @@ export async function startStack(
     await cleanup();
     throw e;
   }
+}
+
+/** Where a system's circuit stands, as a subgraph's readiness reports it (`details.breaker` of its `system:<SYSTEM>` part). */
+export async function circuitPhase(stack: Pick<Stack, 'subgraphUrls'>, subgraph: SubgraphKey, system: 'SALESFORCE' | 'ERP' | 'SERVICE_DESK'): Promise<unknown> {
+  const res = await fetch(stack.subgraphUrls[subgraph].replace(/\/graphql$/, '/health/ready'));
+  const report = (await res.json()) as { parts: Array<{ name: string; details?: { breaker?: unknown } }> };
+  return report.parts.find((p) => p.name === `system:${system}`)?.details?.breaker;
 }

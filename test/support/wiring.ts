@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { bootSubgraph, loadSubgraphDefinition, type AnySubgraphModule, type BootedSubgraph } from '../../lib/boot.js';
 import type { CacheHandle, InvalidationListener } from '../../lib/cache/index.js';
-import type { CallPolicy } from '../../lib/http.js';
+import type { CallPolicy, SystemCircuits } from '../../lib/http.js';
 import type { ProcessLimits } from '../../lib/limits.js';
 import type { CustomerSubgraph } from '../../subgraphs/customer/src/index.js';
 import type { FinanceSubgraph } from '../../subgraphs/finance/src/index.js';
@@ -35,6 +35,8 @@ export interface TestBoot {
   onInvalidate?: InvalidationListener;
   /** Shared with the other subgraphs of the in-process layout (BootOverrides.processLimits). @default none */
   processLimits?: ProcessLimits;
+  /** The circuits of the process this subgraph stands in (BootOverrides.circuits). @default processCircuits, this test process's */
+  circuits?: SystemCircuits;
 }
 
 /** Timings that keep tests quick; tests can also poll (`feed.pollOnce()`) or replay (`writes.runDue()`) at once. */
@@ -95,6 +97,7 @@ export async function bootForTest(name: string, t: TestBoot): Promise<BootedSubg
     cache: t.cache ?? null,
     ...(t.onInvalidate ? { onInvalidate: t.onInvalidate } : {}),
     ...(t.processLimits ? { processLimits: t.processLimits } : {}),
+    ...(t.circuits ? { circuits: t.circuits } : {}),
   });
   runningModules.set(name, booted.module);
   return booted;

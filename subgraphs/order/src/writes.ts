@@ -378,7 +378,8 @@ async function createOnce<T>(create: () => Promise<T>, lookup: () => Promise<T |
       if (found) return found;
       throw new UpstreamError('ERP', 'error', `${e.message}, but it cannot be read back`, { upstreamCode: 'DUP_RCRD' });
     }
-    if (e instanceof UpstreamError && e.transient) {
+    // A refusal by the open circuit never reached the ERP, so nothing can have committed: queue it as it is.
+    if (e instanceof UpstreamError && e.transient && !e.details.circuitOpen) {
       const found = await lookup().catch(() => null);
       if (found) return found;
     }
