@@ -6,8 +6,8 @@
  * dataset itself (docs/identity.md#sandbox-fixtures).
  *
  * They are present whatever the dataset's size and never disturb its customers:
- * - the customer numbers are C-990001 and up, which a dataset never reaches
- *   (`MAX_CUSTOMERS` stops below them);
+ * - the customer numbers are C-980001 to C-980005 (and C-980099, which only
+ *   orphans hold), which a dataset never reaches: `MAX_CUSTOMERS` stops below them;
  * - their record ids lie below every other customer's (NetSuite 901.., Zendesk
  *   360000900001.. and 361000900001..), so the next id a system hands out is unchanged;
  * - they draw from their own stream (`STREAM.crosswalk`), after every customer's;
@@ -27,8 +27,8 @@ import { createRandom, type Random } from './random.js';
 import type { SalesforceRecords } from './salesforce.js';
 import type { ZendeskRecords } from './zendesk.js';
 
-/** The first crosswalk customer's index: C-990001. */
-export const CROSSWALK_FIRST_CUSTOMER = 990_001;
+/** The first crosswalk customer's index: C-980001. */
+export const CROSSWALK_FIRST_CUSTOMER = 980_001;
 
 type Attribute = 'email' | 'phone' | 'name+postcode';
 
@@ -44,21 +44,25 @@ export const CROSSWALK_FIXTURES = {
   /** ERP records that lack the customer number, whose customer Salesforce knows. */
   erpMissingKey: {
     byEmail: {
-      customer: 'C-990001',
+      customer: 'C-980001',
       netsuiteId: 901,
+      organizationId: 360000900001,
+      userId: 361000900001,
       matchedOn: ['email'],
       exercises: 'the NetSuite customer has no externalId; same e-mail as the Account, no phone',
     },
     byPhone: {
-      customer: 'C-990002',
+      customer: 'C-980002',
       netsuiteId: 902,
+      organizationId: 360000900002,
+      userId: 361000900002,
       matchedOn: ['phone'],
       exercises: 'the NetSuite customer has no externalId and no e-mail; the phone is the same number in another format',
     },
   },
   /** A Zendesk organization that lacks the customer number, reachable through its end user's e-mail. */
   serviceDeskMissingKey: {
-    customer: 'C-990003',
+    customer: 'C-980003',
     netsuiteId: 903,
     organizationId: 360000900003,
     userId: 361000900003,
@@ -67,7 +71,7 @@ export const CROSSWALK_FIXTURES = {
   },
   /** A linked customer entered twice more: an exact copy in NetSuite, a second organization in Zendesk. */
   duplicates: {
-    customer: 'C-990004',
+    customer: 'C-980004',
     netsuiteId: 904,
     organizationId: 360000900004,
     userId: 361000900004,
@@ -85,7 +89,7 @@ export const CROSSWALK_FIXTURES = {
   },
   /** A linked customer with ERP records that nearly match it, each without externalId. */
   nearDuplicates: {
-    customer: 'C-990005',
+    customer: 'C-980005',
     netsuiteId: 906,
     organizationId: 360000900006,
     userId: 361000900006,
@@ -113,9 +117,9 @@ export const CROSSWALK_FIXTURES = {
   /** Records no Salesforce Account points at. */
   orphans: {
     /** The customer number the orphans with one hold, which Salesforce does not know. */
-    unknownCustomer: 'C-990099',
+    unknownCustomer: 'C-980099',
     netsuiteWithoutKey: { netsuiteId: 911, exercises: 'a NetSuite company without externalId that resembles no customer' },
-    netsuiteUnknownNumber: { netsuiteId: 912, exercises: 'a NetSuite customer whose externalId is C-990099' },
+    netsuiteUnknownNumber: { netsuiteId: 912, exercises: 'a NetSuite customer whose externalId is C-980099' },
     organizationWithoutKey: {
       organizationId: 360000900007,
       userId: 361000900007,
@@ -124,12 +128,12 @@ export const CROSSWALK_FIXTURES = {
     organizationUnknownNumber: {
       organizationId: 360000900008,
       userId: 361000900008,
-      exercises: 'a Zendesk organization and end user whose external_id is C-990099',
+      exercises: 'a Zendesk organization and end user whose external_id is C-980099',
     },
   },
 } as const;
 
-/** Salesforce Accounts the fixtures add: C-990001 to C-990005. */
+/** Salesforce Accounts the fixtures add: C-980001 to C-980005. */
 export const CROSSWALK_ACCOUNTS = 5;
 /** NetSuite customer records they add: 901 to 912. */
 export const CROSSWALK_NETSUITE_CUSTOMERS = 12;
@@ -160,14 +164,25 @@ interface Person {
   country: CountryCode;
   email: string;
   phone: string;
+  netsuiteId: number;
+  organizationId: number;
+  userId: number;
 }
 
+/** The ids of a fixture customer's records, from the table. */
+const ids = (c: { netsuiteId: number; organizationId: number; userId: number }): Pick<Person, 'netsuiteId' | 'organizationId' | 'userId'> => ({
+  netsuiteId: c.netsuiteId,
+  organizationId: c.organizationId,
+  userId: c.userId,
+});
+
+const F = CROSSWALK_FIXTURES;
 const PEOPLE: readonly Person[] = [
-  { n: 990_001, first: 'Annelise', last: 'Vandermeer', country: 'US', email: 'annelise.vandermeer@crosswalk.example', phone: '+1 415-555-0181' },
-  { n: 990_002, first: 'Thaddeus', last: 'Okonkwo', country: 'US', email: 'thaddeus.okonkwo@crosswalk.example', phone: '+1 212-555-0147' },
-  { n: 990_003, first: 'Mirela', last: 'Castellanos', country: 'US', email: 'mirela.castellanos@crosswalk.example', phone: '+1 305-555-0162' },
-  { n: 990_004, first: 'Bartholomew', last: 'Lindqvist', country: 'US', email: 'bartholomew.lindqvist@crosswalk.example', phone: '+1 617-555-0123' },
-  { n: 990_005, first: 'Renée', last: 'Marchand-Dubois', country: 'GB', email: 'renee.marchand-dubois@crosswalk.example', phone: '+44 20 7946 0731' },
+  { n: 980_001, first: 'Annelise', last: 'Vandermeer', country: 'US', email: 'annelise.vandermeer@crosswalk.example', phone: '+1 415-555-0181', ...ids(F.erpMissingKey.byEmail) },
+  { n: 980_002, first: 'Thaddeus', last: 'Okonkwo', country: 'US', email: 'thaddeus.okonkwo@crosswalk.example', phone: '+1 212-555-0147', ...ids(F.erpMissingKey.byPhone) },
+  { n: 980_003, first: 'Mirela', last: 'Castellanos', country: 'US', email: 'mirela.castellanos@crosswalk.example', phone: '+1 305-555-0162', ...ids(F.serviceDeskMissingKey) },
+  { n: 980_004, first: 'Bartholomew', last: 'Lindqvist', country: 'US', email: 'bartholomew.lindqvist@crosswalk.example', phone: '+1 617-555-0123', ...ids(F.duplicates) },
+  { n: 980_005, first: 'Renée', last: 'Marchand-Dubois', country: 'GB', email: 'renee.marchand-dubois@crosswalk.example', phone: '+44 20 7946 0731', ...ids(F.nearDuplicates) },
 ];
 
 const ZD_ORG_BASE = 360000900000;
@@ -176,7 +191,8 @@ const NS_ID_BASE = 900;
 
 /** Whether a record is one the fixtures add, system by system. */
 export const isCrosswalkRecord = {
-  account: (a: { Customer_Number__c: string }): boolean => a.Customer_Number__c >= customerNumber(CROSSWALK_FIRST_CUSTOMER),
+  account: (a: { Customer_Number__c: string }): boolean =>
+    a.Customer_Number__c >= customerNumber(CROSSWALK_FIRST_CUSTOMER) && a.Customer_Number__c < customerNumber(CROSSWALK_FIRST_CUSTOMER + CROSSWALK_ACCOUNTS),
   netsuite: (c: { id: number }): boolean => c.id > NS_ID_BASE && c.id <= NS_ID_BASE + CROSSWALK_NETSUITE_CUSTOMERS,
   organization: (o: { id: number }): boolean => o.id > ZD_ORG_BASE && o.id <= ZD_ORG_BASE + CROSSWALK_ORGANIZATIONS,
   user: (u: { id: number }): boolean => u.id > ZD_USER_BASE && u.id <= ZD_USER_BASE + CROSSWALK_ORGANIZATIONS,
@@ -193,14 +209,13 @@ export function addCrosswalkFixtures(
   const rng = createRandom(streamSeed(seed, STREAM.crosswalk, 0));
   const f = CROSSWALK_FIXTURES;
   const linked = new Map<string, NsCustomer>();
-  PEOPLE.forEach((p, i) => {
+  for (const p of PEOPLE) {
     const customer = fixtureCustomer(rng, p, asOfMs);
     const endUser = salesforce.addCustomer(rng, customer, new NameBook(0));
-    const nsId = NS_ID_BASE + i + 1;
-    netsuite.addCustomer(rng, customer, nsId);
-    const record = netsuite.record(nsId) as NsCustomer;
+    netsuite.addCustomer(rng, customer, p.netsuiteId);
+    const record = netsuite.record(p.netsuiteId) as NsCustomer;
     linked.set(customer.number, record);
-    const { organization, user } = zendesk.addCustomer(rng, customer, endUser, { organization: ZD_ORG_BASE + i + 1, user: ZD_USER_BASE + i + 1 });
+    const { organization, user } = zendesk.addCustomer(rng, customer, endUser, { organization: p.organizationId, user: p.userId });
     if (customer.number === f.serviceDeskMissingKey.customer) {
       organization.external_id = null;
       user.external_id = null;
@@ -208,7 +223,7 @@ export function addCrosswalkFixtures(
     }
     if (customer.number === f.erpMissingKey.byEmail.customer) Object.assign(record, unlinked(record), { phone: null });
     if (customer.number === f.erpMissingKey.byPhone.customer) Object.assign(record, unlinked(record), { email: null, phone: nationalUs(p.phone) });
-  });
+  }
 
   // Linked customers' duplicates and near-duplicates: copies of the linked ERP record, changed.
   const copy = (of: string, id: number, changes: Partial<NsCustomer>): void => {

@@ -29,8 +29,8 @@ import type { Random } from './random.js';
 
 /** Customer numbers have six digits. */
 const MAX_CUSTOMER_NUMBER = 999_999;
-/** C-990000 and up are kept for the crosswalk fixtures (crosswalk.ts), so a dataset stops below them. */
-export const MAX_CUSTOMERS = 989_999;
+/** C-980000 to C-980999 are kept for the crosswalk fixtures (crosswalk.ts), so a dataset stops below them. */
+export const MAX_CUSTOMERS = 979_999;
 
 /** The enterprise customer number: 42 -> "C-000042". */
 export function customerNumber(n: number): string {

@@ -35,7 +35,7 @@ export const DEFAULT_CUSTOMERS = 2000;
 /**
  * Reads the dataset settings from the environment.
  * - `SANDBOX_SEED`: an integer. @default 42
- * - `SANDBOX_CUSTOMERS`: 1..989999 (C-990000 and up are the crosswalk fixtures). @default 2000
+ * - `SANDBOX_CUSTOMERS`: 1..979999 (C-980000 and up are kept for the crosswalk fixtures). @default 2000
  * - `SANDBOX_AS_OF`: a UTC date `YYYY-MM-DD`. @default today's UTC date
  */
 export function datasetOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatasetOptions {
