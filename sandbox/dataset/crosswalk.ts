@@ -266,7 +266,8 @@ export function addCrosswalkFixtures(
   const elsewhere = { ...bill, addr1: '14 Commercial Street', addr2: null, city: 'Lerwick', zip: 'ZE1 0AX' };
   copy(f.nearDuplicates.customer, f.nearDuplicates.otherPostcode.netsuiteId, { email: null, phone: null, billaddress: elsewhere, shipaddresses: [elsewhere] });
 
-  // Orphans: records that resemble no customer, or hold a number Salesforce does not know.
+  // Orphans: records that resemble no customer, or hold a number Salesforce does not know. They
+  // take the ERP's other fields (terms, credit, dates) from a linked record, as the copies do.
   const unknown = f.orphans.unknownCustomer;
   const harbourside = { addr1: '3 Harbour Road', addr2: null, city: 'Boston', state: 'MA', zip: '02110', country: 'US' };
   copy(f.duplicates.customer, f.orphans.netsuiteWithoutKey.netsuiteId, {
@@ -295,7 +296,7 @@ export function addCrosswalkFixtures(
     const stamps = (): Pick<ZdUser, 'created_at' | 'updated_at'> => ({ created_at: isoSeconds(created), updated_at: isoSeconds(between(rng, created, asOfMs)) });
     zendesk.addOrganization({ ...organization, ...stamps() }, { ...user, role: 'end-user', organization_id: organization.id, ...stamps() });
   };
-  const lindqvist = PEOPLE[3] as Person;
+  const lindqvist = PEOPLE.find((p) => customerNumber(p.n) === f.duplicates.customer) as Person;
   zd(
     { id: f.duplicates.serviceDesk.organizationId, external_id: null, name: `${lindqvist.last}, ${lindqvist.first}` },
     { id: f.duplicates.serviceDesk.userId, external_id: null, name: `${lindqvist.first} ${lindqvist.last}`, email: lindqvist.email },
