@@ -19,7 +19,7 @@ export function streamSeed(seed: number, domain: number, index: number): number 
   return (h ^ (h >>> 13)) >>> 0;
 }
 
-export const STREAM = { catalog: 1, customer: 2, orders: 3, tickets: 4, agents: 5 } as const;
+export const STREAM = { catalog: 1, customer: 2, orders: 3, tickets: 4, agents: 5, crosswalk: 6 } as const;
 
 export function weighted<T>(rng: Random, entries: readonly (readonly [T, number])[]): T {
   let total = 0;

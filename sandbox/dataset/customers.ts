@@ -28,12 +28,14 @@ import { TERM_NET_30 } from './netsuite.js';
 import type { Random } from './random.js';
 
 /** Customer numbers have six digits. */
-export const MAX_CUSTOMERS = 999_999;
+const MAX_CUSTOMER_NUMBER = 999_999;
+/** C-980000 to C-980999 are kept for the crosswalk fixtures (crosswalk.ts), so a dataset stops below them. */
+export const MAX_CUSTOMERS = 979_999;
 
 /** The enterprise customer number: 42 -> "C-000042". */
 export function customerNumber(n: number): string {
-  if (!Number.isInteger(n) || n < 1 || n > MAX_CUSTOMERS) {
-    throw new RangeError(`expected a customer index between 1 and ${MAX_CUSTOMERS}, got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CUSTOMER_NUMBER) {
+    throw new RangeError(`expected a customer index between 1 and ${MAX_CUSTOMER_NUMBER}, got ${n}`);
   }
   return `C-${String(n).padStart(6, '0')}`;
 }

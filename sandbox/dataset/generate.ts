@@ -13,9 +13,11 @@
  * This file runs the generation; each system's records are drawn in its own
  * file: `customers.ts` (the customer every system shares, and the guaranteed
  * fixtures tests rely on), `salesforce.ts`, `netsuite.ts` with
- * `netsuite-orders.ts` and `netsuite-numbering.ts`, and `zendesk.ts`.
+ * `netsuite-orders.ts` and `netsuite-numbering.ts`, and `zendesk.ts`; `crosswalk.ts`
+ * adds records whose links across the systems are missing, doubled or wrong.
  */
 import { STREAM, streamSeed } from './common.js';
+import { addCrosswalkFixtures } from './crosswalk.js';
 import { drawCustomer, MAX_CUSTOMERS, NameBook } from './customers.js';
 import type { DatasetOptions, RetailDataset } from './model.js';
 import { NetSuiteRecords } from './netsuite.js';
@@ -25,6 +27,7 @@ import { SalesforceRecords } from './salesforce.js';
 import { ZendeskRecords } from './zendesk.js';
 
 export { customerNumber, MAX_CUSTOMERS } from './customers.js';
+export { CROSSWALK_FIXTURES } from './crosswalk.js';
 
 export const DEFAULT_SEED = 42;
 export const DEFAULT_CUSTOMERS = 2000;
@@ -32,7 +35,7 @@ export const DEFAULT_CUSTOMERS = 2000;
 /**
  * Reads the dataset settings from the environment.
  * - `SANDBOX_SEED`: an integer. @default 42
- * - `SANDBOX_CUSTOMERS`: 1..999999. @default 2000
+ * - `SANDBOX_CUSTOMERS`: 1..979999 (C-980000 and up are kept for the crosswalk fixtures). @default 2000
  * - `SANDBOX_AS_OF`: a UTC date `YYYY-MM-DD`. @default today's UTC date
  */
 export function datasetOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatasetOptions {
@@ -105,6 +108,8 @@ function generate(seed: number, count: number, asOfMs: number): RetailDataset {
     customers.push(netsuite.addCustomer(rng, customer));
     zendesk.addCustomer(rng, customer, endUser);
   }
+  // After every customer, from a stream of their own: the customers' records stay as they were.
+  addCrosswalkFixtures(seed, asOfMs, salesforce, netsuite, zendesk);
   for (const customer of customers) netsuite.addOrders(customer);
   // Before the tickets: numbering the transactions gives the orders the tranids that tickets quote.
   const netsuiteData = netsuite.data();

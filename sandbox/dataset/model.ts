@@ -99,8 +99,8 @@ export interface NsItem {
 
 export interface NsCustomer {
   id: number; // internal id
-  /** The enterprise customer number, e.g. "C-000042". */
-  externalid: string;
+  /** The enterprise customer number, e.g. "C-000042"; null on a record nobody linked (crosswalk.ts). */
+  externalid: string | null;
   entityid: string;
   isperson: NsBool;
   companyname: string | null;
@@ -195,6 +195,10 @@ export interface NsTransactionLink {
   foreignamount: Decimal;
 }
 
+/** A NetSuite customer that holds a customer number: all but the crosswalk's unlinked records. */
+export type LinkedNsCustomer = NsCustomer & { externalid: string };
+export const hasCustomerNumber = (c: NsCustomer): c is LinkedNsCustomer => c.externalid !== null;
+
 export interface NetSuiteData {
   terms: NsTerm[];
   items: NsItem[];
@@ -207,8 +211,8 @@ export interface NetSuiteData {
 // ---------------------------------------------------------------- Zendesk
 export interface ZdOrganization {
   id: number;
-  /** The enterprise customer number. */
-  external_id: string;
+  /** The enterprise customer number; null on an organization nobody linked (crosswalk.ts). */
+  external_id: string | null;
   name: string;
   created_at: Instant; // Zendesk formats without milliseconds: 2026-11-20T09:15:00Z
   updated_at: Instant;
@@ -219,6 +223,8 @@ export interface ZdUser {
   external_id: string | null; // customer number for end-users
   name: string;
   email: string;
+  /** Only the crosswalk fixtures' end users have one (crosswalk.ts); the rest answer null. */
+  phone?: string | null;
   role: 'end-user' | 'agent' | 'admin';
   organization_id: number | null;
   created_at: Instant;

@@ -105,11 +105,13 @@ export class NetSuiteRecords {
   }
 
 
-  /** Draws the customer's ERP record; the customer it answers is what its orders are drawn for. */
-  addCustomer(rng: Random, customer: Customer): ErpCustomer {
+  /**
+   * Draws the customer's ERP record; the customer it answers is what its orders are drawn for.
+   * `nsId` is the crosswalk fixtures' own internal id (crosswalk.ts).
+   */
+  addCustomer(rng: Random, customer: Customer, nsId = CUSTOMER_ID_BASE + customer.n): ErpCustomer {
     const { fixture, country, company } = customer;
     const business = customer.segment === 'Business';
-    const nsId = CUSTOMER_ID_BASE + customer.n;
     const termId =
       fixture?.terms ??
       (business
@@ -158,6 +160,16 @@ export class NetSuiteRecords {
       lastmodifieddate: isoMs(between(rng, nsCreated, this.asOfMs)),
     });
     return { ...customer, nsId, termDays, creditHold, orders: [] };
+  }
+
+  /** A customer record as given, with no orders: the crosswalk's duplicates and orphans. */
+  addRecord(record: NsCustomer): void {
+    this.customers.push(record);
+  }
+
+  /** The customer record with this internal id, as drawn so far. */
+  record(id: number): NsCustomer | undefined {
+    return this.customers.find((c) => c.id === id);
   }
 
   addOrders(customer: ErpCustomer): void {

@@ -58,27 +58,43 @@ export class ZendeskRecords {
     private readonly asOfMs: number,
   ) {}
 
-  /** Draws the customer's organization and its end user. */
-  addCustomer(rng: Random, customer: Customer, endUser: EndUser): void {
+  /**
+   * Draws the customer's organization and its end user, and answers them. `ids` are the
+   * crosswalk fixtures' own (crosswalk.ts).
+   */
+  addCustomer(
+    rng: Random,
+    customer: Customer,
+    endUser: EndUser,
+    ids = { organization: ORGANIZATION_ID_BASE + customer.n, user: USER_ID_BASE + customer.n },
+  ): { organization: ZdOrganization; user: ZdUser } {
     const zdCreated = Math.min(this.asOfMs, customer.createdMs + between(rng, MINUTE, DAY));
-    const orgId = ORGANIZATION_ID_BASE + customer.n;
-    this.organizations.push({
-      id: orgId,
+    const organization: ZdOrganization = {
+      id: ids.organization,
       external_id: customer.number,
       name: customer.name,
       created_at: isoSeconds(zdCreated),
       updated_at: isoSeconds(between(rng, zdCreated, this.asOfMs)),
-    });
-    this.users.push({
-      id: USER_ID_BASE + customer.n,
+    };
+    const user: ZdUser = {
+      id: ids.user,
       external_id: customer.number,
       name: endUser.name,
       email: endUser.email,
       role: 'end-user',
-      organization_id: orgId,
+      organization_id: ids.organization,
       created_at: isoSeconds(zdCreated),
       updated_at: isoSeconds(between(rng, zdCreated, this.asOfMs)),
-    });
+    };
+    this.organizations.push(organization);
+    this.users.push(user);
+    return { organization, user };
+  }
+
+  /** An organization and its end users as given, with no tickets: the crosswalk's duplicates and orphans. */
+  addOrganization(organization: ZdOrganization, ...users: ZdUser[]): void {
+    this.organizations.push(organization);
+    this.users.push(...users);
   }
 
   /** Draws the agents, then every customer's tickets; the customers' orders must be numbered by then. */

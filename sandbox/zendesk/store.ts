@@ -22,6 +22,7 @@ export interface User {
   external_id: string | null;
   name: string;
   email: string;
+  phone?: string | null;
   role: 'end-user' | 'agent' | 'admin';
   organization_id: number | null;
   created_at: string;

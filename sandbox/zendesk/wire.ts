@@ -121,7 +121,7 @@ export function userJson(u: User, base: string): Record<string, unknown> {
     updated_at: u.updated_at,
     time_zone: 'Etc/UTC',
     iana_time_zone: 'Etc/UTC',
-    phone: null,
+    phone: u.phone ?? null,
     shared_phone_number: null,
     photo: null,
     locale_id: 1,

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
+import { hasCustomerNumber } from '../../sandbox/dataset/model.js';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 import { financeWiring } from '../support/wiring.js';
 import { signedHeaders } from '../support/auth.js';
@@ -142,7 +143,7 @@ const used = new Set<string>();
  * are taken. Invoices not yet due come first, while the dataset still holds some.
  */
 function takeInvoices(n: number, exclude: readonly string[] = []): { customerId: string; invoices: Array<{ id: string; remaining: number; overdue: boolean }> } {
-  const candidates = stack.dataset.netsuite.customers.filter((x) => !exclude.includes(x.externalid) && openInvoices(x.externalid).length >= n);
+  const candidates = stack.dataset.netsuite.customers.filter(hasCustomerNumber).filter((x) => !exclude.includes(x.externalid) && openInvoices(x.externalid).length >= n);
   const current = (c: { externalid: string }): boolean => openInvoices(c.externalid).slice(0, n).every((i) => !i.overdue);
   const c = candidates.find(current) ?? candidates[0];
   if (!c) throw new Error(`no customer with ${n} open invoices`);

@@ -2,9 +2,11 @@
  * The identity crosswalk through the gateway (docs/identity.md): Customer.identities
  * lists each system's record, each contributed by the subgraph that wraps it, for one
  * call per system cold and none warm; customerByIdentity finds the customer from a
- * NetSuite or Zendesk id, refusing ids that are not ids before any call.
+ * NetSuite or Zendesk id, refusing ids that are not ids before any call. The dataset's crosswalk
+ * fixtures (records lacking the key, near-duplicates, orphans) are read as they are generated.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CROSSWALK_FIXTURES as F } from '../../sandbox/dataset/crosswalk.js';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 
 let stack: Stack & StackCache;
@@ -368,5 +370,58 @@ describe('candidates where the service desk lacks the customer number', () => {
     }
     const user = await stack.query(`mutation { confirmServiceDeskIdentity(customerId: "${customer(4).number}", recordType: ZENDESK_USER, recordId: "5") { status } }`);
     expect(user.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe("the dataset's crosswalk fixtures (sandbox/dataset/crosswalk.ts)", () => {
+  const entries = (res: { body: { data?: { customer: { identities: Identity[] | null } } | null } }, system: string): Identity[] =>
+    (res.body.data?.customer.identities ?? []).filter((i) => i.system === system);
+
+  it('lists the organization that lacks the customer number as a MATCHED candidate, found by e-mail and phone', async () => {
+    const c = F.serviceDeskMissingKey;
+    const res = await stack.query<{ customer: { identities: Identity[] | null } }>(IDENTITIES, { id: c.customer });
+    expect(res.body.errors).toBeUndefined();
+    expect(entries(res, 'ZENDESK').filter((i) => i.recordType === 'ZENDESK_ORGANIZATION')).toEqual([
+      // 1 - (1 - 0.9) * (1 - 0.75): the e-mail and the phone, written another way, agree.
+      { system: 'ZENDESK', recordType: 'ZENDESK_ORGANIZATION', recordId: String(c.organizationId), linkedBy: 'MATCHED', matchedOn: [...c.matchedOn], confidence: 0.975, suggested: true },
+    ]);
+    expect(entries(res, 'NETSUITE')).toContainEqual(expect.objectContaining({ recordId: String(c.netsuiteId), linkedBy: 'SHARED_KEY' }));
+  });
+
+  it('does not link the near-duplicate with another postcode', async () => {
+    const c = F.nearDuplicates;
+    const res = await stack.query<{ customer: { identities: Identity[] | null } }>(IDENTITIES, { id: c.customer });
+    expect(res.body.errors).toBeUndefined();
+    const netsuite = entries(res, 'NETSUITE');
+    expect(netsuite).toContainEqual(expect.objectContaining({ recordId: String(c.netsuiteId), linkedBy: 'SHARED_KEY' }));
+    expect(netsuite.map((i) => i.recordId)).not.toContain(String(c.otherPostcode.netsuiteId));
+    // Its organization holds the key, so the service desk lists no candidate.
+    expect(entries(res, 'ZENDESK').filter((i) => i.recordType === 'ZENDESK_ORGANIZATION')).toEqual([
+      expect.objectContaining({ recordId: String(c.organizationId), linkedBy: 'SHARED_KEY' }),
+    ]);
+  });
+
+  it('resolves an orphan to nothing without a key, and to the number Salesforce does not know with one', async () => {
+    const o = F.orphans;
+    const res = await stack.query<Record<string, { id: string; name: string | null } | null>>(
+      `query Q($org: ID!, $user: ID!, $orgUnknown: ID!, $ns: ID!, $nsUnknown: ID!) {
+        org: customerByIdentity(system: ZENDESK, id: $org) { id name }
+        user: customerByIdentity(system: ZENDESK, id: $user) { id name }
+        orgUnknown: customerByIdentity(system: ZENDESK, id: $orgUnknown) { id name }
+        ns: customerByIdentity(system: NETSUITE, id: $ns) { id name }
+        nsUnknown: customerByIdentity(system: NETSUITE, id: $nsUnknown) { id name }
+      }`,
+      {
+        org: String(o.organizationWithoutKey.organizationId),
+        user: `user:${o.organizationWithoutKey.userId}`,
+        orgUnknown: String(o.organizationUnknownNumber.organizationId),
+        ns: String(o.netsuiteWithoutKey.netsuiteId),
+        nsUnknown: String(o.netsuiteUnknownNumber.netsuiteId),
+      },
+    );
+    expect(res.body.errors).toBeUndefined();
+    // Salesforce has no account C-980099: the customer resolves with its Salesforce fields null.
+    const unknown = { id: o.unknownCustomer, name: null };
+    expect(res.body.data).toEqual({ org: null, user: null, orgUnknown: unknown, ns: null, nsUnknown: unknown });
   });
 });

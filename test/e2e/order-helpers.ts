@@ -4,7 +4,7 @@
  */
 import { createNetSuiteClient, suiteqlString, type NetSuiteClient } from '../../lib/clients/netsuite.js';
 import { loadNetSuiteConfig } from '../../lib/config.js';
-import type { NsCustomer, NsItem } from '../../sandbox/dataset/model.js';
+import { hasCustomerNumber, type LinkedNsCustomer, type NsItem } from '../../sandbox/dataset/model.js';
 import type { CallStats, Stack, SystemName } from '../support/stack.js';
 
 /** Performs a change inside a sandbox system, as its own users would. */
@@ -46,8 +46,8 @@ export async function salesOrderCount(erp: NetSuiteClient, customerId: string): 
 }
 
 /** Customers whose orders the ERP accepts: off credit hold, explicitly or with no limit to exceed. */
-export function orderableCustomers(stack: Stack): NsCustomer[] {
-  return stack.dataset.netsuite.customers.filter((c) => c.credithold === 'OFF' || (c.credithold === 'AUTO' && c.creditlimit === null));
+export function orderableCustomers(stack: Stack): LinkedNsCustomer[] {
+  return stack.dataset.netsuite.customers.filter(hasCustomerNumber).filter((c) => c.credithold === 'OFF' || (c.credithold === 'AUTO' && c.creditlimit === null));
 }
 
 export function activeItems(stack: Stack): NsItem[] {

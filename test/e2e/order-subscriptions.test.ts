@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NsCustomer } from '../../sandbox/dataset/model.js';
+import type { LinkedNsCustomer } from '../../sandbox/dataset/model.js';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 import { PLACE_ORDER, action, activeItems, eventually, orderableCustomers, type PlaceOrderResult } from './order-helpers.js';
 
@@ -53,10 +53,10 @@ interface Watch {
 }
 
 let stack: Stack & StackCache;
-let customers: NsCustomer[];
+let customers: LinkedNsCustomer[];
 let skus: string[];
 const clients: Client[] = [];
-const nextCustomer = (): string => (customers.shift() as NsCustomer).externalid;
+const nextCustomer = (): string => (customers.shift() as LinkedNsCustomer).externalid;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 /** Long enough for several polls of the change feed (every 150 ms in the test stack) and the gateway's enrichment. */
 const SETTLE_MS = 1200;

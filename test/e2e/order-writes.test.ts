@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NetSuiteClient } from '../../lib/clients/netsuite.js';
-import type { NsCustomer } from '../../sandbox/dataset/model.js';
+import type { LinkedNsCustomer } from '../../sandbox/dataset/model.js';
 import { circuitPhase, startStack, type Stack, type StackCache } from '../support/stack.js';
 import {
   ORDER_WRITE,
@@ -27,10 +27,10 @@ import {
 let stack: Stack & StackCache;
 let erp: NetSuiteClient;
 /** Each test takes customers of its own, so counts of orders never see another test's. */
-let customers: NsCustomer[];
+let customers: LinkedNsCustomer[];
 let skus: string[];
 const key = (): string => `test-${randomUUID()}`;
-const nextCustomer = (): string => (customers.shift() as NsCustomer).externalid;
+const nextCustomer = (): string => (customers.shift() as LinkedNsCustomer).externalid;
 
 beforeAll(async () => {
   stack = await startStack({ cache: {} });

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { freePort } from '../support/ports.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../sandbox/dataset/generate.js';
-import type { RetailDataset } from '../../sandbox/dataset/model.js';
+import { hasCustomerNumber, type RetailDataset } from '../../sandbox/dataset/model.js';
 import { createZendeskSandbox, type ZendeskSandbox } from '../../sandbox/zendesk/index.js';
 import { createNetSuiteSandbox, type NetSuiteSandbox } from '../../sandbox/netsuite/index.js';
 import { TEST_AGENT, signedHeaders } from '../support/auth.js';
@@ -111,7 +111,7 @@ async function settled(writeId: string): Promise<string> {
 }
 
 const customer = (): string => {
-  const c = dataset.netsuite.customers.find((x) => dataset.zendesk.users.some((u) => u.external_id === x.externalid && u.role === 'end-user'));
+  const c = dataset.netsuite.customers.filter(hasCustomerNumber).find((x) => dataset.zendesk.users.some((u) => u.external_id === x.externalid && u.role === 'end-user'));
   if (!c) throw new Error('no customer with a Zendesk end user');
   return c.externalid;
 };

@@ -10,6 +10,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { hasCustomerNumber } from '../../sandbox/dataset/model.js';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 
 let stack: Stack & StackCache;
@@ -86,7 +87,7 @@ const webhookUrl = (): string => stack.subgraphUrls.service.replace(/\/graphql$/
 function customersWithOrders(n: number): Array<{ customerId: string; orderId: string }> {
   const ns = stack.dataset.netsuite;
   const out: Array<{ customerId: string; orderId: string }> = [];
-  for (const c of ns.customers) {
+  for (const c of ns.customers.filter(hasCustomerNumber)) {
     if (c.externalid === stack.tokens.storefront.customerId) continue;
     const user = stack.dataset.zendesk.users.find((u) => u.external_id === c.externalid && u.role === 'end-user');
     const order = ns.transactions.find((t) => t.type === 'SalesOrd' && t.entity === c.id);

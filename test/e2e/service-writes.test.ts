@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hasCustomerNumber } from '../../sandbox/dataset/model.js';
 import { circuitPhase, startStack, type Stack, type StackCache } from '../support/stack.js';
 
 let stack: Stack & StackCache;
@@ -98,7 +99,7 @@ async function settled(writeId: string, timeoutMs = 15_000): Promise<{ status: s
 /** A customer with an end user in Zendesk and at least one order, with one of their orders. */
 function customerWithOrder(exclude: string[] = [stack.tokens.storefront.customerId]): { customerId: string; orderId: string } {
   const ns = stack.dataset.netsuite;
-  for (const c of ns.customers) {
+  for (const c of ns.customers.filter(hasCustomerNumber)) {
     if (exclude.includes(c.externalid)) continue;
     const user = stack.dataset.zendesk.users.find((u) => u.external_id === c.externalid && u.role === 'end-user');
     const order = ns.transactions.find((t) => t.type === 'SalesOrd' && t.entity === c.id);

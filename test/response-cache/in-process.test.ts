@@ -83,7 +83,7 @@ describe('the embedded default: subgraphs in the gateway process, response cache
   it('after an order ships in the ERP (the order feed), the next read reaches the ERP and shows it shipped', async () => {
     const { netsuite } = stack.dataset;
     const order = netsuite.transactions.find(
-      (t) => t.type === 'SalesOrd' && t.status === 'B' && netsuite.customers.some((c) => c.id === t.entity && c.externalid > 'C-000010'),
+      (t) => t.type === 'SalesOrd' && t.status === 'B' && netsuite.customers.some((c) => c.id === t.entity && (c.externalid ?? '') > 'C-000010'),
     );
     const id = netsuite.customers.find((c) => c.id === order?.entity)?.externalid ?? '';
     const query = 'query($id: ID!) { order(id: $id) { id status } }';

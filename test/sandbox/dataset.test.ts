@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
+import { CROSSWALK_FIXTURES, isCrosswalkRecord } from '../../sandbox/dataset/crosswalk.js';
 import { customerNumber, datasetOptionsFromEnv, generateDataset } from '../../sandbox/dataset/generate.js';
 import { ORDER_NUMBER_FIELD_ID, type NsTransaction, type RetailDataset } from '../../sandbox/dataset/model.js';
 
@@ -24,6 +25,21 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
     else map.set(k, [item]);
   }
   return map;
+}
+
+/** The dataset without the crosswalk fixtures (crosswalk.ts), or only them. */
+function split(d: RetailDataset, keep: 'customers' | 'crosswalk'): RetailDataset {
+  const pick = <T>(items: readonly T[], is: (item: T) => boolean): T[] => items.filter((item) => is(item) === (keep === 'crosswalk'));
+  return {
+    ...d,
+    salesforce: { ...d.salesforce, accounts: pick(d.salesforce.accounts, isCrosswalkRecord.account) },
+    netsuite: { ...d.netsuite, customers: pick(d.netsuite.customers, isCrosswalkRecord.netsuite) },
+    zendesk: {
+      ...d.zendesk,
+      organizations: pick(d.zendesk.organizations, isCrosswalkRecord.organization),
+      users: pick(d.zendesk.users, isCrosswalkRecord.user),
+    },
+  };
 }
 
 /** Indexes shared by the invariant checks. */
@@ -113,18 +129,29 @@ describe('generateDataset: determinism', () => {
   it('keeps a customer the same whatever the dataset size', () => {
     const small = generateDataset({ customers: 50, asOf: AS_OF });
     const large = generateDataset({ customers: 400, asOf: AS_OF });
-    expect(large.salesforce.accounts.slice(0, 50)).toEqual(small.salesforce.accounts);
-    expect(large.netsuite.customers.slice(0, 50)).toEqual(small.netsuite.customers);
+    const [smallCustomers, largeCustomers] = [split(small, 'customers'), split(large, 'customers')];
+    expect(smallCustomers.salesforce.accounts).toHaveLength(50);
+    expect(largeCustomers.salesforce.accounts.slice(0, 50)).toEqual(smallCustomers.salesforce.accounts);
+    expect(largeCustomers.netsuite.customers.slice(0, 50)).toEqual(smallCustomers.netsuite.customers);
+    // The crosswalk fixtures are the same at every size.
+    const [smallFixtures, largeFixtures] = [split(small, 'crosswalk'), split(large, 'crosswalk')];
+    expect(smallFixtures.salesforce.accounts.length).toBeGreaterThan(0);
+    expect(largeFixtures.salesforce.accounts).toEqual(smallFixtures.salesforce.accounts);
+    expect(largeFixtures.netsuite.customers).toEqual(smallFixtures.netsuite.customers);
+    expect(largeFixtures.zendesk.organizations).toEqual(smallFixtures.zendesk.organizations);
+    expect(largeFixtures.zendesk.users).toEqual(smallFixtures.zendesk.users);
   });
 
   it('generates exactly the pinned dataset for seed 42, 300 customers', () => {
     // Tests and benchmarks across the project depend on these exact records. A change that moves
     // a single draw changes this digest: if the change is meant, update it here and say why in the
     // commit; if not, the generator has started drawing in another order.
-    const json = JSON.stringify(generateDataset({ seed: 42, customers: 300, asOf: AS_OF }));
-    expect(createHash('sha256').update(json).digest('hex')).toBe(
-      'cb8231474ae8c82ea9b6942d3c70cd9c43f6544673b13599296ab3dafd4be7ca',
-    );
+    const d = generateDataset({ seed: 42, customers: 300, asOf: AS_OF });
+    const digest = (x: unknown): string => createHash('sha256').update(JSON.stringify(x)).digest('hex');
+    // Without the crosswalk fixtures: the digest from before they were added, so the customers'
+    // records did not move.
+    expect(digest(split(d, 'customers'))).toBe('cb8231474ae8c82ea9b6942d3c70cd9c43f6544673b13599296ab3dafd4be7ca');
+    expect(digest(d)).toBe('e60ecb2dae91c7100f8b3ce1eea0b01aaba52a614fbfecc4af72bee75632971d');
   });
 
   it('refuses bad options', () => {
@@ -139,24 +166,30 @@ describe('generateDataset: invariants (2,000 customers)', () => {
   const { transactions, lines, links, customers } = d.netsuite;
   const ofType = (type: NsTransaction['type']): NsTransaction[] => transactions.filter((t) => t.type === type);
 
-  it('has every customer number exactly once in each system', () => {
+  it('has every customer number exactly once in each system, besides the crosswalk fixtures', () => {
     const expected = Array.from({ length: 2000 }, (_, i) => customerNumber(i + 1));
-    const endUsers = d.zendesk.users.filter((u) => u.role === 'end-user');
-    expect(d.salesforce.accounts.map((a) => a.Customer_Number__c)).toEqual(expected);
-    expect(customers.map((c) => c.externalid)).toEqual(expected);
-    expect(customers.map((c) => c.entityid)).toEqual(expected);
-    expect(d.zendesk.organizations.map((o) => o.external_id)).toEqual(expected);
+    const c = split(d, 'customers');
+    const endUsers = c.zendesk.users.filter((u) => u.role === 'end-user');
+    expect(c.salesforce.accounts.map((a) => a.Customer_Number__c)).toEqual(expected);
+    expect(c.netsuite.customers.map((x) => x.externalid)).toEqual(expected);
+    expect(c.netsuite.customers.map((x) => x.entityid)).toEqual(expected);
+    expect(c.zendesk.organizations.map((o) => o.external_id)).toEqual(expected);
     expect(endUsers.map((u) => u.external_id)).toEqual(expected);
     const staff = d.zendesk.users.filter((u) => u.role !== 'end-user');
     expect(staff.length).toBeGreaterThanOrEqual(10);
     expect(staff.every((u) => u.external_id === null)).toBe(true);
   });
 
-  it('names Zendesk organizations after the account and keeps user e-mails unique and ASCII', () => {
-    const names = new Map(d.salesforce.accounts.map((a) => [a.Customer_Number__c, a.Name]));
-    for (const org of d.zendesk.organizations) expect(org.name).toBe(names.get(org.external_id));
-    const emails = d.zendesk.users.map((u) => u.email);
+  it('names Zendesk organizations after the account and keeps user e-mails unique and ASCII, besides the crosswalk fixtures', () => {
+    const c = split(d, 'customers');
+    const names = new Map(c.salesforce.accounts.map((a) => [a.Customer_Number__c, a.Name]));
+    for (const org of c.zendesk.organizations) expect(org.name).toBe(org.external_id === null ? undefined : names.get(org.external_id));
+    const emails = c.zendesk.users.map((u) => u.email);
     expect(new Set(emails).size).toBe(emails.length);
+    // The one e-mail two users share is the crosswalk's deliberate duplicate.
+    const all = d.zendesk.users.map((u) => u.email);
+    const twice = d.zendesk.users.filter((u) => all.indexOf(u.email) !== all.lastIndexOf(u.email)).map((u) => u.id);
+    expect(twice).toEqual([CROSSWALK_FIXTURES.duplicates.userId, CROSSWALK_FIXTURES.duplicates.serviceDesk.userId]);
     for (const email of emails) expect(email).toMatch(/^[a-z0-9.+-]+@[a-z0-9.-]+$/);
   });
 

@@ -4,6 +4,7 @@
  * escapes and injection attempts; error shapes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CROSSWALK_ACCOUNTS } from '../../sandbox/dataset/crosswalk.js';
 import { generateDataset } from '../../sandbox/dataset/generate.js';
 import type { RetailDataset } from '../../sandbox/dataset/model.js';
 import { createSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/index.js';
@@ -184,7 +185,8 @@ describe('query results and errors as Salesforce shapes them', () => {
     const one = (await query("SELECT CreatedDate FROM Account WHERE Customer_Number__c = 'C-000001'")).body as { records: { CreatedDate: string }[] };
     expect(one.records[0]?.CreatedDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
     const count = (await query('SELECT COUNT() FROM Account')).body as { totalSize: number; done: boolean; records: unknown[] };
-    expect(count).toEqual({ totalSize: 200, done: true, records: [] });
+    // The 200 customers and the crosswalk fixtures' accounts.
+    expect(count).toEqual({ totalSize: 200 + CROSSWALK_ACCOUNTS, done: true, records: [] });
   });
 
   it('serves queryAll with the same shape', async () => {
@@ -194,7 +196,7 @@ describe('query results and errors as Salesforce shapes them', () => {
   });
 
   it('honours Sforce-Query-Options batchSize and pages with nextRecordsUrl', async () => {
-    const res = await fetch(`${url}/services/data/v59.0/query?q=${encodeURIComponent('SELECT Id FROM Account ORDER BY Customer_Number__c')}`, {
+    const res = await fetch(`${url}/services/data/v59.0/query?q=${encodeURIComponent("SELECT Id FROM Account WHERE Customer_Number__c < 'C-980000' ORDER BY Customer_Number__c")}`, {
       headers: { authorization: `Bearer ${token}`, 'sforce-query-options': 'batchSize=200' },
     });
     const page = (await res.json()) as { totalSize: number; done: boolean; records: unknown[]; nextRecordsUrl?: string };

@@ -6,6 +6,7 @@
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CROSSWALK_ACCOUNTS } from '../../sandbox/dataset/crosswalk.js';
 import { generateDataset } from '../../sandbox/dataset/generate.js';
 import type { RetailDataset } from '../../sandbox/dataset/model.js';
 import { createSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/index.js';
@@ -78,9 +79,11 @@ describe('jsforce against the sandbox', () => {
   it('pages a query of more than 2,000 records through queryMore', async () => {
     await fetch(`${url}/__sandbox/stats/reset`, { method: 'POST' });
     const result = await conn.query<{ Id: string; Customer_Number__c: string }>('SELECT Id, Customer_Number__c FROM Account ORDER BY Customer_Number__c').run({ autoFetch: true, maxFetch: 10_000 });
-    expect(result.totalSize).toBe(2100);
-    expect(result.records).toHaveLength(2100);
-    expect(new Set(result.records.map((r) => r.Id)).size).toBe(2100);
+    // The 2,100 customers, then the crosswalk fixtures' accounts (C-980001..).
+    const accounts = 2100 + CROSSWALK_ACCOUNTS;
+    expect(result.totalSize).toBe(accounts);
+    expect(result.records).toHaveLength(accounts);
+    expect(new Set(result.records.map((r) => r.Id)).size).toBe(accounts);
     expect(result.records[0]?.Customer_Number__c).toBe('C-000001');
     expect(result.records[2099]?.Customer_Number__c).toBe('C-002100');
     const stats = (await (await fetch(`${url}/__sandbox/stats`)).json()) as { calls: Record<string, number> };

@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CROSSWALK_ACCOUNTS } from '../../sandbox/dataset/crosswalk.js';
 import { generateDataset } from '../../sandbox/dataset/generate.js';
 import type { RetailDataset } from '../../sandbox/dataset/model.js';
 import { createSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/index.js';
@@ -74,6 +75,8 @@ describe('Salesforce client against the sandbox', () => {
     const res = await fetch(`${url}/__sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(f) });
     expect(res.status).toBeLessThan(300);
   };
+  /** The dataset's 450 customers and the crosswalk fixtures' accounts. */
+  const ACCOUNTS = 450 + CROSSWALK_ACCOUNTS;
   const failure = async (p: Promise<unknown>): Promise<UpstreamError> => {
     const err = await p.then(
       () => undefined,
@@ -117,12 +120,12 @@ describe('Salesforce client against the sandbox', () => {
 
   it('supports the client-credentials grant', async () => {
     const r = await client({ SALESFORCE_AUTH: 'client_credentials' }).query('SELECT COUNT() FROM Account');
-    expect(r.totalSize).toBe(450);
+    expect(r.totalSize).toBe(ACCOUNTS);
   });
 
   it('supports the JWT bearer grant with an RS256 assertion', async () => {
     const r = await client({ SALESFORCE_AUTH: 'jwt', SALESFORCE_PRIVATE_KEY_FILE: keyFile }).query('SELECT COUNT() FROM Account');
-    expect(r.totalSize).toBe(450);
+    expect(r.totalSize).toBe(ACCOUNTS);
   });
 
   it('refuses a JWT signed with the wrong key as an upstream error naming the OAuth error', async () => {
@@ -142,7 +145,7 @@ describe('Salesforce client against the sandbox', () => {
     });
     const token = (await res.json()) as { access_token: string; instance_url: string };
     const c = client({ SALESFORCE_AUTH: 'token', SALESFORCE_INSTANCE_URL: token.instance_url, SALESFORCE_ACCESS_TOKEN: token.access_token });
-    expect((await c.query('SELECT COUNT() FROM Account')).totalSize).toBe(450);
+    expect((await c.query('SELECT COUNT() FROM Account')).totalSize).toBe(ACCOUNTS);
     sandbox.sessions.expire(token.access_token);
     const err = await failure(c.query('SELECT COUNT() FROM Account'));
     expect(err.failure).toBe('error');
@@ -154,7 +157,7 @@ describe('Salesforce client against the sandbox', () => {
     await c.connect();
     await reset();
     sandbox.sessions.revokeAll();
-    expect((await c.query('SELECT COUNT() FROM Account')).totalSize).toBe(450);
+    expect((await c.query('SELECT COUNT() FROM Account')).totalSize).toBe(ACCOUNTS);
     const s = await stats();
     expect(s.calls['POST /services/oauth2/token']).toBe(1);
     // The refused call and its repeat.
@@ -166,15 +169,15 @@ describe('Salesforce client against the sandbox', () => {
     await c.connect();
     await reset();
     const all = await c.query('SELECT Id FROM Account ORDER BY Id', { batchSize: 200 });
-    expect(all.records).toHaveLength(450);
-    expect(all.totalSize).toBe(450);
+    expect(all.records).toHaveLength(ACCOUNTS);
+    expect(all.totalSize).toBe(ACCOUNTS);
     expect(all.truncated).toBe(false);
-    expect(new Set(all.records.map((r) => r.Id)).size).toBe(450);
+    expect(new Set(all.records.map((r) => r.Id)).size).toBe(ACCOUNTS);
     const some = await c.query('SELECT Id FROM Account ORDER BY Id', { batchSize: 200, maxRecords: 250 });
     expect(some.records).toHaveLength(250);
     expect(some.truncated).toBe(true);
     const s = await stats();
-    // ceil(450 / 200) = 3 for the first, 2 for the second.
+    // ceil(455 / 200) = 3 for the first, 2 for the second.
     expect(s.total).toBe(5);
   });
 

@@ -24,7 +24,7 @@ import { createNetSuiteClient, type NetSuiteClient } from '../../lib/clients/net
 import { loadNetSuiteConfig } from '../../lib/config.js';
 import { subgraphEntry } from '../../lib/manifest.js';
 import { generateDataset } from '../../sandbox/dataset/generate.js';
-import type { RetailDataset } from '../../sandbox/dataset/model.js';
+import { hasCustomerNumber, type RetailDataset } from '../../sandbox/dataset/model.js';
 import type { Faults } from '../../sandbox/kit/server.js';
 import { createNetSuiteSandbox } from '../../sandbox/netsuite/index.js';
 import { createSalesforceSandbox } from '../../sandbox/salesforce/index.js';
@@ -198,7 +198,7 @@ beforeAll(async () => {
   await ns.listen(base + 102, '127.0.0.1');
   await zd.listen(base + 103, '127.0.0.1');
   erp = createNetSuiteClient(loadNetSuiteConfig({ NETSUITE_BASE_URL: `${nsUrl()}/services/rest` }), { policy: { retries: 0 } });
-  customers = dataset.netsuite.customers.filter((c) => c.credithold === 'OFF').map((c) => c.externalid).slice(0, 5);
+  customers = dataset.netsuite.customers.filter(hasCustomerNumber).filter((c) => c.credithold === 'OFF').map((c) => c.externalid).slice(0, 5);
   sku = dataset.netsuite.items.find((i) => i.isinactive === 'F')?.itemid ?? '';
 }, 120_000);
 
