@@ -6,11 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
+import { connectOnce } from '../support/redis-keys.js';
 import { currentScope, runInScope } from '../../lib/context.js';
 import { UpstreamError } from '../../lib/errors.js';
 import { honouringHeldPermits, inBackground, localLimiter, redisLimiter, type Limiter, type Release } from '../../lib/limits.js';
-import { createSlotBatcher } from '../../lib/slot-batcher.js';
+import { createSlotBatcher, type SlotBatcher } from '../../lib/slot-batcher.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -52,6 +53,16 @@ function recordingRead(limiter: Limiter, opts: { latencyMs?: number; unknown?: s
     }
   };
   return { calls, read };
+}
+
+/** A request for EARLY, then 100 ms later one for LATE: EARLY's outcome (its answer's name, or its error) and LATE's answer. */
+async function earlyThenLate(batcher: SlotBatcher, read: (keys: string[]) => Promise<Map<string, string>>) {
+  const earlyOutcome = batcher.load('kind', ['EARLY'], read).then(
+    () => 'answered',
+    (e: unknown) => e,
+  );
+  await sleep(100);
+  return { earlyOutcome, late: batcher.load('kind', ['LATE'], read) };
 }
 
 describe('slot batcher', () => {
@@ -125,13 +136,7 @@ describe('slot batcher', () => {
     const batcher = createSlotBatcher({ system: 'ERP', limiter, permitWaitMs: 150, deadlineMs: 5000 });
     const { calls, read } = recordingRead(limiter);
     const blocker = await limiter.acquire(100);
-    const early = batcher.load('kind', ['EARLY'], read);
-    const earlyOutcome = early.then(
-      () => 'answered',
-      (e: unknown) => e,
-    );
-    await sleep(100);
-    const late = batcher.load('kind', ['LATE'], read);
+    const { earlyOutcome, late } = await earlyThenLate(batcher, read);
     const err = await earlyOutcome;
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err).toMatchObject({ system: 'ERP', failure: 'timeout' });
@@ -147,13 +152,7 @@ describe('slot batcher', () => {
     const batcher = createSlotBatcher({ system: 'ERP', limiter, permitWaitMs: 300, deadlineMs: 300 });
     const { calls, read } = recordingRead(limiter, { latencyMs: 250 });
     const blocker = await limiter.acquire(100);
-    const early = batcher.load('kind', ['EARLY'], read);
-    const earlyOutcome = early.then(
-      () => 'answered',
-      (e: unknown) => e,
-    );
-    await sleep(100);
-    const late = batcher.load('kind', ['LATE'], read);
+    const { earlyOutcome, late } = await earlyThenLate(batcher, read);
     blocker();
     // The call starts now and takes 250 ms: EARLY's 300 ms end ~200 ms in, LATE's ~300 ms in.
     const err = await earlyOutcome;
@@ -190,14 +189,9 @@ describe('slot batcher', () => {
 describe.skipIf(!process.env.REDIS_URL)('slot batcher on the Redis limiter (skipped: REDIS_URL is not set)', () => {
   let redis: RedisClientType;
   const key = `test-batch-${randomUUID()}`;
-
-  beforeAll(async () => {
-    redis = createClient({ url: process.env.REDIS_URL }) as RedisClientType;
-    await redis.connect();
-  });
-
+  beforeAll(async () => void (redis = await connectOnce(process.env.REDIS_URL as string)));
   afterAll(async () => {
-    await redis?.del([`${key}:slots`, `${key}:rate`]);
+    await redis?.del(`${key}:slots`);
     await redis?.quit();
   });
 
