@@ -46,20 +46,10 @@ const KINDS = 4;
 
 let stack: Stack;
 
-beforeAll(async () => {
-  stack = await startStack({
-    inProcess: true,
-    cache: {},
-    // Two slots for the whole process; the change feeds kept out of the way so only views use them.
-    settings: { NETSUITE_MAX_CONCURRENT: '2', ORDER_FEED_INTERVAL_MS: '600000', FINANCE_FEED_INTERVAL_MS: '600000' },
-  });
-  await stack.query('{ customer(id: "C-000010") { name } }');
-  await stack.faults('netsuite', { latencyMs: LATENCY_MS });
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const layouts = [
+  { layout: 'one process, no Redis (one count of the slots in process)', redisUrl: undefined },
+  ...(process.env.REDIS_URL ? [{ layout: 'subgraphs over HTTP on Redis (one count of the slots in Redis)', redisUrl: process.env.REDIS_URL }] : []),
+];
 
 function erpOrdersOf(customerNumber: string) {
   const ns = stack.dataset.netsuite;
@@ -70,7 +60,21 @@ function erpOrdersOf(customerNumber: string) {
     .sort((a, b) => b.createddate.localeCompare(a.createddate) || b.id - a.id);
 }
 
-describe('cold customer-360s for distinct customers with two NetSuite slots', () => {
+describe.each(layouts)('cold customer-360s for distinct customers with two NetSuite slots, $layout', ({ redisUrl }) => {
+  beforeAll(async () => {
+    stack = await startStack({
+      ...(redisUrl ? { redisUrl, cache: { redisUrl } } : { inProcess: true, cache: {} }),
+      // Two slots for the whole account; the change feeds kept out of the way so only views use them.
+      settings: { NETSUITE_MAX_CONCURRENT: '2', ORDER_FEED_INTERVAL_MS: '600000', FINANCE_FEED_INTERVAL_MS: '600000' },
+    });
+    await stack.query('{ customer(id: "C-000010") { name } }');
+    await stack.faults('netsuite', { latencyMs: LATENCY_MS });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
   it('answers every view in full, each with only its own customer, for a few ERP calls per kind of read', async () => {
     const ids = Array.from({ length: VIEWS }, (_, i) => `C-${String(i + 11).padStart(6, '0')}`);
     const storefrontId = stack.tokens.storefront.customerId;
