@@ -32,7 +32,7 @@
 import type { Logger } from 'pino';
 import { currentScope } from './context.js';
 import { UpstreamError, type SystemOfRecord } from './errors.js';
-import { currentPriority, LimitTimeoutError, runWithPermit, type Limiter } from './limits.js';
+import { currentPriority, LimitTimeoutError, runWithPermit, type Limiter, type Priority } from './limits.js';
 import { childLogger } from './log.js';
 import { counterMetric } from './metrics.js';
 import { activeSpanContext, inSpan, SpanKind, type SpanContext } from './tracing.js';
@@ -105,9 +105,10 @@ export function createSlotBatcher(opts: SlotBatcherOptions): SlotBatcher {
   };
 
   /** The member leaves: its promise fails now, and its keys leave a batch that has no slot yet. */
-  function leave(b: Batch, m: Member, err: UpstreamError): void {
+  function leave(b: Batch, m: Member, err: unknown): void {
     if (m.left) return;
     m.left = true;
+    clearTimeout(m.timer);
     m.reject(err);
     if (b.closed) return;
     b.keys = new Set(live(b).flatMap((x) => x.keys));
@@ -117,7 +118,7 @@ export function createSlotBatcher(opts: SlotBatcherOptions): SlotBatcher {
     }
   }
 
-  async function acquire(b: Batch, priority: 'interactive' | 'background'): Promise<(() => void) | undefined> {
+  async function acquire(b: Batch, priority: Priority): Promise<(() => void) | undefined> {
     for (;;) {
       const members = live(b);
       if (members.length === 0) return undefined;
@@ -128,13 +129,14 @@ export function createSlotBatcher(opts: SlotBatcherOptions): SlotBatcher {
         if (b.abort.signal.aborted) return undefined;
         // Someone who joined later may still wait; the others' timers have failed them already.
         if (e instanceof LimitTimeoutError && live(b).some((m) => m.enteredAt + permitWaitMs > Date.now() + 1)) continue;
-        for (const m of live(b)) leave(b, m, slotTimeout(e));
+        // As the call policy would: a wait that ran out is a timeout; anything else (the limiter's store failing) as it is.
+        for (const m of live(b)) leave(b, m, e instanceof LimitTimeoutError ? slotTimeout(e) : e);
         return undefined;
       }
     }
   }
 
-  async function run(b: Batch, priority: 'interactive' | 'background'): Promise<void> {
+  async function run(b: Batch, priority: Priority): Promise<void> {
     const release = await acquire(b, priority);
     b.closed = true;
     if (open.get(b.slotKey) === b) open.delete(b.slotKey);
