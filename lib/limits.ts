@@ -40,10 +40,51 @@ export function currentPriority(): Priority {
 
 export interface Limiter {
   /**
-   * Waits for a permit. Rejects with LimitTimeoutError after `waitMs`.
+   * Waits for a permit. Rejects with LimitTimeoutError after `waitMs`, and with
+   * the signal's reason once `signal` aborts (the waiter gave up its place).
    * @param priority @default currentPriority()
    */
-  acquire(waitMs: number, priority?: Priority): Promise<Release>;
+  acquire(waitMs: number, priority?: Priority, signal?: AbortSignal): Promise<Release>;
+}
+
+interface HeldPermit {
+  limiter: Limiter;
+  release: Release;
+  taken: boolean;
+}
+
+const held = new AsyncLocalStorage<HeldPermit>();
+
+/**
+ * Runs `fn` holding a permit of `limiter` that was granted already (a batch that
+ * waited for its slot, lib/slot-batcher.ts): the first permit `fn` asks of that
+ * limiter, through `honouringHeldPermits`, is this one, at once. The permit is
+ * released when that call releases it, or when `fn` settles if it never asked.
+ */
+export async function runWithPermit<T>(limiter: Limiter, release: Release, fn: () => Promise<T>): Promise<T> {
+  const permit: HeldPermit = { limiter, release, taken: false };
+  try {
+    return await held.run(permit, fn);
+  } finally {
+    if (!permit.taken) {
+      permit.taken = true;
+      release();
+    }
+  }
+}
+
+/** `limiter`, handing out a permit held by runWithPermit (once) before it waits for one of its own. */
+export function honouringHeldPermits(limiter: Limiter): Limiter {
+  return {
+    acquire(waitMs, priority, signal) {
+      const permit = held.getStore();
+      if (permit && permit.limiter === limiter && !permit.taken) {
+        permit.taken = true;
+        return Promise.resolve(permit.release);
+      }
+      return limiter.acquire(waitMs, priority, signal);
+    },
+  };
 }
 
 export class LimitTimeoutError extends Error {
@@ -108,7 +149,8 @@ export function localLimiter(spec: LimitSpec): Limiter {
   };
 
   return {
-    async acquire(waitMs, priority = currentPriority()) {
+    async acquire(waitMs, priority = currentPriority(), signal) {
+      signal?.throwIfAborted();
       const deadline = Date.now() + waitMs;
       // Nobody overtakes a waiter of the same or a higher priority.
       const ahead = queues.interactive.length + (priority === 'background' ? queues.background.length : 0);
@@ -116,16 +158,22 @@ export function localLimiter(spec: LimitSpec): Limiter {
       else {
         await new Promise<void>((resolve, reject) => {
           const queue = queues[priority];
-          const timer = setTimeout(() => {
+          const leave = (err: unknown): void => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
             const i = queue.indexOf(wake);
             if (i >= 0) queue.splice(i, 1);
-            reject(new LimitTimeoutError(`waited ${waitMs} ms for one of ${spec.maxConcurrent} concurrent slots`));
-          }, waitMs);
+            reject(err);
+          };
+          const timer = setTimeout(() => leave(new LimitTimeoutError(`waited ${waitMs} ms for one of ${spec.maxConcurrent} concurrent slots`)), waitMs);
+          const onAbort = (): void => leave(signal?.reason);
           // Called by dispatch with the slot already counted as ours.
           const wake = (): void => {
             clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
             resolve();
           };
+          signal?.addEventListener('abort', onAbort, { once: true });
           queue.push(wake);
         });
       }
@@ -215,12 +263,13 @@ export function redisLimiter(
   const rateKey = `${key}:rate`;
 
   return {
-    async acquire(waitMs, priority = currentPriority()) {
+    async acquire(waitMs, priority = currentPriority(), signal) {
       const deadline = Date.now() + waitMs;
       const id = randomUUID();
       if (spec.maxConcurrent !== undefined) {
         const slots = slotsFor(spec, priority);
         for (;;) {
+          signal?.throwIfAborted();
           const now = Date.now();
           const got = await redis.eval(ACQUIRE_SLOT, {
             keys: [slotsKey],

@@ -13,7 +13,7 @@
  * ESM process. Apollo Gateway makes its own (gateway.request, gateway.plan,
  * gateway.fetch…) through the same global API, so they join the same trace.
  */
-import { context, propagation, trace, SpanKind, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context, propagation, trace, SpanKind, SpanStatusCode, type Attributes, type Context, type Link, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
 import type { NodeSDK, tracing as sdkTracing } from '@opentelemetry/sdk-node';
 
 /** Whether a process traces, from its environment; `reason` says why, for its boot log line. */
@@ -117,6 +117,8 @@ export interface SpanOptions {
   attributes?: Attributes;
   /** The parent, e.g. extracted from a request's traceparent. @default the active context */
   parent?: Context;
+  /** Spans of other traces this one works for (one call serving several requests). @default none */
+  links?: Link[];
 }
 
 /**
@@ -127,7 +129,7 @@ export interface SpanOptions {
 export async function inSpan<T>(name: string, opts: SpanOptions, fn: (span: Span | undefined) => Promise<T>): Promise<T> {
   if (!tracer) return fn(undefined);
   const parent = opts.parent ?? context.active();
-  const span = tracer.startSpan(name, { kind: opts.kind, ...(opts.attributes ? { attributes: opts.attributes } : {}) }, parent);
+  const span = tracer.startSpan(name, { kind: opts.kind, ...(opts.attributes ? { attributes: opts.attributes } : {}), ...(opts.links ? { links: opts.links } : {}) }, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (e) {
@@ -192,6 +194,12 @@ export function countOnSpan(attribute: string): void {
   span.setAttribute(attribute, n);
 }
 
+/** The active span's identity, to link to from a span of another trace, or nothing while tracing is off. */
+export function activeSpanContext(): SpanContext | undefined {
+  if (!tracer) return undefined;
+  return trace.getActiveSpan()?.spanContext();
+}
+
 /** trace_id and span_id of the active span for a log line, or nothing while tracing is off. */
 export function logTraceFields(): { trace_id: string; span_id: string } | undefined {
   if (!tracer) return undefined;
@@ -222,4 +230,4 @@ export function routeTemplate(urlOrPath: string): string {
     .join('/');
 }
 
-export { SpanKind, SpanStatusCode, type Span };
+export { SpanKind, SpanStatusCode, type Span, type SpanContext };

@@ -10,7 +10,8 @@ import type { RedisClientType } from 'redis';
 import { ConfigError, netsuiteShares, type CommonConfig, type NetSuiteConfig, type NetSuiteConsumer } from '../config.js';
 import { UpstreamError } from '../errors.js';
 import { defaultPolicy, systemPolicy, type CallPolicy, type SystemResponse } from '../http.js';
-import { localLimiter, redisLimiter, type Limiter, type ProcessLimits } from '../limits.js';
+import { honouringHeldPermits, localLimiter, redisLimiter, type Limiter, type ProcessLimits } from '../limits.js';
+import { createSlotBatcher, type BatchRead } from '../slot-batcher.js';
 
 /** A SuiteQL row: lowercase column names; values as NetSuite returns them (strings), absent when null. */
 export type SuiteQLRow = Record<string, string | undefined>;
@@ -35,6 +36,13 @@ export interface NetSuiteClient {
   createRecord(type: string, body: Record<string, unknown>): Promise<{ id: string }>;
   /** PATCH /record/v1/{type}/{id}. */
   updateRecord(type: string, id: string, body: Record<string, unknown>): Promise<void>;
+  /**
+   * Answers `keys` from one call of `read` shared with the other requests of this
+   * process that ask for the same `kind` while it waits for a concurrency slot
+   * (lib/slot-batcher.ts). `read` makes its SuiteQL calls through this client; the
+   * kind names everything the query depends on besides the keys.
+   */
+  batched<V>(kind: string, keys: readonly string[], read: BatchRead<V>): Promise<Map<string, V>>;
   /** PUT /record/v1/{type}/eid:{externalId}: create or update by external id. */
   upsertByExternalId(type: string, externalId: string, body: Record<string, unknown>): Promise<{ id: string }>;
   /** POST /record/v1/{fromType}/{id}/!transform/{toType}. */
@@ -197,9 +205,14 @@ const segment = (s: string): string => encodeURIComponent(s).replace(/%3A/gi, ':
 
 export function createNetSuiteClient(config: NetSuiteConfig, deps: NetSuiteClientDeps = {}): NetSuiteClient {
   const limiter = deps.limiter ?? localLimiter({ maxConcurrent: config.maxConcurrent });
-  const policy = systemPolicy(
-    defaultPolicy('ERP', { timeoutMs: config.timeoutMs, deadlineMs: config.deadlineMs, breaker: config.breaker, ...deps.policy, limiter }),
-  );
+  const options = defaultPolicy('ERP', { timeoutMs: config.timeoutMs, deadlineMs: config.deadlineMs, breaker: config.breaker, ...deps.policy, limiter: honouringHeldPermits(limiter) });
+  const policy = systemPolicy(options);
+  const batcher = createSlotBatcher({
+    system: 'ERP',
+    limiter,
+    permitWaitMs: options.permitWaitMs ?? options.deadlineMs,
+    deadlineMs: options.deadlineMs,
+  });
   const now = deps.now ?? Date.now;
   const nonce = deps.nonce ?? ((): string => randomBytes(16).toString('hex'));
   const creds: TbaCredentials = {
@@ -249,6 +262,8 @@ export function createNetSuiteClient(config: NetSuiteConfig, deps: NetSuiteClien
       }
       return { items, totalResults, truncated: hasMore || totalResults > items.length };
     },
+
+    batched: (kind, keys, read) => batcher.load(kind, keys, read),
 
     async getRecord<T = Record<string, unknown>>(type: string, id: string, opts: { expandSubResources?: boolean } = {}): Promise<T | null> {
       const url = recordUrl(type, id) + (opts.expandSubResources ? '?expandSubResources=true' : '');

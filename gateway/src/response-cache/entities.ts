@@ -34,6 +34,7 @@ import type { AuditedRead, CacheReport } from '../../../lib/cache/index.js';
 import type { GatewayContext } from '../context.js';
 import { fetchReportOf, noteServedReport, requestCacheState } from './collector.js';
 import { auditedReadsOf, canonicalJson, judgeAnswer, type ResponseCacheEngine, type StoreVerdict } from './engine.js';
+import { Flights } from './flights.js';
 import { countSubgraphLookup, subgraphCacheStores } from './metrics.js';
 
 type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
@@ -95,6 +96,9 @@ function remapErrors(errors: readonly GraphQLFormattedError[] | undefined, missi
 type Lookup = { phase: 'found'; entries: Array<Entry | undefined>; invalidated: boolean } | { phase: 'error' };
 
 export class SubgraphResponseCache {
+  /** Identical fetches (same keys, so same caller scope) that miss in this process are sent once. */
+  private readonly flights = new Flights();
+
   constructor(
     private readonly engine: ResponseCacheEngine,
     private readonly namespace: string,
@@ -126,7 +130,10 @@ export class SubgraphResponseCache {
     const keyOf = (part: string): string => `${this.namespace}:scache:v1:${subgraph}:${createHash('sha256').update(base).update('\n').update(part).digest('hex')}`;
     const keys = reps ? reps.map((r) => keyOf(canonicalJson(r))) : [keyOf('')];
 
-    const found = await this.lookup(keys);
+    const flightKey = keys.join('\n');
+    let found = await this.lookup(keys);
+    // The same fetch is on its way for an identical request: wait for it and look again.
+    if (found.phase === 'found' && found.entries.every((e) => !e) && (await this.flights.wait(flightKey))) found = await this.lookup(keys);
     if (found.phase === 'error') {
       countSubgraphLookup(subgraph, 'error');
       return send(options);
@@ -151,20 +158,28 @@ export class SubgraphResponseCache {
       ? { ...options, request: { ...request, variables: { ...request.variables, representations: missing.map((i) => reps[i]) } } }
       : options;
     const startedAt = this.now();
-    const response = await send(sent);
-    const fetched = reps ? (response.data as { _entities?: unknown } | null | undefined)?._entities : undefined;
-    const complete = reps ? Array.isArray(fetched) && fetched.length === missing.length : response.data !== null && response.data !== undefined;
-
-    await this.store(
-      subgraph,
-      complete
-        ? reps
-          ? missing.map((i, j) => ({ key: keys[i] as string, data: (fetched as unknown[])[j], representation: reps[i] }))
-          : [{ key: keys[0] as string, data: response.data }]
-        : [],
-      response,
-      startedAt,
-    );
+    // Only a fetch that misses whole has a flight: identical ones wait for it, a partial one goes out.
+    const land = partial ? undefined : this.flights.start(flightKey);
+    let response: SubgraphResponse;
+    let fetched: unknown;
+    let complete: boolean;
+    try {
+      response = await send(sent);
+      fetched = reps ? (response.data as { _entities?: unknown } | null | undefined)?._entities : undefined;
+      complete = reps ? Array.isArray(fetched) && fetched.length === missing.length : response.data !== null && response.data !== undefined;
+      await this.store(
+        subgraph,
+        complete
+          ? reps
+            ? missing.map((i, j) => ({ key: keys[i] as string, data: (fetched as unknown[])[j], representation: reps[i] }))
+            : [{ key: keys[0] as string, data: response.data }]
+          : [],
+        response,
+        startedAt,
+      );
+    } finally {
+      land?.();
+    }
 
     if (!partial) return response;
     const errors = remapErrors(response.errors, missing);

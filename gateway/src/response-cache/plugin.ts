@@ -14,12 +14,13 @@
  * same audit logger, for this request's caller and correlation id, marked
  * `servedFrom: "gateway-cache"`, once per customer and field group.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { auditServedReads, mergeAuditedReads, scopeOf } from '../../../lib/auth/index.js';
 import type { AuditedRead } from '../../../lib/cache/index.js';
 import type { GatewayContext } from '../context.js';
 import { attachRequestCacheState, type RequestCacheState } from './collector.js';
 import { judgeAnswer, responseKey, type ResponseCacheEngine } from './engine.js';
+import { Flights } from './flights.js';
 import { countResponseLookup } from './metrics.js';
 
 /** Where one request stands with the cache. */
@@ -30,9 +31,12 @@ type RequestPhase =
   | { phase: 'uncacheable' }
   /** `reads`: what the stored answer's subgraphs audited. */
   | { phase: 'hit'; reads: AuditedRead[] }
-  | { phase: 'miss'; key: string };
+  /** `land`: ends this request's flight of the key, when it started one (flights.ts). */
+  | { phase: 'miss'; key: string; land: (() => void) | undefined };
 
 export function ResponseCachePlugin(engine: ResponseCacheEngine, namespace: string, now: () => number = Date.now): ApolloServerPlugin<GatewayContext> {
+  // Identical misses (same key, so same caller scope) in this process compute the answer once.
+  const flights = new Flights();
   return {
     async requestDidStart({ contextValue }) {
       const state = attachRequestCacheState(contextValue);
@@ -51,9 +55,11 @@ export function ResponseCachePlugin(engine: ResponseCacheEngine, namespace: stri
             variables: rc.request.variables,
             scope: scopeOf(rc.contextValue.caller),
           });
-          const found = await engine.lookup(key);
+          let found = await engine.lookup(key);
+          // The same answer is being computed for an identical request: wait for it and look again.
+          if (found.phase === 'miss' && (await flights.wait(key))) found = await engine.lookup(key);
           if (found.phase === 'miss') {
-            current = { phase: 'miss', key };
+            current = { phase: 'miss', key, land: flights.start(key) };
             return null;
           }
           current = { phase: 'hit', reads: found.reads };
@@ -61,34 +67,43 @@ export function ResponseCachePlugin(engine: ResponseCacheEngine, namespace: stri
           return { http: rc.response.http, body: { kind: 'single', singleResult: found.body } };
         },
 
-        async willSendResponse({ response, contextValue }) {
-          const { caller, scope } = contextValue;
-          auditServedReads(caller, scope.correlationId, current.phase === 'hit' ? mergeAuditedReads(current.reads) : servedReadsNotAudited(state));
-          const invalidated = [...new Set(state.reports.flatMap((r) => r.report?.invalidated ?? []))];
-          // Shared versions already moved: the subgraph's entity cache wrote them before it answered.
-          if (invalidated.length > 0 && engine.versions.phase === 'local') await engine.bump(invalidated);
-          switch (current.phase) {
-            case 'pending':
-            case 'uncacheable':
-            case 'hit':
-              return;
-            case 'miss': {
-              if (response.body.kind !== 'single') {
-                await engine.store(current.key, {}, { phase: 'skip', reason: 'incremental' }, startedAt);
-                return;
-              }
-              const result = response.body.singleResult;
-              const verdict = judgeAnswer(result, state, engine.settings, now());
-              await engine.store(current.key, { data: result.data }, verdict, startedAt);
-              return;
-            }
-            default: {
-              const never: never = current;
-              throw new Error(`unexpected response cache phase ${JSON.stringify(never)}`);
-            }
+        async willSendResponse(rc) {
+          try {
+            await answered(rc);
+          } finally {
+            // Identical requests waiting on this one look the key up again now: the answer is stored, or will not be.
+            if (current.phase === 'miss') current.land?.();
           }
         },
       };
+
+      async function answered({ response, contextValue }: GraphQLRequestContextWillSendResponse<GatewayContext>): Promise<void> {
+        const { caller, scope } = contextValue;
+        auditServedReads(caller, scope.correlationId, current.phase === 'hit' ? mergeAuditedReads(current.reads) : servedReadsNotAudited(state));
+        const invalidated = [...new Set(state.reports.flatMap((r) => r.report?.invalidated ?? []))];
+        // Shared versions already moved: the subgraph's entity cache wrote them before it answered.
+        if (invalidated.length > 0 && engine.versions.phase === 'local') await engine.bump(invalidated);
+        switch (current.phase) {
+          case 'pending':
+          case 'uncacheable':
+          case 'hit':
+            return;
+          case 'miss': {
+            if (response.body.kind !== 'single') {
+              await engine.store(current.key, {}, { phase: 'skip', reason: 'incremental' }, startedAt);
+              return;
+            }
+            const result = response.body.singleResult;
+            const verdict = judgeAnswer(result, state, engine.settings, now());
+            await engine.store(current.key, { data: result.data }, verdict, startedAt);
+            return;
+          }
+          default: {
+            const never: never = current;
+            throw new Error(`unexpected response cache phase ${JSON.stringify(never)}`);
+          }
+        }
+      }
     },
   };
 }

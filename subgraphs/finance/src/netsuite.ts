@@ -163,7 +163,7 @@ export function createNetSuiteFinance(deps: NetSuiteFinanceDeps): FinanceConnect
     return `WHERE (x.issuedon < ${day} OR (x.issuedon = ${day} AND x.internalid < ${id}))`;
   }
 
-  return {
+  const direct: FinanceConnector = {
     async invoicesByNumber(numbers) {
       const keys = unique(numbers);
       if (keys.length === 0) return [];
@@ -364,5 +364,25 @@ ORDER BY c.externalid, ab.internalid`,
         };
       });
     },
+  };
+
+  /** One read per key joins the same read of other requests while it waits for a slot (NetSuiteClient.batched). */
+  const merged =
+    <V>(kind: string, read: (keys: readonly string[]) => Promise<Array<V | Error>>) =>
+    async (keys: readonly string[]): Promise<Array<V | Error>> => {
+      const found = await netsuite.batched(kind, keys, async (all) => {
+        const answers = await read(all);
+        return new Map(all.map((k, i) => [k, answers[i] as V | Error]));
+      });
+      return keys.map((k) => found.get(k) ?? new UpstreamError('ERP', 'error', `the ERP read ${kind} answered nothing for ${k}`));
+    };
+
+  return {
+    invoicesByNumber: merged('finance/invoicesByNumber', (keys) => direct.invoicesByNumber(keys)),
+    invoicePagesByCustomer: (customerNumbers, args) =>
+      merged(`finance/invoicePagesByCustomer:${JSON.stringify(args)}`, (keys) => direct.invoicePagesByCustomer(keys, args))(customerNumbers),
+    invoicesByOrderNumber: merged('finance/invoicesByOrderNumber', (keys) => direct.invoicesByOrderNumber(keys)),
+    paymentsByInvoice: merged('finance/paymentsByInvoice', (keys) => direct.paymentsByInvoice(keys)),
+    financialsByCustomer: (customerNumbers, opts) => merged('finance/financialsByCustomer', (keys) => direct.financialsByCustomer(keys, opts))(customerNumbers),
   };
 }

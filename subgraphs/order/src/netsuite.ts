@@ -242,7 +242,7 @@ export function createOrderConnector(client: NetSuiteClient, mapping: OrgMapping
     };
   }
 
-  return {
+  const direct: OrderConnector = {
     async ordersByNumber(numbers) {
       const { rows, fetchedAt } = await perChunk(
         numbers,
@@ -478,6 +478,19 @@ export function createOrderConnector(client: NetSuiteClient, mapping: OrgMapping
       const fetchedAt = new Date().toISOString();
       return res.items.map((r) => orderFromRow(r, fetchedAt));
     },
+  };
+
+  // Reads by key join the same read of other requests while it waits for a slot; writes and the feed's poll go alone.
+  return {
+    ...direct,
+    ordersByNumber: (numbers) => client.batched('order/ordersByNumber', numbers, (keys) => direct.ordersByNumber(keys)),
+    ordersOfCustomers: (customerIds, filter = {}) =>
+      client.batched(`order/ordersOfCustomers:${[...new Set(filter.status ?? [])].sort().join(',')}`, customerIds, (keys) => direct.ordersOfCustomers(keys, filter)),
+    linesOfOrders: (numbers) => client.batched('order/linesOfOrders', numbers, (keys) => direct.linesOfOrders(keys)),
+    shipmentsOfOrders: (numbers) => client.batched('order/shipmentsOfOrders', numbers, (keys) => direct.shipmentsOfOrders(keys)),
+    returnsOfOrders: (numbers) => client.batched('order/returnsOfOrders', numbers, (keys) => direct.returnsOfOrders(keys)),
+    customerStanding: (customerIds) => client.batched('order/customerStanding', customerIds, (keys) => direct.customerStanding(keys)),
+    itemsBySku: (skus) => client.batched('order/itemsBySku', skus, (keys) => direct.itemsBySku(keys)),
   };
 }
 

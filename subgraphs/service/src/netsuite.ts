@@ -12,13 +12,17 @@ const PER_QUERY = 100;
 export function createNetSuiteOrderOwnership(netsuite: NetSuiteClient): OrderOwnership {
   return {
     async customersOfOrders(orderNumbers) {
-      const found = new Map<string, string>();
-      for (const chunk of chunks([...new Set(orderNumbers.map((o) => o.toUpperCase()))], PER_QUERY)) {
-        const res = await netsuite.suiteql<{ ordernumber?: string; customernumber?: string }>(
-          `SELECT t.tranid AS ordernumber, c.externalid AS customernumber FROM transaction t JOIN customer c ON c.id = t.entity WHERE t.type = 'SalesOrd' AND t.tranid IN (${inList(chunk)})`,
-        );
-        for (const row of res.items) if (row.ordernumber && row.customernumber) found.set(row.ordernumber.toUpperCase(), row.customernumber);
-      }
+      // Joins the same lookup of other requests while it waits for a slot (NetSuiteClient.batched).
+      const found = await netsuite.batched('service/customersOfOrders', orderNumbers.map((o) => o.toUpperCase()), async (keys) => {
+        const owners = new Map<string, string>();
+        for (const chunk of chunks(keys, PER_QUERY)) {
+          const res = await netsuite.suiteql<{ ordernumber?: string; customernumber?: string }>(
+            `SELECT t.tranid AS ordernumber, c.externalid AS customernumber FROM transaction t JOIN customer c ON c.id = t.entity WHERE t.type = 'SalesOrd' AND t.tranid IN (${inList(chunk)})`,
+          );
+          for (const row of res.items) if (row.ordernumber && row.customernumber) owners.set(row.ordernumber.toUpperCase(), row.customernumber);
+        }
+        return owners;
+      });
       return orderNumbers.map((o) => found.get(o.toUpperCase()) ?? null);
     },
   };
