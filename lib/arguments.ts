@@ -30,7 +30,10 @@ import {
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLArgument,
+  type GraphQLField,
   type GraphQLInputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -158,26 +161,30 @@ function reachableFragments(document: DocumentNode, operation: OperationDefiniti
   return [...found.values()];
 }
 
+/** A field of an operation whose arguments the rules check: where it is, and what it takes. */
+interface CheckedField {
+  node: FieldNode;
+  def: GraphQLField<unknown, unknown>;
+  parentName: string;
+}
+
+/** An argument that only ever holds entity representations, from the gateway's plan: nothing to check in it. */
+const representationsOnly = (arg: GraphQLArgument): boolean => getNamedType(arg.type).name === '_Any';
+
 /**
- * Checks every argument of the operation against the rules. Throws the
- * BAD_USER_INPUT DomainError of the first that fails. Variables that do not
- * coerce are left to execution, which reports them in GraphQL's own words.
+ * The fields of an operation (its fragments included) that take an argument the rules
+ * can check, in document order. It depends on the schema and the document alone, so it
+ * is worked out once per parsed operation: Apollo Server hands back the same parsed
+ * document for a repeated query, and the gateway's fetches repeat theirs.
  */
-export function checkArguments(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  variables: Record<string, unknown> | undefined,
-  rules: ArgumentRules = {},
-): void {
-  const resolved: Resolved = {
-    defaultMaxLength: rules.defaultMaxLength ?? DEFAULT_MAX_LENGTH,
-    maxLength: { ...DEFAULT_MAX_LENGTHS, ...rules.maxLength },
-    formats: { ...DEFAULT_FORMATS, ...rules.formats },
-    formatsByName: { idempotencyKey: IDEMPOTENCY_KEY_FORMAT, ...rules.formatsByName },
-  };
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
-  if (coerced.errors) return;
+const checkedFieldsCache = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, readonly CheckedField[]>>();
+
+function checkedFields(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): readonly CheckedField[] {
+  let bySchema = checkedFieldsCache.get(schema);
+  if (!bySchema) checkedFieldsCache.set(schema, (bySchema = new WeakMap()));
+  const cached = bySchema.get(operation);
+  if (cached) return cached;
+  const fields: CheckedField[] = [];
   const typeInfo = new TypeInfo(schema);
   for (const root of [operation, ...reachableFragments(document, operation)]) {
     visit(
@@ -186,19 +193,49 @@ export function checkArguments(
         Field(node) {
           const def = typeInfo.getFieldDef();
           const parent = typeInfo.getParentType();
-          if (!def || !parent || def.args.length === 0) return;
-          let args: Record<string, unknown>;
-          try {
-            args = getArgumentValues(def, node, coerced.coerced);
-          } catch {
-            return; // execution reports it
-          }
-          for (const arg of def.args) {
-            checkValue(arg.type, args[arg.name], arg.name, `${getNamedType(parent).name}.${def.name}(${arg.name})`, arg.name, resolved);
-          }
+          if (!def || !parent || !def.args.some((a) => !representationsOnly(a))) return;
+          fields.push({ node, def, parentName: getNamedType(parent).name });
         },
       }),
     );
+  }
+  bySchema.set(operation, fields);
+  return fields;
+}
+
+/**
+ * Checks every argument of the operation against the rules. Throws the
+ * BAD_USER_INPUT DomainError of the first that fails. Variables that do not
+ * coerce are left to execution, which reports them in GraphQL's own words.
+ * An operation with nothing to check (an `_entities` fetch) costs no coercion.
+ */
+export function checkArguments(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+  rules: ArgumentRules = {},
+): void {
+  const fields = checkedFields(schema, document, operation);
+  if (fields.length === 0) return;
+  const resolved: Resolved = {
+    defaultMaxLength: rules.defaultMaxLength ?? DEFAULT_MAX_LENGTH,
+    maxLength: { ...DEFAULT_MAX_LENGTHS, ...rules.maxLength },
+    formats: { ...DEFAULT_FORMATS, ...rules.formats },
+    formatsByName: { idempotencyKey: IDEMPOTENCY_KEY_FORMAT, ...rules.formatsByName },
+  };
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  if (coerced.errors) return;
+  for (const { node, def, parentName } of fields) {
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(def, node, coerced.coerced);
+    } catch {
+      continue; // execution reports it
+    }
+    for (const arg of def.args) {
+      if (!representationsOnly(arg)) checkValue(arg.type, args[arg.name], arg.name, `${parentName}.${def.name}(${arg.name})`, arg.name, resolved);
+    }
   }
 }
 
