@@ -37,6 +37,7 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type VariableDefinitionNode,
 } from 'graphql';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { badInput, toGraphQLError } from './errors.js';
@@ -171,20 +172,28 @@ interface CheckedField {
 /** An argument that only ever holds entity representations, from the gateway's plan: nothing to check in it. */
 const representationsOnly = (arg: GraphQLArgument): boolean => getNamedType(arg.type).name === '_Any';
 
+/** What the rules look at in one operation: its fields to check, and the variables their arguments use. */
+interface CheckPlan {
+  fields: readonly CheckedField[];
+  variables: readonly VariableDefinitionNode[];
+}
+
 /**
  * The fields of an operation (its fragments included) that take an argument the rules
- * can check, in document order. It depends on the schema and the document alone, so it
- * is worked out once per parsed operation: Apollo Server hands back the same parsed
- * document for a repeated query, and the gateway's fetches repeat theirs.
+ * can check, in document order, and the variables those arguments use. It depends on
+ * the schema and the document alone, so it is worked out once per parsed operation:
+ * Apollo Server hands back the same parsed document for a repeated query, and the
+ * gateway's fetches repeat theirs.
  */
-const checkedFieldsCache = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, readonly CheckedField[]>>();
+const plans = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, CheckPlan>>();
 
-function checkedFields(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): readonly CheckedField[] {
-  let bySchema = checkedFieldsCache.get(schema);
-  if (!bySchema) checkedFieldsCache.set(schema, (bySchema = new WeakMap()));
+function checkPlan(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): CheckPlan {
+  let bySchema = plans.get(schema);
+  if (!bySchema) plans.set(schema, (bySchema = new WeakMap()));
   const cached = bySchema.get(operation);
   if (cached) return cached;
   const fields: CheckedField[] = [];
+  const used = new Set<string>();
   const typeInfo = new TypeInfo(schema);
   for (const root of [operation, ...reachableFragments(document, operation)]) {
     visit(
@@ -195,19 +204,23 @@ function checkedFields(schema: GraphQLSchema, document: DocumentNode, operation:
           const parent = typeInfo.getParentType();
           if (!def || !parent || !def.args.some((a) => !representationsOnly(a))) return;
           fields.push({ node, def, parentName: getNamedType(parent).name });
+          for (const arg of node.arguments ?? []) visit(arg.value, { Variable: (v) => void used.add(v.name.value) });
         },
       }),
     );
   }
-  bySchema.set(operation, fields);
-  return fields;
+  const plan = { fields, variables: (operation.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value)) };
+  bySchema.set(operation, plan);
+  return plan;
 }
 
 /**
  * Checks every argument of the operation against the rules. Throws the
  * BAD_USER_INPUT DomainError of the first that fails. Variables that do not
  * coerce are left to execution, which reports them in GraphQL's own words.
- * An operation with nothing to check (an `_entities` fetch) costs no coercion.
+ * Only the variables the checked arguments use are coerced: an operation with
+ * nothing to check (an `_entities` fetch) costs no coercion, and the entity
+ * representations of one with nested arguments are not coerced twice.
  */
 export function checkArguments(
   schema: GraphQLSchema,
@@ -216,7 +229,7 @@ export function checkArguments(
   variables: Record<string, unknown> | undefined,
   rules: ArgumentRules = {},
 ): void {
-  const fields = checkedFields(schema, document, operation);
+  const { fields, variables: used } = checkPlan(schema, document, operation);
   if (fields.length === 0) return;
   const resolved: Resolved = {
     defaultMaxLength: rules.defaultMaxLength ?? DEFAULT_MAX_LENGTH,
@@ -224,7 +237,7 @@ export function checkArguments(
     formats: { ...DEFAULT_FORMATS, ...rules.formats },
     formatsByName: { idempotencyKey: IDEMPOTENCY_KEY_FORMAT, ...rules.formatsByName },
   };
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  const coerced = getVariableValues(schema, used, variables ?? {});
   if (coerced.errors) return;
   for (const { node, def, parentName } of fields) {
     let args: Record<string, unknown>;

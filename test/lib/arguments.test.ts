@@ -41,6 +41,18 @@ describe('checkArguments', () => {
     expect(() => checkArguments(schema, document, operation, { r: [{ __typename: 'Customer', id: 'C-1' }], s: 's'.repeat(1_001) })).toThrow(/search of at most 1000/);
   });
 
+  it('coerces only the variables the checked arguments use, not the representations beside them', () => {
+    const { document, operation } = operationOf('query($r: [_Any!]!, $s: String) { _entities(representations: $r) { ... on Customer { notes(search: $s) } } }');
+    const reads: string[] = [];
+    const watched = new Proxy(
+      { r: [{ __typename: 'Customer', id: 'C-1' }], s: 's'.repeat(1_001) },
+      { getOwnPropertyDescriptor: (target, key) => (reads.push(String(key)), Reflect.getOwnPropertyDescriptor(target, key)) },
+    );
+    expect(() => checkArguments(schema, document, operation, watched)).toThrow(/search of at most 1000/);
+    expect(reads).not.toContain('r');
+    expect(reads).toContain('s');
+  });
+
   it('leaves representations alone: an entity fetch with nothing else to check is not coerced', () => {
     const { document, operation } = operationOf('query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id } } }');
     const representation = { __typename: 'Customer', id: 'C-1', note: 'x'.repeat(5_000) };
