@@ -14,13 +14,14 @@
  * --workloads=a,b, --customers=N, --minutes=N (soak), --peer-minutes=N (soak,
  * each peer gateway's share; 3), --token=JWT (or
  * BENCH_TOKEN; else an agent token of the bench's own development issuer),
- * --no-report. With REDIS_URL in the environment, our gateway runs as it is
+ * --no-report, --profile (--keep-profiles=DIR keeps each process's .cpuprofile
+ * and the measured window). With REDIS_URL in the environment, our gateway runs as it is
  * deployed at scale: entity caches, response cache, bus and write queue on Redis.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, totalmem, release, platform, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { LoadBody, LoadResult, LoadSpec } from './loadgen.js';
 import { compiledModule, compileUnderTest, cpuOfAll, graphqlReady, root, sampleProcess, taskset, waitReady, type Launched } from './processes.js';
@@ -224,6 +225,8 @@ interface Options {
   report: boolean;
   /** Run the product processes under V8's CPU profiler and record where their time goes. */
   profile: boolean;
+  /** Under --profile: a directory to keep each process's .cpuprofile in (for DevTools), rather than a temporary one. */
+  keepProfiles?: string;
   /** A trial of the bench itself: one short run per step, results under bench/.data/, no report. */
   smoke: boolean;
 }
@@ -235,12 +238,14 @@ function parseArgs(argv: string[]): Options {
     if (!m) throw new Error(`expected options like --quick or --gateways=ours,apollo-plain, got '${a}'`);
     kv.set(m[1]!, m[2] ?? 'true');
   }
-  const known = new Set(['quick', 'full', 'soak', 'profile', 'smoke', 'gateways', 'profiles', 'workloads', 'customers', 'minutes', 'peer-minutes', 'token', 'no-report']);
+  const known = new Set(['quick', 'full', 'soak', 'profile', 'smoke', 'gateways', 'profiles', 'workloads', 'customers', 'minutes', 'peer-minutes', 'token', 'no-report', 'keep-profiles']);
   for (const k of kv.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}; expected one of ${[...known].map((x) => `--${x}`).join(', ')}`);
   const soak = kv.has('soak');
   const profile = kv.has('profile');
-  if (profile && soak) throw new Error('--profile runs the warm workload, not the soak; give one of them');
-  // A profile needs the warm workload at a steady load, not a ramp: the quick plan unless --full says otherwise.
+  if (profile && soak) throw new Error('--profile runs a steady workload (the warm customer-360 unless --workloads says), not the soak; give one of them');
+  const keepProfiles = kv.get('keep-profiles');
+  if (keepProfiles !== undefined && !profile) throw new Error('--keep-profiles keeps the files of --profile; give --profile too');
+  // A profile needs a steady load, not a ramp: the quick plan unless --full says otherwise.
   const smoke = kv.has('smoke');
   const chosen = soak ? 'soak' : kv.has('quick') || (profile && !kv.has('full')) ? PLANS.quick : PLANS.full;
   const plan = smoke && chosen !== 'soak' ? smokePlan(chosen) : chosen;
@@ -269,6 +274,7 @@ function parseArgs(argv: string[]): Options {
     token: kv.get('token') ?? process.env.BENCH_TOKEN,
     report: !kv.has('no-report') && !smoke,
     profile,
+    ...(keepProfiles ? { keepProfiles: resolve(keepProfiles) } : {}),
     smoke,
   };
 }
@@ -483,7 +489,8 @@ async function main(): Promise<void> {
   if (!twoCores) console.log('bench: fewer than 2 cores or no taskset; processes are not pinned (results are noisier)');
   console.log('bench: npm run build, and the peers into bench/.dist/');
   console.log(`bench: built in ${(compileUnderTest() / 1000).toFixed(1)} s`);
-  const profileDir = opts.profile ? mkdtempSync(join(tmpdir(), 'rsg-bench-profile-')) : undefined;
+  if (opts.keepProfiles) mkdirSync(opts.keepProfiles, { recursive: true });
+  const profileDir = opts.profile ? (opts.keepProfiles ?? mkdtempSync(join(tmpdir(), 'rsg-bench-profile-'))) : undefined;
 
   const stack = new BenchStack({
     customers: opts.customers,
@@ -532,7 +539,7 @@ async function main(): Promise<void> {
   } finally {
     await stack.stopAll();
     await ctx.otlpSink?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+    if (profileDir && !opts.keepProfiles) rmSync(profileDir, { recursive: true, force: true });
   }
 
   results.finishedAt = new Date().toISOString();
@@ -614,6 +621,8 @@ async function underTest(ctx: Context, gatewayId: GatewayId, results: BenchResul
   if (ctx.profileDir && outcome.status === 'ok') {
     await ctx.stack.stopSubgraphs();
     (results.profiles ??= []).push(...readProfiles(ctx.profileDir, namespace, gatewayId, ctx.profileWindow));
+    // The measured window beside the kept files, so that they can be cut to it as the summary was.
+    if (ctx.opts.keepProfiles && ctx.profileWindow) writeFileSync(join(ctx.profileDir, `${namespace}.window.json`), `${JSON.stringify(ctx.profileWindow)}\n`);
   }
 }
 

@@ -30,10 +30,14 @@ import {
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLArgument,
+  type GraphQLField,
   type GraphQLInputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type VariableDefinitionNode,
 } from 'graphql';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { badInput, toGraphQLError } from './errors.js';
@@ -158,26 +162,38 @@ function reachableFragments(document: DocumentNode, operation: OperationDefiniti
   return [...found.values()];
 }
 
+/** A field of an operation whose arguments the rules check: where it is, and what it takes. */
+interface CheckedField {
+  node: FieldNode;
+  def: GraphQLField<unknown, unknown>;
+  parentName: string;
+}
+
+/** An argument that only ever holds entity representations, from the gateway's plan: nothing to check in it. */
+const representationsOnly = (arg: GraphQLArgument): boolean => getNamedType(arg.type).name === '_Any';
+
+/** What the rules look at in one operation: its fields to check, and the variables their arguments use. */
+interface CheckPlan {
+  fields: readonly CheckedField[];
+  variables: readonly VariableDefinitionNode[];
+}
+
 /**
- * Checks every argument of the operation against the rules. Throws the
- * BAD_USER_INPUT DomainError of the first that fails. Variables that do not
- * coerce are left to execution, which reports them in GraphQL's own words.
+ * The fields of an operation (its fragments included) that take an argument the rules
+ * can check, in document order, and the variables those arguments use. It depends on
+ * the schema and the document alone, so it is worked out once per parsed operation:
+ * Apollo Server hands back the same parsed document for a repeated query, and the
+ * gateway's fetches repeat theirs.
  */
-export function checkArguments(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  variables: Record<string, unknown> | undefined,
-  rules: ArgumentRules = {},
-): void {
-  const resolved: Resolved = {
-    defaultMaxLength: rules.defaultMaxLength ?? DEFAULT_MAX_LENGTH,
-    maxLength: { ...DEFAULT_MAX_LENGTHS, ...rules.maxLength },
-    formats: { ...DEFAULT_FORMATS, ...rules.formats },
-    formatsByName: { idempotencyKey: IDEMPOTENCY_KEY_FORMAT, ...rules.formatsByName },
-  };
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
-  if (coerced.errors) return;
+const plans = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, CheckPlan>>();
+
+function checkPlan(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): CheckPlan {
+  let bySchema = plans.get(schema);
+  if (!bySchema) plans.set(schema, (bySchema = new WeakMap()));
+  const cached = bySchema.get(operation);
+  if (cached) return cached;
+  const fields: CheckedField[] = [];
+  const used = new Set<string>();
   const typeInfo = new TypeInfo(schema);
   for (const root of [operation, ...reachableFragments(document, operation)]) {
     visit(
@@ -186,19 +202,53 @@ export function checkArguments(
         Field(node) {
           const def = typeInfo.getFieldDef();
           const parent = typeInfo.getParentType();
-          if (!def || !parent || def.args.length === 0) return;
-          let args: Record<string, unknown>;
-          try {
-            args = getArgumentValues(def, node, coerced.coerced);
-          } catch {
-            return; // execution reports it
-          }
-          for (const arg of def.args) {
-            checkValue(arg.type, args[arg.name], arg.name, `${getNamedType(parent).name}.${def.name}(${arg.name})`, arg.name, resolved);
-          }
+          if (!def || !parent || !def.args.some((a) => !representationsOnly(a))) return;
+          fields.push({ node, def, parentName: getNamedType(parent).name });
+          for (const arg of node.arguments ?? []) visit(arg.value, { Variable: (v) => void used.add(v.name.value) });
         },
       }),
     );
+  }
+  const plan = { fields, variables: (operation.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value)) };
+  bySchema.set(operation, plan);
+  return plan;
+}
+
+/**
+ * Checks every argument of the operation against the rules. Throws the
+ * BAD_USER_INPUT DomainError of the first that fails. Variables that do not
+ * coerce are left to execution, which reports them in GraphQL's own words.
+ * Only the variables the checked arguments use are coerced: an operation with
+ * nothing to check (an `_entities` fetch) costs no coercion, and the entity
+ * representations of one with nested arguments are not coerced twice.
+ */
+export function checkArguments(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+  rules: ArgumentRules = {},
+): void {
+  const { fields, variables: used } = checkPlan(schema, document, operation);
+  if (fields.length === 0) return;
+  const resolved: Resolved = {
+    defaultMaxLength: rules.defaultMaxLength ?? DEFAULT_MAX_LENGTH,
+    maxLength: { ...DEFAULT_MAX_LENGTHS, ...rules.maxLength },
+    formats: { ...DEFAULT_FORMATS, ...rules.formats },
+    formatsByName: { idempotencyKey: IDEMPOTENCY_KEY_FORMAT, ...rules.formatsByName },
+  };
+  const coerced = getVariableValues(schema, used, variables ?? {});
+  if (coerced.errors) return;
+  for (const { node, def, parentName } of fields) {
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(def, node, coerced.coerced);
+    } catch {
+      continue; // execution reports it
+    }
+    for (const arg of def.args) {
+      if (!representationsOnly(arg)) checkValue(arg.type, args[arg.name], arg.name, `${parentName}.${def.name}(${arg.name})`, arg.name, resolved);
+    }
   }
 }
 

@@ -23,7 +23,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import { z } from 'zod';
 import { EntityCache, entityTag, type EntryKind, type FetchMissing, type LoadOptions, type Lookup } from './entity-cache.js';
 
 /** The key of the report in a subgraph response's `extensions`. The gateway removes it before answering. */
@@ -46,20 +45,30 @@ export interface CacheReport {
   reads: AuditedRead[];
 }
 
-const reportSchema = z.object({
-  tags: z.array(z.string()),
-  maxAgeMs: z.number().nullable(),
-  stale: z.boolean(),
-  incomplete: z.boolean(),
-  invalidated: z.array(z.string()),
-  // A subgraph from before reads were reported audited nothing through it.
-  reads: z.array(z.object({ customerId: z.string(), fieldGroups: z.array(z.string()) })).default([]),
-});
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 
-/** Reads a report off the wire; anything malformed is treated as no report at all. */
+/**
+ * Reads a report off the wire; anything malformed is treated as no report at all.
+ * Checked by hand rather than through a schema library: the gateway reads one per
+ * subgraph fetch. The result is a fresh object of the known fields only.
+ */
 export function parseCacheReport(value: unknown): CacheReport | undefined {
-  const r = reportSchema.safeParse(value);
-  return r.success ? r.data : undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const r = value as Record<string, unknown>;
+  const maxAgeMs = r.maxAgeMs;
+  if (!isStringArray(r.tags) || !isStringArray(r.invalidated) || typeof r.stale !== 'boolean' || typeof r.incomplete !== 'boolean') return undefined;
+  if (maxAgeMs !== null && (typeof maxAgeMs !== 'number' || Number.isNaN(maxAgeMs))) return undefined;
+  // A subgraph from before reads were reported audited nothing through it.
+  const rawReads = r.reads === undefined ? [] : r.reads;
+  if (!Array.isArray(rawReads)) return undefined;
+  const reads: AuditedRead[] = [];
+  for (const read of rawReads as unknown[]) {
+    if (read === null || typeof read !== 'object') return undefined;
+    const { customerId, fieldGroups } = read as Record<string, unknown>;
+    if (typeof customerId !== 'string' || !isStringArray(fieldGroups)) return undefined;
+    reads.push({ customerId, fieldGroups: [...fieldGroups] });
+  }
+  return { tags: [...r.tags], maxAgeMs, stale: r.stale, incomplete: r.incomplete, invalidated: [...r.invalidated], reads };
 }
 
 /** One request's notes. Absolute deadlines here; the report turns them into a relative age so clocks need not agree. */

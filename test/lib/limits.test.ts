@@ -123,4 +123,31 @@ describe.skipIf(!process.env.REDIS_URL)('Redis limiter (skipped: REDIS_URL is no
     poll();
     view();
   });
+
+  it('hands a slot released in this process to a caller waiting here at once, a view before background work', async () => {
+    const wakeKey = `${key}-wake`;
+    // Polls far apart: a caller that gets the slot well before one comes round was woken by the release.
+    const limiter = redisLimiter(redis, wakeKey, { maxConcurrent: 1 }, { pollMs: 3_000 });
+    try {
+      const held = await limiter.acquire(100);
+      const order: string[] = [];
+      const background = limiter.acquire(10_000, 'background').then((r) => (order.push('background'), r));
+      await new Promise((r) => setTimeout(r, 30));
+      const view = limiter.acquire(10_000, 'interactive').then((r) => (order.push('view'), r));
+      // Both have found the slot taken and are waiting for their next try.
+      await new Promise((r) => setTimeout(r, 100));
+      const releasedAt = performance.now();
+      held();
+      const viewRelease = await view;
+      expect(performance.now() - releasedAt).toBeLessThan(1_000);
+      expect(order).toEqual(['view']);
+      const handedOnAt = performance.now();
+      viewRelease();
+      (await background)();
+      expect(performance.now() - handedOnAt).toBeLessThan(1_000);
+      expect(order).toEqual(['view', 'background']);
+    } finally {
+      await redis.del(`${wakeKey}:slots`);
+    }
+  });
 });
