@@ -383,6 +383,7 @@ ORDER BY c.externalid, ab.internalid`,
       merged(`finance/invoicePagesByCustomer:${JSON.stringify(args)}`, (keys) => direct.invoicePagesByCustomer(keys, args))(customerNumbers),
     invoicesByOrderNumber: merged('finance/invoicesByOrderNumber', (keys) => direct.invoicesByOrderNumber(keys)),
     paymentsByInvoice: merged('finance/paymentsByInvoice', (keys) => direct.paymentsByInvoice(keys)),
+    customersByEmail: merged('finance/customersByEmail', (keys) => direct.customersByEmail(keys)),
     financialsByCustomer: (customerNumbers, opts) => merged('finance/financialsByCustomer', (keys) => direct.financialsByCustomer(keys, opts))(customerNumbers),
   };
 }
