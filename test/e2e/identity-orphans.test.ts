@@ -56,6 +56,33 @@ async function zendeskOrganization(organization: Record<string, unknown>): Promi
   return String(body.organization.id);
 }
 
+/**
+ * The dataset's own orphans (the crosswalk fixtures: sandbox/dataset/crosswalk.ts), worked out
+ * here from the records themselves: no customer number, or one no Salesforce Account holds.
+ */
+function datasetOrphans(system: 'NETSUITE' | 'ZENDESK'): Orphan[] {
+  const known = new Set(stack.dataset.salesforce.accounts.map((a) => a.Customer_Number__c.toUpperCase()));
+  const reason = (externalId: string | null): string | null =>
+    !externalId ? 'NO_EXTERNAL_ID' : known.has(externalId.trim().toUpperCase()) ? null : 'UNKNOWN_CUSTOMER_NUMBER';
+  const records =
+    system === 'NETSUITE'
+      ? stack.dataset.netsuite.customers.map((c) => ({
+          id: c.id,
+          name: c.companyname ?? ([c.firstname, c.lastname].filter(Boolean).join(' ') || null),
+          externalId: c.externalid,
+        }))
+      : stack.dataset.zendesk.organizations.map((o) => ({ id: o.id, name: o.name, externalId: o.external_id }));
+  return records.flatMap((r) => {
+    const why = reason(r.externalId);
+    return why
+      ? [{ system, recordType: system === 'NETSUITE' ? 'NETSUITE_CUSTOMER' : 'ZENDESK_ORGANIZATION', recordId: String(r.id), name: r.name, externalId: r.externalId, reason: why }]
+      : [];
+  });
+}
+
+/** Orphans in the list's order: by record id. */
+const byId = (a: Orphan, b: Orphan): number => Number(a.recordId) - Number(b.recordId);
+
 /** Every page of one system's list, checking each page's cost. */
 async function allPages(system: 'NETSUITE' | 'ZENDESK', first: number): Promise<{ orphans: Orphan[]; scanned: number; pages: number }> {
   const orphans: Orphan[] = [];
@@ -112,11 +139,17 @@ describe('identityOrphans', () => {
     const { orphans, scanned, pages } = await allPages('NETSUITE', 15);
     expect(scanned).toBe(stack.dataset.netsuite.customers.length + 3);
     expect(pages).toBe(Math.ceil(scanned / 15));
-    expect(orphans).toEqual([
-      { system: 'NETSUITE', recordType: 'NETSUITE_CUSTOMER', recordId: noKey, name: 'Orphan Without Key Ltd', externalId: null, reason: 'NO_EXTERNAL_ID' },
-      { system: 'NETSUITE', recordType: 'NETSUITE_CUSTOMER', recordId: unknown, name: 'Orphan Unknown Number Ltd', externalId: 'C-999901', reason: 'UNKNOWN_CUSTOMER_NUMBER' },
-      { system: 'NETSUITE', recordType: 'NETSUITE_CUSTOMER', recordId: person, name: 'Ada Orphan', externalId: 'LEGACY-7', reason: 'UNKNOWN_CUSTOMER_NUMBER' },
-    ]);
+    // The dataset's fixtures include orphans of both kinds (NetSuite 911 without a key, 912 holding C-980099).
+    const fixtures = datasetOrphans('NETSUITE');
+    expect(fixtures.map((o) => [o.recordId, o.reason])).toEqual(expect.arrayContaining([['911', 'NO_EXTERNAL_ID'], ['912', 'UNKNOWN_CUSTOMER_NUMBER']]));
+    expect(orphans).toEqual(
+      [
+        ...fixtures,
+        { system: 'NETSUITE', recordType: 'NETSUITE_CUSTOMER', recordId: noKey, name: 'Orphan Without Key Ltd', externalId: null, reason: 'NO_EXTERNAL_ID' },
+        { system: 'NETSUITE', recordType: 'NETSUITE_CUSTOMER', recordId: unknown, name: 'Orphan Unknown Number Ltd', externalId: 'C-999901', reason: 'UNKNOWN_CUSTOMER_NUMBER' },
+        { system: 'NETSUITE', recordType: 'NETSUITE_CUSTOMER', recordId: person, name: 'Ada Orphan', externalId: 'LEGACY-7', reason: 'UNKNOWN_CUSTOMER_NUMBER' },
+      ].sort(byId),
+    );
   });
 
   it('lists Zendesk organizations the same way, paged by Zendesk cursors', async () => {
@@ -135,11 +168,21 @@ describe('identityOrphans', () => {
 
     const { orphans, scanned } = await allPages('ZENDESK', 15);
     expect(scanned).toBe(stack.dataset.zendesk.organizations.length + 2);
-    expect(orphans).toEqual([
-      { system: 'ZENDESK', recordType: 'ZENDESK_ORGANIZATION', recordId: String(linked.id), name: linked.name, externalId: null, reason: 'NO_EXTERNAL_ID' },
-      { system: 'ZENDESK', recordType: 'ZENDESK_ORGANIZATION', recordId: noKey, name: 'Orphan Org Without Key', externalId: null, reason: 'NO_EXTERNAL_ID' },
-      { system: 'ZENDESK', recordType: 'ZENDESK_ORGANIZATION', recordId: unknown, name: 'Orphan Org Unknown', externalId: 'c-999902', reason: 'UNKNOWN_CUSTOMER_NUMBER' },
-    ]);
+    const fixtures = datasetOrphans('ZENDESK');
+    expect(fixtures.map((o) => [o.recordId, o.reason])).toEqual(
+      expect.arrayContaining([
+        ['360000900007', 'NO_EXTERNAL_ID'],
+        ['360000900008', 'UNKNOWN_CUSTOMER_NUMBER'],
+      ]),
+    );
+    expect(orphans).toEqual(
+      [
+        ...fixtures,
+        { system: 'ZENDESK', recordType: 'ZENDESK_ORGANIZATION', recordId: String(linked.id), name: linked.name, externalId: null, reason: 'NO_EXTERNAL_ID' },
+        { system: 'ZENDESK', recordType: 'ZENDESK_ORGANIZATION', recordId: noKey, name: 'Orphan Org Without Key', externalId: null, reason: 'NO_EXTERNAL_ID' },
+        { system: 'ZENDESK', recordType: 'ZENDESK_ORGANIZATION', recordId: unknown, name: 'Orphan Org Unknown', externalId: 'c-999902', reason: 'UNKNOWN_CUSTOMER_NUMBER' },
+      ].sort(byId),
+    );
   });
 
   it('is refused to agents, finance and storefront callers, before any call', async () => {
