@@ -16,6 +16,8 @@ import { TEST_TRUST, signedHeaders } from '../support/auth.js';
 import { createFinanceSubgraph } from '../../subgraphs/finance/src/index.js';
 import { formatCents, toCents } from '../../lib/money.js';
 import { createNetSuiteFinance } from '../../subgraphs/finance/src/netsuite.js';
+import { phoneContactKey } from '../../subgraphs/finance/src/netsuite-identity.js';
+import { normalizePhone } from '../../lib/identity-match.js';
 
 type Json = Record<string, unknown>;
 interface GqlResult {
@@ -442,17 +444,34 @@ describe('the connector', () => {
     // An unlinked customer with a quote in its address, as an injection would try to use one.
     const victim = dataset.netsuite.customers[7] as NsCustomer;
     const quoted = "o'hara||'x@example.com";
-    expect(await connector.customersByEmail(["a@b.c');drop--", "' or 1=1 --@x.com", 'x@y.com) OR (1=1'])).toEqual([[], [], []]);
+    expect(await connector.customersByContact(["a@b.c');drop--", "' or 1=1 --@x.com", 'x@y.com) OR (1=1'])).toEqual([[], [], []]);
     expect(sent).toEqual([]);
 
     await client.updateRecord('customer', String(victim.id), { externalId: null, email: quoted });
-    const got = await connector.customersByEmail([quoted, "x'or'1'='1@example.com", 'not-searchable@'.repeat(3)]);
+    const got = await connector.customersByContact([quoted, "x'or'1'='1@example.com", 'not-searchable@'.repeat(3)]);
     expect(got[0]).toEqual([expect.objectContaining({ internalId: String(victim.id), email: quoted })]);
     expect(got.slice(1)).toEqual([[], []]);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toContain("'o''hara||''x@example.com'");
     expect(sent[0]).toContain("'x''or''1''=''1@example.com'");
     expect(sent[0]).not.toContain('not-searchable');
+  });
+
+  it('searches by phone only with digit forms built from a checked phone key, and sends none for any other key', async () => {
+    const client = createNetSuiteClient(loadNetSuiteConfig({ NETSUITE_BASE_URL: `${erpUrl}/services/rest` }));
+    const sent: string[] = [];
+    const connector = createNetSuiteFinance({
+      netsuite: { ...client, suiteql: <Row extends SuiteQLRow>(q: string, opts?: { maxRows?: number }) => (sent.push(q), client.suiteql<Row>(q, opts)) },
+      mapping: loadOrgMapping('config/org-mapping.json'),
+    });
+    const hostile = ["tel:+1-212' OR '1'='1", "tel:+1-2125550147') OR (1=1", 'tel:+12', 'tel:+1-', 'tel:+0012125550147', 'tel:+1-2125550147 ', 'tel:' + '9'.repeat(16)];
+    expect(await connector.customersByContact(hostile)).toEqual(hostile.map(() => []));
+    expect(sent).toEqual([]);
+    // The key the resolver builds from whatever text Salesforce holds: digits only, or none.
+    expect(phoneContactKey(normalizePhone("(212) 555-0147' OR '1'='1", '1'), '1')).toBe('tel:+1-212555014711');
+    expect(phoneContactKey(normalizePhone("'); DROP --", '1'), '1')).toBeNull();
+    expect(phoneContactKey(normalizePhone('+1 (212) 555-0147', '1'), '1')).toBe('tel:+1-2125550147');
+    expect(phoneContactKey(normalizePhone('0044 20 7946 0731', '1'), '1')).toBe('tel:+442079460731');
   });
 });
 
