@@ -10,7 +10,7 @@
  */
 import type { NetSuiteClient, SuiteQLRow } from '../../../lib/clients/netsuite.js';
 import { IN_LIST_LIMIT, inList } from '../../../lib/erp/suiteql.js';
-import type { ExternalIdField } from '../../../lib/identity-link.js';
+import { phoneKeyParts, type ExternalIdField } from '../../../lib/identity-link.js';
 import { unique } from './netsuite-invoices.js';
 
 /** A NetSuite customer record without an external id, as the matching rule compares it. */
@@ -35,31 +35,16 @@ const SEARCHABLE_EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[a-z0-9-]{1,63}(?:
 export const isSearchableEmail = (email: string): boolean => email.length <= 254 && SEARCHABLE_EMAIL.test(email);
 
 /**
- * The key a phone number is searched by: `tel:+<country code>-<national number>` when the number
- * has the configured country calling code, `tel:+<E.164 digits>` otherwise. Null for a number the
- * rule cannot read.
- */
-export function phoneContactKey(e164: string | null, countryCode: string): string | null {
-  if (!e164 || !/^\+[1-9]\d{7,14}$/.test(e164)) return null;
-  const digits = e164.slice(1);
-  return digits.startsWith(countryCode) ? `tel:+${countryCode}-${digits.slice(countryCode.length)}` : `tel:+${digits}`;
-}
-
-const PHONE_KEY = /^tel:\+(?:([1-9]\d{0,2})-)?(\d{1,15})$/;
-
-/**
  * The digit strings a phone key's number may be written as, once everything but digits is
  * dropped: the E.164 digits, with `00` before them, and, for a number with the configured
- * country code, the national number with and without its leading 0. Null for anything that is
- * not a phone key of 8 to 15 digits: such a key is never sent.
+ * country code, the national number with and without its leading 0. Null for a key that is not
+ * a phone key (`phoneKeyParts`): such a key is never sent.
  */
 export function phoneDigitForms(key: string): string[] | null {
-  const m = PHONE_KEY.exec(key);
-  if (!m) return null;
-  const [, code, rest] = m as unknown as [string, string | undefined, string];
-  const e164 = (code ?? '') + rest;
-  if (!/^[1-9]\d{7,14}$/.test(e164)) return null;
-  return code ? [e164, `00${e164}`, rest, `0${rest}`] : [e164, `00${e164}`];
+  const parts = phoneKeyParts(key);
+  if (!parts) return null;
+  const { e164, national } = parts;
+  return national ? [e164, `00${e164}`, national, `0${national}`] : [e164, `00${e164}`];
 }
 
 /** Digits only, as the query compares a record's phone. */
@@ -95,7 +80,7 @@ function slices(keys: readonly SearchKey[]): SearchKey[][] {
 
 /**
  * The unlinked customers for each key (one list per key, in order): a key is an e-mail address,
- * compared with the record's trimmed, lower-case e-mail, or a phone key (`phoneContactKey`),
+ * compared with the record's trimmed, lower-case e-mail, or a phone key (`candidatePhone`),
  * compared with the digits of the record's phone in each of the number's forms. One query for the
  * keys of a batch (up to 1,000 addresses and 1,000 phone forms each).
  */

@@ -127,7 +127,7 @@ export interface FinanceConnector {
   financialsByCustomer(customerNumbers: readonly string[], opts?: ReadOptions): Promise<Array<FinancialsRecord | Error>>;
   /**
    * NetSuite customers without an external id, by lower-case e-mail address or by phone key
-   * (`phoneContactKey`): where identity candidates come from.
+   * (`candidatePhone`, lib/identity-link.ts): where identity candidates come from.
    */
   customersByContact(contacts: readonly string[]): Promise<Array<ErpCustomerRecord[] | Error>>;
 }

@@ -13,13 +13,11 @@ import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import type { Money } from '../../../lib/money.js';
 import { sharedKeyIdentity, type IdentityRecord } from '../../../lib/identity.js';
-import { candidateEmail, checkLinkRecord, rankCandidates, rejectCandidate, submitIdentityLink, type IdentityMatching } from '../../../lib/identity-link.js';
-import { normalizePhone } from '../../../lib/identity-match.js';
+import { candidateEmail, candidatePhone, checkLinkRecord, rankCandidates, rejectCandidate, submitIdentityLink, type IdentityMatching } from '../../../lib/identity-link.js';
 import type { WriteCoordinator } from '../../../lib/writes/index.js';
 import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import { INVOICE_STATUS_TOPIC, invoiceFromSnapshot, type InvoiceStatusEvent } from './feed.js';
 import type { FinanceLoaders } from './loaders.js';
-import { phoneContactKey } from './netsuite-identity.js';
 import type { AddressRecord, FinancialsRecord, InvoiceCursor, InvoiceRecord, InvoiceStatus, PaymentRecord } from './netsuite.js';
 import {
   BILLING_ADDRESS_KIND,
@@ -284,7 +282,7 @@ export function createFinanceResolvers(mapping: OrgMapping, matching?: IdentityM
         const attributes = { email: parent.email ?? null, name: parent.name ?? null, phone: parent.phone ?? null };
         if (!matching) return [];
         const email = candidateEmail(attributes);
-        const phone = phoneContactKey(normalizePhone(attributes.phone, matching.rule.defaultCountryCode), matching.rule.defaultCountryCode);
+        const phone = candidatePhone(attributes, matching.rule.defaultCountryCode);
         const contacts = [email, phone].filter((k): k is string => k !== null);
         if (contacts.length === 0) return [];
         const [found, rejected] = await Promise.all([Promise.all(contacts.map((k) => ctx.loaders.customersByContact.load(k))), matching.rejections.rejected(id)]);
