@@ -1,7 +1,7 @@
 /**
  * Candidates from the ERP through the gateway (docs/identity.md#candidates-from-the-erp): a
  * customer whose NetSuite customer record lost its external id gets that record as a MATCHED
- * candidate, found by e-mail in one SuiteQL query that a warm view does not repeat; confirming it
+ * candidate, found by e-mail or phone in one SuiteQL query that a warm view does not repeat; confirming it
  * writes the external id once, after which the customer-360 reads its ERP data; rejecting it hides
  * it. Calls are counted, and the SuiteQL text read, at the NetSuite sandbox.
  */
