@@ -9,7 +9,7 @@
  * | conditional | the write sets an absolute value; every attempt first reads the record: already holding this customer number is an earlier commit (APPLIED without a write), holding another is CONFLICT |
  */
 import { DomainError, ErrorCode, UpstreamError, badInput, type SystemOfRecord } from './errors.js';
-import { matchScore, normalizeEmail, type MatchAttributes, type MatchRule } from './identity-match.js';
+import { matchScore, normalizeEmail, normalizePhone, type MatchAttributes, type MatchRule } from './identity-match.js';
 import { sharedKeyIdentity, type IdentityRecord, type IdentityRecordType } from './identity.js';
 import type { IdentityRejections, RejectedRecord } from './identity-rejections.js';
 import type { Caller } from './auth/index.js';
@@ -83,6 +83,32 @@ export function rankCandidates(
 
 /** The e-mail address candidates are searched by, or null when the customer has none worth searching. */
 export const candidateEmail = (customer: MatchAttributes): string | null => normalizeEmail(customer.email);
+
+/**
+ * The key candidates are searched by phone with, or null when the rule cannot read the customer's
+ * phone: `tel:+<country code>-<national number>` for a number with the configured country calling
+ * code, `tel:+<E.164 digits>` otherwise. Digits only, whatever text the customer's phone held.
+ */
+export function candidatePhone(customer: MatchAttributes, countryCode: string): string | null {
+  const e164 = normalizePhone(customer.phone, countryCode);
+  if (!e164) return null;
+  const digits = e164.slice(1);
+  return digits.startsWith(countryCode) ? `tel:+${countryCode}-${digits.slice(countryCode.length)}` : `tel:+${digits}`;
+}
+
+const PHONE_KEY = /^tel:\+(?:([1-9]\d{0,2})-)?(\d{1,15})$/;
+
+/**
+ * A phone key's number: its E.164 digits, and its national number when it has the configured
+ * country code. Null for anything that is not a phone key of 8 to 15 digits, which is never sent.
+ */
+export function phoneKeyParts(key: string): { e164: string; national: string | null } | null {
+  const m = PHONE_KEY.exec(key);
+  if (!m) return null;
+  const [, code, rest] = m as unknown as [string, string | undefined, string];
+  const e164 = (code ?? '') + rest;
+  return /^[1-9]\d{7,14}$/.test(e164) ? { e164, national: code ? rest : null } : null;
+}
 
 /** How a system's record holds the customer number. */
 export interface ExternalIdField {

@@ -93,7 +93,7 @@ const FUNCTIONS: Record<string, string> = {
   trim: 'trim', ltrim: 'ltrim', rtrim: 'rtrim', substr: 'ns_substr', instr: 'ns_instr', lpad: 'ns_lpad', rpad: 'ns_rpad',
   concat: 'ns_concat', initcap: 'ns_initcap', to_char: 'ns_to_char', to_date: 'ns_to_date', to_timestamp: 'ns_to_date',
   to_number: 'ns_to_number', trunc: 'ns_trunc', floor: 'ns_floor', ceil: 'ns_ceil', mod: 'ns_mod',
-  add_months: 'ns_add_months', cast: 'cast', row_number: 'row_number', rank: 'rank', dense_rank: 'dense_rank',
+  add_months: 'ns_add_months', regexp_replace: 'ns_regexp_replace', cast: 'cast', row_number: 'row_number', rank: 'rank', dense_rank: 'dense_rank',
 };
 
 /** SQLite syntax SuiteQL refuses, and statements other than a query. */
@@ -654,6 +654,21 @@ export function statusLabel(type: string, status: string): string {
 
 const num = (v: SqlValue): number | null => (v == null ? null : typeof v === 'number' ? v : Number(v));
 
+/** REGEXP_REPLACE(source, pattern[, replacement]) over a POSIX-style pattern, as Oracle runs it. */
+function regexpReplace(s: SqlValue, p: SqlValue, r: SqlValue): string | null {
+  if (s == null) return null;
+  if (p == null) return String(s);
+  let re: RegExp;
+  try {
+    re = new RegExp(String(p), 'gu');
+  } catch {
+    throw new Error('ORA-12726: unmatched bracket in regular expression');
+  }
+  const out = String(s).replace(re, () => (r == null ? '' : String(r)));
+  // Oracle's empty string is NULL.
+  return out === '' ? null : out;
+}
+
 /** Registers the Oracle-flavoured functions under the private names the rewriter emits. */
 export function registerFunctions(db: Database, clock: () => Date): void {
   db.create_function('ns_sysdate', () => Math.floor(clock().getTime() / 1000) / 86_400);
@@ -732,6 +747,9 @@ export function registerFunctions(db: Database, clock: () => Date): void {
     d.setUTCMonth(d.getUTCMonth() + Number(n));
     return d.getTime() / 86_400_000;
   });
+  // Oracle's REGEXP_REPLACE with its defaults: every match replaced, a NULL replacement removing it.
+  db.create_function('ns_regexp_replace', (s: SqlValue, p: SqlValue) => regexpReplace(s, p, null));
+  db.create_function('ns_regexp_replace', (s: SqlValue, p: SqlValue, r: SqlValue) => regexpReplace(s, p, r));
   db.create_function('ns_df_status', (type: SqlValue, status: SqlValue) => (status == null ? null : `${typeLabel(String(type))} : ${statusLabel(String(type), String(status))}`));
   db.create_function('ns_df_type', (type: SqlValue) => (type == null ? null : typeLabel(String(type))));
   db.create_function('ns_df_entity', (entityid: SqlValue, altname: SqlValue) => (entityid == null ? null : altname ? `${entityid} ${altname}` : String(entityid)));

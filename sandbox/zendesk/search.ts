@@ -30,7 +30,7 @@ const TICKET_KEYS = new Set([
   'status', 'priority', 'ticket_type', 'organization', 'requester', 'assignee', 'submitter', 'tags', 'tag',
   'created', 'updated', 'external_id', 'subject', 'description', 'fieldvalue', 'id',
 ]);
-const USER_KEYS = new Set(['name', 'email', 'organization', 'role', 'external_id', 'created', 'updated']);
+const USER_KEYS = new Set(['name', 'email', 'phone', 'organization', 'role', 'external_id', 'created', 'updated']);
 const ORG_KEYS = new Set(['name', 'external_id', 'created', 'updated']);
 
 /** Lowercased words of a text, split on anything that is not a letter or digit. */
@@ -262,6 +262,13 @@ export class SearchIndex {
         return textMatch(words(u.name), words(lower), true);
       case 'email':
         return u.email.toLowerCase() === lower;
+      case 'phone': {
+        // Digits only; a leading * matches the number however it is written (a suffix of its digits).
+        const want = /^(\*?)(\d+)$/.exec(term.value);
+        const have = (u.phone ?? '').replace(/\D/g, '');
+        if (!want || !have) return false;
+        return want[1] ? have.endsWith(want[2] ?? '') : have === want[2];
+      }
       case 'organization':
         return this.orgMatch(u.organization_id, term.value);
       case 'role':

@@ -1,7 +1,7 @@
 /**
  * Candidates from the ERP through the gateway (docs/identity.md#candidates-from-the-erp): a
  * customer whose NetSuite customer record lost its external id gets that record as a MATCHED
- * candidate, found by e-mail in one SuiteQL query that a warm view does not repeat; confirming it
+ * candidate, found by e-mail or phone in one SuiteQL query that a warm view does not repeat; confirming it
  * writes the external id once, after which the customer-360 reads its ERP data; rejecting it hides
  * it. Calls are counted, and the SuiteQL text read, at the NetSuite sandbox.
  */
@@ -10,10 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 import { erpClient } from './order-helpers.js';
 import type { NetSuiteClient } from '../../lib/clients/netsuite.js';
-import { isCrosswalkRecord } from '../../sandbox/dataset/crosswalk.js';
-
-/** A fixture customer of the dataset's crosswalk cases (C-980001 …). */
-const isCrosswalkCustomer = (id: string): boolean => isCrosswalkRecord.account({ Customer_Number__c: id });
+import { CROSSWALK_FIXTURES as F, crosswalkExpectations } from '../../sandbox/dataset/crosswalk.js';
 
 let stack: Stack & StackCache;
 let erp: NetSuiteClient;
@@ -89,7 +86,8 @@ async function suiteql(correlationId: string): Promise<string[]> {
   return requests.filter((r) => r.route.includes('/query/v1/suiteql')).map((r) => String((r.body as { q?: string } | null)?.q ?? ''));
 }
 
-const candidateSearches = async (correlationId: string): Promise<number> => (await suiteql(correlationId)).filter((q) => q.includes('LOWER(c.email) IN')).length;
+const isCandidateSearch = (q: string): boolean => q.includes('WHERE c.externalid IS NULL AND (');
+const candidateSearches = async (correlationId: string): Promise<number> => (await suiteql(correlationId)).filter(isCandidateSearch).length;
 
 const erpEntries = (v: View | null | undefined): Identity[] => (v?.customer.identities ?? []).filter((i) => i.system === 'NETSUITE');
 
@@ -162,12 +160,14 @@ describe('candidates where the ERP lacks the customer number', () => {
     await unlink(b.netsuiteId);
     const res = await stack.query<{ customers: { nodes: Array<{ id: string; erpIdentities: Array<{ recordId: string; linkedBy: string }> }> } }>(PAGE);
     expect(res.body.errors).toBeUndefined();
-    // The dataset's own unlinked customers (crosswalk fixtures, C-98xxxx) have candidates of their own; this test is about the two it unlinks.
-    const matched = (res.body.data?.customers.nodes ?? []).filter((n) => !isCrosswalkCustomer(n.id) && n.erpIdentities.some((i) => i.linkedBy === 'MATCHED'));
+    const matched = (res.body.data?.customers.nodes ?? []).filter((n) => n.erpIdentities.some((i) => i.linkedBy === 'MATCHED'));
+    // The dataset's own customers whose only ERP record lacks the key are candidates too, when listed.
+    const fixtures = [F.erpMissingKey.byEmail, F.erpMissingKey.byPhone].filter((f) => ids.includes(f.customer));
+    const expected = [...[a, b].map((c) => ({ number: c.number, netsuiteId: c.netsuiteId })), ...fixtures.map((f) => ({ number: f.customer, netsuiteId: String(f.netsuiteId) }))];
     expect(matched.map((n) => [n.id, n.erpIdentities])).toEqual(
-      [a, b].sort((x, y) => ids.indexOf(x.number) - ids.indexOf(y.number)).map((c) => [c.number, [{ recordId: c.netsuiteId, linkedBy: 'MATCHED' }]]),
+      expected.sort((x, y) => ids.indexOf(x.number) - ids.indexOf(y.number)).map((c) => [c.number, [{ recordId: c.netsuiteId, linkedBy: 'MATCHED' }]]),
     );
-    // The financial-standing read for all 50, then one candidate search for both addresses.
+    // The financial-standing read for all 50, then one candidate search for every address and phone.
     expect(await candidateSearches(res.correlationId)).toBe(1);
     expect((await stack.stats('netsuite', res.correlationId)).total).toBe(2);
   });
@@ -233,5 +233,55 @@ describe('candidates where the ERP lacks the customer number', () => {
     }
     const org = await stack.query(`mutation { confirmErpIdentity(customerId: "${number}", recordType: ZENDESK_ORGANIZATION, recordId: "5") { status } }`);
     expect(org.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe("candidates found by phone among the dataset's crosswalk fixtures (sandbox/dataset/crosswalk.ts)", () => {
+  /** The fixture's expectation for one NetSuite record. */
+  const expected = (netsuiteId: number): readonly string[] => {
+    const e = crosswalkExpectations().find((x) => x.netsuiteId === netsuiteId);
+    if (!e) throw new Error(`no crosswalk expectation for NetSuite ${netsuiteId}`);
+    return e.expectation.matchedOn;
+  };
+
+  it('lists the record that shares only the phone, written another way, as MATCHED and not suggested, from the same one query; none warm', async () => {
+    const c = F.erpMissingKey.byPhone;
+    const res = await stack.query<View>(VIEW, { id: c.customer });
+    expect(res.body.errors).toBeUndefined();
+    // The phone's weight alone (0.75): shown, below the suggest threshold.
+    expect(erpEntries(res.body.data)).toEqual([
+      { system: 'NETSUITE', recordType: 'NETSUITE_CUSTOMER', recordId: String(c.netsuiteId), linkedBy: 'MATCHED', matchedOn: [...expected(c.netsuiteId)], confidence: 0.75, suggested: false },
+    ]);
+    const searches = (await suiteql(res.correlationId)).filter(isCandidateSearch);
+    expect(searches).toHaveLength(1);
+    // The e-mail and the number's digit forms (+1 212-555-0147) in the one query.
+    expect(searches[0]).toContain("LOWER(LTRIM(RTRIM(c.email))) IN ('thaddeus.okonkwo@crosswalk.example')");
+    expect(searches[0]).toContain("REGEXP_REPLACE(c.phone, '[^0-9]', '') IN ('12125550147', '0012125550147', '2125550147', '02125550147')");
+
+    const again = await stack.query<View>(VIEW, { id: c.customer });
+    expect(erpEntries(again.body.data)).toEqual(erpEntries(res.body.data));
+    expect(await candidateSearches(again.correlationId)).toBe(0);
+  });
+
+  it('lists the near-duplicates found by phone and by e-mail once the customer record loses its key, never the one with another postcode', async () => {
+    const c = F.nearDuplicates;
+    await unlink(String(c.netsuiteId));
+    try {
+      const res = await stack.query<View>(VIEW, { id: c.customer });
+      expect(res.body.errors).toBeUndefined();
+      const found = erpEntries(res.body.data).map((i) => [i.recordId, i.matchedOn, i.confidence, i.suggested]);
+      expect(found).toEqual([
+        // The record that lost the key: e-mail and phone (the customer subgraph has no postcode).
+        [String(c.netsuiteId), ['email', 'phone'], 0.975, true],
+        [String(c.byEmail.netsuiteId), [...expected(c.byEmail.netsuiteId)], 0.9, true],
+        // "0044 20 7946 0731" for +44 20 7946 0731, another country than the configured one.
+        [String(c.byPhone.netsuiteId), [...expected(c.byPhone.netsuiteId)], 0.75, false],
+      ]);
+      expect(expected(c.otherPostcode.netsuiteId)).toEqual([]);
+      expect(found.map(([id]) => id)).not.toContain(String(c.otherPostcode.netsuiteId));
+      expect(await candidateSearches(res.correlationId)).toBe(1);
+    } finally {
+      await erp.updateRecord('customer', String(c.netsuiteId), { externalId: c.customer });
+    }
   });
 });

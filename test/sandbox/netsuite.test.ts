@@ -232,6 +232,19 @@ describe('record API', () => {
     expect(q.body.items.map((row: { id: string }) => row.id)).toEqual([id]);
   });
 
+  it("runs Oracle's REGEXP_REPLACE: every match replaced, no replacement removing it, an empty result NULL, a bad pattern refused", async () => {
+    const r = await ns.request('POST', '/services/rest/record/v1/customer', { externalId: 'C-900003', companyName: 'Phone Test', phone: '(303) 555-0199 ' });
+    const id = /(\d+)$/.exec(r.headers.get('location') ?? '')?.[1];
+    const q = await ns.suiteql(
+      `SELECT REGEXP_REPLACE(c.phone, '[^0-9]', '') AS digits, REGEXP_REPLACE(c.phone, '[0-9]', '#') AS masked, REGEXP_REPLACE(c.companyname, '.') AS gone
+FROM customer c WHERE REGEXP_REPLACE(c.phone, '[^0-9]', '') IN ('3035550199') AND c.id = ${id}`,
+    );
+    expect(q.body.items).toEqual([expect.objectContaining({ digits: '3035550199', masked: '(###) ###-#### ' })]);
+    expect(q.body.items[0].gone ?? null).toBeNull();
+    const bad = await ns.suiteql("SELECT REGEXP_REPLACE(c.phone, '[0-9', '') AS x FROM customer c");
+    expect(bad.status).toBe(400);
+  });
+
   it('creates a sales order, validates items and credit hold, and closing lines cancels it', async () => {
     const c = ds.netsuite.customers.find((x) => x.externalid === 'C-000002');
     const item = ds.netsuite.items.find((i) => i.isinactive === 'F');

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { generateDataset } from '../../sandbox/dataset/generate.js';
+import { CROSSWALK_FIXTURES } from '../../sandbox/dataset/crosswalk.js';
 import { ORDER_NUMBER_FIELD_ID, type RetailDataset } from '../../sandbox/dataset/model.js';
 import { createZendeskSandbox, ZENDESK_SANDBOX_CREDENTIALS, type ZendeskSandbox } from '../../sandbox/zendesk/index.js';
 
@@ -253,6 +254,21 @@ describe('lists and lookups', () => {
     expect((users.body.users as Json[]).map((u) => u.external_id)).toEqual(['C-000001']);
     const us = await call('GET', '/api/v2/users/search?external_id=c-000003');
     expect((us.body.users as Json[]).map((u) => u.external_id)).toEqual(['C-000003']);
+  });
+
+  it('searches users by phone: digits equal, or with a leading * however the number is written', async () => {
+    const f = CROSSWALK_FIXTURES.serviceDeskMissingKey;
+    expect(sandbox.store.users.get(f.userId)?.phone).toBe('(305) 555-0162');
+    const ids = async (query: string): Promise<number[]> =>
+      ((await call('GET', `/api/v2/users/search?query=${encodeURIComponent(query)}`)).body.users as Json[]).map((u) => u.id as number);
+    const endingWith = (digits: string): number[] =>
+      [...sandbox.store.users.values()].filter((u) => u.role === 'end-user' && (u.phone ?? '').replace(/\D/g, '').endsWith(digits)).map((u) => u.id);
+    expect(await ids('role:end-user phone:*3055550162')).toEqual(endingWith('3055550162'));
+    expect(await ids('role:end-user phone:*3055550162')).toContain(f.userId);
+    expect(await ids('phone:3055550162')).toContain(f.userId);
+    expect(await ids('phone:13055550162')).not.toContain(f.userId);
+    expect(await ids('phone:*13055550162')).not.toContain(f.userId);
+    expect(await ids('phone:*305-555-0162')).toEqual([]);
   });
 
   it('lists an organization\'s tickets with offset and cursor pagination', async () => {

@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { generateDataset } from '../../sandbox/dataset/generate.js';
 import type { NsCustomer, NsTransaction, RetailDataset } from '../../sandbox/dataset/model.js';
 import { createNetSuiteSandbox, type NetSuiteSandbox } from '../../sandbox/netsuite/index.js';
-import { createNetSuiteClient, type SuiteQLRow } from '../../lib/clients/netsuite.js';
+import { createNetSuiteClient, type NetSuiteClient, type SuiteQLRow } from '../../lib/clients/netsuite.js';
 import { loadNetSuiteConfig } from '../../lib/config.js';
 import { loadOrgMapping } from '../../lib/mapping.js';
 import { serveSubgraph, type RunningService } from '../../lib/subgraph.js';
@@ -16,6 +16,7 @@ import { TEST_TRUST, signedHeaders } from '../support/auth.js';
 import { createFinanceSubgraph } from '../../subgraphs/finance/src/index.js';
 import { formatCents, toCents } from '../../lib/money.js';
 import { createNetSuiteFinance } from '../../subgraphs/finance/src/netsuite.js';
+import { candidatePhone } from '../../lib/identity-link.js';
 
 type Json = Record<string, unknown>;
 interface GqlResult {
@@ -432,27 +433,45 @@ describe('the connector', () => {
     expect(pages[0]).toMatchObject({ invoices: [], totalCount: 0 });
   });
 
-  it('searches identity candidates by hostile e-mail addresses as literals only, and sends none that is not an address', async () => {
+  /** A connector to the sandbox that records the SuiteQL it sends. */
+  const recordingConnector = (): { client: NetSuiteClient; sent: string[]; connector: ReturnType<typeof createNetSuiteFinance> } => {
     const client = createNetSuiteClient(loadNetSuiteConfig({ NETSUITE_BASE_URL: `${erpUrl}/services/rest` }));
     const sent: string[] = [];
     const connector = createNetSuiteFinance({
       netsuite: { ...client, suiteql: <Row extends SuiteQLRow>(q: string, opts?: { maxRows?: number }) => (sent.push(q), client.suiteql<Row>(q, opts)) },
       mapping: loadOrgMapping('config/org-mapping.json'),
     });
+    return { client, sent, connector };
+  };
+
+  it('searches identity candidates by hostile e-mail addresses as literals only, and sends none that is not an address', async () => {
+    const { client, sent, connector } = recordingConnector();
     // An unlinked customer with a quote in its address, as an injection would try to use one.
     const victim = dataset.netsuite.customers[7] as NsCustomer;
     const quoted = "o'hara||'x@example.com";
-    expect(await connector.customersByEmail(["a@b.c');drop--", "' or 1=1 --@x.com", 'x@y.com) OR (1=1'])).toEqual([[], [], []]);
+    expect(await connector.customersByContact(["a@b.c');drop--", "' or 1=1 --@x.com", 'x@y.com) OR (1=1'])).toEqual([[], [], []]);
     expect(sent).toEqual([]);
 
     await client.updateRecord('customer', String(victim.id), { externalId: null, email: quoted });
-    const got = await connector.customersByEmail([quoted, "x'or'1'='1@example.com", 'not-searchable@'.repeat(3)]);
+    const got = await connector.customersByContact([quoted, "x'or'1'='1@example.com", 'not-searchable@'.repeat(3)]);
     expect(got[0]).toEqual([expect.objectContaining({ internalId: String(victim.id), email: quoted })]);
     expect(got.slice(1)).toEqual([[], []]);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toContain("'o''hara||''x@example.com'");
     expect(sent[0]).toContain("'x''or''1''=''1@example.com'");
     expect(sent[0]).not.toContain('not-searchable');
+  });
+
+  it('searches by phone only with digit forms built from a checked phone key, and sends none for any other key', async () => {
+    const { sent, connector } = recordingConnector();
+    const hostile = ["tel:+1-212' OR '1'='1", "tel:+1-2125550147') OR (1=1", 'tel:+12', 'tel:+1-', 'tel:+0012125550147', 'tel:+1-2125550147 ', 'tel:' + '9'.repeat(16)];
+    expect(await connector.customersByContact(hostile)).toEqual(hostile.map(() => []));
+    expect(sent).toEqual([]);
+    // The key the resolver builds from whatever text Salesforce holds: digits only, or none.
+    expect(candidatePhone({ phone: "(212) 555-0147' OR '1'='1" }, '1')).toBe('tel:+1-212555014711');
+    expect(candidatePhone({ phone: "'); DROP --" }, '1')).toBeNull();
+    expect(candidatePhone({ phone: '+1 (212) 555-0147' }, '1')).toBe('tel:+1-2125550147');
+    expect(candidatePhone({ phone: '0044 20 7946 0731' }, '1')).toBe('tel:+442079460731');
   });
 });
 

@@ -13,6 +13,9 @@ import { schemaFileOf, serveSubgraph, type RunningService } from '../../lib/subg
 import { TEST_TRUST, signedHeaders } from '../support/auth.js';
 import { createEntityCache, loadCacheConfig, type CacheHandle } from '../../lib/cache/index.js';
 import { createServiceSubgraph, type ServiceSubgraph } from '../../subgraphs/service/src/index.js';
+import { CROSSWALK_FIXTURES } from '../../sandbox/dataset/crosswalk.js';
+import { loadMatchRule } from '../../lib/identity-match.js';
+import type { RejectedRecord } from '../../lib/identity-rejections.js';
 
 let dataset: RetailDataset;
 let sandbox: ZendeskSandbox;
@@ -430,5 +433,76 @@ describe('Customer.cases through the entity cache', () => {
     } finally {
       org.external_id = donor;
     }
+  });
+});
+
+describe('identity candidates by phone, where the e-mail finds none', () => {
+  let cache: CacheHandle;
+  let matched: RunningService;
+  const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer {
+    serviceDeskIdentities { recordType recordId linkedBy matchedOn confidence suggested } } } }`;
+  type Entry = { recordType: string; recordId: string; linkedBy: string; matchedOn: string[]; confidence: number; suggested: boolean };
+  const USERS_SEARCH = 'GET /api/v2/users/search';
+  const read = async (customer: { id: string; email: string; name: string; phone: string }): Promise<{ entries: Entry[]; searches: number }> => {
+    const cid = randomUUID();
+    const request = { query, variables: { r: [{ __typename: 'Customer', ...customer }] } };
+    const res = await fetch(matched.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signedHeaders(cid, 'service', request) },
+      body: JSON.stringify(request),
+    });
+    const body = (await res.json()) as GqlResult<{ _entities: Array<{ serviceDeskIdentities: Entry[] }> }>;
+    expect(body.errors).toBeUndefined();
+    const entries = (body.data?._entities[0]?.serviceDeskIdentities ?? []).filter((e) => e.recordType === 'ZENDESK_ORGANIZATION');
+    return { entries, searches: (await calls(cid)).calls[USERS_SEARCH] ?? 0 };
+  };
+
+  beforeAll(async () => {
+    cache = await createEntityCache({ namespace: `service-phone-test-${randomUUID()}`, config: loadCacheConfig({}) });
+    const zendesk = createZendeskClient(loadZendeskConfig({ ZENDESK_BASE_URL: `${sandboxUrl}/api/v2` }), { limiter: localLimiter({}), policy: { retries: 0 } });
+    const rejections = { rejected: async () => new Set<RejectedRecord>(), reject: async () => undefined };
+    const module = createServiceSubgraph({ zendesk, mapping: loadOrgMapping('config/org-mapping.json'), cache: cache.cache, identity: { rule: loadMatchRule({}), rejections } });
+    matched = await serveSubgraph(module, { port: 0, host: '127.0.0.1' }, { trust: TEST_TRUST });
+  });
+
+  afterAll(async () => {
+    await matched?.close();
+    await cache?.close();
+  });
+
+  it('searches the end users by phone (one more search, digits only) and lists their organization as MATCHED, not suggested; none warm', async () => {
+    // C-980002's organization and its end user lose the customer number; the user keeps only a phone, written another way.
+    const f = CROSSWALK_FIXTURES.erpMissingKey.byPhone;
+    const org = sandbox.store.organizations.get(f.organizationId);
+    const user = sandbox.store.users.get(f.userId);
+    if (!org || !user) throw new Error('the sandbox lacks the crosswalk fixture');
+    const saved = { orgKey: org.external_id, userKey: user.external_id, email: user.email, phone: user.phone };
+    Object.assign(org, { external_id: null });
+    Object.assign(user, { external_id: null, email: '', phone: '(212) 555-0147' });
+    try {
+      const customer = { id: f.customer, email: 'thaddeus.okonkwo@crosswalk.example', name: 'Thaddeus Okonkwo', phone: '+1 212-555-0147' };
+      const cold = await read(customer);
+      expect(cold.entries).toEqual([
+        { recordType: 'ZENDESK_ORGANIZATION', recordId: String(f.organizationId), linkedBy: 'MATCHED', matchedOn: ['phone'], confidence: 0.75, suggested: false },
+      ]);
+      // The e-mail search found nobody, so one search by phone followed.
+      expect(cold.searches).toBe(2);
+      const warm = await read(customer);
+      expect(warm).toEqual({ entries: cold.entries, searches: 0 });
+
+      // A phone that is not a number costs no search of its own.
+      const hostile = await read({ ...customer, id: 'C-980098', email: 'nobody@crosswalk.example', phone: '" OR email:*' });
+      expect(hostile).toEqual({ entries: [], searches: 1 });
+    } finally {
+      Object.assign(org, { external_id: saved.orgKey });
+      Object.assign(user, { external_id: saved.userKey, email: saved.email, phone: saved.phone });
+    }
+  });
+
+  it('does not search by phone when the e-mail finds a candidate', async () => {
+    const f = CROSSWALK_FIXTURES.serviceDeskMissingKey;
+    const got = await read({ id: f.customer, email: 'mirela.castellanos@crosswalk.example', name: 'Mirela Castellanos', phone: '+1 305-555-0162' });
+    expect(got.entries.map((e) => [e.recordId, e.matchedOn])).toEqual([[String(f.organizationId), ['email', 'phone']]]);
+    expect(got.searches).toBe(1);
   });
 });

@@ -14,10 +14,10 @@ export const FINANCE_CACHE_KINDS = {
   orderInvoices: { name: 'finance/Order.invoices', domain: 'invoiceLists', tag: (id) => listTag('Order', id, 'invoices') },
   financials: { name: 'finance/Customer.financials', domain: 'balances', tag: (id) => listTag('Customer', id, 'financials') },
   /**
-   * NetSuite customers without an external id by e-mail address, where identity candidates come
-   * from (docs/identity.md): kept for the balances TTL, keyed by the address.
+   * NetSuite customers without an external id by e-mail address or phone key, where identity
+   * candidates come from (docs/identity.md): kept for the balances TTL, keyed by the address or number.
    */
-  customersByEmail: { name: 'finance/ErpCustomer.byEmail', domain: 'balances', tag: (email) => entityTag('ErpCustomerEmail', email) },
+  customersByContact: { name: 'finance/ErpCustomer.byContact', domain: 'balances', tag: (contact) => entityTag('ErpCustomerContact', contact) },
 } as const satisfies Record<string, EntryKind>;
 
 /** The connector answers arrays in key order; the cache speaks maps. */
@@ -74,9 +74,9 @@ export function cachedFinanceConnector(inner: FinanceConnector, cache: EntityCac
       return inOrder(customerNumbers, found, noAnswer('financials'));
     },
 
-    async customersByEmail(emails) {
-      const found = await cache.load<ErpCustomerRecord[]>(FINANCE_CACHE_KINDS.customersByEmail, emails, (missing) => asMap(missing, (k) => inner.customersByEmail(k)));
-      return inOrder(emails, found, () => []);
+    async customersByContact(contacts) {
+      const found = await cache.load<ErpCustomerRecord[]>(FINANCE_CACHE_KINDS.customersByContact, contacts, (missing) => asMap(missing, (k) => inner.customersByContact(k)));
+      return inOrder(contacts, found, () => []);
     },
   };
 }

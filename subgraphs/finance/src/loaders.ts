@@ -36,8 +36,8 @@ export interface FinanceLoaders {
   paymentsByInvoice: DataLoader<string, PaymentRecord[]>;
   invoicePage: DataLoader<InvoicePageKey, InvoicePage, string>;
   financials: DataLoader<FinancialsKey, FinancialsRecord, string>;
-  /** NetSuite customers without an external id, by lower-case e-mail address: where identity candidates come from. */
-  customersByEmail: DataLoader<string, ErpCustomerRecord[]>;
+  /** NetSuite customers without an external id, by lower-case e-mail address or phone key: where identity candidates come from. */
+  customersByContact: DataLoader<string, ErpCustomerRecord[]>;
 }
 
 /**
@@ -127,7 +127,7 @@ export function createFinanceLoaders(connector: FinanceConnector): FinanceLoader
     { maxBatchSize: MAX_BATCH, cacheKeyFn: (k) => `${k.customerNumber}|${k.maxAgeSeconds ?? ''}` },
   );
 
-  const customersByEmail = new DataLoader<string, ErpCustomerRecord[]>((emails) => connector.customersByEmail(emails), { maxBatchSize: MAX_BATCH });
+  const customersByContact = new DataLoader<string, ErpCustomerRecord[]>((contacts) => connector.customersByContact(contacts), { maxBatchSize: MAX_BATCH });
 
-  return { invoice, invoicesByOrder, paymentsByInvoice, invoicePage, financials, customersByEmail };
+  return { invoice, invoicesByOrder, paymentsByInvoice, invoicePage, financials, customersByContact };
 }

@@ -21,7 +21,7 @@ import type { OrgMapping } from '../../../lib/mapping.js';
 import { creditHold } from '../../../lib/erp/credit.js';
 import { inList } from '../../../lib/erp/suiteql.js';
 import { money, moneyOf, toCents, type Money } from '../../../lib/money.js';
-import { erpCustomersByEmail, type ErpCustomerRecord } from './netsuite-identity.js';
+import { erpCustomersByContact, type ErpCustomerRecord } from './netsuite-identity.js';
 import { INVOICE_COLUMNS, INVOICE_FROM, STATUS_SQL, invoiceFromRow, isInvoiceStatus, selectList, unique, type InvoiceRow, type InvoiceStatus } from './netsuite-invoices.js';
 
 export type { InvoiceStatus } from './netsuite-invoices.js';
@@ -125,8 +125,11 @@ export interface FinanceConnector {
   invoicesByOrderNumber(orderNumbers: readonly string[]): Promise<Array<InvoiceRecord[] | Error>>;
   paymentsByInvoice(invoiceNumbers: readonly string[]): Promise<Array<PaymentRecord[] | Error>>;
   financialsByCustomer(customerNumbers: readonly string[], opts?: ReadOptions): Promise<Array<FinancialsRecord | Error>>;
-  /** NetSuite customers without an external id, by lower-case e-mail address: where identity candidates come from. */
-  customersByEmail(emails: readonly string[]): Promise<Array<ErpCustomerRecord[] | Error>>;
+  /**
+   * NetSuite customers without an external id, by lower-case e-mail address or by phone key
+   * (`candidatePhone`, lib/identity-link.ts): where identity candidates come from.
+   */
+  customersByContact(contacts: readonly string[]): Promise<Array<ErpCustomerRecord[] | Error>>;
 }
 
 export interface NetSuiteFinanceDeps {
@@ -266,7 +269,7 @@ ORDER BY inv.tranid, p.trandate, p.id`,
       return invoiceNumbers.map((n) => byInvoice.get(n) ?? []);
     },
 
-    customersByEmail: (emails) => erpCustomersByEmail(netsuite, emails),
+    customersByContact: (contacts) => erpCustomersByContact(netsuite, contacts),
 
     async financialsByCustomer(customerNumbers, _opts = {}) {
       const keys = unique(customerNumbers);
@@ -383,7 +386,7 @@ ORDER BY c.externalid, ab.internalid`,
       merged(`finance/invoicePagesByCustomer:${JSON.stringify(args)}`, (keys) => direct.invoicePagesByCustomer(keys, args))(customerNumbers),
     invoicesByOrderNumber: merged('finance/invoicesByOrderNumber', (keys) => direct.invoicesByOrderNumber(keys)),
     paymentsByInvoice: merged('finance/paymentsByInvoice', (keys) => direct.paymentsByInvoice(keys)),
-    customersByEmail: merged('finance/customersByEmail', (keys) => direct.customersByEmail(keys)),
+    customersByContact: merged('finance/customersByContact', (keys) => direct.customersByContact(keys)),
     financialsByCustomer: (customerNumbers, opts) => merged('finance/financialsByCustomer', (keys) => direct.financialsByCustomer(keys, opts))(customerNumbers),
   };
 }

@@ -13,7 +13,7 @@ import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import type { Money } from '../../../lib/money.js';
 import { sharedKeyIdentity, type IdentityRecord } from '../../../lib/identity.js';
-import { candidateEmail, checkLinkRecord, rankCandidates, rejectCandidate, submitIdentityLink, type IdentityMatching } from '../../../lib/identity-link.js';
+import { candidateEmail, candidatePhone, checkLinkRecord, rankCandidates, rejectCandidate, submitIdentityLink, type IdentityMatching } from '../../../lib/identity-link.js';
 import type { WriteCoordinator } from '../../../lib/writes/index.js';
 import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
 import { INVOICE_STATUS_TOPIC, invoiceFromSnapshot, type InvoiceStatusEvent } from './feed.js';
@@ -278,11 +278,16 @@ export function createFinanceResolvers(mapping: OrgMapping, matching?: IdentityM
         if (record?.internalId) return [sharedKeyIdentity('NETSUITE_CUSTOMER', record.internalId)];
         if (record) return [];
         // No customer record holds the number: candidates, lazily (one query for the view's
-        // addresses, cached by address) and only with an e-mail to search by.
+        // addresses and phone numbers, cached by each) and only with one of them to search by.
         const attributes = { email: parent.email ?? null, name: parent.name ?? null, phone: parent.phone ?? null };
+        if (!matching) return [];
         const email = candidateEmail(attributes);
-        if (!matching || !email) return [];
-        const [records, rejected] = await Promise.all([ctx.loaders.customersByEmail.load(email), matching.rejections.rejected(id)]);
+        const phone = candidatePhone(attributes, matching.rule.defaultCountryCode);
+        const contacts = [email, phone].filter((k): k is string => k !== null);
+        if (contacts.length === 0) return [];
+        const [found, rejected] = await Promise.all([Promise.all(contacts.map((k) => ctx.loaders.customersByContact.load(k))), matching.rejections.rejected(id)]);
+        // A record found by both is one candidate.
+        const records = [...new Map(found.flat().map((r) => [r.internalId, r])).values()];
         const sources = records.map((r) => ({ recordId: r.internalId, holds: null, attributes: { email: r.email, name: r.name, phone: r.phone } }));
         return rankCandidates(matching.rule, 'NETSUITE_CUSTOMER', id, attributes, sources, rejected);
       },

@@ -40,10 +40,11 @@ export const SERVICE_CACHE_KINDS = {
   /** A directory entry missing its organization or its end user: kept for the short miss TTL. */
   customerDirectoryMiss: { name: 'service/Customer.directoryEntry.miss', domain: 'directoryMiss', tag: (id) => listTag('Customer', id, 'serviceDirectory') },
   /**
-   * End users by e-mail address, where identity candidates come from (docs/identity.md): kept for
-   * the short miss TTL, so a user added or moved in Zendesk is seen soon. Keyed by the address.
+   * End users by e-mail address or phone key, where identity candidates come from
+   * (docs/identity.md): kept for the short miss TTL, so a user added or moved in Zendesk is seen
+   * soon. Keyed by the address or number.
    */
-  endUsersByEmail: { name: 'service/EndUser.byEmail', domain: 'directoryMiss', tag: (email) => entityTag('EndUserEmail', email) },
+  endUsersByContact: { name: 'service/EndUser.byContact', domain: 'directoryMiss', tag: (contact) => entityTag('EndUserContact', contact) },
   /** The customer an ERP order belongs to, read to validate openCase; an order never changes hands. */
   orderOwner: { name: 'service/Order.customer', domain: 'directory', tag: (id) => listTag('Order', id, 'owner') },
 } as const satisfies Record<string, EntryKind>;
@@ -244,9 +245,9 @@ export function cachedServiceReads(inner: ServiceDesk, cache: EntityCache): Serv
       return inOrder(customerNumbers, found).map((v) => v ?? []);
     },
 
-    async endUsersByEmail(emails) {
-      const found = await cache.load<EndUserRecord[]>(SERVICE_CACHE_KINDS.endUsersByEmail, emails, (missing) => asMap(missing, (k) => inner.endUsersByEmail(k)));
-      return emails.map((e) => lookupValue(found.get(e)) ?? []);
+    async endUsersByContact(contacts) {
+      const found = await cache.load<EndUserRecord[]>(SERVICE_CACHE_KINDS.endUsersByContact, contacts, (missing) => asMap(missing, (k) => inner.endUsersByContact(k)));
+      return contacts.map((c) => lookupValue(found.get(c)) ?? []);
     },
   };
 }

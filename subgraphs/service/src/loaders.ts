@@ -32,8 +32,8 @@ export interface ServiceReads {
   usersById(ids: readonly string[]): Promise<Array<ServiceDeskUser | null | Error>>;
   /** The ids of the users holding each customer number, by id ascending (Customer.serviceDeskIdentities). */
   endUsersByCustomer(customerNumbers: readonly string[]): Promise<Array<string[] | Error>>;
-  /** End users by e-mail address (lower-case), for the matching rule. */
-  endUsersByEmail(emails: readonly string[]): Promise<Array<EndUserRecord[] | Error>>;
+  /** End users by e-mail address (lower-case) or phone key, for the matching rule. */
+  endUsersByContact(contacts: readonly string[]): Promise<Array<EndUserRecord[] | Error>>;
 }
 
 export interface ServiceLoaders {
@@ -49,7 +49,7 @@ export interface ServiceLoaders {
   /** The ids of the users holding the customer number, the service desk's other records in Customer.serviceDeskIdentities. */
   endUsersByCustomer: DataLoader<string, string[]>;
   /** End users by lower-case e-mail address: where identity candidates come from. */
-  endUsersByEmail: DataLoader<string, EndUserRecord[]>;
+  endUsersByContact: DataLoader<string, EndUserRecord[]>;
 }
 
 /**
@@ -88,7 +88,7 @@ export function deskReads(desk: ServiceDesk): ServiceReads {
     organizationsByCustomer: (customerNumbers) => desk.organizationsByCustomer(customerNumbers),
     usersById: (ids) => desk.usersById(ids),
     endUsersByCustomer: (customerNumbers) => desk.endUsersByCustomer(customerNumbers),
-    endUsersByEmail: (emails) => desk.endUsersByEmail(emails),
+    endUsersByContact: (contacts) => desk.endUsersByContact(contacts),
   };
 }
 
@@ -144,7 +144,7 @@ export function createLoaders(desk: ServiceReads, opts: LoaderOptions = {}): Ser
   const organizationByCustomer = new DataLoader<string, CustomerOrganization | null>((c) => desk.organizationsByCustomer(c), { maxBatchSize: 100 });
 
   const endUsersByCustomer = new DataLoader<string, string[]>((c) => desk.endUsersByCustomer(c), { maxBatchSize: 100 });
-  const endUsersByEmail = new DataLoader<string, EndUserRecord[]>((emails) => desk.endUsersByEmail(emails));
+  const endUsersByContact = new DataLoader<string, EndUserRecord[]>((contacts) => desk.endUsersByContact(contacts));
 
-  return { caseById, casePages, casesByOrder, commentsByCase, customerNumberByOrg, organizationByCustomer, userById, endUsersByCustomer, endUsersByEmail };
+  return { caseById, casePages, casesByOrder, commentsByCase, customerNumberByOrg, organizationByCustomer, userById, endUsersByCustomer, endUsersByContact };
 }

@@ -12,7 +12,7 @@ import { audit, authorize, authorizeSubscription, isStorefront, requirePublicCom
 import type { DomainEvent, EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import { sharedKeyIdentity, type IdentityRecord } from '../../../lib/identity.js';
-import { candidateEmail, rejectCandidate, submitIdentityLink, type IdentityMatching } from '../../../lib/identity-link.js';
+import { candidateEmail, candidatePhone, rejectCandidate, submitIdentityLink, type IdentityMatching } from '../../../lib/identity-link.js';
 import { IDENTITY_LINK_WRITE, checkServiceDeskRecord, serviceDeskCandidates, type IdentityLinkPayload } from './identity.js';
 import type { WriteCoordinator, WriteOutcome } from '../../../lib/writes/index.js';
 import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
@@ -412,13 +412,22 @@ export const resolvers = {
       const [org, userIds] = await Promise.all([ctx.loaders.organizationByCustomer.load(id), ctx.loaders.endUsersByCustomer.load(id)]);
       const users = userIds.map((u) => sharedKeyIdentity('ZENDESK_USER', u));
       if (org) return [sharedKeyIdentity('ZENDESK_ORGANIZATION', org.organizationId), ...users];
-      // No organization holds the number: candidates, lazily (one search, cached) and only with an e-mail to search by.
+      // No organization holds the number: candidates, lazily (one search by e-mail, cached), and a
+      // search by phone, cached too, only when the e-mail finds none (Zendesk ANDs different fields).
       const matching = ctx.runtime.identity;
       const attributes = { email: customer.email ?? null, name: customer.name ?? null, phone: customer.phone ?? null };
+      if (!matching) return users;
       const email = candidateEmail(attributes);
-      if (!matching || !email) return users;
-      const [found, rejected] = await Promise.all([ctx.loaders.endUsersByEmail.load(email), matching.rejections.rejected(id)]);
-      return [...users, ...serviceDeskCandidates(matching.rule, id, attributes, found, rejected)];
+      const phone = candidatePhone(attributes, matching.rule.defaultCountryCode);
+      if (!email && !phone) return users;
+      const rejectedNow = matching.rejections.rejected(id);
+      const byContact = async (contact: string | null): Promise<IdentityRecord[]> => {
+        if (!contact) return [];
+        const [found, rejected] = await Promise.all([ctx.loaders.endUsersByContact.load(contact), rejectedNow]);
+        return serviceDeskCandidates(matching.rule, id, attributes, found, rejected);
+      };
+      const byEmail = await byContact(email);
+      return [...users, ...(byEmail.length > 0 ? byEmail : await byContact(phone))];
     },
   },
 

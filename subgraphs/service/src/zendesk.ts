@@ -25,10 +25,23 @@
  */
 import type { ZendeskClient } from '../../../lib/clients/zendesk.js';
 import { searchPhrase } from '../../../lib/clients/zendesk.js';
+import { phoneKeyParts } from '../../../lib/identity-link.js';
 import { chunks } from '../../../lib/chunks.js';
 import { UpstreamError } from '../../../lib/errors.js';
 import type { OrgMapping } from '../../../lib/mapping.js';
 import { caseRecord, caseStatusToWire, commentRecord, type ZdComment, type ZdOrganization, type ZdTicket, type ZdUser } from './zendesk-wire.js';
+
+/**
+ * The users search for a contact key: `email:"…"` for an address; for a phone key, the number's
+ * digits after `*`, which Zendesk matches however the number is written (`+1 513.555.7611`,
+ * `(513) 555-7611`): the national number when it has the configured country code, else all its
+ * E.164 digits. Null for a key that is neither: it is never sent.
+ */
+function contactQuery(contact: string): string | null {
+  if (!contact.startsWith('tel:')) return contact.includes('@') ? `email:${searchPhrase(contact)}` : null;
+  const parts = phoneKeyParts(contact);
+  return parts ? `role:end-user phone:*${parts.national ?? parts.e164}` : null;
+}
 
 export type CaseStatus = 'NEW' | 'OPEN' | 'PENDING' | 'ON_HOLD' | 'SOLVED' | 'CLOSED';
 export type CasePriority = 'LOW' | 'NORMAL' | 'HIGH' | 'URGENT';
@@ -110,8 +123,11 @@ export interface ServiceDesk {
   customerNumbersByOrganization(orgIds: readonly number[]): Promise<Array<string | null>>;
   /** Users by id, for comment authors and requesters; null for an unknown user. */
   usersById(ids: readonly string[]): Promise<Array<ServiceDeskUser | null>>;
-  /** End users with each e-mail address, in order (one search per address): the matching rule's candidates. */
-  endUsersByEmail(emails: readonly string[]): Promise<EndUserRecord[][]>;
+  /**
+   * End users with each e-mail address (lower-case) or phone key (`candidatePhone`), in order (one
+   * search per key): the matching rule's candidates.
+   */
+  endUsersByContact(contacts: readonly string[]): Promise<EndUserRecord[][]>;
 }
 
 /** An end user as the matching rule compares it with a customer. */
@@ -325,12 +341,12 @@ export function createServiceDesk(client: ZendeskClient, mapping: OrgMapping): S
       return orgIds.map((o) => found.get(o) ?? null);
     },
 
-    async endUsersByEmail(emails) {
+    async endUsersByContact(contacts) {
       return Promise.all(
-        emails.map(async (email) => {
-          const res = await client.get<{ users: Array<ZdUser & { email?: string | null; phone?: string | null; organization_id?: number | null }> }>('users/search.json', {
-            query: `email:${searchPhrase(email)}`,
-          });
+        contacts.map(async (contact) => {
+          const query = contactQuery(contact);
+          if (query === null) return [];
+          const res = await client.get<{ users: Array<ZdUser & { email?: string | null; phone?: string | null; organization_id?: number | null }> }>('users/search.json', { query });
           return (res?.users ?? [])
             .filter((u) => u.role === 'end-user')
             .map((u) => ({
