@@ -192,11 +192,11 @@ export class EntityCache {
     return () => this.invalidationListeners.delete(listener);
   }
 
-  /** The store key of one entry. Exposed for tests and operators; the format may change with the `v1` segment. */
+  /** The store key of one entry. Exposed for tests and operators; the format may change with the `v2` segment. */
   key(kind: EntryKind, id: string, opts: Pick<LoadOptions, 'scope' | 'args'> = {}): string {
     const scope = encodeURIComponent(opts.scope ?? SHARED_SCOPE);
     const args = opts.args === undefined ? '' : `|${opts.args}`;
-    return `${this.prefix}:v1:${kind.name}:${scope}:${encodeURIComponent(id)}${args}`;
+    return `${this.prefix}:v2:${kind.name}:${scope}:${encodeURIComponent(id)}${args}`;
   }
 
   private tagKey(tag: string): string {

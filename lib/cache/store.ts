@@ -6,12 +6,18 @@
  * The caches use the store through one small interface, KeyValueStore: text
  * values by key, read and written a batch at a time, each written with a TTL.
  * In memory that is keyv over a bounded LRU; on Redis it is the node-redis
- * client itself (one MGET, one pipelined batch of SET … PX), because keyv's
- * per-call machinery cost several times the commands themselves on the miss
- * path. The Redis keys and values stay those keyv wrote (`keyv::<key>`, the
- * value in keyv's `{"value":…,"expires":…}` envelope), so processes of either
- * kind share one cache and its tag versions, and Apollo's persisted queries,
- * which still go through keyv, keep their keys.
+ * client itself (one MGET, one pipelined batch of SET … PX): keyv's per-call
+ * work, and above all its JSON envelope around every value (`{"value":…,
+ * "expires":…}`, which escapes an entry's JSON a second time), cost more than
+ * the commands on the miss path.
+ *
+ * On Redis, entries are stored as they are, under their own key. Tag versions
+ * keep the key and envelope keyv gave them (`keyv::<key>`): they are small, and
+ * a process of an earlier release, which reads and writes them through keyv,
+ * then still sees every invalidation a newer one makes, and the other way round,
+ * while both run side by side. Entry keys changed format with them (`v2`), so
+ * neither release reads the other's entries. Apollo's persisted queries still
+ * go through keyv, under keyv's keys.
  *
  * The Redis client is set up to fail fast rather than to wait: with the offline
  * queue off, a command issued while Redis is unreachable rejects at once, and
@@ -67,7 +73,10 @@ export function keyvStore(keyv: Keyv): KeyValueStore {
 }
 
 /** The prefix keyv's Redis store puts before every key (its namespace `keyv` and separator `::`). */
-export const REDIS_KEY_PREFIX = 'keyv::';
+export const KEYV_KEY_PREFIX = 'keyv::';
+
+/** Tag versions (`<namespace>:cache:tag:<tag>`, see tagVersionKey): the keys kept in keyv's format on Redis. */
+export const isTagVersionKey = (key: string): boolean => key.includes(':cache:tag:');
 
 /**
  * A value as keyv writes it: `{"value":…,"expires":…}`, with keyv's escape of a
@@ -99,20 +108,23 @@ function unwrapValue(raw: string, now: number): string | undefined {
 /**
  * A KeyValueStore on the node-redis client: reads are one MGET, writes one SET
  * with PX, or several pipelined in one round trip. Redis expires every key by
- * its PX; the envelope's deadline is only for keyv's readers.
+ * its PX; an envelope's deadline is only for keyv's readers.
+ *
+ * @param keyvFormat which keys keep keyv's key prefix and envelope (the rest are stored as they are)
  */
-export function redisStore(client: RedisClientType, now: () => number = Date.now): KeyValueStore {
+export function redisStore(client: RedisClientType, keyvFormat: (key: string) => boolean = isTagVersionKey, now: () => number = Date.now): KeyValueStore {
+  const redisKey = (key: string): string => (keyvFormat(key) ? KEYV_KEY_PREFIX + key : key);
   const set = (e: StoreEntry, t: number): [string, string, { PX: number }] => {
     // PX takes whole milliseconds, at least one: every key expires.
     const ttlMs = Math.max(1, Math.ceil(e.ttlMs));
-    return [REDIS_KEY_PREFIX + e.key, wrapValue(e.value, t + ttlMs), { PX: ttlMs }];
+    return keyvFormat(e.key) ? [KEYV_KEY_PREFIX + e.key, wrapValue(e.value, t + ttlMs), { PX: ttlMs }] : [e.key, e.value, { PX: ttlMs }];
   };
   return {
     async getMany(keys) {
       if (keys.length === 0) return [];
-      const raw = await client.mGet(keys.map((k) => REDIS_KEY_PREFIX + k));
+      const raw = await client.mGet(keys.map(redisKey));
       const t = now();
-      return raw.map((r) => (typeof r === 'string' ? unwrapValue(r, t) : undefined));
+      return raw.map((r, i) => (typeof r !== 'string' ? undefined : keyvFormat(keys[i] as string) ? unwrapValue(r, t) : r));
     },
     async setMany(entries) {
       const t = now();
@@ -127,7 +139,7 @@ export function redisStore(client: RedisClientType, now: () => number = Date.now
       await batch.execAsPipeline();
     },
     async deleteMany(keys) {
-      if (keys.length > 0) await client.unlink(keys.map((k) => REDIS_KEY_PREFIX + k));
+      if (keys.length > 0) await client.unlink(keys.map(redisKey));
     },
   };
 }

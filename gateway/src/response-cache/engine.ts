@@ -112,7 +112,7 @@ export function responseKey(
     .update('\n')
     .update(parts.scope)
     .digest('hex');
-  return `${namespace}:rcache:v1:${h}`;
+  return `${namespace}:rcache:v2:${h}`;
 }
 
 /** True when any `freshness` object in the data says `stale: true`. */
