@@ -3,7 +3,7 @@
  * staleness served while a system of record is failing, and the store's limits.
  * Every value can be overridden from the environment; docs/caching.md lists them.
  * TTLs are kept in seconds here because that is how people think about them;
- * the cache converts to milliseconds (keyv's unit) at the one place it calls keyv.
+ * the cache converts to milliseconds (the store's unit) in one place (EntityCache#ttlMs).
  */
 import { z } from 'zod';
 import { ConfigError } from '../config.js';

@@ -19,18 +19,18 @@
  * - **Best effort.** Every store operation has a deadline; a failure is logged,
  *   counted (`rsg_cache_errors_total`), and the read goes to the system of record.
  *
- * Versions are tokens rather than counters because keyv has no atomic increment;
- * a fresh random token is just as good for "has it changed", and its time prefix
+ * Versions are tokens rather than counters because the in-memory store (keyv)
+ * has no atomic increment; a fresh random token is just as good for "has it changed", and its time prefix
  * lets a late write of a record tell whether its tag moved after it was fetched.
  */
 import { randomBytes } from 'node:crypto';
-import type Keyv from 'keyv';
 import type { Logger } from 'pino';
 import { UpstreamError } from '../errors.js';
 import { childLogger } from '../log.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { FEED_DOMAINS, type CacheConfig, type FeedDomain, type TtlDomain } from './config.js';
 import { cacheDroppedWrites, cacheErrors, countEntityLookup } from './metrics.js';
+import type { KeyValueStore, StoreEntry } from './store.js';
 
 /** One kind of cached entry: a record type, a part of one, or a list membership. */
 export interface EntryKind {
@@ -101,8 +101,8 @@ export type FetchMissing<V> = (ids: string[]) => Promise<Map<string, V | Error>>
 export type InvalidationListener = (tags: readonly string[]) => Promise<unknown> | void;
 
 export interface EntityCacheOptions {
-  /** keyv instance to store entries in (see createCacheStore). */
-  keyv: Keyv;
+  /** Where entries and tag versions live (createCacheStore's `kv`, or keyvStore over a keyv). */
+  store: KeyValueStore;
   /** Prefix of every key, from loadCommonConfig().namespace. */
   namespace: string;
   config: CacheConfig;
@@ -154,7 +154,7 @@ class CacheTimeoutError extends Error {
 }
 
 export class EntityCache {
-  private readonly keyv: Keyv;
+  private readonly store: KeyValueStore;
   private readonly prefix: string;
   /** The settings this cache runs with. */
   readonly config: CacheConfig;
@@ -168,7 +168,7 @@ export class EntityCache {
   readonly now: () => number;
 
   constructor(opts: EntityCacheOptions) {
-    this.keyv = opts.keyv;
+    this.store = opts.store;
     this.prefix = `${opts.namespace}:cache`;
     this.config = opts.config;
     this.now = opts.now ?? Date.now;
@@ -192,11 +192,11 @@ export class EntityCache {
     return () => this.invalidationListeners.delete(listener);
   }
 
-  /** The store key of one entry. Exposed for tests and operators; the format may change with the `v1` segment. */
+  /** The store key of one entry. Exposed for tests and operators; the format may change with the `v2` segment. */
   key(kind: EntryKind, id: string, opts: Pick<LoadOptions, 'scope' | 'args'> = {}): string {
     const scope = encodeURIComponent(opts.scope ?? SHARED_SCOPE);
     const args = opts.args === undefined ? '' : `|${opts.args}`;
-    return `${this.prefix}:v1:${kind.name}:${scope}:${encodeURIComponent(id)}${args}`;
+    return `${this.prefix}:v2:${kind.name}:${scope}:${encodeURIComponent(id)}${args}`;
   }
 
   private tagKey(tag: string): string {
@@ -347,7 +347,7 @@ export class EntityCache {
       const err = e instanceof Error ? e : new Error(String(e));
       fetched = new Map(misses.map((id) => [id, err]));
     }
-    const writes: Array<{ key: string; value: string; ttl: number }> = [];
+    const writes: StoreEntry[] = [];
     const lifeMs = c.ttlMs + this.config.maxStaleSeconds * 1000;
     for (const p of pending) {
       let lookup: Lookup<V>;
@@ -372,7 +372,7 @@ export class EntityCache {
         } else if (c.read.ok && lifeMs > 0) {
           // The version read before the fetch: if the tag moved since, this entry is born dead.
           const version = c.read.versions.get(p.rec.tag) ?? INITIAL_VERSION;
-          writes.push({ key: p.key, value: encodeEnvelope({ fetchedAt: startedAt, version, data: encodeValue(r) }), ttl: lifeMs });
+          writes.push({ key: p.key, value: encodeEnvelope({ fetchedAt: startedAt, version, data: encodeValue(r) }), ttlMs: lifeMs });
         }
       }
       c.out.set(p.id, lookup);
@@ -395,20 +395,20 @@ export class EntityCache {
     const tags = [...new Set(items.map((i) => kind.tag(i.id)))];
     let versions: Map<string, string>;
     try {
-      const raw = await this.timed('read', this.keyv.getMany<string>(tags.map((t) => this.tagKey(t))));
-      versions = new Map(tags.map((t, i) => [t, typeof raw[i] === 'string' ? (raw[i] as string) : INITIAL_VERSION]));
+      const raw = await this.timed('read', this.store.getMany(tags.map((t) => this.tagKey(t))));
+      versions = new Map(tags.map((t, i) => [t, raw[i] ?? INITIAL_VERSION]));
     } catch (e) {
       this.failed('read', e);
       return;
     }
-    const writes: Array<{ key: string; value: string; ttl: number }> = [];
+    const writes: StoreEntry[] = [];
     for (const { id, value } of items) {
       const version = versions.get(kind.tag(id)) ?? INITIAL_VERSION;
       if (versionTime(version) > fetchStartedAt) {
         cacheDroppedWrites.inc({ kind: kind.name });
         continue;
       }
-      writes.push({ key: this.key(kind, id, opts), value: encodeEnvelope({ fetchedAt: fetchStartedAt, version, data: encodeValue(value) }), ttl: lifeMs });
+      writes.push({ key: this.key(kind, id, opts), value: encodeEnvelope({ fetchedAt: fetchStartedAt, version, data: encodeValue(value) }), ttlMs: lifeMs });
     }
     await this.write(writes);
   }
@@ -432,7 +432,7 @@ export class EntityCache {
     const version = newVersion(this.now());
     let recorded = true;
     try {
-      await this.timed('invalidate', this.keyv.setMany(unique.map((t) => ({ key: this.tagKey(t), value: version, ttl: this.versionTtlMs }))));
+      await this.timed('invalidate', this.store.setMany(unique.map((t) => ({ key: this.tagKey(t), value: version, ttlMs: this.versionTtlMs }))));
     } catch (e) {
       this.failed('invalidate', e);
       recorded = false;
@@ -462,14 +462,14 @@ export class EntityCache {
     const tags = [...new Set(ids.map((id) => kind.tag(id)))];
     try {
       // Entries and their tags' versions in one round trip.
-      const raw = await this.timed('read', this.keyv.getMany<string>([...ids.map((id) => this.key(kind, id, opts)), ...tags.map((t) => this.tagKey(t))]));
+      const raw = await this.timed('read', this.store.getMany([...ids.map((id) => this.key(kind, id, opts)), ...tags.map((t) => this.tagKey(t))]));
       ids.forEach((id, i) => {
         const env = decodeEnvelope(raw[i]);
         if (env) entries.set(id, env);
       });
       tags.forEach((t, i) => {
         const v = raw[ids.length + i];
-        if (typeof v === 'string') versions.set(t, v);
+        if (v !== undefined) versions.set(t, v);
       });
       return { ok: true, entries, versions };
     } catch (e) {
@@ -478,10 +478,10 @@ export class EntityCache {
     }
   }
 
-  private async write(entries: Array<{ key: string; value: string; ttl: number }>): Promise<void> {
+  private async write(entries: StoreEntry[]): Promise<void> {
     if (entries.length === 0) return;
     try {
-      await this.timed('write', this.keyv.setMany(entries));
+      await this.timed('write', this.store.setMany(entries));
     } catch (e) {
       this.failed('write', e);
     }

@@ -36,7 +36,7 @@ export {
 } from './entity-cache.js';
 export { loadLists, loadPages, loadParentLists, pageArgsKey, type FetchedList, type ListLoad, type Membership, type PageLoad } from './lists.js';
 export { isStale, lookupValue, markStale, withStaleFreshness, type StaleFreshnessSpec } from './freshness.js';
-export { createCacheStore, type CacheStore, type CacheStoreOptions } from './store.js';
+export { createCacheStore, keyvStore, type CacheStore, type CacheStoreOptions, type KeyValueStore, type StoreEntry } from './store.js';
 export { quotaTtlFactor, type QuotaSource } from './quota.js';
 export {
   CACHE_REPORT_EXTENSION,
@@ -80,6 +80,6 @@ export async function createEntityCache(opts: CreateEntityCacheOptions): Promise
   const config = opts.config ?? loadCacheConfig();
   const store = await createCacheStore({ redisUrl: opts.redisUrl, log });
   // Reporting: each request's reads are noted for the gateway's response cache (tags-report.ts).
-  const cache = new ReportingEntityCache({ keyv: store.keyv, namespace: opts.namespace, config, log });
+  const cache = new ReportingEntityCache({ store: store.kv, namespace: opts.namespace, config, log });
   return { cache, store, invalidate: (tags) => cache.invalidate(tags), close: () => store.close() };
 }

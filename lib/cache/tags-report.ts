@@ -143,7 +143,10 @@ export function tagVersionTime(v: string): number {
   const t = parseInt(v.slice(0, v.indexOf('.')), 36);
   return Number.isFinite(t) ? t : 0;
 }
-/** The store key of a tag's version, as EntityCache writes it; a gateway on the same store and namespace reads the same keys. */
+/**
+ * The store key of a tag's version, as EntityCache writes it; a gateway on the same store and namespace reads the same keys.
+ * On Redis these keys keep keyv's format (isTagVersionKey in store.ts recognizes this one).
+ */
 export const tagVersionKey = (namespace: string, tag: string): string => `${namespace}:cache:tag:${tag}`;
 
 /**

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 import { customerWiring } from '../support/wiring.js';
 import Keyv from 'keyv';
-import { EntityCache, loadCacheConfig } from '../../lib/cache/index.js';
+import { EntityCache, keyvStore, loadCacheConfig } from '../../lib/cache/index.js';
 
 const NAME = /* GraphQL */ `
   query Name($id: ID!) {
@@ -63,7 +63,7 @@ describe('engagement TTL while the change feed streams', () => {
   });
 
   it('multiplies the quota stretch by the streaming stretch, and only while streaming', () => {
-    const cache = new EntityCache({ keyv: new Keyv(), namespace: 'ns', config: loadCacheConfig({ CACHE_TTL_ENGAGEMENT_SECONDS: '1' }) });
+    const cache = new EntityCache({ store: keyvStore(new Keyv()), namespace: 'ns', config: loadCacheConfig({ CACHE_TTL_ENGAGEMENT_SECONDS: '1' }) });
     let streaming = false;
     cache.coverByFeed(['engagement'], () => streaming);
     expect(cache.ttlMs('engagement', 1)).toBe(1000);

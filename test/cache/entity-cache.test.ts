@@ -28,7 +28,7 @@ import {
   type Lookup,
 } from '../../lib/cache/index.js';
 import { decodeValue, encodeValue } from '../../lib/cache/codec.js';
-import { createCacheStore } from '../../lib/cache/store.js';
+import { createCacheStore, keyvStore } from '../../lib/cache/store.js';
 
 const config: CacheConfig = { ...loadCacheConfig({}), maxStaleSeconds: 600, opTimeoutMs: 1000 };
 
@@ -77,7 +77,7 @@ function clock(start = 1_800_000_000_000) {
 }
 
 function newCache(keyv = new Keyv({ useKeyPrefix: false }), c = clock(), cfg: CacheConfig = config) {
-  return { cache: new EntityCache({ keyv, namespace: `t${Math.random().toString(36).slice(2)}`, config: cfg, now: c.now }), keyv, clock: c };
+  return { cache: new EntityCache({ store: keyvStore(keyv), namespace: `t${Math.random().toString(36).slice(2)}`, config: cfg, now: c.now }), keyv, clock: c };
 }
 
 const values = <V>(m: Map<string, Lookup<V>>): Record<string, unknown> => Object.fromEntries([...m].map(([k, l]) => [k, lookupValue(l)]));
@@ -148,7 +148,7 @@ describe('read-through', () => {
 
   it('puts every key under the namespace', async () => {
     const keyv = new Keyv({ useKeyPrefix: false });
-    const cache = new EntityCache({ keyv, namespace: 'acme-prod', config });
+    const cache = new EntityCache({ store: keyvStore(keyv), namespace: 'acme-prod', config });
     await cache.load(ORDER, ['SO-1'], system().fetch);
     await cache.invalidate(['Order:SO-2']);
     const keys = [...(keyv.store as Map<string, unknown>).keys()];
@@ -243,8 +243,8 @@ describe('invalidation', () => {
     const keyv = new Keyv({ useKeyPrefix: false });
     const c = clock();
     const namespace = 'shared-ns';
-    const a = new EntityCache({ keyv, namespace, config, now: c.now });
-    const b = new EntityCache({ keyv, namespace, config, now: c.now });
+    const a = new EntityCache({ store: keyvStore(keyv), namespace, config, now: c.now });
+    const b = new EntityCache({ store: keyvStore(keyv), namespace, config, now: c.now });
     const sys = system();
     const release = sys.hold();
     const inFlight = a.load(ORDER, ['SO-1'], sys.fetch);
@@ -490,7 +490,7 @@ describe('change feeds stretch TTLs', () => {
 
   it("reports the plain TTL to the gateway, which cannot learn that a feed failed", async () => {
     const c = clock();
-    const cache = new ReportingEntityCache({ keyv: new Keyv({ useKeyPrefix: false }), namespace: 'report', config, now: c.now });
+    const cache = new ReportingEntityCache({ store: keyvStore(new Keyv({ useKeyPrefix: false })), namespace: 'report', config, now: c.now });
     cache.coverByFeed(['orderStatus'], () => true);
     const sys = system();
     const report = await collectCacheReport(async () => {
@@ -557,7 +557,7 @@ describe('configuration', () => {
 describe('the in-memory store', () => {
   it('keeps at most its bound, forgetting the least recently used entries first', async () => {
     const store = await createCacheStore({ maxMemoryEntries: 3 });
-    const cache = new EntityCache({ keyv: store.keyv, namespace: 'bounded', config });
+    const cache = new EntityCache({ store: store.kv, namespace: 'bounded', config });
     const sys = system();
     await cache.load(ORDER, ['SO-1', 'SO-2', 'SO-3'], sys.fetch);
     await cache.load(ORDER, ['SO-4'], sys.fetch);

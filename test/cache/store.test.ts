@@ -2,11 +2,18 @@
  * The in-memory store behind keyv: what it keeps past its bound, and that
  * expiry stays keyv's. Each test counts the calls a fake system of record gets,
  * since a forgotten entry is a call the system pays for.
+ *
+ * On Redis, the store the caches use talks to the client directly: entries as
+ * they are, tag versions in keyv's keys and envelope, so that keyv (a process of
+ * the earlier release) and the caches read each other's invalidations; every
+ * key has a TTL.
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { EntityCache, entityTag, loadCacheConfig, lookupValue, type CacheConfig, type EntryKind } from '../../lib/cache/index.js';
-import { createCacheStore } from '../../lib/cache/store.js';
+import { EntityCache, entityTag, loadCacheConfig, lookupValue, tagVersionKey, type CacheConfig, type EntryKind } from '../../lib/cache/index.js';
+import { createCacheStore, type CacheStore } from '../../lib/cache/store.js';
 import { UpstreamError } from '../../lib/errors.js';
+import { deleteNamespace } from '../support/redis-keys.js';
 
 const config: CacheConfig = { ...loadCacheConfig({}), maxStaleSeconds: 600, opTimeoutMs: 1000 };
 const ORDER: EntryKind = { name: 'test/Order', domain: 'orderStatus', tag: (id) => entityTag('Order', id) };
@@ -25,7 +32,7 @@ function system(version = 1) {
 describe('the in-memory store', () => {
   it('evicts the least recently read entry, so a key read all along survives a fill past the bound', async () => {
     const store = await createCacheStore({ maxMemoryEntries: 3 });
-    const cache = new EntityCache({ keyv: store.keyv, namespace: 'lru', config });
+    const cache = new EntityCache({ store: store.kv, namespace: 'lru', config });
     const sys = system();
     await cache.load(ORDER, ['SO-1', 'SO-2', 'SO-3'], sys.fetch);
     for (let n = 4; n <= 9; n++) {
@@ -42,7 +49,7 @@ describe('the in-memory store', () => {
 
   it('never forgets an invalidation before the entry it made stale, however often that entry is read', async () => {
     const store = await createCacheStore({ maxMemoryEntries: 4 });
-    const cache = new EntityCache({ keyv: store.keyv, namespace: 'lru-tags', config });
+    const cache = new EntityCache({ store: store.kv, namespace: 'lru-tags', config });
     await cache.load(ORDER, ['SO-1'], system(1).fetch);
     await cache.invalidate([entityTag('Order', 'SO-1')]);
     // The system is down for SO-1: each load reads its invalidated entry (never served, not even as stale)
@@ -74,5 +81,86 @@ describe('the in-memory store', () => {
     expect(await store.keyv.get('short')).toBeUndefined();
     expect(await store.keyv.get('long')).toBe('v');
     await store.close();
+  });
+});
+
+/** Runs `body` on a Redis store and a fresh test namespace, then deletes the namespace's keys and closes the store. */
+async function onRedis(body: (store: Extract<CacheStore, { phase: 'redis' }>, ns: string) => Promise<void>): Promise<void> {
+  const store = await createCacheStore({ redisUrl: process.env.REDIS_URL });
+  if (store.phase !== 'redis') throw new Error('no Redis store');
+  const ns = `test-kv-${randomUUID()}`;
+  try {
+    await body(store, ns);
+  } finally {
+    await deleteNamespace(store.client, ns);
+    await store.close();
+  }
+}
+
+describe.skipIf(!process.env.REDIS_URL)('the Redis store (skipped: REDIS_URL is not set)', () => {
+  it('stores entries as they are under their own key, with a TTL on every key', async () => {
+    await onRedis(async (store, ns) => {
+      await store.kv.setMany([
+        { key: `${ns}:cache:v2:a`, value: '17|0|{"x":"y"}', ttlMs: 60_000 },
+        { key: `${ns}:cache:v2:b`, value: ':colon', ttlMs: 60_000.4 },
+      ]);
+      await store.kv.setMany([{ key: `${ns}:cache:v2:c`, value: 'one', ttlMs: 0 }]);
+      expect(await store.client.mGet([`${ns}:cache:v2:a`, `${ns}:cache:v2:b`])).toEqual(['17|0|{"x":"y"}', ':colon']);
+      expect(await store.kv.getMany([`${ns}:cache:v2:a`, `${ns}:cache:v2:b`, `${ns}:cache:v2:none`])).toEqual(['17|0|{"x":"y"}', ':colon', undefined]);
+      const ttls = await Promise.all([`${ns}:cache:v2:a`, `${ns}:cache:v2:b`, `${ns}:cache:v2:c`].map((k) => store.client.pTTL(k)));
+      expect(ttls.slice(0, 2).every((t) => t > 59_000 && t <= 60_001)).toBe(true);
+      // A TTL of 0 still expires (at once) rather than never.
+      expect(ttls[2]).toBeLessThanOrEqual(1);
+
+      await store.kv.deleteMany([`${ns}:cache:v2:a`]);
+      expect(await store.kv.getMany([`${ns}:cache:v2:a`, `${ns}:cache:v2:b`])).toEqual([undefined, ':colon']);
+    });
+  });
+
+  it("keeps tag versions in keyv's keys and envelope, so keyv reads ours and we read keyv's", async () => {
+    await onRedis(async (store, ns) => {
+      const tag = (t: string): string => tagVersionKey(ns, t);
+      // A value that starts with ':' is one keyv escapes: it must come back as written either way.
+      await store.kv.setMany([
+        { key: tag('A'), value: 'v1.ab', ttlMs: 60_000 },
+        { key: tag('B'), value: ':colon', ttlMs: 60_000 },
+      ]);
+      expect(await store.keyv.getMany([tag('A'), tag('B')])).toEqual(['v1.ab', ':colon']);
+      expect(await store.client.pTTL(`keyv::${tag('A')}`)).toBeGreaterThan(59_000);
+      await store.keyv.set(tag('C'), ':from keyv', 60_000);
+      expect(await store.kv.getMany([tag('C'), tag('A'), tag('none')])).toEqual([':from keyv', 'v1.ab', undefined]);
+
+      // Values neither could have written are misses, not failures.
+      await store.client.set(`keyv::${tag('raw')}`, 'not json', { PX: 60_000 });
+      await store.client.set(`keyv::${tag('number')}`, JSON.stringify({ value: 7, expires: null }), { PX: 60_000 });
+      await store.client.set(`keyv::${tag('past')}`, JSON.stringify({ value: 'old', expires: Date.now() - 1_000 }), { PX: 60_000 });
+      expect(await store.kv.getMany([tag('raw'), tag('number'), tag('past')])).toEqual([undefined, undefined, undefined]);
+    });
+  });
+
+  it('an entry written in the earlier format (keyv, key v1) is never read: the cache asks the system', async () => {
+    await onRedis(async (store, ns) => {
+      const cache = new EntityCache({ store: store.kv, namespace: ns, config });
+      const old = cache.key(ORDER, 'SO-1').replace(':cache:v2:', ':cache:v1:');
+      await store.keyv.set(old, `${Date.now()}|0|{"id":"SO-1","v":0}`, 60_000);
+      // Garbage under the new key is a miss too, never a failed read.
+      await store.client.set(cache.key(ORDER, 'SO-2'), JSON.stringify({ value: 'x', expires: null }), { PX: 60_000 });
+      const sys = system(1);
+      const r = await cache.load(ORDER, ['SO-1', 'SO-2'], sys.fetch);
+      expect(sys.calls).toEqual([['SO-1', 'SO-2']]);
+      expect(lookupValue(r.get('SO-1'))).toEqual({ id: 'SO-1', v: 1 });
+      expect(lookupValue(r.get('SO-2'))).toEqual({ id: 'SO-2', v: 1 });
+    });
+  });
+
+  it('rejects at once while Redis is unreachable, so the caches fall back to the system', async () => {
+    const store = await createCacheStore({ redisUrl: 'redis://127.0.0.1:1', connectTimeoutMs: 200 });
+    try {
+      await expect(store.kv.getMany(['test-kv-down:a'])).rejects.toThrow();
+      await expect(store.kv.setMany([{ key: 'test-kv-down:a', value: 'v', ttlMs: 1_000 }])).rejects.toThrow();
+      await expect(store.kv.setMany([{ key: 'test-kv-down:a', value: 'v', ttlMs: 1_000 }, { key: 'test-kv-down:b', value: 'v', ttlMs: 1_000 }])).rejects.toThrow();
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -12,8 +12,8 @@ const kind = { name: 'test/Order', domain: 'orderStatus' as const, tag: (id: str
 describe('tag versions shared with the entity cache', () => {
   it('an entity cache invalidation moves the version the response cache reads, and its time is readable', async () => {
     const store = await createCacheStore();
-    const cache = new ReportingEntityCache({ keyv: store.keyv, namespace: 'ns', config: loadCacheConfig({}) });
-    const versions = sharedTagVersions(store.keyv, 'ns', 60_000);
+    const cache = new ReportingEntityCache({ store: store.kv, namespace: 'ns', config: loadCacheConfig({}) });
+    const versions = sharedTagVersions(store.kv, 'ns', 60_000);
     expect(await versions.read(['Order:SO-1'])).toEqual(['0']);
     const before = Date.now();
     await cache.invalidate(['Order:SO-1']);
@@ -26,7 +26,7 @@ describe('tag versions shared with the entity cache', () => {
 describe('the cache report of a request', () => {
   it('notes the tags read, the least remaining freshness, and what was invalidated; nothing outside a request', async () => {
     const store = await createCacheStore();
-    const cache = new ReportingEntityCache({ keyv: store.keyv, namespace: 'ns', config: loadCacheConfig({}) });
+    const cache = new ReportingEntityCache({ store: store.kv, namespace: 'ns', config: loadCacheConfig({}) });
     const fetch = async (ids: string[]) => new Map(ids.map((id) => [id, { id }]));
     const report = await collectCacheReport(async () => {
       await cache.load(kind, ['SO-1', 'SO-2'], fetch);

@@ -3,7 +3,7 @@
  *
  * The machine's Redis is shared with other stacks, so nothing here touches a key
  * outside the suite's own namespaces: every Redis test names its namespace
- * `test-…` or `rsg-test-…` (keyv adds `keyv::` in front of the cache's), with a
+ * `test-…` or `rsg-test-…` (keyv adds `keyv::` in front of tag versions and persisted queries), with a
  * random part, and runs in the database of REDIS_URL.
  */
 import { createClient, type RedisClientType } from 'redis';
@@ -43,7 +43,7 @@ export async function keysWithoutTtl(client: RedisClientType, patterns: readonly
 
 /**
  * Deletes every key of one namespace: its own (`<ns>:…`, event streams, feed
- * state, write queue) and the entity cache's (`keyv::<ns>:…`). Stream and feed
+ * state, write queue, cache entries) and those keyv writes (`keyv::<ns>:…`). Stream and feed
  * state keys never expire in the product, so a test that ran a stack on Redis
  * removes them when it is done.
  */

@@ -18,10 +18,9 @@
  */
 import { createHash } from 'node:crypto';
 import { print, type DocumentNode } from 'graphql';
-import type Keyv from 'keyv';
 import type { Logger } from 'pino';
 import { mergeAuditedReads } from '../../../lib/auth/index.js';
-import { tagVersionTime, type AuditedRead } from '../../../lib/cache/index.js';
+import { tagVersionTime, type AuditedRead, type KeyValueStore } from '../../../lib/cache/index.js';
 import type { RequestCacheState } from './collector.js';
 import type { TagVersions } from './versions.js';
 import { countResponseLookup, responseCacheStores } from './metrics.js';
@@ -113,7 +112,7 @@ export function responseKey(
     .update('\n')
     .update(parts.scope)
     .digest('hex');
-  return `${namespace}:rcache:v1:${h}`;
+  return `${namespace}:rcache:v2:${h}`;
 }
 
 /** True when any `freshness` object in the data says `stale: true`. */
@@ -169,7 +168,7 @@ class StoreTimeoutError extends Error {
 
 export class ResponseCacheEngine {
   constructor(
-    private readonly keyv: Keyv,
+    private readonly kv: KeyValueStore,
     readonly versions: TagVersions,
     readonly settings: EngineSettings,
     private readonly log: Logger,
@@ -179,8 +178,8 @@ export class ResponseCacheEngine {
   /** A stored answer whose tags are all at the versions it was stored with. */
   async lookup(key: string): Promise<LookupResult> {
     try {
-      const raw = await this.timed(this.keyv.get<string>(key));
-      const entry = typeof raw === 'string' ? decodeEntry(raw) : undefined;
+      const [raw] = await this.timed(this.kv.getMany([key]));
+      const entry = raw === undefined ? undefined : decodeEntry(raw);
       if (!entry) {
         countResponseLookup('miss');
         return { phase: 'miss', reason: 'absent' };
@@ -189,7 +188,7 @@ export class ResponseCacheEngine {
       if (current.some((v, i) => v !== entry.versions[i])) {
         countResponseLookup('invalidated');
         // Dead for good: its versions never come back. Not awaited: the answer does not depend on it.
-        this.keyv.delete(key).catch(() => undefined);
+        this.forget([key]);
         return { phase: 'miss', reason: 'invalidated' };
       }
       countResponseLookup('hit');
@@ -222,7 +221,7 @@ export class ResponseCacheEngine {
         return { phase: 'skip', reason: 'invalidated' };
       }
       const entry: Entry = { storedAt: this.now(), tags: verdict.tags, versions, reads: verdict.reads, body: JSON.stringify(body) };
-      await this.timed(this.keyv.set(key, JSON.stringify(entry), verdict.ttlMs));
+      await this.timed(this.kv.setMany([{ key, value: JSON.stringify(entry), ttlMs: verdict.ttlMs }]));
       responseCacheStores.inc({ result: 'stored' });
       return verdict;
     } catch (err) {
@@ -244,14 +243,13 @@ export class ResponseCacheEngine {
   /** Raw values by key in one round trip, undefined where absent; throws when the store fails or is late. */
   async getMany(keys: readonly string[]): Promise<Array<string | undefined>> {
     if (keys.length === 0) return [];
-    const raw = await this.timed(this.keyv.getMany<string>([...keys]));
-    return raw.map((v) => (typeof v === 'string' ? v : undefined));
+    return this.timed(this.kv.getMany(keys));
   }
 
   /** Writes values, each for `ttlMs`; throws when the store fails or is late. */
   async setMany(entries: ReadonlyArray<{ key: string; value: string; ttlMs: number }>): Promise<void> {
     if (entries.length === 0) return;
-    await this.timed(this.keyv.setMany(entries.map((e) => ({ key: e.key, value: e.value, ttl: e.ttlMs }))));
+    await this.timed(this.kv.setMany(entries));
   }
 
   /** The current versions of these tags (see TagVersions#read); throws when the store fails or is late. */
@@ -261,7 +259,7 @@ export class ResponseCacheEngine {
 
   /** Drops entries that can never be served again; not awaited by anyone, so failures are ignored. */
   forget(keys: readonly string[]): void {
-    if (keys.length > 0) this.keyv.deleteMany([...keys]).catch(() => undefined);
+    if (keys.length > 0) this.kv.deleteMany(keys).catch(() => undefined);
   }
 
   /** Moves the versions of these tags; false when the store could not record it (logged). */

@@ -127,7 +127,7 @@ export class SubgraphResponseCache {
     const { representations, ...others } = (request.variables ?? {}) as Record<string, unknown>;
     const reps = Array.isArray(representations) ? (representations as unknown[]) : undefined;
     const base = createHash('sha256').update(query).update('\n').update(canonicalJson(others)).update('\n').update(scopeOf(context.caller)).digest('hex');
-    const keyOf = (part: string): string => `${this.namespace}:scache:v1:${subgraph}:${createHash('sha256').update(base).update('\n').update(part).digest('hex')}`;
+    const keyOf = (part: string): string => `${this.namespace}:scache:v2:${subgraph}:${createHash('sha256').update(base).update('\n').update(part).digest('hex')}`;
     const keys = reps ? reps.map((r) => keyOf(canonicalJson(r))) : [keyOf('')];
 
     const flightKey = keys.join('\n');

@@ -86,9 +86,9 @@ export async function createResponseCache(opts: ResponseCacheOptions = {}): Prom
   // Versions outlive every answer stored with an older one (and, shared, every entity cache entry: the entity cache keeps them a week).
   const versions =
     store.phase === 'redis'
-      ? sharedTagVersions(store.keyv, namespace, Math.max(7 * 24 * 3600 * 1000, 2 * maxTtlMs))
+      ? sharedTagVersions(store.kv, namespace, Math.max(7 * 24 * 3600 * 1000, 2 * maxTtlMs))
       : localTagVersions(maxTtlMs + clockSkewMs);
-  const engine = new ResponseCacheEngine(store.keyv, versions, { maxTtlMs, minTtlMs: (opts.minTtlSeconds ?? 1) * 1000, clockSkewMs, opTimeoutMs: opts.opTimeoutMs ?? 250 }, log);
+  const engine = new ResponseCacheEngine(store.kv, versions, { maxTtlMs, minTtlMs: (opts.minTtlSeconds ?? 1) * 1000, clockSkewMs, opTimeoutMs: opts.opTimeoutMs ?? 250 }, log);
   return {
     phase: versions.phase,
     plugin: ResponseCachePlugin(engine, namespace),

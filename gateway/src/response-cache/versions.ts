@@ -13,8 +13,7 @@
  * Versions are tokens that start with the time they were made (tags-report.ts),
  * so a response can tell that a tag moved while it was being computed.
  */
-import type Keyv from 'keyv';
-import { INITIAL_TAG_VERSION, newTagVersion, tagVersionKey } from '../../../lib/cache/index.js';
+import { INITIAL_TAG_VERSION, newTagVersion, tagVersionKey, type KeyValueStore } from '../../../lib/cache/index.js';
 
 export interface TagVersions {
   readonly phase: 'shared' | 'local';
@@ -25,18 +24,18 @@ export interface TagVersions {
 }
 
 /** Versions in the shared store, as the entity caches write them. */
-export function sharedTagVersions(keyv: Keyv, namespace: string, versionTtlMs: number, now: () => number = Date.now): TagVersions {
+export function sharedTagVersions(store: KeyValueStore, namespace: string, versionTtlMs: number, now: () => number = Date.now): TagVersions {
   return {
     phase: 'shared',
     async read(tags) {
       if (tags.length === 0) return [];
-      const raw = await keyv.getMany<string>(tags.map((t) => tagVersionKey(namespace, t)));
-      return raw.map((v) => (typeof v === 'string' ? v : INITIAL_TAG_VERSION));
+      const raw = await store.getMany(tags.map((t) => tagVersionKey(namespace, t)));
+      return raw.map((v) => v ?? INITIAL_TAG_VERSION);
     },
     async bump(tags) {
       if (tags.length === 0) return;
       const version = newTagVersion(now());
-      await keyv.setMany([...new Set(tags)].map((t) => ({ key: tagVersionKey(namespace, t), value: version, ttl: versionTtlMs })));
+      await store.setMany([...new Set(tags)].map((t) => ({ key: tagVersionKey(namespace, t), value: version, ttlMs: versionTtlMs })));
     },
   };
 }
