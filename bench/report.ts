@@ -11,6 +11,7 @@ import type { BenchResults, Measurement, SoakResults } from './run.js';
 import { SUBGRAPHS } from '../lib/manifest.js';
 import { entityTotals, hitRatio, type CacheLayers } from './metrics.js';
 import { subscriptionReport } from './subscriptions/index.js';
+import type { SubscriptionResults } from './subscriptions/model.js';
 import { targetRows } from './targets.js';
 import { GATEWAYS } from './config.js';
 import type { ProcessProfile } from './profile.js';
@@ -180,7 +181,7 @@ function section(r: BenchResults): string {
   }
   if (r.subscriptions) {
     if ('error' in r.subscriptions) out.push('### Subscriptions, through our gateway', '', `The subscription workload failed: \`${r.subscriptions.error.split('\n')[0]}\`.`, '');
-    else out.push(...subscriptionReport(r.subscriptions.results), '');
+    else out.push(...subscriptionReport(r.subscriptions.results), '', ...fanoutTargets(r.subscriptions.results));
     out.push('Plain `@apollo/gateway` executes no subscriptions; Hive Gateway\'s are not measured yet.', '');
   }
   if (r.soak) out.push(...soakSection(r.soak));
@@ -397,6 +398,26 @@ function replicasSection(dir = resultsDir): string[] {
     `| Zendesk export reads | ${r.exportReads} | ${r.exportReadsOneReplica} | ≤ ${r.exportReadsOneReplica} | ${judge(r.exportReads, r.exportReadsOneReplica)} |`,
     '',
     `Leaders at the end: ${Object.entries(r.leaders).map(([feed, who]) => `${feed} ${who ?? 'none'}`).join(', ')}. Without the lease, each replica polls: ${r.replicas}× these figures. The takeover after SIGKILL of the leader (within one lease period, no change missed or delivered twice) is asserted in \`npm test\` (\`test/e2e/feed-lease-replicas.test.ts\`).`,
+    '',
+  ];
+}
+
+/** Issue 16's targets for one change reaching 1,000 subscribers on distinct selections. */
+export const FANOUT_TARGETS = { subgraphFetchesPerChange: 4, firstToLastP50Ms: 300, gatewayCpuMsPerChange: 300 } as const;
+
+function fanoutTargets(results: SubscriptionResults): string[] {
+  const f = results.fanout.find((x) => x.kind === 'distinct' && x.status === 'measured');
+  if (!f) return [];
+  const judged = (label: string, measured: number | null | undefined, target: number, digits: number): string =>
+    `| ${label} | ${fmt(measured, digits)} | ≤ ${target} | ${measured == null ? 'not measured' : measured <= target ? 'met' : `missed by ${fmt(measured - target, digits)}`} |`;
+  return [
+    `Issue 16's targets for one change and ${f.subscribers} subscribers on distinct selections, from the table above:`,
+    '',
+    '| target | measured | target | verdict |',
+    '|---|---|---|---|',
+    judged('subgraph fetches per change', f.subgraphFetches?.perChange, FANOUT_TARGETS.subgraphFetchesPerChange, 1),
+    judged('first → last subscriber, p50 ms', f.spreadMs.p50, FANOUT_TARGETS.firstToLastP50Ms, 1),
+    judged('gateway CPU per change, ms', f.gateway.cpuMsPerEvent, FANOUT_TARGETS.gatewayCpuMsPerChange, 0),
     '',
   ];
 }
