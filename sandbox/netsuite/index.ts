@@ -10,7 +10,7 @@ import { ActionInputError, ActionNotFoundError, createSandboxServer, type FaultA
 import { execute, instantToDays, openDatabase, queryOne, toCents, type Database } from './db.js';
 import { ERROR_CONTENT_TYPE, NsError, errorBody, sendError } from './errors.js';
 import { SANDBOX_TBA, TbaVerifier, type TbaCredentials } from './oauth.js';
-import { StoreClock, closeSalesOrder, getTransactionByTranId, payInvoice, shipOrder, type Ops } from './ops.js';
+import { StoreClock, closeSalesOrder, getTransactionByTranId, insertTransaction, nextTranId, payInvoice, shipOrder, type Ops } from './ops.js';
 import { REST, baseUrlOf, registerRecordRoutes } from './records.js';
 import { registerFunctions, runSuiteQl } from './suiteql.js';
 
@@ -129,6 +129,18 @@ export async function createNetSuiteSandbox(opts: NetSuiteSandboxOptions): Promi
         if (!c) throw new ActionNotFoundError(`no customer ${key}`);
         db.run('UPDATE customer SET creditholdoverride = ?, lastmodifieddate = ? WHERE id = ?', [b.hold ? 'ON' : 'OFF', clock.tick(), c.id as number]);
         return { customerId: key, creditHoldOverride: b.hold ? 'ON' : 'OFF' };
+      },
+      'issue-credit-memo': (b) => {
+        // A credit memo on the customer's account, applied to no invoice (a goodwill credit, say).
+        const amount = typeof b.amount === 'number' ? String(b.amount) : b.amount;
+        if (typeof amount !== 'string' || !/^\d+(\.\d{1,2})?$/.test(amount) || toCents(amount) <= 0) throw new ActionInputError(`amount must be a positive decimal string like "25.00", got ${JSON.stringify(b.amount)}`);
+        const key = String(b.customerId ?? '');
+        const c = queryOne(db, 'SELECT id FROM customer WHERE externalid = ?', [key]);
+        if (!c) throw new ActionNotFoundError(`no customer ${key}`);
+        const tranid = nextTranId(db, 'CustCred', 'CM-');
+        const cents = toCents(amount);
+        const id = insertTransaction(ops, { type: 'CustCred', tranid, entity: c.id as number, status: 'A', trandate: Math.floor(clock.tick()), totalCents: cents, unpaidCents: cents });
+        return { customerId: key, creditMemo: { id: String(id), tranId: tranid } };
       },
       'touch-order': (b) => {
         const id = findOrder(b.orderId);
