@@ -1,8 +1,8 @@
 /**
  * A customer's financials follow the finance feed, counted in ERP calls at the
  * sandbox: while the feed is healthy they stay cached past their plain TTL; a
- * credit-limit edit of the customer record, or a credit memo applied to no
- * invoice, drops them within a poll interval, so the next read asks the ERP and
+ * credit-limit edit of the customer record, a credit memo applied to no invoice,
+ * or a journal entry naming the customer on a line drops them within a poll interval, so the next read asks the ERP and
  * shows the change; once the ERP is down for three intervals the stretch is gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,14 +93,17 @@ describe('financials while the finance feed is healthy', () => {
     expect(Date.parse(after.freshness.fetchedAt)).toBeGreaterThan(Date.parse(cold.freshness.fetchedAt));
   });
 
-  it('are read again once a credit memo on no invoice is entered for the customer', async () => {
-    const id = customers[2] as string;
+  it.each([
+    ['a credit memo on no invoice', 'issue-credit-memo', 2],
+    ['a journal entry naming the customer on a line', 'post-journal', 4],
+  ])('are read again once %s is entered for the customer', async (what, name, k) => {
+    const id = customers[k] as string;
     const cold = await warmPastPlainTtl(readFinancials, id, PAST_PLAIN_TTL_MS);
-    await action(stack, 'netsuite', 'issue-credit-memo', { customerId: id, amount: '25.00' });
+    await action(stack, 'netsuite', name, { customerId: id, amount: '25.00' });
     const after = await eventually(async () => {
       const r = await readFinancials(id);
       return r.calls > 0 ? r : undefined;
-    }, 4 * FINANCE_FEED_INTERVAL_MS + 2000, 'the credit memo to reach the cache');
+    }, 4 * FINANCE_FEED_INTERVAL_MS + 2000, `${what} to reach the cache`);
     expect(Date.parse(after.freshness.fetchedAt)).toBeGreaterThan(Date.parse(cold.freshness.fetchedAt));
   });
 

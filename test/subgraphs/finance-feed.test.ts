@@ -92,10 +92,10 @@ describe('invoiceChangesSince', () => {
 describe('accountChangesSince', () => {
   it('reads each customer whose record or receivable changed once, across pages, and nobody else', async () => {
     const linked = dataset.netsuite.customers.filter((c) => c.externalid);
-    const [held, limited] = [linked[3], linked[4]];
-    const inv = dataset.netsuite.transactions.filter((t) => t.type === 'CustInvc' && t.status === 'A' && Number(t.foreignamountremaining) > 50)[10];
+    const [held, limited, journaled] = [linked[3], linked[4], linked[5]];
+    const inv = dataset.netsuite.transactions.filter((t) => t.type === 'CustInvc' && t.status === 'A' && Number(t.foreignamountremaining) > 50 && ![3, 4, 5].some((k) => linked[k]?.id === t.entity))[10];
     const payer = linked.find((c) => c.id === inv?.entity);
-    if (!held?.externalid || !limited?.externalid || !inv || !payer?.externalid) throw new Error('dataset lacks the customers this test needs');
+    if (!held?.externalid || !limited?.externalid || !journaled?.externalid || !inv || !payer?.externalid) throw new Error('dataset lacks the customers this test needs');
     // Whole seconds: every change of the tests above is in an earlier second than `since`.
     await new Promise((r) => setTimeout(r, 1100));
     const since = new Date();
@@ -106,14 +106,16 @@ describe('accountChangesSince', () => {
     await action('set-credit-hold', { customerId: held.externalid, hold: true });
     await erpClient().updateRecord('customer', `eid:${limited.externalid}`, { creditLimit: 12345 });
     await action('pay-invoice', { invoiceId: inv.tranid, amount: '1.00' });
-    const expected = [held.externalid, limited.externalid, payer.externalid].sort();
+    // Named on a journal line only, not in the header.
+    await action('post-journal', { customerId: journaled.externalid, amount: '3.00' });
+    const expected = [held.externalid, limited.externalid, payer.externalid, journaled.externalid].sort();
 
     const whole = await reader(1000).accountChangesSince(since);
     expect(whole.map((c) => c.customerNumber).sort()).toEqual(expected);
     const before = await statsTotal();
     const paged = await reader(2).accountChangesSince(since);
-    // 3 rows in pages of 2: two queries.
-    expect((await statsTotal()) - before).toBe(2);
+    // 4 rows in pages of 2: two full pages, then an empty one.
+    expect((await statsTotal()) - before).toBe(3);
     expect(paged).toEqual(whole);
     const keys = paged.map((c) => `${c.modifiedAt}|${c.customerNumber}`);
     expect([...keys].sort()).toEqual(keys);

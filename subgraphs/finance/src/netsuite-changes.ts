@@ -29,7 +29,8 @@ export interface AccountChange {
 /**
  * The transactions that post to a customer's receivable besides invoices (which the invoice
  * read sees): credit memos, payments, deposits and their applications, refunds, and journal
- * entries naming the customer. Each moves the balance without necessarily touching an invoice.
+ * entries. Each moves the balance without necessarily touching an invoice. A journal entry
+ * names its customers on its lines (`transactionline.entity`), the others in their header.
  */
 export const ACCOUNT_TRANSACTION_TYPES = ['CustCred', 'CustPymt', 'CustDep', 'DepAppl', 'CustRfnd', 'Journal'] as const;
 
@@ -106,9 +107,9 @@ FETCH FIRST ${pageSize} ROWS ONLY`,
       const ts = timestampSince(since);
       const types = ACCOUNT_TRANSACTION_TYPES.map((t) => suiteqlString(t)).join(', ');
       const out: AccountChange[] = [];
-      // One query for both sources: customer records edited, and receivable transactions
-      // entered or edited, each reduced to its customer and the latest change. Keyset pages
-      // as for invoices.
+      // One query for all sources: customer records edited, and receivable transactions
+      // entered or edited (by header entity, and for journal entries by line entity), each
+      // reduced to its customer and the latest change. Keyset pages as for invoices.
       let after: { modifiedAt: string; customerNumber: string } | undefined;
       for (;;) {
         const keyset = after
@@ -124,6 +125,10 @@ FETCH FIRST ${pageSize} ROWS ONLY`,
     SELECT c.externalid AS customernumber, t.lastmodifieddate AS m
     FROM transaction t JOIN customer c ON c.id = t.entity
     WHERE t.type IN (${types}) AND t.lastmodifieddate >= ${ts} AND c.externalid IS NOT NULL
+    UNION ALL
+    SELECT c.externalid AS customernumber, t.lastmodifieddate AS m
+    FROM transaction t JOIN transactionline tl ON tl.transaction = t.id JOIN customer c ON c.id = tl.entity
+    WHERE t.type = 'Journal' AND t.lastmodifieddate >= ${ts} AND c.externalid IS NOT NULL
   ) u
   GROUP BY u.customernumber
 ) x
