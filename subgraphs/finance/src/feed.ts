@@ -107,7 +107,9 @@ export function createInvoiceFeed({ reader, invalidate, lastKnown, ...polling }:
     async readChanges(since) {
       // One watermark for both reads: each reads from the same `since`, so whichever saw the
       // newest change, the other re-reads nothing older than the overlap and skips nothing newer.
-      const [invoices, accounts] = await Promise.all([reader.invoiceChangesSince(since), reader.accountChangesSince(since)]);
+      // One after the other: a poll holds at most one of the account's concurrency slots.
+      const invoices = await reader.invoiceChangesSince(since);
+      const accounts = await reader.accountChangesSince(since);
       const records: FinanceChangeRecord[] = [
         ...invoices.map((change) => ({ kind: 'invoice' as const, key: change.number, modifiedAt: change.modifiedAt, value: valueOf(change), change })),
         // The value is the change's time: every new change is news to the cache, and none is an event.
