@@ -33,6 +33,8 @@ export const DEFAULT_TTL_SECONDS = {
   payments: 60,
   /** Balance, overdue balance, credit limit and hold, terms, addresses. */
   balances: 60,
+  /** ERP customers without an external id, by e-mail address or phone: where identity candidates come from. */
+  erpContacts: 60,
   /** Service-desk cases (tickets). */
   cases: 30,
   /** Which cases a customer or an order has (per page and filter). */
@@ -64,11 +66,14 @@ export function ttlEnvName(domain: TtlDomain): string {
  * feed for every change the feed reads: Salesforce Change Data Capture for engagement; the
  * ERP order feed for order headers, the lists they are on, lines and shipments (an item
  * fulfillment modifies its order); the ERP invoice feed for invoices, their lists and
- * payments (a payment moves the amount due); Zendesk webhooks backed by the incremental
- * export for cases, their lists and comments. Not here, because no feed sees their changes: balances and credit hold
- * (moved by credit memos, journal entries and credit decisions the invoice feed never
- * reads), returns (an RMA made in NetSuite modifies no sales order), the service-desk
- * directory and the catalog.
+ * payments (a payment moves the amount due), and for balances (its poll also reads the
+ * customers whose record or receivable transactions changed: credit memos, payments,
+ * deposits, refunds, journal entries, credit-hold and credit-limit edits); Zendesk webhooks
+ * backed by the incremental export for cases, their lists and comments. A domain is
+ * stretched only in the cache of the subgraph that declares the feed: the order
+ * subgraph's copy of a customer's standing (balances) keeps its plain TTL. Not here,
+ * because no feed sees their changes: returns (an RMA made in NetSuite modifies no sales
+ * order), the service-desk directory and the catalog.
  */
 export const FEED_DOMAINS = [
   'engagement',
@@ -79,6 +84,7 @@ export const FEED_DOMAINS = [
   'invoices',
   'invoiceLists',
   'payments',
+  'balances',
   'cases',
   'caseLists',
   'caseComments',

@@ -86,7 +86,7 @@ CREATE INDEX transaction_lastmod ON "transaction"(lastmodifieddate);
 CREATE TABLE transactionline (
   id INTEGER PRIMARY KEY, "transaction" INTEGER, linesequencenumber INTEGER, mainline TEXT, item INTEGER,
   memo TEXT, quantity NUMERIC, rate NUMERIC, foreignamount NUMERIC, quantityshiprecv NUMERIC, isclosed TEXT,
-  createdfrom INTEGER);
+  createdfrom INTEGER, entity INTEGER);
 CREATE INDEX transactionline_transaction ON transactionline("transaction");
 CREATE TABLE previoustransactionlink (
   previousdoc INTEGER, nextdoc INTEGER, linktype TEXT, foreignamount NUMERIC, amount NUMERIC, linkdate REAL,
@@ -102,6 +102,7 @@ export const RECORD_TYPE_OF: Record<string, string> = {
   CustPymt: 'customerpayment',
   RtnAuth: 'returnauthorization',
   CustCred: 'creditmemo',
+  Journal: 'journalentry',
 };
 
 /**
@@ -207,13 +208,14 @@ export async function openDatabase(ns: NetSuiteData): Promise<Database> {
       }),
     );
     const createdFrom = new Map(ns.transactions.map((t) => [t.id, t.createdfrom]));
+    const entityOf = new Map(ns.transactions.map((t) => [t.id, t.entity]));
     ins(
-      `INSERT INTO transactionline VALUES (${Array(12).fill('?').join(',')})`,
+      `INSERT INTO transactionline VALUES (${Array(13).fill('?').join(',')})`,
       ns.lines.map((l) => {
         const sign = NEGATIVE_LINE_TYPES.has(typeOf.get(l.transaction) ?? '') ? -1 : 1;
         return [
           l.id, l.transaction, l.linesequencenumber, 'F', l.item, emptyToNull(l.memo), sign * l.quantity, Number(l.rate),
-          sign * Number(l.foreignamount), l.quantityshiprecv, 'F', createdFrom.get(l.transaction) ?? null,
+          sign * Number(l.foreignamount), l.quantityshiprecv, 'F', createdFrom.get(l.transaction) ?? null, entityOf.get(l.transaction) ?? null,
         ];
       }),
     );

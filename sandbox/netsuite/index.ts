@@ -10,7 +10,7 @@ import { ActionInputError, ActionNotFoundError, createSandboxServer, type FaultA
 import { execute, instantToDays, openDatabase, queryOne, toCents, type Database } from './db.js';
 import { ERROR_CONTENT_TYPE, NsError, errorBody, sendError } from './errors.js';
 import { SANDBOX_TBA, TbaVerifier, type TbaCredentials } from './oauth.js';
-import { StoreClock, closeSalesOrder, getTransactionByTranId, payInvoice, shipOrder, type Ops } from './ops.js';
+import { StoreClock, closeSalesOrder, getTransactionByTranId, insertTransaction, nextTranId, payInvoice, postJournal, shipOrder, type Ops } from './ops.js';
 import { REST, baseUrlOf, registerRecordRoutes } from './records.js';
 import { registerFunctions, runSuiteQl } from './suiteql.js';
 
@@ -102,6 +102,16 @@ export async function createNetSuiteSandbox(opts: NetSuiteSandboxOptions): Promi
     }
   };
 
+  /** The customer (by customer number) and positive amount an account action names. */
+  const accountCredit = (b: Record<string, unknown>): { customerId: number; key: string; cents: number } => {
+    const amount = typeof b.amount === 'number' ? String(b.amount) : b.amount;
+    if (typeof amount !== 'string' || !/^\d+(\.\d{1,2})?$/.test(amount) || toCents(amount) <= 0) throw new ActionInputError(`amount must be a positive decimal string like "25.00", got ${JSON.stringify(b.amount)}`);
+    const key = String(b.customerId ?? '');
+    const c = queryOne(db, 'SELECT id FROM customer WHERE externalid = ?', [key]);
+    if (!c) throw new ActionNotFoundError(`no customer ${key}`);
+    return { customerId: c.id as number, key, cents: toCents(amount) };
+  };
+
   // The concurrency listener needs the server's faults, which exist only once it is created.
   const self: { server?: SandboxServer } = {};
   const server = await createSandboxServer({
@@ -129,6 +139,18 @@ export async function createNetSuiteSandbox(opts: NetSuiteSandboxOptions): Promi
         if (!c) throw new ActionNotFoundError(`no customer ${key}`);
         db.run('UPDATE customer SET creditholdoverride = ?, lastmodifieddate = ? WHERE id = ?', [b.hold ? 'ON' : 'OFF', clock.tick(), c.id as number]);
         return { customerId: key, creditHoldOverride: b.hold ? 'ON' : 'OFF' };
+      },
+      'issue-credit-memo': (b) => {
+        // A credit memo on the customer's account, applied to no invoice (a goodwill credit, say).
+        const { customerId, key, cents } = accountCredit(b);
+        const tranid = nextTranId(db, 'CustCred', 'CM-');
+        const id = insertTransaction(ops, { type: 'CustCred', tranid, entity: customerId, status: 'A', trandate: Math.floor(clock.tick()), totalCents: cents, unpaidCents: cents });
+        return { customerId: key, creditMemo: { id: String(id), tranId: tranid } };
+      },
+      'post-journal': (b) => {
+        const { customerId, key, cents } = accountCredit(b);
+        const r = postJournal(ops, customerId, cents);
+        return { customerId: key, journalEntry: { id: String(r.id), tranId: r.tranid } };
       },
       'touch-order': (b) => {
         const id = findOrder(b.orderId);

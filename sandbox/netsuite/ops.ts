@@ -74,7 +74,8 @@ export function customerById(db: Database, id: number): Row | undefined {
 interface NewTransaction {
   type: string;
   tranid: string;
-  entity: number;
+  /** The header's entity; null on a journal entry, whose lines name theirs. */
+  entity: number | null;
   status: string;
   trandate: number;
   duedate?: number | null;
@@ -114,11 +115,28 @@ export function insertTransaction(ops: Ops, t: NewTransaction): number {
 export function insertLines(ops: Ops, tranId: number, type: string, createdfrom: number | null, lines: { item: number; quantity: number; rateCents: number; memo: string | null }[]): void {
   const sign = NEGATIVE_LINE_TYPES.has(type) ? -1 : 1;
   let id = nextId(ops.db, 'transactionline');
+  // Item lines name the transaction's customer, as NetSuite's do.
+  const entity = queryOne(ops.db, 'SELECT entity FROM "transaction" WHERE id = ?', [tranId])?.entity ?? null;
   lines.forEach((l, k) => {
-    execute(ops.db, 'INSERT INTO transactionline VALUES (?,?,?,?,?,?,?,?,?,?,?,?)', [
-      id++, tranId, k + 1, 'F', l.item, l.memo, sign * l.quantity, fromCents(l.rateCents), sign * fromCents(l.rateCents * l.quantity), 0, 'F', createdfrom,
+    execute(ops.db, 'INSERT INTO transactionline VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
+      id++, tranId, k + 1, 'F', l.item, l.memo, sign * l.quantity, fromCents(l.rateCents), sign * fromCents(l.rateCents * l.quantity), 0, 'F', createdfrom, entity,
     ]);
   });
+}
+
+/**
+ * A journal entry crediting a customer's receivable by `amountCents` (a write-off, say): no
+ * header entity, as NetSuite keeps it; the receivable line names the customer, the other
+ * line balances it.
+ */
+export function postJournal(ops: Ops, customerId: number, amountCents: number): { id: number; tranid: string } {
+  const tranid = nextTranId(ops.db, 'Journal', 'JE-');
+  const id = insertTransaction(ops, { type: 'Journal', tranid, entity: null, status: 'B', trandate: Math.floor(ops.clock.tick()), totalCents: amountCents });
+  let lineId = nextId(ops.db, 'transactionline');
+  for (const [k, cents, entity] of [[1, -amountCents, customerId], [2, amountCents, null]] as const) {
+    execute(ops.db, 'INSERT INTO transactionline VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [lineId++, id, k, 'F', null, null, null, null, fromCents(cents), null, 'F', null, entity]);
+  }
+  return { id, tranid };
 }
 
 export function touchTransaction(ops: Ops, id: number): void {

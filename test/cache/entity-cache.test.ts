@@ -485,7 +485,7 @@ describe('change feeds stretch TTLs', () => {
     removeA();
     removeB();
     expect(cache.ttlMs('orderStatus')).toBe(TTL);
-    expect(() => cache.coverByFeed(['balances' as never], () => true)).toThrow(/balances/);
+    expect(() => cache.coverByFeed(['returns' as never], () => true)).toThrow(/returns/);
   });
 
   it("reports the plain TTL to the gateway, which cannot learn that a feed failed", async () => {

@@ -1,8 +1,9 @@
 /**
  * The finance subgraph's ERP change reader and write validation, against the NetSuite
  * sandbox: keyset pages lose and repeat nothing at page boundaries or on equal
- * timestamps, payments are seen through the invoices they apply to, and an address
- * is checked without a call.
+ * timestamps, payments are seen through the invoices they apply to, customers whose
+ * record or receivable changed are read in one query per page, and an address is
+ * checked without a call.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../sandbox/dataset/generate.js';
@@ -29,9 +30,11 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
+const erpClient = () => createNetSuiteClient(loadNetSuiteConfig({ NETSUITE_BASE_URL: `${erpUrl}/services/rest` }));
+
 const reader = (pageSize: number) =>
   createNetSuiteChangeReader({
-    netsuite: createNetSuiteClient(loadNetSuiteConfig({ NETSUITE_BASE_URL: `${erpUrl}/services/rest` })),
+    netsuite: erpClient(),
     mapping: loadOrgMapping('config/org-mapping.json'),
     pageSize,
   });
@@ -83,6 +86,40 @@ describe('invoiceChangesSince', () => {
     const mine = changes.find((c) => c.number === inv.tranid);
     expect(mine?.amountDue.amount).toBe((Number(inv.foreignamountremaining) - 5).toFixed(2));
     expect(mine?.modifiedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+  });
+});
+
+describe('accountChangesSince', () => {
+  it('reads each customer whose record or receivable changed once, across pages, and nobody else', async () => {
+    const linked = dataset.netsuite.customers.filter((c) => c.externalid);
+    const [held, limited, journaled] = [linked[3], linked[4], linked[5]];
+    const inv = dataset.netsuite.transactions.filter((t) => t.type === 'CustInvc' && t.status === 'A' && Number(t.foreignamountremaining) > 50 && ![3, 4, 5].some((k) => linked[k]?.id === t.entity))[10];
+    const payer = linked.find((c) => c.id === inv?.entity);
+    if (!held?.externalid || !limited?.externalid || !journaled?.externalid || !inv || !payer?.externalid) throw new Error('dataset lacks the customers this test needs');
+    // Whole seconds: every change of the tests above is in an earlier second than `since`.
+    await new Promise((r) => setTimeout(r, 1100));
+    const since = new Date();
+    const action = async (name: string, body: unknown) => {
+      const res = await fetch(`${erpUrl}/__sandbox/actions/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status).toBe(200);
+    };
+    await action('set-credit-hold', { customerId: held.externalid, hold: true });
+    await erpClient().updateRecord('customer', `eid:${limited.externalid}`, { creditLimit: 12345 });
+    await action('pay-invoice', { invoiceId: inv.tranid, amount: '1.00' });
+    // Named on a journal line only, not in the header.
+    await action('post-journal', { customerId: journaled.externalid, amount: '3.00' });
+    const expected = [held.externalid, limited.externalid, payer.externalid, journaled.externalid].sort();
+
+    const whole = await reader(1000).accountChangesSince(since);
+    expect(whole.map((c) => c.customerNumber).sort()).toEqual(expected);
+    const before = await statsTotal();
+    const paged = await reader(2).accountChangesSince(since);
+    // 4 rows in pages of 2: two full pages, then an empty one.
+    expect((await statsTotal()) - before).toBe(3);
+    expect(paged).toEqual(whole);
+    const keys = paged.map((c) => `${c.modifiedAt}|${c.customerNumber}`);
+    expect([...keys].sort()).toEqual(keys);
+    expect(await reader(1000).accountChangesSince(new Date(since.getTime() + 60_000))).toEqual([]);
   });
 });
 

@@ -15,9 +15,10 @@ export const FINANCE_CACHE_KINDS = {
   financials: { name: 'finance/Customer.financials', domain: 'balances', tag: (id) => listTag('Customer', id, 'financials') },
   /**
    * NetSuite customers without an external id by e-mail address or phone key, where identity
-   * candidates come from (docs/identity.md): kept for the balances TTL, keyed by the address or number.
+   * candidates come from (docs/identity.md): kept for their own TTL, keyed by the address or number.
+   * Not `balances`: the finance feed reads only customers with an external id, so it cannot keep these current.
    */
-  customersByContact: { name: 'finance/ErpCustomer.byContact', domain: 'balances', tag: (contact) => entityTag('ErpCustomerContact', contact) },
+  customersByContact: { name: 'finance/ErpCustomer.byContact', domain: 'erpContacts', tag: (contact) => entityTag('ErpCustomerContact', contact) },
 } as const satisfies Record<string, EntryKind>;
 
 /** The connector answers arrays in key order; the cache speaks maps. */

@@ -9,6 +9,12 @@
  * The first change the feed sees of an invoice carries the status the product
  * last knew, when it knew one: the invoice as cached by an earlier read, taken
  * before the poll drops it, and only when it was read before the change.
+ *
+ * Each poll also reads the customers whose account moved without an invoice
+ * changing (their record edited: credit limit, terms, credit hold, addresses; or a
+ * credit memo, payment, deposit, refund or journal posted to them), in the same
+ * round and under the same watermark, and drops their cached financial figures
+ * before anything is published. Those are no events: only a cache invalidation.
  */
 import { entityTag, listTag, type Peeked } from '../../../lib/cache/index.js';
 import type { EventBus, NewEvent } from '../../../lib/events/bus.js';
@@ -16,7 +22,7 @@ import { createPoller, type ChangedRecord, type Poller } from '../../../lib/feed
 import type { FeedStateStore } from '../../../lib/feeds/state.js';
 import { childLogger } from '../../../lib/log.js';
 import type { InvoiceRecord } from './netsuite.js';
-import type { FinanceChangeReader, InvoiceChange } from './netsuite-changes.js';
+import type { AccountChange, FinanceChangeReader, InvoiceChange } from './netsuite-changes.js';
 import { INVOICE_STATUSES, type InvoiceStatus } from './netsuite-invoices.js';
 
 const log = childLogger('feed:finance-invoices');
@@ -50,9 +56,16 @@ export function invoiceChangeTags(c: Pick<InvoiceRecord, 'number' | 'customerNum
   return tags;
 }
 
-interface InvoiceChangeRecord extends ChangedRecord {
-  change: InvoiceChange;
+/** The cache tag of a customer's financial figures, which finance's financials and order's standing both carry. */
+export function accountChangeTags(c: Pick<AccountChange, 'customerNumber'>): string[] {
+  return [listTag('Customer', c.customerNumber, 'financials')];
 }
+
+type FinanceChangeRecord = ChangedRecord &
+  ({ kind: 'invoice'; change: InvoiceChange } | { kind: 'account'; change: AccountChange });
+
+/** Account rows share the poller's state with invoices; their keys cannot be invoice numbers. */
+const accountKey = (customerNumber: string): string => `account:${customerNumber}`;
 
 /** A change is news when the status or the amount due moved: a payment that leaves the status as it was still matters. */
 const valueOf = (c: Pick<InvoiceChange, 'status' | 'amountDue'>): string => `${c.status}|${c.amountDue.amount}`;
@@ -87,19 +100,29 @@ export function createInvoiceFeed({ reader, invalidate, lastKnown, ...polling }:
   // poll would empty the cache of the busiest invoices for nothing. Kept in memory only: after a
   // restart the first poll invalidates once more, which is harmless.
   const invalidatedAt = new Map<string, string>();
-  return createPoller<InvoiceChangeRecord>({
+  return createPoller<FinanceChangeRecord>({
     name: 'finance-invoices',
     // bus, store, and the poller's own intervalMs, overlapMs and onSuccess.
     ...polling,
     async readChanges(since) {
-      const changes = await reader.invoiceChangesSince(since);
-      return changes.map((change) => ({ key: change.number, modifiedAt: change.modifiedAt, value: valueOf(change), change }));
+      // One watermark for both reads: each reads from the same `since`, so whichever saw the
+      // newest change, the other re-reads nothing older than the overlap and skips nothing newer.
+      // One after the other: a poll holds at most one of the account's concurrency slots.
+      const invoices = await reader.invoiceChangesSince(since);
+      const accounts = await reader.accountChangesSince(since);
+      const records: FinanceChangeRecord[] = [
+        ...invoices.map((change) => ({ kind: 'invoice' as const, key: change.number, modifiedAt: change.modifiedAt, value: valueOf(change), change })),
+        // The value is the change's time: every new change is news to the cache, and none is an event.
+        ...accounts.map((change) => ({ kind: 'account' as const, key: accountKey(change.customerNumber), modifiedAt: change.modifiedAt, value: change.modifiedAt, change })),
+      ];
+      return records;
     },
     async seedKnown(records) {
       const known = new Map<string, string>();
-      if (!lastKnown) return known;
-      const cached = await lastKnown(records.map((r) => r.key));
-      for (const r of records) {
+      const invoices = records.filter((r) => r.kind === 'invoice');
+      if (!lastKnown || invoices.length === 0) return known;
+      const cached = await lastKnown(invoices.map((r) => r.key));
+      for (const r of invoices) {
         const c = cached.get(r.key);
         // Whole seconds: a read in the second of the change itself cannot be placed before it.
         if (c && c.fetchedAt < Date.parse(r.modifiedAt)) known.set(r.key, valueOf({ status: c.value.status, amountDue: c.value.amountDue }));
@@ -109,7 +132,7 @@ export function createInvoiceFeed({ reader, invalidate, lastKnown, ...polling }:
     async onChange(records) {
       const fresh = records.filter((r) => invalidatedAt.get(r.key) !== `${r.modifiedAt}|${r.value}`);
       if (fresh.length === 0) return;
-      await invalidate([...new Set(fresh.flatMap((r) => invoiceChangeTags(r.change)))]);
+      await invalidate([...new Set(fresh.flatMap((r) => (r.kind === 'invoice' ? invoiceChangeTags(r.change) : accountChangeTags(r.change))))]);
       for (const r of fresh) {
         invalidatedAt.delete(r.key);
         invalidatedAt.set(r.key, `${r.modifiedAt}|${r.value}`);
@@ -122,6 +145,7 @@ export function createInvoiceFeed({ reader, invalidate, lastKnown, ...polling }:
       }
     },
     toEvents(r, previous): Array<NewEvent<InvoiceStatusEvent>> {
+      if (r.kind === 'account') return [];
       const c = r.change;
       const { fetchedAt, modifiedAt: _modifiedAt, ...rest } = c;
       log.debug({ invoiceId: c.number, status: c.status }, 'invoice changed');

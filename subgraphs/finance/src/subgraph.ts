@@ -113,8 +113,9 @@ export function createFinanceSubgraph(deps: FinanceSubgraphDeps): FinanceSubgrap
   // The feed's health, not this replica's: a replica that does not poll follows the leader's record.
   const health = feed ? sharedFeedHealth({ lease, intervalMs: feed.intervalMs, local: () => feed.healthy() }) : undefined;
   // While the poll keeps up, every change to an invoice (a payment applied included) reaches its
-  // cached entries and lists within seconds. Balances and credit move by more than invoices.
-  const uncover = health ? cache?.coverByFeed(['invoices', 'invoiceLists', 'payments'], health.healthy) : undefined;
+  // cached entries and lists within seconds, and every change to a customer's record or to a
+  // transaction on its receivable reaches its cached financial figures.
+  const uncover = health ? cache?.coverByFeed(['invoices', 'invoiceLists', 'payments', 'balances'], health.healthy) : undefined;
 
   return {
     name: 'finance',
