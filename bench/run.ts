@@ -302,7 +302,8 @@ function smokePlan(plan: Plan): Plan {
  * the plan's last whole run instead of overwriting it; the report shows each.
  */
 function partialSuffix(opts: Pick<Options, 'plan' | 'gateways' | 'profiles' | 'workloads' | 'profile'>): string {
-  if (opts.plan === 'soak') return '';
+  // A soak through peers too is kept beside the soak of ours alone.
+  if (opts.plan === 'soak') return opts.gateways.length === 1 && opts.gateways[0] === 'ours' ? '' : `-${opts.gateways.join('+')}`;
   const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
   const parts: string[] = [];
   if (opts.profile) parts.push('profile');
