@@ -38,7 +38,7 @@ export function checkLinkRecord(expected: LinkableRecordType, recordType: Identi
   return { recordId, key: `${expected}:${recordId}` };
 }
 
-/** A record that may be the customer's: its id, the external id it holds (if any) and what the rule compares. */
+/** A record that may be the customer's: its id, the external id it holds (null when none) and what the rule compares. */
 export interface CandidateSource {
   recordId: string;
   /** The external id on the record that speaks for it (the record itself, or the person found in it). */
