@@ -315,6 +315,22 @@ export class WriteCoordinator {
    * concurrently or not, on any replica. With a different payload it throws
    * IDEMPOTENCY_KEY_REUSED. A malformed key throws BAD_USER_INPUT.
    */
+  /**
+   * Whether `req` repeats a write already made under its idempotency key, asked before a
+   * caller's own checks so that a repeat costs them nothing: true for a repeat (submit
+   * then answers the first write's outcome), false for a new key or none, and
+   * IDEMPOTENCY_KEY_REUSED for the key of a different request, as submit would say.
+   */
+  async isRepeat<P>(req: WriteRequest<P>): Promise<boolean> {
+    const key = req.idempotencyKey ?? undefined;
+    if (key === undefined || !IDEMPOTENCY_KEY.test(key)) return false;
+    const held = await this.store.claimOf(idempotencyRecordKey(req.kind, req.scope, key));
+    if (!held) return false;
+    const payload = JSON.parse(JSON.stringify(req.payload ?? null)) as P;
+    if (held.payloadHash !== requestHash(req.entityKey, payload, req.expectedVersion ?? undefined)) throw keyReused(key, req.kind);
+    return true;
+  }
+
   async submit<P, R = unknown>(req: WriteRequest<P>): Promise<WriteOutcome<R>> {
     const applier = this.appliers.get(req.kind);
     if (!applier) throw new Error(`no applier is registered for write kind '${req.kind}'`);
@@ -327,7 +343,7 @@ export class WriteCoordinator {
     const expectedVersion = req.expectedVersion ?? undefined;
     // Round-trip through JSON so that what the applier sees now is what a replay will see.
     const payload = JSON.parse(JSON.stringify(req.payload ?? null)) as P;
-    const payloadHash = sha256(canonicalJson({ entityKey: req.entityKey, payload, expectedVersion: expectedVersion ?? null }));
+    const payloadHash = requestHash(req.entityKey, payload, expectedVersion);
     const now = this.o.now();
     const writeId = `${this.idPrefix}${randomUUID()}`;
     const record: WriteRecord = {
@@ -337,7 +353,7 @@ export class WriteCoordinator {
       scope: req.scope,
       ...(req.customerId ? { customerId: req.customerId } : {}),
       idempotencyKey: key,
-      idemRecordKey: key === undefined ? undefined : sha256(`${req.kind}\u0000${req.scope}\u0000${key}`),
+      idemRecordKey: key === undefined ? undefined : idempotencyRecordKey(req.kind, req.scope, key),
       payloadHash,
       payload,
       expectedVersion,
@@ -354,11 +370,7 @@ export class WriteCoordinator {
     const created = await this.store.create(record);
     if (!created.created) {
       if (created.payloadHash !== payloadHash) {
-        throw new DomainError(
-          ErrorCode.IDEMPOTENCY_KEY_REUSED,
-          `idempotencyKey '${key}' was already used for a different ${req.kind} request; send a new key for a new request`,
-          { argumentName: 'idempotencyKey' },
-        );
+        throw keyReused(key ?? '', req.kind);
       }
       return this.answer<R>(await this.awaitOriginal(created.writeId));
     }
@@ -870,4 +882,20 @@ export class WriteCoordinator {
 
 export function createWriteCoordinator(opts: WriteCoordinatorOptions): WriteCoordinator {
   return new WriteCoordinator(opts);
+}
+
+/** The store's name for an idempotency key: one per write kind and caller scope. */
+function idempotencyRecordKey(kind: string, scope: string, key: string): string {
+  return sha256(`${kind}\u0000${scope}\u0000${key}`);
+}
+
+/** What makes two requests under one key the same request. */
+function requestHash(entityKey: string, payload: unknown, expectedVersion: unknown): string {
+  return sha256(canonicalJson({ entityKey, payload, expectedVersion: expectedVersion ?? null }));
+}
+
+function keyReused(key: string, kind: string): DomainError {
+  return new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `idempotencyKey '${key}' was already used for a different ${kind} request; send a new key for a new request`, {
+    argumentName: 'idempotencyKey',
+  });
 }

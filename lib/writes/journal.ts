@@ -240,6 +240,11 @@ export class JournalStore implements WriteStore {
     this.lineCount = keep.length;
   }
 
+  async claimOf(idemRecordKey: string): Promise<{ writeId: string; payloadHash: string } | undefined> {
+    const held = this.idem.get(idemRecordKey);
+    return held ? { writeId: held.writeId, payloadHash: held.payloadHash } : undefined;
+  }
+
   async create(write: WriteRecord): Promise<CreateResult> {
     if (write.idemRecordKey) {
       const held = this.idem.get(write.idemRecordKey);

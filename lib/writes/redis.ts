@@ -121,6 +121,11 @@ export class RedisStore implements WriteStore {
   /** Set once this process has put writes stored before the `queue` index existed into it. */
   private indexed: Promise<void> | undefined;
 
+  async claimOf(idemRecordKey: string): Promise<{ writeId: string; payloadHash: string } | undefined> {
+    const held = await this.redis.hmGet(this.k.idem(idemRecordKey), ['writeId', 'payloadHash']);
+    return held[0] && held[1] ? { writeId: held[0], payloadHash: held[1] } : undefined;
+  }
+
   async create(w: WriteRecord): Promise<CreateResult> {
     const res = (await this.redis.eval(CREATE, {
       keys: [this.k.write(w.writeId), this.k.entity(w.entityKey), this.k.due(), this.k.idem(w.idemRecordKey ?? '-'), this.k.queue()],

@@ -72,6 +72,8 @@ export interface WriteStore {
    * nothing is stored and the claim's holder is returned.
    */
   create(write: WriteRecord): Promise<CreateResult>;
+  /** Who holds an idempotency record (`WriteRecord.idemRecordKey`), if anyone has claimed it. */
+  claimOf(idemRecordKey: string): Promise<{ writeId: string; payloadHash: string } | undefined>;
   get(writeId: string): Promise<WriteRecord | undefined>;
   /**
    * Durably replaces a write's record. An unsettled write that is not in its

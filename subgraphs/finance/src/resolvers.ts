@@ -8,7 +8,7 @@ import type DataLoader from 'dataloader';
 import { DomainError, ErrorCode, UpstreamError, badInput, notFound } from '../../../lib/errors.js';
 import { idFormat, type IdFormat, type OrgMapping } from '../../../lib/mapping.js';
 import { connection, decodeCursor, freshNow, pageSize, type Connection, type Freshness } from '../../../lib/pagination.js';
-import { audit, authorize, authorizeSubscription, type Caller } from '../../../lib/auth/index.js';
+import { audit, authorize, authorizeSubscription, idempotencyScope, type Caller } from '../../../lib/auth/index.js';
 import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import type { Money } from '../../../lib/money.js';
@@ -158,8 +158,7 @@ export function createFinanceResolvers(mapping: OrgMapping, matching?: IdentityM
         const address = validateAddress(args.address);
         const expectedVersion = validateVersion(args.expectedVersion);
         const writes = writesOf(ctx);
-        await requireCustomer(ctx, customerId);
-        const outcome = await submitFor<BillingAddressPayload, BillingAddressResult>(writes, ctx.caller, {
+        const request = {
           kind: BILLING_ADDRESS_KIND,
           // One customer's billing writes are applied in the order they were made.
           entityKey: `ERP:customer:${customerId}`,
@@ -167,7 +166,10 @@ export function createFinanceResolvers(mapping: OrgMapping, matching?: IdentityM
           customerId,
           idempotencyKey: args.idempotencyKey ?? null,
           expectedVersion: expectedVersion ?? null,
-        });
+        };
+        // A repeat under its idempotency key (or the key of another request) is answered before the ERP is asked anything.
+        if (!(await writes.isRepeat({ ...request, scope: idempotencyScope(ctx.caller) }))) await requireCustomer(ctx, customerId);
+        const outcome = await submitFor<BillingAddressPayload, BillingAddressResult>(writes, ctx.caller, request);
         let financials: FinancialsRecord | null = null;
         if (outcome.status === 'APPLIED') {
           // The write invalidated the cache before it answered; this request's loader may still
