@@ -158,18 +158,25 @@ export class ReportingEntityCache extends EntityCache {
   override async load<V>(kind: EntryKind, ids: readonly string[], fetch: FetchMissing<V>, opts: LoadOptions = {}): Promise<Map<string, Lookup<V>>> {
     const out = await super.load(kind, ids, fetch, opts);
     if (!storage.getStore()) return out;
-    // The plain TTL, not a feed's stretch: the gateway keeps answers where it cannot learn that the feed failed.
-    const ttlMs = this.plainTtlMs(kind.domain, opts.ttlFactor);
-    const freshMs = opts.maxAgeSeconds === undefined ? ttlMs : Math.min(ttlMs, opts.maxAgeSeconds * 1000);
+    // The plain TTL bounds what the gateway keeps: it cannot learn that a feed failed. A value
+    // served under a feed's stretch (older than its plain TTL) is kept one plain TTL from now at
+    // most, never past the stretched deadline: while the feed is healthy its invalidations reach
+    // the gateway as they reach this cache; once it fails, the gateway's copy outlives the drop
+    // back by one plain TTL at most.
+    const capMs = (ttlMs: number): number => (opts.maxAgeSeconds === undefined ? ttlMs : Math.min(ttlMs, opts.maxAgeSeconds * 1000));
+    const freshMs = capMs(this.plainTtlMs(kind.domain, opts.ttlFactor));
+    const stretchedMs = capMs(this.ttlMs(kind.domain, opts.ttlFactor));
     const now = this.now();
     let freshUntil = Infinity;
     let stale = false;
     let incomplete = false;
     for (const l of out.values()) {
       switch (l.phase) {
-        case 'fresh':
-          freshUntil = Math.min(freshUntil, l.fetchedAt + freshMs);
+        case 'fresh': {
+          const plainUntil = l.fetchedAt + freshMs;
+          freshUntil = Math.min(freshUntil, plainUntil > now ? plainUntil : Math.min(now + freshMs, l.fetchedAt + stretchedMs));
           break;
+        }
         case 'stale':
           stale = true;
           break;

@@ -488,23 +488,32 @@ describe('change feeds stretch TTLs', () => {
     expect(() => cache.coverByFeed(['returns' as never], () => true)).toThrow(/returns/);
   });
 
-  it("reports the plain TTL to the gateway, which cannot learn that a feed failed", async () => {
+  it('reports to the gateway at most one plain TTL from now, never past the stretch: it cannot learn that a feed failed', async () => {
     const c = clock();
     const cache = new ReportingEntityCache({ store: keyvStore(new Keyv({ useKeyPrefix: false })), namespace: 'report', config, now: c.now });
-    cache.coverByFeed(['orderStatus'], () => true);
+    let healthy = true;
+    cache.coverByFeed(['orderStatus'], () => healthy);
     const sys = system();
-    const report = await collectCacheReport(async () => {
-      await cache.load(ORDER, ['SO-1'], sys.fetch);
-      return currentCacheReport(c.now());
-    });
-    expect(report?.maxAgeMs).toBe(TTL);
-    c.advance(TTL + 1);
-    const later = await collectCacheReport(async () => {
-      await cache.load(ORDER, ['SO-1'], sys.fetch);
-      return currentCacheReport(c.now());
-    });
+    const reportNow = () =>
+      collectCacheReport(async () => {
+        await cache.load(ORDER, ['SO-1'], sys.fetch);
+        return currentCacheReport(c.now());
+      });
+    expect((await reportNow())?.maxAgeMs).toBe(TTL);
+    // Inside the plain TTL: what is left of it.
+    c.advance(TTL - 5000);
+    expect((await reportNow())?.maxAgeMs).toBe(5000);
+    // Past the plain TTL, served under the stretch: one plain TTL from now.
+    c.advance(TTL);
+    expect((await reportNow())?.maxAgeMs).toBe(TTL);
+    // Near the end of the stretch: only what is left of it.
+    c.advance(TTL * 6 - TTL * 2 + 5000 - 2000);
+    expect((await reportNow())?.maxAgeMs).toBe(2000);
     expect(sys.calls).toHaveLength(1);
-    expect(later?.maxAgeMs).toBe(0);
+    // The feed fails: the entry is judged by the plain TTL, read again, and reported for one plain TTL.
+    healthy = false;
+    expect((await reportNow())?.maxAgeMs).toBe(TTL);
+    expect(sys.calls).toHaveLength(2);
   });
 
   it('peeks at what the cache holds whatever its age, never at an invalidated entry, and never asks the system', async () => {
