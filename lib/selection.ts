@@ -14,8 +14,8 @@ function kept(node: SelectionNode, variables: GraphQLResolveInfo['variableValues
 }
 
 /**
- * True when the operation selects `path` below the resolver's field, through any
- * fragments: `selectsPath(info, ['nodes', 'lines'])` on `Customer.orders` asks
+ * True when the operation selects `path` below the resolver's field, through
+ * fragments of every kind: `selectsPath(info, ['nodes', 'lines'])` on `Customer.orders` asks
  * whether `orders { nodes { lines } }` is selected. Aliases do not matter.
  */
 export function selectsPath(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValues'>, path: readonly string[]): boolean {
