@@ -48,14 +48,23 @@ export function cachedOrderReads(inner: OrderConnector, cache: EntityCache): Ord
 
     async ordersOfCustomers(customerIds, filter = {}) {
       const status: readonly OrderStatus[] = filter.status ?? [];
+      const windows = filter.lines;
       const lists = await loadLists<OrderRecord, null>(cache, customerIds, {
         list: ORDER_CACHE_KINDS.customerOrders,
         record: ORDER_CACHE_KINDS.order,
         idOf: (o) => o.id,
         listOptions: { args: status.length ? `status=${status.join(',')}` : 'all' },
         async fetchLists(parents) {
-          const got = await inner.ordersOfCustomers(parents, { status });
-          return new Map(parents.map((p) => [p, { records: got.get(p) ?? [], meta: null }]));
+          if (!windows || !parents.some((p) => windows.has(p))) {
+            const got = await inner.ordersOfCustomers(parents, { status });
+            return new Map(parents.map((p) => [p, { records: got.get(p) ?? [], meta: null }]));
+          }
+          // The page's lines come with its list, in the same call; stored as the lines read would
+          // store them, so that read, which follows in this request, finds them.
+          const startedAt = cache.now();
+          const got = await inner.ordersOfCustomersWithLines(new Map(parents.map((p) => [p, windows.get(p)])), { status });
+          await cache.put(ORDER_CACHE_KINDS.lines, [...got.lines].map(([id, value]) => ({ id, value })), startedAt);
+          return new Map(parents.map((p) => [p, { records: got.orders.get(p) ?? [], meta: null }]));
         },
         loadRecords: (ids) => byNumber(ids),
       });

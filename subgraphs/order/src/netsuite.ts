@@ -4,7 +4,10 @@
  *
  * Every method takes a whole batch of keys and answers it with one SuiteQL
  * query (more only past the IN-list limit or the page size), so the number of
- * ERP calls follows the number of plan steps, never the number of rows.
+ * ERP calls follows the number of plan steps, never the number of rows. A
+ * customer's orders and the lines of the orders its page shows can be one
+ * query too (`ordersOfCustomersWithLines`, for ten customers a batch): a cold
+ * page of orders with lines costs one call where list and lines cost two.
  * Callers validate ids first; the values are still quoted as literals here, so
  * a hostile string can never change a query.
  */
@@ -64,6 +67,22 @@ export interface OrderLineRecord {
   quantity: number;
   quantityShipped: number;
   unitPrice: Money;
+}
+
+/**
+ * Which of a customer's orders a list read brings the lines of: the newest `first`
+ * (after `after`, when a page starts past a cursor), the orders the page will show.
+ */
+export interface LinesWindow {
+  first: number;
+  after?: { placedAt: string; internalId: number };
+}
+
+/** A list read with lines: each customer's orders, and the lines of the orders in its window. */
+export interface OrdersWithLines {
+  orders: Map<string, OrderRecord[]>;
+  /** By order number; an order of a window without lines maps to []. Orders outside every window are absent. */
+  lines: Map<string, OrderLineRecord[]>;
 }
 
 export interface ShipmentRecord {
@@ -187,6 +206,15 @@ export interface OrderConnector extends OrderWriteConnector {
    * narrowed to `status` when given. Customers without orders map to [].
    */
   ordersOfCustomers(customerIds: readonly string[], filter?: { status?: readonly OrderStatus[] }): Promise<Map<string, OrderRecord[]>>;
+  /**
+   * As ordersOfCustomers, plus the lines of the orders in each customer's window,
+   * read in the same SuiteQL query: a page of orders with their lines costs one
+   * call (more only past the page size). Customers without a window get no lines.
+   */
+  ordersOfCustomersWithLines(
+    windows: ReadonlyMap<string, LinesWindow | undefined>,
+    filter?: { status?: readonly OrderStatus[] },
+  ): Promise<OrdersWithLines>;
   /** Item lines per order number, in line order; orders without lines map to []. */
   linesOfOrders(numbers: readonly string[]): Promise<Map<string, OrderLineRecord[]>>;
   /** Item fulfillments per order number, oldest first. */
@@ -194,6 +222,9 @@ export interface OrderConnector extends OrderWriteConnector {
   /** Return authorizations, with their lines, per order number, oldest first. */
   returnsOfOrders(numbers: readonly string[]): Promise<Map<string, ReturnRecord[]>>;
 }
+
+/** Customers whose windows a combined read holds, each a nested query of its own; the others' lines are read apart. */
+const WINDOWS_PER_QUERY = 10;
 
 function grouped<V>(keys: readonly string[]): Map<string, V[]> {
   return new Map(keys.map((k) => [k, [] as V[]]));
@@ -242,6 +273,63 @@ export function createOrderConnector(client: NetSuiteClient, mapping: OrgMapping
     };
   }
 
+  /** ` AND <alias>.status IN (...)` narrowing to the letters of `statuses`; empty for every status. */
+  function statusIn(alias: string, statuses: readonly OrderStatus[] = []): string {
+    const letters = [...new Set(statuses.flatMap(erpLettersFor))];
+    return letters.length ? ` AND ${alias}.status IN (${inList(letters)})` : '';
+  }
+
+  /** Each customer's orders from header rows, narrowed to the exact statuses and newest first. */
+  function listsFromRows(customerIds: readonly string[], rows: readonly SuiteQLRow[], fetchedAt: string, statuses: readonly OrderStatus[] = []): Map<string, OrderRecord[]> {
+    const out = grouped<OrderRecord>(customerIds);
+    const wanted = new Set(statuses);
+    for (const r of rows) {
+      const o = orderFromRow(r, fetchedAt);
+      // BOOKED and RELEASED share a letter; the exact status decides.
+      if (wanted.size && (!o.status || !wanted.has(o.status))) continue;
+      out.get(o.customerId)?.push(o);
+    }
+    // Sorting again keeps newest-first exact even where the ERP sorts dates at day precision.
+    for (const list of out.values()) list.sort((a, b) => (a.placedAt === b.placedAt ? b.internalId - a.internalId : a.placedAt < b.placedAt ? 1 : -1));
+    return out;
+  }
+
+  // An item line of a sales order; `tl` is the line, `i` its item.
+  const LINE_COLUMNS = `tl.id AS lineid, tl.linesequencenumber, i.itemid AS sku, NVL(tl.memo, i.displayname) AS description,
+    tl.quantity, tl.quantityshiprecv, tl.rate`;
+
+  function lineFromRow(r: SuiteQLRow, currency: string | undefined): OrderLineRecord {
+    return {
+      lineNumber: Number(r.linesequencenumber ?? 0),
+      sku: r.sku ?? '',
+      description: r.description ?? null,
+      quantity: quantity(r.quantity),
+      quantityShipped: quantity(r.quantityshiprecv),
+      unitPrice: moneyOf(r.rate, currency ?? defaultCurrency),
+    };
+  }
+
+  /**
+   * The ids of the orders a window covers, newest first as the list sorts them: SuiteQL's
+   * documented ROWNUM idiom (ORDER BY inside, ROWNUM outside). Narrowed by status letter
+   * only, so a window may cover an order the exact status leaves out; its lines are then
+   * read for nothing, and a page order past the window costs the lines read it always did.
+   * Undefined when the window cannot be put into a query (a cursor that is no instant).
+   */
+  function windowQuery(customerId: string, w: LinesWindow, statuses: readonly OrderStatus[] | undefined): string | undefined {
+    if (!Number.isSafeInteger(w.first) || w.first < 1) return undefined;
+    let cursor = '';
+    if (w.after) {
+      const at = Date.parse(w.after.placedAt);
+      if (!Number.isFinite(at) || !Number.isSafeInteger(w.after.internalId)) return undefined;
+      const ts = `TO_TIMESTAMP(${suiteqlString(new Date(at).toISOString().slice(0, 19).replace('T', ' '))}, 'YYYY-MM-DD HH24:MI:SS')`;
+      cursor = ` AND (p.createddate < ${ts} OR (p.createddate = ${ts} AND p.id < ${w.after.internalId}))`;
+    }
+    return `SELECT w.id FROM (SELECT p.id FROM transaction p JOIN customer pc ON pc.id = p.entity
+      WHERE p.type = 'SalesOrd' AND pc.externalid = ${suiteqlString(customerId)}${statusIn('p', statuses)}${cursor}
+      ORDER BY p.createddate DESC, p.id DESC) w WHERE ROWNUM <= ${w.first}`;
+  }
+
   const direct: OrderConnector = {
     async ordersByNumber(numbers) {
       const { rows, fetchedAt } = await perChunk(
@@ -258,32 +346,62 @@ export function createOrderConnector(client: NetSuiteClient, mapping: OrgMapping
     },
 
     async ordersOfCustomers(customerIds, filter = {}) {
-      const statuses = filter.status ?? [];
-      const letters = [...new Set(statuses.flatMap(erpLettersFor))];
-      const statusClause = letters.length ? ` AND t.status IN (${inList(letters)})` : '';
+      const statusClause = statusIn('t', filter.status);
       const { rows, fetchedAt } = await perChunk(
         customerIds,
         (list) =>
           `SELECT ${ORDER_COLUMNS} ${ORDER_FROM} WHERE t.type = 'SalesOrd' AND c.externalid IN (${list})${statusClause} ORDER BY t.createddate DESC, t.id DESC`,
       );
-      const out = grouped<OrderRecord>(customerIds);
-      const wanted = new Set(statuses);
-      for (const r of rows) {
-        const o = orderFromRow(r, fetchedAt);
-        // BOOKED and RELEASED share a letter; the exact status decides.
-        if (wanted.size && (!o.status || !wanted.has(o.status))) continue;
-        out.get(o.customerId)?.push(o);
+      return listsFromRows(customerIds, rows, fetchedAt, filter.status);
+    },
+
+    async ordersOfCustomersWithLines(windows, filter = {}) {
+      const customerIds = [...windows.keys()];
+      const statusClause = statusIn('t', filter.status);
+      // A window is a nested query of its own: a handful keeps the text short. The lines of customers
+      // past them are read apart, as without windows, so a large batch never costs more calls than that.
+      const pageOf = new Map<string, string>();
+      for (const id of customerIds) {
+        const w = windows.get(id);
+        const page = w && pageOf.size < WINDOWS_PER_QUERY ? windowQuery(id, w, filter.status) : undefined;
+        if (page) pageOf.set(id, page);
       }
-      // Sorting again keeps newest-first exact even where the ERP sorts dates at day precision.
-      for (const list of out.values()) list.sort((a, b) => (a.placedAt === b.placedAt ? b.internalId - a.internalId : a.placedAt < b.placedAt ? 1 : -1));
-      return out;
+      const rows: SuiteQLRow[] = [];
+      for (const part of chunks(customerIds, IN_LIST_LIMIT)) {
+        const pages = part.flatMap((id) => pageOf.get(id) ?? []);
+        const pageJoin = pages.length
+          ? `LEFT JOIN (${pages.length === 1 ? pages[0] : pages.map((p) => `SELECT v.id FROM (${p}) v`).join(' UNION ')}) pg ON pg.id = t.id
+          LEFT JOIN transactionline tl ON tl.transaction = pg.id AND tl.mainline = 'F' AND tl.item IS NOT NULL
+          LEFT JOIN item i ON i.id = tl.item`
+          : '';
+        const lineColumns = pages.length ? `, pg.id AS pageorder, ${LINE_COLUMNS}` : '';
+        // Every order once, or once per line for the orders of a window: ordered so the pages of a long answer never split differently.
+        const res = await client.suiteql(
+          `SELECT ${ORDER_COLUMNS}${lineColumns} ${ORDER_FROM}
+          ${pageJoin}
+          WHERE t.type = 'SalesOrd' AND c.externalid IN (${inList(part)})${statusClause}
+          ORDER BY t.createddate DESC, t.id DESC${pages.length ? ', tl.linesequencenumber, tl.id' : ''}`,
+        );
+        rows.push(...res.items);
+      }
+      const fetchedAt = new Date().toISOString();
+      const headers = new Map<string, SuiteQLRow>();
+      const lines = new Map<string, OrderLineRecord[]>();
+      for (const r of rows) {
+        if (!headers.has(r.id ?? '')) headers.set(r.id ?? '', r);
+        if (r.pageorder === undefined) continue;
+        const number = r.tranid ?? '';
+        const of = lines.get(number) ?? [];
+        lines.set(number, of);
+        if (r.lineid !== undefined) of.push(lineFromRow(r, r.currencycode));
+      }
+      return { orders: listsFromRows(customerIds, [...headers.values()], fetchedAt, filter.status), lines };
     },
 
     async linesOfOrders(numbers) {
       const { rows } = await perChunk(
         numbers,
-        (list) => `SELECT o.tranid AS ordernumber, tl.id AS lineid, tl.linesequencenumber, i.itemid AS sku, NVL(tl.memo, i.displayname) AS description,
-          tl.quantity, tl.quantityshiprecv, tl.rate, cur.symbol AS currencycode
+        (list) => `SELECT o.tranid AS ordernumber, ${LINE_COLUMNS}, cur.symbol AS currencycode
         FROM transactionline tl
           JOIN transaction o ON o.id = tl.transaction
           LEFT JOIN item i ON i.id = tl.item
@@ -292,16 +410,7 @@ export function createOrderConnector(client: NetSuiteClient, mapping: OrgMapping
         ORDER BY o.tranid, tl.linesequencenumber, tl.id`,
       );
       const out = grouped<OrderLineRecord>(numbers);
-      for (const r of rows) {
-        out.get(r.ordernumber ?? '')?.push({
-          lineNumber: Number(r.linesequencenumber ?? 0),
-          sku: r.sku ?? '',
-          description: r.description ?? null,
-          quantity: quantity(r.quantity),
-          quantityShipped: quantity(r.quantityshiprecv),
-          unitPrice: moneyOf(r.rate, r.currencycode ?? defaultCurrency),
-        });
-      }
+      for (const r of rows) out.get(r.ordernumber ?? '')?.push(lineFromRow(r, r.currencycode));
       return out;
     },
 
@@ -486,6 +595,31 @@ export function createOrderConnector(client: NetSuiteClient, mapping: OrgMapping
     ordersByNumber: (numbers) => client.batched('order/ordersByNumber', numbers, (keys) => direct.ordersByNumber(keys)),
     ordersOfCustomers: (customerIds, filter = {}) =>
       client.batched(`order/ordersOfCustomers:${[...new Set(filter.status ?? [])].sort().join(',')}`, customerIds, (keys) => direct.ordersOfCustomers(keys, filter)),
+    ordersOfCustomersWithLines: async (windows, filter = {}) => {
+      // A key is a customer and its window, so requests joined while waiting for a slot each keep their own.
+      const keys = [...windows].map(([id, w]) => JSON.stringify([id, w ?? null]));
+      const got = await client.batched(`order/ordersOfCustomersWithLines:${[...new Set(filter.status ?? [])].sort().join(',')}`, keys, async (merged) => {
+        const asked = new Map<string, LinesWindow | undefined>();
+        for (const k of merged) {
+          const [id, w] = JSON.parse(k) as [string, LinesWindow | null];
+          // One customer asked with two windows keeps the first; the other's lines are read as before.
+          if (!asked.has(id) || asked.get(id) === undefined) asked.set(id, w ?? undefined);
+        }
+        const all = await direct.ordersOfCustomersWithLines(asked, filter);
+        return new Map(merged.map((k) => [k, all]));
+      });
+      const orders = new Map<string, OrderRecord[]>();
+      const lines = new Map<string, OrderLineRecord[]>();
+      for (const [id] of windows) {
+        const all = got.get(JSON.stringify([id, windows.get(id) ?? null]));
+        orders.set(id, all?.orders.get(id) ?? []);
+        for (const o of orders.get(id) ?? []) {
+          const l = all?.lines.get(o.id);
+          if (l) lines.set(o.id, l);
+        }
+      }
+      return { orders, lines };
+    },
     linesOfOrders: (numbers) => client.batched('order/linesOfOrders', numbers, (keys) => direct.linesOfOrders(keys)),
     shipmentsOfOrders: (numbers) => client.batched('order/shipmentsOfOrders', numbers, (keys) => direct.shipmentsOfOrders(keys)),
     returnsOfOrders: (numbers) => client.batched('order/returnsOfOrders', numbers, (keys) => direct.returnsOfOrders(keys)),

@@ -9,6 +9,7 @@ import { authorize, authorizeSubscription, isStorefront, type Caller } from '../
 import type { EventBus } from '../../../lib/events/bus.js';
 import { eventsFor, type SubscriptionContext } from '../../../lib/subscriptions.js';
 import { entityTag } from '../../../lib/cache/index.js';
+import { selectsPath } from '../../../lib/selection.js';
 import { auditWriteCustomer } from '../../../lib/auth/index.js';
 import type { WriteCoordinator } from '../../../lib/writes/index.js';
 import { submitFor, writeQueueResolvers } from '../../../lib/writes/graph.js';
@@ -171,6 +172,12 @@ interface StatusChangeParent extends OrderStatusEvent {
   eventId: string;
 }
 
+/** Where an OrderConnection's selection asks for its orders' lines. */
+const LINES_PATHS = [
+  ['nodes', 'lines'],
+  ['edges', 'node', 'lines'],
+] as const;
+
 const erpFreshness = (fetchedAt: string): Freshness => ({ source: 'ERP', fetchedAt, stale: false });
 
 /**
@@ -316,7 +323,7 @@ export const resolvers = {
       return { id: ref.id };
     },
 
-    async orders(customer, args, ctx): Promise<OrderConnectionParent> {
+    async orders(customer, args, ctx, info): Promise<OrderConnectionParent> {
       const first = pageSize(args.first, 10);
       const cursor = decodeCursor(args.after, isOrderCursor);
       if (!ctx.ids.customer.test(customer.id)) {
@@ -325,7 +332,12 @@ export const resolvers = {
       // Another customer's orders are refused before any call.
       authorize(ctx.caller, 'Customer.orders', { customerId: customer.id });
       const status = [...new Set(args.status ?? [])].sort((a, b) => ORDER_STATUSES.indexOf(a) - ORDER_STATUSES.indexOf(b));
-      const all = await ctx.loaders.ordersOfCustomer.load({ customerId: customer.id, status });
+      const key = { customerId: customer.id, status };
+      // The page's lines, when selected, come with the list from the ERP: one call for both.
+      if (LINES_PATHS.some((p) => selectsPath(info, p))) {
+        ctx.loaders.wantLines(key, { first, ...(cursor ? { after: { placedAt: cursor.t, internalId: cursor.i } } : {}) });
+      }
+      const all = await ctx.loaders.ordersOfCustomer.load(key);
       const start = cursor ? all.findIndex((o) => after(o, cursor)) : 0;
       const from = start < 0 ? all.length : start;
       const page = all.slice(from, from + first);
