@@ -156,7 +156,7 @@ function errorDetail(text: string): { code?: string; detail?: string; title?: st
 // with these codes rather than a 429; both mean "try again shortly".
 const CONCURRENCY_CODES = new Set(['SSS_REQUEST_LIMIT_EXCEEDED', 'CONCURRENCY_LIMIT_EXCEEDED', 'EXCEEDED_CONCURRENCY_LIMIT']);
 
-function classify(res: Response, body: string): 'rate_limited' | 'unavailable' | undefined {
+function classify(res: { status: number }, body: string): 'rate_limited' | 'unavailable' | undefined {
   if (res.status === 400 || res.status === 403) {
     const code = errorDetail(body).code;
     if (code && CONCURRENCY_CODES.has(code)) return 'rate_limited';
