@@ -5,7 +5,8 @@
  * still forward them.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { randomHex } from './random.js';
 import { activeTraceparent } from './tracing.js';
 
 export interface RequestScope {
@@ -37,9 +38,9 @@ export function correlationIdFrom(header: string | string[] | undefined): string
 export function childTraceparent(header: string | string[] | undefined): string {
   const v = Array.isArray(header) ? header[0] : header;
   const m = v ? TRACEPARENT.exec(v) : null;
-  const traceId = m?.[1] && !/^0+$/.test(m[1]) ? m[1] : randomBytes(16).toString('hex');
+  const traceId = m?.[1] && !/^0+$/.test(m[1]) ? m[1] : randomHex(16);
   const flags = m?.[3] ?? '01';
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
+  return `00-${traceId}-${randomHex(8)}-${flags}`;
 }
 
 /**

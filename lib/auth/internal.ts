@@ -50,7 +50,8 @@
  * secret, the format is fixed, and timingSafeEqual over a SHA-256 MAC is all
  * there is to verify.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { randomBase64url } from '../random.js';
 import { LRUCache } from 'lru-cache';
 import type { RedisClientType } from 'redis';
 import { z } from 'zod';
@@ -162,7 +163,7 @@ function claimsOf(caller: Caller, opts: { trust: TrustOptions; correlationId: st
     via: caller.via,
     cid: opts.correlationId,
     aud: opts.audience,
-    jti: randomBytes(16).toString('base64url'),
+    jti: randomBase64url(16),
     iat: now,
     exp: now + (opts.trust.ttlSeconds ?? DEFAULT_TTL_SECONDS),
   };

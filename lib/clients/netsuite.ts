@@ -5,7 +5,8 @@
  * (subgraphs/order/src/netsuite.ts, subgraphs/finance/src/netsuite.ts) build on it;
  * nothing above them sees SuiteQL or HTTP.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { randomHex } from '../random.js';
 import type { RedisClientType } from 'redis';
 import { ConfigError, netsuiteShares, type CommonConfig, type NetSuiteConfig, type NetSuiteConsumer } from '../config.js';
 import { UpstreamError } from '../errors.js';
@@ -155,7 +156,7 @@ function errorDetail(text: string): { code?: string; detail?: string; title?: st
 // with these codes rather than a 429; both mean "try again shortly".
 const CONCURRENCY_CODES = new Set(['SSS_REQUEST_LIMIT_EXCEEDED', 'CONCURRENCY_LIMIT_EXCEEDED', 'EXCEEDED_CONCURRENCY_LIMIT']);
 
-function classify(res: Response, body: string): 'rate_limited' | 'unavailable' | undefined {
+function classify(res: { status: number }, body: string): 'rate_limited' | 'unavailable' | undefined {
   if (res.status === 400 || res.status === 403) {
     const code = errorDetail(body).code;
     if (code && CONCURRENCY_CODES.has(code)) return 'rate_limited';
@@ -214,7 +215,7 @@ export function createNetSuiteClient(config: NetSuiteConfig, deps: NetSuiteClien
     deadlineMs: options.deadlineMs,
   });
   const now = deps.now ?? Date.now;
-  const nonce = deps.nonce ?? ((): string => randomBytes(16).toString('hex'));
+  const nonce = deps.nonce ?? ((): string => randomHex(16));
   const creds: TbaCredentials = {
     accountId: config.accountId,
     consumerKey: config.consumerKey,
