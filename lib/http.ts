@@ -32,7 +32,8 @@
  * follows redirects, asks for gzip or deflate and decodes the body, and sends
  * the same user agent.
  */
-import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate, inflateRaw } from 'node:zlib';
 import { getGlobalDispatcher, interceptors, request, type Dispatcher } from 'undici';
 import {
   BrokenCircuitError,
@@ -269,12 +270,15 @@ export function responseHeaders(raw: Record<string, string | string[] | undefine
   };
 }
 
+const codecs = { gunzip: promisify(gunzip), inflate: promisify(inflate), inflateRaw: promisify(inflateRaw), brotli: promisify(brotliDecompress) };
+
 /**
  * A body as text, decoded from the Content-Encoding the system applied (codings
  * undone last to first), as fetch decoded it: deflate with or without its zlib
- * header, UTF-8 without a leading byte-order mark.
+ * header, UTF-8 without a leading byte-order mark. Decompression runs on libuv's
+ * thread pool, as fetch's did, so a large page does not hold the event loop.
  */
-export function decodeBody(raw: Buffer, contentEncoding: string | null): string {
+export async function decodeBody(raw: Buffer, contentEncoding: string | null): Promise<string> {
   // No body (a 204, say) has nothing to decode, whatever its headers say.
   if (raw.length === 0) return '';
   let bytes = raw;
@@ -284,9 +288,9 @@ export function decodeBody(raw: Buffer, contentEncoding: string | null): string 
     .map((c) => c.trim())
     .filter((c) => c !== '' && c !== 'identity');
   for (const coding of codings.reverse()) {
-    if (coding === 'gzip' || coding === 'x-gzip') bytes = gunzipSync(bytes);
-    else if (coding === 'deflate') bytes = (bytes[0]! & 0x0f) === 0x08 ? inflateSync(bytes) : inflateRawSync(bytes);
-    else if (coding === 'br') bytes = brotliDecompressSync(bytes);
+    if (coding === 'gzip' || coding === 'x-gzip') bytes = await codecs.gunzip(bytes);
+    else if (coding === 'deflate') bytes = (bytes[0]! & 0x0f) === 0x08 ? await codecs.inflate(bytes) : await codecs.inflateRaw(bytes);
+    else if (coding === 'br') bytes = await codecs.brotli(bytes);
     else throw new Error(`a body in an encoding this client cannot decode: ${coding}`);
   }
   const text = bytes.toString('utf8');
@@ -570,7 +574,7 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
       const answer = await request(req.url, { method: req.method, headers: { ...FETCH_HEADERS, ...headers }, body, signal, dispatcher: redirecting() });
       const raw = Buffer.from(await answer.body.arrayBuffer());
       res = { status: answer.statusCode, headers: responseHeaders(answer.headers) };
-      text = decodeBody(raw, res.headers.get('content-encoding'));
+      text = await decodeBody(raw, res.headers.get('content-encoding'));
     } catch (e) {
       if (signal.aborted) throw new UpstreamError(system, 'timeout', `${system} did not answer within ${options.timeoutMs} ms`, { cause: e });
       throw new UpstreamError(system, 'unavailable', `${system} could not be reached: ${(e as Error).message}`, { cause: e });
