@@ -203,6 +203,8 @@ export interface CacheStoreOptions {
   maxMemoryEntries?: number;
   /** Longest wait for the first connection before serving without Redis (it keeps retrying). @default 2000 */
   connectTimeoutMs?: number;
+  /** The connection's name on Redis (CLIENT SETNAME), so CLIENT LIST shows whose it is. @default none */
+  name?: string;
   log?: Logger;
 }
 
@@ -214,6 +216,7 @@ export async function createCacheStore(opts: CacheStoreOptions = {}): Promise<Ca
   const connectTimeoutMs = opts.connectTimeoutMs ?? 2000;
   const client: RedisClientType = createClient({
     url: opts.redisUrl,
+    ...(opts.name ? { name: opts.name } : {}),
     disableOfflineQueue: true,
     socket: {
       connectTimeout: connectTimeoutMs,
