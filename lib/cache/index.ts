@@ -36,7 +36,19 @@ export {
 } from './entity-cache.js';
 export { loadLists, loadPages, loadParentLists, pageArgsKey, type FetchedList, type ListLoad, type Membership, type PageLoad } from './lists.js';
 export { isStale, lookupValue, markStale, withStaleFreshness, type StaleFreshnessSpec } from './freshness.js';
-export { createCacheStore, keyvStore, type CacheStore, type CacheStoreOptions, type KeyValueStore, type StoreEntry } from './store.js';
+export {
+  createCacheStore,
+  guardedValue,
+  keyvStore,
+  readTagged,
+  taggedValue,
+  type CacheStore,
+  type CacheStoreOptions,
+  type GuardedEntry,
+  type KeyValueStore,
+  type StoreEntry,
+  type Tagged,
+} from './store.js';
 export { quotaTtlFactor, type QuotaSource } from './quota.js';
 export {
   CACHE_REPORT_EXTENSION,
