@@ -22,7 +22,9 @@
  * Two operations take one Lua script each on Redis, where they would otherwise
  * take two round trips: a write guarded by its tags' versions (setGuarded), and
  * a read of tagged values with their tags' versions (getTagged). In memory they
- * are a read and a write, as cheap as one.
+ * are a read and a write, as cheap as one. getTagged's script reads tag keys it
+ * finds in the values, not given as KEYS: like the MGET of entries with their
+ * tags' versions, it assumes one Redis, not a cluster.
  *
  * The Redis client is set up to fail fast rather than to wait: with the offline
  * queue off, a command issued while Redis is unreachable rejects at once, and
