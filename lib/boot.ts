@@ -35,7 +35,7 @@ import type { ProcessLimits } from './limits.js';
 import { createNetSuiteClient, netsuiteLimiter, type NetSuiteClient } from './clients/netsuite.js';
 import { createSalesforceClient, type SalesforceClient } from './clients/salesforce.js';
 import { createZendeskClient, zendeskLimiter, type ZendeskClient } from './clients/zendesk.js';
-import { createEntityCache, type CacheHandle, type EntityCache, type InvalidationListener } from './cache/index.js';
+import { createEntityCache, entityCacheClientName, type CacheHandle, type EntityCache, type InvalidationListener } from './cache/index.js';
 import { inProcessBus, redisBus, type EventBus } from './events/bus.js';
 import { loadOutboundConfig, openOutbound } from './events/outbound/index.js';
 import { loadWebhooksConfig, openWebhooks, type Webhooks } from './events/webhooks/index.js';
@@ -229,7 +229,7 @@ async function openPlatform(
     }
     let cache: CacheHandle | undefined;
     if (overrides.cache === undefined) {
-      const handle = await createEntityCache({ namespace: common.namespace, redisUrl: common.redisUrl, log });
+      const handle = await createEntityCache({ namespace: common.namespace, redisUrl: common.redisUrl, name: entityCacheClientName(name), log });
       opened.push(() => handle.close());
       cache = handle;
     } else cache = overrides.cache ?? undefined;

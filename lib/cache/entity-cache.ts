@@ -23,6 +23,7 @@
  * has no atomic increment; a fresh random token is just as good for "has it changed", and its time prefix
  * lets a late write of a record tell whether its tag moved after it was fetched.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { UpstreamError } from '../errors.js';
@@ -30,7 +31,7 @@ import { childLogger } from '../log.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { FEED_DOMAINS, type CacheConfig, type FeedDomain, type TtlDomain } from './config.js';
 import { cacheDroppedWrites, cacheErrors, countEntityLookup } from './metrics.js';
-import type { KeyValueStore, StoreEntry } from './store.js';
+import type { GuardedEntry, KeyValueStore, StoreEntry } from './store.js';
 
 /** One kind of cached entry: a record type, a part of one, or a list membership. */
 export interface EntryKind {
@@ -124,14 +125,28 @@ interface InFlight {
   invalidated: boolean;
 }
 
+/** Entries `put` while a fetch of misses ran: they are written with the fetch's own, in one round trip. */
+interface AlongFetch {
+  entries: GuardedEntry[];
+  /** The kind of each entry, for the count of writes dropped. */
+  kinds: string[];
+  /** Set once the fetch's write is under way: a later put writes on its own. */
+  closed: boolean;
+}
+
 /** The version of a tag that has never been invalidated (or whose version expired with every entry of it). */
 const INITIAL_VERSION = '0';
 
 const newVersion = (now: number): string => `${now.toString(36)}.${randomBytes(6).toString('hex')}`;
-const versionTime = (v: string): number => (v === INITIAL_VERSION ? 0 : parseInt(v.slice(0, v.indexOf('.')), 36));
 
 function encodeEnvelope(e: Envelope): string {
-  return `${e.fetchedAt}|${e.version}|${e.data}`;
+  const { head, tail } = envelopeAroundVersion(e.fetchedAt, e.data);
+  return head + e.version + tail;
+}
+
+/** An envelope cut where its version goes, for a write that puts in the version it reads (KeyValueStore#setGuarded). */
+function envelopeAroundVersion(fetchedAt: number, data: string): { head: string; tail: string } {
+  return { head: `${fetchedAt}|`, tail: `|${data}` };
 }
 
 function decodeEnvelope(raw: unknown): Envelope | undefined {
@@ -160,6 +175,8 @@ export class EntityCache {
   readonly config: CacheConfig;
   private readonly log: Logger;
   private readonly inflight = new Map<string, InFlight>();
+  /** The fetch of misses the current async context runs in, if any (fetchMisses). */
+  private readonly fetching = new AsyncLocalStorage<AlongFetch>();
   private readonly invalidationListeners = new Set<InvalidationListener>();
   /** Per domain, the health of each change feed that keeps it current (coverByFeed). */
   private readonly feeds = new Map<TtlDomain, Set<() => boolean>>();
@@ -341,13 +358,15 @@ export class EntityCache {
       return { id, key, rec, resolve };
     });
     let fetched: Map<string, V | Error>;
+    const along: AlongFetch = { entries: [], kinds: [], closed: false };
     try {
-      fetched = await fetch(misses);
+      fetched = await this.fetching.run(along, () => fetch(misses));
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       fetched = new Map(misses.map((id) => [id, err]));
     }
     const writes: StoreEntry[] = [];
+    const answers: Array<() => void> = [];
     const lifeMs = c.ttlMs + this.config.maxStaleSeconds * 1000;
     for (const p of pending) {
       let lookup: Lookup<V>;
@@ -376,41 +395,45 @@ export class EntityCache {
         }
       }
       c.out.set(p.id, lookup);
-      p.resolve(lookup);
+      answers.push(() => p.resolve(lookup));
     }
+    // Values put along (a list's records) are in the store only once the write lands: whoever joined
+    // this fetch, and goes on to read them, hears back after it. Otherwise the joiners need not wait.
+    const afterWrite = along.entries.length > 0;
+    if (!afterWrite) for (const answer of answers) answer();
     // The in-flight records stay until the write lands, so a request arriving meanwhile joins rather than misses.
-    await this.write(writes);
+    await this.write(writes, along);
+    if (afterWrite) for (const answer of answers) answer();
     for (const p of pending) if (this.inflight.get(p.key) === p.rec) this.inflight.delete(p.key);
   }
 
   /**
    * Stores values fetched from the system by another path (records that came
    * with a list). `fetchStartedAt` is when that call began: a value whose tag
-   * was invalidated after that is not stored.
+   * was invalidated after that is not stored. Called while this cache fetches
+   * misses (inside a `load`'s fetch), the values are written with the fetch's
+   * own entries, ahead of them and in the same round trip, once it answers.
    */
   async put<V>(kind: EntryKind, items: ReadonlyArray<{ id: string; value: V }>, fetchStartedAt: number, opts: LoadOptions = {}): Promise<void> {
     if (items.length === 0) return;
     const lifeMs = this.ttlMs(kind.domain, opts.ttlFactor) + this.config.maxStaleSeconds * 1000;
     if (lifeMs <= 0) return;
-    const tags = [...new Set(items.map((i) => kind.tag(i.id)))];
-    let versions: Map<string, string>;
-    try {
-      const raw = await this.timed('read', this.store.getMany(tags.map((t) => this.tagKey(t))));
-      versions = new Map(tags.map((t, i) => [t, raw[i] ?? INITIAL_VERSION]));
-    } catch (e) {
-      this.failed('read', e);
+    // Each entry written with its tag's version, unless the tag moved after the call began: read and write in one round trip.
+    const guarded: GuardedEntry[] = items.map(({ id, value }) => ({
+      key: this.key(kind, id, opts),
+      ttlMs: lifeMs,
+      tagKeys: [this.tagKey(kind.tag(id))],
+      since: fetchStartedAt,
+      versionsAs: 'single',
+      ...envelopeAroundVersion(fetchStartedAt, encodeValue(value)),
+    }));
+    const along = this.fetching.getStore();
+    if (along && !along.closed) {
+      along.entries.push(...guarded);
+      along.kinds.push(...guarded.map(() => kind.name));
       return;
     }
-    const writes: StoreEntry[] = [];
-    for (const { id, value } of items) {
-      const version = versions.get(kind.tag(id)) ?? INITIAL_VERSION;
-      if (versionTime(version) > fetchStartedAt) {
-        cacheDroppedWrites.inc({ kind: kind.name });
-        continue;
-      }
-      writes.push({ key: this.key(kind, id, opts), value: encodeEnvelope({ fetchedAt: fetchStartedAt, version, data: encodeValue(value) }), ttlMs: lifeMs });
-    }
-    await this.write(writes);
+    await this.write([], { entries: guarded, kinds: guarded.map(() => kind.name), closed: false });
   }
 
   /**
@@ -478,10 +501,20 @@ export class EntityCache {
     }
   }
 
-  private async write(entries: StoreEntry[]): Promise<void> {
-    if (entries.length === 0) return;
+  /** Writes `entries`, and after the values `along` holds (put's), in one round trip; failures are counted, not thrown. */
+  private async write(entries: StoreEntry[], along?: AlongFetch): Promise<void> {
+    const guarded = along?.entries ?? [];
+    if (along) along.closed = true;
+    if (entries.length === 0 && guarded.length === 0) return;
     try {
-      await this.timed('write', this.store.setMany(entries));
+      if (guarded.length === 0) {
+        await this.timed('write', this.store.setMany(entries));
+        return;
+      }
+      const written = await this.timed('write', this.store.setGuarded(guarded, entries));
+      written.forEach((w, i) => {
+        if (!w) cacheDroppedWrites.inc({ kind: along?.kinds[i] ?? 'unknown' });
+      });
     } catch (e) {
       this.failed('write', e);
     }

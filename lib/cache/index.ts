@@ -36,7 +36,19 @@ export {
 } from './entity-cache.js';
 export { loadLists, loadPages, loadParentLists, pageArgsKey, type FetchedList, type ListLoad, type Membership, type PageLoad } from './lists.js';
 export { isStale, lookupValue, markStale, withStaleFreshness, type StaleFreshnessSpec } from './freshness.js';
-export { createCacheStore, keyvStore, type CacheStore, type CacheStoreOptions, type KeyValueStore, type StoreEntry } from './store.js';
+export {
+  createCacheStore,
+  guardedValue,
+  keyvStore,
+  readTagged,
+  taggedValue,
+  type CacheStore,
+  type CacheStoreOptions,
+  type GuardedEntry,
+  type KeyValueStore,
+  type StoreEntry,
+  type Tagged,
+} from './store.js';
 export { quotaTtlFactor, type QuotaSource } from './quota.js';
 export {
   CACHE_REPORT_EXTENSION,
@@ -55,6 +67,9 @@ export {
   type CacheReport,
 } from './tags-report.js';
 
+/** The Redis connection name of a subgraph's entity cache, as CLIENT LIST shows it. */
+export const entityCacheClientName = (subgraph: string): string => `rsg-${subgraph}-cache`;
+
 /** An entity cache together with the store it owns. */
 export interface CacheHandle {
   cache: EntityCache;
@@ -71,6 +86,8 @@ export interface CreateEntityCacheOptions {
   redisUrl?: string | undefined;
   /** @default loadCacheConfig() */
   config?: CacheConfig;
+  /** The Redis connection's name (CLIENT SETNAME), e.g. `rsg-order-cache`. @default none */
+  name?: string;
   log?: Logger;
 }
 
@@ -78,7 +95,7 @@ export interface CreateEntityCacheOptions {
 export async function createEntityCache(opts: CreateEntityCacheOptions): Promise<CacheHandle> {
   const log = opts.log ?? childLogger('cache');
   const config = opts.config ?? loadCacheConfig();
-  const store = await createCacheStore({ redisUrl: opts.redisUrl, log });
+  const store = await createCacheStore({ redisUrl: opts.redisUrl, ...(opts.name ? { name: opts.name } : {}), log });
   // Reporting: each request's reads are noted for the gateway's response cache (tags-report.ts).
   const cache = new ReportingEntityCache({ store: store.kv, namespace: opts.namespace, config, log });
   return { cache, store, invalidate: (tags) => cache.invalidate(tags), close: () => store.close() };

@@ -62,7 +62,7 @@ export async function loadLists<R, M>(cache: EntityCache, parents: readonly stri
         });
         out.set(parent, { ids, meta: v.meta });
       }
-      // Before the list entry is written, so anyone who finds the list finds its records.
+      // Written ahead of the list entry, in the same round trip (EntityCache#put), so anyone who finds the list finds its records.
       await cache.put(spec.record, records, startedAt, spec.recordOptions);
       return out;
     },

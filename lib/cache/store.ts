@@ -19,6 +19,13 @@
  * neither release reads the other's entries. Apollo's persisted queries still
  * go through keyv, under keyv's keys.
  *
+ * Two operations take one Lua script each on Redis, where they would otherwise
+ * take two round trips: a write guarded by its tags' versions (setGuarded), and
+ * a read of tagged values with their tags' versions (getTagged). In memory they
+ * are a read and a write, as cheap as one. getTagged's script reads tag keys it
+ * finds in the values, not given as KEYS: like the MGET of entries with their
+ * tags' versions, it assumes one Redis, not a cluster.
+ *
  * The Redis client is set up to fail fast rather than to wait: with the offline
  * queue off, a command issued while Redis is unreachable rejects at once, and
  * the cache falls back to the system of record. It keeps reconnecting in the
@@ -29,12 +36,33 @@ import { LRUCache } from 'lru-cache';
 import KeyvRedis from '@keyv/redis';
 import { createClient, type RedisClientType } from 'redis';
 import type { Logger } from 'pino';
+import { INITIAL_TAG_VERSION, tagVersionTime } from './tags-report.js';
 
 /** One value to write, kept `ttlMs` milliseconds. */
 export interface StoreEntry {
   key: string;
   value: string;
   ttlMs: number;
+}
+
+/**
+ * A value that records the current versions of some tags, written only if none
+ * of them was made after `since`: an entry whose data may predate a change of
+ * its tags is never written, and one that is written carries the versions it
+ * must still match to be served.
+ */
+export interface GuardedEntry {
+  key: string;
+  ttlMs: number;
+  /** The keys of the tag versions (tagVersionKey) the value records, in order. */
+  tagKeys: readonly string[];
+  /** Epoch ms: a version made after it (tagVersionTime) skips the write. */
+  since: number;
+  /** The value is `head`, the versions, then `tail`. */
+  head: string;
+  tail: string;
+  /** The versions as a JSON array of strings, or the one version as it is (an entry of a single tag). */
+  versionsAs: 'json' | 'single';
 }
 
 /** The operations the caches run on their store. Each call is one round trip; each rejects when the store fails. */
@@ -44,6 +72,73 @@ export interface KeyValueStore {
   /** Writes every entry, each with its TTL. */
   setMany(entries: readonly StoreEntry[]): Promise<void>;
   deleteMany(keys: readonly string[]): Promise<void>;
+  /**
+   * Reads the tag versions of `entries` and writes each entry none of whose versions
+   * moved after its `since`, with them in its value (on Redis one script, so nothing
+   * comes between the read and the write). A tag without a version has INITIAL_TAG_VERSION.
+   * Then writes `plain` as setMany would, in the same round trip.
+   * @returns per guarded entry, whether it was written
+   */
+  setGuarded(entries: readonly GuardedEntry[], plain?: readonly StoreEntry[]): Promise<boolean[]>;
+  /**
+   * The values of `keys`, each a tagged value (taggedValue), with the current version
+   * of every tag they name, the version of tag `t` being the value of `tagPrefix + t`
+   * (on Redis one script: one round trip for a hit as for a miss).
+   * @returns values as getMany answers them, and each named tag's version (undefined where it has none)
+   */
+  getTagged(keys: readonly string[], tagPrefix: string): Promise<Tagged>;
+}
+
+/** What getTagged answers. */
+export interface Tagged {
+  values: Array<string | undefined>;
+  versions: Map<string, string | undefined>;
+}
+
+/**
+ * A value that names its tags ahead of the rest: the JSON array of them, a newline,
+ * then the rest (JSON leaves no raw newline in an array of strings), so a store can
+ * find the tags without reading the rest.
+ */
+export function taggedValue(tags: readonly string[], rest: string): string {
+  return `${JSON.stringify(tags)}\n${rest}`;
+}
+
+/** The tags and the rest of a tagged value; undefined for anything else. */
+export function readTagged(raw: string): { tags: string[]; rest: string } | undefined {
+  const nl = raw.indexOf('\n');
+  if (nl < 0) return undefined;
+  try {
+    const tags: unknown = JSON.parse(raw.slice(0, nl));
+    if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) return undefined;
+    return { tags: tags as string[], rest: raw.slice(nl + 1) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The value a guarded entry is written with, given its tags' versions. */
+export function guardedValue(e: GuardedEntry, versions: readonly string[]): string {
+  return e.head + (e.versionsAs === 'json' ? JSON.stringify(versions) : (versions[0] ?? INITIAL_TAG_VERSION)) + e.tail;
+}
+
+/**
+ * setGuarded over getMany and setMany: the versions read in one round trip, the
+ * entries written in another. For stores whose reads and writes are cheap (memory).
+ */
+async function setGuardedInTwo(store: Pick<KeyValueStore, 'getMany' | 'setMany'>, entries: readonly GuardedEntry[], plain: readonly StoreEntry[]): Promise<boolean[]> {
+  const tagKeys = [...new Set(entries.flatMap((e) => e.tagKeys))];
+  const raw = await store.getMany(tagKeys);
+  const current = new Map(tagKeys.map((k, i) => [k, raw[i] ?? INITIAL_TAG_VERSION]));
+  const writes: StoreEntry[] = [];
+  const written = entries.map((e) => {
+    const versions = e.tagKeys.map((k) => current.get(k) ?? INITIAL_TAG_VERSION);
+    if (versions.some((v) => tagVersionTime(v) > e.since)) return false;
+    writes.push({ key: e.key, value: guardedValue(e, versions), ttlMs: e.ttlMs });
+    return true;
+  });
+  await store.setMany([...writes, ...plain]);
+  return written;
 }
 
 /**
@@ -68,6 +163,15 @@ export function keyvStore(keyv: Keyv): KeyValueStore {
     },
     async deleteMany(keys) {
       if (keys.length > 0) await keyv.deleteMany([...keys]);
+    },
+    setGuarded(entries, plain = []) {
+      return setGuardedInTwo(this, entries, plain);
+    },
+    async getTagged(keys, tagPrefix) {
+      const values = await this.getMany(keys);
+      const tags = [...new Set(values.flatMap((v) => (v === undefined ? [] : (readTagged(v)?.tags ?? []))))];
+      const raw = await this.getMany(tags.map((t) => tagPrefix + t));
+      return { values, versions: new Map(tags.map((t, i) => [t, raw[i]])) };
     },
   };
 }
@@ -106,6 +210,108 @@ function unwrapValue(raw: string, now: number): string | undefined {
 }
 
 /**
+ * Lua: `version(key, enveloped)`, the version a tag key holds as unwrapValue reads
+ * it (the value itself when not in keyv's envelope), or `absent` where it has none.
+ * Expects `now` (epoch ms).
+ */
+function versionReader(absent: string): string {
+  return `
+local function version(key, enveloped)
+  local raw = redis.call('GET', key)
+  if not raw then return ${absent} end
+  if not enveloped then return raw end
+  local ok, env = pcall(cjson.decode, raw)
+  if not ok or type(env) ~= 'table' or type(env.value) ~= 'string' then return ${absent} end
+  if type(env.expires) == 'number' and now > env.expires then return ${absent} end
+  local v = env.value
+  if string.sub(v, 1, 8) == ':base64:' then return ${absent} end
+  if string.sub(v, 1, 1) == ':' then v = string.sub(v, 2) end
+  return v
+end`;
+}
+
+/**
+ * getTagged on Redis. KEYS: the values' keys. ARGV: the time now, the tag key
+ * prefix as stored, and 1 when tag keys are in keyv's envelope. Answers the
+ * values (false where absent), then each tag they name followed by its version
+ * (false where it has none).
+ */
+const GET_TAGGED_SCRIPT = `
+local now, prefix, enveloped = tonumber(ARGV[1]), ARGV[2], ARGV[3] == '1'
+${versionReader('false')}
+local out, seen, tags = {}, {}, {}
+for i, key in ipairs(KEYS) do
+  local raw = redis.call('GET', key)
+  out[i] = raw
+  if raw then
+    local nl = string.find(raw, '\\n', 1, true)
+    if nl then
+      local ok, named = pcall(cjson.decode, string.sub(raw, 1, nl - 1))
+      if ok and type(named) == 'table' then
+        for _, t in ipairs(named) do
+          if type(t) == 'string' and not seen[t] then
+            seen[t] = true
+            tags[#tags + 1] = t
+          end
+        end
+      end
+    end
+  end
+end
+for _, t in ipairs(tags) do
+  out[#out + 1] = t
+  out[#out + 1] = version(prefix .. t, enveloped)
+end
+return out
+`;
+
+/**
+ * setGuarded on Redis: every entry's tag versions read and the entry written in
+ * one script. KEYS: per entry, its key then its tag keys. ARGV: the time now and
+ * the initial version, then per entry: how many tags, whether each is in keyv's
+ * envelope (a string of 1s and 0s), since, TTL in ms, json or single (or none
+ * for a plain entry: no tags, its value in head), head, tail.
+ * A version is read as unwrapValue reads it, and dated as tagVersionTime does.
+ * Answers 1 per entry written, 0 per entry skipped.
+ */
+const SET_GUARDED_SCRIPT = `
+local now, initial = tonumber(ARGV[1]), ARGV[2]
+${versionReader('initial')}
+local function made(v)
+  if v == initial then return 0 end
+  local dot = string.find(v, '.', 1, true)
+  if not dot then return 0 end
+  return tonumber(string.sub(v, 1, dot - 1), 36) or 0
+end
+local k, a, written = 1, 3, {}
+while a <= #ARGV do
+  local n, enveloped, since = tonumber(ARGV[a]), ARGV[a + 1], tonumber(ARGV[a + 2])
+  local versions, moved = {}, false
+  for i = 1, n do
+    local v = version(KEYS[k + i], string.sub(enveloped, i, i) == '1')
+    if made(v) > since then moved = true end
+    versions[i] = v
+  end
+  if moved then
+    written[#written + 1] = 0
+  else
+    local middle = ''
+    if ARGV[a + 4] == 'json' then
+      local quoted = {}
+      for i, v in ipairs(versions) do quoted[i] = cjson.encode(v) end
+      middle = '[' .. table.concat(quoted, ',') .. ']'
+    elseif ARGV[a + 4] == 'single' then
+      middle = versions[1] or initial
+    end
+    redis.call('SET', KEYS[k], ARGV[a + 5] .. middle .. ARGV[a + 6], 'PX', ARGV[a + 3])
+    written[#written + 1] = 1
+  end
+  k, a = k + n + 1, a + 7
+end
+return written
+`;
+
+/**
  * A KeyValueStore on the node-redis client: reads are one MGET, writes one SET
  * with PX, or several pipelined in one round trip. Redis expires every key by
  * its PX; an envelope's deadline is only for keyv's readers.
@@ -140,6 +346,41 @@ export function redisStore(client: RedisClientType, keyvFormat: (key: string) =>
     },
     async deleteMany(keys) {
       if (keys.length > 0) await client.unlink(keys.map(redisKey));
+    },
+    async setGuarded(entries, plain = []) {
+      if (entries.length === 0) {
+        await this.setMany(plain);
+        return [];
+      }
+      const keys: string[] = [];
+      const args: string[] = [String(now()), INITIAL_TAG_VERSION];
+      for (const e of entries) {
+        // The script writes values as they are: an entry in keyv's envelope is not one it can write.
+        if (keyvFormat(e.key)) throw new Error(`a guarded write cannot hold ${e.key}`);
+        keys.push(e.key, ...e.tagKeys.map(redisKey));
+        const enveloped = e.tagKeys.map((k) => (keyvFormat(k) ? '1' : '0')).join('');
+        args.push(String(e.tagKeys.length), enveloped, String(e.since), String(Math.max(1, Math.ceil(e.ttlMs))), e.versionsAs, e.head, e.tail);
+      }
+      for (const e of plain) {
+        if (keyvFormat(e.key)) throw new Error(`a guarded write cannot hold ${e.key}`);
+        // No tags: nothing to guard, nothing put in.
+        keys.push(e.key);
+        args.push('0', '', '0', String(Math.max(1, Math.ceil(e.ttlMs))), 'none', e.value, '');
+      }
+      // EVAL rather than EVALSHA: Redis keeps the compiled script either way, and there is no NOSCRIPT round trip to make.
+      const reply = await client.eval(SET_GUARDED_SCRIPT, { keys, arguments: args });
+      if (!Array.isArray(reply) || reply.length !== entries.length + plain.length) throw new Error('unexpected reply to a guarded write');
+      return reply.slice(0, entries.length).map((w) => w === 1);
+    },
+    async getTagged(keys, tagPrefix) {
+      if (keys.length === 0) return { values: [], versions: new Map() };
+      const enveloped = keyvFormat(tagPrefix);
+      const reply = await client.eval(GET_TAGGED_SCRIPT, { keys: [...keys], arguments: [String(now()), enveloped ? KEYV_KEY_PREFIX + tagPrefix : tagPrefix, enveloped ? '1' : '0'] });
+      if (!Array.isArray(reply) || reply.length < keys.length || (reply.length - keys.length) % 2 !== 0) throw new Error('unexpected reply to a tagged read');
+      const text = (r: unknown): string | undefined => (typeof r === 'string' ? r : undefined);
+      const versions = new Map<string, string | undefined>();
+      for (let i = keys.length; i < reply.length; i += 2) versions.set(String(reply[i]), text(reply[i + 1]));
+      return { values: reply.slice(0, keys.length).map(text), versions };
     },
   };
 }
@@ -203,6 +444,8 @@ export interface CacheStoreOptions {
   maxMemoryEntries?: number;
   /** Longest wait for the first connection before serving without Redis (it keeps retrying). @default 2000 */
   connectTimeoutMs?: number;
+  /** The connection's name on Redis (CLIENT SETNAME), so CLIENT LIST shows whose it is. @default none */
+  name?: string;
   log?: Logger;
 }
 
@@ -214,6 +457,7 @@ export async function createCacheStore(opts: CacheStoreOptions = {}): Promise<Ca
   const connectTimeoutMs = opts.connectTimeoutMs ?? 2000;
   const client: RedisClientType = createClient({
     url: opts.redisUrl,
+    ...(opts.name ? { name: opts.name } : {}),
     disableOfflineQueue: true,
     socket: {
       connectTimeout: connectTimeoutMs,

@@ -25,6 +25,7 @@ import {
   withStaleFreshness,
   type CacheConfig,
   type EntryKind,
+  type KeyValueStore,
   type Lookup,
 } from '../../lib/cache/index.js';
 import { decodeValue, encodeValue } from '../../lib/cache/codec.js';
@@ -379,6 +380,48 @@ describe('list membership', () => {
     expect(l?.phase === 'fresh' && l.value.records.map((r) => r.id)).toEqual(ids);
     expect(listCalls).toEqual([['C-1']]);
     expect(records.calls).toEqual([['SO-3']]);
+  });
+
+  it('writes the records that came with a list together with it, in one write, leaving out one whose tag moved during the call', async () => {
+    const c = clock();
+    const kv = keyvStore(new Keyv({ useKeyPrefix: false }));
+    const writes: string[] = [];
+    const store: KeyValueStore = {
+      ...kv,
+      setMany: (e) => (writes.push('setMany'), kv.setMany(e)),
+      setGuarded: (g, plain) => (writes.push('setGuarded'), kv.setGuarded(g, plain)),
+    };
+    const cache = new EntityCache({ store, namespace: `t${Math.random().toString(36).slice(2)}`, config, now: c.now });
+    const records = system();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const spec = {
+      list: LIST,
+      record: ORDER,
+      idOf: (r: Rec) => r.id,
+      async fetchLists(parents: string[]) {
+        await held;
+        return new Map(parents.map((p) => [p, { records: ['SO-1', 'SO-2'].map((id) => ({ id, v: 1, fetchedAt: new Date() })), meta: {} }]));
+      },
+      loadRecords: (want: string[]) => cache.load(ORDER, want, records.fetch),
+    };
+    const first = loadLists(cache, ['C-1'], spec);
+    // A second request joins the list's fetch; it reads the records from the cache once it hears back.
+    const joined = loadLists(cache, ['C-1'], spec);
+    await new Promise((r) => setTimeout(r, 5));
+    c.advance(10);
+    await cache.invalidate(['Order:SO-2']);
+    writes.length = 0;
+    release();
+    await first;
+    const joiner = await joined;
+    // The list with its records in one write; then the joiner's own fetch of SO-2 writes it.
+    expect(writes).toEqual(['setGuarded', 'setMany']);
+    const l = joiner.get('C-1');
+    expect(l?.phase === 'fresh' && l.value.records.map((r) => r.id)).toEqual(['SO-1', 'SO-2']);
+    // SO-1 was in the cache for the joiner; SO-2, whose tag moved after the list call began, was not stored.
+    expect(records.calls).toEqual([['SO-2']]);
+    expect(await counterValue('rsg_cache_dropped_writes_total', { kind: ORDER.name })).toBeGreaterThan(0);
   });
 });
 

@@ -27,7 +27,7 @@ import { createDevIssuer, type DevIssuer } from '../../lib/auth/dev.js';
 import { TEST_TRUST, signedHeaders } from './auth.js';
 import { freePort } from './ports.js';
 import { SystemCircuits } from '../../lib/http.js';
-import { createEntityCache, loadCacheConfig, type CacheConfig, type CacheHandle } from '../../lib/cache/index.js';
+import { createEntityCache, entityCacheClientName, loadCacheConfig, type CacheConfig, type CacheHandle } from '../../lib/cache/index.js';
 import type { JSONWebKeySet } from 'jose';
 import type { ResponseCache, ResponseCacheOptions } from '../../gateway/src/response-cache/index.js';
 import { connectOnce, deleteNamespace } from './redis-keys.js';
@@ -210,9 +210,14 @@ export async function startStack(
       if (redisUrls.some(Boolean)) await releaseNamespace(cacheNamespace, redisUrls);
     };
     cleanup = release;
-    const newCache = async (): Promise<CacheHandle | undefined> => {
+    const newCache = async (subgraph: string): Promise<CacheHandle | undefined> => {
       if (!opts.cache) return undefined;
-      const h = await createEntityCache({ namespace: cacheNamespace, redisUrl: opts.cache?.redisUrl, config: opts.cache?.config ?? loadCacheConfig({}) });
+      const h = await createEntityCache({
+        namespace: cacheNamespace,
+        redisUrl: opts.cache?.redisUrl,
+        config: opts.cache?.config ?? loadCacheConfig({}),
+        name: entityCacheClientName(subgraph),
+      });
       services.push(h);
       return h;
     };
@@ -231,7 +236,7 @@ export async function startStack(
         dataDir,
         namespace: cacheNamespace,
         redisUrl: opts.redisUrl,
-        cache: await newCache(),
+        cache: await newCache(name),
         policy,
         circuits,
         ...hooks,

@@ -4,8 +4,9 @@
  *
  * An entry holds the answer, the tags its subgraphs reported and the version
  * each tag had when it was stored, and the personal-data reads its subgraphs
- * audited, which a hit audits again for the caller it serves. A lookup reads the entry, then every tag's
- * current version in one round trip; any version that moved makes it a miss.
+ * audited, which a hit audits again for the caller it serves. A lookup reads the entry and every tag's
+ * current version in one round trip (the entry leads with its tags, taggedValue); any version that
+ * moved makes it a miss. Storing reads the versions and writes in one round trip too (TagVersions#write).
  * An answer is stored only when it is whole and current:
  * - no errors, and data (a partial answer carries errors);
  * - every subgraph fetch sent a cache report, none stale or incomplete, and no
@@ -20,9 +21,9 @@ import { createHash } from 'node:crypto';
 import { print, type DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import { mergeAuditedReads } from '../../../lib/auth/index.js';
-import { tagVersionTime, type AuditedRead, type KeyValueStore } from '../../../lib/cache/index.js';
+import { readTagged, taggedValue, type AuditedRead, type KeyValueStore } from '../../../lib/cache/index.js';
 import type { RequestCacheState } from './collector.js';
-import type { TagVersions } from './versions.js';
+import type { TaggedWrite, TagVersions } from './versions.js';
 import { countResponseLookup, responseCacheStores } from './metrics.js';
 
 /** Why an answer was not stored (the `result` label of rsg_response_cache_stores_total, besides `stored`). */
@@ -112,7 +113,7 @@ export function responseKey(
     .update('\n')
     .update(parts.scope)
     .digest('hex');
-  return `${namespace}:rcache:v2:${h}`;
+  return `${namespace}:rcache:v3:${h}`;
 }
 
 /** True when any `freshness` object in the data says `stale: true`. */
@@ -162,6 +163,30 @@ export function judgeAnswer(
   return { phase: 'store', tags: [...tags].sort(), ttlMs, reads: auditedReadsOf(state.reports) };
 }
 
+/**
+ * An entry as stored, cut where its `versions` go: its tags ahead of the rest
+ * (taggedValue), then a JSON object of `before`'s fields, `"versions":`, and
+ * `after`'s. The versions are put in by the write that reads them (TagVersions#write).
+ */
+export function aroundVersions(tags: readonly string[], before: Record<string, unknown>, after: Record<string, unknown>): { head: string; tail: string } {
+  const b = JSON.stringify(before);
+  const a = JSON.stringify(after);
+  return { head: taggedValue(tags, `${b.slice(0, -1)}${b === '{}' ? '' : ','}"versions":`), tail: a === '{}' ? '}' : `,${a.slice(1)}` };
+}
+
+/** A stored entry's tags and the JSON object after them, as `T`; undefined when it is not one. */
+export function decodeTagged<T>(raw: string): (Partial<T> & { tags: string[] }) | undefined {
+  const tagged = readTagged(raw);
+  if (!tagged) return undefined;
+  try {
+    const rest: unknown = JSON.parse(tagged.rest);
+    if (rest === null || typeof rest !== 'object' || Array.isArray(rest)) return undefined;
+    return { ...(rest as Partial<T>), tags: tagged.tags };
+  } catch {
+    return undefined;
+  }
+}
+
 class StoreTimeoutError extends Error {
   override readonly name = 'StoreTimeoutError';
 }
@@ -178,14 +203,15 @@ export class ResponseCacheEngine {
   /** A stored answer whose tags are all at the versions it was stored with. */
   async lookup(key: string): Promise<LookupResult> {
     try {
-      const [raw] = await this.timed(this.kv.getMany([key]));
+      // The entry and its tags' versions in one round trip.
+      const { values, versions } = await this.readTagged([key]);
+      const raw = values[0];
       const entry = raw === undefined ? undefined : decodeEntry(raw);
       if (!entry) {
         countResponseLookup('miss');
         return { phase: 'miss', reason: 'absent' };
       }
-      const current = await this.readVersions(entry.tags);
-      if (current.some((v, i) => v !== entry.versions[i])) {
+      if (entry.tags.some((t, i) => versions.get(t) !== entry.versions[i])) {
         countResponseLookup('invalidated');
         // Dead for good: its versions never come back. Not awaited: the answer does not depend on it.
         this.forget([key]);
@@ -215,13 +241,13 @@ export class ResponseCacheEngine {
       return verdict;
     }
     try {
-      const versions = await this.readVersions(verdict.tags);
-      if (this.movedSince(versions, startedAt)) {
+      const { tags, reads, ttlMs } = verdict;
+      const entry = aroundVersions(tags, { storedAt: this.now() }, { reads, body: JSON.stringify(body) });
+      const [written] = await this.timed(this.versions.write(this.kv, [{ key, ttlMs, tags, since: this.since(startedAt), ...entry }]));
+      if (!written) {
         responseCacheStores.inc({ result: 'invalidated' });
         return { phase: 'skip', reason: 'invalidated' };
       }
-      const entry: Entry = { storedAt: this.now(), tags: verdict.tags, versions, reads: verdict.reads, body: JSON.stringify(body) };
-      await this.timed(this.kv.setMany([{ key, value: JSON.stringify(entry), ttlMs: verdict.ttlMs }]));
       responseCacheStores.inc({ result: 'stored' });
       return verdict;
     } catch (err) {
@@ -232,29 +258,22 @@ export class ResponseCacheEngine {
   }
 
   /**
-   * Whether any of these versions was made after `startedAt`: what was computed
-   * since may predate the change. A version made by another process's clock
-   * counts as recent if it is near the start.
+   * The time after which a tag version means what was computed since `startedAt`
+   * may predate the change. A version made by another process's clock counts as
+   * recent if it is near the start.
    */
-  movedSince(versions: readonly string[], startedAt: number): boolean {
-    return versions.some((v) => tagVersionTime(v) > startedAt - this.settings.clockSkewMs);
+  since(startedAt: number): number {
+    return startedAt - this.settings.clockSkewMs;
   }
 
-  /** Raw values by key in one round trip, undefined where absent; throws when the store fails or is late. */
-  async getMany(keys: readonly string[]): Promise<Array<string | undefined>> {
-    if (keys.length === 0) return [];
-    return this.timed(this.kv.getMany(keys));
+  /** Stored entries by key with their tags' current versions (TagVersions#readTagged); throws when the store fails or is late. */
+  readTagged(keys: readonly string[]): Promise<{ values: Array<string | undefined>; versions: Map<string, string> }> {
+    return this.timed(this.versions.readTagged(this.kv, keys));
   }
 
-  /** Writes values, each for `ttlMs`; throws when the store fails or is late. */
-  async setMany(entries: ReadonlyArray<{ key: string; value: string; ttlMs: number }>): Promise<void> {
-    if (entries.length === 0) return;
-    await this.timed(this.kv.setMany(entries));
-  }
-
-  /** The current versions of these tags (see TagVersions#read); throws when the store fails or is late. */
-  readVersions(tags: readonly string[]): Promise<string[]> {
-    return this.timed(this.versions.read(tags));
+  /** Writes entries with their tags' current versions unless one moved (TagVersions#write); throws when the store fails or is late. */
+  write(entries: readonly TaggedWrite[]): Promise<boolean[]> {
+    return this.timed(this.versions.write(this.kv, entries));
   }
 
   /** Drops entries that can never be served again; not awaited by anyone, so failures are ignored. */
@@ -289,13 +308,9 @@ export class ResponseCacheEngine {
 }
 
 function decodeEntry(raw: string): Entry | undefined {
-  try {
-    const e = JSON.parse(raw) as Partial<Entry>;
-    // Without `reads` (stored before answers carried them), a hit could not be audited: a miss.
-    if (typeof e.storedAt !== 'number' || !Array.isArray(e.tags) || !Array.isArray(e.versions) || !Array.isArray(e.reads) || typeof e.body !== 'string') return undefined;
-    if (e.tags.length !== e.versions.length) return undefined;
-    return e as Entry;
-  } catch {
-    return undefined;
-  }
+  const e = decodeTagged<Entry>(raw);
+  // Without `reads` (stored before answers carried them), a hit could not be audited: a miss.
+  if (!e || typeof e.storedAt !== 'number' || !Array.isArray(e.versions) || !Array.isArray(e.reads) || typeof e.body !== 'string') return undefined;
+  if (e.tags.length !== e.versions.length) return undefined;
+  return e as Entry;
 }

@@ -9,10 +9,10 @@
  * the tag versions, the storage rule and the invalidations. An entry holds the
  * data (one entity's object, or a root fetch's whole `data`), the tags its
  * fetch reported with the versions they had, and until when it is fresh; a
- * lookup reads the entries of a fetch in one round trip and every tag's
- * current version in another, and any version that moved makes that entry a
- * miss. Each entry carries its fetch's report forward: an answer served from
- * it tells the request's collector what the subgraph told the first time, so
+ * lookup reads the entries of a fetch with every tag's current version in one
+ * round trip, and any version that moved makes that entry a miss. Each entry
+ * carries its fetch's report forward: an answer served from it tells the
+ * request's collector what the subgraph told the first time, so
  * a whole answer built from entries keeps its tags and its age bound, and the
  * personal-data reads the subgraph audited, which the request then audits
  * again for its own caller (plugin.ts). An entity entry of a customer keeps
@@ -33,7 +33,7 @@ import { scopeOf } from '../../../lib/auth/index.js';
 import type { AuditedRead, CacheReport } from '../../../lib/cache/index.js';
 import type { GatewayContext } from '../context.js';
 import { fetchReportOf, noteServedReport, requestCacheState } from './collector.js';
-import { auditedReadsOf, canonicalJson, judgeAnswer, type ResponseCacheEngine, type StoreVerdict } from './engine.js';
+import { aroundVersions, auditedReadsOf, canonicalJson, decodeTagged, judgeAnswer, type ResponseCacheEngine, type StoreVerdict } from './engine.js';
 import { Flights } from './flights.js';
 import { countSubgraphLookup, subgraphCacheStores } from './metrics.js';
 
@@ -64,16 +64,11 @@ function anonymousQuery(query: string): string | null {
 }
 
 function decodeEntry(raw: string | undefined): Entry | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    const e = JSON.parse(raw) as Partial<Entry>;
-    // Without `reads` (stored before entries carried them), serving it could not be audited: a miss.
-    if (typeof e.storedAt !== 'number' || typeof e.freshUntil !== 'number' || !Array.isArray(e.tags) || !Array.isArray(e.versions) || !Array.isArray(e.reads)) return undefined;
-    if (e.tags.length !== e.versions.length || !('data' in e)) return undefined;
-    return e as Entry;
-  } catch {
-    return undefined;
-  }
+  const e = raw === undefined ? undefined : decodeTagged<Entry>(raw);
+  // Without `reads` (stored before entries carried them), serving it could not be audited: a miss.
+  if (!e || typeof e.storedAt !== 'number' || typeof e.freshUntil !== 'number' || !Array.isArray(e.versions) || !Array.isArray(e.reads)) return undefined;
+  if (e.tags.length !== e.versions.length || !('data' in e)) return undefined;
+  return e as Entry;
 }
 
 /** The reads of a fetch that belong to one entity's entry: a customer's own, or all of them for any other entity. */
@@ -127,7 +122,7 @@ export class SubgraphResponseCache {
     const { representations, ...others } = (request.variables ?? {}) as Record<string, unknown>;
     const reps = Array.isArray(representations) ? (representations as unknown[]) : undefined;
     const base = createHash('sha256').update(query).update('\n').update(canonicalJson(others)).update('\n').update(scopeOf(context.caller)).digest('hex');
-    const keyOf = (part: string): string => `${this.namespace}:scache:v2:${subgraph}:${createHash('sha256').update(base).update('\n').update(part).digest('hex')}`;
+    const keyOf = (part: string): string => `${this.namespace}:scache:v3:${subgraph}:${createHash('sha256').update(base).update('\n').update(part).digest('hex')}`;
     const keys = reps ? reps.map((r) => keyOf(canonicalJson(r))) : [keyOf('')];
 
     const flightKey = keys.join('\n');
@@ -206,10 +201,9 @@ export class SubgraphResponseCache {
   /** The entries of these keys that are fresh and whose tags are all at the versions they were stored with. */
   private async lookup(keys: readonly string[]): Promise<Lookup> {
     try {
-      const entries = (await this.engine.getMany(keys)).map(decodeEntry);
-      const tags = [...new Set(entries.flatMap((e) => e?.tags ?? []))];
-      const current = new Map<string, string>();
-      if (tags.length > 0) (await this.engine.readVersions(tags)).forEach((v, i) => current.set(tags[i] as string, v));
+      // The entries and their tags' versions in one round trip.
+      const { values, versions: current } = await this.engine.readTagged(keys);
+      const entries = values.map(decodeEntry);
       const now = this.now();
       const dead: string[] = [];
       let invalidated = false;
@@ -254,22 +248,22 @@ export class SubgraphResponseCache {
       return;
     }
     try {
-      const versions = await this.engine.readVersions(verdict.tags);
-      if (this.engine.movedSince(versions, startedAt)) {
+      const { ttlMs, tags, reads } = verdict;
+      const since = this.engine.since(startedAt);
+      const written = await this.engine.write(
+        items.map((i) => ({
+          key: i.key,
+          ttlMs,
+          tags,
+          since,
+          ...aroundVersions(tags, { storedAt: now, freshUntil: now + ttlMs }, { reads: 'representation' in i ? readsOfEntity(i.representation, reads) : reads, data: i.data }),
+        })),
+      );
+      // One read of the versions for all: every entry was written, or none.
+      if (!written.every(Boolean)) {
         subgraphCacheStores.inc({ subgraph, result: 'invalidated' });
         return;
       }
-      const { ttlMs, tags, reads } = verdict;
-      const entry = (i: (typeof items)[number]): string =>
-        JSON.stringify({
-          storedAt: now,
-          freshUntil: now + ttlMs,
-          tags,
-          versions,
-          reads: 'representation' in i ? readsOfEntity(i.representation, reads) : reads,
-          data: i.data,
-        } satisfies Entry);
-      await this.engine.setMany(items.map((i) => ({ key: i.key, ttlMs, value: entry(i) })));
       subgraphCacheStores.inc({ subgraph, result: 'stored' });
     } catch (err) {
       subgraphCacheStores.inc({ subgraph, result: 'error' });

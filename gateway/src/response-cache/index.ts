@@ -15,6 +15,9 @@ import { SubgraphResponseCache } from './entities.js';
 import { ResponseCachePlugin } from './plugin.js';
 import { localTagVersions, sharedTagVersions } from './versions.js';
 
+/** The gateway's Redis connection for its caches, as CLIENT LIST shows it. */
+export const RESPONSE_CACHE_CLIENT_NAME = 'rsg-gateway-cache';
+
 /** How long a persisted query stays registered in Redis: a day. */
 export const PERSISTED_QUERY_TTL_SECONDS = 86_400;
 
@@ -82,7 +85,7 @@ export async function createResponseCache(opts: ResponseCacheOptions = {}): Prom
   const namespace = opts.namespace ?? 'rsg';
   const maxTtlMs = (opts.maxTtlSeconds ?? 300) * 1000;
   const clockSkewMs = opts.clockSkewMs ?? 1000;
-  const store: CacheStore = await createCacheStore({ redisUrl: opts.redisUrl, maxMemoryEntries: opts.maxMemoryEntries ?? 10_000, log });
+  const store: CacheStore = await createCacheStore({ redisUrl: opts.redisUrl, maxMemoryEntries: opts.maxMemoryEntries ?? 10_000, name: RESPONSE_CACHE_CLIENT_NAME, log });
   // Versions outlive every answer stored with an older one (and, shared, every entity cache entry: the entity cache keeps them a week).
   const versions =
     store.phase === 'redis'

@@ -13,14 +13,31 @@
  * Versions are tokens that start with the time they were made (tags-report.ts),
  * so a response can tell that a tag moved while it was being computed.
  */
-import { INITIAL_TAG_VERSION, newTagVersion, tagVersionKey, type KeyValueStore } from '../../../lib/cache/index.js';
+import { INITIAL_TAG_VERSION, guardedValue, newTagVersion, readTagged, tagVersionKey, tagVersionTime, type GuardedEntry, type KeyValueStore } from '../../../lib/cache/index.js';
+
+/** An entry that records its tags' versions as a JSON array between `head` and `tail` (GuardedEntry, by tag). */
+export interface TaggedWrite extends Omit<GuardedEntry, 'tagKeys' | 'versionsAs'> {
+  tags: readonly string[];
+}
 
 export interface TagVersions {
   readonly phase: 'shared' | 'local';
   /** The current version of each tag, in one round trip; a tag never invalidated is INITIAL_TAG_VERSION. */
   read(tags: readonly string[]): Promise<string[]>;
+  /**
+   * Tagged values (taggedValue) from `store` with the current version of every tag
+   * they name (INITIAL_TAG_VERSION where it has none); shared, in one round trip.
+   */
+  readTagged(store: KeyValueStore, keys: readonly string[]): Promise<{ values: Array<string | undefined>; versions: Map<string, string> }>;
   /** Gives each tag a new version, so every response stored with an older one misses. */
   bump(tags: readonly string[]): Promise<void>;
+  /**
+   * Writes each entry into `store` with its tags' current versions, unless one of
+   * them was made after the entry's `since`; shared, the versions are read and the
+   * entries written in one round trip.
+   * @returns per entry, whether it was written
+   */
+  write(store: KeyValueStore, entries: readonly TaggedWrite[]): Promise<boolean[]>;
 }
 
 /** Versions in the shared store, as the entity caches write them. */
@@ -36,6 +53,13 @@ export function sharedTagVersions(store: KeyValueStore, namespace: string, versi
       if (tags.length === 0) return;
       const version = newTagVersion(now());
       await store.setMany([...new Set(tags)].map((t) => ({ key: tagVersionKey(namespace, t), value: version, ttlMs: versionTtlMs })));
+    },
+    async readTagged(from, keys) {
+      const { values, versions } = await from.getTagged(keys, tagVersionKey(namespace, ''));
+      return { values, versions: new Map([...versions].map(([t, v]) => [t, v ?? INITIAL_TAG_VERSION])) };
+    },
+    write(into, entries) {
+      return into.setGuarded(entries.map(({ tags, ...e }) => ({ ...e, tagKeys: tags.map((t) => tagVersionKey(namespace, t)), versionsAs: 'json' })));
     },
   };
 }
@@ -56,10 +80,26 @@ export function localTagVersions(horizonMs: number, now: () => number = Date.now
       versions.delete(tag);
     }
   };
+  const read = (tags: readonly string[]): string[] => tags.map((t) => versions.get(t)?.version ?? INITIAL_TAG_VERSION);
   return {
     phase: 'local',
     async read(tags) {
-      return tags.map((t) => versions.get(t)?.version ?? INITIAL_TAG_VERSION);
+      return read(tags);
+    },
+    async readTagged(from, keys) {
+      const values = await from.getMany(keys);
+      const tags = [...new Set(values.flatMap((v) => (v === undefined ? [] : (readTagged(v)?.tags ?? []))))];
+      const current = read(tags);
+      return { values, versions: new Map(tags.map((t, i) => [t, current[i] ?? INITIAL_TAG_VERSION])) };
+    },
+    async write(into, entries) {
+      const writes = entries.map(({ tags, ...e }) => {
+        const current = read(tags);
+        if (current.some((v) => tagVersionTime(v) > e.since)) return undefined;
+        return { key: e.key, ttlMs: e.ttlMs, value: guardedValue({ ...e, tagKeys: [], versionsAs: 'json' }, current) };
+      });
+      await into.setMany(writes.filter((w) => w !== undefined));
+      return writes.map((w) => w !== undefined);
     },
     async bump(tags) {
       const t = now();
