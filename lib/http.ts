@@ -201,7 +201,7 @@ export interface SystemRequest {
   classify?: (res: { status: number; headers: ResponseHeaders }, body: string) => 'rate_limited' | 'unavailable' | undefined;
 }
 
-/** An answer's headers, read by name (any case) as Headers.get reads them: repeated ones joined by `, `, a missing one null. */
+/** An answer's headers, read by name (whatever its case) as Headers.get reads them: repeated ones joined by `, `, a missing one null. */
 export interface ResponseHeaders {
   get(name: string): string | null;
 }

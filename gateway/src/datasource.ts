@@ -104,7 +104,7 @@ export function localResponse(answer: LocalResponse): FetcherResponse {
   };
 }
 
-/** An in-process answer's headers, as a fetch Response's Headers give them: names in any case, iterated in name order. */
+/** An in-process answer's headers, as a fetch Response's Headers give them: names matched whatever their case, iterated in name order. */
 class LocalHeaders implements FetcherHeaders {
   private readonly byName = new Map<string, string>();
 

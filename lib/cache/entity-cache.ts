@@ -175,7 +175,7 @@ export class EntityCache {
   readonly config: CacheConfig;
   private readonly log: Logger;
   private readonly inflight = new Map<string, InFlight>();
-  /** The fetch of misses the current async context runs in, if any (fetchMisses). */
+  /** The fetch of misses the current async context runs in, or undefined outside one (fetchMisses). */
   private readonly fetching = new AsyncLocalStorage<AlongFetch>();
   private readonly invalidationListeners = new Set<InvalidationListener>();
   /** Per domain, the health of each change feed that keeps it current (coverByFeed). */

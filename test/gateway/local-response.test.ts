@@ -5,7 +5,7 @@ import { localResponse } from '../../gateway/src/datasource.js';
 const answer = { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8', 'x-correlation-id': 'c-1' }, body: '{"data":{"a":1}}' };
 
 describe('an in-process answer as a Response', () => {
-  it('reads like new Response(body, init): status, ok, headers by any case, JSON body', async () => {
+  it('reads like new Response(body, init): status, ok, headers whatever their case, JSON body', async () => {
     const res = localResponse(answer);
     expect(res.status).toBe(200);
     expect(res.ok).toBe(true);

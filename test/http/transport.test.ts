@@ -63,7 +63,7 @@ describe('decodeBody', () => {
     await expect(decodeBody(Buffer.from(text), 'zstd')).rejects.toThrow(/zstd/);
   });
 
-  it('reads header names in any case', () => {
+  it('reads header names whatever their case', () => {
     expect(responseHeaders({ location: '/x' }).get('Location')).toBe('/x');
   });
 });

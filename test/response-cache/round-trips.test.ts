@@ -36,7 +36,7 @@ describe.skipIf(!REDIS_URL)('Redis round trips of a customer-360 view (skipped: 
   };
 
   it('a cold view and its warm repeat stay within their round trips per layer', async () => {
-    // The first view of the process also loads what any first request does; the next customer is the measured cold one.
+    // The first view of the process also loads what every first request does; the next customer is the measured cold one.
     await view('C-000001');
     const cold = await view('C-000005');
     const warm = await view('C-000005');

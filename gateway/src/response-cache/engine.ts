@@ -5,7 +5,7 @@
  * An entry holds the answer, the tags its subgraphs reported and the version
  * each tag had when it was stored, and the personal-data reads its subgraphs
  * audited, which a hit audits again for the caller it serves. A lookup reads the entry and every tag's
- * current version in one round trip (the entry leads with its tags, taggedValue); any version that
+ * current version in one round trip (the entry leads with its tags, taggedValue); a version that
  * moved makes it a miss. Storing reads the versions and writes in one round trip too (TagVersions#write).
  * An answer is stored only when it is whole and current:
  * - no errors, and data (a partial answer carries errors);

@@ -10,7 +10,7 @@
  * data (one entity's object, or a root fetch's whole `data`), the tags its
  * fetch reported with the versions they had, and until when it is fresh; a
  * lookup reads the entries of a fetch with every tag's current version in one
- * round trip, and any version that moved makes that entry a miss. Each entry
+ * round trip, and a version that moved makes that entry a miss. Each entry
  * carries its fetch's report forward: an answer served from it tells the
  * request's collector what the subgraph told the first time, so
  * a whole answer built from entries keeps its tags and its age bound, and the
