@@ -13,6 +13,7 @@ import { entityTotals, hitRatio, type CacheLayers } from './metrics.js';
 import { subscriptionReport } from './subscriptions/index.js';
 import type { SubscriptionResults } from './subscriptions/model.js';
 import { targetRows } from './targets.js';
+import { meetsTarget, type StepSummary } from './stats.js';
 import { GATEWAYS } from './config.js';
 import type { ProcessProfile } from './profile.js';
 import type { ReplicasReport } from './replicas.js';
@@ -161,6 +162,7 @@ function section(r: BenchResults): string {
           `| ${gatewayTitle.get(m.gateway) ?? m.gateway} | ${offered} | ${fmt(s.p50Ms.median)} | ${fmt(s.p95Ms.median)} (${fmt(s.p95Ms.min)}–${fmt(s.p95Ms.max)}) | ${fmt(s.p99Ms.median)} | ${fmt(s.errorRate.median * 100)}% | ${fmt(s.gatewayCpuMsPerRequest.median, 2)} |${productCell} ${fmt(c.total, 2)} (${fmt(c.salesforce, 2)} / ${fmt(c.netsuite, 2)} / ${fmt(c.zendesk, 2)}) |${fetchCell} ${layersCell(m.cacheLayers, s.cacheHitRatio)} |${ramp ? ` ${fmt(m.throughputAtP95Target)} |` : ''} ${vs} |`,
         );
       }
+      if (ramp) out.push(...rampNotes(ms, gatewayTitle, ms[0]!.p95TargetMs));
       const traced = ms.filter((m) => m.overhead && m.overhead.samples > 0);
       if (traced.length) {
         out.push(
@@ -228,6 +230,45 @@ export function tracingSection(r: BenchResults): string[] {
     if (g.traces) notes.push(`${g.id} exported ${g.traces.exports} batches, ${fmt(g.traces.bytes / 2 ** 20, 2)} MiB, while it was measured.`);
   }
   out.push('', ...notes, '');
+  return out;
+}
+
+/**
+ * Under a ramp's table: each gateway's p95 at every offered rate (a miss marked), and our product
+ * CPU per request beside plain @apollo/gateway's at every rate both ran, so that "views/s at the p95
+ * target" (the highest rate that met it) and the CPU target (judged at the first rate) can be read
+ * against the whole ramp.
+ */
+export function rampNotes(ms: readonly Measurement[], titles: ReadonlyMap<string, string>, p95TargetMs: number): string[] {
+  const out: string[] = ['', `p95 ms at each offered rate (✗: over ${p95TargetMs} ms, errors or fell behind):`, ''];
+  const summary = (st: Measurement['steps'][number]): StepSummary => ({ offeredRps: st.offeredRps, achievedRps: st.achievedRps.median, p95Ms: st.p95Ms.median, errorRate: st.errorRate.median });
+  let missedBelow = false;
+  for (const m of ms) {
+    const steps = [...m.steps].sort((a, b) => a.offeredRps - b.offeredRps);
+    const chosen = m.throughputAtP95Target ?? 0;
+    out.push(`- ${titles.get(m.gateway) ?? m.gateway}: ${steps.map((st) => `${fmt(st.offeredRps, 0)}/s ${fmt(st.p95Ms.median, 0)}${meetsTarget(summary(st), p95TargetMs) ? '' : ' ✗'}`).join(', ')}`);
+    if (steps.some((st) => st.achievedRps.median < chosen && !meetsTarget(summary(st), p95TargetMs))) missedBelow = true;
+  }
+  if (missedBelow) {
+    out.push(
+      '',
+      'Views/s at the p95 target is the highest rate that met it. Where a lower rate missed it, p95 there was set by the share of views that missed every cache (customers the run had not seen yet, which each cost a cold view of about 100 ms here), not by the gateway running out of CPU: that share falls as the rate rises and the caches fill, so a later, faster step can meet the target again.',
+    );
+  }
+  const plain = ms.find((m) => m.gateway === 'apollo-plain');
+  if (plain) {
+    const plainAt = new Map(plain.steps.map((st) => [st.offeredRps, st.productCpuMsPerRequest?.median]));
+    for (const m of ms.filter((x) => x.gateway.startsWith('ours'))) {
+      const pairs = [...m.steps]
+        .sort((a, b) => a.offeredRps - b.offeredRps)
+        .flatMap((st) => {
+          const theirs = plainAt.get(st.offeredRps);
+          const mine = st.productCpuMsPerRequest?.median;
+          return theirs && mine !== undefined && Number.isFinite(mine) ? [`${fmt(st.offeredRps, 0)}/s ${ratio(mine, theirs)}`] : [];
+        });
+      if (pairs.length > 1) out.push('', `Product CPU per request, ${titles.get(m.gateway) ?? m.gateway} ÷ plain @apollo/gateway, at each rate both ran: ${pairs.join(', ')}.`);
+    }
+  }
   return out;
 }
 
