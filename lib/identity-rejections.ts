@@ -2,8 +2,8 @@
  * Candidates an agent rejected (docs/identity.md#rejected-candidates), remembered so
  * that the matching rule does not suggest them again. Confirmed links live in the
  * systems of record; rejections have no home there, so they are kept here: in Redis
- * with REDIS_URL (one hash per customer, shared by replicas), otherwise in one JSON
- * file under FEEDS_DIR, written whole and renamed into place.
+ * with REDIS_URL (one hash per customer, shared by replicas), otherwise in a JSON
+ * file per system under FEEDS_DIR, written whole and renamed into place.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,22 +41,57 @@ export function redisRejections(redis: RedisClientType, namespace: string): Iden
 
 type RejectionFile = Record<string, Record<string, Rejection>>;
 
-/** One store per file in a process: subgraphs sharing a process (`npm start`) share its write queue. */
+/** The file of one system's rejections, and the one every system shared before (still read, never written). */
+const fileOf = (system: string): string => `identity-rejections-${system}.json`;
+const SHARED_FILE = 'identity-rejections.json';
+const SYSTEMS = ['salesforce', 'netsuite', 'zendesk'] as const;
+
+/** `ZENDESK_ORGANIZATION:360…` → `zendesk`: the system whose subgraph records it. */
+function systemOf(record: RejectedRecord): (typeof SYSTEMS)[number] {
+  const prefix = record.slice(0, record.indexOf('_')).toLowerCase();
+  const system = SYSTEMS.find((s) => s === prefix);
+  if (!system) throw new Error(`a rejected record of no known system: ${record}`);
+  return system;
+}
+
+/** One store per directory in a process: subgraphs sharing a process (`npm start`) share its write queues. */
 const fileStores = new Map<string, IdentityRejections>();
 
+/**
+ * Rejections under `dir`, one file per system: each system's rejections are written by the one
+ * subgraph that owns it (finance for NetSuite, the service desk for Zendesk), so two subgraphs in
+ * separate processes never rewrite the same file, and a rejection one writes cannot be lost to the
+ * other's read-modify-write. Reads take the union of every file.
+ */
 export function fileRejections(dir: string): IdentityRejections {
-  const path = join(dir, 'identity-rejections.json');
-  const known = fileStores.get(path);
+  const known = fileStores.get(dir);
   if (known) return known;
-  const store = newFileRejections(path);
-  fileStores.set(path, store);
+  const files = new Map(SYSTEMS.map((s) => [s, newFile(join(dir, fileOf(s)))]));
+  const shared = newFile(join(dir, SHARED_FILE));
+  const store: IdentityRejections = {
+    async rejected(customer) {
+      const all = await Promise.all([shared, ...files.values()].map((f) => f.read()));
+      return new Set(all.flatMap((file) => Object.keys(file[customer] ?? {})) as RejectedRecord[]);
+    },
+    async reject(customer, record, by) {
+      // Rejected before the files were split: kept where it is.
+      if ((await shared.read())[customer]?.[record]) return;
+      await files.get(systemOf(record))!.update((all) => {
+        const mine = (all[customer] ??= {});
+        if (mine[record]) return false;
+        mine[record] = { at: new Date().toISOString(), by };
+        return true;
+      });
+    },
+  };
+  fileStores.set(dir, store);
   return store;
 }
 
-function newFileRejections(path: string): IdentityRejections {
-  // Writes in this process one at a time, so none is lost to another's read-modify-write.
+/** One JSON file, read whole, rewritten whole and renamed into place, its writes in this process one at a time. */
+function newFile(path: string): { read(): Promise<RejectionFile>; update(change: (all: RejectionFile) => boolean): Promise<void> } {
   let queue: Promise<unknown> = Promise.resolve();
-  const read = async (): Promise<RejectionFile> => {
+  const readNow = async (): Promise<RejectionFile> => {
     try {
       return JSON.parse(await readFile(path, 'utf8')) as RejectionFile;
     } catch (e) {
@@ -65,17 +100,14 @@ function newFileRejections(path: string): IdentityRejections {
     }
   };
   return {
-    async rejected(customer) {
+    async read() {
       await queue;
-      return new Set(Object.keys((await read())[customer] ?? {}) as RejectedRecord[]);
+      return readNow();
     },
-    reject(customer, record, by) {
+    update(change) {
       const next = queue.then(async () => {
-        const all = await read();
-        const mine = (all[customer] ??= {});
-        if (mine[record]) return;
-        mine[record] = { at: new Date().toISOString(), by };
-        await writeFileDurably(path, JSON.stringify(all));
+        const all = await readNow();
+        if (change(all)) await writeFileDurably(path, JSON.stringify(all));
       });
       queue = next.catch(() => undefined);
       return next;
