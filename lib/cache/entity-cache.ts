@@ -134,6 +134,13 @@ interface AlongFetch {
   closed: boolean;
 }
 
+/**
+ * The fetch of misses the current async context runs in, and whose cache it is. One storage for
+ * every cache of the process: each AsyncLocalStorage in use costs every promise the process makes
+ * a copy of its store, and the embedded default holds four caches (one per subgraph).
+ */
+const fetching = new AsyncLocalStorage<{ cache: EntityCache; along: AlongFetch }>();
+
 /** The version of a tag that has never been invalidated (or whose version expired with every entry of it). */
 const INITIAL_VERSION = '0';
 
@@ -175,8 +182,6 @@ export class EntityCache {
   readonly config: CacheConfig;
   private readonly log: Logger;
   private readonly inflight = new Map<string, InFlight>();
-  /** The fetch of misses the current async context runs in, or undefined outside one (fetchMisses). */
-  private readonly fetching = new AsyncLocalStorage<AlongFetch>();
   private readonly invalidationListeners = new Set<InvalidationListener>();
   /** Per domain, the health of each change feed that keeps it current (coverByFeed). */
   private readonly feeds = new Map<TtlDomain, Set<() => boolean>>();
@@ -360,7 +365,7 @@ export class EntityCache {
     let fetched: Map<string, V | Error>;
     const along: AlongFetch = { entries: [], kinds: [], closed: false };
     try {
-      fetched = await this.fetching.run(along, () => fetch(misses));
+      fetched = await fetching.run({ cache: this, along }, () => fetch(misses));
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       fetched = new Map(misses.map((id) => [id, err]));
@@ -427,7 +432,8 @@ export class EntityCache {
       versionsAs: 'single',
       ...envelopeAroundVersion(fetchStartedAt, encodeValue(value)),
     }));
-    const along = this.fetching.getStore();
+    const current = fetching.getStore();
+    const along = current?.cache === this ? current.along : undefined;
     if (along && !along.closed) {
       along.entries.push(...guarded);
       along.kinds.push(...guarded.map(() => kind.name));
