@@ -22,7 +22,13 @@ export type Release = () => void;
  */
 export type Priority = 'interactive' | 'background';
 
-const work = new AsyncLocalStorage<Priority>();
+/** Who the current work is (inBackground) and the permit it holds (runWithPermit): one storage for both, since each storage in use costs every promise a copy of its store. */
+interface WorkScope {
+  priority?: Priority;
+  permit?: HeldPermit;
+}
+
+const work = new AsyncLocalStorage<WorkScope>();
 
 /**
  * Runs `fn` as background work: every permit it asks for, on any later tick, is
@@ -30,12 +36,12 @@ const work = new AsyncLocalStorage<Priority>();
  * connectors between a feed and the limiter need not pass it along.
  */
 export function inBackground<T>(fn: () => T): T {
-  return work.run('background', fn);
+  return work.run({ ...work.getStore(), priority: 'background' }, fn);
 }
 
 /** The priority of the work running now; interactive unless inside inBackground. */
 export function currentPriority(): Priority {
-  return work.getStore() ?? 'interactive';
+  return work.getStore()?.priority ?? 'interactive';
 }
 
 export interface Limiter {
@@ -53,8 +59,6 @@ interface HeldPermit {
   taken: boolean;
 }
 
-const held = new AsyncLocalStorage<HeldPermit>();
-
 /**
  * Runs `fn` holding a permit of `limiter` that was granted already (a batch that
  * waited for its slot, lib/slot-batcher.ts): the first permit `fn` asks of that
@@ -64,7 +68,7 @@ const held = new AsyncLocalStorage<HeldPermit>();
 export async function runWithPermit<T>(limiter: Limiter, release: Release, fn: () => Promise<T>): Promise<T> {
   const permit: HeldPermit = { limiter, release, taken: false };
   try {
-    return await held.run(permit, fn);
+    return await work.run({ ...work.getStore(), permit }, fn);
   } finally {
     if (!permit.taken) {
       permit.taken = true;
@@ -77,7 +81,7 @@ export async function runWithPermit<T>(limiter: Limiter, release: Release, fn: (
 export function honouringHeldPermits(limiter: Limiter): Limiter {
   return {
     acquire(waitMs, priority, signal) {
-      const permit = held.getStore();
+      const permit = work.getStore()?.permit;
       if (permit && permit.limiter === limiter && !permit.taken) {
         permit.taken = true;
         return Promise.resolve(permit.release);
