@@ -277,6 +277,10 @@ const codecs = { gunzip: promisify(gunzip), inflate: promisify(inflate), inflate
  * undone last to first), as fetch decoded it: deflate with or without its zlib
  * header, UTF-8 without a leading byte-order mark. Decompression runs on libuv's
  * thread pool, as fetch's did, so a large page does not hold the event loop.
+ * Written here rather than through undici's `decompress` interceptor: in undici 7
+ * (the last for Node 20) it is experimental and warns at first use, inflates only
+ * zlib-wrapped deflate, and passes a body in an encoding it does not know through
+ * undecoded, where this refuses it with a clear error.
  */
 export async function decodeBody(raw: Buffer, contentEncoding: string | null): Promise<string> {
   // No body (a 204, say) has nothing to decode, whatever its headers say.
