@@ -165,8 +165,12 @@ function section(r: BenchResults): string {
       if (ramp) out.push(...rampNotes(ms, gatewayTitle, ms[0]!.p95TargetMs));
       const traced = ms.filter((m) => m.overhead && m.overhead.samples > 0);
       if (traced.length) {
+        const warmup = traced[0]!.coldWarmupViews;
         out.push(
           '',
+          (warmup
+            ? `Before its measured views, each gateway answered ${warmup} cold views of other customers, unmeasured: the measured views are views no cache has seen, in a process whose code the JIT has already compiled, not a process's first requests. `
+            : 'The measured views were the first the gateway process answered (no unmeasured cold views before them), so they include its JIT warm-up. ') +
           'Gateway overhead on these cold requests: each request\'s latency minus the time at least one of its system-of-record calls was in flight (matched by a per-request correlation id in the sandboxes\' request logs). It is what the gateway and the subgraphs add: planning, fetches between them, cache lookups, serialising.',
           '',
           '| gateway | requests | latency p50 ms | SoR time p50 ms | overhead p50 ms | overhead p95 ms |',

@@ -38,6 +38,7 @@ import {
   REPEAT_CLIENTS,
   REPEAT_CUSTOMERS,
   REPEAT_WARMUP_MS,
+  COLD_WARMUP_VIEWS,
   VIEW_VARIANTS,
   type MutationPools,
   type WorkloadId,
@@ -126,6 +127,8 @@ export interface Measurement {
   cacheLayers?: CacheLayers;
   /** Cold workload only. */
   overhead?: Overhead;
+  /** Cold workloads: the unmeasured cold views of other customers the gateway answered first (absent in runs before there were any). */
+  coldWarmupViews?: number;
   /**
    * Operations the subgraphs executed for this measurement's requests (warm-up excluded), counted by the
    * subgraphs themselves (`rsg_subgraph_requests_total`); null when they did not count them, absent in older runs.
@@ -702,7 +705,7 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
             switch (workload.id) {
               case 'customer360-cold': {
                 coldCursor -= count;
-                if (coldCursor < ids.length / 2) throw new Error(`not enough customers for cold requests; raise --customers above ${opts.customers}`);
+                if (coldCursor < ids.length / 2 + COLD_WARMUP_VIEWS) throw new Error(`not enough customers for cold requests; raise --customers above ${opts.customers}`);
                 return coldBodies(ids.slice(coldCursor, coldCursor + count));
               }
               case 'customer360-warm-zipf':
@@ -733,6 +736,11 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
             perRequest,
           });
           // Warm-up: JIT, connection pools, query plans; and for warm workloads, the caches.
+          if (workload.mode === 'cold') {
+            // Cold views of the warm-up slice (just above the warm half): every gateway's caches start empty, so they take the cold path.
+            const warmupIds = ids.slice(ids.length / 2, ids.length / 2 + COLD_WARMUP_VIEWS);
+            await runLoadgen(spec(plan.coldRps * 2, (COLD_WARMUP_VIEWS * 1000) / (plan.coldRps * 2), coldBodies(warmupIds), `${correlationId}-warmup`), ctx.otherCores);
+          }
           if (workload.mode === 'ramp' && plan.warmupMs > 0) {
             await runLoadgen(spec(rates[0]!, plan.warmupMs, makeBodies(Math.ceil((rates[0]! * plan.warmupMs) / 1000), 7), `${correlationId}-warmup`), ctx.otherCores);
           }
@@ -832,7 +840,7 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
             p95TargetMs: profile.p95TargetMs,
             cacheLayers: layersBetween(before, after),
             subgraphFetches: fetches ? { total: fetchTotal, perRequest: per(fetchTotal), bySubgraph: fetches } : null,
-            ...(workload.mode === 'cold' ? { overhead: overheadOf(coldTraces, coldLogs) } : {}),
+            ...(workload.mode === 'cold' ? { overhead: overheadOf(coldTraces, coldLogs), coldWarmupViews: COLD_WARMUP_VIEWS } : {}),
           };
           if (m.overhead) console.log(`  ${' '.repeat(9)} overhead p50 ${m.overhead.overheadP50Ms.toFixed(1)} ms above ${m.overhead.sorBusyP50Ms.toFixed(1)} ms of system-of-record time`);
           if (m.subgraphFetches) console.log(`  ${' '.repeat(9)} ${m.subgraphFetches.perRequest.toFixed(2)} subgraph fetches per request`);

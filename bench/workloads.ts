@@ -120,6 +120,15 @@ export const REPEAT_CUSTOMERS = 200;
 /** The repeated customer-360's warm-up, at least: enough for the clients to view every one of the customers once. */
 export const REPEAT_WARMUP_MS = 10_000;
 
+/**
+ * Cold views each gateway answers, unmeasured, before its measured cold views:
+ * its code is then compiled by the JIT, as in a process that has served
+ * traffic, so the figures are the cost of a view no cache has seen, not of a
+ * process's first requests. Their customers are a slice of their own, outside
+ * both the warm workloads' half and the measured cold slices.
+ */
+export const COLD_WARMUP_VIEWS = 30;
+
 /** The list variant: a page of 20 customers, each with orders, their invoices, and cases. */
 export const CUSTOMERS_LIST = /* GraphQL */ `
 query BenchCustomersList($after: String) {
