@@ -537,6 +537,8 @@ export class EntityCache {
   }
 
   private async timed<T>(op: string, p: Promise<T>): Promise<T> {
+    // This process's memory cannot hang: no timer to race it against.
+    if (this.store.inProcess) return p;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new CacheTimeoutError(`cache ${op} took longer than ${this.config.opTimeoutMs} ms`)), this.config.opTimeoutMs);

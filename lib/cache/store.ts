@@ -87,6 +87,11 @@ export interface KeyValueStore {
    * @returns values as getMany answers them, and each named tag's version (undefined where it has none)
    */
   getTagged(keys: readonly string[], tagPrefix: string): Promise<Tagged>;
+  /**
+   * True where every call completes without I/O (this process's memory): it cannot
+   * hang, so callers need not race it against a timeout. @default false
+   */
+  readonly inProcess?: boolean;
 }
 
 /** What getTagged answers. */
@@ -123,33 +128,43 @@ export function guardedValue(e: GuardedEntry, versions: readonly string[]): stri
 }
 
 /**
+ * The entries of a setGuarded to write, given each tag key's current version:
+ * those none of whose versions moved after their `since`, with their versions
+ * in the value. `written` says, per entry, whether it is among them.
+ */
+function guardedWrites(entries: readonly GuardedEntry[], versionOf: (tagKey: string) => string): { writes: StoreEntry[]; written: boolean[] } {
+  const writes: StoreEntry[] = [];
+  const written = entries.map((e) => {
+    const versions = e.tagKeys.map(versionOf);
+    if (versions.some((v) => tagVersionTime(v) > e.since)) return false;
+    writes.push({ key: e.key, value: guardedValue(e, versions), ttlMs: e.ttlMs });
+    return true;
+  });
+  return { writes, written };
+}
+
+/**
  * setGuarded over getMany and setMany: the versions read in one round trip, the
- * entries written in another. For stores whose reads and writes are cheap (memory).
+ * entries written in another. For a keyv store (tests hand the caches their own).
  */
 async function setGuardedInTwo(store: Pick<KeyValueStore, 'getMany' | 'setMany'>, entries: readonly GuardedEntry[], plain: readonly StoreEntry[]): Promise<boolean[]> {
   const tagKeys = [...new Set(entries.flatMap((e) => e.tagKeys))];
   const raw = await store.getMany(tagKeys);
   const current = new Map(tagKeys.map((k, i) => [k, raw[i] ?? INITIAL_TAG_VERSION]));
-  const writes: StoreEntry[] = [];
-  const written = entries.map((e) => {
-    const versions = e.tagKeys.map((k) => current.get(k) ?? INITIAL_TAG_VERSION);
-    if (versions.some((v) => tagVersionTime(v) > e.since)) return false;
-    writes.push({ key: e.key, value: guardedValue(e, versions), ttlMs: e.ttlMs });
-    return true;
-  });
+  const { writes, written } = guardedWrites(entries, (k) => current.get(k) ?? INITIAL_TAG_VERSION);
   await store.setMany([...writes, ...plain]);
   return written;
 }
 
 /**
- * `kv` is what the caches use. `keyv` is the same store through keyv, for what
- * takes a keyv (Apollo's persisted-query cache).
+ * `kv` is what the caches use. On Redis, `keyv` is the same store through keyv,
+ * for what takes a keyv (Apollo's persisted-query cache, kept on Redis only).
  */
 export type CacheStore =
-  | { phase: 'memory'; kv: KeyValueStore; keyv: Keyv; close(): Promise<void> }
+  | { phase: 'memory'; kv: KeyValueStore; close(): Promise<void> }
   | { phase: 'redis'; kv: KeyValueStore; keyv: Keyv; client: RedisClientType; close(): Promise<void> };
 
-/** A KeyValueStore over keyv: the in-memory store, and tests that hand the caches a keyv of their own. */
+/** A KeyValueStore over keyv: for tests that hand the caches a keyv of their own. */
 export function keyvStore(keyv: Keyv): KeyValueStore {
   return {
     async getMany(keys) {
@@ -385,56 +400,73 @@ export function redisStore(client: RedisClientType, keyvFormat: (key: string) =>
   };
 }
 
+/** An entry of memoryStore: the value as written and its deadline (epoch ms; Infinity for none). */
+interface MemoryEntry {
+  value: string;
+  expires: number;
+}
+
 /**
- * keyv's in-memory store: at most `max` entries, the least recently used
- * evicted first (lru-cache). keyv's memory store drops expired entries only when
- * they are read again, so without a bound a long-running process would keep
- * every customer it ever saw; evicting by use rather than by write keeps the
- * customers agents keep coming back to.
+ * The caches' store without Redis: this process's memory, at most `max`
+ * entries, the least recently used evicted first (lru-cache), each value kept
+ * as written with its deadline. An entry past its deadline is absent on every
+ * read and dropped then; one never read again ages out like any unused entry,
+ * so no timer is spent on expiry.
  *
- * Expiry stays keyv's: it stores the deadline in the value and treats an entry
- * past it as absent on every read. lru-cache's own TTL would only duplicate that
- * deadline per entry, and purging expired entries eagerly would take a timer
- * each; an expired entry that is never read again ages out like any unused one.
+ * Straight on lru-cache rather than through keyv, which would wrap each value
+ * in its JSON envelope on write and parse it back on every read, and answer
+ * each key through promises and hooks of its own: in one process's memory that
+ * buys nothing, and a cold customer view makes dozens of these calls.
  *
- * A thin wrapper rather than the LRUCache itself: keyv passes its TTL as set's
- * third argument, which lru-cache reads as an options object, and calls `has`
- * on any store that is not a Map, which for lru-cache ignores keyv's deadline.
- * Without `has`, keyv answers it through `get` and the deadline.
- *
- * Tag versions live here too. Evicting one brings back the initial version, so
- * it must never go before an entry that still carries the initial one. It does
- * not: every read of an entry (EntityCache.read) reads its tag's version after
- * it in the same getMany (which keyv serves key by key, in order), so the version
- * is always used more recently than the entry; and in one
- * process a fetch that an invalidation overtook never writes (EntityCache drops
- * it), so no entry is written with a version older than its tag's.
+ * Tag versions live here too, and evicting one brings back the initial version,
+ * so it must never go before an entry that still carries the initial one. It
+ * does not: every read of an entry (EntityCache.read, the response cache's
+ * getTagged) reads its tags' versions after it, key by key in order, so a
+ * version is always used more recently than the entries that name it; and in
+ * one process a fetch that an invalidation overtook never writes (EntityCache
+ * drops it), so no entry is written with a version older than its tag's.
  */
-class LruStore {
-  private readonly lru: LRUCache<string, NonNullable<unknown>>;
-
-  constructor(max: number) {
-    this.lru = new LRUCache({ max });
-  }
-
-  async get(key: string): Promise<unknown> {
-    return this.lru.get(key);
-  }
-
-  async set(key: string, value: unknown): Promise<boolean> {
-    // keyv never stores undefined or null (it stores { value, expires }); lru-cache would read them as a delete.
-    if (value == null) return this.lru.delete(key);
-    this.lru.set(key, value);
-    return true;
-  }
-
-  async delete(key: string): Promise<boolean> {
-    return this.lru.delete(key);
-  }
-
-  async clear(): Promise<void> {
-    this.lru.clear();
-  }
+export function memoryStore(max: number, now: () => number = Date.now): KeyValueStore {
+  const lru = new LRUCache<string, MemoryEntry>({ max });
+  const read = (key: string, at: number): string | undefined => {
+    const e = lru.get(key);
+    if (e === undefined) return undefined;
+    if (at > e.expires) {
+      lru.delete(key);
+      return undefined;
+    }
+    return e.value;
+  };
+  const write = (entries: readonly StoreEntry[]): void => {
+    const at = now();
+    for (const e of entries) lru.set(e.key, { value: e.value, expires: e.ttlMs > 0 ? at + e.ttlMs : Infinity });
+  };
+  return {
+    inProcess: true,
+    async getMany(keys) {
+      const at = now();
+      return keys.map((k) => read(k, at));
+    },
+    async setMany(entries) {
+      write(entries);
+    },
+    async deleteMany(keys) {
+      for (const k of keys) lru.delete(k);
+    },
+    // In one synchronous step: no invalidation can come between reading the versions and writing.
+    async setGuarded(entries, plain = []) {
+      const at = now();
+      const { writes, written } = guardedWrites(entries, (k) => read(k, at) ?? INITIAL_TAG_VERSION);
+      write([...writes, ...plain]);
+      return written;
+    },
+    async getTagged(keys, tagPrefix) {
+      const at = now();
+      const values = keys.map((k) => read(k, at));
+      const tags = [...new Set(values.flatMap((v) => (v === undefined ? [] : (readTagged(v)?.tags ?? []))))];
+      return { values, versions: new Map(tags.map((t) => [t, read(tagPrefix + t, at)])) };
+    },
+  };
 }
 
 export interface CacheStoreOptions {
@@ -451,8 +483,7 @@ export interface CacheStoreOptions {
 
 export async function createCacheStore(opts: CacheStoreOptions = {}): Promise<CacheStore> {
   if (!opts.redisUrl) {
-    const keyv = new Keyv({ store: new LruStore(opts.maxMemoryEntries ?? 100_000), useKeyPrefix: false, throwOnErrors: true });
-    return { phase: 'memory', kv: keyvStore(keyv), keyv, close: async () => keyv.disconnect() };
+    return { phase: 'memory', kv: memoryStore(opts.maxMemoryEntries ?? 100_000), close: async () => undefined };
   }
   const connectTimeoutMs = opts.connectTimeoutMs ?? 2000;
   const client: RedisClientType = createClient({

@@ -1,6 +1,6 @@
 /**
- * The in-memory store behind keyv: what it keeps past its bound, and that
- * expiry stays keyv's. Each test counts the calls a fake system of record gets,
+ * The in-memory store: what it keeps past its bound, and what it forgets at
+ * expiry. Each test counts the calls a fake system of record gets,
  * since a forgotten entry is a call the system pays for.
  *
  * On Redis, the store the caches use talks to the client directly: entries as
@@ -72,15 +72,16 @@ describe('the in-memory store', () => {
     await store.close();
   });
 
-  it('leaves expiry to keyv: an entry past its TTL is gone for get and has alike', async () => {
+  it('forgets an entry past its TTL on every read, and keeps the rest', async () => {
     const store = await createCacheStore({ maxMemoryEntries: 10 });
-    await store.keyv.set('short', 'v', 20);
-    await store.keyv.set('long', 'v', 60_000);
-    expect(await store.keyv.has('short')).toBe(true);
+    await store.kv.setMany([
+      { key: 'short', value: 'v', ttlMs: 20 },
+      { key: 'long', value: 'w', ttlMs: 60_000 },
+    ]);
+    expect(await store.kv.getMany(['short', 'long'])).toEqual(['v', 'w']);
     await new Promise((r) => setTimeout(r, 40));
-    expect(await store.keyv.has('short')).toBe(false);
-    expect(await store.keyv.get('short')).toBeUndefined();
-    expect(await store.keyv.get('long')).toBe('v');
+    expect(await store.kv.getMany(['short', 'long'])).toEqual([undefined, 'w']);
+    expect((await store.kv.getTagged(['short', 'long'], 'tag:')).values).toEqual([undefined, 'w']);
     await store.close();
   });
 });

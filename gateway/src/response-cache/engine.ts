@@ -294,6 +294,8 @@ export class ResponseCacheEngine {
   }
 
   private async timed<T>(p: Promise<T>): Promise<T> {
+    // This process's memory cannot hang: no timer to race it against.
+    if (this.kv.inProcess) return p;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new StoreTimeoutError(`response cache store took longer than ${this.settings.opTimeoutMs} ms`)), this.settings.opTimeoutMs);
