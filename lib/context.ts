@@ -1,12 +1,12 @@
 /**
  * Per-request context that must reach the HTTP layer without being threaded
  * through every connector call: the correlation id and the W3C trace context.
- * Carried in AsyncLocalStorage so that batch functions running on a later tick
- * still forward them.
+ * Carried in a slot of the async scope (lib/scope.ts) so that batch functions
+ * running on a later tick still forward them.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { randomHex } from './random.js';
+import { scopeSlot } from './scope.js';
 import { activeTraceparent } from './tracing.js';
 
 export interface RequestScope {
@@ -15,14 +15,14 @@ export interface RequestScope {
   traceparent: string;
 }
 
-const storage = new AsyncLocalStorage<RequestScope>();
+const storage = scopeSlot<RequestScope>('request');
 
 export function runInScope<T>(scope: RequestScope, fn: () => T): T {
   return storage.run(scope, fn);
 }
 
 export function currentScope(): RequestScope | undefined {
-  return storage.getStore();
+  return storage.get();
 }
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -8,9 +8,9 @@
  * budget across processes with leases that expire when a holder dies; the npm
  * limiters either stay in process or need a queue service we do not run.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { RedisClientType } from 'redis';
+import { scopeSlot } from './scope.js';
 
 /** A permit to make one call; release it when the call is over. */
 export type Release = () => void;
@@ -22,26 +22,26 @@ export type Release = () => void;
  */
 export type Priority = 'interactive' | 'background';
 
-/** Who the current work is (inBackground) and the permit it holds (runWithPermit): one storage for both, since each storage in use costs every promise a copy of its store. */
+/** Who the current work is (inBackground) and the permit it holds (runWithPermit): one slot of the async scope (lib/scope.ts) for both. */
 interface WorkScope {
   priority?: Priority;
   permit?: HeldPermit;
 }
 
-const work = new AsyncLocalStorage<WorkScope>();
+const work = scopeSlot<WorkScope>('work');
 
 /**
  * Runs `fn` as background work: every permit it asks for, on any later tick, is
- * a background one. Carried in AsyncLocalStorage like the correlation id, so the
+ * a background one. Carried across ticks like the correlation id (lib/scope.ts), so the
  * connectors between a feed and the limiter need not pass it along.
  */
 export function inBackground<T>(fn: () => T): T {
-  return work.run({ ...work.getStore(), priority: 'background' }, fn);
+  return work.run({ ...work.get(), priority: 'background' }, fn);
 }
 
 /** The priority of the work running now; interactive unless inside inBackground. */
 export function currentPriority(): Priority {
-  return work.getStore()?.priority ?? 'interactive';
+  return work.get()?.priority ?? 'interactive';
 }
 
 export interface Limiter {
@@ -68,7 +68,7 @@ interface HeldPermit {
 export async function runWithPermit<T>(limiter: Limiter, release: Release, fn: () => Promise<T>): Promise<T> {
   const permit: HeldPermit = { limiter, release, taken: false };
   try {
-    return await work.run({ ...work.getStore(), permit }, fn);
+    return await work.run({ ...work.get(), permit }, fn);
   } finally {
     if (!permit.taken) {
       permit.taken = true;
@@ -81,7 +81,7 @@ export async function runWithPermit<T>(limiter: Limiter, release: Release, fn: (
 export function honouringHeldPermits(limiter: Limiter): Limiter {
   return {
     acquire(waitMs, priority, signal) {
-      const permit = work.getStore()?.permit;
+      const permit = work.get()?.permit;
       if (permit && permit.limiter === limiter && !permit.taken) {
         permit.taken = true;
         return Promise.resolve(permit.release);

@@ -23,11 +23,11 @@
  * has no atomic increment; a fresh random token is just as good for "has it changed", and its time prefix
  * lets a late write of a record tell whether its tag moved after it was fetched.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { UpstreamError } from '../errors.js';
 import { childLogger } from '../log.js';
+import { scopeSlot } from '../scope.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { FEED_DOMAINS, type CacheConfig, type FeedDomain, type TtlDomain } from './config.js';
 import { cacheDroppedWrites, cacheErrors, countEntityLookup } from './metrics.js';
@@ -135,11 +135,12 @@ interface AlongFetch {
 }
 
 /**
- * The fetch of misses the current async context runs in, and whose cache it is. One storage for
- * every cache of the process: each AsyncLocalStorage in use costs every promise the process makes
- * a copy of its store, and the embedded default holds four caches (one per subgraph).
+ * The fetch of misses the current async context runs in, and whose cache it is. One slot of the
+ * async scope for every cache of the process, not a storage per cache: each AsyncLocalStorage in
+ * use costs every promise the process makes a copy of its store (lib/scope.ts), and the embedded
+ * default holds four caches (one per subgraph).
  */
-const fetching = new AsyncLocalStorage<{ cache: EntityCache; along: AlongFetch }>();
+const fetching = scopeSlot<{ cache: EntityCache; along: AlongFetch }>('entityFetch');
 
 /** The version of a tag that has never been invalidated (or whose version expired with every entry of it). */
 const INITIAL_VERSION = '0';
@@ -432,7 +433,7 @@ export class EntityCache {
       versionsAs: 'single',
       ...envelopeAroundVersion(fetchStartedAt, encodeValue(value)),
     }));
-    const current = fetching.getStore();
+    const current = fetching.get();
     const along = current?.cache === this ? current.along : undefined;
     if (along && !along.closed) {
       along.entries.push(...guarded);

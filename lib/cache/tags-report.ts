@@ -16,13 +16,13 @@
  *
  * It is collected by the machinery, not by resolvers: `ReportingEntityCache`
  * notes every load, put and invalidate into the collector of the request it
- * runs in, found through AsyncLocalStorage because batch functions run on later
- * ticks, far from the GraphQL context. The subgraph bootstrap opens a collector
+ * runs in, found through the async scope (lib/scope.ts) because batch functions run on
+ * later ticks, far from the GraphQL context. The subgraph bootstrap opens a collector
  * per request (`collectCacheReport`) and attaches the report to the response.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { scopeSlot } from '../scope.js';
 import { EntityCache, entityTag, type EntryKind, type FetchMissing, type LoadOptions, type Lookup } from './entity-cache.js';
 
 /** The key of the report in a subgraph response's `extensions`. The gateway removes it before answering. */
@@ -92,7 +92,7 @@ class Collector {
   }
 }
 
-const storage = new AsyncLocalStorage<Collector>();
+const storage = scopeSlot<Collector>('cacheReport');
 
 /** Runs `fn` (one subgraph request) with a fresh collector; reads inside it are noted. */
 export function collectCacheReport<T>(fn: () => T): T {
@@ -101,7 +101,7 @@ export function collectCacheReport<T>(fn: () => T): T {
 
 /** The report of the request this runs in, or undefined outside `collectCacheReport`. */
 export function currentCacheReport(now: number = Date.now()): CacheReport | undefined {
-  return storage.getStore()?.report(now);
+  return storage.get()?.report(now);
 }
 
 /**
@@ -110,7 +110,7 @@ export function currentCacheReport(now: number = Date.now()): CacheReport | unde
  * whose fields it resolves). `freshUntil` is an epoch-ms deadline.
  */
 export function noteCacheRead(tags: Iterable<string>, opts: { freshUntil?: number; stale?: boolean; incomplete?: boolean } = {}): void {
-  const c = storage.getStore();
+  const c = storage.get();
   if (!c) return;
   for (const t of tags) c.tags.add(t);
   if (opts.freshUntil !== undefined && opts.freshUntil < c.freshUntil) c.freshUntil = opts.freshUntil;
@@ -120,14 +120,14 @@ export function noteCacheRead(tags: Iterable<string>, opts: { freshUntil?: numbe
 
 /** Notes tags the current request invalidated. */
 export function noteInvalidated(tags: Iterable<string>): void {
-  const c = storage.getStore();
+  const c = storage.get();
   if (!c) return;
   for (const t of tags) c.invalidated.add(t);
 }
 
 /** Notes a read the current request wrote an audit record of (lib/auth/audit.ts does, as it writes it). */
 export function noteAuditedRead(read: AuditedRead): void {
-  storage.getStore()?.reads.push({ customerId: read.customerId, fieldGroups: [...read.fieldGroups] });
+  storage.get()?.reads.push({ customerId: read.customerId, fieldGroups: [...read.fieldGroups] });
 }
 
 /**
@@ -157,7 +157,7 @@ export const tagVersionKey = (namespace: string, tag: string): string => `${name
 export class ReportingEntityCache extends EntityCache {
   override async load<V>(kind: EntryKind, ids: readonly string[], fetch: FetchMissing<V>, opts: LoadOptions = {}): Promise<Map<string, Lookup<V>>> {
     const out = await super.load(kind, ids, fetch, opts);
-    if (!storage.getStore()) return out;
+    if (!storage.get()) return out;
     // The plain TTL bounds what the gateway keeps: it cannot learn that a feed failed. A value
     // served under a feed's stretch (older than its plain TTL) is kept one plain TTL from now at
     // most, never past the stretched deadline: while the feed is healthy its invalidations reach
