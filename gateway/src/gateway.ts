@@ -27,7 +27,7 @@ import { serveMetrics } from '../../lib/metrics.js';
 import { Health, remoteReadinessCheck, type HealthCheck } from '../../lib/health.js';
 import { ErrorCode } from '../../lib/errors.js';
 import { CALLER_HEADER, GATEWAY_CALLER, signCaller, type TrustOptions } from '../../lib/auth/index.js';
-import { SubgraphDataSource, localFetcher, subgraphFetcher } from './datasource.js';
+import { SubgraphDataSource, subgraphFetcher } from './datasource.js';
 import type { LocalSubgraph } from '../../lib/local-subgraph.js';
 import type { GatewayContext } from './context.js';
 import { authenticationError, type Authenticator } from './auth.js';
@@ -60,7 +60,8 @@ export interface GatewayOptions {
   /**
    * Subgraphs running in this process, by name (scripts/graph.ts): their queries
    * and mutations go to their in-process entry instead of over HTTP, through the
-   * same signing, counting and cache report. Subscriptions still reach them over
+   * same counting and cache report, the caller vouched for in process rather than
+   * signed (gateway/src/datasource.ts). Subscriptions still reach them over
    * graphql-ws at their URL, which they keep serving.
    * @default none: every subgraph over HTTP
    */
@@ -202,8 +203,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     const target = opts.subgraphUrls?.[name] ?? url;
     if (target) routed.set(name, target);
     const local = opts.localSubgraphs?.[name];
-    const fetcher = local ? localFetcher(local) : fetch.fetcher;
-    return new SubgraphDataSource({ url: target, trust: opts.trust, name, fetcher, subgraphCache: responseCache?.subgraphs });
+    return new SubgraphDataSource({ url: target, trust: opts.trust, name, ...(local ? { local } : { fetcher: fetch.fetcher }), subgraphCache: responseCache?.subgraphs });
   };
 
   let gateway: ApolloGateway;
