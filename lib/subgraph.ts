@@ -13,7 +13,7 @@ import express from 'express';
 import { createClient, type RedisClientType } from 'redis';
 import { ApolloServer, HeaderMap, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, type GraphQLFieldResolver, type GraphQLScalarType } from 'graphql';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from './context.js';
@@ -211,6 +211,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
   instrumentCacheReport(schema);
   const app = express();
   app.disable('x-powered-by');
+  // An ETag is a hash of every body sent; the gateway POSTs, and a POST answer is never revalidated.
+  app.set('etag', false);
   // First, so that a bad path fails before anything starts, and outside /graphql: a scrape carries no signed caller.
   serveMetrics(app, metricsPath, metricsToken);
   const httpServer: Server = createAppServer(app);
@@ -221,10 +223,13 @@ export async function serveSubgraph<TContext extends BaseContext>(
     stopOnTerminationSignals: false,
     formatError: formatError(production),
     includeStacktraceInErrorResponses: false,
-    // Inline (ftv1) traces are for Apollo Studio, which this product does not report to.
+    // Inline (ftv1) traces are for Apollo Studio, which this product does not report to. No schema here
+    // gives cache-control hints, so the cache-control plugin's work on every field would only ever yield
+    // `no-store`, which the gateway reads as it reads no header (max-age 0).
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
       SubgraphRequestsPlugin<TContext>(mod.name),
       // Every argument checked before any resolver runs, so a bad value costs no system-of-record call.
       ArgumentRulesPlugin<TContext>(mod.argumentRules),
