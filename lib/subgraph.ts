@@ -13,7 +13,7 @@ import express from 'express';
 import { createClient, type RedisClientType } from 'redis';
 import { ApolloServer, HeaderMap, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, type GraphQLFieldResolver, type GraphQLScalarType } from 'graphql';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from './context.js';
@@ -36,6 +36,7 @@ export type { LocalRequest, LocalResponse, LocalSubgraph } from './local-subgrap
 import { CACHE_REPORT_EXTENSION, collectCacheReport, currentCacheReport, instrumentCacheReport } from './cache/index.js';
 import {
   CALLER_HEADER,
+  acceptVoucher,
   beginAudit,
   bindPiiCaller,
   flushAuditReads,
@@ -46,6 +47,8 @@ import {
   redisNonceStore,
   verifyCaller,
   type Caller,
+  type CallerVerification,
+  type CallerVoucher,
   type NonceStore,
   type SignatureBinding,
   type SignedOperation,
@@ -110,6 +113,8 @@ interface EdgeRequest {
   body: unknown;
   /** The body's bytes as received (decoded from its Content-Encoding, if it had one), which a signed caller header may bind; undefined without a body. */
   rawBody: string | Uint8Array | undefined;
+  /** The gateway's in-process voucher for the caller (LocalRequest.voucher); the HTTP route never sets it. */
+  voucher?: CallerVoucher;
 }
 
 /**
@@ -206,6 +211,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
   instrumentCacheReport(schema);
   const app = express();
   app.disable('x-powered-by');
+  // An ETag is a hash of every body sent; the gateway POSTs, and a POST answer is never revalidated.
+  app.set('etag', false);
   // First, so that a bad path fails before anything starts, and outside /graphql: a scrape carries no signed caller.
   serveMetrics(app, metricsPath, metricsToken);
   const httpServer: Server = createAppServer(app);
@@ -216,10 +223,13 @@ export async function serveSubgraph<TContext extends BaseContext>(
     stopOnTerminationSignals: false,
     formatError: formatError(production),
     includeStacktraceInErrorResponses: false,
-    // Inline (ftv1) traces are for Apollo Studio, which this product does not report to.
+    // Inline (ftv1) traces are for Apollo Studio, which this product does not report to. No schema here
+    // gives cache-control hints, so the cache-control plugin's work on every field would only ever yield
+    // `no-store`, which the gateway reads as it reads no header (max-age 0).
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
       SubgraphRequestsPlugin<TContext>(mod.name),
       // Every argument checked before any resolver runs, so a bad value costs no system-of-record call.
       ArgumentRulesPlugin<TContext>(mod.argumentRules),
@@ -246,10 +256,21 @@ export async function serveSubgraph<TContext extends BaseContext>(
   health.serve(app, { subgraph: mod.name });
   mod.routes?.(app);
   /**
+   * The caller of a request: an in-process voucher when it carries one and it
+   * holds (no HMAC, no digest, no nonce); otherwise the signed header, as over
+   * HTTP. A refused voucher is reported as such when there is no header to fall back on.
+   */
+  const callerOf = async (req: EdgeRequest, correlationId: string): Promise<CallerVerification> => {
+    const vouched = req.voucher === undefined ? undefined : acceptVoucher(req.voucher, { audience, correlationId });
+    if (vouched?.phase === 'verified' || (vouched && req.headers[CALLER_HEADER] === undefined)) return vouched;
+    return verifyCaller(req.headers[CALLER_HEADER], { trust, correlationId, bind: bindingOf(audience, req), nonces: nonceStore });
+  };
+  /**
    * One request to /graphql, whatever carried it: the HTTP route and the
    * in-process entry both come through here. Only the gateway may call a
    * subgraph: every request, schema introspection included, carries the caller
-   * the gateway verified, signed for this subgraph and this request body, once.
+   * the gateway verified, signed for this subgraph and this request body, once;
+   * or, in process, vouched for this subgraph and this request, once.
    * Anything else is refused before Apollo runs.
    */
   const serve = async (req: EdgeRequest): Promise<HTTPGraphQLResponse> => {
@@ -257,12 +278,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
       correlationId: correlationIdFrom(req.headers['x-correlation-id']),
       traceparent: activeTraceparent() ?? childTraceparent(req.headers.traceparent),
     };
-    const verdict = await verifyCaller(req.headers[CALLER_HEADER], {
-      trust,
-      correlationId: scope.correlationId,
-      bind: bindingOf(audience, req),
-      nonces: nonceStore,
-    });
+    const verdict = await callerOf(req, scope.correlationId);
     if (verdict.phase === 'rejected') {
       runInScope(scope, () => log.warn({ reason: verdict.reason }, 'refused a request not signed by the gateway'));
       const refusal = { message: 'this subgraph answers only the gateway: send your request to the gateway', extensions: { code: ErrorCode.UNAUTHENTICATED } };
@@ -332,6 +348,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
     jsonErrorHandler(log),
     async (req: express.Request, res: express.Response) => {
       const search = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+      // Never a voucher, whatever else the request object carries: over HTTP the caller is the signed header.
       const answer = await edge({ method: req.method, headers: req.headers, search, body: req.body, rawBody: (req as WithRawBody)[RAW_BODY] });
       for (const [key, value] of answer.headers) res.setHeader(key, value);
       res.statusCode = answer.status ?? 200;
@@ -354,7 +371,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
         const error = { message: 'expected a JSON request body, got one that does not parse', extensions: { code: ErrorCode.BAD_USER_INPUT } };
         return { status: 400, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ errors: [error] }) };
       }
-      const answer = await edge({ method: 'POST', headers: request.headers, search: '', body, rawBody: request.body });
+      const answer = await edge({ method: 'POST', headers: request.headers, search: '', body, rawBody: request.body, voucher: request.voucher });
       let text = '';
       if (answer.body.kind === 'complete') text = answer.body.string;
       else for await (const chunk of answer.body.asyncIterator) text += chunk;

@@ -3,7 +3,8 @@
  * request scope forwarded on every fetch (correlation id, a child traceparent),
  * so one client request can be followed through every subgraph down to each
  * system of record, and the verified caller in the signed internal header,
- * without which a subgraph answers nothing. That header is signed once per fetch
+ * without which a subgraph answers nothing (in process, a voucher instead of it:
+ * see below). That header is signed once per fetch
  * (a retry comes back through willSendRequest and is signed afresh), for this
  * subgraph and for the exact body the fetch sends (lib/auth/internal.ts): the
  * claims are prepared in willSendRequest, where the caller is known, and sealed
@@ -17,7 +18,13 @@
  * (`subgraphFetcher`), instead of Apollo's default fetch stack, which the
  * gateway's CPU profile showed costing about 15% of a warm request; or, for a
  * subgraph running in the gateway's process, straight to its in-process entry
- * (`localFetcher`), through the same signing, counting and report extraction.
+ * (`localFetcher`), through the same counting and report extraction. There the
+ * caller goes as an in-process voucher (lib/auth/internal.ts, `vouchCaller`),
+ * minted in willSendRequest for this subgraph and request: no claims to encode,
+ * no body digest, no HMAC, and no nonce for the subgraph to claim (a Redis round
+ * trip per fetch when it has Redis). A header carries only strings, so the
+ * voucher waits in the data source under a handle the caller header names until
+ * the fetch takes it out (`PendingVouchers`); it never goes out as a header.
  */
 import { randomUUID } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -25,7 +32,17 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { KEEP_ALIVE_TIMEOUT_MS } from '../../lib/server.js';
 import { childTraceparent } from '../../lib/context.js';
 import { SpanKind, activeTraceparent, inSpan, tracingOn } from '../../lib/tracing.js';
-import { CALLER_HEADER, GATEWAY_CALLER, isPreparedCaller, prepareCaller, sealCaller, type TrustOptions } from '../../lib/auth/index.js';
+import {
+  CALLER_HEADER,
+  GATEWAY_CALLER,
+  isPreparedCaller,
+  prepareCaller,
+  sealCaller,
+  vouchCaller,
+  type Caller,
+  type CallerVoucher,
+  type TrustOptions,
+} from '../../lib/auth/index.js';
 import type { LocalResponse, LocalSubgraph } from '../../lib/local-subgraph.js';
 import type { GatewayContext } from './context.js';
 import { noteSubgraphFetch, subgraphFetches, takeSubgraphReport, type SubgraphResponseCache } from './response-cache/index.js';
@@ -53,16 +70,66 @@ export function subgraphFetcher(): SubgraphFetcher {
   return { fetcher, close: () => dispatcher.close() };
 }
 
+/** Marks a caller header that names a voucher waiting in the data source, not a signed caller. */
+const VOUCHER_HANDLE = 'voucher.';
+
+/**
+ * The vouchers of one data source, each waiting between willSendRequest, which
+ * mints it, and the fetch it is for, which takes it. Every willSendRequest is
+ * followed by its fetch, so this holds only the fetches in between; should one
+ * ever not follow, the oldest are dropped past `max` (a voucher dropped is a
+ * fetch refused, never one let through).
+ */
+export class PendingVouchers {
+  private next = 0;
+  private readonly byHandle = new Map<string, CallerVoucher>();
+
+  constructor(private readonly max = 10_000) {}
+
+  /** Keeps the voucher; the caller header carries the handle returned. */
+  hold(voucher: CallerVoucher): string {
+    if (this.byHandle.size >= this.max) {
+      const oldest = this.byHandle.keys().next();
+      if (!oldest.done) this.byHandle.delete(oldest.value);
+    }
+    this.next += 1;
+    const handle = `${VOUCHER_HANDLE}${this.next}`;
+    this.byHandle.set(handle, voucher);
+    return handle;
+  }
+
+  /** The voucher a caller header names, taken out (once); undefined for every other header. */
+  take(header: string | undefined): CallerVoucher | undefined {
+    if (!header?.startsWith(VOUCHER_HANDLE)) return undefined;
+    const voucher = this.byHandle.get(header);
+    this.byHandle.delete(header);
+    return voucher;
+  }
+
+  get size(): number {
+    return this.byHandle.size;
+  }
+}
+
 /**
  * The fetch of a subgraph served in this process: the request goes to its
  * in-process entry (lib/local-subgraph.ts), which runs the steps of its HTTP
- * route, and its answer comes back as the Response HTTP would have given.
+ * route, and its answer comes back as the Response HTTP would have given. A
+ * caller header naming a voucher in `vouchers` is replaced by the voucher itself.
  */
-export function localFetcher(local: LocalSubgraph): Fetcher {
+export function localFetcher(local: LocalSubgraph, vouchers?: PendingVouchers): Fetcher {
   return async (_url, init) => {
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries((init?.headers ?? {}) as Record<string, string>)) headers[k.toLowerCase()] = v;
-    const answer = await local.fetch({ headers, body: typeof init?.body === 'string' ? init.body : '' });
+    let voucher: CallerVoucher | undefined;
+    for (const [k, v] of Object.entries((init?.headers ?? {}) as Record<string, string>)) {
+      const name = k.toLowerCase();
+      if (name === CALLER_HEADER && vouchers) {
+        voucher = vouchers.take(v);
+        if (voucher) continue;
+      }
+      headers[name] = v;
+    }
+    const answer = await local.fetch({ headers, body: typeof init?.body === 'string' ? init.body : '', voucher });
     return localResponse(answer);
   };
 }
@@ -153,12 +220,24 @@ class LocalHeaders implements FetcherHeaders {
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
-    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0] & { trust: TrustOptions; name?: string; subgraphCache?: SubgraphResponseCache | undefined },
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0] & {
+      trust: TrustOptions;
+      name?: string;
+      subgraphCache?: SubgraphResponseCache | undefined;
+      /** The subgraph's in-process entry, when it runs in this process: fetches go there, with a voucher for the caller. */
+      local?: LocalSubgraph | undefined;
+    },
   ) {
     super(config);
     this.trust = config.trust;
     this.subgraph = config.name ?? 'unknown';
     this.subgraphCache = config.subgraphCache;
+    if (config.local) {
+      this.vouchers = new PendingVouchers();
+      this.fetcher = timedFetch(this.subgraph, localFetcher(config.local, this.vouchers));
+      return;
+    }
+    this.vouchers = undefined;
     const send = timedFetch(this.subgraph, this.fetcher);
     this.fetcher = (url, init) => send(url, init ? this.signFetch(init) : init);
   }
@@ -176,6 +255,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   private readonly trust: TrustOptions;
   private readonly subgraph: string;
+  /** Set when the subgraph runs in this process: the caller goes as a voucher, not a signed header. */
+  private readonly vouchers: PendingVouchers | undefined;
   private readonly subgraphCache: SubgraphResponseCache | undefined;
 
   /**
@@ -216,12 +297,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (!context?.scope || !context.caller) {
       const correlationId = `gateway-${randomUUID()}`;
       headers.set('x-correlation-id', correlationId);
-      headers.set(CALLER_HEADER, prepareCaller(GATEWAY_CALLER, { trust: this.trust, correlationId, audience: this.subgraph }));
+      headers.set(CALLER_HEADER, this.callerHeader(GATEWAY_CALLER, correlationId));
       return;
     }
     const { scope, caller } = context;
     headers.set('x-correlation-id', scope.correlationId);
     headers.set('traceparent', activeTraceparent() ?? childTraceparent(scope.traceparent));
-    headers.set(CALLER_HEADER, prepareCaller(caller, { trust: this.trust, correlationId: scope.correlationId, audience: this.subgraph }));
+    headers.set(CALLER_HEADER, this.callerHeader(caller, scope.correlationId));
+  }
+
+  /** The caller header of one fetch: claims prepared for signFetch to seal over HTTP; in process, a voucher's handle. */
+  private callerHeader(caller: Caller, correlationId: string): string {
+    const opts = { trust: this.trust, correlationId, audience: this.subgraph };
+    return this.vouchers ? this.vouchers.hold(vouchCaller(caller, opts)) : prepareCaller(caller, opts);
   }
 }

@@ -13,10 +13,10 @@ import type { Server } from 'node:http';
 import express from 'express';
 import cors from 'cors';
 import { GraphQLError } from 'graphql';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, IntrospectAndCompose, type ServiceEndpointDefinition, type ServiceMap } from '@apollo/gateway';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from '../../lib/context.js';
 import { formatError } from '../../lib/errors.js';
@@ -27,7 +27,7 @@ import { serveMetrics } from '../../lib/metrics.js';
 import { Health, remoteReadinessCheck, type HealthCheck } from '../../lib/health.js';
 import { ErrorCode } from '../../lib/errors.js';
 import { CALLER_HEADER, GATEWAY_CALLER, signCaller, type TrustOptions } from '../../lib/auth/index.js';
-import { SubgraphDataSource, localFetcher, subgraphFetcher } from './datasource.js';
+import { SubgraphDataSource, subgraphFetcher } from './datasource.js';
 import type { LocalSubgraph } from '../../lib/local-subgraph.js';
 import type { GatewayContext } from './context.js';
 import { authenticationError, type Authenticator } from './auth.js';
@@ -46,6 +46,24 @@ import { OperationMetricsPlugin, knownOperationNames } from './metrics.js';
 
 const log = childLogger('gateway');
 
+const noStore: GraphQLRequestListener<GatewayContext> = {
+  async willSendResponse({ response }) {
+    if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
+  },
+};
+
+/**
+ * `cache-control: no-store` on every GraphQL answer that sets no cache-control of
+ * its own (Apollo's refusals of persisted queries and the trusted-document ones
+ * do): what Apollo's cache-control plugin sends when no field gives a hint, as
+ * none does here, without its work on every request.
+ */
+const NoStorePlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return noStore;
+  },
+};
+
 export type SupergraphSource =
   /** A composed supergraph SDL (from `npm run compose`): what production runs. */
   | { phase: 'file'; path: string }
@@ -60,7 +78,8 @@ export interface GatewayOptions {
   /**
    * Subgraphs running in this process, by name (scripts/graph.ts): their queries
    * and mutations go to their in-process entry instead of over HTTP, through the
-   * same signing, counting and cache report. Subscriptions still reach them over
+   * same counting and cache report, the caller vouched for in process rather than
+   * signed (gateway/src/datasource.ts). Subscriptions still reach them over
    * graphql-ws at their URL, which they keep serving.
    * @default none: every subgraph over HTTP
    */
@@ -189,6 +208,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const production = opts.production ?? process.env.NODE_ENV === 'production';
   const app = express();
   app.disable('x-powered-by');
+  // An ETag is a hash of every body sent. Nothing here is served for revalidation: GraphQL answers, over
+  // POST and GET alike, are `no-store` (NoStorePlugin), and so are health and metrics.
+  app.set('etag', false);
   // First, so that a bad path fails before anything starts, and outside /graphql,
   // so that neither CORS nor authentication applies: Prometheus sends no token.
   serveMetrics(app, opts.metricsPath ?? loadMetricsConfig(process.env).path, opts.metricsToken ?? loadMetricsConfig(process.env).token);
@@ -202,8 +224,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     const target = opts.subgraphUrls?.[name] ?? url;
     if (target) routed.set(name, target);
     const local = opts.localSubgraphs?.[name];
-    const fetcher = local ? localFetcher(local) : fetch.fetcher;
-    return new SubgraphDataSource({ url: target, trust: opts.trust, name, fetcher, subgraphCache: responseCache?.subgraphs });
+    return new SubgraphDataSource({ url: target, trust: opts.trust, name, ...(local ? { local } : { fetcher: fetch.fetcher }), subgraphCache: responseCache?.subgraphs });
   };
 
   let gateway: ApolloGateway;
@@ -267,6 +288,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       GraphQLOverHttpPlugin<GatewayContext>({ subscriptionsOverWebSocket: opts.subscriptions !== false }),
       QueryLimitsPlugin<GatewayContext>(opts.limits),
       OperationMetricsPlugin<GatewayContext>(opts.knownOperations ?? knownOperationNames(process.env)),
+      // No schema gives cache-control hints; NoStorePlugin sends what Apollo's plugin sent for none.
+      ApolloServerPluginCacheControlDisabled(),
+      NoStorePlugin,
       // After the limits: an answer is never served to a request they refuse.
       ...(responseCache ? [responseCache.plugin] : []),
       TracingPlugin(),

@@ -30,13 +30,15 @@ export {
   sealCaller,
   isPreparedCaller,
   verifyCaller,
+  vouchCaller,
+  acceptVoucher,
   loadTrustOptions,
   bodyDigest,
   operationDigest,
   memoryNonceStore,
   redisNonceStore,
 } from './internal.js';
-export type { TrustOptions, CallerVerification, NonceStore, SignatureBinding, SignedOperation } from './internal.js';
+export type { TrustOptions, CallerVerification, CallerVoucher, NonceStore, SignatureBinding, SignedOperation } from './internal.js';
 export {
   PERSONAL_DATA_FIELDS,
   audit,

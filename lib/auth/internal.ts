@@ -24,7 +24,7 @@
  *
  * What `req` digests depends on what the request carries:
  *
- * - **HTTP, and the gateway's in-process calls** (lib/subgraph.ts): the body,
+ * - **HTTP** (lib/subgraph.ts): the body,
  *   as its exact bytes: `b:` and the sha256 of what the subgraph received
  *   (captured before JSON parsing, after any Content-Encoding). The gateway signs
  *   inside its transport (gateway/src/datasource.ts), where the body string
@@ -45,6 +45,10 @@
  * The gateway prepares the claims once per fetch (`prepareCaller`, in
  * willSendRequest) and its transport seals them over the body (`sealCaller`): a
  * retried fetch goes through both again and is signed afresh.
+ *
+ * A subgraph served in the gateway's own process gets no header at all: the
+ * gateway hands it a voucher (`vouchCaller`, below), which gives the same
+ * guarantees without crypto, since it never leaves the process.
  *
  * HMAC with node:crypto rather than a JWS from jose: the two ends share one
  * secret, the format is fixed, and timingSafeEqual over a SHA-256 MAC is all
@@ -323,6 +327,69 @@ export async function verifyCaller(
   // Remembered until the last moment any subgraph would still accept it (on this host's clock).
   if (!(await opts.nonces.claim(claims.jti, (claims.exp + skew + 1) * 1000, nowMs))) return { phase: 'rejected', reason: `${CALLER_HEADER} was already used (a replay)` };
   return { phase: 'verified', caller };
+}
+
+/**
+ * The in-process voucher: what the gateway hands a subgraph served in its own
+ * process (lib/local-subgraph.ts) instead of a signed header. It holds nothing
+ * readable: its caller, subgraph, correlation id and expiry stay in this
+ * module's `unspent` map, keyed by the object itself, so only a voucher minted
+ * here (`vouchCaller`) and not yet accepted is found there. Accepting it takes
+ * it out: a voucher is good for one request, to the one subgraph it names,
+ * within the header's life. It never leaves the process (an object cannot
+ * travel over HTTP), so there are no bytes to capture and replay, and no body
+ * to bind: whoever holds it is code of this process, which could as well sign.
+ * It costs no HMAC, no body digest, no JSON and no nonce round trip.
+ */
+class CallerVoucher {
+  constructor() {
+    Object.freeze(this);
+  }
+}
+export type { CallerVoucher };
+
+interface Grant {
+  caller: Caller;
+  audience: string;
+  correlationId: string;
+  /** The last moment it is accepted, on this process's clock (one clock: no skew to tolerate). */
+  expiresAtMs: number;
+}
+
+const unspent = new WeakMap<CallerVoucher, Grant>();
+const spent = new WeakSet<CallerVoucher>();
+
+/** Vouches for a verified caller for one request to one subgraph of this process. Mint one per fetch, as a header is signed per fetch. */
+export function vouchCaller(caller: Caller, opts: { trust: TrustOptions; correlationId: string; audience: string; now?: Date }): CallerVoucher {
+  const voucher = new CallerVoucher();
+  unspent.set(voucher, {
+    // The invariants a subgraph relies on, checked as verifyCaller checks them.
+    caller: makeCaller({ subject: caller.subject, roles: caller.roles, customerId: caller.customerId, via: caller.via }),
+    audience: opts.audience,
+    correlationId: opts.correlationId,
+    expiresAtMs: (opts.now ?? new Date()).getTime() + (opts.trust.ttlSeconds ?? DEFAULT_TTL_SECONDS) * 1000,
+  });
+  return voucher;
+}
+
+/**
+ * A subgraph's check of an in-process voucher, with verifyCaller's verdict: refused
+ * unless minted by vouchCaller and not yet accepted, for this subgraph, this
+ * request's correlation id, and unexpired. Accepting it spends it; a refused one
+ * is not spent (as a refused header burns no id).
+ */
+export function acceptVoucher(voucher: unknown, opts: { audience: string; correlationId: string | undefined; now?: Date }): CallerVerification {
+  const grant = voucher instanceof CallerVoucher ? unspent.get(voucher) : undefined;
+  if (!grant) {
+    const used = voucher instanceof CallerVoucher && spent.has(voucher);
+    return { phase: 'rejected', reason: used ? 'the caller voucher was already used (a replay)' : 'not a caller voucher of this process' };
+  }
+  if ((opts.now ?? new Date()).getTime() > grant.expiresAtMs) return { phase: 'rejected', reason: 'the caller voucher expired' };
+  if (grant.audience !== opts.audience) return { phase: 'rejected', reason: `the caller voucher is for the ${grant.audience} subgraph, not ${opts.audience}` };
+  if (grant.correlationId !== opts.correlationId) return { phase: 'rejected', reason: 'the caller voucher is for another request' };
+  unspent.delete(voucher as CallerVoucher);
+  spent.add(voucher as CallerVoucher);
+  return { phase: 'verified', caller: grant.caller };
 }
 
 /**

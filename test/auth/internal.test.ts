@@ -1,9 +1,10 @@
-/** The gateway's signed caller header: what a subgraph accepts and what it refuses. */
+/** The gateway's signed caller header, and its in-process voucher: what a subgraph accepts and what it refuses. */
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, type RedisClientType } from 'redis';
 import {
   CALLER_HEADER,
+  acceptVoucher,
   loadTrustOptions,
   makeCaller,
   memoryNonceStore,
@@ -12,6 +13,7 @@ import {
   sealCaller,
   signCaller,
   verifyCaller,
+  vouchCaller,
   type SignatureBinding,
   type SignedOperation,
   type TrustOptions,
@@ -159,6 +161,58 @@ describe('signed caller header', () => {
 
   it('is named as documented', () => {
     expect(CALLER_HEADER).toBe('x-rsg-caller');
+  });
+});
+
+describe('in-process voucher', () => {
+  const vouch = (over: Partial<Parameters<typeof vouchCaller>[1]> = {}) => vouchCaller(storefront, { trust, correlationId: 'cid-1', audience: 'customer', now: at, ...over });
+  const accept = (voucher: unknown, over: Partial<Parameters<typeof acceptVoucher>[1]> = {}) =>
+    acceptVoucher(voucher, { audience: 'customer', correlationId: 'cid-1', now: at, ...over });
+
+  it('carries the caller, with its customer scope, to the subgraph it names: once', () => {
+    const voucher = vouch();
+    const first = accept(voucher);
+    expect(first).toEqual({ phase: 'verified', caller: storefront });
+    expect(first.phase === 'verified' && first.caller.customerId).toBe('C-000001');
+    expect(accept(voucher)).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/already used/) });
+    // A fresh one for the next fetch is accepted.
+    expect(accept(vouch()).phase).toBe('verified');
+  });
+
+  it('is refused by another subgraph, for another request, or once expired, and a refusal does not spend it', () => {
+    const voucher = vouch();
+    expect(accept(voucher, { audience: 'order' })).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/customer subgraph, not order/) });
+    expect(accept(voucher, { correlationId: 'cid-2' })).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/another request/) });
+    expect(accept(voucher, { correlationId: undefined }).phase).toBe('rejected');
+    // The header's life (5 s by default), on one clock: no skew to tolerate.
+    expect(accept(voucher, { now: new Date(at.getTime() + 5_001) })).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/expired/) });
+    expect(accept(vouch({ trust: { ...trust, ttlSeconds: 1 } }), { now: new Date(at.getTime() + 1_001) }).phase).toBe('rejected');
+    expect(accept(voucher, { now: new Date(at.getTime() + 5_000) }).phase).toBe('verified');
+  });
+
+  it('refuses anything not minted by vouchCaller, however much it looks like a voucher', () => {
+    const real = vouch();
+    const lookalikes: unknown[] = [
+      undefined,
+      null,
+      'voucher.1',
+      {},
+      { caller: storefront, audience: 'customer', correlationId: 'cid-1', expiresAtMs: at.getTime() + 5_000 },
+      Object.create(Object.getPrototypeOf(real) as object),
+      Object.assign(Object.create(Object.getPrototypeOf(real) as object) as object, { caller: storefront }),
+      new Proxy(real, {}),
+      structuredClone(real),
+    ];
+    for (const fake of lookalikes) expect(accept(fake)).toMatchObject({ phase: 'rejected', reason: expect.stringMatching(/not a caller voucher/) });
+    // None of that spent the real one.
+    expect(accept(real).phase).toBe('verified');
+  });
+
+  it('holds nothing a holder can read or change', () => {
+    const voucher = vouch();
+    expect(Object.keys(voucher)).toEqual([]);
+    expect(Object.isFrozen(voucher)).toBe(true);
+    expect(JSON.stringify(voucher)).toBe('{}');
   });
 });
 

@@ -99,6 +99,15 @@ describe('a body a subgraph cannot read', () => {
     expect(JSON.parse(r.text)).toMatchObject({ data: { customer: { id: 'C-000001' } } });
   });
 
+  it('an answer carries no ETag and no cache-control (the gateway revalidates nothing and no schema gives hints)', async () => {
+    const request = JSON.stringify({ query: '{ customer(id: "C-000001") { id } }' });
+    const res = await fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json', ...signedHeaders(`c-${randomUUID()}`, 'customer', request) }, body: request });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBeNull();
+    expect(res.headers.get('cache-control')).toBeNull();
+    expect(await res.json()).toMatchObject({ data: { customer: { id: 'C-000001' } } });
+  });
+
   it("on a route the subgraph mounts (a webhook), the same coded errors; the route's handler is not reached", async () => {
     expectCoded(await post('/webhooks/test', '{"ticket": '), 400, 'BAD_USER_INPUT');
     expectCoded(await post('/webhooks/test', JSON.stringify({ body: 'x'.repeat(2_000) })), 413, 'QUERY_TOO_COMPLEX');

@@ -217,6 +217,24 @@ describe('what the spec fixes whatever the media type', () => {
   });
 });
 
+describe('caching headers', () => {
+  it('an answer, over POST and GET, is no-store and carries no ETag; a persisted-query miss keeps its own cache-control', async () => {
+    const posted = await post(gql('{ customer(id: "C-000003") { id } }'));
+    expect(posted.body.errors).toBeUndefined();
+    const url = new URL(stack.gatewayUrl);
+    url.searchParams.set('query', '{ customer(id: "C-000003") { id } }');
+    const got = await fetch(url, { headers: { accept: JSON_TYPE, authorization: `Bearer ${stack.tokens.agent}`, 'apollo-require-preflight': 'true' } });
+    expect(got.status).toBe(200);
+    for (const headers of [posted.headers, got.headers]) {
+      expect(headers.get('cache-control')).toBe('no-store');
+      expect(headers.get('etag')).toBeNull();
+    }
+    const missing = await post(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }));
+    expect(missing.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(missing.headers.get('cache-control')).toBe('private, no-cache, must-revalidate');
+  });
+});
+
 describe('the 401 challenge (RFC 6750 §3)', () => {
   it('no credentials: a bare Bearer challenge with the realm, no error code', async () => {
     const a = await post(gql('{ __typename }'), { token: null });
