@@ -11,7 +11,7 @@ import type { RequestCacheState } from '../../gateway/src/response-cache/collect
 const NOW = 1_000_000;
 const settings = { maxTtlMs: 300_000, minTtlMs: 1000 };
 const report = (r: Partial<CacheReport> = {}): CacheReport => ({ tags: ['Customer:C-1'], maxAgeMs: 30_000, stale: false, incomplete: false, invalidated: [], reads: [], ...r });
-const state = (...reports: Array<CacheReport | undefined>): RequestCacheState => ({ fetches: reports.length, reports: reports.map((r) => ({ report: r, receivedAt: NOW })) });
+const state = (...reports: Array<CacheReport | undefined>): RequestCacheState => ({ fetches: reports.length, reports: reports.map((r) => ({ report: r, receivedAt: NOW })), storing: [] });
 const ok = { data: { customer: { id: 'C-1', freshness: { stale: false } } } };
 
 describe('judgeAnswer', () => {

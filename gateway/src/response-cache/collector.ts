@@ -27,12 +27,18 @@ export interface RequestCacheState {
   fetches: number;
   /** One entry per answer received and per fetch answered from the subgraph-response cache, in arrival order. */
   reports: FetchReport[];
+  /**
+   * Subgraph-response entries being stored: the plan's next fetches go on
+   * meanwhile, and the client's answer waits for them (plugin.ts), so whoever
+   * has the answer finds them stored.
+   */
+  storing: Array<Promise<void>>;
 }
 
 const STATE = Symbol.for('retail-supergraph.response-cache.request');
 
 export function attachRequestCacheState(context: object): RequestCacheState {
-  const state: RequestCacheState = { fetches: 0, reports: [] };
+  const state: RequestCacheState = { fetches: 0, reports: [], storing: [] };
   Object.defineProperty(context, STATE, { value: state, enumerable: true, configurable: true });
   return state;
 }

@@ -139,7 +139,7 @@ export function auditedReadsOf(reports: ReadonlyArray<{ report: { reads: readonl
  */
 export function judgeAnswer(
   result: { data?: unknown; errors?: readonly unknown[] | undefined },
-  state: RequestCacheState,
+  state: Pick<RequestCacheState, 'fetches' | 'reports'>,
   settings: Pick<EngineSettings, 'maxTtlMs' | 'minTtlMs'>,
   now: number,
 ): StoreVerdict {

@@ -158,11 +158,14 @@ export class SubgraphResponseCache {
     let response: SubgraphResponse;
     let fetched: unknown;
     let complete: boolean;
+    let storing: Promise<void> | undefined;
     try {
       response = await send(sent);
       fetched = reps ? (response.data as { _entities?: unknown } | null | undefined)?._entities : undefined;
       complete = reps ? Array.isArray(fetched) && fetched.length === missing.length : response.data !== null && response.data !== undefined;
-      await this.store(
+      // Not awaited here: the plan's next fetches need the answer, not the write (a round trip on Redis).
+      // The client's answer waits for it (plugin.ts), and so does an identical fetch waiting on this flight.
+      storing = this.store(
         subgraph,
         complete
           ? reps
@@ -171,9 +174,16 @@ export class SubgraphResponseCache {
           : [],
         response,
         startedAt,
-      );
+      ).catch((err: unknown) => {
+        // Never rejects: nothing awaits it where a failure could be answered.
+        this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'subgraph-response cache store failed');
+      });
+      state.storing.push(storing);
     } finally {
-      land?.();
+      if (land) {
+        if (storing) void storing.then(land);
+        else land();
+      }
     }
 
     if (!partial) return response;

@@ -83,6 +83,12 @@ export function ResponseCachePlugin(engine: ResponseCacheEngine, namespace: stri
         const invalidated = [...new Set(state.reports.flatMap((r) => r.report?.invalidated ?? []))];
         // Shared versions already moved: the subgraph's entity cache wrote them before it answered.
         if (invalidated.length > 0 && engine.versions.phase === 'local') await engine.bump(invalidated);
+        // The subgraph-response entries this request is still storing land before its answer leaves,
+        // alongside the answer's own store.
+        await Promise.all([...state.storing, storeAnswer(response)]);
+      }
+
+      async function storeAnswer(response: GraphQLRequestContextWillSendResponse<GatewayContext>['response']): Promise<void> {
         switch (current.phase) {
           case 'pending':
           case 'uncacheable':
