@@ -312,7 +312,9 @@ function partialSuffix(opts: Pick<Options, 'plan' | 'gateways' | 'profiles' | 'w
   if (opts.profile) parts.push('profile');
   if (!same(opts.profiles, opts.plan.profiles)) parts.push(opts.profiles.join('+'));
   if (!same(opts.gateways, defaultGateways(Boolean(process.env.REDIS_URL)))) parts.push(opts.gateways.join('+'));
-  if (!opts.profile && !same(opts.workloads, WORKLOADS.map((w) => w.id))) parts.push(opts.workloads.join('+'));
+  // A profile of another workload than the warm customer-360 (its default) is kept beside that one's.
+  const whole = opts.profile ? ['customer360-warm-zipf'] : WORKLOADS.map((w) => w.id);
+  if (!same(opts.workloads, whole)) parts.push(opts.workloads.join('+'));
   return parts.length ? `-${parts.join('-')}` : '';
 }
 

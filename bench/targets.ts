@@ -6,6 +6,7 @@
  */
 import type { BenchResults, GatewayOutcome, Measurement } from './run.js';
 import { GATEWAYS } from './config.js';
+import { meetsTarget } from './stats.js';
 
 export interface TargetRow {
   /** What the issue asks, in its words. */
@@ -50,6 +51,13 @@ function subjectOf(g: GatewayOutcome, runRedis: boolean | undefined): string {
 
 const WARM = 'customer360-warm-zipf';
 
+/** Whether a ramp met its p95 target at its highest offered rate: no knee was found, so its throughput is a lower bound. */
+export function metAtTop(m: Measurement): boolean {
+  const top = [...m.steps].sort((a, b) => b.offeredRps - a.offeredRps)[0];
+  if (!top) return false;
+  return meetsTarget({ offeredRps: top.offeredRps, achievedRps: top.achievedRps.median, p95Ms: top.p95Ms.median, errorRate: top.errorRate.median }, m.p95TargetMs);
+}
+
 /** Every issue 19 target `r` measured, for each of our variants that ran. */
 export function targetRows(r: BenchResults): TargetRow[] {
   const rows: TargetRow[] = [];
@@ -69,13 +77,18 @@ export function targetRows(r: BenchResults): TargetRow[] {
       // Throughput at the p95 target needs a ramp: the full plan.
       const warm = find(g.id, WARM, p);
       if (warm && r.plan === 'full' && (p === '5ms' || p === 'realistic')) {
-        const vs = (peer: string): number | null => {
-          const theirs = find(peer, WARM, p)?.throughputAtP95Target;
-          return warm.throughputAtP95Target != null && theirs ? warm.throughputAtP95Target / theirs : null;
+        // A gateway that met the target at its ramp's top rate has no knee in the run: its figure is only a
+        // lower bound. A ratio over such a peer is not known; ours being one only proves a ratio that meets the goal.
+        const vs = (peer: string, goal: number): number | null => {
+          const their = find(peer, WARM, p);
+          const theirs = their?.throughputAtP95Target;
+          if (warm.throughputAtP95Target == null || !theirs || !their || metAtTop(their)) return null;
+          const ratio = warm.throughputAtP95Target / theirs;
+          return metAtTop(warm) && ratio < goal ? null : ratio;
         };
-        add('warm Zipf customer-360: views/s at p95 target, ours ÷ plain @apollo/gateway', g, p, vs('apollo-plain'), { kind: 'atLeast', goal: 5, unit: '×' });
-        add('warm Zipf customer-360: views/s at p95 target, ours ÷ Hive router-runtime', g, p, vs('hive-router'), { kind: 'atLeast', goal: 2, unit: '×' });
-        add('warm Zipf customer-360: views/s at p95 target, ours ÷ Hive router-runtime + response cache', g, p, vs('hive-response-cache'), { kind: 'atLeast', goal: 2, unit: '×' });
+        add('warm Zipf customer-360: views/s at p95 target, ours ÷ plain @apollo/gateway', g, p, vs('apollo-plain', 5), { kind: 'atLeast', goal: 5, unit: '×' });
+        add('warm Zipf customer-360: views/s at p95 target, ours ÷ Hive router-runtime', g, p, vs('hive-router', 2), { kind: 'atLeast', goal: 2, unit: '×' });
+        add('warm Zipf customer-360: views/s at p95 target, ours ÷ Hive router-runtime + response cache', g, p, vs('hive-response-cache', 2), { kind: 'atLeast', goal: 2, unit: '×' });
       }
       // CPU at equal load: the first step, which every gateway was offered.
       const plainWarm = find('apollo-plain', WARM, p);

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { latestResults } from '../report.js';
+import { latestResults, whereTimeGoes } from '../report.js';
+import type { BenchResults } from '../run.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -47,5 +48,30 @@ describe('latestResults', () => {
       run('2026-12-05-quick-ours-a+b.json', 'quick', '2026-12-05T12:00:00Z', [['ours', '5ms', 'a'], ['ours', '5ms', 'b']]),
     );
     expect(latestResults(dir).map((r) => r.startedAt)).toEqual(['2026-12-05T12:00:00Z']);
+  });
+});
+
+describe('whereTimeGoes', () => {
+  const profiled = (startedAt: string, workload: string, fn: string): BenchResults =>
+    ({
+      plan: 'quick',
+      startedAt,
+      command: `npm run bench -- --profile --workloads=${workload}`,
+      gateways: [{ id: 'ours-embedded-memory', title: 'ours, embedded default' }],
+      measurements: [{ gateway: 'ours-embedded-memory', latencyProfile: '5ms', workload }],
+      profiles: [{ gateway: 'ours-embedded-memory', process: 'gateway', busySamples: 100, durationMs: 1000, busyPct: 50, top: [{ function: fn, location: 'x.js:1', selfPct: 10 }] }],
+    }) as unknown as BenchResults;
+
+  it('shows the newest profile of each workload profiled, each under its own heading', () => {
+    const md = whereTimeGoes([
+      profiled('2026-12-01T10:00:00Z', 'customer360-warm-zipf', 'olderWarm'),
+      profiled('2026-12-05T10:00:00Z', 'customer360-warm-zipf', 'newerWarm'),
+      profiled('2026-12-06T10:00:00Z', 'customer360-cold', 'cold'),
+    ]).join('\n');
+    expect(md).toContain('### After: customer-360, warm, Zipf(1.1) over customers');
+    expect(md).toContain('### After: customer-360, cold');
+    expect(md).toContain('`newerWarm`');
+    expect(md).toContain('`cold`');
+    expect(md).not.toContain('`olderWarm`');
   });
 });

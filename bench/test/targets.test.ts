@@ -8,14 +8,23 @@ import { targetRows } from '../targets.js';
 
 const spread = (median: number) => ({ median, min: median, max: median, n: 1 });
 
-function measurement(gateway: string, workload: string, latencyProfile: string, over: Partial<Measurement> & { cpu?: number; p50?: number } = {}): Measurement {
-  const { cpu, p50, ...rest } = over;
+/** A ramp whose top step (5/s, or `topRps`) missed the p95 target unless `metAtTop`: its knee was found. */
+function measurement(
+  gateway: string,
+  workload: string,
+  latencyProfile: string,
+  over: Partial<Measurement> & { cpu?: number; p50?: number; metAtTop?: boolean; topRps?: number } = {},
+): Measurement {
+  const { cpu, p50, metAtTop, topRps, ...rest } = over;
+  const first = { offeredRps: 5, achievedRps: spread(5), errorRate: spread(0), p95Ms: spread(100), p50Ms: spread(p50 ?? 10), ...(cpu !== undefined ? { productCpuMsPerRequest: spread(cpu) } : {}) };
+  const top = { ...first, offeredRps: topRps ?? 10, achievedRps: spread(topRps ?? 10), p95Ms: spread(metAtTop ? 100 : 900) };
   return {
     gateway,
     workload,
     latencyProfile,
     throughputAtP95Target: null,
-    steps: [{ offeredRps: 5, p50Ms: spread(p50 ?? 10), ...(cpu !== undefined ? { productCpuMsPerRequest: spread(cpu) } : {}) }],
+    p95TargetMs: 150,
+    steps: [first, top],
     ...rest,
   } as unknown as Measurement;
 }
@@ -49,6 +58,21 @@ describe('targetRows', () => {
       ['ours-embedded-memory (one process, no Redis)', 'ours ÷ plain @apollo/gateway', '2.00×', '≥ 5.00×', 'missed by 3.00×'],
       ['ours-embedded-memory (one process, no Redis)', 'ours ÷ Hive router-runtime', '0.50×', '≥ 2.00×', 'missed by 1.50×'],
     ]);
+  });
+
+  it('leaves out a ratio over a peer that met the target at its top rate, and one of ours that did unless it meets the goal', () => {
+    const r = results(
+      'full',
+      [{ id: 'ours-embedded', layout: 'embedded', redis: true }, { id: 'apollo-plain' }, { id: 'hive-router' }, { id: 'hive-response-cache' }],
+      [
+        measurement('ours-embedded', 'customer360-warm-zipf', 'realistic', { throughputAtP95Target: 60, metAtTop: true, topRps: 64 }),
+        measurement('apollo-plain', 'customer360-warm-zipf', 'realistic', { throughputAtP95Target: 60, metAtTop: true, topRps: 64 }),
+        measurement('hive-router', 'customer360-warm-zipf', 'realistic', { throughputAtP95Target: 40 }),
+        measurement('hive-response-cache', 'customer360-warm-zipf', 'realistic', { throughputAtP95Target: 20 }),
+      ],
+    );
+    // Over plain: unknown (plain's knee not reached). Over Hive: 1.5× is only a lower bound, so no verdict; 3× is met whatever the bound.
+    expect(targetRows(r).map((t) => [t.target.split(', ').pop(), t.measured, t.verdict])).toEqual([['ours ÷ Hive router-runtime + response cache', '3.00×', 'met']]);
   });
 
   it('gives no throughput rows for the quick plan, whose one rate finds no capacity, but judges CPU at equal load there', () => {
