@@ -49,6 +49,18 @@ afterAll(async () => {
 });
 
 describe('open-model load generator', () => {
+  it('counts the achieved rate over the sending window, so slow answers alone do not read as falling behind', async () => {
+    delayMs = 400;
+    try {
+      const result = await runLoad({ url, ratePerSec: 20, durationMs: 1000, headers: {}, bodies: [{ query: '{a}', variables: { mode: 'ok' } }] });
+      expect(result.ok).toBe(20);
+      // Over sending plus the last answer's 400 ms this would be about 14/s.
+      expect(result.achievedRps).toBeGreaterThanOrEqual(18);
+    } finally {
+      delayMs = 0;
+    }
+  });
+
   it('sends rate × duration requests with the given headers and classifies each answer', async () => {
     received.length = 0;
     const result = await runLoad({
