@@ -8,17 +8,12 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ResponseCacheEngine } from '../../gateway/src/response-cache/engine.js';
-import { subgraphFetches } from '../../gateway/src/response-cache/index.js';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
+import { fetchesSoFar } from './support.js';
 
 /** Three fetches: the customer subgraph's root field, then one _entities fetch each to order and finance. */
 const VIEW = 'query View($id: ID!) { customer(id: $id) { id name financials { balance { amount } } orders(first: 3) { totalCount nodes { id } } } }';
 const HOLD_MS = 150;
-
-async function fetchesSoFar(): Promise<number> {
-  const m = await subgraphFetches.get();
-  return m.values.reduce((n, v) => n + v.value, 0);
-}
 
 describe('subgraph-response stores and the plan', () => {
   let stack: Stack & StackCache;
