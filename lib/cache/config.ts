@@ -92,6 +92,25 @@ export const FEED_DOMAINS = [
 
 export type FeedDomain = (typeof FEED_DOMAINS)[number];
 
+/**
+ * Covered domains whose stretch defaults to more than `CACHE_CHANGE_FEED_TTL_FACTOR`: the
+ * service desk's. Its feed is healthy only while both of its sources are: the webhook
+ * (every ticket event within a second) and the incremental export, a cursor over every
+ * ticket change in the order Zendesk made them, read every minute and resumed from where it
+ * stopped. So while it is healthy no change to a case escapes it for longer than one export
+ * interval plus the minute Zendesk leaves out, however long the entry is kept, and the TTL
+ * only bounds a defect in the feed itself. 60 keeps case lists as long as Change Data
+ * Capture keeps engagement (30 minutes). The ERP polls go by `lastmodifieddate`, whose
+ * reach (which edits move it) is less certain, and keep the default. Where
+ * `CACHE_CHANGE_FEED_TTL_FACTOR` is set, it applies to these too.
+ */
+export const SERVICE_DESK_FEED_TTL_FACTOR = 60;
+const DEFAULT_FEED_TTL_FACTORS: Partial<Record<FeedDomain, number>> = {
+  cases: SERVICE_DESK_FEED_TTL_FACTOR,
+  caseLists: SERVICE_DESK_FEED_TTL_FACTOR,
+  caseComments: SERVICE_DESK_FEED_TTL_FACTOR,
+};
+
 /** `orderStatus` → `CACHE_ORDER_STATUS_FEED_TTL_FACTOR`. */
 export function feedFactorEnvName(domain: FeedDomain): string {
   return `CACHE_${envWord(domain)}_FEED_TTL_FACTOR`;
@@ -116,7 +135,10 @@ export interface CacheConfig {
    * event could leave behind. The default of every row of `feedTtlFactors`. 1 turns the stretch off.
    */
   changeFeedTtlFactor: number;
-  /** The stretch of each feed-covered domain (`CACHE_<DOMAIN>_FEED_TTL_FACTOR`). @default changeFeedTtlFactor for each */
+  /**
+   * The stretch of each feed-covered domain (`CACHE_<DOMAIN>_FEED_TTL_FACTOR`).
+   * @default changeFeedTtlFactor for each, but SERVICE_DESK_FEED_TTL_FACTOR for the service desk's unless CACHE_CHANGE_FEED_TTL_FACTOR is set
+   */
   feedTtlFactors: Record<FeedDomain, number>;
 }
 
@@ -138,7 +160,10 @@ export function loadCacheConfig(env: Env = process.env): CacheConfig {
   const ttlSeconds = Object.fromEntries(TTL_DOMAINS.map((d) => [d, read(ttlEnvName(d), seconds, DEFAULT_TTL_SECONDS[d])])) as TtlTable;
   const factor = z.coerce.number().min(1, 'expected a factor of 1 or more');
   const changeFeedTtlFactor = read('CACHE_CHANGE_FEED_TTL_FACTOR', factor, 6);
-  const feedTtlFactors = Object.fromEntries(FEED_DOMAINS.map((d) => [d, read(feedFactorEnvName(d), factor, changeFeedTtlFactor)])) as Record<FeedDomain, number>;
+  const globalFactorSet = (env.CACHE_CHANGE_FEED_TTL_FACTOR ?? '') !== '';
+  const feedTtlFactors = Object.fromEntries(
+    FEED_DOMAINS.map((d) => [d, read(feedFactorEnvName(d), factor, globalFactorSet ? changeFeedTtlFactor : (DEFAULT_FEED_TTL_FACTORS[d] ?? changeFeedTtlFactor))]),
+  ) as Record<FeedDomain, number>;
   const config: CacheConfig = {
     ttlSeconds,
     maxStaleSeconds: read('CACHE_MAX_STALE_SECONDS', seconds, 3600),

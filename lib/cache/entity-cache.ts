@@ -196,9 +196,10 @@ export class EntityCache {
     this.config = opts.config;
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? childLogger('cache');
-    const longestTtl = Math.max(...Object.values(opts.config.ttlSeconds));
-    const longestFeedFactor = Math.max(opts.config.changeFeedTtlFactor, ...Object.values(opts.config.feedTtlFactors));
-    const longestLifeMs = (longestTtl * opts.config.salesforceBudgetTtlFactor * longestFeedFactor + opts.config.maxStaleSeconds) * 1000;
+    // The longest an entry can live: each domain's TTL at its own stretch (the directory's hour is never stretched by a feed).
+    const stretchOf = (d: string): number => (opts.config.feedTtlFactors as Record<string, number>)[d] ?? 1;
+    const longestTtl = Math.max(...Object.entries(opts.config.ttlSeconds).map(([d, s]) => s * stretchOf(d)));
+    const longestLifeMs = (longestTtl * opts.config.salesforceBudgetTtlFactor + opts.config.maxStaleSeconds) * 1000;
     this.versionTtlMs = Math.max(7 * 24 * 3600 * 1000, 2 * longestLifeMs);
   }
 

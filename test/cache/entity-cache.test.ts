@@ -580,6 +580,18 @@ describe('change feeds stretch TTLs', () => {
     expect(loadCacheConfig({}).feedTtlFactors.orderStatus).toBe(6);
     expect(() => loadCacheConfig({ CACHE_INVOICES_FEED_TTL_FACTOR: '0.5' })).toThrow(/CACHE_INVOICES_FEED_TTL_FACTOR.*factor of 1 or more/);
   });
+
+  it("keeps the service desk's domains 60 times longer by default, and as every other domain once CACHE_CHANGE_FEED_TTL_FACTOR is set", () => {
+    const defaults = loadCacheConfig({});
+    for (const d of ['cases', 'caseLists', 'caseComments'] as const) expect(defaults.feedTtlFactors[d]).toBe(60);
+    for (const d of FEED_DOMAINS.filter((x) => !['cases', 'caseLists', 'caseComments'].includes(x))) expect(defaults.feedTtlFactors[d]).toBe(6);
+    // 30 minutes for a case list, as long as Change Data Capture keeps an account.
+    expect(defaults.ttlSeconds.caseLists * defaults.feedTtlFactors.caseLists).toBe(defaults.ttlSeconds.engagement * defaults.feedTtlFactors.engagement);
+    const off = loadCacheConfig({ CACHE_CHANGE_FEED_TTL_FACTOR: '1' });
+    for (const d of FEED_DOMAINS) expect(off.feedTtlFactors[d]).toBe(1);
+    const one = loadCacheConfig({ CACHE_CASE_LISTS_FEED_TTL_FACTOR: '6' });
+    expect([one.feedTtlFactors.caseLists, one.feedTtlFactors.cases]).toEqual([6, 60]);
+  });
 });
 
 describe('configuration', () => {
