@@ -15,6 +15,8 @@ export interface CpuProfile {
     id: number;
     callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
     hitCount?: number;
+    /** The ids of the functions this one called (the call tree's edges). */
+    children?: number[];
   }>;
   /** The node sampled at each tick; when absent, each node's hitCount stands in. */
   samples?: number[];
@@ -56,6 +58,18 @@ export interface ProcessProfile {
   /** Share of the samples the process was busy, 0..100. */
   busyPct: number;
   top: ProfileEntry[];
+  /**
+   * Self time by part (a package, or a part of our code), Node's own functions and native
+   * code counted to the part that called them: where a flat profile's time goes by layer.
+   */
+  parts?: PartEntry[];
+}
+
+export interface PartEntry {
+  /** A package (`graphql`, `@apollo/server`), a part of our code (`lib/cache`, `gateway/response-cache`, `subgraphs/order`), `GC`, or `node` for Node's own work that no part of ours or a package called. */
+  part: string;
+  /** Share of the busy samples, 0..100. */
+  selfPct: number;
 }
 
 /** Entries the report shows per process. */
@@ -78,6 +92,27 @@ export function shortLocation(url: string, lineNumber: number, projectRoot: stri
     return `${rel.startsWith('..') ? path : rel}${line}`;
   }
   return `${path}${line}`;
+}
+
+/**
+ * The part a short location belongs to: the package for a dependency, the first
+ * folders of our own code (`dist/` left out, so compiled and source runs agree),
+ * or undefined for Node's own functions and native code, which count to their caller.
+ */
+export function partOf(location: string): string | undefined {
+  if (location === '' || location === '(native)' || location.startsWith('node:')) return undefined;
+  const path = location.replace(/:\d+$/, '');
+  if (isAbsolute(path)) return path;
+  const segments = path.split('/');
+  const first = segments[0] ?? path;
+  if (first.startsWith('@')) return segments.slice(0, 2).join('/');
+  const ours = first === 'dist' ? segments.slice(1) : segments;
+  const [top, second, third] = ours;
+  const stem = (name: string | undefined): string => (name ?? '').replace(/\.(js|ts|mjs|cjs)$/, '');
+  if (top === 'lib' || top === 'subgraphs' || top === 'sandbox' || top === 'scripts' || top === 'bench') return second ? `${top}/${stem(second)}` : top;
+  if (top === 'gateway') return second === 'src' && third ? `gateway/${stem(third)}` : 'gateway';
+  // A dependency: `name/…` (our own top folders are handled above).
+  return first;
 }
 
 /**
@@ -113,10 +148,42 @@ export function summariseProfile(profile: CpuProfile, projectRoot: string, topN 
     entry.samples += count;
     byFunction.set(key, entry);
   }
+  // Self time by part: each busy sample goes to the innermost frame of its stack that has a part.
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+  const nodeById = new Map(profile.nodes.map((n) => [n.id, n]));
+  const partCache = new Map<number, string>();
+  const partOfNode = (id: number): string => {
+    const known = partCache.get(id);
+    if (known !== undefined) return known;
+    const n = nodeById.get(id);
+    let part: string;
+    if (!n) part = 'node';
+    else if (n.callFrame.functionName === '(garbage collector)') part = 'GC';
+    else if (n.callFrame.functionName === '(program)') part = 'V8 (program)';
+    else {
+      const own = partOf(n.callFrame.url === '' ? '' : shortLocation(n.callFrame.url, n.callFrame.lineNumber, projectRoot));
+      const parent = parentOf.get(id);
+      part = own ?? (parent === undefined ? 'node' : partOfNode(parent));
+    }
+    partCache.set(id, part);
+    return part;
+  };
+  const byPart = new Map<string, number>();
+  for (const n of profile.nodes) {
+    const count = hits.get(n.id) ?? 0;
+    if (count === 0 || n.callFrame.functionName === '(idle)') continue;
+    const part = partOfNode(n.id);
+    byPart.set(part, (byPart.get(part) ?? 0) + count);
+  }
+  const parts = [...byPart.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, topN)
+    .map(([part, samples]) => ({ part, selfPct: busy > 0 ? (100 * samples) / busy : 0 }));
   const top = [...byFunction.values()]
     .sort((a, b) => b.samples - a.samples || (a.fn < b.fn ? -1 : 1))
     .slice(0, topN)
     .map((e) => ({ function: e.fn, location: e.location, selfPct: busy > 0 ? (100 * e.samples) / busy : 0 }));
   const spanUs = window && deltas ? Math.min(window.toUs, profile.endTime) - Math.max(window.fromUs, profile.startTime) : profile.endTime - profile.startTime;
-  return { busySamples: busy, durationMs: Math.max(0, spanUs) / 1000, busyPct: all > 0 ? (100 * busy) / all : 0, top };
+  return { busySamples: busy, durationMs: Math.max(0, spanUs) / 1000, busyPct: all > 0 ? (100 * busy) / all : 0, top, parts };
 }

@@ -347,6 +347,16 @@ export function whereTimeGoes(all: readonly BenchResults[]): string[] {
           ...p.top.map((e) => `| \`${e.function.replace(/\|/g, '/')}\` | ${e.location ? `\`${e.location}\`` : 'V8'} | ${fmt(e.selfPct)} |`),
           '',
         );
+        if (p.parts && p.parts.length > 0) {
+          out.push(
+            'By part (a package or a part of our code; Node\'s own functions and native code count to the part that called them):',
+            '',
+            '| part | self % |',
+            '|---|---|',
+            ...p.parts.map((e) => `| \`${e.part}\` | ${fmt(e.selfPct)} |`),
+            '',
+          );
+        }
       }
     }
   }

@@ -3,7 +3,7 @@
  * with locations short enough to read and the same on every machine.
  */
 import { describe, expect, it } from 'vitest';
-import { shortLocation, summariseProfile, type CpuProfile } from '../profile.js';
+import { partOf, shortLocation, summariseProfile, type CpuProfile } from '../profile.js';
 
 const ROOT = '/work/project';
 
@@ -85,5 +85,43 @@ describe('summariseProfile', () => {
     expect(s.top).toEqual([{ function: 'executeQueryPlan', location: '@apollo/gateway/dist/executeQueryPlan.js:1', selfPct: 100 }]);
     expect(s.busySamples).toBe(3);
     expect(s.durationMs).toBeCloseTo(0.25);
+  });
+
+  it("adds self time by part, Node's own and native frames counted to the part that called them", () => {
+    const tree: CpuProfile = {
+      startTime: 0,
+      endTime: 1000,
+      nodes: [
+        { id: 1, callFrame: frame('(root)', ''), children: [2, 6, 7] },
+        { id: 2, callFrame: frame('execute', 'file:///work/project/node_modules/graphql/execution/execute.js'), children: [3] },
+        { id: 3, callFrame: frame('resolve', 'file:///work/project/dist/lib/cache/entity-cache.js'), children: [4] },
+        { id: 4, callFrame: frame('hash', 'node:internal/crypto/hash'), children: [5] },
+        { id: 5, callFrame: frame('digest', '') },
+        { id: 6, callFrame: frame('processTicksAndRejections', 'node:internal/process/task_queues') },
+        { id: 7, callFrame: frame('(garbage collector)', '') },
+      ],
+      // graphql 2, lib/cache 1 + its hashing 2 + native digest 1, Node's own tick queue 1, GC 3.
+      samples: [2, 2, 3, 4, 4, 5, 6, 7, 7, 7],
+    };
+    expect(summariseProfile(tree, ROOT).parts).toEqual([
+      { part: 'lib/cache', selfPct: 40 },
+      { part: 'GC', selfPct: 30 },
+      { part: 'graphql', selfPct: 20 },
+      { part: 'node', selfPct: 10 },
+    ]);
+  });
+});
+
+describe('partOf', () => {
+  it('names a package, or the first folders of our code whether compiled or not', () => {
+    expect(partOf('@apollo/gateway/dist/executeQueryPlan.js:6')).toBe('@apollo/gateway');
+    expect(partOf('graphql/execution/execute.js:10')).toBe('graphql');
+    expect(partOf('dist/lib/http.js:3')).toBe('lib/http');
+    expect(partOf('lib/cache/store.ts:3')).toBe('lib/cache');
+    expect(partOf('dist/gateway/src/response-cache/plugin.js:9')).toBe('gateway/response-cache');
+    expect(partOf('gateway/src/datasource.ts:1')).toBe('gateway/datasource');
+    expect(partOf('dist/subgraphs/order/src/netsuite.js:1')).toBe('subgraphs/order');
+    expect(partOf('node:internal/stream_base_commons:11')).toBeUndefined();
+    expect(partOf('(native)')).toBeUndefined();
   });
 });
