@@ -42,7 +42,7 @@ import { GraphQLOverHttpPlugin, negotiateResultType } from './graphql-over-http.
 import { TrustedDocuments, TrustedDocumentsPlugin, documentRequestOf, type TrustedDocumentsOptions } from './trusted-documents.js';
 import { SandboxLandingPage } from './landing-page.js';
 import { TracingPlugin, traceRequest } from './tracing.js';
-import { OperationMetricsPlugin, knownOperationNames } from './metrics.js';
+import { OperationMetricsPlugin, knownOperation, knownOperationNames } from './metrics.js';
 
 const log = childLogger('gateway');
 
@@ -136,7 +136,8 @@ export interface GatewayOptions {
   /** The bearer token a scrape must carry (lib/metrics.ts). @default from METRICS_TOKEN; unset, only loopback peers are answered */
   metricsToken?: string;
   /**
-   * The operation names the duration metric labels by name; every other name reads `other`.
+   * The operation names the duration metric labels by name, besides those the trusted documents
+   * define (as reloaded); every other name reads `other`.
    * @default knownOperationNames(process.env): examples/operations and METRICS_OPERATION_NAMES
    */
   knownOperations?: ReadonlySet<string>;
@@ -287,7 +288,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       // Status codes by media type, and the operations the gateway cannot run over HTTP (docs/errors.md).
       GraphQLOverHttpPlugin<GatewayContext>({ subscriptionsOverWebSocket: opts.subscriptions !== false }),
       QueryLimitsPlugin<GatewayContext>(opts.limits),
-      OperationMetricsPlugin<GatewayContext>(opts.knownOperations ?? knownOperationNames(process.env)),
+      OperationMetricsPlugin<GatewayContext>(knownOperation(opts.knownOperations ?? knownOperationNames(process.env), trustedDocuments)),
       // No schema gives cache-control hints; NoStorePlugin sends what Apollo's plugin sent for none.
       ApolloServerPluginCacheControlDisabled(),
       NoStorePlugin,

@@ -26,7 +26,7 @@ const subgraphFetchDuration = histogramMetric(
   ['subgraph', 'outcome'] as const,
 );
 
-/** The examples' folder, relative to the project root; the image does not ship it. */
+/** The examples' folder, relative to the project root; the image does not ship it (its trusted documents name the same operations). */
 const EXAMPLES = 'examples/operations';
 
 /** The names of the operations in every `.graphql` file of a folder. */
@@ -65,8 +65,16 @@ export function knownOperationNames(env: Record<string, string | undefined> = pr
 
 const CODES = new Set<string>(Object.values(ErrorCode));
 
+/**
+ * Whether the operation label may hold a name: one of `names`, or one the trusted documents'
+ * manifests define (bounded by the manifests, and current as they reload).
+ */
+export function knownOperation(names: ReadonlySet<string>, trusted?: { definesOperation(name: string): boolean }): (name: string) => boolean {
+  return trusted ? (name) => names.has(name) || trusted.definesOperation(name) : (name) => names.has(name);
+}
+
 /** Times every operation; `known` bounds the operation label. */
-export function OperationMetricsPlugin<TContext extends BaseContext>(known: ReadonlySet<string>): ApolloServerPlugin<TContext> {
+export function OperationMetricsPlugin<TContext extends BaseContext>(known: (name: string) => boolean): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       const startedAt = performance.now();
@@ -78,7 +86,7 @@ export function OperationMetricsPlugin<TContext extends BaseContext>(known: Read
           const outcome = first === undefined ? 'ok' : typeof code === 'string' && CODES.has(code) ? code : ErrorCode.INTERNAL_SERVER_ERROR;
           const name = operationName ?? operation?.name?.value;
           operationDuration.observe(
-            { operation: name && known.has(name) ? name : 'other', type: operation?.operation ?? 'unknown', outcome },
+            { operation: name && known(name) ? name : 'other', type: operation?.operation ?? 'unknown', outcome },
             (performance.now() - startedAt) / 1000,
           );
         },

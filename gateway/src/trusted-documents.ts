@@ -28,7 +28,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { GraphQLError, parse } from 'graphql';
+import { GraphQLError, Kind, parse } from 'graphql';
 import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ConfigError } from '../../lib/config.js';
@@ -116,8 +116,19 @@ export function readManifests(dir: string): { documents: Map<string, string>; fi
   return { documents, files };
 }
 
+/** The names of the operations the documents define: a bounded set, since only the manifests hold them. */
+function operationNamesOf(documents: ReadonlyMap<string, string>): Set<string> {
+  const names = new Set<string>();
+  for (const document of documents.values()) {
+    // Every document parsed when its manifest was read.
+    for (const def of parse(document).definitions) if (def.kind === Kind.OPERATION_DEFINITION && def.name) names.add(def.name.value);
+  }
+  return names;
+}
+
 export class TrustedDocuments {
   private documents: Map<string, string>;
+  private names: Set<string>;
   private readonly required: ReadonlySet<Role>;
   private watcher: FSWatcher | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
@@ -127,6 +138,7 @@ export class TrustedDocuments {
     documents: Map<string, string>,
   ) {
     this.documents = documents;
+    this.names = operationNamesOf(documents);
     this.required = new Set(opts.requiredRoles ?? ['storefront']);
   }
 
@@ -137,6 +149,11 @@ export class TrustedDocuments {
     const trusted = new TrustedDocuments(opts, documents);
     if (opts.watch ?? true) trusted.watch();
     return trusted;
+  }
+
+  /** Whether a manifest document defines an operation of this name (the operation metrics label it by name). */
+  definesOperation(name: string): boolean {
+    return this.names.has(name);
   }
 
   /** How many distinct documents the manifests hold. */
@@ -154,6 +171,7 @@ export class TrustedDocuments {
     try {
       const { documents, files } = readManifests(this.opts.dir);
       this.documents = documents;
+      this.names = operationNamesOf(documents);
       log.info({ dir: this.opts.dir, manifests: files, documents: documents.size }, 'trusted documents reloaded');
       return true;
     } catch (e) {

@@ -54,6 +54,13 @@ async function subgraphOperations(): Promise<number> {
   return values.reduce((sum, v) => sum + v.value, 0);
 }
 
+/** How many operations the gateway timed under this operation label (rsg_gateway_operation_duration_seconds). */
+async function timedAs(operation: string): Promise<number> {
+  const metric = register.getSingleMetric('rsg_gateway_operation_duration_seconds');
+  const values = (await metric?.get())?.values ?? [];
+  return values.filter((v) => (v as { metricName?: string }).metricName === 'rsg_gateway_operation_duration_seconds_count' && v.labels.operation === operation).reduce((sum, v) => sum + v.value, 0);
+}
+
 async function totalCalls(correlationId: string): Promise<number> {
   const stats: Record<SystemName, CallStats> = await stack.allStats(correlationId);
   return Object.values(stats).reduce((sum, s) => sum + s.total, 0);
@@ -189,9 +196,12 @@ describe('the manifests folder', () => {
     const mine = await stack.query<{ customer: { orders: { nodes: Array<{ id: string }> } } }>(`{ customer(id: "${own().customerId}") { orders(first: 1) { nodes { id } } } }`);
     const orderId = mine.body.data?.customer.orders.nodes[0]?.id;
     expect(orderId).toBeDefined();
+    const timedBefore = await timedAs('TeamOrderStatus');
     const sent = await post({ documentId: `sha256:${sha256(TEAM_ORDER_STATUS)}`, variables: { id: orderId } }, storefront());
     expect(sent.body.errors).toBeUndefined();
     expect(sent.body.data).toMatchObject({ order: { id: orderId } });
+    // A manifest's operations are timed under their own names, though no example or setting lists them.
+    expect((await timedAs('TeamOrderStatus')) - timedBefore).toBe(1);
   });
 
   it('loads a manifest added while the gateway runs', async () => {
@@ -208,6 +218,7 @@ describe('the manifests folder', () => {
       'the new manifest to load',
     );
     expect(after.body.data).toMatchObject({ customer: { id: own().customerId } });
+    expect(await timedAs('LateCustomerName')).toBeGreaterThanOrEqual(1);
   });
 });
 
