@@ -25,6 +25,11 @@ export interface Faults {
   dropResponseAfterCommitRate?: number;
   /** Seed for the draws of errorRate, jitter and dropResponseAfterCommitRate, so that runs repeat. */
   seed?: number;
+  /**
+   * Zendesk only: its search leaves out tickets changed within this many ms, as Zendesk's index
+   * takes up to a few minutes to catch up with a change (reads by id are current at once).
+   */
+  searchLagMs?: number;
 }
 
 /** How one system answers when a fault fires; each must match the real system's status, headers and body. */
@@ -131,11 +136,12 @@ function validateFaults(input: unknown): Faults {
   num('maxConcurrent', 1, 1e6);
   num('dropResponseAfterCommitRate', 0, 1);
   num('seed', -(2 ** 31), 2 ** 32);
+  num('searchLagMs', 0, 600_000);
   if (raw.down !== undefined && raw.down !== null) {
     if (typeof raw.down !== 'boolean') throw new ActionInputError('faults.down must be a boolean');
     out.down = raw.down;
   }
-  const known = new Set(['latencyMs', 'jitterMs', 'errorRate', 'down', 'rateLimitPerMinute', 'maxConcurrent', 'dropResponseAfterCommitRate', 'seed']);
+  const known = new Set(['latencyMs', 'jitterMs', 'errorRate', 'down', 'rateLimitPerMinute', 'maxConcurrent', 'dropResponseAfterCommitRate', 'seed', 'searchLagMs']);
   for (const k of Object.keys(raw)) {
     if (!known.has(k)) throw new ActionInputError(`unknown fault '${k}'; known: ${[...known].join(', ')}`);
   }

@@ -237,6 +237,7 @@ export async function createZendeskSandbox(opts: ZendeskSandboxOptions): Promise
         hub,
         idempotencyTtlMs: opts.idempotencyTtlMs ?? 2 * 60 * 60 * 1000,
         incremental: { exclusionSeconds: opts.incrementalExclusionSeconds ?? 60, limiter: () => incremental.take() },
+        searchLagMs: () => server.faults().searchLagMs ?? 0,
       });
     },
   });

@@ -32,6 +32,8 @@ export interface RouteContext {
   hub: WebhookHub;
   idempotencyTtlMs: number;
   incremental: { exclusionSeconds: number; limiter: () => number | null };
+  /** How far search trails the store (the `searchLagMs` fault). @default 0 */
+  searchLagMs?: () => number;
 }
 
 interface IdempotencyEntry {
@@ -73,7 +75,7 @@ function bodyOf(req: FastifyRequest, key: string): Record<string, unknown> {
 
 export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { store, hub } = ctx;
-  const search = new SearchIndex(store);
+  const search = new SearchIndex(store, ctx.searchLagMs);
   const idempotency = new Map<string, IdempotencyEntry>();
 
   const handlePagination = (reply: FastifyReply, fn: () => unknown): unknown => {

@@ -3,8 +3,10 @@
  * a customer's cases and its orders' cases stay fresh ten times longer than what the ERP's
  * feed gives its orders, since the Zendesk feed (webhook and export) sees every case change.
  * A read past six times the plain TTL costs Zendesk nothing while the ERP is read again;
- * once the case feed stops, the next read asks Zendesk again.
+ * once the case feed stops, the next read asks Zendesk again. And a list searched while
+ * Zendesk's search index still trails a change is searched again once it has caught up.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCacheConfig } from '../../lib/cache/index.js';
 import type { OrderSubgraph } from '../../subgraphs/order/src/index.js';
@@ -19,6 +21,9 @@ const PAST_DEFAULT_STRETCH_MS = 6 * TTL_SECONDS * 1000 + 1000;
 const ORDER_FEED_INTERVAL_MS = 500;
 /** Zendesk allows 10 export calls a minute, and so does the sandbox. */
 const CASE_EXPORT_INTERVAL_MS = 7000;
+/** How far the sandbox's search trails its tickets, and when the feed drops a changed case's lists again. */
+const SEARCH_LAG_MS = 1500;
+const SEARCH_SETTLE_MS = 2500;
 
 const VIEW = /* GraphQL */ `
   query CaseLists($id: ID!) {
@@ -58,12 +63,15 @@ beforeAll(async () => {
   stack = await startStack({
     customers: 30,
     cache: { config },
-    settings: { ORDER_FEED_INTERVAL_MS: String(ORDER_FEED_INTERVAL_MS), SERVICE_FEED_POLL_MS: String(CASE_EXPORT_INTERVAL_MS) },
+    settings: { ORDER_FEED_INTERVAL_MS: String(ORDER_FEED_INTERVAL_MS), SERVICE_FEED_POLL_MS: String(CASE_EXPORT_INTERVAL_MS), SERVICE_SEARCH_SETTLE_MS: String(SEARCH_SETTLE_MS) },
   });
   // Customers whose orders and cases are both in the dataset, so that every list has something to show.
   const withCases = new Set(stack.dataset.zendesk.organizations.flatMap((o) => (o.external_id && stack.dataset.zendesk.tickets.some((t) => t.organization_id === o.id) ? [o.external_id] : [])));
-  customers = stack.dataset.netsuite.customers.flatMap((c) => (c.externalid && withCases.has(c.externalid) ? [c.externalid] : []));
-  expect(customers.length).toBeGreaterThan(1);
+  // ...and who can open one about an order: an end user holding the customer number, and a sales order.
+  const withRequester = new Set(stack.dataset.zendesk.users.flatMap((u) => (u.role === 'end-user' && u.external_id ? [u.external_id] : [])));
+  const ns = stack.dataset.netsuite;
+  customers = ns.customers.flatMap((c) => (c.externalid && withCases.has(c.externalid) && withRequester.has(c.externalid) && ns.transactions.some((t) => t.type === 'SalesOrd' && t.entity === c.id) ? [c.externalid] : []));
+  expect(customers.length).toBeGreaterThan(2);
   await serviceModule().feed?.ready();
   await serviceModule().feed?.pollOnce();
   await untilTrue(() => orderModule().feed.healthy(), 'a successful ERP poll');
@@ -71,6 +79,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await stack?.clearFaults();
   await stack?.close();
 });
 
@@ -105,5 +114,36 @@ describe('case lists under a healthy Zendesk feed, at the default factors', () =
     } finally {
       await feed?.start();
     }
+  });
+
+  it('are searched again once Zendesk has indexed a change, when a search made before missed it', { timeout: 30_000 }, async () => {
+    const id = customers[2] as string;
+    // An order the view shows, so that its cases are in the view too.
+    const first = await view(id);
+    const orderId = (first.shown as { orders: { nodes: Array<{ id: string }> } }).orders.nodes[0]?.id as string;
+    expect(orderId).toBeTruthy();
+    await stack.faults('zendesk', { searchLagMs: SEARCH_LAG_MS });
+    const opened = await stack.query<{ openCase: { status: string; supportCase: { id: string } | null } }>(
+      /* GraphQL */ `mutation Open($input: OpenCaseInput!, $key: String!) { openCase(input: $input, idempotencyKey: $key) { status supportCase { id } } }`,
+      { input: { customerId: id, orderId, subject: `Lagging ${randomUUID().slice(0, 8)}`, description: 'Opened while search trails' }, key: randomUUID() },
+    );
+    expect(opened.body.errors).toBeUndefined();
+    const caseId = opened.body.data?.openCase.supportCase?.id as string;
+    expect(caseId).toBeTruthy();
+    const ids = (shown: unknown): { customer: string[]; order: string[] } => {
+      const c = shown as { orders: { nodes: Array<{ id: string; cases: Array<{ id: string }> }> }; cases: { nodes: Array<{ id: string }> } };
+      return { customer: c.cases.nodes.map((n) => n.id), order: c.orders.nodes.find((o) => o.id === orderId)?.cases.map((n) => n.id) ?? [] };
+    };
+    // The write dropped the lists; searched at once, Zendesk's index does not have the case yet.
+    const early = await view(id);
+    expect(early.zendesk).toBeGreaterThan(0);
+    expect(ids(early.shown).customer).not.toContain(caseId);
+    // Once the index has caught up, the feed drops the lists again: the next view searches and finds it.
+    await sleep(SEARCH_SETTLE_MS + 500);
+    expect(serviceModule().feed?.healthy()).toBe(true);
+    const settled = await view(id);
+    expect(settled.zendesk).toBeGreaterThan(0);
+    expect(ids(settled.shown).customer).toContain(caseId);
+    expect(ids(settled.shown).order).toContain(caseId);
   });
 });

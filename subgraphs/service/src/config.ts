@@ -9,7 +9,7 @@ import type { CaseFeedOptions } from './feed.js';
 
 type Env = Record<string, string | undefined>;
 
-export type ServiceFeedConfig = Pick<CaseFeedOptions, 'webhookUrl' | 'webhookName' | 'pollIntervalMs' | 'exportLagSeconds' | 'signatureToleranceSeconds' | 'sequenceWaitMs'>;
+export type ServiceFeedConfig = Pick<CaseFeedOptions, 'webhookUrl' | 'webhookName' | 'pollIntervalMs' | 'exportLagSeconds' | 'signatureToleranceSeconds' | 'sequenceWaitMs' | 'searchSettleMs'>;
 
 export function loadServiceFeedConfig(env: Env, listen: { host: string; port: number }): ServiceFeedConfig {
   const schema = z.object({
@@ -19,6 +19,7 @@ export function loadServiceFeedConfig(env: Env, listen: { host: string; port: nu
     SERVICE_FEED_EXPORT_LAG_SECONDS: z.coerce.number().int().min(0).default(90),
     SERVICE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
     SERVICE_FEED_SEQUENCE_WAIT_MS: z.coerce.number().int().min(0).default(1000),
+    SERVICE_SEARCH_SETTLE_MS: z.coerce.number().int().min(0).default(180_000),
   });
   const r = schema.safeParse(env);
   if (!r.success) {
@@ -47,5 +48,6 @@ export function loadServiceFeedConfig(env: Env, listen: { host: string; port: nu
     exportLagSeconds: d.SERVICE_FEED_EXPORT_LAG_SECONDS,
     signatureToleranceSeconds: d.SERVICE_WEBHOOK_TOLERANCE_SECONDS,
     sequenceWaitMs: d.SERVICE_FEED_SEQUENCE_WAIT_MS,
+    searchSettleMs: d.SERVICE_SEARCH_SETTLE_MS,
   };
 }

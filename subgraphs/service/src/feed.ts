@@ -135,6 +135,13 @@ export interface CaseFeedOptions {
   exportLagSeconds?: number;
   /** Last versions remembered (one per case). @default 50000 */
   knownLimit?: number;
+  /**
+   * How long after a change its case lists are dropped once more. Zendesk's search, which the
+   * lists are read from, may take a few minutes to index a change, so a list searched right
+   * after the change can miss it; dropping the lists again once the index has caught up keeps
+   * such a list from living out its stretched TTL. 0 turns it off. @default 180000
+   */
+  searchSettleMs?: number;
   /** Which replica reads the export and writes the state; webhooks are handled by every replica. @default soleLease: this process */
   lease?: FeedLease;
 }
@@ -236,6 +243,7 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
   const pollInterval = opts.pollIntervalMs ?? 60_000;
   const lag = opts.exportLagSeconds ?? 90;
   const knownLimit = opts.knownLimit ?? 50_000;
+  const searchSettleMs = opts.searchSettleMs ?? 180_000;
   const lease = opts.lease ?? soleLease('service-cases');
   // The export's health, not this replica's: a replica that does not read the export follows the leader's record.
   const exportHealth = sharedFeedHealth({ lease, intervalMs: pollInterval, local: () => readRecently(lastExportAt, pollInterval) });
@@ -256,6 +264,22 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
   const pending = new Map<string, PendingSequence>();
   /** Announcements started by webhook deliveries, awaited on stop so none runs against a closed bus. */
   const announcing = new Set<Promise<unknown>>();
+  /** The lists to drop again once Zendesk's search has indexed their latest change: one timer per list tag. */
+  const settling = new Map<string, NodeJS.Timeout>();
+
+  /** Drops `tags` (case lists) again `searchSettleMs` after the latest change to them. */
+  const settleLater = (tags: readonly string[]): void => {
+    if (searchSettleMs <= 0 || stopped) return;
+    for (const tag of tags) {
+      clearTimeout(settling.get(tag));
+      const timer = setTimeout(() => {
+        settling.delete(tag);
+        opts.invalidate([tag]).catch((e: unknown) => log.warn({ err: (e as Error).message, tag }, 'could not drop a case list once the search index caught up'));
+      }, searchSettleMs);
+      timer.unref();
+      settling.set(tag, timer);
+    }
+  };
 
   const loadState = async (): Promise<FeedState> => (state ??= await opts.state.load());
   /** Saves are chained so that two never interleave; a failed save is logged, the next one carries the state. */
@@ -292,7 +316,10 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
         if (fresh.orderNumber) orderIds.push(fresh.orderNumber);
       }
     }
-    await opts.invalidate(caseTags(change.caseId, customerId, orderIds));
+    const tags = caseTags(change.caseId, customerId, orderIds);
+    await opts.invalidate(tags);
+    // The lists are searched; the case itself is read by id, which Zendesk answers current at once.
+    settleLater(tags.filter((t) => t !== entityTag('SupportCase', change.caseId)));
     const payload: CaseUpdatePayload = {
       caseId: change.caseId,
       customerId,
@@ -545,6 +572,9 @@ export function createCaseFeed(opts: CaseFeedOptions): CaseFeed {
     async stop() {
       stopped = true;
       if (pollTimer) clearTimeout(pollTimer);
+      // A stopped feed stretches nothing: the lists' plain TTL bounds what the index missed.
+      for (const timer of settling.values()) clearTimeout(timer);
+      settling.clear();
       for (const key of [...pending.keys()]) flush(key);
       await Promise.allSettled([...announcing]);
       await polling?.catch(() => undefined);

@@ -39,7 +39,7 @@ export interface ServiceSubgraphDeps extends SubgraphDeps {
   /** Without a bus there is no change feed and no subscription. @default none */
   bus?: EventBus;
   /** The case feed (webhooks backed by the export); it runs only with a bus, and announces applied writes. @default none */
-  feed?: FeedDeps & Pick<CaseFeedOptions, 'webhookUrl' | 'webhookName' | 'webhookPath' | 'signatureToleranceSeconds' | 'sequenceWaitMs' | 'pollIntervalMs' | 'exportLagSeconds' | 'knownLimit'>;
+  feed?: FeedDeps & Pick<CaseFeedOptions, 'webhookUrl' | 'webhookName' | 'webhookPath' | 'signatureToleranceSeconds' | 'sequenceWaitMs' | 'pollIntervalMs' | 'exportLagSeconds' | 'knownLimit' | 'searchSettleMs'>;
 }
 
 /** The service subgraph, plus the cache hook that writes and change events call. */
