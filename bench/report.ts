@@ -174,9 +174,17 @@ function section(r: BenchResults): string {
             : 'The measured views were the first the gateway process answered (no unmeasured cold views before them), so they include its JIT warm-up. ') +
           'Gateway overhead on these cold requests: each request\'s latency minus the time at least one of its system-of-record calls was in flight (matched by a per-request correlation id in the sandboxes\' request logs). It is what the gateway and the subgraphs add: planning, fetches between them, cache lookups, serialising.',
           '',
-          '| gateway | requests | latency p50 ms | SoR time p50 ms | overhead p50 ms | overhead p95 ms |',
-          '|---|---|---|---|---|---|',
-          ...traced.map((m) => `| ${gatewayTitle.get(m.gateway) ?? m.gateway} | ${m.overhead!.samples} | ${fmt(m.overhead!.latencyP50Ms)} | ${fmt(m.overhead!.sorBusyP50Ms)} | ${fmt(m.overhead!.overheadP50Ms)} | ${fmt(m.overhead!.overheadP95Ms)} |`),
+        );
+        // Runs before the split was kept show the overhead alone.
+        const split = traced.some((m) => m.overhead!.leadP50Ms !== undefined);
+        out.push(
+          `| gateway | requests | latency p50 ms | SoR time p50 ms | overhead p50 ms | overhead p95 ms |${split ? ' of which p50: before the first call / between calls / after the last |' : ''}`,
+          `|---|---|---|---|---|---|${split ? '---|' : ''}`,
+          ...traced.map((m) => {
+            const o = m.overhead!;
+            const parts = !split ? '' : o.leadP50Ms !== undefined ? ` ${fmt(o.leadP50Ms)} / ${fmt(o.betweenP50Ms ?? Number.NaN)} / ${fmt(o.tailP50Ms ?? Number.NaN)} |` : ' – |';
+            return `| ${gatewayTitle.get(m.gateway) ?? m.gateway} | ${o.samples} | ${fmt(o.latencyP50Ms)} | ${fmt(o.sorBusyP50Ms)} | ${fmt(o.overheadP50Ms)} | ${fmt(o.overheadP95Ms)} |${parts}`;
+          }),
         );
       }
       const sfWarm = ms.filter((m) => m.workload === 'customer360-warm-zipf').map((m) => `${gatewayTitle.get(m.gateway) ?? m.gateway}: ${fmt(equalLoadCalls(m).salesforce * 1000, 0)}`);

@@ -25,7 +25,7 @@ import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { LoadBody, LoadResult, LoadSpec } from './loadgen.js';
 import { compiledModule, compileUnderTest, cpuOfAll, graphqlReady, root, sampleProcess, taskset, waitReady, type Launched } from './processes.js';
-import { busyTime, nextKneeRate, percentile, spread, throughputAtTarget, type Spread, type StepSummary } from './stats.js';
+import { busyTime, idleParts, nextKneeRate, percentile, spread, throughputAtTarget, type Spread, type StepSummary } from './stats.js';
 import {
   coldBodies,
   customerIds,
@@ -108,6 +108,10 @@ export interface Overhead {
   sorBusyP50Ms: number;
   overheadP50Ms: number;
   overheadP95Ms: number;
+  /** p50 of each request's time before its first call, between its calls, and after its last (bench/stats.ts idleParts); absent in runs before they were kept. */
+  leadP50Ms?: number;
+  betweenP50Ms?: number;
+  tailP50Ms?: number;
 }
 
 export interface Measurement {
@@ -363,6 +367,9 @@ function overheadOf(traces: NonNullable<LoadResult['requests']>, logs: ReadonlyM
   const latency: number[] = [];
   const busy: number[] = [];
   const over: number[] = [];
+  const lead: number[] = [];
+  const between: number[] = [];
+  const tail: number[] = [];
   for (const t of traces) {
     const log = logs.get(t.correlationId);
     if (t.kind !== 'ok' || !log) continue;
@@ -371,6 +378,10 @@ function overheadOf(traces: NonNullable<LoadResult['requests']>, logs: ReadonlyM
     latency.push(t.latencyMs);
     busy.push(b);
     over.push(t.latencyMs - b);
+    const parts = idleParts(intervals, t.sentAtMs, t.sentAtMs + t.latencyMs);
+    lead.push(parts.leadMs);
+    between.push(parts.betweenMs);
+    tail.push(parts.tailMs);
   }
   const sorted = (xs: number[]): number[] => xs.sort((a, b) => a - b);
   return {
@@ -379,6 +390,9 @@ function overheadOf(traces: NonNullable<LoadResult['requests']>, logs: ReadonlyM
     sorBusyP50Ms: percentile(sorted(busy), 50),
     overheadP50Ms: percentile(sorted(over), 50),
     overheadP95Ms: percentile(sorted(over), 95),
+    leadP50Ms: percentile(sorted(lead), 50),
+    betweenP50Ms: percentile(sorted(between), 50),
+    tailP50Ms: percentile(sorted(tail), 50),
   };
 }
 
@@ -844,7 +858,11 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
             subgraphFetches: fetches ? { total: fetchTotal, perRequest: per(fetchTotal), bySubgraph: fetches } : null,
             ...(workload.mode === 'cold' ? { overhead: overheadOf(coldTraces, coldLogs), coldWarmupViews: COLD_WARMUP_VIEWS } : {}),
           };
-          if (m.overhead) console.log(`  ${' '.repeat(9)} overhead p50 ${m.overhead.overheadP50Ms.toFixed(1)} ms above ${m.overhead.sorBusyP50Ms.toFixed(1)} ms of system-of-record time`);
+          if (m.overhead) {
+            const o = m.overhead;
+            const parts = o.leadP50Ms !== undefined ? ` (p50 before the first call ${o.leadP50Ms.toFixed(1)}, between calls ${o.betweenP50Ms?.toFixed(1)}, after the last ${o.tailP50Ms?.toFixed(1)} ms)` : '';
+            console.log(`  ${' '.repeat(9)} overhead p50 ${o.overheadP50Ms.toFixed(1)} ms above ${o.sorBusyP50Ms.toFixed(1)} ms of system-of-record time${parts}`);
+          }
           if (m.subgraphFetches) console.log(`  ${' '.repeat(9)} ${m.subgraphFetches.perRequest.toFixed(2)} subgraph fetches per request`);
           results.measurements.push(m);
         }

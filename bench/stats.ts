@@ -144,6 +144,21 @@ export type Interval = readonly [number, number];
  * How long at least one of `intervals` was running within [from, to]: the time
  * a request spent waiting on systems of record, however its calls overlapped.
  */
+/**
+ * Where a request's time without a call in flight falls: before its first call
+ * (`leadMs`: the gateway's intake and every step up to that call), between calls
+ * (`betweenMs`: what runs after one answer and before the next call leaves), and
+ * after its last call (`tailMs`: the rest of the answer). The three add up to the
+ * request's time minus busyTime; without calls, it is all lead.
+ */
+export function idleParts(intervals: readonly Interval[], from: number, to: number): { leadMs: number; betweenMs: number; tailMs: number } {
+  const clipped = intervals.map(([a, b]) => [Math.max(a, from), Math.min(b, to)] as const).filter(([a, b]) => b > a);
+  if (clipped.length === 0) return { leadMs: to - from, betweenMs: 0, tailMs: 0 };
+  const first = Math.min(...clipped.map(([a]) => a));
+  const last = Math.max(...clipped.map(([, b]) => b));
+  return { leadMs: first - from, betweenMs: last - first - busyTime(clipped), tailMs: to - last };
+}
+
 export function busyTime(intervals: readonly Interval[], from = -Infinity, to = Infinity): number {
   const clipped = intervals
     .map(([a, b]) => [Math.max(a, from), Math.min(b, to)] as const)

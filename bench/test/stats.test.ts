@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busyTime, median, nextKneeRate, percentile, seededRandom, shuffled, spread, throughputAtTarget, zipfSampler } from '../stats.js';
+import { busyTime, idleParts, median, nextKneeRate, percentile, seededRandom, shuffled, spread, throughputAtTarget, zipfSampler } from '../stats.js';
 import { customerIds, mutationBodies, zipfBodies, CUSTOMER_360, MUTATION_MIX } from '../workloads.js';
 import { fetchesBetween, hitRatio, layersBetween, parsePrometheus, type MetricsSnapshot } from '../metrics.js';
 
@@ -77,6 +77,14 @@ describe('time spent waiting on systems of record', () => {
     // A call that started before the request (another request's) counts only from the request's start.
     expect(busyTime([[-20, 10], [50, 60]], 0, 70)).toBe(20);
     expect(busyTime([], 0, 70)).toBe(0);
+  });
+
+  it('splits the time without a call in flight into before the first call, between calls and after the last', () => {
+    const calls = [[10, 30], [20, 40], [50, 60]] as const;
+    expect(idleParts(calls, 0, 70)).toEqual({ leadMs: 10, betweenMs: 10, tailMs: 10 });
+    // Clipped to the request, as busyTime: another request's call counts from this one's start.
+    expect(idleParts([[-20, 10], [50, 60]], 0, 70)).toEqual({ leadMs: 0, betweenMs: 40, tailMs: 10 });
+    expect(idleParts([], 0, 70)).toEqual({ leadMs: 70, betweenMs: 0, tailMs: 0 });
   });
 });
 
