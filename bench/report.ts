@@ -186,6 +186,7 @@ function section(r: BenchResults): string {
             return `| ${gatewayTitle.get(m.gateway) ?? m.gateway} | ${o.samples} | ${fmt(o.latencyP50Ms)} | ${fmt(o.sorBusyP50Ms)} | ${fmt(o.overheadP50Ms)} | ${fmt(o.overheadP95Ms)} |${parts}`;
           }),
         );
+        out.push(...timelineTable(traced, gatewayTitle));
       }
       const sfWarm = ms.filter((m) => m.workload === 'customer360-warm-zipf').map((m) => `${gatewayTitle.get(m.gateway) ?? m.gateway}: ${fmt(equalLoadCalls(m).salesforce * 1000, 0)}`);
       if (sfWarm.length) out.push('', `Projected Salesforce calls per 1,000 agent views${ms.some((m) => m.steps[0]?.sorCallsPerRequest) ? ` (at ${ms[0]!.steps[0]!.offeredRps}/s, the first step, which every gateway ran)` : ''}: ${sfWarm.join('; ')}.`);
@@ -315,6 +316,31 @@ const BEFORE_PROFILE = {
   ],
   subgraphs: 'Apollo Server\'s pipeline, graphql execution, cache decoding and stdout writes (no shares recorded).',
 } as const;
+
+/**
+ * The calls of a typical cold request, per gateway: when each left and when its answer ended
+ * (p50, ms from the request's send), in the order they left. The gaps between one wave's
+ * answers and the next wave's calls are the overhead's "between calls".
+ */
+export function timelineTable(traced: readonly Measurement[], gatewayTitle: ReadonlyMap<string, string>): string[] {
+  const withTimeline = traced.filter((m) => m.overhead?.timeline && m.overhead.timeline.length > 0);
+  if (withTimeline.length === 0) return [];
+  const order: string[] = [];
+  for (const m of withTimeline) for (const c of m.overhead!.timeline!) if (!order.includes(c.call)) order.push(c.call);
+  const firstStart = (call: string): number => Math.min(...withTimeline.map((m) => m.overhead!.timeline!.find((c) => c.call === call)?.startP50Ms ?? Infinity));
+  order.sort((a, b) => firstStart(a) - firstStart(b));
+  return [
+    '',
+    'The calls of a typical request (those at least half of the requests made), p50 of when each left → when its answer ended, ms from the request\'s send; `#2` is a route\'s second call in the request:',
+    '',
+    `| call | ${withTimeline.map((m) => gatewayTitle.get(m.gateway) ?? m.gateway).join(' | ')} |`,
+    `|---|${withTimeline.map(() => '---|').join('')}`,
+    ...order.map((call) => `| \`${call}\` | ${withTimeline.map((m) => {
+      const c = m.overhead!.timeline!.find((x) => x.call === call);
+      return c ? `${fmt(c.startP50Ms)} → ${fmt(c.endP50Ms)}` : '–';
+    }).join(' | ')} |`),
+  ];
+}
 
 /** "Where the time goes": the recorded "before", and per process the newest `--profile` run's top entries by self time. */
 export function whereTimeGoes(all: readonly BenchResults[]): string[] {

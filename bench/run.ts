@@ -108,6 +108,12 @@ export interface Overhead {
   sorBusyP50Ms: number;
   overheadP50Ms: number;
   overheadP95Ms: number;
+  /**
+   * The calls of a typical request in the order they left: each call's route (with its system),
+   * and the p50 of when it left and when its answer ended, ms from the request's send; absent in
+   * runs before it was kept. Where the gaps between waves of calls are.
+   */
+  timeline?: Array<{ call: string; startP50Ms: number; endP50Ms: number; requests: number }>;
   /** p50 of each request's time before its first call, between its calls, and after its last (bench/stats.ts idleParts); absent in runs before they were kept. */
   leadP50Ms?: number;
   betweenP50Ms?: number;
@@ -370,6 +376,8 @@ function overheadOf(traces: NonNullable<LoadResult['requests']>, logs: ReadonlyM
   const lead: number[] = [];
   const between: number[] = [];
   const tail: number[] = [];
+  // Per call, by its system, route and rank among that route's calls in the request: start and end offsets.
+  const calls = new Map<string, { starts: number[]; ends: number[] }>();
   for (const t of traces) {
     const log = logs.get(t.correlationId);
     if (t.kind !== 'ok' || !log) continue;
@@ -378,6 +386,20 @@ function overheadOf(traces: NonNullable<LoadResult['requests']>, logs: ReadonlyM
     latency.push(t.latencyMs);
     busy.push(b);
     over.push(t.latencyMs - b);
+    for (const s of SYSTEMS) {
+      const ranks = new Map<string, number>();
+      for (const r of [...log[s]].sort((a, b) => a.receivedAtMs - b.receivedAtMs)) {
+        if (r.durationMs === null) continue;
+        const rank = (ranks.get(r.route) ?? 0) + 1;
+        ranks.set(r.route, rank);
+        // The route already starts with its method.
+        const key = `${s} ${r.route}${rank > 1 ? ` #${rank}` : ''}`;
+        const c = calls.get(key) ?? { starts: [], ends: [] };
+        c.starts.push(r.receivedAtMs - t.sentAtMs);
+        c.ends.push(r.receivedAtMs + r.durationMs - t.sentAtMs);
+        calls.set(key, c);
+      }
+    }
     const parts = idleParts(intervals, t.sentAtMs, t.sentAtMs + t.latencyMs);
     lead.push(parts.leadMs);
     between.push(parts.betweenMs);
@@ -393,6 +415,11 @@ function overheadOf(traces: NonNullable<LoadResult['requests']>, logs: ReadonlyM
     leadP50Ms: percentile(sorted(lead), 50),
     betweenP50Ms: percentile(sorted(between), 50),
     tailP50Ms: percentile(sorted(tail), 50),
+    // Calls most requests made (a call only some made says little of the typical request), in the order they left.
+    timeline: [...calls.entries()]
+      .filter(([, c]) => c.starts.length * 2 >= over.length)
+      .map(([call, c]) => ({ call, startP50Ms: percentile(sorted(c.starts), 50), endP50Ms: percentile(sorted(c.ends), 50), requests: c.starts.length }))
+      .sort((a, b) => a.startP50Ms - b.startP50Ms),
   };
 }
 
@@ -862,6 +889,7 @@ async function plan(ctx: Context, plan: Plan, results: BenchResults): Promise<vo
             const o = m.overhead;
             const parts = o.leadP50Ms !== undefined ? ` (p50 before the first call ${o.leadP50Ms.toFixed(1)}, between calls ${o.betweenP50Ms?.toFixed(1)}, after the last ${o.tailP50Ms?.toFixed(1)} ms)` : '';
             console.log(`  ${' '.repeat(9)} overhead p50 ${o.overheadP50Ms.toFixed(1)} ms above ${o.sorBusyP50Ms.toFixed(1)} ms of system-of-record time${parts}`);
+            for (const c of o.timeline ?? []) console.log(`  ${' '.repeat(11)}${c.startP50Ms.toFixed(1).padStart(7)} → ${c.endP50Ms.toFixed(1).padStart(7)} ms  ${c.call}`);
           }
           if (m.subgraphFetches) console.log(`  ${' '.repeat(9)} ${m.subgraphFetches.perRequest.toFixed(2)} subgraph fetches per request`);
           results.measurements.push(m);

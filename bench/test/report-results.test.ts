@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { latestResults, whereTimeGoes } from '../report.js';
-import type { BenchResults } from '../run.js';
+import { latestResults, timelineTable, whereTimeGoes } from '../report.js';
+import type { BenchResults, Measurement } from '../run.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -73,5 +73,24 @@ describe('whereTimeGoes', () => {
     expect(md).toContain('`newerWarm`');
     expect(md).toContain('`cold`');
     expect(md).not.toContain('`olderWarm`');
+  });
+});
+
+describe('timelineTable', () => {
+  it('lists the calls of a typical cold request per gateway, in the order they left, with a dash where a gateway made no such call', () => {
+    const m = (gateway: string, timeline: Array<[string, number, number]>): Measurement =>
+      ({ gateway, overhead: { samples: 10, timeline: timeline.map(([call, startP50Ms, endP50Ms]) => ({ call, startP50Ms, endP50Ms, requests: 10 })) } }) as unknown as Measurement;
+    const rows = timelineTable(
+      [m('ours', [['salesforce GET /q', 5, 13], ['zendesk GET /search', 34.7, 44.1]]), m('plain', [['netsuite POST /suiteql', 20, 28], ['salesforce GET /q', 9, 17]])],
+      new Map([['ours', 'Ours'], ['plain', 'Plain']]),
+    );
+    expect(rows.slice(3)).toEqual([
+      '| call | Ours | Plain |',
+      '|---|---|---|',
+      '| `salesforce GET /q` | 5.0 → 13.0 | 9.0 → 17.0 |',
+      '| `netsuite POST /suiteql` | – | 20.0 → 28.0 |',
+      '| `zendesk GET /search` | 34.7 → 44.1 | – |',
+    ]);
+    expect(timelineTable([m('ours', [])], new Map())).toEqual([]);
   });
 });
