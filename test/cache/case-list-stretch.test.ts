@@ -13,7 +13,7 @@ import type { OrderSubgraph } from '../../subgraphs/order/src/index.js';
 import type { ServiceSubgraph } from '../../subgraphs/service/src/index.js';
 import { startStack, type Stack, type StackCache } from '../support/stack.js';
 import { runningModules } from '../support/wiring.js';
-import { untilTrue } from '../support/feed-ttl.js';
+import { untilFeedsHealthy } from '../support/feed-ttl.js';
 
 const TTL_SECONDS = 1;
 /** Past the stretch every other feed gets by default (6 × 1 s), well inside the service desk's (60 × 1 s). */
@@ -72,10 +72,7 @@ beforeAll(async () => {
   const ns = stack.dataset.netsuite;
   customers = ns.customers.flatMap((c) => (c.externalid && withCases.has(c.externalid) && withRequester.has(c.externalid) && ns.transactions.some((t) => t.type === 'SalesOrd' && t.entity === c.id) ? [c.externalid] : []));
   expect(customers.length).toBeGreaterThan(2);
-  await serviceModule().feed?.ready();
-  await serviceModule().feed?.pollOnce();
-  await untilTrue(() => orderModule().feed.healthy(), 'a successful ERP poll');
-  await untilTrue(() => serviceModule().feed?.healthy() === true, 'the Zendesk webhook and a successful export poll');
+  await untilFeedsHealthy(orderModule, serviceModule);
 }, 60_000);
 
 afterAll(async () => {

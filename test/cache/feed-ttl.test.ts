@@ -14,7 +14,7 @@ import { ORDER_STATUS_TOPIC, type OrderStatusEvent } from '../../subgraphs/order
 import { startStack, type Stack, type StackCache, type SystemName } from '../support/stack.js';
 import { runningModules } from '../support/wiring.js';
 import { action, eventually } from '../e2e/order-helpers.js';
-import { untilTrue, warmPastPlainTtl, type CountedRead, type Freshness } from '../support/feed-ttl.js';
+import { untilFeedsHealthy, untilTrue, warmPastPlainTtl, type CountedRead, type Freshness } from '../support/feed-ttl.js';
 
 const TTL_SECONDS = 1;
 /** Past the plain TTL, well inside the stretched one (30 s). */
@@ -77,10 +77,7 @@ beforeAll(async () => {
   });
   shippable = stack.dataset.netsuite.transactions.filter((t) => t.type === 'SalesOrd' && t.status === 'B').map((t) => t.tranid);
   caseIds = stack.dataset.zendesk.tickets.map((t) => String(t.id));
-  await serviceModule().feed?.ready();
-  await serviceModule().feed?.pollOnce();
-  await untilTrue(() => orderModule().feed.healthy(), 'a successful ERP poll');
-  await untilTrue(() => serviceModule().feed?.healthy() === true, 'the Zendesk webhook and a successful export poll');
+  await untilFeedsHealthy(orderModule, serviceModule);
 }, 60_000);
 
 afterAll(async () => {
