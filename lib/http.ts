@@ -260,6 +260,34 @@ function redirecting(): Dispatcher {
   return following.dispatcher;
 }
 
+/** What one exchange answered: the status, undici's header object (lower-case names, repeated ones as arrays) and the decoded body. */
+export interface Exchanged {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/**
+ * One HTTP exchange on the process's pool, as every attempt of `call` goes out:
+ * fetch's user agent and accepted encodings, redirects followed, the body read
+ * whole and decoded. It throws what undici throws (a network error with its
+ * code, an abort); a status is never an error here. For a client library that
+ * shapes requests and reads answers itself (jsforce, lib/clients/salesforce.ts),
+ * so that its calls use the same connections at the same cost.
+ */
+export async function exchange(url: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }): Promise<Exchanged> {
+  const answer = await request(url, {
+    method: init.method as Dispatcher.HttpMethod,
+    headers: { ...FETCH_HEADERS, ...init.headers },
+    body: init.body,
+    signal: init.signal,
+    dispatcher: redirecting(),
+  });
+  const raw = Buffer.from(await answer.body.arrayBuffer());
+  const encoding = answer.headers['content-encoding'];
+  return { status: answer.statusCode, headers: answer.headers, text: await decodeBody(raw, Array.isArray(encoding) ? encoding.join(', ') : (encoding ?? null)) };
+}
+
 /** undici's header object (lower-case names, repeated ones as arrays) read as Headers.get would. */
 export function responseHeaders(raw: Record<string, string | string[] | undefined>): ResponseHeaders {
   return {
@@ -575,10 +603,9 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
     let res: { status: number; headers: ResponseHeaders };
     let text: string;
     try {
-      const answer = await request(req.url, { method: req.method, headers: { ...FETCH_HEADERS, ...headers }, body, signal, dispatcher: redirecting() });
-      const raw = Buffer.from(await answer.body.arrayBuffer());
-      res = { status: answer.statusCode, headers: responseHeaders(answer.headers) };
-      text = await decodeBody(raw, res.headers.get('content-encoding'));
+      const answer = await exchange(req.url, { method: req.method, headers, ...(body !== undefined ? { body } : {}), signal });
+      res = { status: answer.status, headers: responseHeaders(answer.headers) };
+      text = answer.text;
     } catch (e) {
       if (signal.aborted) throw new UpstreamError(system, 'timeout', `${system} did not answer within ${options.timeoutMs} ms`, { cause: e });
       throw new UpstreamError(system, 'unavailable', `${system} could not be reached: ${(e as Error).message}`, { cause: e });

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -239,13 +239,33 @@ describe('Salesforce client against the sandbox', () => {
     clients.push(dead);
     const refused = await failure(dead.query('SELECT Id FROM Account'));
     expect(refused.failure).toBe('unavailable');
+    // A session already held (no login): the query itself meets the refused connection, and the message names no host.
+    const gone = createSalesforceClient(
+      loadSalesforceConfig({ SALESFORCE_AUTH: 'token', SALESFORCE_INSTANCE_URL: 'http://127.0.0.1:9', SALESFORCE_ACCESS_TOKEN: 'token-of-a-held-session' }),
+      { policy: { backoffMs: 1, retries: 0 } },
+    );
+    clients.push(gone);
+    const unreachable = await failure(gone.query('SELECT Id FROM Account'));
+    expect(unreachable.failure).toBe('unavailable');
+    expect(unreachable.message).toBe('Salesforce could not be reached (ECONNREFUSED)');
 
     const slow = client({}, { timeoutMs: 200, retries: 0 });
     await slow.connect();
     try {
       await faults({ latencyMs: 1000 });
+      await reset();
       const timedOut = await failure(slow.query('SELECT Id FROM Account LIMIT 1'));
       expect(timedOut.failure).toBe('timeout');
+      // The policy's timeout cancelled the exchange: the sandbox never finished writing an answer to it.
+      // The sandbox logs a call once its injected latency has passed; by then the client has gone.
+      const queries = async (): Promise<Array<{ durationMs: number | null }>> => {
+        const log = (await (await fetch(`${url}/__sandbox/requests`)).json()) as { requests: Array<{ route: string; durationMs: number | null }> };
+        return log.requests.filter((r) => r.route.includes('/query'));
+      };
+      await vi.waitFor(async () => expect(await queries()).toHaveLength(1), { timeout: 3000, interval: 50 });
+      // Time for an answer to be written, had anyone still been waiting for it.
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await queries())[0]!.durationMs).toBeNull();
     } finally {
       await faults({});
     }
