@@ -47,6 +47,7 @@ import type { LocalResponse, LocalSubgraph } from '../../lib/local-subgraph.js';
 import type { GatewayContext } from './context.js';
 import { noteSubgraphFetch, subgraphFetches, takeSubgraphReport, type SubgraphResponseCache } from './response-cache/index.js';
 import { timedFetch } from './metrics.js';
+import { takeEarlyFetch } from './early-fetches.js';
 
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
 type FetcherInit = NonNullable<Parameters<Fetcher>[1]>;
@@ -264,6 +265,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    * it can be, and only what it lacks is sent (response-cache/entities.ts).
    */
   override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    // Sent already, with the plan's first fetch (early-fetches.ts): this fetch takes that answer.
+    const sent = takeEarlyFetch(this.subgraph, options);
+    if (sent) return sent;
     const send = (): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> =>
       this.subgraphCache ? this.subgraphCache.process(this.subgraph, options, (o) => super.process(o)) : super.process(options);
     if (!tracingOn()) return send();

@@ -17,7 +17,7 @@ import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } fr
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway, IntrospectAndCompose, type ServiceEndpointDefinition, type ServiceMap } from '@apollo/gateway';
+import { ApolloGateway, IntrospectAndCompose, type Experimental_DidResolveQueryPlanCallback, type ServiceEndpointDefinition, type ServiceMap } from '@apollo/gateway';
 import { childTraceparent, correlationIdFrom, runInScope, type RequestScope } from '../../lib/context.js';
 import { formatError } from '../../lib/errors.js';
 import { createAppServer, listenGraphQL, type RunningService } from '../../lib/server.js';
@@ -28,6 +28,7 @@ import { Health, remoteReadinessCheck, type HealthCheck } from '../../lib/health
 import { ErrorCode } from '../../lib/errors.js';
 import { CALLER_HEADER, GATEWAY_CALLER, signCaller, type TrustOptions } from '../../lib/auth/index.js';
 import { SubgraphDataSource, subgraphFetcher } from './datasource.js';
+import { EarlyFetches, type EntityLookup } from './early-fetches.js';
 import type { LocalSubgraph } from '../../lib/local-subgraph.js';
 import type { GatewayContext } from './context.js';
 import { authenticationError, type Authenticator } from './auth.js';
@@ -141,6 +142,11 @@ export interface GatewayOptions {
    * @default knownOperationNames(process.env): examples/operations and METRICS_OPERATION_NAMES
    */
   knownOperations?: ReadonlySet<string>;
+  /**
+   * Lookup fields whose entity fetches go out with the plan's first fetch instead of after it
+   * (early-fetches.ts). @default none; the gateway's entry sets `customer(id)` unless GATEWAY_EARLY_FETCHES=off
+   */
+  earlyFetches?: readonly EntityLookup[];
   /** What readiness asks besides the supergraph and the subgraphs' own readiness (lib/health.ts), e.g. the rate limit's Redis. @default none */
   health?: readonly HealthCheck[];
 }
@@ -221,6 +227,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // Before anything listens: a manifest that does not load stops the gateway here.
   const trustedDocuments = opts.trustedDocuments ? TrustedDocuments.load(opts.trustedDocuments) : undefined;
   const responseCache = opts.responseCache ? await createResponseCache(opts.responseCache) : undefined;
+  const early = new EarlyFetches(opts.earlyFetches ?? []);
+  const experimental_didResolveQueryPlan: Experimental_DidResolveQueryPlanCallback = (resolved) => early.start(resolved);
   const buildService = ({ name, url }: ServiceEndpointDefinition): SubgraphDataSource => {
     const target = opts.subgraphUrls?.[name] ?? url;
     if (target) routed.set(name, target);
@@ -232,7 +240,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   switch (opts.supergraph.phase) {
     case 'file':
     case 'sdl':
-      gateway = new ApolloGateway({ supergraphSdl: supergraphSdl(opts.supergraph), buildService });
+      gateway = new ApolloGateway({ supergraphSdl: supergraphSdl(opts.supergraph), buildService, experimental_didResolveQueryPlan });
       break;
     case 'introspect':
       gateway = new ApolloGateway({
@@ -241,6 +249,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           ...(opts.supergraph.pollIntervalMs ? { pollIntervalInMs: opts.supergraph.pollIntervalMs } : {}),
         }),
         buildService,
+        experimental_didResolveQueryPlan,
       });
       break;
   }

@@ -33,6 +33,7 @@ import { SUBGRAPHS, settingsPrefix, subgraphUrl, type SubgraphEntry } from '../.
 import { startGateway, type RunningGateway, type SupergraphSource } from './gateway.js';
 import type { TrustedDocumentsOptions } from './trusted-documents.js';
 import { knownOperationNames } from './metrics.js';
+import { customerLookup, earlyFetchesEnabled } from './early-fetches.js';
 
 export { startGateway } from './gateway.js';
 export type { GatewayOptions, RunningGateway, SupergraphSource } from './gateway.js';
@@ -179,6 +180,7 @@ export async function startGatewayFromEnv(env: NodeJS.ProcessEnv = process.env, 
     trustedDocuments: loadTrustedDocumentsOptions(env),
     ...(metrics.token ? { metricsToken: metrics.token } : {}),
     knownOperations: knownOperationNames(env),
+    earlyFetches: earlyFetchesEnabled(env) ? [customerLookup(idFormat('customer number', mapping.customerNumber))] : [],
     // Without Redis the rate limit counts per replica: degraded, not unavailable.
     ...(redis ? { health: [redisCheck(redis, { required: false })] } : {}),
   });

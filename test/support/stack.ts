@@ -31,6 +31,8 @@ import { createEntityCache, entityCacheClientName, loadCacheConfig, type CacheCo
 import type { JSONWebKeySet } from 'jose';
 import type { ResponseCache, ResponseCacheOptions } from '../../gateway/src/response-cache/index.js';
 import { connectOnce, deleteNamespace } from './redis-keys.js';
+import { customerLookup, type EntityLookup } from '../../gateway/src/early-fetches.js';
+import { idFormat, loadOrgMapping } from '../../lib/mapping.js';
 
 export type SystemName = 'salesforce' | 'netsuite' | 'zendesk';
 export type SubgraphKey = 'customer' | 'order' | 'finance' | 'service';
@@ -156,6 +158,8 @@ export async function startStack(
      * @default false: the gateway calls them over HTTP, as deployed
      */
     inProcess?: boolean;
+    /** Lookups whose entity fetches go out with the plan's first fetch (gateway/src/early-fetches.ts). @default `customer(id)`, as the gateway's entry sets it */
+    earlyFetches?: readonly EntityLookup[];
     /** Browser origins the gateway answers with CORS, e.g. the console's (GATEWAY_CORS_ORIGINS). @default none */
     corsOrigins?: string[];
     /** The identity provider the gateway trusts instead of the stack's development issuer (whose tokens `tokens` still holds). @default the development issuer */
@@ -291,6 +295,7 @@ export async function startStack(
         }),
         trust: TEST_TRUST,
         ...(opts.limits ? { limits: opts.limits } : {}),
+        earlyFetches: opts.earlyFetches ?? [customerLookup(idFormat('customer number', loadOrgMapping(join(root, 'config', 'org-mapping.json')).customerNumber))],
         ...(opts.introspection !== undefined ? { introspection: opts.introspection } : {}),
         ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}),
         ...(opts.trustedDocuments ? { trustedDocuments: opts.trustedDocuments } : {}),
