@@ -722,7 +722,7 @@ function standing(all: readonly BenchResults[]): string[] {
         const plainCpu = plain.steps[0]?.gatewayCpuMsPerRequest.median;
         lines.push(
           `  Why: plain @apollo/gateway over the same subgraphs has an overhead of ${fmt(plain.overhead.overheadP50Ms)} ms, so most of it is not ours to remove by caching: ` +
-            `the gateway's own CPU per cold customer-360 is ${fmt(plainCpu)} ms for plain @apollo/gateway and ${fmt(oursCpu)} ms for ours, spread over the plan's three sequential steps, ` +
+            `the gateway's own CPU per cold customer-360 is ${fmt(plainCpu)} ms for plain @apollo/gateway and ${fmt(oursCpu)} ms for ours, spread over the plan's steps, ` +
             `and the subgraphs share one core with the sandbox and the load generator here, so their work between the systems' answers queues. ` +
             (o.overhead.overheadP50Ms > plain.overhead.overheadP50Ms
               ? `Ours adds ${fmt(o.overhead.overheadP50Ms - plain.overhead.overheadP50Ms)} ms on a miss, in work only it does: verifying the JWT, the query limits, the response-cache lookup on Redis and judging and storing the answer. `
