@@ -160,7 +160,13 @@ export class EarlyFetches {
         pathInIncomingRequest: [field],
       };
       early.add(options);
-      const answer = service.process(options) as Answer;
+      let answer: Answer;
+      try {
+        answer = service.process(options) as Answer;
+      } catch {
+        // A data source that refuses at once: the plan's own fetch will meet the same refusal.
+        continue;
+      }
       // Unused, it fails unseen; used, the plan's fetch gets the failure as its own.
       answer.catch(() => undefined);
       let mine = pending.get(context);
