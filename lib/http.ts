@@ -20,7 +20,8 @@
  *
  * Connectors build one with `systemPolicy` and call `call` (plain HTTP: a Response
  * worth interpreting, 2xx or a 4xx refusal, or an UpstreamError) or `run` (a client
- * library that does its own HTTP, such as jsforce). The correlation id and
+ * library that shapes its requests and reads its answers itself, such as jsforce,
+ * whose bytes may still go through `exchange`). The correlation id and
  * traceparent are forwarded on every attempt. With tracing on, each call is a
  * span (lib/call-span.ts) that the policy tells what it did.
  *

@@ -264,7 +264,11 @@ function poolTransport(probe: StatusProbe, signal: AbortSignal): JsforceTranspor
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(req.headers ?? {})) if (value !== undefined) headers[name] = String(value);
         if (req.body !== undefined && typeof req.body !== 'string') throw new Error('the Salesforce transport sends string bodies only');
-        const res = await exchange(req.url, { method: req.method, headers, ...(req.body !== undefined ? { body: req.body } : {}), signal });
+        const res = await exchange(req.url, { method: req.method, headers, ...(req.body !== undefined ? { body: req.body } : {}), signal }).catch((e: unknown) => {
+          // undici's failures carry a code (or are aborts) and are classified as such; anything else is an answer this client cannot read.
+          if (classifySalesforceError(e) || signal.aborted) throw e;
+          throw new UpstreamError('SALESFORCE', 'unavailable', 'Salesforce sent an answer this client cannot read', { cause: e });
+        });
         const flat: Record<string, string> = {};
         for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
         probe.status = res.status;

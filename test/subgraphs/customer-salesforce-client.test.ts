@@ -1,5 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -248,6 +250,25 @@ describe('Salesforce client against the sandbox', () => {
     const unreachable = await failure(gone.query('SELECT Id FROM Account'));
     expect(unreachable.failure).toBe('unavailable');
     expect(unreachable.message).toBe('Salesforce could not be reached (ECONNREFUSED)');
+    // An answer in an encoding the client cannot decode is a clear failure of the system, not an internal error.
+    const odd = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'zstd' });
+      res.end('not zstd at all');
+    });
+    await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = odd.address() as AddressInfo;
+      const garbled = createSalesforceClient(
+        loadSalesforceConfig({ SALESFORCE_AUTH: 'token', SALESFORCE_INSTANCE_URL: `http://127.0.0.1:${port}`, SALESFORCE_ACCESS_TOKEN: 'token-of-a-held-session' }),
+        { policy: { backoffMs: 1, retries: 0 } },
+      );
+      clients.push(garbled);
+      const unreadable = await failure(garbled.query('SELECT Id FROM Account'));
+      expect(unreadable.failure).toBe('unavailable');
+      expect(unreadable.message).toBe('Salesforce sent an answer this client cannot read');
+    } finally {
+      await new Promise((resolve) => odd.close(resolve));
+    }
 
     const slow = client({}, { timeoutMs: 200, retries: 0 });
     await slow.connect();
