@@ -4,7 +4,7 @@
  * place of the caller header.
  */
 import { describe, expect, it } from 'vitest';
-import { PendingVouchers, localFetcher, localResponse } from '../../gateway/src/datasource.js';
+import { PendingVouchers, localFetcher, textResponse } from '../../gateway/src/datasource.js';
 import { CALLER_HEADER, acceptVoucher, makeCaller, vouchCaller } from '../../lib/auth/index.js';
 import type { LocalRequest } from '../../lib/local-subgraph.js';
 import { TEST_TRUST } from '../support/auth.js';
@@ -13,7 +13,7 @@ const answer = { status: 200, headers: { 'Content-Type': 'application/json; char
 
 describe('an in-process answer as a Response', () => {
   it('reads like new Response(body, init): status, ok, headers whatever their case, JSON body', async () => {
-    const res = localResponse(answer);
+    const res = textResponse(answer);
     expect(res.status).toBe(200);
     expect(res.ok).toBe(true);
     expect(res.statusText).toBe('');
@@ -26,7 +26,7 @@ describe('an in-process answer as a Response', () => {
   });
 
   it('gives its body once, as a Response does, and a clone taken before gives it again', async () => {
-    const res = localResponse(answer);
+    const res = textResponse(answer);
     const copy = res.clone();
     expect(await res.text()).toBe(answer.body);
     expect(res.bodyUsed).toBe(true);
@@ -36,7 +36,7 @@ describe('an in-process answer as a Response', () => {
   });
 
   it('is not ok outside 2xx, and a body that is not JSON fails json() as Response.json does', async () => {
-    const refused = localResponse({ status: 401, headers: {}, body: 'nope' });
+    const refused = textResponse({ status: 401, headers: {}, body: 'nope' });
     expect(refused.ok).toBe(false);
     await expect(refused.json()).rejects.toThrow(SyntaxError);
   });
