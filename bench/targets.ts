@@ -51,6 +51,10 @@ function subjectOf(g: GatewayOutcome, runRedis: boolean | undefined): string {
 
 const WARM = 'customer360-warm-zipf';
 
+/** The product-CPU rows: on the warm Zipf ramp's first step (equal offered rate, views warm and cold), and on repeated views (every view warm). */
+export const PRODUCT_CPU_ZIPF = 'product CPU per request at the warm Zipf ramp\'s first rate (gateway + subgraphs)';
+export const PRODUCT_CPU_REPEAT = 'product CPU per warm request, every view a repeat (gateway + subgraphs)';
+
 /** Whether a ramp met its p95 target at its highest offered rate: no knee was found, so its throughput is a lower bound. */
 export function metAtTop(m: Measurement): boolean {
   const top = [...m.steps].sort((a, b) => b.offeredRps - a.offeredRps)[0];
@@ -90,12 +94,17 @@ export function targetRows(r: BenchResults): TargetRow[] {
         add('warm Zipf customer-360: views/s at p95 target, ours ÷ Hive router-runtime', g, p, vs('hive-router', 2), { kind: 'atLeast', goal: 2, unit: '×' });
         add('warm Zipf customer-360: views/s at p95 target, ours ÷ Hive router-runtime + response cache', g, p, vs('hive-response-cache', 2), { kind: 'atLeast', goal: 2, unit: '×' });
       }
-      // CPU at equal load: the first step, which every gateway was offered.
+      // CPU at equal load: the Zipf ramp's first step, which every gateway was offered. At that rate the caches
+      // hold only what its warm-up viewed, so many of its views are cold (the report says how many).
       const plainWarm = find('apollo-plain', WARM, p);
       const cpu = (m: Measurement | undefined): number | undefined => m?.steps[0]?.productCpuMsPerRequest?.median;
       const oursCpu = cpu(warm);
       const plainCpu = cpu(plainWarm);
-      if (oursCpu !== undefined && plainCpu) add('product CPU per warm request (gateway + subgraphs), ours ÷ plain @apollo/gateway', g, p, oursCpu / plainCpu, { kind: 'atMost', goal: 0.5, unit: '×' });
+      if (oursCpu !== undefined && plainCpu) add(`${PRODUCT_CPU_ZIPF}, ours ÷ plain @apollo/gateway`, g, p, oursCpu / plainCpu, { kind: 'atMost', goal: 0.5, unit: '×' });
+      // CPU per warm request proper: the repeated views, each a customer viewed before, so every view is warm.
+      const oursRepeat = cpu(find(g.id, 'customer360-repeat', p));
+      const plainRepeat = cpu(find('apollo-plain', 'customer360-repeat', p));
+      if (oursRepeat !== undefined && plainRepeat) add(`${PRODUCT_CPU_REPEAT}, ours ÷ plain @apollo/gateway`, g, p, oursRepeat / plainRepeat, { kind: 'atMost', goal: 0.5, unit: '×' });
       if (p === '5ms') {
         const cold = find(g.id, 'customer360-cold', p)?.overhead;
         if (cold && cold.samples > 0) {
