@@ -23,7 +23,6 @@
  * has no atomic increment; a fresh random token is just as good for "has it changed", and its time prefix
  * lets a late write of a record tell whether its tag moved after it was fetched.
  */
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { UpstreamError } from '../errors.js';
 import { childLogger } from '../log.js';
@@ -32,6 +31,7 @@ import { decodeValue, encodeValue } from './codec.js';
 import { FEED_DOMAINS, type CacheConfig, type FeedDomain, type TtlDomain } from './config.js';
 import { cacheDroppedWrites, cacheErrors, countEntityLookup } from './metrics.js';
 import type { GuardedEntry, KeyValueStore, StoreEntry } from './store.js';
+import { INITIAL_TAG_VERSION, newTagVersion, tagVersionTime } from './versions.js';
 
 /** One kind of cached entry: a record type, a part of one, or a list membership. */
 export interface EntryKind {
@@ -123,6 +123,26 @@ interface InFlight {
   promise: Promise<Lookup<unknown>>;
   /** Set when the entry's tag is invalidated while the fetch is running: its result must not be stored. */
   invalidated: boolean;
+  /**
+   * Set once the system has answered and the value's write is on its way to the store: the
+   * value with the tag version read before the fetch, which a request arriving now may take
+   * only if its own read finds that version still current, as it would of the stored entry.
+   */
+  answered?: {
+    lookup: Lookup<unknown>;
+    fetchedAt: number;
+    /** The value is written under this version, read before the fetch: it stands while the tag still has it. */
+    version?: string;
+    /** A record put along: written only if its tag was not replaced after this (epoch ms), and stands while it was not. */
+    since?: number;
+  };
+  /** Once `answered`: the write, settled when it has landed (or failed). */
+  landed?: Promise<void>;
+  /**
+   * Once `answered`: records came with this value (a list's), written with it. A request arriving
+   * before they land waits for the write and then reads the store, so that it finds them.
+   */
+  withRecords?: boolean;
 }
 
 /** Entries `put` while a fetch of misses ran: they are written with the fetch's own, in one round trip. */
@@ -130,6 +150,8 @@ interface AlongFetch {
   entries: GuardedEntry[];
   /** The kind of each entry, for the count of writes dropped. */
   kinds: string[];
+  /** Each entry as a request of this process may take it while the write is on its way. */
+  values: Array<{ key: string; tag: string; lookup: Lookup<unknown>; since: number }>;
   /** Set once the fetch's write is under way: a later put writes on its own. */
   closed: boolean;
 }
@@ -143,9 +165,15 @@ interface AlongFetch {
 const fetching = scopeSlot<{ cache: EntityCache; along: AlongFetch }>('entityFetch');
 
 /** The version of a tag that has never been invalidated (or whose version expired with every entry of it). */
-const INITIAL_VERSION = '0';
+const INITIAL_VERSION = INITIAL_TAG_VERSION;
 
-const newVersion = (now: number): string => `${now.toString(36)}.${randomBytes(6).toString('hex')}`;
+/** Whether a value answered but not yet written still stands, given its tag's version now: as its write will find it. */
+function stands(answered: NonNullable<InFlight['answered']>, current: string): boolean {
+  if (answered.version !== undefined) return answered.version === current;
+  return answered.since !== undefined && tagVersionTime(current) <= answered.since;
+}
+
+const newVersion = newTagVersion;
 
 function encodeEnvelope(e: Envelope): string {
   const { head, tail } = envelopeAroundVersion(e.fetchedAt, e.data);
@@ -183,6 +211,8 @@ export class EntityCache {
   readonly config: CacheConfig;
   private readonly log: Logger;
   private readonly inflight = new Map<string, InFlight>();
+  /** Writes of fetched values still on their way to the store (fetchMisses). */
+  private readonly landing = new Set<Promise<void>>();
   private readonly invalidationListeners = new Set<InvalidationListener>();
   /** Per domain, the health of each change feed that keeps it current (coverByFeed). */
   private readonly feeds = new Map<TtlDomain, Set<() => boolean>>();
@@ -276,6 +306,8 @@ export class EntityCache {
    * so is everything when the store cannot be read.
    */
   async peek<V>(kind: EntryKind, ids: readonly string[], opts: Pick<LoadOptions, 'scope' | 'args'> = {}): Promise<Map<string, Peeked<V>>> {
+    // What this process fetched last, written or not yet.
+    await this.settled();
     const read = await this.read(kind, ids, opts);
     const out = new Map<string, Peeked<V>>();
     for (const [id, env] of read.entries) {
@@ -310,7 +342,7 @@ export class EntityCache {
     const toRead: string[] = [];
     for (const id of new Set(ids)) {
       const f = bypass ? undefined : this.inflight.get(keyOf(id));
-      if (f) join(id, f);
+      if (f && !f.answered) join(id, f);
       else toRead.push(id);
     }
 
@@ -318,6 +350,8 @@ export class EntityCache {
     const now = this.now();
     const misses: string[] = [];
     const fallback = new Map<string, Envelope>();
+    /** Ids whose value was answered with records still being written: read again once they land. */
+    const afterLanding = new Map<string, Promise<void>>();
     for (const id of toRead) {
       const env = read.entries.get(id);
       const current = env !== undefined && env.version === (read.versions.get(kind.tag(id)) ?? INITIAL_VERSION);
@@ -332,12 +366,21 @@ export class EntityCache {
       }
       if (current && age < ttlMs + this.config.maxStaleSeconds * 1000) fallback.set(id, env);
       const f = bypass ? undefined : this.inflight.get(keyOf(id));
-      if (f) join(id, f);
-      else misses.push(id);
+      if (f && !f.answered) join(id, f);
+      else if (f?.answered && f.withRecords && f.landed) afterLanding.set(id, f.landed);
+      else if (f?.answered && stands(f.answered, read.versions.get(kind.tag(id)) ?? INITIAL_VERSION) && now - f.answered.fetchedAt < freshMs) {
+        // Answered, its write still on the way: as good as the entry it writes, by the same check.
+        countEntityLookup(kind.name, 'coalesced');
+        out.set(id, f.answered.lookup as Lookup<V>);
+      } else misses.push(id);
     }
 
     if (misses.length > 0) await this.fetchMisses(kind, misses, fetch, { opts, ttlMs, bypass, read, fallback, out, keyOf });
     await Promise.all(joined);
+    if (afterLanding.size > 0) {
+      await Promise.all(new Set(afterLanding.values()));
+      for (const [id, lookup] of await this.load(kind, [...afterLanding.keys()], fetch, opts)) out.set(id, lookup);
+    }
     return out;
   }
 
@@ -365,7 +408,7 @@ export class EntityCache {
       return { id, key, rec, resolve };
     });
     let fetched: Map<string, V | Error>;
-    const along: AlongFetch = { entries: [], kinds: [], closed: false };
+    const along: AlongFetch = { entries: [], kinds: [], values: [], closed: false };
     try {
       fetched = await fetching.run({ cache: this, along }, () => fetch(misses));
     } catch (e) {
@@ -374,6 +417,8 @@ export class EntityCache {
     }
     const writes: StoreEntry[] = [];
     const answers: Array<() => void> = [];
+    /** The records whose value is being written, with what a request arriving before it lands may take. */
+    const written: Array<{ rec: InFlight; answered: NonNullable<InFlight['answered']> }> = [];
     const lifeMs = c.ttlMs + this.config.maxStaleSeconds * 1000;
     for (const p of pending) {
       let lookup: Lookup<V>;
@@ -399,19 +444,46 @@ export class EntityCache {
           // The version read before the fetch: if the tag moved since, this entry is born dead.
           const version = c.read.versions.get(p.rec.tag) ?? INITIAL_VERSION;
           writes.push({ key: p.key, value: encodeEnvelope({ fetchedAt: startedAt, version, data: encodeValue(r) }), ttlMs: lifeMs });
+          written.push({ rec: p.rec, answered: { version, lookup, fetchedAt: startedAt } });
         }
       }
       c.out.set(p.id, lookup);
       answers.push(() => p.resolve(lookup));
     }
+    // The write lands in the background: the caller has its values, and the records that came with
+    // them (loadLists keeps those), so it goes on at once, a store round trip sooner on Redis.
     // Values put along (a list's records) are in the store only once the write lands: whoever joined
     // this fetch, and goes on to read them, hears back after it. Otherwise the joiners need not wait.
     const afterWrite = along.entries.length > 0;
+    const landed = this.write(writes, along).then(() => {
+      if (afterWrite) for (const answer of answers) answer();
+      for (const p of pending) if (this.inflight.get(p.key) === p.rec) this.inflight.delete(p.key);
+    });
+    this.landing.add(landed);
+    void landed.finally(() => this.landing.delete(landed));
+    // Until it lands, a value being written stays in flight here, so a request arriving meanwhile takes
+    // it (after the same version check as the stored entry) rather than missing; the rest go now.
+    const writing = new Set(written.map((w) => w.rec));
+    for (const w of written) Object.assign(w.rec, { answered: w.answered, landed, withRecords: afterWrite });
+    for (const p of pending) if (!writing.has(p.rec) && this.inflight.get(p.key) === p.rec) this.inflight.delete(p.key);
+    // The records put along too (a list's, an order page's lines), unless a fetch of one is under way here.
+    const alongRecs: Array<{ key: string; rec: InFlight }> = [];
+    for (const v of along.values) {
+      if (this.inflight.has(v.key)) continue;
+      const rec: InFlight = { tag: v.tag, promise: Promise.resolve(v.lookup), invalidated: false, answered: { lookup: v.lookup, fetchedAt: v.since, since: v.since }, landed };
+      this.inflight.set(v.key, rec);
+      alongRecs.push({ key: v.key, rec });
+    }
+    if (alongRecs.length > 0) void landed.then(() => alongRecs.forEach(({ key, rec }) => this.inflight.get(key) === rec && this.inflight.delete(key)));
     if (!afterWrite) for (const answer of answers) answer();
-    // The in-flight records stay until the write lands, so a request arriving meanwhile joins rather than misses.
-    await this.write(writes, along);
-    if (afterWrite) for (const answer of answers) answer();
-    for (const p of pending) if (this.inflight.get(p.key) === p.rec) this.inflight.delete(p.key);
+  }
+
+  /**
+   * Resolves once every write under way has landed (or failed): before the store closes, and
+   * for a reader that must see what this process has fetched so far (peek).
+   */
+  async settled(): Promise<void> {
+    while (this.landing.size > 0) await Promise.all([...this.landing]);
   }
 
   /**
@@ -439,9 +511,10 @@ export class EntityCache {
     if (along && !along.closed) {
       along.entries.push(...guarded);
       along.kinds.push(...guarded.map(() => kind.name));
+      along.values.push(...items.map(({ id, value }, i) => ({ key: guarded[i]!.key, tag: kind.tag(id), lookup: { phase: 'fresh' as const, value, fetchedAt: fetchStartedAt }, since: fetchStartedAt })));
       return;
     }
-    await this.write([], { entries: guarded, kinds: guarded.map(() => kind.name), closed: false });
+    await this.write([], { entries: guarded, kinds: guarded.map(() => kind.name), values: [], closed: false });
   }
 
   /**

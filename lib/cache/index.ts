@@ -98,5 +98,14 @@ export async function createEntityCache(opts: CreateEntityCacheOptions): Promise
   const store = await createCacheStore({ redisUrl: opts.redisUrl, ...(opts.name ? { name: opts.name } : {}), log });
   // Reporting: each request's reads are noted for the gateway's response cache (tags-report.ts).
   const cache = new ReportingEntityCache({ store: store.kv, namespace: opts.namespace, config, log });
-  return { cache, store, invalidate: (tags) => cache.invalidate(tags), close: () => store.close() };
+  return {
+    cache,
+    store,
+    invalidate: (tags) => cache.invalidate(tags),
+    // The writes still landing first: a value fetched just before the close is kept for the next process.
+    close: async () => {
+      await cache.settled();
+      await store.close();
+    },
+  };
 }

@@ -20,7 +20,6 @@
  * later ticks, far from the GraphQL context. The subgraph bootstrap opens a collector
  * per request (`collectCacheReport`) and attaches the report to the response.
  */
-import { randomBytes } from 'node:crypto';
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { scopeSlot } from '../scope.js';
 import { EntityCache, entityTag, type EntryKind, type FetchMissing, type LoadOptions, type Lookup } from './entity-cache.js';
@@ -130,19 +129,7 @@ export function noteAuditedRead(read: AuditedRead): void {
   storage.get()?.reads.push({ customerId: read.customerId, fieldGroups: [...read.fieldGroups] });
 }
 
-/**
- * The version token format the entity cache writes for a tag (see entity-cache.ts):
- * `<epoch ms base 36>.<random>`, or `0` for a tag never invalidated. Kept in
- * step with it by test/response-cache/tag-versions.test.ts.
- */
-export const INITIAL_TAG_VERSION = '0';
-export const newTagVersion = (now: number): string => `${now.toString(36)}.${randomBytes(6).toString('hex')}`;
-/** When a version was made (epoch ms); 0 for the initial version or anything unreadable. */
-export function tagVersionTime(v: string): number {
-  if (v === INITIAL_TAG_VERSION) return 0;
-  const t = parseInt(v.slice(0, v.indexOf('.')), 36);
-  return Number.isFinite(t) ? t : 0;
-}
+export { INITIAL_TAG_VERSION, newTagVersion, tagVersionTime } from './versions.js';
 /**
  * The store key of a tag's version, as EntityCache writes it; a gateway on the same store and namespace reads the same keys.
  * On Redis these keys keep keyv's format (isTagVersionKey in store.ts recognizes this one).

@@ -211,6 +211,133 @@ describe('single flight', () => {
   });
 });
 
+/** A store whose writes wait until `release()`: what happens while a fetched value's write is still on its way. */
+function slowWrites(keyv = new Keyv({ useKeyPrefix: false })) {
+  const kv = keyvStore(keyv);
+  let gate: Promise<void> | undefined;
+  let open = (): void => undefined;
+  const hold = <T>(write: () => Promise<T>): Promise<T> => (gate ? gate.then(write) : write());
+  const store: KeyValueStore = { ...kv, setMany: (e) => hold(() => kv.setMany(e)), setGuarded: (g, plain) => hold(() => kv.setGuarded(g, plain)) };
+  return {
+    store,
+    keyv,
+    hold(): void {
+      gate = new Promise<void>((r) => (open = r));
+    },
+    release(): void {
+      gate = undefined;
+      open();
+    },
+  };
+}
+
+describe('a fetched value on its way to the store', () => {
+  it('is answered without waiting for its write, and served to the next request of this process meanwhile, without another call', async () => {
+    const slow = slowWrites();
+    const c = clock();
+    const cache = new EntityCache({ store: slow.store, namespace: `t${Math.random().toString(36).slice(2)}`, config, now: c.now });
+    const sys = system();
+    slow.hold();
+    const first = await cache.load(ORDER, ['SO-1'], sys.fetch);
+    expect((lookupValue(first.get('SO-1')) as Rec).v).toBe(1);
+    // Still not in the store, yet the next request takes the value being written.
+    expect(await slow.store.getMany([cache.key(ORDER, 'SO-1')])).toEqual([undefined]);
+    const second = await cache.load(ORDER, ['SO-1'], sys.fetch);
+    expect((lookupValue(second.get('SO-1')) as Rec).v).toBe(1);
+    expect(sys.calls).toEqual([['SO-1']]);
+    slow.release();
+    await cache.settled();
+    expect((await slow.store.getMany([cache.key(ORDER, 'SO-1')]))[0]).toEqual(expect.any(String));
+    // Landed: another process sharing the store finds it.
+    const other = new EntityCache({ store: keyvStore(slow.keyv), namespace: (cache as unknown as { prefix: string }).prefix.replace(/:cache$/, ''), config, now: c.now });
+    await other.load(ORDER, ['SO-1'], sys.fetch);
+    expect(sys.calls).toEqual([['SO-1']]);
+  });
+
+  it('is not served once another process has invalidated it, though its write has not landed', async () => {
+    const slow = slowWrites();
+    const c = clock();
+    const namespace = `t${Math.random().toString(36).slice(2)}`;
+    const a = new EntityCache({ store: slow.store, namespace, config, now: c.now });
+    const b = new EntityCache({ store: keyvStore(slow.keyv), namespace, config, now: c.now });
+    const sys = system();
+    slow.hold();
+    await a.load(ORDER, ['SO-1'], sys.fetch);
+    sys.setVersion(2);
+    c.advance(1);
+    await b.invalidate(['Order:SO-1']);
+    const again = await a.load(ORDER, ['SO-1'], sys.fetch);
+    expect((lookupValue(again.get('SO-1')) as Rec).v).toBe(2);
+    expect(sys.calls).toEqual([['SO-1'], ['SO-1']]);
+    slow.release();
+    await a.settled();
+  });
+
+  it('the records that came with a list are served here before they land, unless their tag moved after the list call began', async () => {
+    const slow = slowWrites();
+    const c = clock();
+    const cache = new EntityCache({ store: slow.store, namespace: `t${Math.random().toString(36).slice(2)}`, config, now: c.now });
+    const records = system();
+    let release!: () => void;
+    const listHeld = new Promise<void>((r) => (release = r));
+    const spec = {
+      list: LIST,
+      record: ORDER,
+      idOf: (r: Rec) => r.id,
+      async fetchLists(parents: string[]) {
+        await listHeld;
+        return new Map(parents.map((p) => [p, { records: ['SO-1', 'SO-2'].map((id) => ({ id, v: 1, fetchedAt: new Date() })), meta: {} }]));
+      },
+      loadRecords: (want: string[]) => cache.load(ORDER, want, records.fetch),
+    };
+    const listed = loadLists(cache, ['C-1'], spec);
+    await new Promise((r) => setTimeout(r, 5));
+    // SO-2 changes in the system while the list call is on the wire.
+    c.advance(10);
+    await cache.invalidate(['Order:SO-2']);
+    slow.hold();
+    release();
+    await listed;
+    // Neither record has landed; SO-1 is served from the list's answer, SO-2 is read again.
+    expect(await slow.store.getMany([cache.key(ORDER, 'SO-1')])).toEqual([undefined]);
+    const byId = await cache.load(ORDER, ['SO-1', 'SO-2'], records.fetch);
+    expect(Object.keys(values(byId)).sort()).toEqual(['SO-1', 'SO-2']);
+    expect(records.calls).toEqual([['SO-2']]);
+    slow.release();
+    await cache.settled();
+  });
+
+  it('a list answered with its records: a request arriving before they land waits for them and reads them from the store', async () => {
+    const slow = slowWrites();
+    const cache = new EntityCache({ store: slow.store, namespace: `t${Math.random().toString(36).slice(2)}`, config, now: clock().now });
+    const records = system();
+    const listCalls: string[][] = [];
+    const spec = {
+      list: LIST,
+      record: ORDER,
+      idOf: (r: Rec) => r.id,
+      async fetchLists(parents: string[]) {
+        listCalls.push(parents);
+        return new Map(parents.map((p) => [p, { records: ['SO-1', 'SO-2'].map((id) => ({ id, v: 1, fetchedAt: new Date() })), meta: {} }]));
+      },
+      loadRecords: (want: string[]) => cache.load(ORDER, want, records.fetch),
+    };
+    slow.hold();
+    const first = await loadLists(cache, ['C-1'], spec);
+    expect(first.get('C-1')?.phase).toBe('fresh');
+    let answered = false;
+    const later = loadLists(cache, ['C-1'], spec).then((r) => ((answered = true), r));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(answered).toBe(false);
+    slow.release();
+    const l = (await later).get('C-1');
+    expect(l?.phase === 'fresh' && l.value.records.map((r) => r.id)).toEqual(['SO-1', 'SO-2']);
+    expect(listCalls).toEqual([['C-1']]);
+    expect(records.calls).toEqual([]);
+  });
+
+});
+
 describe('invalidation', () => {
   it('drops the records and list memberships of the tags it is given, and nothing else', async () => {
     const { cache } = newCache();
