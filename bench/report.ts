@@ -357,11 +357,13 @@ export function whereTimeGoes(all: readonly BenchResults[]): string[] {
   out.push(`### Before (${BEFORE_PROFILE.source})`, '', '| where | share of gateway CPU |', '|---|---|');
   for (const [where, share] of BEFORE_PROFILE.entries) out.push(`| ${where} | ${share} |`);
   out.push('', `The subgraphs spent their time in ${BEFORE_PROFILE.subgraphs}`, '');
-  // The newest --profile run of each set of workloads (the warm customer-360 by default; the cold one shows the miss path).
+  // The newest --profile run of each set of workloads and gateways (the warm customer-360 by default; the cold one
+  // shows the miss path; one layout's profile does not hide another's).
   const newest = new Map<string, BenchResults>();
   for (const r of [...all].filter((r) => r.profiles && r.profiles.length > 0).sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1))) {
     const workloads = [...new Set(r.measurements.map((m) => m.workload))].sort().join('+');
-    if (!newest.has(workloads)) newest.set(workloads, r);
+    const gateways = [...new Set(r.profiles!.map((p) => p.gateway))].sort().join('+');
+    if (!newest.has(`${workloads}|${gateways}`)) newest.set(`${workloads}|${gateways}`, r);
   }
   if (newest.size === 0) {
     out.push('### After', '', 'Not measured yet: `npm run bench -- --profile` records it.', '');

@@ -74,6 +74,14 @@ describe('whereTimeGoes', () => {
     expect(md).toContain('`cold`');
     expect(md).not.toContain('`olderWarm`');
   });
+
+  it('keeps the newest profile of each layout beside the others, for the same workload', () => {
+    const separate = profiled('2026-12-07T10:00:00Z', 'customer360-cold', 'separateCold');
+    separate.profiles = [{ gateway: 'ours', process: 'order', busySamples: 100, durationMs: 1000, busyPct: 50, top: [{ function: 'separateCold', location: 'x.js:1', selfPct: 10 }] }];
+    const md = whereTimeGoes([profiled('2026-12-06T10:00:00Z', 'customer360-cold', 'embeddedCold'), separate]).join('\n');
+    expect(md).toContain('`embeddedCold`');
+    expect(md).toContain('`separateCold`');
+  });
 });
 
 describe('timelineTable', () => {
