@@ -211,6 +211,24 @@ describe('single flight', () => {
   });
 });
 
+/**
+ * A customer's order list of SO-1 and SO-2, each list call recorded in `calls` and held until
+ * `gate` resolves; its records are read through `cache` from `records` when not brought by the list.
+ */
+function ordersOfC1(cache: EntityCache, records: ReturnType<typeof system>, gate: Promise<void> = Promise.resolve(), calls: string[][] = []) {
+  return {
+    list: LIST,
+    record: ORDER,
+    idOf: (r: Rec) => r.id,
+    async fetchLists(parents: string[]) {
+      calls.push(parents);
+      await gate;
+      return new Map(parents.map((p) => [p, { records: ['SO-1', 'SO-2'].map((id) => ({ id, v: 1, fetchedAt: new Date() })), meta: {} }]));
+    },
+    loadRecords: (want: string[]) => cache.load(ORDER, want, records.fetch),
+  };
+}
+
 /** A store whose writes wait until `release()`: what happens while a fetched value's write is still on its way. */
 function slowWrites(keyv = new Keyv({ useKeyPrefix: false })) {
   const kv = keyvStore(keyv);
@@ -280,16 +298,7 @@ describe('a fetched value on its way to the store', () => {
     const records = system();
     let release!: () => void;
     const listHeld = new Promise<void>((r) => (release = r));
-    const spec = {
-      list: LIST,
-      record: ORDER,
-      idOf: (r: Rec) => r.id,
-      async fetchLists(parents: string[]) {
-        await listHeld;
-        return new Map(parents.map((p) => [p, { records: ['SO-1', 'SO-2'].map((id) => ({ id, v: 1, fetchedAt: new Date() })), meta: {} }]));
-      },
-      loadRecords: (want: string[]) => cache.load(ORDER, want, records.fetch),
-    };
+    const spec = ordersOfC1(cache, records, listHeld);
     const listed = loadLists(cache, ['C-1'], spec);
     await new Promise((r) => setTimeout(r, 5));
     // SO-2 changes in the system while the list call is on the wire.
@@ -312,16 +321,7 @@ describe('a fetched value on its way to the store', () => {
     const cache = new EntityCache({ store: slow.store, namespace: `t${Math.random().toString(36).slice(2)}`, config, now: clock().now });
     const records = system();
     const listCalls: string[][] = [];
-    const spec = {
-      list: LIST,
-      record: ORDER,
-      idOf: (r: Rec) => r.id,
-      async fetchLists(parents: string[]) {
-        listCalls.push(parents);
-        return new Map(parents.map((p) => [p, { records: ['SO-1', 'SO-2'].map((id) => ({ id, v: 1, fetchedAt: new Date() })), meta: {} }]));
-      },
-      loadRecords: (want: string[]) => cache.load(ORDER, want, records.fetch),
-    };
+    const spec = ordersOfC1(cache, records, Promise.resolve(), listCalls);
     slow.hold();
     const first = await loadLists(cache, ['C-1'], spec);
     expect(first.get('C-1')?.phase).toBe('fresh');
@@ -522,16 +522,7 @@ describe('list membership', () => {
     const records = system();
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const spec = {
-      list: LIST,
-      record: ORDER,
-      idOf: (r: Rec) => r.id,
-      async fetchLists(parents: string[]) {
-        await held;
-        return new Map(parents.map((p) => [p, { records: ['SO-1', 'SO-2'].map((id) => ({ id, v: 1, fetchedAt: new Date() })), meta: {} }]));
-      },
-      loadRecords: (want: string[]) => cache.load(ORDER, want, records.fetch),
-    };
+    const spec = ordersOfC1(cache, records, held);
     const first = loadLists(cache, ['C-1'], spec);
     // A second request joins the list's fetch; it reads the records from the cache once it hears back.
     const joined = loadLists(cache, ['C-1'], spec);
