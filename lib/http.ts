@@ -253,11 +253,16 @@ export interface SystemPolicy {
 /** What Node's fetch added to every request, and the calls still send: the same user agent, and compressed bodies accepted. */
 const FETCH_HEADERS: Readonly<Record<string, string>> = { 'user-agent': 'node', 'accept-encoding': 'gzip, deflate' };
 
-/** The process's dispatcher, following redirects as fetch did (at most 20); made again if the global dispatcher is replaced. */
+/** `base`, following redirects as fetch did (at most 20). */
+export function followingRedirects(base: Dispatcher): Dispatcher {
+  return base.compose(interceptors.redirect({ maxRedirections: 20 }));
+}
+
+/** The process's dispatcher, following redirects; made again if the global dispatcher is replaced. */
 let following: { base: Dispatcher; dispatcher: Dispatcher } | undefined;
 function redirecting(): Dispatcher {
   const base = getGlobalDispatcher();
-  if (following?.base !== base) following = { base, dispatcher: base.compose(interceptors.redirect({ maxRedirections: 20 })) };
+  if (following?.base !== base) following = { base, dispatcher: followingRedirects(base) };
   return following.dispatcher;
 }
 
@@ -274,15 +279,20 @@ export interface Exchanged {
  * whole and decoded. It throws what undici throws (a network error with its
  * code, an abort); a status is never an error here. For a client library that
  * shapes requests and reads answers itself (jsforce, lib/clients/salesforce.ts),
- * so that its calls use the same connections at the same cost.
+ * so that its calls use the same connections at the same cost, and for the
+ * gateway's fetches to its subgraphs, on a pool of their own (`dispatcher`,
+ * which then decides about redirects).
  */
-export async function exchange(url: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }): Promise<Exchanged> {
+export async function exchange(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal; dispatcher?: Dispatcher },
+): Promise<Exchanged> {
   const answer = await request(url, {
     method: init.method as Dispatcher.HttpMethod,
     headers: { ...FETCH_HEADERS, ...init.headers },
     body: init.body,
     signal: init.signal,
-    dispatcher: redirecting(),
+    dispatcher: init.dispatcher ?? redirecting(),
   });
   const raw = Buffer.from(await answer.body.arrayBuffer());
   const encoding = answer.headers['content-encoding'];

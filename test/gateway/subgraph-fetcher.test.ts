@@ -104,6 +104,24 @@ describe('the gateway fetching from a subgraph over HTTP', () => {
     expect(await refused.text()).toBe('{"errors":[{"message":"draining"}]}');
   });
 
+  it('follows a redirect, as fetch did: a 307 keeps the method and the body', async () => {
+    const sg = await subgraph((req, res) => {
+      if (req.url === '/old/graphql') {
+        res.writeHead(307, { location: '/graphql' });
+        res.end();
+      } else json(res, 200, JSON.stringify({ data: { echoed: req.body } }));
+    });
+    started({ close: () => new Promise((r) => sg.server.close(r)) });
+    const { fetcher, close } = subgraphFetcher();
+    started({ close });
+    const res = await fetcher(sg.url.replace('/graphql', '/old/graphql'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ a }"}' });
+    expect(await res.json()).toEqual({ data: { echoed: '{"query":"{ a }"}' } });
+    expect(sg.received.map((r) => [r.method, r.url])).toEqual([
+      ['POST', '/old/graphql'],
+      ['POST', '/graphql'],
+    ]);
+  });
+
   it('fails with the network error when the subgraph is not there', async () => {
     const sg = await subgraph((_req, res) => json(res, 200, '{}'));
     const url = sg.url;
