@@ -21,6 +21,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type express from 'express';
 import { z } from 'zod';
 import { parseSettings } from './config.js';
+import { EVENT_LOOP_RESOLUTION_MS } from './metrics.js';
 import type { BreakerPhase, CallOutcome } from './http.js';
 import type { SystemOfRecord } from './errors.js';
 import type { FeedState, FeedStateStore } from './feeds/state.js';
@@ -84,7 +85,7 @@ let loopDelay: IntervalHistogram | undefined;
 /** Event-loop delay, one histogram per process (every service of it shares the loop). */
 function eventLoopDelay(): IntervalHistogram {
   if (!loopDelay) {
-    loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
     loopDelay.enable();
   }
   return loopDelay;
