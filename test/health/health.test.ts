@@ -89,6 +89,19 @@ describe('liveness and readiness', () => {
     expect(live.body.eventLoopDelayMs).toEqual({ mean: expect.any(Number), p99: expect.any(Number), max: expect.any(Number) });
   });
 
+  it('sees a stalled event loop on liveness, though it samples the loop only every 100 ms', async () => {
+    const url = await serve(new Health('test'));
+    await get(url, '/health/live'); // the figures start again from here
+    await new Promise((r) => setTimeout(r, 150)); // past one sample, so the stall below delays the next
+    const until = Date.now() + 400;
+    while (Date.now() < until) {
+      // A synchronous stall, as a runaway resolver would make.
+    }
+    await new Promise((r) => setTimeout(r, 120)); // let the delayed sample land
+    const live = await get(url, '/health/live');
+    expect(live.body.eventLoopDelayMs?.max).toBeGreaterThanOrEqual(250);
+  });
+
   it('is not ready without a Redis it needs, and only degraded without one it can do without', async () => {
     const redis = { isReady: false };
     const required = await get(await serve(new Health('subgraph', [redisCheck(redis, { required: true })])), '/health/ready');
