@@ -12,7 +12,7 @@ import { SUBGRAPHS } from '../lib/manifest.js';
 import { entityTotals, hitRatio, type CacheLayers } from './metrics.js';
 import { subscriptionReport } from './subscriptions/index.js';
 import type { SubscriptionResults } from './subscriptions/model.js';
-import { targetRows } from './targets.js';
+import { targetRows, type TargetRow } from './targets.js';
 import { meetsTarget, type StepSummary } from './stats.js';
 import { GATEWAYS } from './config.js';
 import { WORKLOADS } from './workloads.js';
@@ -27,6 +27,8 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'
  * What the report shows of each plan: its newest run, and before it each older run of
  * the same plan that measured something no newer one did (a run limited to one profile
  * or one gateway is kept beside the plan's last whole run: bench/run.ts partialSuffix).
+ * A run on another kind of machine (CPU model) repeats nothing: the gaps between
+ * gateways differ from one kind to another, so the newest run of each kind stays.
  * Each run stays a section of its own, since ratios only compare figures from one run.
  */
 export function latestResults(dir = resultsDir): BenchResults[] {
@@ -37,7 +39,7 @@ export function latestResults(dir = resultsDir): BenchResults[] {
   const covered = new Set<string>();
   const kept: BenchResults[] = [];
   for (const r of runs) {
-    const measured = coverage(r).map((c) => `${r.plan}|${c}`);
+    const measured = coverage(r).map((c) => `${r.plan}|${r.machine?.cpuModel ?? 'unknown'}|${c}`);
     if (!measured.some((c) => !covered.has(c))) continue;
     for (const c of measured) covered.add(c);
     kept.push(r);
@@ -651,7 +653,7 @@ export function writeReport(): string[] {
   }
   md.push(...replicasSection());
   md.push(...whereTimeGoes(all));
-  md.push('## Where we stand', '', ...standing(all), '');
+  md.push('## Where we stand', '', ...targetsSummary(all), ...standing(all), '');
   md.push(
     '## Notes',
     '',
@@ -667,6 +669,52 @@ export function writeReport(): string[] {
   writeFileSync(join(root, 'BENCHMARKS.md'), md.join('\n'));
   written.unshift('BENCHMARKS.md');
   return written;
+}
+
+/**
+ * Issue 19's targets as the newest full run of each kind of machine judged them: one
+ * row per target, variant of ours, latency profile and CPU model, with the run it comes
+ * from. A verdict stands only while no newer run on that kind of machine measured the
+ * same variant, profile and workload: a newer run that could not judge it (a peer
+ * that never reached its knee) leaves no row rather than an older one. Runs on
+ * different kinds of machine are not merged (the gaps between gateways differ), and a
+ * --profile run judges nothing (targets.ts).
+ */
+export function targetsSummary(all: readonly BenchResults[]): string[] {
+  const full = all.filter((r) => r.plan === 'full' && !r.profiles);
+  const machine = (r: BenchResults): string => r.machine?.cpuModel ?? 'unknown';
+  const lastMeasured = new Map<string, string>();
+  for (const r of full)
+    for (const m of r.measurements) {
+      const key = [m.gateway, m.latencyProfile, m.workload, machine(r)].join('|');
+      if ((lastMeasured.get(key) ?? '') < r.startedAt) lastMeasured.set(key, r.startedAt);
+    }
+  const newest = new Map<string, { row: TargetRow; r: BenchResults }>();
+  for (const r of full) {
+    for (const row of targetRows(r)) {
+      if (lastMeasured.get([row.gateway, row.profile, row.workload, machine(r)].join('|')) !== r.startedAt) continue;
+      newest.set([row.target, row.subject, row.profile, machine(r)].join('|'), { row, r });
+    }
+  }
+  if (newest.size === 0) return [];
+  const rows = [...newest.values()].sort(
+    (a, b) =>
+      a.row.profile.localeCompare(b.row.profile) ||
+      machine(a.r).localeCompare(machine(b.r)) ||
+      a.row.subject.localeCompare(b.row.subject) ||
+      a.row.target.localeCompare(b.row.target),
+  );
+  const met = rows.filter((x) => x.row.met).length;
+  return [
+    '### Issue 19 targets, newest full run of each kind of machine',
+    '',
+    `${met} of ${rows.length} met. Each row comes from one run, whose section above has the figures it compares; a run on one kind of machine says nothing of another's. A target a newer run measured but could not judge (a peer that never reached its knee) has no row.`,
+    '',
+    '| target | ours | profile | machine | run | measured | target | verdict |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map(({ row, r }) => `| ${row.target} | ${row.subject} | ${row.profile} | ${machine(r)} | ${r.startedAt.slice(0, 16).replace('T', ' ')} | ${row.measured} | ${row.goal} | ${row.verdict} |`),
+    '',
+  ];
 }
 
 /** The "Where we stand" lines: each run's figures for ours against the targets and peers, in words. */

@@ -13,6 +13,9 @@ export interface TargetRow {
   target: string;
   /** Which of our variants (and on what) the row is about. */
   subject: string;
+  /** That variant's gateway id, and the workload whose measurement the row judges. */
+  gateway: string;
+  workload: string;
   profile: string;
   /** The measured figure, formatted with its unit. */
   measured: string;
@@ -72,9 +75,9 @@ export function targetRows(r: BenchResults): TargetRow[] {
   // The targets are the product's as shipped: a traced variant is compared with its untraced one instead (report.ts).
   const ours = r.gateways.filter((g) => g.id.startsWith('ours') && g.status === 'ok' && !GATEWAYS[g.id]?.tracedFrom);
   const profiles = [...new Set(r.measurements.map((m) => m.latencyProfile))];
-  const add = (target: string, g: GatewayOutcome, profile: string, value: number | null | undefined, bound: Bound): void => {
+  const add = (target: string, g: GatewayOutcome, profile: string, value: number | null | undefined, bound: Bound, workload = WARM): void => {
     if (value == null || !Number.isFinite(value)) return;
-    rows.push({ target, subject: subjectOf(g, r.settings.redis), profile, ...judge(value, bound) });
+    rows.push({ target, subject: subjectOf(g, r.settings.redis), gateway: g.id, workload, profile, ...judge(value, bound) });
   };
   for (const g of ours) {
     for (const p of profiles) {
@@ -104,21 +107,21 @@ export function targetRows(r: BenchResults): TargetRow[] {
       // CPU per warm request proper: the repeated views, each a customer viewed before, so every view is warm.
       const oursRepeat = cpu(find(g.id, 'customer360-repeat', p));
       const plainRepeat = cpu(find('apollo-plain', 'customer360-repeat', p));
-      if (oursRepeat !== undefined && plainRepeat) add(`${PRODUCT_CPU_REPEAT}, ours ÷ plain @apollo/gateway`, g, p, oursRepeat / plainRepeat, { kind: 'atMost', goal: 0.5, unit: '×' });
+      if (oursRepeat !== undefined && plainRepeat) add(`${PRODUCT_CPU_REPEAT}, ours ÷ plain @apollo/gateway`, g, p, oursRepeat / plainRepeat, { kind: 'atMost', goal: 0.5, unit: '×' }, 'customer360-repeat');
       if (p === '5ms') {
         const cold = find(g.id, 'customer360-cold', p)?.overhead;
         if (cold && cold.samples > 0) {
-          if (g.layout === 'embedded') add('cold customer-360 overhead p50 above SoR time, in process', g, p, cold.overheadP50Ms, { kind: 'atMost', goal: 10, unit: 'ms' });
+          if (g.layout === 'embedded') add('cold customer-360 overhead p50 above SoR time, in process', g, p, cold.overheadP50Ms, { kind: 'atMost', goal: 10, unit: 'ms' }, 'customer360-cold');
           const plainCold = find('apollo-plain', 'customer360-cold', p)?.overhead;
           if (g.layout !== 'embedded' && plainCold && plainCold.samples > 0) {
-            add('cold customer-360 overhead p50, multi-process, ours ÷ plain @apollo/gateway', g, p, cold.overheadP50Ms / plainCold.overheadP50Ms, { kind: 'atMost', goal: 0.5, unit: '×' });
+            add('cold customer-360 overhead p50, multi-process, ours ÷ plain @apollo/gateway', g, p, cold.overheadP50Ms / plainCold.overheadP50Ms, { kind: 'atMost', goal: 0.5, unit: '×' }, 'customer360-cold');
           }
         }
       }
       // The embedded default: one process, no Redis.
       const repeat = find(g.id, 'customer360-repeat', p)?.steps[0];
       if (repeat && g.layout === 'embedded' && (g.redis ?? r.settings.redis) === false) {
-        add('embedded default: repeated customer-360, 8 clients at a time, p50', g, p, repeat.p50Ms.median, { kind: 'below', goal: 15, unit: 'ms' });
+        add('embedded default: repeated customer-360, 8 clients at a time, p50', g, p, repeat.p50Ms.median, { kind: 'below', goal: 15, unit: 'ms' }, 'customer360-repeat');
       }
     }
   }

@@ -14,8 +14,8 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function run(file: string, plan: string, startedAt: string, cells: Array<[gateway: string, profile: string, workload: string]>): [string, object] {
-  return [file, { plan, startedAt, gateways: [], measurements: cells.map(([gateway, latencyProfile, workload]) => ({ gateway, latencyProfile, workload })) }];
+function run(file: string, plan: string, startedAt: string, cells: Array<[gateway: string, profile: string, workload: string]>, cpuModel = 'AMD EPYC'): [string, object] {
+  return [file, { plan, startedAt, machine: { cpuModel }, gateways: [], measurements: cells.map(([gateway, latencyProfile, workload]) => ({ gateway, latencyProfile, workload })) }];
 }
 
 function dirWith(...runs: Array<[string, object]>): string {
@@ -48,6 +48,19 @@ describe('latestResults', () => {
       run('2026-12-05-quick-ours-a+b.json', 'quick', '2026-12-05T12:00:00Z', [['ours', '5ms', 'a'], ['ours', '5ms', 'b']]),
     );
     expect(latestResults(dir).map((r) => r.startedAt)).toEqual(['2026-12-05T12:00:00Z']);
+  });
+
+  it('keeps the newest run of each kind of machine: a run on another CPU repeats nothing', () => {
+    const cells: Array<[string, string, string]> = [['ours', '5ms', 'w'], ['plain', '5ms', 'w']];
+    const dir = dirWith(
+      run('2026-12-07-full-a.json', 'full', '2026-12-07T17:00:00Z', cells, 'AMD EPYC'),
+      run('2026-12-07-full-b.json', 'full', '2026-12-07T19:00:00Z', cells, 'AMD EPYC'),
+      run('2026-12-07-full-c.json', 'full', '2026-12-07T22:00:00Z', cells, 'Intel(R) Xeon(R) Processor'),
+    );
+    expect(latestResults(dir).map((r) => `${r.startedAt} ${r.machine.cpuModel}`)).toEqual([
+      '2026-12-07T19:00:00Z AMD EPYC',
+      '2026-12-07T22:00:00Z Intel(R) Xeon(R) Processor',
+    ]);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BenchResults, Measurement } from '../run.js';
-import { standing } from '../report.js';
+import { standing, targetsSummary } from '../report.js';
 
 const spread = (median: number) => ({ median, min: median, max: median, n: 1 });
 
@@ -46,5 +46,56 @@ describe('standing, cold customer-360', () => {
     const lines = coldLines(run(14, 30));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('0.47× plain @apollo/gateway\'s 30.0 ms in the same run (issue 19 asks at most 0.5×: met)');
+  });
+});
+
+describe('targetsSummary', () => {
+  const step = (offeredRps: number, p95: number) => ({ offeredRps, achievedRps: spread(offeredRps), errorRate: spread(0), p95Ms: spread(p95), p50Ms: spread(10), gatewayCpuMsPerRequest: spread(1) });
+  const warm = (gateway: string, throughput: number, metAtTop: boolean): Measurement =>
+    ({ gateway, workload: 'customer360-warm-zipf', latencyProfile: '5ms', p95TargetMs: 150, throughputAtP95Target: throughput, steps: [step(5, 100), step(10, metAtTop ? 100 : 900)] }) as unknown as Measurement;
+  const coldIn = (overheadP50Ms: number): Measurement =>
+    ({ gateway: 'ours-embedded-memory', workload: 'customer360-cold', latencyProfile: '5ms', overhead: { samples: 60, overheadP50Ms }, steps: [step(2, 100)] }) as unknown as Measurement;
+  const fullRun = (startedAt: string, cpuModel: string, measurements: Measurement[]): BenchResults =>
+    ({
+      plan: 'full',
+      startedAt,
+      machine: { cpuModel },
+      settings: { redis: false },
+      gateways: [
+        { id: 'ours', status: 'ok', layout: 'separate', redis: true },
+        { id: 'ours-embedded-memory', status: 'ok', layout: 'embedded', redis: false },
+        { id: 'apollo-plain', status: 'ok' },
+      ],
+      measurements,
+    }) as unknown as BenchResults;
+  const rowsOf = (lines: string[]): string[][] =>
+    lines.filter((l) => l.startsWith('| ') && !l.startsWith('| target')).map((l) => l.split(' | ').map((c) => c.replace(/^\| |\|$/g, '').trim()));
+
+  it('keeps the newest verdict of each kind of machine, and none that a newer run measured but could not judge', () => {
+    const rows = rowsOf(
+      targetsSummary([
+        fullRun('2026-12-07T17:00:00Z', 'AMD EPYC', [coldIn(12), warm('ours', 100, false), warm('apollo-plain', 10, false)]),
+        // Newer, same machine: in process it met; plain met its target at its top rate, so no throughput ratio.
+        fullRun('2026-12-07T19:00:00Z', 'AMD EPYC', [coldIn(9), warm('ours', 100, false), warm('apollo-plain', 10, true)]),
+        fullRun('2026-12-07T22:00:00Z', 'Intel Xeon', [coldIn(19)]),
+      ]),
+    );
+    expect(rows.map((r) => [r[0], r[3], r[4], r[5], r[7]])).toEqual([
+      ['cold customer-360 overhead p50 above SoR time, in process', 'AMD EPYC', '2026-12-07 19:00', '9.0 ms', 'met'],
+      ['cold customer-360 overhead p50 above SoR time, in process', 'Intel Xeon', '2026-12-07 22:00', '19.0 ms', 'missed by 9.0 ms'],
+    ]);
+  });
+
+  it('keeps an older verdict where no newer run on that machine measured the same workload', () => {
+    const rows = rowsOf(
+      targetsSummary([
+        fullRun('2026-12-07T17:00:00Z', 'AMD EPYC', [warm('ours', 100, false), warm('apollo-plain', 10, false)]),
+        fullRun('2026-12-07T19:00:00Z', 'AMD EPYC', [coldIn(9)]),
+      ]),
+    );
+    expect(rows.map((r) => [r[0], r[1], r[4], r[5]])).toEqual([
+      ['warm Zipf customer-360: views/s at p95 target, ours ÷ plain @apollo/gateway', 'ours (separate processes, Redis)', '2026-12-07 17:00', '10.00×'],
+      ['cold customer-360 overhead p50 above SoR time, in process', 'ours-embedded-memory (one process, no Redis)', '2026-12-07 19:00', '9.0 ms'],
+    ]);
   });
 });
