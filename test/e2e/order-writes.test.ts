@@ -372,10 +372,15 @@ describe('the write queue (operator)', () => {
     expect(refusedRetry.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const retried = await stack.query<{ retryOrderWrite: { status: string } }>(RETRY, { id: writeId }, { token: stack.tokens.operator });
     expect(retried.body.data?.retryOrderWrite.status).toBe('QUEUED');
+    // What the write and the ERP's circuit last showed, for the message if it never applies.
+    let seen: unknown;
     await eventually(async () => {
       const o = await stack.query<OrderWriteResultOut>(ORDER_WRITE, { id: writeId });
+      seen = { write: o.body.data?.orderWrite, circuit: await circuitPhase(stack, 'order', 'ERP') };
       return o.body.data?.orderWrite?.status === 'APPLIED' ? true : undefined;
-    }, 10_000, 'the retried write to apply');
+    }, 10_000, 'the retried write to apply').catch((e: unknown) => {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}; last seen ${JSON.stringify(seen)}`);
+    });
     expect(await salesOrderCount(erp, customerId)).toBe(before + 1);
   });
 
