@@ -31,6 +31,9 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'
  * gateways differ from one kind to another, so the newest run of each kind stays.
  * Each run stays a section of its own, since ratios only compare figures from one run.
  */
+/** The kind of machine a run was on: its CPU model. */
+const machineOf = (r: BenchResults): string => r.machine?.cpuModel ?? 'unknown';
+
 export function latestResults(dir = resultsDir): BenchResults[] {
   const runs = readdirSync(dir)
     .filter((f) => /^\d{4}-\d{2}-\d{2}-(quick|full|soak)(-[\w+.-]+)?\.json$/.test(f))
@@ -39,7 +42,7 @@ export function latestResults(dir = resultsDir): BenchResults[] {
   const covered = new Set<string>();
   const kept: BenchResults[] = [];
   for (const r of runs) {
-    const measured = coverage(r).map((c) => `${r.plan}|${r.machine?.cpuModel ?? 'unknown'}|${c}`);
+    const measured = coverage(r).map((c) => `${r.plan}|${machineOf(r)}|${c}`);
     if (!measured.some((c) => !covered.has(c))) continue;
     for (const c of measured) covered.add(c);
     kept.push(r);
@@ -682,25 +685,24 @@ export function writeReport(): string[] {
  */
 export function targetsSummary(all: readonly BenchResults[]): string[] {
   const full = all.filter((r) => r.plan === 'full' && !r.profiles);
-  const machine = (r: BenchResults): string => r.machine?.cpuModel ?? 'unknown';
   const lastMeasured = new Map<string, string>();
   for (const r of full)
     for (const m of r.measurements) {
-      const key = [m.gateway, m.latencyProfile, m.workload, machine(r)].join('|');
+      const key = [m.gateway, m.latencyProfile, m.workload, machineOf(r)].join('|');
       if ((lastMeasured.get(key) ?? '') < r.startedAt) lastMeasured.set(key, r.startedAt);
     }
   const newest = new Map<string, { row: TargetRow; r: BenchResults }>();
   for (const r of full) {
     for (const row of targetRows(r)) {
-      if (lastMeasured.get([row.gateway, row.profile, row.workload, machine(r)].join('|')) !== r.startedAt) continue;
-      newest.set([row.target, row.subject, row.profile, machine(r)].join('|'), { row, r });
+      if (lastMeasured.get([row.gateway, row.profile, row.workload, machineOf(r)].join('|')) !== r.startedAt) continue;
+      newest.set([row.target, row.subject, row.profile, machineOf(r)].join('|'), { row, r });
     }
   }
   if (newest.size === 0) return [];
   const rows = [...newest.values()].sort(
     (a, b) =>
       a.row.profile.localeCompare(b.row.profile) ||
-      machine(a.r).localeCompare(machine(b.r)) ||
+      machineOf(a.r).localeCompare(machineOf(b.r)) ||
       a.row.subject.localeCompare(b.row.subject) ||
       a.row.target.localeCompare(b.row.target),
   );
@@ -712,9 +714,16 @@ export function targetsSummary(all: readonly BenchResults[]): string[] {
     '',
     '| target | ours | profile | machine | run | measured | target | verdict |',
     '|---|---|---|---|---|---|---|---|',
-    ...rows.map(({ row, r }) => `| ${row.target} | ${row.subject} | ${row.profile} | ${machine(r)} | ${r.startedAt.slice(0, 16).replace('T', ' ')} | ${row.measured} | ${row.goal} | ${row.verdict} |`),
+    ...rows.map(({ row, r }) => `| ${row.target} | ${row.subject} | ${row.profile} | ${machineOf(r)} | ${r.startedAt.slice(0, 16).replace('T', ' ')} | ${row.measured} | ${row.goal} | ${row.verdict} |`),
     '',
   ];
+}
+
+/** Whether a typical request's calls went out together: three or more left before the first one's answer ended (early fetches). */
+function leftTogether(m: Measurement): boolean {
+  const calls = m.overhead?.timeline ?? [];
+  const first = calls[0];
+  return first !== undefined && calls.filter((c) => c.startP50Ms < first.endP50Ms).length >= 3;
 }
 
 /** The "Where we stand" lines: each run's figures for ours against the targets and peers, in words. */
@@ -791,7 +800,10 @@ export function standing(all: readonly BenchResults[]): string[] {
           `  Why: the overhead is mostly the subgraphs' work between the systems' answers, the same for every gateway over these subgraphs, on the one core they share with the sandbox and the load generator here. ` +
             `The gateway's own CPU per cold customer-360 is ${fmt(plainCpu)} ms for plain @apollo/gateway and ${fmt(oursCpu)} ms for ours. ` +
             (oursBefore !== undefined && plainBefore !== undefined && oursBefore > plainBefore
-              ? `Before the first call ours takes ${fmt(oursBefore)} ms against plain's ${fmt(plainBefore)}: its early fetches start four subgraph requests at once on that shared core where plain starts one, and its gateway looks up the response cache and the subgraph-response cache first. `
+              ? `Before the first call ours takes ${fmt(oursBefore)} ms against plain's ${fmt(plainBefore)}` +
+                (leftTogether(o)
+                  ? ': its early fetches start several subgraph requests at once on that shared core where plain starts one, and its gateway looks up the response cache and the subgraph-response cache first. '
+                  : '. ')
               : '') +
             'The in-process layouts, which have no hops between processes, are judged against their own target in the Targets table.',
         );
