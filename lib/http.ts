@@ -51,7 +51,7 @@ import {
   type CircuitBreakerPolicy,
   type IRetryBackoffContext,
 } from 'cockatiel';
-import { LimitTimeoutError, type Limiter } from './limits.js';
+import { giveBackHeldPermit, LimitTimeoutError, type Limiter } from './limits.js';
 import { UpstreamError, unreachable, type SystemOfRecord } from './errors.js';
 import { ConfigError } from './config.js';
 import { propagationHeaders } from './context.js';
@@ -531,6 +531,14 @@ export function systemPolicy(options: CallPolicy): SystemPolicy {
     const deadlineAt = Date.now() + options.deadlineMs;
     const deadlineError = (cause?: unknown): UpstreamError =>
       new UpstreamError(system, 'timeout', `${system} did not answer within the call's deadline of ${options.deadlineMs} ms`, cause ? { cause } : {});
+    // While the circuit is half-open, this call waits on the test call before it runs; if it held a
+    // concurrency slot granted in advance (a batch's, lib/slot-batcher.ts) and the test call needs
+    // that slot, each would wait for the other until the deadline, and the test would fail as a
+    // timeout and open the circuit again without the system being tried. So the slot goes back
+    // first. The check and the breaker's own reading of its state run in one synchronous turn
+    // (cockatiel's timeout policy calls the breaker before it awaits), so no test call can start
+    // in between.
+    if (circuit?.phase === 'half_open' && options.limiter) giveBackHeldPermit(options.limiter);
     try {
       const result = await composed.execute(async ({ signal, attempt }: { signal: AbortSignal; attempt?: number }) => {
         const n = attempt ?? 0;

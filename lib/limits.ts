@@ -77,9 +77,12 @@ export async function runWithPermit<T>(limiter: Limiter, release: Release, fn: (
   }
 }
 
+/** The limiter each honouringHeldPermits wrapper hands out the held permits of. */
+const honoured = new WeakMap<Limiter, Limiter>();
+
 /** `limiter`, handing out a permit held by runWithPermit (once) before it waits for one of its own. */
 export function honouringHeldPermits(limiter: Limiter): Limiter {
-  return {
+  const wrapper: Limiter = {
     acquire(waitMs, priority, signal) {
       const permit = work.get()?.permit;
       if (permit && permit.limiter === limiter && !permit.taken) {
@@ -89,6 +92,23 @@ export function honouringHeldPermits(limiter: Limiter): Limiter {
       return limiter.acquire(waitMs, priority, signal);
     },
   };
+  honoured.set(wrapper, limiter);
+  return wrapper;
+}
+
+/**
+ * Gives back the permit of `limiter` (or of the limiter an honouringHeldPermits
+ * wrapper stands for) that runWithPermit holds for the work running now, if no
+ * call has taken it yet: the work's next call then waits for a slot like any
+ * other. For a call about to wait on something that may itself need that slot
+ * (a half-open circuit's test call, lib/http.ts), which would otherwise wait
+ * for it until its deadline.
+ */
+export function giveBackHeldPermit(limiter: Limiter): void {
+  const permit = work.get()?.permit;
+  if (!permit || permit.taken || permit.limiter !== (honoured.get(limiter) ?? limiter)) return;
+  permit.taken = true;
+  permit.release();
 }
 
 export class LimitTimeoutError extends Error {

@@ -14,6 +14,7 @@ import { ConfigError, loadNetSuiteConfig } from '../../lib/config.js';
 import { runInScope } from '../../lib/context.js';
 import { UpstreamError } from '../../lib/errors.js';
 import { SystemCircuits, type BreakerChange, type BreakerOptions } from '../../lib/http.js';
+import { localLimiter } from '../../lib/limits.js';
 import { sample } from '../support/metrics.js';
 
 const BREAKER: BreakerOptions = { threshold: 2, halfOpenAfterMs: 300 };
@@ -130,5 +131,49 @@ describe('one circuit per system for every client given the same SystemCircuits'
     expect(call.error).toBeUndefined();
     expect(call.calls).toBe(1);
     expect(other.get('ERP')?.phase).toBe('closed');
+  });
+});
+
+describe('the test call of a half-open circuit and the account\'s concurrency slots', () => {
+  it('gets its slot from a batch that holds one and waits on the test: both calls reach the ERP and answer, rather than waiting out the deadline', async () => {
+    // One slot, as the order subgraph's background work has (its share of 2, one kept for views).
+    const limiter = localLimiter({ maxConcurrent: 1, reservedForInteractive: 0 });
+    const circuits = new SystemCircuits();
+    const config = loadNetSuiteConfig({ NETSUITE_BASE_URL: `${base}/services/rest` });
+    const client = createNetSuiteClient(config, { limiter, policy: { retries: 0, deadlineMs: 3000, breaker: BREAKER, circuits } });
+
+    await setFaults({ down: true });
+    try {
+      for (let i = 0; i < BREAKER.threshold; i++) await counted(() => client.suiteql(QUERY));
+    } finally {
+      await setFaults({});
+    }
+    expect(circuits.get('ERP')?.phase).toBe('open');
+    await new Promise((r) => setTimeout(r, BREAKER.halfOpenAfterMs + 50));
+
+    // A batched read (a view's, or a queued write's) is granted the slot, then makes its call a moment later ...
+    let openGate = (): void => undefined;
+    const gate = new Promise<void>((r) => (openGate = r));
+    let slotGranted = (): void => undefined;
+    const granted = new Promise<void>((r) => (slotGranted = r));
+    const batch = counted(() =>
+      client.batched('terms', ['t'], async () => {
+        slotGranted();
+        await gate;
+        await client.suiteql(QUERY);
+        return new Map([['t', 'read']]);
+      }),
+    );
+    await granted;
+    // ... while another call (a feed's poll) becomes the circuit's test call and asks for a slot.
+    const test = counted(() => client.suiteql(QUERY));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(circuits.get('ERP')?.phase).toBe('half_open');
+    openGate();
+
+    const [tested, batched] = await Promise.all([test, batch]);
+    expect(tested).toEqual({ error: undefined, calls: 1 });
+    expect(batched).toEqual({ error: undefined, calls: 1 });
+    expect(circuits.get('ERP')?.phase).toBe('closed');
   });
 });
