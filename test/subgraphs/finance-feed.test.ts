@@ -131,12 +131,18 @@ describe('billing address validation', () => {
     expect(sameAddress(validateAddress(ok), { line1: '1 Main St', line2: null, city: 'Zürich', region: '', postalCode: '8001', country: 'CH' })).toBe(true);
   });
 
+  it('takes a region as long as NetSuite\'s state field (50), as a ship-to address does', () => {
+    const region = 'Provincia Autonoma di Bolzano/Alto Adige'.padEnd(50, '.');
+    expect(validateAddress({ ...ok, region }).region).toBe(region);
+  });
+
   it.each([
     [{ country: 'XX' }, 'address.country'],
     [{ country: 'Switzerland' }, 'address.country'],
     [{ line1: '' }, 'address.line1'],
     [{ city: '\t' }, 'address.city'],
     [{ postalCode: 'x'.repeat(37) }, 'address.postalCode'],
+    [{ region: 'x'.repeat(51) }, 'address.region'],
     [{ line2: 'a\u0007b' }, 'address.line2'],
   ])('refuses %j as BAD_USER_INPUT on %s', (change, argumentName) => {
     let caught: unknown;

@@ -49,8 +49,12 @@ const ISO_COUNTRIES = new Set(
   ).split(' '),
 );
 
-/** NetSuite's address field lengths; a longer value is refused by the ERP, so it is refused before any call. */
-const MAX_LENGTH = { line1: 150, line2: 150, city: 50, region: 30, postalCode: 36 } as const;
+/**
+ * NetSuite's address field lengths (the Addresses table of its records browser: address lines 150,
+ * city 50, state 50, zip 36); a longer value is refused by the ERP, so it is refused before any call.
+ * The order subgraph's ship-to address keeps the same limits.
+ */
+const MAX_LENGTH = { line1: 150, line2: 150, city: 50, region: 50, postalCode: 36 } as const;
 
 // Control characters would reach the ERP's printed address text (invoices, labels) as-is.
 const CONTROL = /[\u0000-\u001f\u007f]/;
