@@ -9,7 +9,18 @@ import { createClient, type RedisClientType } from 'redis';
 import { createPoller } from '../../lib/feeds/poller.js';
 import { inProcessBus } from '../../lib/events/bus.js';
 import type { FeedState } from '../../lib/feeds/state.js';
-import { currentPriority, inBackground, LimitTimeoutError, localLimiter, redisLimiter, type Priority, type Release } from '../../lib/limits.js';
+import {
+  currentPriority,
+  giveBackHeldPermit,
+  honouringHeldPermits,
+  inBackground,
+  LimitTimeoutError,
+  localLimiter,
+  redisLimiter,
+  runWithPermit,
+  type Priority,
+  type Release,
+} from '../../lib/limits.js';
 
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
 
@@ -64,6 +75,31 @@ describe('in-process limiter', () => {
     const late = use();
     await Promise.all([waiter, late]);
     expect(most).toBe(1);
+  });
+
+  it('lets work holding a granted slot give it back before it waits, once, and only to the limiter it came from', async () => {
+    const limiter = localLimiter({ maxConcurrent: 1, reservedForInteractive: 0 });
+    const other = localLimiter({ maxConcurrent: 1, reservedForInteractive: 0 });
+    const granted = await limiter.acquire(10);
+    await runWithPermit(limiter, granted, async () => {
+      // Another limiter's slot is not this one: nothing is given back.
+      giveBackHeldPermit(other);
+      await expect(limiter.acquire(20)).rejects.toBeInstanceOf(LimitTimeoutError);
+      // Through the wrapper a call policy holds, the held slot goes back, and someone waiting gets it.
+      const policyLimiter = honouringHeldPermits(limiter);
+      const waiter = limiter.acquire(1000);
+      giveBackHeldPermit(policyLimiter);
+      const release = await waiter;
+      // Given back once: a second call changes nothing, and the work's next permit is a wait like anyone's.
+      giveBackHeldPermit(policyLimiter);
+      await expect(policyLimiter.acquire(20)).rejects.toBeInstanceOf(LimitTimeoutError);
+      release();
+      (await policyLimiter.acquire(20))();
+    });
+    // runWithPermit does not release the given-back slot a second time: one slot, free once.
+    const again = await limiter.acquire(10);
+    await expect(limiter.acquire(20)).rejects.toBeInstanceOf(LimitTimeoutError);
+    again();
   });
 
   it('knows background work across awaits and timers, and nothing else', async () => {
