@@ -9,7 +9,10 @@ import { createHash } from 'node:crypto';
 import { Kind, parse, print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
-import { buildOperationContext, type OperationContext } from '@apollo/gateway/dist/operationContext.js';
+import { buildOperationContext } from '@apollo/gateway';
+
+/** What @apollo/gateway's executeQueryPlan takes for an operation; the package exports the builder, not its type. */
+type OperationContext = ReturnType<typeof buildOperationContext>;
 
 export interface PreparedSubscription {
   /** Stable hash of the normalised document and operation name. */
