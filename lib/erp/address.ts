@@ -11,3 +11,10 @@ export interface PostalAddress {
   postalCode: string;
   country: string;
 }
+
+/**
+ * NetSuite's address field lengths (the Addresses table of its records browser:
+ * addressee and address lines 150, city 50, state 50, zip 36). A longer value is
+ * refused by the ERP, so the subgraphs refuse it before any call.
+ */
+export const ERP_ADDRESS_MAX_LENGTH = { addressee: 150, line1: 150, line2: 150, city: 50, region: 50, postalCode: 36 } as const;

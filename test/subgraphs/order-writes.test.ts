@@ -86,6 +86,13 @@ describe('shape checks', () => {
     expect(codeOf(() => shapePlaceOrder({ customerId: 'C-000001', lines: Array.from({ length: 101 }, () => ({ sku: 'S', quantity: 1 })) }, customer))).toBe('BAD_USER_INPUT');
   });
 
+  it('holds a ship-to address to the same NetSuite field lengths as a billing address', () => {
+    const shipTo = { line1: '1 Main', city: 'X', postalCode: '1', country: 'it', region: 'Provincia Autonoma di Bolzano/Alto Adige'.padEnd(50, '.') };
+    expect(shapePlaceOrder({ customerId: 'C-000001', lines: [{ sku: 'SKU-1', quantity: 1 }], shipTo }, customer).shipTo?.region).toBe(shipTo.region);
+    expect(codeOf(() => shapePlaceOrder({ customerId: 'C-000001', lines: [{ sku: 'SKU-1', quantity: 1 }], shipTo: { ...shipTo, region: `${shipTo.region}x` } }, customer))).toBe('BAD_USER_INPUT');
+    expect(codeOf(() => shapePlaceOrder({ customerId: 'C-000001', lines: [{ sku: 'SKU-1', quantity: 1 }], shipTo: { ...shipTo, postalCode: 'x'.repeat(37) } }, customer))).toBe('BAD_USER_INPUT');
+  });
+
   it('wants exactly one of lineNumber and sku on a return line', () => {
     expect(codeOf(() => shapeReturn({ orderId: 'SO-1001', lines: [{ lineNumber: 1, sku: 'S', quantity: 1 }], reason: 'x' }, order))).toBe('BAD_USER_INPUT');
     expect(codeOf(() => shapeReturn({ orderId: 'SO-1001', lines: [{ quantity: 1 }], reason: 'x' }, order))).toBe('BAD_USER_INPUT');

@@ -8,7 +8,7 @@
  */
 import { listTag } from '../../../lib/cache/index.js';
 import { badInput, notFound } from '../../../lib/errors.js';
-import type { PostalAddress } from '../../../lib/erp/address.js';
+import { ERP_ADDRESS_MAX_LENGTH as MAX_LENGTH, type PostalAddress } from '../../../lib/erp/address.js';
 import { registerIdentityLinkApplier, type ExternalIdField } from '../../../lib/identity-link.js';
 import type { WriteCoordinator } from '../../../lib/writes/index.js';
 import type { AddressRecord } from './netsuite.js';
@@ -49,17 +49,10 @@ const ISO_COUNTRIES = new Set(
   ).split(' '),
 );
 
-/**
- * NetSuite's address field lengths (the Addresses table of its records browser: address lines 150,
- * city 50, state 50, zip 36); a longer value is refused by the ERP, so it is refused before any call.
- * The order subgraph's ship-to address keeps the same limits.
- */
-const MAX_LENGTH = { line1: 150, line2: 150, city: 50, region: 50, postalCode: 36 } as const;
-
 // Control characters would reach the ERP's printed address text (invoices, labels) as-is.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-function field(input: PostalAddress, name: keyof typeof MAX_LENGTH, required: boolean): string | null {
+function field(input: PostalAddress, name: keyof PostalAddress & keyof typeof MAX_LENGTH, required: boolean): string | null {
   const raw = input[name];
   const value = typeof raw === 'string' ? raw.trim() : '';
   if (value === '') {

@@ -20,6 +20,7 @@
  */
 import { DomainError, ErrorCode, UpstreamError, badInput, notFound } from '../../../lib/errors.js';
 import type { IdFormat } from '../../../lib/mapping.js';
+import { ERP_ADDRESS_MAX_LENGTH as MAX } from '../../../lib/erp/address.js';
 import { entityTag, listTag } from '../../../lib/cache/index.js';
 import type { WriteCoordinator, WriteEvent } from '../../../lib/writes/index.js';
 import type { OrderingReads } from './cached.js';
@@ -163,12 +164,12 @@ export function shapePlaceOrder(input: PlaceOrderInputShape, customerFormat: IdF
     const country = a.country.trim().toUpperCase();
     if (!COUNTRY.test(country)) throw badInput(`expected a two-letter ISO country code such as "US", got '${a.country.slice(0, 10)}'`, { argumentName: 'input.shipTo.country' });
     shipTo = {
-      name: text(a.name, 'addressee', 'input.shipTo.name', 150, false),
-      line1: text(a.line1, 'address line', 'input.shipTo.line1', 150, true) as string,
-      line2: text(a.line2, 'address line', 'input.shipTo.line2', 150, false),
-      city: text(a.city, 'city', 'input.shipTo.city', 50, true) as string,
-      region: text(a.region, 'region', 'input.shipTo.region', 50, false),
-      postalCode: text(a.postalCode, 'postal code', 'input.shipTo.postalCode', 36, true) as string,
+      name: text(a.name, 'addressee', 'input.shipTo.name', MAX.addressee, false),
+      line1: text(a.line1, 'address line', 'input.shipTo.line1', MAX.line1, true) as string,
+      line2: text(a.line2, 'address line', 'input.shipTo.line2', MAX.line2, false),
+      city: text(a.city, 'city', 'input.shipTo.city', MAX.city, true) as string,
+      region: text(a.region, 'region', 'input.shipTo.region', MAX.region, false),
+      postalCode: text(a.postalCode, 'postal code', 'input.shipTo.postalCode', MAX.postalCode, true) as string,
       country,
     };
   }
